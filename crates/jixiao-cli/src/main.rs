@@ -1,0 +1,259 @@
+//! `jixiao`: score budget-performance self-evaluations (绩效自评) under a bureau's rule set.
+//!
+//! Exit status: 0 when every unit was scored, 1 when some units failed (the rest are still
+//! scored and reported), 2 for a usage error or a rule set that cannot be used.
+
+mod inputs;
+mod output;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use jixiao_engine::Scorecard;
+use jixiao_model::SelfEvaluation;
+use jixiao_report::{SummaryRow, UnitSummary};
+use jixiao_rules::RuleSet;
+
+#[derive(Debug, Parser)]
+#[command(name = "jixiao", version, about = "Score budget-performance self-evaluations (绩效自评) under a rule set", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Score units under a rule set and print or write their scorecards.
+    Score(ScoreArgs),
+    /// Validate rule sets: weights, grade bands, methods, parameters.
+    Check {
+        /// Rule-set files (TOML).
+        #[arg(required = true)]
+        rule_sets: Vec<PathBuf>,
+    },
+    /// Validate unit files without scoring them.
+    Validate {
+        /// Unit files (TOML) or directories of them.
+        #[arg(required = true)]
+        units: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ScoreArgs {
+    /// The rule set to score by (TOML).
+    #[arg(long, short)]
+    rules: PathBuf,
+    /// Unit files (TOML) or directories of them (searched recursively, in name order).
+    #[arg(required = true)]
+    units: Vec<PathBuf>,
+    /// How to print scorecards on standard output.
+    #[arg(long, short, value_enum, default_value_t = Format::Terminal)]
+    format: Format,
+    /// Write one scorecard per unit (JSON and Markdown) and a summary (CSV and Markdown) here,
+    /// instead of printing each scorecard.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// Width of the terminal table.
+    #[arg(long, default_value_t = 120)]
+    width: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Terminal,
+    Json,
+    Markdown,
+}
+
+/// Exit status when some units could not be scored.
+const SOME_FAILED: u8 = 1;
+/// Exit status for a usage error or an unusable rule set.
+const UNUSABLE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Score(args) => score(&args),
+        Command::Check { rule_sets } => check(&rule_sets),
+        Command::Validate { units } => validate(&units),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(UNUSABLE)
+        }
+    }
+}
+
+fn load_rules(path: &Path) -> Result<RuleSet> {
+    let (rules, warnings) = RuleSet::load(path)?;
+    for warning in warnings {
+        eprintln!("warning: {}: {warning}", path.display());
+    }
+    Ok(rules)
+}
+
+fn check(paths: &[PathBuf]) -> Result<ExitCode> {
+    let mut failed = false;
+    for path in paths {
+        match load_rules(path) {
+            Ok(rules) => println!(
+                "ok: {} ({} v{}, {}, {} points, {} indicators)",
+                path.display(),
+                rules.id,
+                rules.version,
+                rules.applies_to.label(),
+                rules.total.normalize(),
+                count_leaves(&rules.indicators)
+            ),
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(UNUSABLE)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn count_leaves(indicators: &[jixiao_rules::Indicator]) -> usize {
+    indicators
+        .iter()
+        .map(|i| {
+            if i.is_leaf() {
+                1
+            } else {
+                count_leaves(&i.children)
+            }
+        })
+        .sum()
+}
+
+fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
+    let files = inputs::discover(paths)?;
+    let mut failed = 0;
+    for file in &files {
+        match SelfEvaluation::load(file) {
+            Ok(unit) => println!(
+                "ok: {} ({} {} {})",
+                file.display(),
+                unit.unit.name,
+                unit.unit.year,
+                unit.unit.kind.label()
+            ),
+            Err(error) => {
+                eprintln!("error: {error}");
+                failed += 1;
+            }
+        }
+    }
+    eprintln!("{} valid, {failed} invalid", files.len() - failed);
+    Ok(if failed > 0 {
+        ExitCode::from(SOME_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Scores one unit file; any failure (unreadable, invalid, wrong kind, engine panic) is an error
+/// for this unit alone.
+fn score_file(path: &Path, rules: &RuleSet) -> Result<Scorecard, String> {
+    let unit = SelfEvaluation::load(path).map_err(|e| e.to_string())?;
+    let scored = std::panic::catch_unwind(|| jixiao_engine::score(&unit, rules));
+    match scored {
+        Ok(Ok(card)) => Ok(card),
+        Ok(Err(error)) => Err(format!("{}: {error}", path.display())),
+        Err(_) => Err(format!(
+            "{}: internal error while scoring this unit (the engine panicked); please report it",
+            path.display()
+        )),
+    }
+}
+
+fn score(args: &ScoreArgs) -> Result<ExitCode> {
+    let rules = load_rules(&args.rules)?;
+    let files = inputs::discover(&args.units)?;
+    let mut summary = Vec::with_capacity(files.len());
+    let mut names = output::Names::default();
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    }
+    let mut failed = 0usize;
+    for file in &files {
+        let source = file.display().to_string();
+        match score_file(file, &rules) {
+            Ok(card) => {
+                match &args.out {
+                    Some(dir) => {
+                        let stem = names.unique(file);
+                        output::write_atomic(
+                            &dir.join(format!("{stem}.json")),
+                            &jixiao_report::json(&card),
+                        )?;
+                        output::write_atomic(
+                            &dir.join(format!("{stem}.md")),
+                            &jixiao_report::markdown(&card),
+                        )?;
+                        println!(
+                            "{}: {} {} ({} hard, {} soft findings)",
+                            source,
+                            jixiao_engine::fmt::points(card.total, 2),
+                            card.grade,
+                            card.count(jixiao_engine::Severity::Hard),
+                            card.count(jixiao_engine::Severity::Soft)
+                        );
+                    }
+                    None => print!("{}", render(&card, args)),
+                }
+                summary.push(SummaryRow {
+                    source,
+                    outcome: Ok(UnitSummary::of(&card)),
+                });
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                failed += 1;
+                summary.push(SummaryRow {
+                    source,
+                    outcome: Err(error),
+                });
+            }
+        }
+    }
+    if let Some(dir) = &args.out {
+        output::write_atomic(
+            &dir.join("summary.csv"),
+            &jixiao_report::summary_csv(&summary),
+        )?;
+        output::write_atomic(
+            &dir.join("summary.md"),
+            &jixiao_report::summary_markdown(&summary),
+        )?;
+        eprintln!(
+            "wrote {} scorecards and the summary to {}",
+            files.len() - failed,
+            dir.display()
+        );
+    }
+    if failed > 0 {
+        eprintln!("{failed} of {} units could not be scored", files.len());
+        return Ok(ExitCode::from(SOME_FAILED));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn render(card: &Scorecard, args: &ScoreArgs) -> String {
+    match args.format {
+        Format::Terminal => jixiao_report::terminal(card, args.width) + "\n",
+        Format::Json => jixiao_report::json(card),
+        Format::Markdown => jixiao_report::markdown(card) + "\n",
+    }
+}

@@ -1,0 +1,322 @@
+//! The built-in checks (domain.md §6) that need no indicator: figures that do not reconcile,
+//! budgets moved too far, declared grades that do not match, narratives that admit nothing.
+
+use jixiao_model::SelfEvaluation;
+use jixiao_rules::{CheckId, RuleSet};
+use rust_decimal::Decimal;
+
+use crate::fmt::{number, percent};
+use crate::metrics::full_year_budget;
+use crate::scorecard::{Figure, Finding, Severity};
+
+fn finding(check: CheckId, severity: Severity, message: String, figures: Vec<Figure>) -> Finding {
+    Finding {
+        rule: check.as_str().to_owned(),
+        severity,
+        indicator: None,
+        message,
+        figures,
+    }
+}
+
+/// Runs every enabled built-in check that looks only at the unit's own figures.
+pub fn run(unit: &SelfEvaluation, rules: &RuleSet) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let tolerance = rules.tolerances.amount;
+    let enabled = |c| rules.checks.enabled(c);
+    if enabled(CheckId::FundReconciliation) {
+        findings.extend(fund_reconciliation(unit, tolerance));
+    }
+    if enabled(CheckId::FundSources) {
+        findings.extend(fund_sources(unit, tolerance));
+    }
+    if enabled(CheckId::Totals) {
+        findings.extend(totals(unit, tolerance));
+    }
+    if enabled(CheckId::Overspending) {
+        findings.extend(overspending(unit, tolerance));
+    }
+    if enabled(CheckId::BudgetAdjustment) {
+        findings.extend(budget_adjustment(unit, rules.checks.budget_adjustment_max));
+    }
+    if enabled(CheckId::EmptyNarrative) {
+        findings.extend(empty_narrative(unit, &rules.checks.empty_words));
+    }
+    if enabled(CheckId::CostDirection) {
+        findings.extend(cost_direction(unit));
+    }
+    findings
+}
+
+/// Opening + change against spent + carried over, for each special fund.
+pub fn fund_reconciliation(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
+    unit.funds
+        .iter()
+        .filter_map(|fund| {
+            let available = fund.available();
+            let accounted = fund.spent + fund.carried_over;
+            let gap = accounted - available;
+            (gap.abs() > tolerance).then(|| {
+                finding(
+                    CheckId::FundReconciliation,
+                    Severity::Hard,
+                    format!(
+                        "专项资金「{}」收支不平: 预算 {} + 调整 {} = {} 万元, 而支出 {} + 结转 {} = {} 万元, 相差 {} 万元",
+                        fund.name,
+                        number(fund.opening),
+                        number(fund.change),
+                        number(available),
+                        number(fund.spent),
+                        number(fund.carried_over),
+                        number(accounted),
+                        number(gap)
+                    ),
+                    vec![
+                        Figure::amount("预算数", fund.opening),
+                        Figure::amount("年中调整", fund.change),
+                        Figure::amount("实际支出", fund.spent),
+                        Figure::amount("结余结转", fund.carried_over),
+                        Figure::amount("差额", gap),
+                    ],
+                )
+            })
+        })
+        .collect()
+}
+
+/// A fund's listed sources against what it spent.
+pub fn fund_sources(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
+    unit.funds
+        .iter()
+        .filter(|fund| !fund.sources.is_empty())
+        .filter_map(|fund| {
+            let sum: Decimal = fund.sources.iter().map(|s| s.amount).sum();
+            ((sum - fund.spent).abs() > tolerance).then(|| {
+                finding(
+                    CheckId::FundSources,
+                    Severity::Hard,
+                    format!(
+                        "专项资金「{}」各来源合计 {} 万元, 与实际支出 {} 万元不符",
+                        fund.name,
+                        number(sum),
+                        number(fund.spent)
+                    ),
+                    vec![
+                        Figure::amount("来源合计", sum),
+                        Figure::amount("实际支出", fund.spent),
+                    ],
+                )
+            })
+        })
+        .collect()
+}
+
+/// One "parts add up to the whole" comparison.
+fn sum_check(
+    parts: &[(&str, Option<Decimal>)],
+    whole: (&str, Option<Decimal>),
+    tolerance: Decimal,
+) -> Option<Finding> {
+    let values: Option<Vec<Decimal>> = parts.iter().map(|(_, v)| *v).collect();
+    let (values, whole_value) = (values?, whole.1?);
+    let sum: Decimal = values.iter().sum();
+    if (sum - whole_value).abs() <= tolerance {
+        return None;
+    }
+    let names = parts
+        .iter()
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let shown = values
+        .iter()
+        .map(|v| number(*v))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let mut figures: Vec<Figure> = parts
+        .iter()
+        .zip(&values)
+        .map(|((n, _), v)| Figure::amount(*n, *v))
+        .collect();
+    figures.push(Figure::amount(whole.0, whole_value));
+    Some(finding(
+        CheckId::Totals,
+        Severity::Hard,
+        format!(
+            "{names} = {shown} = {} 万元, 与{} {} 万元不符 (相差 {})",
+            number(sum),
+            whole.0,
+            number(whole_value),
+            number(sum - whole_value)
+        ),
+        figures,
+    ))
+}
+
+/// Basic + project = spent; personnel + public = basic; the funds' spending = project spending.
+pub fn totals(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
+    let b = &unit.budget;
+    let mut out = Vec::new();
+    out.extend(sum_check(
+        &[("基本支出", b.basic), ("项目支出", b.project)],
+        ("财政拨款支出", Some(b.spent)),
+        tolerance,
+    ));
+    out.extend(sum_check(
+        &[("人员经费", b.personnel), ("公用经费", b.public)],
+        ("基本支出", b.basic),
+        tolerance,
+    ));
+    if !unit.funds.is_empty() {
+        let spent: Decimal = unit.funds.iter().map(|f| f.spent).sum();
+        out.extend(sum_check(
+            &[("各专项资金支出合计", Some(spent))],
+            ("项目支出", b.project),
+            tolerance,
+        ));
+    }
+    out
+}
+
+/// Spending above the full-year budget.
+pub fn overspending(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
+    let Ok(full_year) = full_year_budget(unit) else {
+        return Vec::new();
+    };
+    let over = unit.budget.spent - full_year.value;
+    if over <= tolerance {
+        return Vec::new();
+    }
+    vec![finding(
+        CheckId::Overspending,
+        Severity::Hard,
+        format!(
+            "全年执行数 {} 万元超过{} {} 万元 {} 万元",
+            number(unit.budget.spent),
+            full_year.label,
+            number(full_year.value),
+            number(over)
+        ),
+        vec![
+            Figure::amount("全年执行数", unit.budget.spent),
+            Figure::amount(full_year.label, full_year.value),
+        ],
+    )]
+}
+
+/// The full-year budget moved from the opening budget by more than `max` (a share).
+pub fn budget_adjustment(unit: &SelfEvaluation, max: Decimal) -> Vec<Finding> {
+    let opening = unit.budget.opening;
+    let Ok(full_year) = full_year_budget(unit) else {
+        return Vec::new();
+    };
+    if opening.is_zero() {
+        return Vec::new();
+    }
+    let change = full_year.value - opening;
+    let share = change / opening;
+    if share.abs() <= max {
+        return Vec::new();
+    }
+    vec![finding(
+        CheckId::BudgetAdjustment,
+        Severity::Soft,
+        format!(
+            "{} {} 万元较年初预算 {} 万元{} {} 万元 ({}), 超过 {}",
+            full_year.label,
+            number(full_year.value),
+            number(opening),
+            if change.is_sign_positive() {
+                "调增"
+            } else {
+                "调减"
+            },
+            number(change.abs()),
+            percent(share.abs()),
+            percent(max)
+        ),
+        vec![
+            Figure::amount("年初预算", opening),
+            Figure::amount(full_year.label, full_year.value),
+            Figure::rate("调整幅度", share),
+        ],
+    )]
+}
+
+/// Whether a narrative section says something: not absent, and not just one of `empty_words`.
+pub fn says_something(text: Option<&str>, empty_words: &[String]) -> bool {
+    let Some(text) = text else { return false };
+    let bare: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !is_cjk_punctuation(*c))
+        .collect();
+    !bare.is_empty() && !empty_words.contains(&bare)
+}
+
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '…' | '—' | '“' | '”' | '‘' | '’')
+}
+
+/// Problems and improvements sections that are absent or say only "无".
+pub fn empty_narrative(unit: &SelfEvaluation, empty_words: &[String]) -> Vec<Finding> {
+    [
+        ("存在的问题及原因分析", unit.narrative.problems.as_deref()),
+        ("下一步改进措施", unit.narrative.improvements.as_deref()),
+    ]
+    .into_iter()
+    .filter(|(_, text)| !says_something(*text, empty_words))
+    .map(|(section, text)| {
+        let message = match text {
+            None => format!("「{section}」未填写"),
+            Some(t) => format!("「{section}」仅写「{}」, 未反映任何问题", t.trim()),
+        };
+        finding(CheckId::EmptyNarrative, Severity::Soft, message, Vec::new())
+    })
+    .collect()
+}
+
+/// Cost indicators (成本指标) written as higher-is-better: a cost should be capped, not raised.
+pub fn cost_direction(unit: &SelfEvaluation) -> Vec<Finding> {
+    unit.indicators
+        .iter()
+        .filter(|row| row.direction == Some(jixiao_model::Direction::AtLeast))
+        .filter(|row| row.level2.as_deref().is_some_and(|l2| l2.contains("成本")))
+        .map(|row| {
+            finding(
+                CheckId::CostDirection,
+                Severity::Soft,
+                format!(
+                    "成本指标「{}」写作「≥ {}」: 成本指标应设上限 (≤)",
+                    row.name.trim(),
+                    row.target.map_or("?".to_owned(), number)
+                ),
+                Vec::new(),
+            )
+        })
+        .collect()
+}
+
+/// Built-in yes/no facts a checklist can ask about, computed from the unit.
+pub fn builtin_fact(unit: &SelfEvaluation, rules: &RuleSet, fact: &str) -> Option<bool> {
+    let tolerance = rules.tolerances.amount;
+    let words = &rules.checks.empty_words;
+    Some(match fact {
+        "funds_reconcile" => fund_reconciliation(unit, tolerance).is_empty(),
+        "totals_agree" => totals(unit, tolerance).is_empty(),
+        "within_budget" => overspending(unit, tolerance).is_empty(),
+        "problems_reported" => says_something(unit.narrative.problems.as_deref(), words),
+        "improvements_reported" => says_something(unit.narrative.improvements.as_deref(), words),
+        "goals_quantified" => unit.goals.iter().any(|g| g.measure.is_some()),
+        _ => return None,
+    })
+}
+
+/// The names of the built-in facts, for the documentation and for `jixiao check`.
+pub const BUILTIN_FACTS: [&str; 6] = [
+    "funds_reconcile",
+    "totals_agree",
+    "within_budget",
+    "problems_reported",
+    "improvements_reported",
+    "goals_quantified",
+];

@@ -1,0 +1,40 @@
+//! How numbers are written in rules, formulas and messages. Fixed rules, so output is stable.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Rounds half away from zero, as Chinese accounting practice (四舍五入) does.
+pub fn round(value: Decimal, places: u32) -> Decimal {
+    value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// A figure: at most 4 decimal places, no trailing zeros (`85.33`, `0.01`, `10000`).
+pub fn number(value: Decimal) -> String {
+    round(value, 4).normalize().to_string()
+}
+
+/// Points: exactly `places` decimals (`4.99`, `5.00`).
+pub fn points(value: Decimal, places: u32) -> String {
+    let rounded = round(value, places);
+    format!("{rounded:.prec$}", prec = places as usize)
+}
+
+/// A fraction in percent with 2 decimals (`23.38%`).
+pub fn percent(fraction: Decimal) -> String {
+    format!("{}%", points(fraction * Decimal::ONE_HUNDRED, 2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn rounds_half_away_from_zero_and_pads() {
+        assert_eq!(points(dec!(4.995), 2), "5.00");
+        assert_eq!(points(dec!(4.985), 2), "4.99");
+        assert_eq!(points(dec!(5), 2), "5.00");
+        assert_eq!(number(dec!(85.3300)), "85.33");
+        assert_eq!(number(dec!(0.123456)), "0.1235");
+        assert_eq!(percent(dec!(0.2338)), "23.38%");
+    }
+}

@@ -1,0 +1,720 @@
+//! The scoring engine: a unit's self-evaluation and a rule set in, a [`Scorecard`] out.
+//!
+//! The engine is pure: no I/O, no clock, no randomness, no global state. The same unit and rule
+//! set always give the same scorecard, and every point in it is explained: each leaf records its
+//! inputs, the rule in words, the arithmetic and the reason for any deduction; every built-in
+//! check that fires adds a [`Finding`].
+
+mod checks;
+pub mod fmt;
+pub mod methods;
+pub mod metrics;
+mod scorecard;
+
+use jixiao_model::{IndicatorRow, SelfEvaluation};
+use jixiao_rules::{CheckId, Indicator, Input, Method, RuleSet, Share, WhenMissing};
+use rust_decimal::Decimal;
+
+pub use checks::{BUILTIN_FACTS, says_something};
+pub use scorecard::*;
+
+use methods::{Outcome, Scale};
+
+/// Why a unit cannot be scored under a rule set at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    #[error(
+        "rule set `{rule_set}` scores {expected} self-evaluations, but the unit is a {found} self-evaluation"
+    )]
+    KindMismatch {
+        rule_set: String,
+        expected: &'static str,
+        found: &'static str,
+    },
+}
+
+/// Scores `unit` under `rules` (which must have passed validation, as [`RuleSet::load`] ensures).
+pub fn score(unit: &SelfEvaluation, rules: &RuleSet) -> Result<Scorecard, EngineError> {
+    if unit.unit.kind != rules.applies_to {
+        return Err(EngineError::KindMismatch {
+            rule_set: rules.id.clone(),
+            expected: rules.applies_to.label(),
+            found: unit.unit.kind.label(),
+        });
+    }
+    let mut ctx = Context {
+        unit,
+        rules,
+        findings: checks::run(unit, rules),
+    };
+    let indicators: Vec<ScoredIndicator> = rules
+        .indicators
+        .iter()
+        .map(|ind| ctx.score_indicator(ind))
+        .collect();
+
+    let raw: Decimal = indicators.iter().map(|i| i.score).sum();
+    let dropped: Decimal = dropped_points(&indicators);
+    let (total_exact, rescaled) = if dropped.is_zero() {
+        (raw, None)
+    } else {
+        let available = rules.total - dropped;
+        let total = if available.is_zero() {
+            Decimal::ZERO
+        } else {
+            raw * rules.total / available
+        };
+        (total, Some(Rescale { available, raw }))
+    };
+    let total = fmt::round(total_exact, rules.score_decimals);
+    let grade = rules
+        .grade_for(total)
+        .map_or_else(|| "?".to_owned(), |band| band.name.clone());
+    let declared = ctx.compare_declared(total, &grade);
+    Ok(Scorecard {
+        unit: UnitRef {
+            name: unit.unit.name.clone(),
+            year: unit.unit.year,
+            kind: unit.unit.kind,
+            project: unit.unit.project.clone(),
+        },
+        rule_set: RuleSetRef {
+            id: rules.id.clone(),
+            name: rules.name.clone(),
+            version: rules.version.clone(),
+        },
+        points: rules.total,
+        total,
+        total_exact,
+        grade,
+        rescaled,
+        declared,
+        indicators,
+        findings: ctx.findings,
+    })
+}
+
+fn dropped_points(nodes: &[ScoredIndicator]) -> Decimal {
+    nodes
+        .iter()
+        .map(|n| {
+            if n.status == Status::Dropped {
+                n.points
+            } else {
+                dropped_points(&n.children)
+            }
+        })
+        .sum()
+}
+
+struct Context<'a> {
+    unit: &'a SelfEvaluation,
+    rules: &'a RuleSet,
+    findings: Vec<Finding>,
+}
+
+/// A leaf's scored result before it becomes a node.
+struct Scored {
+    outcome: Outcome,
+    inputs: Vec<Figure>,
+    self_score: Option<Decimal>,
+}
+
+impl Context<'_> {
+    fn score_indicator(&mut self, ind: &Indicator) -> ScoredIndicator {
+        if !ind.is_leaf() {
+            let children: Vec<ScoredIndicator> = ind
+                .children
+                .iter()
+                .map(|c| self.score_indicator(c))
+                .collect();
+            return ScoredIndicator {
+                id: ind.id.clone(),
+                name: ind.name.clone(),
+                points: ind.points,
+                score: children.iter().map(|c| c.score).sum(),
+                status: Status::Scored,
+                children,
+                detail: None,
+            };
+        }
+        let (Some(input), Some(method)) = (&ind.input, &ind.method) else {
+            // Validation refuses such a leaf; scoring it as missing keeps the engine total.
+            return self.missing(ind, "kind", "规则未给出输入或计分方法".into());
+        };
+        let result = match input {
+            Input::Metric(metric) => self.score_metric(ind, *metric, method),
+            Input::Row(name) => self.score_named_row(ind, name, method),
+            Input::Rows(selection) => return self.score_rows(ind, selection, method),
+            Input::Facts => self.score_checklist(ind, method),
+        };
+        match result {
+            Ok(scored) => leaf(ind.id.clone(), ind.name.clone(), ind.points, method, scored),
+            Err(why) => self.missing(ind, method.kind(), why),
+        }
+    }
+
+    /// A leaf whose input is missing, handled as the rule set says.
+    fn missing(&mut self, ind: &Indicator, method: &str, why: String) -> ScoredIndicator {
+        let (score, status, formula) = match ind.when_missing {
+            WhenMissing::Zero => {
+                self.findings.push(Finding {
+                    rule: "missing_input".into(),
+                    severity: Severity::Soft,
+                    indicator: Some(ind.id.clone()),
+                    message: format!("「{}」缺少数据: {why}, 计 0 分", ind.name),
+                    figures: Vec::new(),
+                });
+                (Decimal::ZERO, Status::Missing, "缺少数据, 计 0 分")
+            }
+            WhenMissing::Full => (ind.points, Status::NotApplicable, "不适用, 按满分计"),
+            WhenMissing::Rescale => (
+                Decimal::ZERO,
+                Status::Dropped,
+                "不适用, 不计入总分, 其余指标按比例折算",
+            ),
+        };
+        ScoredIndicator {
+            id: ind.id.clone(),
+            name: ind.name.clone(),
+            points: ind.points,
+            score,
+            status,
+            children: Vec::new(),
+            detail: Some(Detail {
+                method: method.to_owned(),
+                rule: ind.criterion.clone().unwrap_or_default(),
+                inputs: Vec::new(),
+                formula: formula.to_owned(),
+                reason: Some(why),
+                self_score: None,
+            }),
+        }
+    }
+
+    fn score_metric(
+        &mut self,
+        ind: &Indicator,
+        metric: jixiao_rules::Metric,
+        method: &Method,
+    ) -> Result<Scored, String> {
+        let computed = metrics::compute(metric, self.unit)?;
+        let w = ind.points;
+        let value = computed.value;
+        let target = |t: &Option<Decimal>| t.unwrap_or(Decimal::ONE);
+        let mut outcome = match method {
+            Method::HigherIsBetter {
+                target: t,
+                over_achievement,
+            } => {
+                let out = methods::higher_is_better(w, value, target(t), Scale::Rate);
+                match over_achievement {
+                    Some(over) => methods::over_achievement(out, w, value, target(t), over, false),
+                    None => out,
+                }
+            }
+            Method::LowerIsBetter { target: t, above } => {
+                methods::lower_is_better(w, value, target(t), *above, Scale::Rate)
+            }
+            Method::Equal { target: t } => methods::equal(w, value, target(t), Scale::Rate),
+            Method::BudgetExecution { rounding } => methods::budget_execution(w, value, *rounding),
+            Method::StepDeduction {
+                limit,
+                beyond,
+                per,
+                deduction,
+                count,
+            } => methods::step_deduction(
+                w,
+                value,
+                *limit,
+                *beyond,
+                *per,
+                *deduction,
+                *count,
+                Scale::Rate,
+            ),
+            Method::Bands { bands } => methods::bands(w, value, bands, Scale::Rate),
+            Method::ByDirection { .. } | Method::Tiers { .. } | Method::Checklist { .. } => {
+                return Err(format!("方法 {} 不适用于计算指标", method.kind()));
+            }
+        };
+        outcome.formula = format!("{}; {}", computed.formula, outcome.formula);
+        let self_score = self.compare_metric_row(ind, outcome.score);
+        Ok(Scored {
+            outcome,
+            inputs: computed.inputs,
+            self_score,
+        })
+    }
+
+    /// Where the unit's table has a row named like a metric leaf (its own 预算执行率 row, say),
+    /// compares the row's self-score with the leaf's score at the row's points.
+    fn compare_metric_row(&mut self, ind: &Indicator, score: Decimal) -> Option<Decimal> {
+        let unit = self.unit;
+        let row = unit
+            .indicators
+            .iter()
+            .find(|r| r.name.trim() == ind.name && r.self_score.is_some())?;
+        let claimed = row.self_score?;
+        if self.rules.checks.enabled(CheckId::SelfScores) && !ind.points.is_zero() {
+            let expected = score * row.points / ind.points;
+            let gap = claimed - expected;
+            if gap.abs() > self.rules.tolerances.score {
+                self.findings.push(Finding {
+                    rule: CheckId::SelfScores.as_str().into(),
+                    severity: Severity::Hard,
+                    indicator: Some(ind.id.clone()),
+                    message: format!(
+                        "「{}」自评得分 {} 与按公式计算的 {} (分值 {}) 不符, 相差 {}",
+                        ind.name,
+                        fmt::points(claimed, 2),
+                        fmt::points(expected, 2),
+                        fmt::number(row.points),
+                        fmt::points(gap, 2)
+                    ),
+                    figures: vec![
+                        Figure::new("自评得分", claimed, "分"),
+                        Figure::new("复核得分", expected, "分"),
+                    ],
+                });
+            }
+        }
+        Some(claimed)
+    }
+
+    fn score_named_row(
+        &mut self,
+        ind: &Indicator,
+        name: &str,
+        method: &Method,
+    ) -> Result<Scored, String> {
+        let unit = self.unit;
+        let row = unit
+            .indicators
+            .iter()
+            .find(|r| r.name.trim() == name)
+            .ok_or_else(|| format!("单位自评表中无「{name}」"))?;
+        self.score_row(&ind.id, ind.points, row, method)
+    }
+
+    /// The unit's own rows under one leaf: points shared, each row a child.
+    fn score_rows(
+        &mut self,
+        ind: &Indicator,
+        selection: &jixiao_rules::RowSelection,
+        method: &Method,
+    ) -> ScoredIndicator {
+        let unit = self.unit;
+        let rows: Vec<&IndicatorRow> = unit
+            .indicators
+            .iter()
+            .filter(|r| r.level1.trim() == selection.level1)
+            .filter(|r| {
+                selection
+                    .level2
+                    .as_ref()
+                    .is_none_or(|l2| r.level2.as_deref().map(str::trim) == Some(l2.as_str()))
+            })
+            .collect();
+        if rows.is_empty() {
+            let what = match &selection.level2 {
+                Some(l2) => format!("{} / {}", selection.level1, l2),
+                None => selection.level1.clone(),
+            };
+            return self.missing(ind, method.kind(), format!("单位自评表中无「{what}」指标"));
+        }
+        let declared: Decimal = rows.iter().map(|r| r.points).sum();
+        let by_declared = selection.share == Share::Declared && !declared.is_zero();
+        let n = Decimal::from(rows.len());
+        let children: Vec<ScoredIndicator> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let w = if by_declared {
+                    ind.points * row.points / declared
+                } else {
+                    ind.points / n
+                };
+                let id = format!("{}[{}]", ind.id, i + 1);
+                let name = row.name.trim().to_owned();
+                match self.score_row(&id, w, row, method) {
+                    Ok(scored) => leaf(id, name, w, method, scored),
+                    Err(why) => {
+                        let as_indicator = Indicator {
+                            id,
+                            name,
+                            points: w,
+                            children: Vec::new(),
+                            input: None,
+                            method: None,
+                            when_missing: WhenMissing::Zero,
+                            criterion: None,
+                        };
+                        self.missing(&as_indicator, method.kind(), why)
+                    }
+                }
+            })
+            .collect();
+        let share = if by_declared {
+            format!(
+                "{} 分按各行分值占比分配 (各行分值合计 {})",
+                fmt::number(ind.points),
+                fmt::number(declared)
+            )
+        } else {
+            format!("{} 分由 {} 行平均分配", fmt::number(ind.points), rows.len())
+        };
+        ScoredIndicator {
+            id: ind.id.clone(),
+            name: ind.name.clone(),
+            points: ind.points,
+            score: children.iter().map(|c| c.score).sum(),
+            status: Status::Scored,
+            children,
+            detail: Some(Detail {
+                method: method.kind().to_owned(),
+                rule: format!("单位自评表「{}」各行 (个性指标)", selection.level1),
+                inputs: Vec::new(),
+                formula: share,
+                reason: None,
+                self_score: None,
+            }),
+        }
+    }
+
+    /// Scores one of the unit's rows at `w` points, and compares its self-score.
+    fn score_row(
+        &mut self,
+        id: &str,
+        w: Decimal,
+        row: &IndicatorRow,
+        method: &Method,
+    ) -> Result<Scored, String> {
+        let outcome = self.row_outcome(id, w, row, method, true)?;
+        if let (Some(claimed), true) = (
+            row.self_score,
+            self.rules.checks.enabled(CheckId::SelfScores),
+        ) {
+            let is_tiered = row_is_tiered(row, method);
+            if !is_tiered && !row.points.is_zero() {
+                let at_declared = self.row_outcome(id, row.points, row, method, false)?;
+                let gap = claimed - at_declared.score;
+                if gap.abs() > self.rules.tolerances.score {
+                    self.findings.push(Finding {
+                        rule: CheckId::SelfScores.as_str().into(),
+                        severity: Severity::Hard,
+                        indicator: Some(id.to_owned()),
+                        message: format!(
+                            "「{}」自评得分 {} 与按公式计算的 {} (分值 {}) 不符, 相差 {}",
+                            row.name.trim(),
+                            fmt::points(claimed, 2),
+                            fmt::points(at_declared.score, 2),
+                            fmt::number(row.points),
+                            fmt::points(gap, 2)
+                        ),
+                        figures: vec![
+                            Figure::new("自评得分", claimed, "分"),
+                            Figure::new("复核得分", at_declared.score, "分"),
+                        ],
+                    });
+                }
+            }
+        }
+        let mut inputs = Vec::new();
+        let unit_of = row.unit.clone().unwrap_or_default();
+        if let Some(t) = row.target {
+            let direction = row.direction.map_or("", |d| d.symbol());
+            inputs.push(Figure::new(
+                format!("年度指标值 {direction}"),
+                t,
+                unit_of.clone(),
+            ));
+        }
+        if let Some(a) = row.actual {
+            inputs.push(Figure::new("实际完成值", a, unit_of));
+        }
+        inputs.push(Figure::new("自评表分值", row.points, "分"));
+        Ok(Scored {
+            outcome,
+            inputs,
+            self_score: row.self_score,
+        })
+    }
+
+    /// The method applied to one row at `w` points. `report` adds the findings it raises (off
+    /// when recomputing at the row's own points for comparison).
+    fn row_outcome(
+        &mut self,
+        id: &str,
+        w: Decimal,
+        row: &IndicatorRow,
+        method: &Method,
+        report: bool,
+    ) -> Result<Outcome, String> {
+        let name = row.name.trim();
+        let numeric = |t: Option<Decimal>| -> Result<(Decimal, Decimal), String> {
+            let target = t
+                .or(row.target)
+                .ok_or_else(|| format!("「{name}」未填年度指标值"))?;
+            let actual = row
+                .actual
+                .ok_or_else(|| format!("「{name}」未填实际完成值"))?;
+            Ok((actual, target))
+        };
+        let positive = |t: Decimal| {
+            if t > Decimal::ZERO {
+                Ok(t)
+            } else {
+                Err(format!("「{name}」年度指标值为 {t}, 无法按比例计分"))
+            }
+        };
+        let explained = row
+            .explanation
+            .as_deref()
+            .is_some_and(|e| says_something(Some(e), &self.rules.checks.empty_words));
+        let higher = |w, actual, target, over: &Option<jixiao_rules::OverAchievement>| {
+            let out = methods::higher_is_better(w, actual, target, Scale::Plain);
+            match over {
+                Some(over) => methods::over_achievement(out, w, actual, target, over, explained),
+                None => out,
+            }
+        };
+        let tiered = |ctx: &mut Self, bounds| -> Result<Outcome, String> {
+            let tier = row
+                .tier
+                .ok_or_else(|| format!("「{name}」未报定性档次 (达成/部分达成/未达成)"))?;
+            let claimed = row.self_score.map(|s| {
+                if row.points.is_zero() {
+                    s
+                } else {
+                    s * w / row.points
+                }
+            });
+            let (outcome, problem) = methods::tiers(w, tier, claimed, bounds);
+            if let (Some(problem), true) = (problem, report) {
+                ctx.findings.push(Finding {
+                    rule: "tiers".into(),
+                    severity: Severity::Hard,
+                    indicator: Some(id.to_owned()),
+                    message: format!("「{name}」{problem}"),
+                    figures: Vec::new(),
+                });
+            }
+            Ok(outcome)
+        };
+        Ok(match method {
+            Method::HigherIsBetter {
+                target,
+                over_achievement,
+            } => {
+                let (a, t) = numeric(*target)?;
+                higher(w, a, positive(t)?, over_achievement)
+            }
+            Method::LowerIsBetter { target, above } => {
+                let (a, t) = numeric(*target)?;
+                methods::lower_is_better(w, a, positive(t)?, *above, Scale::Plain)
+            }
+            Method::Equal { target } => {
+                let (a, t) = numeric(*target)?;
+                methods::equal(w, a, t, Scale::Plain)
+            }
+            Method::Tiers { tiers } => tiered(self, tiers)?,
+            Method::ByDirection {
+                above,
+                over_achievement,
+                tiers,
+            } => match row.direction {
+                _ if row_is_tiered(row, method) => tiered(self, tiers)?,
+                Some(jixiao_model::Direction::AtLeast) => {
+                    let (a, t) = numeric(None)?;
+                    higher(w, a, positive(t)?, over_achievement)
+                }
+                Some(jixiao_model::Direction::AtMost) => {
+                    let (a, t) = numeric(None)?;
+                    methods::lower_is_better(w, a, positive(t)?, *above, Scale::Plain)
+                }
+                Some(jixiao_model::Direction::Equal) => {
+                    let (a, t) = numeric(None)?;
+                    methods::equal(w, a, t, Scale::Plain)
+                }
+                None => {
+                    return Err(format!("「{name}」既无方向 (≥ ≤ =) 也无定性档次, 无法计分"));
+                }
+            },
+            Method::BudgetExecution { .. }
+            | Method::StepDeduction { .. }
+            | Method::Bands { .. }
+            | Method::Checklist { .. } => {
+                return Err(format!("方法 {} 不适用于自评表行", method.kind()));
+            }
+        })
+    }
+
+    fn score_checklist(&mut self, ind: &Indicator, method: &Method) -> Result<Scored, String> {
+        let Method::Checklist {
+            mode,
+            per_item,
+            items,
+        } = method
+        else {
+            return Err(format!("方法 {} 不适用于是否类事实", method.kind()));
+        };
+        let answers: Vec<methods::Answer<'_>> = items
+            .iter()
+            .map(|item| methods::Answer {
+                label: &item.label,
+                met: checks::builtin_fact(self.unit, self.rules, &item.fact)
+                    .or_else(|| self.unit.facts.get(&item.fact).copied()),
+            })
+            .collect();
+        let outcome = methods::checklist(ind.points, *mode, *per_item, &answers);
+        let inputs = answers
+            .iter()
+            .map(|a| {
+                let value = match a.met {
+                    Some(true) => Decimal::ONE,
+                    _ => Decimal::ZERO,
+                };
+                let unit = match a.met {
+                    Some(true) => "是",
+                    Some(false) => "否",
+                    None => "未提供",
+                };
+                Figure::new(a.label, value, unit)
+            })
+            .collect();
+        Ok(Scored {
+            outcome,
+            inputs,
+            self_score: None,
+        })
+    }
+
+    /// Compares what the unit declared with the recomputed total and grade.
+    fn compare_declared(&mut self, total: Decimal, grade: &str) -> Option<DeclaredComparison> {
+        let declared = self.unit.declared.as_ref()?;
+        let rules = self.rules;
+        let gap = declared.total.map(|t| t - total);
+        if let (Some(declared_total), Some(declared_grade)) = (declared.total, &declared.grade)
+            && rules.checks.enabled(CheckId::DeclaredGrade)
+        {
+            let band = rules.grade_for(fmt::round(declared_total, rules.score_decimals));
+            if !band.is_some_and(|b| b.is_named(declared_grade)) {
+                self.findings.push(Finding {
+                    rule: CheckId::DeclaredGrade.as_str().into(),
+                    severity: Severity::Hard,
+                    indicator: None,
+                    message: format!(
+                        "自评等级「{}」与自评总分 {} 不符: 按本规则应为「{}」",
+                        declared_grade.trim(),
+                        fmt::points(declared_total, 2),
+                        band.map_or("?", |b| b.name.as_str())
+                    ),
+                    figures: vec![Figure::new("自评总分", declared_total, "分")],
+                });
+            }
+        }
+        if rules.checks.enabled(CheckId::SelfScores) {
+            if let Some(gap) = gap.filter(|g| g.abs() > rules.tolerances.score) {
+                let declared_total = declared.total.unwrap_or_default();
+                self.findings.push(Finding {
+                    rule: CheckId::SelfScores.as_str().into(),
+                    severity: Severity::Soft,
+                    indicator: None,
+                    message: format!(
+                        "自评总分 {} {}复核得分 {} ({} 分)",
+                        fmt::points(declared_total, 2),
+                        if gap.is_sign_positive() {
+                            "高于"
+                        } else {
+                            "低于"
+                        },
+                        fmt::points(total, 2),
+                        fmt::points(gap, 2)
+                    ),
+                    figures: vec![
+                        Figure::new("自评总分", declared_total, "分"),
+                        Figure::new("复核得分", total, "分"),
+                    ],
+                });
+            }
+            if let (None, Some(declared_grade)) = (declared.total, &declared.grade) {
+                let recomputed = rules.grade_for(total);
+                if !recomputed.is_some_and(|b| b.is_named(declared_grade)) {
+                    self.findings.push(Finding {
+                        rule: CheckId::SelfScores.as_str().into(),
+                        severity: Severity::Soft,
+                        indicator: None,
+                        message: format!(
+                            "自评等级「{}」与复核等级「{grade}」不同",
+                            declared_grade.trim()
+                        ),
+                        figures: Vec::new(),
+                    });
+                }
+            }
+        }
+        if let Some(declared_total) = declared.total
+            && rules.checks.enabled(CheckId::RowSums)
+            && !self.unit.indicators.is_empty()
+        {
+            let scores: Option<Vec<Decimal>> =
+                self.unit.indicators.iter().map(|r| r.self_score).collect();
+            if let Some(scores) = scores {
+                let sum: Decimal = scores.iter().sum();
+                if (sum - declared_total).abs() > rules.tolerances.score {
+                    self.findings.push(Finding {
+                        rule: CheckId::RowSums.as_str().into(),
+                        severity: Severity::Hard,
+                        indicator: None,
+                        message: format!(
+                            "自评表各行得分合计 {} 与自评总分 {} 不符",
+                            fmt::points(sum, 2),
+                            fmt::points(declared_total, 2)
+                        ),
+                        figures: vec![
+                            Figure::new("各行得分合计", sum, "分"),
+                            Figure::new("自评总分", declared_total, "分"),
+                        ],
+                    });
+                }
+            }
+        }
+        Some(DeclaredComparison {
+            total: declared.total,
+            grade: declared.grade.clone(),
+            gap,
+        })
+    }
+}
+
+/// Whether a row is scored by its qualitative tier rather than by numbers.
+fn row_is_tiered(row: &IndicatorRow, method: &Method) -> bool {
+    match method {
+        Method::Tiers { .. } => true,
+        Method::ByDirection { .. } => {
+            row.tier.is_some() && (row.direction.is_none() || row.actual.is_none())
+        }
+        _ => false,
+    }
+}
+
+fn leaf(id: String, name: String, w: Decimal, method: &Method, scored: Scored) -> ScoredIndicator {
+    ScoredIndicator {
+        id,
+        name,
+        points: w,
+        score: scored.outcome.score,
+        status: Status::Scored,
+        children: Vec::new(),
+        detail: Some(Detail {
+            method: method.kind().to_owned(),
+            rule: scored.outcome.rule,
+            inputs: scored.inputs,
+            formula: scored.outcome.formula,
+            reason: scored.outcome.reason,
+            self_score: scored.self_score,
+        }),
+    }
+}

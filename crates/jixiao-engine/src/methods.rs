@@ -1,0 +1,477 @@
+//! The scoring primitives of domain.md §4, each a pure function of the points `w`, the value and
+//! the method's parameters, returning the score with the rule, the arithmetic and the reason.
+
+use jixiao_model::{Direction, Tier};
+use jixiao_rules::{
+    AboveTarget, Band, Beyond, ChecklistMode, OverAchievement, Rounding, StepCount, TierBounds,
+};
+use rust_decimal::Decimal;
+
+use crate::fmt::{number, percent, points};
+
+/// How a value is written: a rate in percent, or a plain number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    Rate,
+    Plain,
+}
+
+impl Scale {
+    pub fn show(self, value: Decimal) -> String {
+        match self {
+            Scale::Rate => percent(value),
+            Scale::Plain => number(value),
+        }
+    }
+}
+
+/// The result of applying a method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub score: Decimal,
+    /// The rule in words.
+    pub rule: String,
+    /// The arithmetic with the figures in it.
+    pub formula: String,
+    /// Why points were lost; `None` at full points.
+    pub reason: Option<String>,
+}
+
+fn p(value: Decimal) -> String {
+    points(value, 2)
+}
+
+fn full(w: Decimal, rule: String, formula: String) -> Outcome {
+    Outcome {
+        score: w,
+        rule,
+        formula,
+        reason: None,
+    }
+}
+
+/// Whether `actual` meets `target` in `direction`.
+pub fn meets(direction: Direction, actual: Decimal, target: Decimal) -> bool {
+    match direction {
+        Direction::AtLeast => actual >= target,
+        Direction::AtMost => actual <= target,
+        Direction::Equal => actual == target,
+    }
+}
+
+/// ≥: A ≥ T → w, else w × A / T; negative A counts as 0. `target` must be above 0.
+pub fn higher_is_better(w: Decimal, actual: Decimal, target: Decimal, scale: Scale) -> Outcome {
+    let rule = "越高越好: 实际 ≥ 目标得满分, 否则 分值 × 实际 / 目标".to_owned();
+    let (a, t) = (scale.show(actual), scale.show(target));
+    if actual >= target {
+        return full(w, rule, format!("实际 {a} ≥ 目标 {t}, 得满分 {}", p(w)));
+    }
+    let counted = actual.max(Decimal::ZERO);
+    let score = w * counted / target;
+    let note = if actual.is_sign_negative() && !actual.is_zero() {
+        "(负值按 0 计)"
+    } else {
+        ""
+    };
+    Outcome {
+        score,
+        rule,
+        formula: format!(
+            "{} × {}{note} / {t} = {}",
+            p(w),
+            scale.show(counted),
+            p(score)
+        ),
+        reason: Some(format!("实际 {a} 未达目标 {t}")),
+    }
+}
+
+/// Reduces a higher-is-better outcome where A / T reaches the over-achievement threshold.
+pub fn over_achievement(
+    outcome: Outcome,
+    w: Decimal,
+    actual: Decimal,
+    target: Decimal,
+    over: &OverAchievement,
+    explained: bool,
+) -> Outcome {
+    if target <= Decimal::ZERO {
+        return outcome;
+    }
+    let ratio = actual / target;
+    if ratio < over.threshold {
+        return outcome;
+    }
+    let mut out = outcome;
+    out.rule.push_str(&format!(
+        "; 偏离度: 实际达目标的 {} 及以上{}, 按超出部分 × {} 扣分, 最低 {} × 分值",
+        percent(over.threshold),
+        if over.waived_by_explanation {
+            "且未说明原因"
+        } else {
+            ""
+        },
+        number(over.slope),
+        number(over.floor)
+    ));
+    if over.waived_by_explanation && explained {
+        out.formula.push_str(&format!(
+            "; 实际/目标 = {}, 已说明偏差原因, 不扣分",
+            percent(ratio)
+        ));
+        return out;
+    }
+    let deduction = w * over.slope * (ratio - over.threshold);
+    let floor = w * over.floor;
+    let score = (out.score - deduction).max(floor).min(out.score);
+    out.formula.push_str(&format!(
+        "; 实际/目标 = {} ≥ {}, 扣 {} × {} × ({} − {}) = {}, 不低于 {} → {}",
+        percent(ratio),
+        percent(over.threshold),
+        p(w),
+        number(over.slope),
+        number(ratio.round_dp(4)),
+        number(over.threshold),
+        p(deduction),
+        p(floor),
+        p(score)
+    ));
+    out.reason = Some(format!(
+        "实际为目标的 {}, 达到偏离阈值 {}{}: 目标可能定得过低",
+        percent(ratio),
+        percent(over.threshold),
+        if over.waived_by_explanation {
+            " 且未说明偏差原因"
+        } else {
+            ""
+        }
+    ));
+    out.score = score;
+    out
+}
+
+/// ≤: A ≤ T → w; above T, linear w × (1 − (A − T) / T) floored at 0, or ratio w × T / A.
+pub fn lower_is_better(
+    w: Decimal,
+    actual: Decimal,
+    target: Decimal,
+    above: AboveTarget,
+    scale: Scale,
+) -> Outcome {
+    let (a, t) = (scale.show(actual), scale.show(target));
+    let rule = match above {
+        AboveTarget::Linear => {
+            "越低越好: 实际 ≤ 目标得满分, 否则 分值 × (1 − (实际 − 目标) / 目标), 最低 0"
+        }
+        AboveTarget::Ratio => "越低越好: 实际 ≤ 目标得满分, 否则 分值 × 目标 / 实际",
+    }
+    .to_owned();
+    if actual <= target {
+        return full(w, rule, format!("实际 {a} ≤ 目标 {t}, 得满分 {}", p(w)));
+    }
+    let (score, formula) = match above {
+        AboveTarget::Linear => {
+            let score = (w * (Decimal::ONE - (actual - target) / target)).max(Decimal::ZERO);
+            (
+                score,
+                format!("{} × (1 − ({a} − {t}) / {t}) = {}", p(w), p(score)),
+            )
+        }
+        AboveTarget::Ratio => {
+            let score = w * target / actual;
+            (score, format!("{} × {t} / {a} = {}", p(w), p(score)))
+        }
+    };
+    Outcome {
+        score,
+        rule,
+        formula,
+        reason: Some(format!("实际 {a} 超过目标 {t}")),
+    }
+}
+
+/// =: as higher-is-better when T > 0; when T = 0, A ≤ 0 → w else 0.
+pub fn equal(w: Decimal, actual: Decimal, target: Decimal, scale: Scale) -> Outcome {
+    if target > Decimal::ZERO {
+        let mut out = higher_is_better(w, actual, target, scale);
+        out.rule = format!("等于目标 (目标 > 0, 按越高越好): {}", out.rule);
+        return out;
+    }
+    let rule = "等于目标 (目标为 0): 实际 ≤ 0 得满分, 否则 0 分".to_owned();
+    let a = scale.show(actual);
+    if actual <= Decimal::ZERO {
+        full(w, rule, format!("实际 {a} ≤ 0, 得满分 {}", p(w)))
+    } else {
+        Outcome {
+            score: Decimal::ZERO,
+            rule,
+            formula: format!("实际 {a} > 0, 得 0 分"),
+            reason: Some(format!("目标为 0, 实际为 {a}")),
+        }
+    }
+}
+
+/// The range of points a tier allows, as `(low, high, high_included)`.
+pub fn tier_range(w: Decimal, tier: Tier, bounds: &TierBounds) -> (Decimal, Decimal, bool) {
+    match tier {
+        Tier::Achieved => (w * bounds.achieved, w, true),
+        Tier::PartlyAchieved => (w * bounds.partly, w * bounds.achieved, false),
+        Tier::NotAchieved => (Decimal::ZERO, w * bounds.partly, false),
+    }
+}
+
+/// Qualitative tiers: the claimed score must lie in the tier's range; outside, it is brought to
+/// the nearest bound and the second value says so. Without a claimed score, the tier's lower bound.
+pub fn tiers(
+    w: Decimal,
+    tier: Tier,
+    claimed: Option<Decimal>,
+    bounds: &TierBounds,
+) -> (Outcome, Option<String>) {
+    let (low, high, high_included) = tier_range(w, tier, bounds);
+    let range = format!(
+        "[{}, {}{}",
+        p(low),
+        p(high),
+        if high_included { "]" } else { ")" }
+    );
+    let rule = format!(
+        "定性分档: 达成 [{a}w, w], 部分达成 [{b}w, {a}w), 未达成 [0, {b}w); 得分须在所报档次内",
+        a = number(bounds.achieved),
+        b = number(bounds.partly)
+    );
+    let Some(claimed) = claimed else {
+        return (
+            Outcome {
+                score: low,
+                rule,
+                formula: format!(
+                    "档次「{}」区间 {range}, 未报得分, 取下限 {}",
+                    tier.label(),
+                    p(low)
+                ),
+                reason: (low < w).then(|| format!("未报得分, 按「{}」档下限计", tier.label())),
+            },
+            None,
+        );
+    };
+    let inside = claimed >= low && (claimed < high || (high_included && claimed == high));
+    if inside {
+        return (
+            Outcome {
+                score: claimed,
+                rule,
+                formula: format!(
+                    "档次「{}」区间 {range}, 自评 {} 在区间内",
+                    tier.label(),
+                    p(claimed)
+                ),
+                reason: (claimed < w).then(|| format!("自评档次「{}」", tier.label())),
+            },
+            None,
+        );
+    }
+    // Outside: the nearest point of the range. An open upper bound is approached by the top of the
+    // next lower tier, so the score stays strictly inside.
+    let score = if claimed < low {
+        low
+    } else if high_included {
+        high
+    } else {
+        // Highest score strictly below `high` at the engine's resolution of 0.01 points.
+        high - Decimal::new(1, 2)
+    };
+    let problem = format!(
+        "自评 {} 不在档次「{}」的区间 {range} 内",
+        p(claimed),
+        tier.label()
+    );
+    (
+        Outcome {
+            score,
+            rule,
+            formula: format!("{problem}, 按区间边界计 {}", p(score)),
+            reason: Some(problem.clone()),
+        },
+        Some(problem),
+    )
+}
+
+/// Budget execution: w × min(rate, 1), optionally down to whole points.
+pub fn budget_execution(w: Decimal, rate: Decimal, rounding: Rounding) -> Outcome {
+    let capped = rate.min(Decimal::ONE).max(Decimal::ZERO);
+    let exact = w * capped;
+    let (score, rule) = match rounding {
+        Rounding::Exact => (exact, "预算执行: 分值 × min(执行率, 100%)"),
+        Rounding::WholePoints => (
+            exact.floor(),
+            "预算执行: 分值 × min(执行率, 100%), 舍去小数取整分",
+        ),
+    };
+    let mut formula = format!("{} × {} = {}", p(w), percent(capped), p(exact));
+    if rounding == Rounding::WholePoints {
+        formula.push_str(&format!(", 取整 {}", p(score)));
+    }
+    Outcome {
+        score,
+        rule: rule.to_owned(),
+        formula,
+        reason: (score < w).then(|| format!("执行率 {}", percent(rate))),
+    }
+}
+
+/// Full up to `limit`; minus `deduction` per `per` beyond it (on the side `beyond`), floored at 0.
+#[allow(clippy::too_many_arguments)]
+pub fn step_deduction(
+    w: Decimal,
+    value: Decimal,
+    limit: Decimal,
+    beyond: Beyond,
+    per: Decimal,
+    deduction: Decimal,
+    count: StepCount,
+    scale: Scale,
+) -> Outcome {
+    let (v, l, step) = (scale.show(value), scale.show(limit), scale.show(per));
+    let (side, excess) = match beyond {
+        Beyond::Above => ("超过", value - limit),
+        Beyond::Below => ("低于", limit - value),
+    };
+    let counting = match count {
+        StepCount::Exact => "按比例计",
+        StepCount::Started => "不足一档按一档计",
+        StepCount::Completed => "不足一档不计",
+    };
+    let rule = format!(
+        "阶梯扣分: {} {l} 得满分, 每{side} {step} 扣 {} 分 ({counting}), 最低 0",
+        if beyond == Beyond::Above {
+            "≤"
+        } else {
+            "≥"
+        },
+        number(deduction)
+    );
+    if excess <= Decimal::ZERO {
+        return full(w, rule, format!("{v} 未{side} {l}, 得满分 {}", p(w)));
+    }
+    let exact_steps = excess / per;
+    let steps = match count {
+        StepCount::Exact => exact_steps,
+        StepCount::Started => exact_steps.ceil(),
+        StepCount::Completed => exact_steps.floor(),
+    };
+    let score = (w - steps * deduction).max(Decimal::ZERO);
+    Outcome {
+        score,
+        rule,
+        formula: format!(
+            "{v} {side} {l} {}, 计 {} 档, {} − {} × {} = {}",
+            scale.show(excess),
+            number(steps),
+            p(w),
+            number(steps),
+            number(deduction),
+            p(score)
+        ),
+        reason: (score < w).then(|| format!("{v} {side} {l}")),
+    }
+}
+
+/// Band table: the points of the first band containing the value; none → 0.
+pub fn bands(w: Decimal, value: Decimal, bands: &[Band], scale: Scale) -> Outcome {
+    let table = bands
+        .iter()
+        .map(|b| {
+            format!(
+                "{} → {}",
+                b.interval_with(|v| scale.show(v)),
+                number(b.points)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let rule = format!("分段计分: {table}");
+    let v = scale.show(value);
+    match bands.iter().find(|b| b.contains(value)) {
+        Some(band) => {
+            let interval = band.interval_with(|v| scale.show(v));
+            Outcome {
+                score: band.points,
+                rule,
+                formula: format!("{v} 落在 {interval} 段, 得 {}", p(band.points)),
+                reason: (band.points < w).then(|| format!("{v} 落在 {interval} 段")),
+            }
+        }
+        None => Outcome {
+            score: Decimal::ZERO,
+            rule,
+            formula: format!("{v} 不在任何分段内, 得 0"),
+            reason: Some(format!("{v} 不在任何分段内")),
+        },
+    }
+}
+
+/// One checklist item with its answer: `None` where the unit gave none.
+#[derive(Debug, Clone)]
+pub struct Answer<'a> {
+    pub label: &'a str,
+    pub met: Option<bool>,
+}
+
+/// Checklist: +per item met, or −per item not met (an unanswered item counts as not met),
+/// clamped to [0, w].
+pub fn checklist(
+    w: Decimal,
+    mode: ChecklistMode,
+    per_item: Decimal,
+    answers: &[Answer<'_>],
+) -> Outcome {
+    let met = answers.iter().filter(|a| a.met == Some(true)).count();
+    let unmet: Vec<String> = answers
+        .iter()
+        .filter(|a| a.met != Some(true))
+        .map(|a| {
+            if a.met.is_none() {
+                format!("{}(未提供)", a.label)
+            } else {
+                a.label.to_owned()
+            }
+        })
+        .collect();
+    let n_met = Decimal::from(met);
+    let n_unmet = Decimal::from(unmet.len());
+    let (score, rule, formula) = match mode {
+        ChecklistMode::Award => {
+            let score = (n_met * per_item).min(w);
+            (
+                score,
+                format!(
+                    "清单加分: 每满足一项得 {} 分, 最高 {}",
+                    number(per_item),
+                    p(w)
+                ),
+                format!("满足 {met} 项 × {} = {}", number(per_item), p(score)),
+            )
+        }
+        ChecklistMode::Deduct => {
+            let score = (w - n_unmet * per_item).max(Decimal::ZERO);
+            (
+                score,
+                format!("清单扣分: 每一项不满足扣 {} 分, 最低 0", number(per_item)),
+                format!(
+                    "{} − 不满足 {} 项 × {} = {}",
+                    p(w),
+                    unmet.len(),
+                    number(per_item),
+                    p(score)
+                ),
+            )
+        }
+    };
+    Outcome {
+        score,
+        rule,
+        formula,
+        reason: (!unmet.is_empty()).then(|| format!("未满足: {}", unmet.join("、"))),
+    }
+}

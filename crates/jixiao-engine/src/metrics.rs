@@ -1,0 +1,341 @@
+//! Figures computed from a unit's data for ratio indicators (domain.md §3).
+
+use jixiao_model::{FullYearSource, SelfEvaluation};
+use jixiao_rules::Metric;
+use rust_decimal::Decimal;
+
+use crate::fmt::{number, percent};
+use crate::scorecard::Figure;
+
+/// A computed metric: its value (a fraction), the figures it came from and the arithmetic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Computed {
+    pub value: Decimal,
+    pub inputs: Vec<Figure>,
+    pub formula: String,
+}
+
+/// Why a metric could not be computed, in words for the scorecard.
+pub type Missing = String;
+
+/// A labelled amount or count taken from the unit.
+#[derive(Debug)]
+pub struct Term {
+    pub label: String,
+    pub value: Decimal,
+    pub unit: &'static str,
+}
+
+fn term(label: impl Into<String>, value: Decimal, unit: &'static str) -> Term {
+    Term {
+        label: label.into(),
+        value,
+        unit,
+    }
+}
+
+fn require(label: &str, value: Option<Decimal>) -> Result<Decimal, Missing> {
+    value.ok_or_else(|| format!("未提供{label}"))
+}
+
+/// `numerator / denominator`, refusing a zero denominator.
+fn ratio(metric: Metric, numerator: Term, denominator: Term) -> Result<Computed, Missing> {
+    if denominator.value.is_zero() {
+        return Err(format!(
+            "{}为 0, 无法计算{}",
+            denominator.label,
+            metric.label()
+        ));
+    }
+    let value = numerator.value / denominator.value;
+    Ok(Computed {
+        formula: format!(
+            "{} = {} / {} = {} / {} = {}",
+            metric.label(),
+            numerator.label,
+            denominator.label,
+            number(numerator.value),
+            number(denominator.value),
+            percent(value)
+        ),
+        inputs: vec![
+            Figure::new(numerator.label, numerator.value, numerator.unit),
+            Figure::new(denominator.label, denominator.value, denominator.unit),
+        ],
+        value,
+    })
+}
+
+/// `(this − last) / last`.
+fn change(metric: Metric, this: Term, last: Term) -> Result<Computed, Missing> {
+    if last.value.is_zero() {
+        return Err(format!("{}为 0, 无法计算{}", last.label, metric.label()));
+    }
+    let value = (this.value - last.value) / last.value;
+    Ok(Computed {
+        formula: format!(
+            "{} = ({} − {}) / {} = ({} − {}) / {} = {}",
+            metric.label(),
+            this.label,
+            last.label,
+            last.label,
+            number(this.value),
+            number(last.value),
+            number(last.value),
+            percent(value)
+        ),
+        inputs: vec![
+            Figure::new(this.label, this.value, this.unit),
+            Figure::new(last.label, last.value, last.unit),
+        ],
+        value,
+    })
+}
+
+/// 全年预算数, labelled with where it came from.
+pub fn full_year_budget(unit: &SelfEvaluation) -> Result<Term, Missing> {
+    match unit.budget.full_year_budget() {
+        Some((value, FullYearSource::Reported)) => Ok(term("全年预算数", value, "万元")),
+        Some((value, FullYearSource::Income)) => {
+            Ok(term("全年预算数(未报, 取财政拨款收入)", value, "万元"))
+        }
+        None => Err("未提供全年预算数或财政拨款收入".into()),
+    }
+}
+
+/// 年末结转结余, reported or summed over the special funds.
+pub fn year_end_carry_over(unit: &SelfEvaluation) -> Result<Term, Missing> {
+    if let Some(value) = unit.base.carried_over {
+        return Ok(term("年末结转结余", value, "万元"));
+    }
+    if unit.funds.is_empty() {
+        return Err("未提供年末结转结余, 也无专项资金结转可合计".into());
+    }
+    let sum = unit.funds.iter().map(|f| f.carried_over).sum();
+    Ok(term("年末结转结余(各专项结转合计)", sum, "万元"))
+}
+
+fn tasks_ratio(
+    metric: Metric,
+    unit: &SelfEvaluation,
+    label: &str,
+    pick: fn(&jixiao_model::Tasks) -> u32,
+) -> Result<Computed, Missing> {
+    let tasks = unit.base.tasks.ok_or("未提供年度工作任务完成情况")?;
+    ratio(
+        metric,
+        term(label, pick(&tasks).into(), "项"),
+        term("计划任务数", tasks.planned.into(), "项"),
+    )
+}
+
+/// Computes `metric` for `unit`.
+pub fn compute(metric: Metric, unit: &SelfEvaluation) -> Result<Computed, Missing> {
+    let budget = &unit.budget;
+    let base = &unit.base;
+    match metric {
+        Metric::ExecutionRate => ratio(
+            metric,
+            term("全年执行数", budget.spent, "万元"),
+            full_year_budget(unit)?,
+        ),
+        Metric::BudgetCompletionRate => {
+            let full_year = full_year_budget(unit)?;
+            let carried_in = base.carried_in.unwrap_or_default();
+            let carry_over = year_end_carry_over(unit)?;
+            let available = carried_in + full_year.value;
+            if available.is_zero() {
+                return Err("上年结转与全年预算均为 0, 无法计算预算完成率".into());
+            }
+            let value = (available - carry_over.value) / available;
+            Ok(Computed {
+                formula: format!(
+                    "预算完成率 = (上年结转 + {fy} − {co}) / (上年结转 + {fy}) = ({} + {} − {}) / ({} + {}) = {}",
+                    number(carried_in),
+                    number(full_year.value),
+                    number(carry_over.value),
+                    number(carried_in),
+                    number(full_year.value),
+                    percent(value),
+                    fy = full_year.label,
+                    co = carry_over.label,
+                ),
+                inputs: vec![
+                    Figure::amount(
+                        if base.carried_in.is_some() {
+                            "上年结转"
+                        } else {
+                            "上年结转(未报, 按 0)"
+                        },
+                        carried_in,
+                    ),
+                    Figure::amount(full_year.label, full_year.value),
+                    Figure::amount(carry_over.label, carry_over.value),
+                ],
+                value,
+            })
+        }
+        Metric::BudgetAdjustmentRate => {
+            let full_year = full_year_budget(unit)?;
+            if budget.opening.is_zero() {
+                return Err("年初预算为 0, 无法计算预算调整率".into());
+            }
+            let adjustment = (full_year.value - budget.opening).abs();
+            let value = adjustment / budget.opening;
+            Ok(Computed {
+                formula: format!(
+                    "预算调整率 = |{} − 年初预算| / 年初预算 = |{} − {}| / {} = {}",
+                    full_year.label,
+                    number(full_year.value),
+                    number(budget.opening),
+                    number(budget.opening),
+                    percent(value)
+                ),
+                inputs: vec![
+                    Figure::amount(full_year.label, full_year.value),
+                    Figure::amount("年初预算", budget.opening),
+                ],
+                value,
+            })
+        }
+        Metric::StaffingControlRate => {
+            let staffing = unit.staffing.ok_or("未提供人员编制情况")?;
+            ratio(
+                metric,
+                term("在职人数", staffing.in_post.into(), "人"),
+                term("编制数", staffing.authorised.into(), "人"),
+            )
+        }
+        Metric::CarryOverRate => ratio(metric, year_end_carry_over(unit)?, full_year_budget(unit)?),
+        Metric::CarryOverChangeRate => {
+            let last = require("上年结转结余", base.carried_over_last_year)?;
+            change(
+                metric,
+                year_end_carry_over(unit)?,
+                term("上年结转结余", last, "万元"),
+            )
+        }
+        Metric::ThreePublicChangeRate => change(
+            metric,
+            term(
+                "本年三公经费",
+                require("本年三公经费", base.three_public)?,
+                "万元",
+            ),
+            term(
+                "上年三公经费",
+                require("上年三公经费", base.three_public_last_year)?,
+                "万元",
+            ),
+        ),
+        Metric::ThreePublicControlRate => ratio(
+            metric,
+            term(
+                "本年三公经费",
+                require("本年三公经费", base.three_public)?,
+                "万元",
+            ),
+            term(
+                "三公经费预算数",
+                require("三公经费预算数", base.three_public_budget)?,
+                "万元",
+            ),
+        ),
+        Metric::PublicFundsControlRate => ratio(
+            metric,
+            term("公用经费", require("公用经费", budget.public)?, "万元"),
+            term(
+                "预算公用经费",
+                require("预算公用经费", base.public_budget)?,
+                "万元",
+            ),
+        ),
+        Metric::KeySpendingRate => ratio(
+            metric,
+            term(
+                "重点项目支出",
+                require("重点项目支出", base.key_project_spending)?,
+                "万元",
+            ),
+            term("项目支出", require("项目支出", budget.project)?, "万元"),
+        ),
+        Metric::ProcurementExecutionRate => ratio(
+            metric,
+            term(
+                "实际政府采购",
+                require("实际政府采购", base.procurement_actual)?,
+                "万元",
+            ),
+            term(
+                "政府采购预算",
+                require("政府采购预算", base.procurement_budget)?,
+                "万元",
+            ),
+        ),
+        Metric::BuildingAreaControlRate => {
+            let b = base.buildings.as_ref().ok_or("无新建楼堂馆所项目")?;
+            ratio(
+                metric,
+                term("实际建筑面积", b.actual_area, "㎡"),
+                term("计划建筑面积", b.planned_area, "㎡"),
+            )
+        }
+        Metric::BuildingInvestmentControlRate => {
+            let b = base.buildings.as_ref().ok_or("无新建楼堂馆所项目")?;
+            ratio(
+                metric,
+                term("实际投资", b.actual_investment, "万元"),
+                term("概算投资", b.planned_investment, "万元"),
+            )
+        }
+        Metric::CompletionRate => {
+            if base.tasks.is_some() {
+                return tasks_ratio(metric, unit, "完成任务数", |t| t.completed);
+            }
+            goal_completion(unit)
+        }
+        Metric::TimelinessRate => tasks_ratio(metric, unit, "按时完成任务数", |t| t.on_time),
+        Metric::QualityRate => {
+            tasks_ratio(metric, unit, "质量达标任务数", |t| t.up_to_standard)
+        }
+    }
+}
+
+/// 实际完成率 from the measurable goals when no task counts are given: goals met / goals measured.
+fn goal_completion(unit: &SelfEvaluation) -> Result<Computed, Missing> {
+    let measured: Vec<_> = unit
+        .goals
+        .iter()
+        .filter_map(|g| g.measure.as_ref())
+        .filter_map(|m| m.actual.map(|actual| (m, actual)))
+        .collect();
+    if measured.is_empty() {
+        return Err("未提供年度工作任务完成情况, 也无可量化且报告了完成值的绩效目标".into());
+    }
+    let met = measured
+        .iter()
+        .filter(|(m, actual)| crate::methods::meets(m.direction, *actual, m.target))
+        .count();
+    let mut computed = ratio(
+        Metric::CompletionRate,
+        term("达到目标的量化绩效目标数", Decimal::from(met), "个"),
+        term(
+            "报告完成值的量化绩效目标数",
+            Decimal::from(measured.len()),
+            "个",
+        ),
+    )?;
+    for (m, actual) in measured {
+        computed.inputs.push(Figure::new(
+            format!(
+                "{} (目标 {}{})",
+                m.indicator,
+                m.direction.symbol(),
+                number(m.target)
+            ),
+            actual,
+            m.unit.clone(),
+        ));
+    }
+    Ok(computed)
+}

@@ -1,0 +1,224 @@
+//! The scorecard: what the engine produces, and everything needed to explain it.
+
+use jixiao_model::EvaluationKind;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// The result of scoring one unit under one rule set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scorecard {
+    pub unit: UnitRef,
+    pub rule_set: RuleSetRef,
+    /// Points of the rule set (normally 100).
+    pub points: Decimal,
+    /// The total as shown and graded: rounded to the rule set's `score_decimals`.
+    pub total: Decimal,
+    /// The total before rounding.
+    pub total_exact: Decimal,
+    pub grade: String,
+    /// Present when not-applicable leaves were dropped and the rest rescaled to the total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rescaled: Option<Rescale>,
+    /// What the unit declared, and how far it is from the recomputed total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared: Option<DeclaredComparison>,
+    pub indicators: Vec<ScoredIndicator>,
+    pub findings: Vec<Finding>,
+}
+
+impl Scorecard {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// Every leaf of the tree, depth first, with its path of ancestors' names.
+    pub fn leaves(&self) -> Vec<(Vec<&str>, &ScoredIndicator)> {
+        fn walk<'a>(
+            node: &'a ScoredIndicator,
+            path: &mut Vec<&'a str>,
+            out: &mut Vec<(Vec<&'a str>, &'a ScoredIndicator)>,
+        ) {
+            if node.children.is_empty() {
+                out.push((path.clone(), node));
+            } else {
+                path.push(&node.name);
+                for child in &node.children {
+                    walk(child, path, out);
+                }
+                path.pop();
+            }
+        }
+        let mut out = Vec::new();
+        for node in &self.indicators {
+            walk(node, &mut Vec::new(), &mut out);
+        }
+        out
+    }
+
+    /// The indicator with this id, anywhere in the tree.
+    pub fn indicator(&self, id: &str) -> Option<&ScoredIndicator> {
+        fn find<'a>(nodes: &'a [ScoredIndicator], id: &str) -> Option<&'a ScoredIndicator> {
+            nodes
+                .iter()
+                .find_map(|n| (n.id == id).then_some(n).or_else(|| find(&n.children, id)))
+        }
+        find(&self.indicators, id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRef {
+    pub name: String,
+    pub year: u16,
+    pub kind: EvaluationKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSetRef {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+}
+
+/// Not-applicable leaves dropped and the rest scaled up: total = raw × points / available.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rescale {
+    /// Points of the leaves that remained.
+    pub available: Decimal,
+    /// Sum of their scores before scaling.
+    pub raw: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeclaredComparison {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+    /// Declared total minus recomputed total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<Decimal>,
+}
+
+/// One node of the scored tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoredIndicator {
+    pub id: String,
+    pub name: String,
+    pub points: Decimal,
+    pub score: Decimal,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ScoredIndicator>,
+    /// Leaves only: how the score came about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Detail>,
+}
+
+/// How a leaf's score came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Scored,
+    /// Input missing: 0 points.
+    Missing,
+    /// Not applicable: full points.
+    NotApplicable,
+    /// Not applicable: dropped, the rest rescaled.
+    Dropped,
+}
+
+/// The explanation of one leaf's score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Detail {
+    /// The method's name in the rule set, e.g. `step_deduction`.
+    pub method: String,
+    /// The rule in words.
+    pub rule: String,
+    /// The figures the rule was applied to.
+    pub inputs: Vec<Figure>,
+    /// The arithmetic, with the figures in it.
+    pub formula: String,
+    /// Why points were lost (absent at full points).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// For a unit's own row: the points it gave itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_score: Option<Decimal>,
+}
+
+/// A labelled figure. Rates are given in percent with unit `%`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    pub label: String,
+    pub value: Decimal,
+    pub unit: String,
+}
+
+impl Figure {
+    pub fn new(label: impl Into<String>, value: Decimal, unit: impl Into<String>) -> Figure {
+        Figure {
+            label: label.into(),
+            value,
+            unit: unit.into(),
+        }
+    }
+
+    /// A rate (a fraction) shown in percent.
+    pub fn rate(label: impl Into<String>, fraction: Decimal) -> Figure {
+        Figure::new(label, fraction * Decimal::ONE_HUNDRED, "%")
+    }
+
+    pub fn amount(label: impl Into<String>, wan: Decimal) -> Figure {
+        Figure::new(label, wan, "万元")
+    }
+}
+
+impl std::fmt::Display for Figure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value = crate::fmt::number(self.value);
+        match self.unit.as_str() {
+            "%" => write!(f, "{} {value}%", self.label),
+            "" => write!(f, "{} {value}", self.label),
+            unit => write!(f, "{} {value} {unit}", self.label),
+        }
+    }
+}
+
+/// Something a reviewer must (hard) or should (soft) look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A figure or score is wrong.
+    Hard,
+    /// Worth a reviewer's look.
+    Soft,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Hard => "硬性",
+            Severity::Soft => "提示",
+        }
+    }
+}
+
+/// One finding on a unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The check or rule that produced it, e.g. `fund_reconciliation`.
+    pub rule: String,
+    pub severity: Severity,
+    /// The indicator concerned, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub figures: Vec<Figure>,
+}

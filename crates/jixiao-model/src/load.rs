@@ -1,0 +1,56 @@
+//! Reading a unit file.
+
+use std::path::{Path, PathBuf};
+
+use crate::SelfEvaluation;
+
+/// Why a unit file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The TOML is malformed, or a key is unknown, missing or of the wrong type.
+    #[error("{path}: at `{key}`: {message}")]
+    Parse {
+        path: PathBuf,
+        /// Dotted path of the offending key, e.g. `budget.opening`.
+        key: String,
+        /// The parser's message, with line, column and the offending text.
+        message: String,
+    },
+}
+
+impl SelfEvaluation {
+    /// Parses a unit from TOML text; `path` only names the source in errors.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Self, ModelError> {
+        let parse_error = |key: String, err: toml::de::Error| ModelError::Parse {
+            path: path.to_owned(),
+            key,
+            message: err.to_string().trim_end().to_owned(),
+        };
+        let deserializer =
+            toml::Deserializer::parse(text).map_err(|e| parse_error(".".into(), e))?;
+        serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let key = e.path().to_string();
+            parse_error(key, e.into_inner())
+        })
+    }
+
+    /// Reads and parses a unit file.
+    pub fn load(path: &Path) -> Result<Self, ModelError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ModelError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_toml(&text, path)
+    }
+
+    /// The unit as TOML, in the documented format.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a unit always serialises to TOML")
+    }
+}

@@ -1,0 +1,407 @@
+//! Renders scorecards for people and machines: a terminal table, JSON, Markdown, and the batch
+//! summary as CSV and Markdown. Every function returns a `String`; writing files is the caller's
+//! business. Numbers are written by fixed rules (`jixiao_engine::fmt`), so output is stable.
+
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+use jixiao_engine::fmt::{number, points};
+use jixiao_engine::{Finding, Scorecard, ScoredIndicator, Severity, Status};
+use rust_decimal::Decimal;
+
+/// The scorecard as pretty JSON (decimals as exact strings), ending in a newline.
+pub fn json(card: &Scorecard) -> String {
+    let mut out = serde_json::to_string_pretty(card).expect("a scorecard always serialises");
+    out.push('\n');
+    out
+}
+
+fn p(value: Decimal) -> String {
+    points(value, 2)
+}
+
+fn status_note(node: &ScoredIndicator) -> &'static str {
+    match node.status {
+        Status::Scored => "",
+        Status::Missing => "缺数据",
+        Status::NotApplicable => "不适用(满分)",
+        Status::Dropped => "不适用(折算)",
+    }
+}
+
+/// What the reason of a leaf is: a deduction, or why it does not apply.
+fn reason_label(node: &ScoredIndicator) -> &'static str {
+    match node.status {
+        Status::Scored | Status::Missing => "扣分原因",
+        Status::NotApplicable | Status::Dropped => "不适用原因",
+    }
+}
+
+/// Depth-first rows of the tree: (depth, node).
+fn rows(nodes: &[ScoredIndicator]) -> Vec<(usize, &ScoredIndicator)> {
+    fn walk<'a>(
+        node: &'a ScoredIndicator,
+        depth: usize,
+        out: &mut Vec<(usize, &'a ScoredIndicator)>,
+    ) {
+        out.push((depth, node));
+        for child in &node.children {
+            walk(child, depth + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    for node in nodes {
+        walk(node, 0, &mut out);
+    }
+    out
+}
+
+fn headline(card: &Scorecard) -> String {
+    let mut line = format!(
+        "总分 {} / {}  等级 {}",
+        p(card.total),
+        number(card.points),
+        card.grade
+    );
+    if let Some(declared) = &card.declared {
+        let total = declared.total.map_or("—".to_owned(), p);
+        let grade = declared.grade.as_deref().unwrap_or("—");
+        line.push_str(&format!("  (自评 {total} {grade}"));
+        if let Some(gap) = declared.gap {
+            line.push_str(&format!(", 差 {}", signed(gap)));
+        }
+        line.push(')');
+    }
+    line
+}
+
+fn signed(value: Decimal) -> String {
+    if value.is_sign_negative() {
+        p(value)
+    } else {
+        format!("+{}", p(value))
+    }
+}
+
+fn rescale_note(card: &Scorecard) -> Option<String> {
+    card.rescaled.as_ref().map(|r| {
+        format!(
+            "不适用指标不计入: 可得分值 {}, 原始得分 {}, 折算 {} × {} / {} = {}",
+            number(r.available),
+            p(r.raw),
+            p(r.raw),
+            number(card.points),
+            number(r.available),
+            p(card.total_exact)
+        )
+    })
+}
+
+fn explanation(node: &ScoredIndicator) -> String {
+    let Some(detail) = &node.detail else {
+        return String::new();
+    };
+    let mut text = detail.formula.clone();
+    if let Some(reason) = &detail.reason {
+        text.push_str(&format!("\n{}: {reason}", reason_label(node)));
+    }
+    if let Some(claimed) = detail.self_score {
+        text.push_str(&format!("\n自评得分: {}", p(claimed)));
+    }
+    text
+}
+
+/// The scorecard as a terminal table, `width` columns wide.
+pub fn terminal(card: &Scorecard, width: u16) -> String {
+    let mut out = format!(
+        "{} {}年 {}绩效自评\n规则: {} ({} v{})\n{}\n",
+        card.unit.name,
+        card.unit.year,
+        card.unit.kind.label(),
+        card.rule_set.name,
+        card.rule_set.id,
+        card.rule_set.version,
+        headline(card)
+    );
+    if let Some(note) = rescale_note(card) {
+        out.push_str(&note);
+        out.push('\n');
+    }
+    let mut table = Table::new();
+    table
+        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::DynamicFullWidth)
+        .set_width(width)
+        .set_header(vec!["指标", "分值", "得分", "计算与说明"]);
+    for (depth, node) in rows(&card.indicators) {
+        let mut name = format!("{}{}", "  ".repeat(depth), node.name);
+        let note = status_note(node);
+        if !note.is_empty() {
+            name.push_str(&format!(" [{note}]"));
+        }
+        table.add_row(vec![
+            Cell::new(name),
+            Cell::new(number(node.points)).set_alignment(CellAlignment::Right),
+            Cell::new(p(node.score)).set_alignment(CellAlignment::Right),
+            Cell::new(explanation(node)),
+        ]);
+    }
+    table.add_row(vec![
+        Cell::new("合计"),
+        Cell::new(number(card.points)).set_alignment(CellAlignment::Right),
+        Cell::new(p(card.total)).set_alignment(CellAlignment::Right),
+        Cell::new(format!("等级 {}", card.grade)),
+    ]);
+    out.push_str(&table.to_string());
+    out.push('\n');
+    if card.findings.is_empty() {
+        out.push_str("发现问题: 无\n");
+    } else {
+        out.push_str(&format!(
+            "发现问题 {} 项 (硬性 {}, 提示 {}):\n",
+            card.findings.len(),
+            card.count(Severity::Hard),
+            card.count(Severity::Soft)
+        ));
+        for (i, finding) in card.findings.iter().enumerate() {
+            out.push_str(&format!("{:>3}. {}\n", i + 1, finding_line(finding)));
+        }
+    }
+    out
+}
+
+fn finding_line(finding: &Finding) -> String {
+    let mut line = format!("[{}] {}", finding.severity.label(), finding.message);
+    line.push_str(&format!(" ({}", finding.rule));
+    if let Some(indicator) = &finding.indicator {
+        line.push_str(&format!(", {indicator}"));
+    }
+    line.push(')');
+    line
+}
+
+/// Escapes text for one Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', "<br>")
+}
+
+/// The scorecard as a Markdown document.
+pub fn markdown(card: &Scorecard) -> String {
+    let mut out = format!("# 绩效自评复核记分卡: {}\n\n", card.unit.name);
+    out.push_str(&format!("- 年度: {}\n", card.unit.year));
+    out.push_str(&format!("- 评价类型: {}\n", card.unit.kind.label()));
+    if let Some(project) = &card.unit.project {
+        out.push_str(&format!("- 项目: {project}\n"));
+    }
+    out.push_str(&format!(
+        "- 规则: {} (`{}` v{})\n",
+        card.rule_set.name, card.rule_set.id, card.rule_set.version
+    ));
+    out.push_str(&format!(
+        "- **复核总分 {} / {}, 等级 {}**\n",
+        p(card.total),
+        number(card.points),
+        card.grade
+    ));
+    if let Some(declared) = &card.declared {
+        out.push_str(&format!(
+            "- 自评: 总分 {}, 等级 {}{}\n",
+            declared.total.map_or("—".to_owned(), p),
+            declared.grade.as_deref().unwrap_or("—"),
+            declared
+                .gap
+                .map_or(String::new(), |g| format!(", 与复核相差 {}", signed(g)))
+        ));
+    }
+    if let Some(note) = rescale_note(card) {
+        out.push_str(&format!("- {note}\n"));
+    }
+    out.push_str("\n## 指标得分\n\n");
+    out.push_str("| 指标 | 分值 | 得分 | 计分规则 | 输入 | 计算 | 扣分原因 |\n");
+    out.push_str("|---|---:|---:|---|---|---|---|\n");
+    for (depth, node) in rows(&card.indicators) {
+        let indent = "　".repeat(depth);
+        let name = if node.children.is_empty() {
+            format!("{indent}{}", node.name)
+        } else {
+            format!("{indent}**{}**", node.name)
+        };
+        let note = status_note(node);
+        let name = if note.is_empty() {
+            name
+        } else {
+            format!("{name} ({note})")
+        };
+        let (rule, inputs, formula, reason) = match &node.detail {
+            Some(d) => (
+                d.rule.clone(),
+                d.inputs
+                    .iter()
+                    .map(ToString::to_string)
+                    .chain(d.self_score.map(|s| format!("自评得分 {}", p(s))))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                d.formula.clone(),
+                d.reason
+                    .as_ref()
+                    .map(|r| match node.status {
+                        Status::Scored | Status::Missing => r.clone(),
+                        Status::NotApplicable | Status::Dropped => format!("(不适用) {r}"),
+                    })
+                    .unwrap_or_default(),
+            ),
+            None => Default::default(),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            cell(&name),
+            number(node.points),
+            p(node.score),
+            cell(&rule),
+            cell(&inputs),
+            cell(&formula),
+            cell(&reason)
+        ));
+    }
+    out.push_str(&format!(
+        "| **合计** | {} | **{}** | 等级 {} | | | |\n",
+        number(card.points),
+        p(card.total),
+        card.grade
+    ));
+    out.push_str("\n## 发现问题\n\n");
+    if card.findings.is_empty() {
+        out.push_str("无。\n");
+    } else {
+        out.push_str("| # | 性质 | 规则 | 指标 | 说明 |\n|---:|---|---|---|---|\n");
+        for (i, f) in card.findings.iter().enumerate() {
+            out.push_str(&format!(
+                "| {} | {} | `{}` | {} | {} |\n",
+                i + 1,
+                f.severity.label(),
+                f.rule,
+                f.indicator.as_deref().unwrap_or(""),
+                cell(&f.message)
+            ));
+        }
+    }
+    out
+}
+
+/// One line of a batch summary: a scored unit or one that failed.
+#[derive(Debug, Clone)]
+pub struct SummaryRow {
+    /// The input the unit came from.
+    pub source: String,
+    pub outcome: Result<UnitSummary, String>,
+}
+
+/// The figures of one scored unit in a summary.
+#[derive(Debug, Clone)]
+pub struct UnitSummary {
+    pub unit: String,
+    pub year: u16,
+    pub kind: &'static str,
+    pub total: Decimal,
+    pub grade: String,
+    pub declared_total: Option<Decimal>,
+    pub gap: Option<Decimal>,
+    pub hard: usize,
+    pub soft: usize,
+}
+
+impl UnitSummary {
+    pub fn of(card: &Scorecard) -> UnitSummary {
+        UnitSummary {
+            unit: card.unit.name.clone(),
+            year: card.unit.year,
+            kind: card.unit.kind.label(),
+            total: card.total,
+            grade: card.grade.clone(),
+            declared_total: card.declared.as_ref().and_then(|d| d.total),
+            gap: card.declared.as_ref().and_then(|d| d.gap),
+            hard: card.count(Severity::Hard),
+            soft: card.count(Severity::Soft),
+        }
+    }
+}
+
+/// The batch summary as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese).
+pub fn summary_csv(rows: &[SummaryRow]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "source",
+        "unit",
+        "year",
+        "kind",
+        "total",
+        "grade",
+        "declared_total",
+        "gap",
+        "hard_findings",
+        "soft_findings",
+        "error",
+    ];
+    writer.write_record(header).expect("writing to memory");
+    for row in rows {
+        let record: Vec<String> = match &row.outcome {
+            Ok(s) => vec![
+                row.source.clone(),
+                s.unit.clone(),
+                s.year.to_string(),
+                s.kind.to_owned(),
+                p(s.total),
+                s.grade.clone(),
+                s.declared_total.map(p).unwrap_or_default(),
+                s.gap.map(p).unwrap_or_default(),
+                s.hard.to_string(),
+                s.soft.to_string(),
+                String::new(),
+            ],
+            Err(e) => {
+                let mut r = vec![row.source.clone()];
+                r.extend(std::iter::repeat_n(String::new(), 9));
+                r.push(e.clone());
+                r
+            }
+        };
+        writer.write_record(&record).expect("writing to memory");
+    }
+    let bytes = writer.into_inner().expect("writing to memory");
+    let mut out = String::from("\u{feff}");
+    out.push_str(&String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"));
+    out
+}
+
+/// The batch summary as a Markdown table.
+pub fn summary_markdown(rows: &[SummaryRow]) -> String {
+    let mut out = String::from("# 绩效自评复核汇总\n\n");
+    out.push_str(
+        "| 来源 | 单位 | 年度 | 类型 | 复核总分 | 等级 | 自评总分 | 差 | 硬性问题 | 提示 |\n",
+    );
+    out.push_str("|---|---|---:|---|---:|---|---:|---:|---:|---:|\n");
+    let mut failed = Vec::new();
+    for row in rows {
+        match &row.outcome {
+            Ok(s) => out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                cell(&row.source),
+                cell(&s.unit),
+                s.year,
+                s.kind,
+                p(s.total),
+                s.grade,
+                s.declared_total.map_or("—".into(), p),
+                s.gap.map_or("—".into(), signed),
+                s.hard,
+                s.soft
+            )),
+            Err(e) => failed.push((row.source.as_str(), e.as_str())),
+        }
+    }
+    if !failed.is_empty() {
+        out.push_str("\n## 未能评分\n\n");
+        for (source, error) in failed {
+            out.push_str(&format!("- `{source}`: {}\n", error.replace('\n', " ")));
+        }
+    }
+    out
+}

@@ -1,0 +1,75 @@
+//! Rule sets: what a finance bureau scores self-evaluations by.
+//!
+//! A [`RuleSet`] is read from TOML (documented in `docs/rule-sets.md`): its identity, the kind of
+//! evaluation it applies to, the total points, the grade bands, the indicator tree whose leaves
+//! carry points, an input and a scoring [`Method`], and the parameters of the built-in checks.
+//! [`RuleSet::load`] parses and validates; every problem it finds names the file and the key.
+
+mod schema;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+pub use schema::*;
+pub use validate::Warning;
+
+/// One problem with a rule set: the file, the key and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: at `{key}`: {message}", path.display())]
+pub struct RuleError {
+    pub path: PathBuf,
+    /// Dotted path of the offending key, e.g. `indicators[1].children[0].points`.
+    pub key: String,
+    pub message: String,
+}
+
+/// Why a rule set could not be loaded: unreadable, or one or more [`RuleError`]s.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read rule set {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} error(s) in rule set:\n{}", .0.len(), render(.0))]
+    Invalid(Vec<RuleError>),
+}
+
+fn render(errors: &[RuleError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("  {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl RuleSet {
+    /// Parses and validates a rule set from TOML text; `path` names the source in errors.
+    pub fn from_toml(text: &str, path: &Path) -> Result<(RuleSet, Vec<Warning>), LoadError> {
+        let parse_error = |key: String, err: toml::de::Error| {
+            LoadError::Invalid(vec![RuleError {
+                path: path.to_owned(),
+                key,
+                message: err.to_string().trim_end().to_owned(),
+            }])
+        };
+        let deserializer =
+            toml::Deserializer::parse(text).map_err(|e| parse_error(".".into(), e))?;
+        let rules: RuleSet = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let key = e.path().to_string();
+            parse_error(key, e.into_inner())
+        })?;
+        let warnings = validate::validate(&rules, path).map_err(LoadError::Invalid)?;
+        Ok((rules, warnings))
+    }
+
+    /// Reads, parses and validates a rule-set file.
+    pub fn load(path: &Path) -> Result<(RuleSet, Vec<Warning>), LoadError> {
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_toml(&text, path)
+    }
+}

@@ -1,0 +1,587 @@
+//! The rule-set schema, as it stands in TOML.
+
+use jixiao_model::EvaluationKind;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// A bureau's rule set for one kind of self-evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSet {
+    /// Short stable identifier, e.g. `hunan-department`.
+    pub id: String,
+    /// Display name, e.g. 湖南省部门整体支出绩效评价.
+    pub name: String,
+    /// The rule set's own version; recorded in every scorecard.
+    pub version: String,
+    /// The budget year it is meant for.
+    pub year: u16,
+    /// Which kind of self-evaluation it scores.
+    pub applies_to: EvaluationKind,
+    /// Points of the whole tree, normally 100.
+    pub total: Decimal,
+    /// Decimal places the total is shown and graded at.
+    #[serde(default = "default_score_decimals")]
+    pub score_decimals: u32,
+    #[serde(default)]
+    pub tolerances: Tolerances,
+    /// Grade bands, each half-open `[min, max)`; the band whose `max` is the total includes it.
+    pub grades: Vec<GradeBand>,
+    #[serde(default)]
+    pub checks: Checks,
+    /// The indicator tree: 一级 → 二级 → 三级.
+    pub indicators: Vec<Indicator>,
+}
+
+fn default_score_decimals() -> u32 {
+    2
+}
+
+/// Tolerances for comparing a unit's own figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tolerances {
+    /// Points: a self-score within this of the recomputed score agrees.
+    #[serde(default = "default_score_tolerance")]
+    pub score: Decimal,
+    /// 万元: two amounts within this agree (0.005 is rounding to the reported 0.01).
+    #[serde(default = "default_amount_tolerance")]
+    pub amount: Decimal,
+}
+
+fn default_score_tolerance() -> Decimal {
+    Decimal::new(1, 1)
+}
+
+fn default_amount_tolerance() -> Decimal {
+    Decimal::new(5, 3)
+}
+
+impl Default for Tolerances {
+    fn default() -> Self {
+        Tolerances {
+            score: default_score_tolerance(),
+            amount: default_amount_tolerance(),
+        }
+    }
+}
+
+/// One grade: scores in `[min, max)` get `name`; the top band also takes `max` itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeBand {
+    /// e.g. 优.
+    pub name: String,
+    pub min: Decimal,
+    pub max: Decimal,
+    /// Other words units write for this grade, e.g. 优秀 for 优.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+impl GradeBand {
+    /// Whether a grade as a unit wrote it (`优`, `优秀`) names this band.
+    pub fn is_named(&self, written: &str) -> bool {
+        let written = written.trim();
+        written == self.name || self.aliases.iter().any(|a| a == written)
+    }
+}
+
+impl RuleSet {
+    /// The grade band a (rounded) total falls in. Validation guarantees the bands cover
+    /// `0..=total`; a score outside that range (which the engine never produces) gets `None`.
+    pub fn grade_for(&self, score: Decimal) -> Option<&GradeBand> {
+        self.grades.iter().find(|band| {
+            score >= band.min && (score < band.max || (band.max == self.total && score == band.max))
+        })
+    }
+}
+
+/// Parameters of the built-in checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checks {
+    /// Built-in checks to skip.
+    #[serde(default)]
+    pub disabled: Vec<CheckId>,
+    /// Largest share the full-year budget may move from the opening budget (预算调整率) before a
+    /// soft finding.
+    #[serde(default = "default_budget_adjustment_max")]
+    pub budget_adjustment_max: Decimal,
+    /// A narrative section reading only one of these (ignoring punctuation and space) is empty.
+    #[serde(default = "default_empty_words")]
+    pub empty_words: Vec<String>,
+}
+
+fn default_budget_adjustment_max() -> Decimal {
+    Decimal::new(2, 1)
+}
+
+fn default_empty_words() -> Vec<String> {
+    ["无", "暂无", "没有", "无问题", "暂无问题", "不存在问题"]
+        .map(String::from)
+        .to_vec()
+}
+
+impl Default for Checks {
+    fn default() -> Self {
+        Checks {
+            disabled: Vec::new(),
+            budget_adjustment_max: default_budget_adjustment_max(),
+            empty_words: default_empty_words(),
+        }
+    }
+}
+
+impl Checks {
+    pub fn enabled(&self, check: CheckId) -> bool {
+        !self.disabled.contains(&check)
+    }
+}
+
+/// The built-in checks (domain.md §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckId {
+    /// A fund line: opening + change ≠ spent + carried over.
+    FundReconciliation,
+    /// A fund's sources do not add up to what it spent.
+    FundSources,
+    /// 基本支出 + 项目支出 ≠ 财政拨款支出; 人员经费 + 公用经费 ≠ 基本支出; funds ≠ 项目支出.
+    Totals,
+    /// Spending above the full-year budget.
+    Overspending,
+    /// The budget moved more than `budget_adjustment_max` during the year.
+    BudgetAdjustment,
+    /// The declared grade does not match the declared total.
+    DeclaredGrade,
+    /// Self-scores (per indicator and total) against the recomputed ones.
+    SelfScores,
+    /// The unit's rows do not add up to its declared total.
+    RowSums,
+    /// Problems or improvements sections empty or "无".
+    EmptyNarrative,
+    /// A cost indicator (成本指标) written as ≥.
+    CostDirection,
+}
+
+impl CheckId {
+    pub const ALL: [CheckId; 10] = [
+        CheckId::FundReconciliation,
+        CheckId::FundSources,
+        CheckId::Totals,
+        CheckId::Overspending,
+        CheckId::BudgetAdjustment,
+        CheckId::DeclaredGrade,
+        CheckId::SelfScores,
+        CheckId::RowSums,
+        CheckId::EmptyNarrative,
+        CheckId::CostDirection,
+    ];
+
+    /// The id as written in rule sets and findings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::FundReconciliation => "fund_reconciliation",
+            CheckId::FundSources => "fund_sources",
+            CheckId::Totals => "totals",
+            CheckId::Overspending => "overspending",
+            CheckId::BudgetAdjustment => "budget_adjustment",
+            CheckId::DeclaredGrade => "declared_grade",
+            CheckId::SelfScores => "self_scores",
+            CheckId::RowSums => "row_sums",
+            CheckId::EmptyNarrative => "empty_narrative",
+            CheckId::CostDirection => "cost_direction",
+        }
+    }
+}
+
+/// A node of the indicator tree: a group (with children) or a leaf (with input and method).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    /// Stable identifier, unique in the rule set, e.g. `process.budget_completion`.
+    pub id: String,
+    /// The indicator's name as the rubric gives it, e.g. 预算完成率.
+    pub name: String,
+    /// Points: on a group, the sum of its children's.
+    pub points: Decimal,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Indicator>,
+    /// Leaves only: where the value scored comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<Input>,
+    /// Leaves only: how the value becomes points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<Method>,
+    /// Leaves only: what to do when the input is missing or does not apply.
+    #[serde(default)]
+    pub when_missing: WhenMissing,
+    /// The rubric's wording of the criterion, shown in the scorecard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub criterion: Option<String>,
+}
+
+impl Indicator {
+    pub fn is_leaf(&self) -> bool {
+        self.children.is_empty()
+    }
+}
+
+/// Where a leaf's value comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Input {
+    /// A figure computed from the unit's data.
+    Metric(Metric),
+    /// The unit's own indicator row of this name (三级指标), e.g. a qualitative 管理制度健全性.
+    Row(String),
+    /// The unit's own rows (个性指标) selected by level: the leaf's points are shared across them.
+    Rows(RowSelection),
+    /// Yes/no facts, for a checklist: built-in ones or the unit's `[facts]`.
+    Facts,
+}
+
+/// Which of a unit's indicator rows a leaf scores, and how its points are shared among them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowSelection {
+    /// 一级指标 to match, e.g. 产出指标.
+    pub level1: String,
+    /// 二级指标 to match; absent matches any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level2: Option<String>,
+    #[serde(default)]
+    pub share: Share,
+}
+
+/// How a group's points are shared across the unit's rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Share {
+    /// In proportion to the points each row declares (分值).
+    #[default]
+    Declared,
+    /// Equally.
+    Equal,
+}
+
+/// Figures computed from a unit's data (domain.md §3). Rates are fractions: 1 = 100 %.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// 预算执行率 = 全年执行数 / 全年预算数.
+    ExecutionRate,
+    /// 预算完成率 (Hunan) = (上年结转 + 全年预算 − 年末结转结余) / (上年结转 + 全年预算).
+    BudgetCompletionRate,
+    /// 预算调整率 (预算控制率) = |全年预算 − 年初预算| / 年初预算.
+    BudgetAdjustmentRate,
+    /// 在职人员控制率 = 在职人数 / 编制数.
+    StaffingControlRate,
+    /// 结转结余率 = 年末结转结余 / 全年预算.
+    CarryOverRate,
+    /// 结转结余变动率 = (本年结转结余 − 上年) / 上年.
+    CarryOverChangeRate,
+    /// 三公经费变动率 = (本年三公经费 − 上年) / 上年.
+    ThreePublicChangeRate,
+    /// 三公经费控制率 = 本年三公经费 / 三公经费预算.
+    ThreePublicControlRate,
+    /// 公用经费控制率 = 公用经费 / 预算公用经费.
+    PublicFundsControlRate,
+    /// 重点支出安排率 = 重点项目支出 / 项目支出.
+    KeySpendingRate,
+    /// 政府采购执行率 = 实际采购 / 采购预算.
+    ProcurementExecutionRate,
+    /// 新建楼堂馆所面积控制率 = 实际面积 / 计划面积.
+    BuildingAreaControlRate,
+    /// 新建楼堂馆所投资概算控制率 = 实际投资 / 计划投资.
+    BuildingInvestmentControlRate,
+    /// 实际完成率 = 完成任务 / 计划任务; without task counts, the share of measurable goals met.
+    CompletionRate,
+    /// 完成及时率 = 按时完成任务 / 计划任务.
+    TimelinessRate,
+    /// 质量达标率 = 达标任务 / 计划任务.
+    QualityRate,
+}
+
+impl Metric {
+    /// The metric's Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::ExecutionRate => "预算执行率",
+            Metric::BudgetCompletionRate => "预算完成率",
+            Metric::BudgetAdjustmentRate => "预算调整率",
+            Metric::StaffingControlRate => "在职人员控制率",
+            Metric::CarryOverRate => "结转结余率",
+            Metric::CarryOverChangeRate => "结转结余变动率",
+            Metric::ThreePublicChangeRate => "三公经费变动率",
+            Metric::ThreePublicControlRate => "三公经费控制率",
+            Metric::PublicFundsControlRate => "公用经费控制率",
+            Metric::KeySpendingRate => "重点支出安排率",
+            Metric::ProcurementExecutionRate => "政府采购执行率",
+            Metric::BuildingAreaControlRate => "新建楼堂馆所面积控制率",
+            Metric::BuildingInvestmentControlRate => "新建楼堂馆所投资概算控制率",
+            Metric::CompletionRate => "实际完成率",
+            Metric::TimelinessRate => "完成及时率",
+            Metric::QualityRate => "质量达标率",
+        }
+    }
+}
+
+/// What to do with a leaf whose input is missing or does not apply (no such project, no data).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenMissing {
+    /// Score 0, with a soft finding that the data is missing.
+    #[default]
+    Zero,
+    /// Not applicable: full marks.
+    Full,
+    /// Not applicable: drop the leaf and rescale the rest to the total.
+    Rescale,
+}
+
+/// A scoring method (domain.md §4). `w` is the leaf's points, `T` the target, `A` the actual.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Method {
+    /// A ≥ T → w, else w × A / T (negative A counts as 0); optionally reduced far above target.
+    HigherIsBetter {
+        /// T; for a row input the row's own target is used when this is absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<Decimal>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        over_achievement: Option<OverAchievement>,
+    },
+    /// A ≤ T → w; above T by the chosen formula.
+    LowerIsBetter {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<Decimal>,
+        #[serde(default)]
+        above: AboveTarget,
+    },
+    /// As higher-is-better when T > 0; when T = 0, A ≤ 0 → w else 0.
+    Equal {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<Decimal>,
+    },
+    /// Rows only: each row by its own direction (≥, ≤, =) or, when qualitative, by its tier.
+    ByDirection {
+        #[serde(default)]
+        above: AboveTarget,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        over_achievement: Option<OverAchievement>,
+        #[serde(default)]
+        tiers: TierBounds,
+    },
+    /// Qualitative: the self-score must lie in its tier's range.
+    Tiers {
+        #[serde(default)]
+        tiers: TierBounds,
+    },
+    /// Budget execution: w × min(rate, 1).
+    BudgetExecution {
+        #[serde(default)]
+        rounding: Rounding,
+    },
+    /// Full up to `limit`, minus `deduction` for each `per` beyond it, floored at 0.
+    StepDeduction {
+        limit: Decimal,
+        /// Which side of the limit is penalised.
+        beyond: Beyond,
+        /// Size of one step, e.g. 0.01 for "per percentage point".
+        per: Decimal,
+        /// Points off per step.
+        deduction: Decimal,
+        /// How a part step counts.
+        #[serde(default)]
+        count: StepCount,
+    },
+    /// An interval table mapping the value to points.
+    Bands { bands: Vec<Band> },
+    /// Checklist of yes/no facts: points per item met, or off per item not met; clamped to [0, w].
+    Checklist {
+        mode: ChecklistMode,
+        per_item: Decimal,
+        items: Vec<ChecklistItem>,
+    },
+}
+
+impl Method {
+    /// The method's name as written in rule sets.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Method::HigherIsBetter { .. } => "higher_is_better",
+            Method::LowerIsBetter { .. } => "lower_is_better",
+            Method::Equal { .. } => "equal",
+            Method::ByDirection { .. } => "by_direction",
+            Method::Tiers { .. } => "tiers",
+            Method::BudgetExecution { .. } => "budget_execution",
+            Method::StepDeduction { .. } => "step_deduction",
+            Method::Bands { .. } => "bands",
+            Method::Checklist { .. } => "checklist",
+        }
+    }
+}
+
+/// The two formulas in use above target for lower-is-better.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AboveTarget {
+    /// w × (1 − (A − T) / T), reaching 0 at 2T (vendor systems).
+    #[default]
+    Linear,
+    /// w × T / A (templates).
+    Ratio,
+}
+
+/// Reduction for an actual far above target (偏离度).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverAchievement {
+    /// A / T at or above which the reduction applies, e.g. 1.3.
+    pub threshold: Decimal,
+    /// Share of w taken off per unit of A / T above the threshold.
+    pub slope: Decimal,
+    /// The score never falls below floor × w.
+    pub floor: Decimal,
+    /// No reduction where the row explains the deviation (偏差原因分析).
+    #[serde(default = "yes")]
+    pub waived_by_explanation: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Lower bounds of the qualitative tiers as shares of w: 达成 [achieved, 1], 部分达成
+/// [partly, achieved), 未达成 [0, partly).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierBounds {
+    #[serde(default = "default_achieved")]
+    pub achieved: Decimal,
+    #[serde(default = "default_partly")]
+    pub partly: Decimal,
+}
+
+fn default_achieved() -> Decimal {
+    Decimal::new(8, 1)
+}
+
+fn default_partly() -> Decimal {
+    Decimal::new(6, 1)
+}
+
+impl Default for TierBounds {
+    fn default() -> Self {
+        TierBounds {
+            achieved: default_achieved(),
+            partly: default_partly(),
+        }
+    }
+}
+
+/// Rounding of the budget-execution score.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    #[default]
+    Exact,
+    /// Down to whole points, as some bureaus do.
+    WholePoints,
+}
+
+/// Which side of a step-deduction limit loses points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Beyond {
+    Above,
+    Below,
+}
+
+/// How a part step counts in a step deduction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepCount {
+    /// In proportion: half a step costs half a deduction.
+    #[default]
+    Exact,
+    /// A step begun counts whole.
+    Started,
+    /// Only whole steps count.
+    Completed,
+}
+
+/// One interval of a band table. Bounds are closed unless marked open; an absent bound is
+/// unbounded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub min_open: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub max_open: bool,
+    /// Points for a value in this band (not more than the leaf's).
+    pub points: Decimal,
+}
+
+impl Band {
+    pub fn contains(&self, value: Decimal) -> bool {
+        let above_min = match self.min {
+            None => true,
+            Some(min) if self.min_open => value > min,
+            Some(min) => value >= min,
+        };
+        let below_max = match self.max {
+            None => true,
+            Some(max) if self.max_open => value < max,
+            Some(max) => value <= max,
+        };
+        above_min && below_max
+    }
+
+    /// The interval in mathematical notation, e.g. `(0.1, 0.2]`.
+    pub fn interval(&self) -> String {
+        self.interval_with(|v| v.normalize().to_string())
+    }
+
+    /// The interval with its bounds written by `show`, e.g. `(10.00%, 20.00%]`.
+    pub fn interval_with(&self, show: impl Fn(Decimal) -> String) -> String {
+        let lo = self.min.map_or("-∞".to_owned(), &show);
+        let hi = self.max.map_or("+∞".to_owned(), &show);
+        let open = if self.min_open || self.min.is_none() {
+            '('
+        } else {
+            '['
+        };
+        let close = if self.max_open || self.max.is_none() {
+            ')'
+        } else {
+            ']'
+        };
+        format!("{open}{lo}, {hi}{close}")
+    }
+}
+
+/// Award points per item met, or deduct per item not met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChecklistMode {
+    Award,
+    Deduct,
+}
+
+/// One item of a checklist: a yes/no fact, built in or from the unit's `[facts]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistItem {
+    /// A built-in fact (see `docs/rule-sets.md`) or a key of the unit's `[facts]`.
+    pub fact: String,
+    /// What the item asks, as the rubric words it.
+    pub label: String,
+}
