@@ -412,7 +412,7 @@ pub fn bands(w: Decimal, value: Decimal, bands: &[Band], scale: Scale) -> Outcom
 }
 
 /// One checklist item with its answer: `None` where the unit gave none.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Answer<'a> {
     pub label: &'a str,
     pub met: Option<bool>,

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-pub use load::ModelError;
+pub use load::{ModelError, at_key};
 
 use amounts::{non_negative, non_negative_opt};
 

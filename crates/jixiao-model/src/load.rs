@@ -7,21 +7,31 @@ use crate::SelfEvaluation;
 /// Why a unit file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {}: {source}", path.display())]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
     /// The TOML is malformed, or a key is unknown, missing or of the wrong type.
-    #[error("{path}: at `{key}`: {message}")]
+    #[error("{}: {}{message}", path.display(), at_key(key))]
     Parse {
         path: PathBuf,
-        /// Dotted path of the offending key, e.g. `budget.opening`.
+        /// Dotted path of the offending key, e.g. `budget.opening`; empty for a syntax error.
         key: String,
         /// The parser's message, with line, column and the offending text.
         message: String,
     },
+}
+
+/// `at `key`: ` before a message, or nothing for a syntax error that has no key. Shared by
+/// every loader that reports errors by key path.
+pub fn at_key(key: &str) -> String {
+    if key.is_empty() || key == "." {
+        String::new()
+    } else {
+        format!("at `{key}`: ")
+    }
 }
 
 impl SelfEvaluation {
@@ -33,7 +43,7 @@ impl SelfEvaluation {
             message: err.to_string().trim_end().to_owned(),
         };
         let deserializer =
-            toml::Deserializer::parse(text).map_err(|e| parse_error(".".into(), e))?;
+            toml::Deserializer::parse(text).map_err(|e| parse_error(String::new(), e))?;
         serde_path_to_error::deserialize(deserializer).map_err(|e| {
             let key = e.path().to_string();
             parse_error(key, e.into_inner())

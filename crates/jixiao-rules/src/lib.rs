@@ -10,12 +10,14 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
+use jixiao_model::at_key;
+
 pub use schema::*;
 pub use validate::Warning;
 
 /// One problem with a rule set: the file, the key and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}: at `{key}`: {message}", path.display())]
+#[error("{}: {}{message}", path.display(), at_key(key))]
 pub struct RuleError {
     pub path: PathBuf,
     /// Dotted path of the offending key, e.g. `indicators[1].children[0].points`.
@@ -55,7 +57,7 @@ impl RuleSet {
             }])
         };
         let deserializer =
-            toml::Deserializer::parse(text).map_err(|e| parse_error(".".into(), e))?;
+            toml::Deserializer::parse(text).map_err(|e| parse_error(String::new(), e))?;
         let rules: RuleSet = serde_path_to_error::deserialize(deserializer).map_err(|e| {
             let key = e.path().to_string();
             parse_error(key, e.into_inner())

@@ -1,0 +1,265 @@
+//! Rule-set validation: each problem is refused with the file, the key and what is wrong.
+
+use std::path::Path;
+
+use jixiao_rules::{LoadError, RuleSet};
+
+const HEADER: &str = r#"
+id = "test"
+name = "测试规则"
+version = "1"
+year = 2024
+applies_to = "project"
+total = 100
+"#;
+
+const GRADES: &str = r#"
+[[grades]]
+name = "优"
+min = 90
+max = 100
+[[grades]]
+name = "良"
+min = 80
+max = 90
+[[grades]]
+name = "中"
+min = 60
+max = 80
+[[grades]]
+name = "差"
+min = 0
+max = 60
+"#;
+
+const TREE: &str = r#"
+[[indicators]]
+id = "execution"
+name = "预算执行率"
+points = 10
+input = { metric = "execution_rate" }
+method = { kind = "budget_execution" }
+
+[[indicators]]
+id = "output"
+name = "产出指标"
+points = 50
+input = { rows = { level1 = "产出指标" } }
+method = { kind = "by_direction" }
+
+[[indicators]]
+id = "effect"
+name = "效益指标"
+points = 30
+input = { rows = { level1 = "效益指标" } }
+method = { kind = "by_direction" }
+
+[[indicators]]
+id = "satisfaction"
+name = "满意度指标"
+points = 10
+input = { rows = { level1 = "满意度指标" } }
+method = { kind = "by_direction" }
+"#;
+
+fn load(text: &str) -> Result<RuleSet, Vec<String>> {
+    match RuleSet::from_toml(text, Path::new("rules.toml")) {
+        Ok((rules, _)) => Ok(rules),
+        Err(LoadError::Invalid(errors)) => Err(errors.iter().map(ToString::to_string).collect()),
+        Err(other) => panic!("unexpected {other}"),
+    }
+}
+
+fn errors(text: &str) -> Vec<String> {
+    load(text).expect_err("the rule set is refused")
+}
+
+#[test]
+fn a_valid_rule_set_loads() {
+    let rules = load(&format!("{HEADER}{GRADES}{TREE}")).unwrap();
+    assert_eq!(rules.indicators.len(), 4);
+}
+
+#[test]
+fn top_level_points_must_make_the_total() {
+    let text = format!(
+        "{HEADER}{GRADES}{}",
+        TREE.replacen("points = 10", "points = 15", 1)
+    );
+    assert_eq!(
+        errors(&text),
+        [
+            "rules.toml: at `indicators`: the top-level indicators sum to 105 points, but `total` is 100"
+        ]
+    );
+}
+
+#[test]
+fn children_must_make_their_group() {
+    let tree = r#"
+[[indicators]]
+id = "all"
+name = "全部"
+points = 100
+[[indicators.children]]
+id = "all.a"
+name = "甲"
+points = 60
+input = { metric = "execution_rate" }
+method = { kind = "budget_execution" }
+[[indicators.children]]
+id = "all.b"
+name = "乙"
+points = 30
+input = { metric = "execution_rate" }
+method = { kind = "budget_execution" }
+"#;
+    assert_eq!(
+        errors(&format!("{HEADER}{GRADES}{tree}")),
+        [
+            "rules.toml: at `indicators[0].children`: the children of group `all` (全部) sum to 90 points, but the group has 100"
+        ]
+    );
+}
+
+#[test]
+fn grade_bands_must_cover_zero_to_total_without_gap_or_overlap() {
+    let gap = GRADES.replacen("min = 80\nmax = 90", "min = 85\nmax = 90", 1);
+    assert_eq!(
+        errors(&format!("{HEADER}{gap}{TREE}")),
+        [
+            "rules.toml: at `grades[1]`: gap between grades `中` (up to 80) and `良` (from 85): scores in between have no grade"
+        ]
+    );
+    let overlap = GRADES.replacen("min = 80\nmax = 90", "min = 75\nmax = 90", 1);
+    assert_eq!(
+        errors(&format!("{HEADER}{overlap}{TREE}")),
+        ["rules.toml: at `grades[1]`: grades `中` (up to 80) and `良` (from 75) overlap"]
+    );
+    let short = GRADES.replacen("min = 90\nmax = 100", "min = 90\nmax = 99", 1);
+    assert_eq!(
+        errors(&format!("{HEADER}{short}{TREE}")),
+        ["rules.toml: at `grades[0].max`: the highest grade `优` ends at 99, but the total is 100"]
+    );
+    let high_floor = GRADES.replacen("min = 0\nmax = 60", "min = 10\nmax = 60", 1);
+    assert_eq!(
+        errors(&format!("{HEADER}{high_floor}{TREE}")),
+        [
+            "rules.toml: at `grades[3].min`: the lowest grade `差` starts at 10; scores from 0 up to it would have no grade"
+        ]
+    );
+}
+
+#[test]
+fn unknown_keys_methods_and_metrics_are_refused_with_their_path() {
+    let typo = TREE.replacen("points = 10\n", "points = 10\nweight = 3\n", 1);
+    let e = errors(&format!("{HEADER}{GRADES}{typo}"));
+    assert!(
+        e[0].starts_with("rules.toml: at `indicators[0].weight`: TOML parse error at line"),
+        "{e:?}"
+    );
+    assert!(e[0].contains("unknown field `weight`"), "{e:?}");
+
+    let method = TREE.replacen("budget_execution", "budget_magic", 1);
+    let e = errors(&format!("{HEADER}{GRADES}{method}"));
+    assert!(
+        e[0].starts_with("rules.toml: at `indicators[0].method.kind`"),
+        "{e:?}"
+    );
+    assert!(e[0].contains("unknown variant `budget_magic`"), "{e:?}");
+
+    let metric = TREE.replacen("execution_rate", "happiness_rate", 1);
+    let e = errors(&format!("{HEADER}{GRADES}{metric}"));
+    assert!(
+        e[0].starts_with("rules.toml: at `indicators[0].input.metric`"),
+        "{e:?}"
+    );
+    assert!(e[0].contains("unknown variant `happiness_rate`"), "{e:?}");
+}
+
+#[test]
+fn parameters_out_of_range_are_refused() {
+    let over = TREE.replacen(
+        "method = { kind = \"by_direction\" }",
+        "method = { kind = \"by_direction\", over_achievement = { threshold = 0.9, slope = -1, floor = 1.5 } }",
+        1,
+    );
+    assert_eq!(
+        errors(&format!("{HEADER}{GRADES}{over}")),
+        [
+            "rules.toml: at `indicators[1].method.over_achievement.threshold`: `output` (产出指标): expected a threshold of 1 (100 % of target) or more, found 0.9",
+            "rules.toml: at `indicators[1].method.over_achievement.slope`: `output` (产出指标): expected 0 or more, found -1",
+            "rules.toml: at `indicators[1].method.over_achievement.floor`: `output` (产出指标): expected a share from 0 to 1, found 1.5",
+        ]
+    );
+    let bands = TREE.replacen(
+        "method = { kind = \"budget_execution\" }",
+        "method = { kind = \"bands\", bands = [{ min = 0, max = 0.5, points = 5 }, { min = 0.5, max = 1, points = 11 }] }",
+        1,
+    );
+    assert_eq!(
+        errors(&format!("{HEADER}{GRADES}{bands}")),
+        [
+            "rules.toml: at `indicators[0].method.bands[1]`: `execution` (预算执行率): band [0.5, 1] overlaps band [0, 0.5] (bands[0])",
+            "rules.toml: at `indicators[0].method.bands[1].points`: `execution` (预算执行率): expected 0 to 10 points, found 11",
+        ]
+    );
+}
+
+#[test]
+fn a_method_must_fit_its_input_and_a_metric_needs_a_target() {
+    let mismatch = TREE.replacen(
+        "method = { kind = \"budget_execution\" }",
+        "method = { kind = \"tiers\" }",
+        1,
+    );
+    assert_eq!(
+        errors(&format!("{HEADER}{GRADES}{mismatch}")),
+        [
+            "rules.toml: at `indicators[0].method`: `execution` (预算执行率): method `tiers` cannot score input `metric`"
+        ]
+    );
+    let no_target = TREE.replacen(
+        "method = { kind = \"budget_execution\" }",
+        "method = { kind = \"higher_is_better\" }",
+        1,
+    );
+    assert_eq!(
+        errors(&format!("{HEADER}{GRADES}{no_target}")),
+        [
+            "rules.toml: at `indicators[0].method.target`: `execution` (预算执行率): a metric input needs a `target`, found none"
+        ]
+    );
+}
+
+#[test]
+fn ids_are_unique_and_leaves_are_complete() {
+    let twice = TREE.replacen("id = \"effect\"", "id = \"output\"", 1);
+    assert_eq!(
+        errors(&format!("{HEADER}{GRADES}{twice}")),
+        ["rules.toml: at `indicators[2].id`: indicator id `output` is used twice"]
+    );
+    let bare = TREE.replacen("method = { kind = \"budget_execution\" }\n", "", 1);
+    assert_eq!(
+        errors(&format!("{HEADER}{GRADES}{bare}")),
+        [
+            "rules.toml: at `indicators[0]`: leaf `execution` (预算执行率) needs both an `input` and a `method`"
+        ]
+    );
+}
+
+#[test]
+fn weights_off_the_national_profile_warn_but_load() {
+    let text = format!(
+        "{HEADER}{GRADES}{}",
+        TREE.replacen("points = 10", "points = 20", 1)
+            .replacen("points = 50", "points = 40", 1)
+    );
+    let (_, warnings) = RuleSet::from_toml(&text, Path::new("rules.toml")).unwrap();
+    assert_eq!(warnings.len(), 1);
+    assert!(
+        warnings[0]
+            .message
+            .contains("top-level weights 20/40/30/10 differ")
+    );
+}

@@ -1,0 +1,290 @@
+//! Every rule set in `configs/` scored against every fixture unit of its kind, as reviewed
+//! snapshots (JSON and Markdown), beside assertions of the key numbers computed by hand.
+
+use jixiao_engine::{Scorecard, ScoredIndicator, Severity, Status};
+use jixiao_model::EvaluationKind;
+use jixiao_rules::RuleSet;
+use jixiao_tests::{config, load_rules, load_unit, root, rule_sets, sample};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+/// Structural truths of any scorecard: groups add up, leaves stay within their points, the
+/// total is the sum (or the rescaled sum) of the top level, and the grade is the band's.
+fn assert_consistent(card: &Scorecard, rules: &RuleSet) {
+    fn walk(node: &ScoredIndicator) {
+        assert!(
+            node.score >= Decimal::ZERO && node.score <= node.points,
+            "{}: score {} outside [0, {}]",
+            node.id,
+            node.score,
+            node.points
+        );
+        if !node.children.is_empty() {
+            let sum: Decimal = node.children.iter().map(|c| c.score).sum();
+            assert_eq!(node.score, sum, "{}: children do not add up", node.id);
+            node.children.iter().for_each(walk);
+        }
+    }
+    card.indicators.iter().for_each(walk);
+    let raw: Decimal = card.indicators.iter().map(|i| i.score).sum();
+    match &card.rescaled {
+        None => assert_eq!(card.total_exact, raw),
+        Some(r) => {
+            assert_eq!(r.raw, raw);
+            assert_eq!(card.total_exact, raw * card.points / r.available);
+        }
+    }
+    assert_eq!(card.total, card.total_exact.round_dp(rules.score_decimals));
+    assert_eq!(card.grade, rules.grade_for(card.total).unwrap().name);
+}
+
+#[test]
+fn every_rule_set_against_every_fixture_of_its_kind() {
+    let rule_sets: Vec<RuleSet> = rule_sets().iter().map(|p| load_rules(p)).collect();
+    assert!(rule_sets.len() >= 2, "configs/ holds the bundled rule sets");
+    insta::glob!("fixtures/units/**/*.toml", |path| {
+        let unit = load_unit(path);
+        let mut scored = 0;
+        for rules in rule_sets.iter().filter(|r| r.applies_to == unit.unit.kind) {
+            let card = jixiao_engine::score(&unit, rules).unwrap();
+            assert_consistent(&card, rules);
+            insta::assert_snapshot!(format!("{}__json", rules.id), jixiao_report::json(&card));
+            insta::assert_snapshot!(
+                format!("{}__markdown", rules.id),
+                jixiao_report::markdown(&card)
+            );
+            scored += 1;
+        }
+        assert!(
+            scored > 0,
+            "no rule set in configs/ scores {}",
+            path.display()
+        );
+    });
+}
+
+fn leaf<'a>(card: &'a Scorecard, id: &str) -> &'a ScoredIndicator {
+    card.indicator(id)
+        .unwrap_or_else(|| panic!("no indicator {id}"))
+}
+
+#[test]
+fn sample_under_the_hunan_rubric_scores_as_computed_by_hand() {
+    let rules = config("hunan-department.toml");
+    let card = jixiao_engine::score(&sample(), &rules).unwrap();
+    let score = |id| leaf(&card, id).score;
+
+    // 预算控制率: |85.33 − 69.16| / 69.16 = 23.38 %, in (20 %, 30 %] → 2.
+    assert_eq!(score("input.planning.budget_control"), dec!(2));
+    // 在职人员控制率: 3 / 3 = 100 % → full 5.
+    assert_eq!(score("input.planning.staffing_control"), dec!(5));
+    // 三公经费变动率: the report gives no 三公 figures → 0, missing.
+    assert_eq!(score("input.cost.three_public_change"), dec!(0));
+    assert_eq!(
+        leaf(&card, "input.cost.three_public_change").status,
+        Status::Missing
+    );
+    // 预算完成率: (85.33 − 0.01 − 0.09) / 85.33 is 0.10 / 85.33 short of 100 %;
+    // that is (0.10 / 85.33) / 0.05 steps of 2 points: 5 − 4 / 85.33 = 4.9531...
+    let completion = score("process.execution.budget_completion");
+    assert_eq!(
+        completion.round_dp(10),
+        (dec!(5) - dec!(4) / dec!(85.33)).round_dp(10)
+    );
+    // 预算执行率: 85.33 / 85.33 = 100 % → 12.
+    assert_eq!(score("process.execution.execution_rate"), dec!(12));
+    // 结转结余率: 0.10 / 85.33 = 0.12 % ≤ 5 % → 5.
+    assert_eq!(score("process.execution.carry_over"), dec!(5));
+    // No new buildings: not applicable, full marks.
+    assert_eq!(score("process.buildings.area"), dec!(5));
+    assert_eq!(score("process.buildings.investment"), dec!(5));
+    // 资金使用合规性: the 科普经费 line does not reconcile → 5 − 2.5.
+    assert_eq!(score("process.compliance.funds"), dec!(2.5));
+    assert_eq!(score("process.compliance.disclosure"), dec!(5));
+    // 实际完成率: both measurable goals met (70000 ≥ 10000, 4 ≥ 2) → 15.
+    assert_eq!(score("output.completion"), dec!(15));
+    // No task counts: 完成及时率 and 质量达标率 dropped, the rest rescaled.
+    assert_eq!(leaf(&card, "output.timeliness").status, Status::Dropped);
+    assert_eq!(leaf(&card, "output.quality").status, Status::Dropped);
+    // No 自评表: no 效益 or 满意度 rows → 0.
+    assert_eq!(score("effect.benefits"), dec!(0));
+    assert_eq!(score("effect.satisfaction"), dec!(0));
+
+    // Raw: 2 + 5 + 0 + (5 − 4/85.33) + 12 + 5 + 5 + 5 + 2.5 + 5 + 15 = 61.5 − 4/85.33,
+    // out of 90 available points, rescaled to 100: 68.28 → 中.
+    let raw = dec!(61.5) - dec!(4) / dec!(85.33);
+    let rescaled = card.rescaled.as_ref().expect("two leaves were dropped");
+    assert_eq!(rescaled.available, dec!(90));
+    assert_eq!(rescaled.raw.round_dp(10), raw.round_dp(10));
+    assert_eq!(
+        card.total_exact.round_dp(10),
+        (raw * dec!(100) / dec!(90)).round_dp(10)
+    );
+    assert_eq!(card.total, dec!(68.28));
+    assert_eq!(card.grade, "中");
+}
+
+#[test]
+fn sample_findings_are_the_ones_a_reviewer_flags() {
+    let rules = config("hunan-department.toml");
+    let card = jixiao_engine::score(&sample(), &rules).unwrap();
+    let by_rule = |rule: &str| -> Vec<&jixiao_engine::Finding> {
+        card.findings.iter().filter(|f| f.rule == rule).collect()
+    };
+
+    // 科普经费: 8 + 11.84 = 19.84 available, 19.84 spent + 0.01 carried over: 0.01 too much.
+    let funds = by_rule("fund_reconciliation");
+    assert_eq!(funds.len(), 1, "only 科普经费 fails: {funds:?}");
+    assert_eq!(funds[0].severity, Severity::Hard);
+    assert!(funds[0].message.contains("科普经费"));
+    let gap = funds[0].figures.iter().find(|f| f.label == "差额").unwrap();
+    assert_eq!(gap.value, dec!(19.85) - dec!(19.84));
+
+    // The budget grew from 69.16 to 85.33: 16.17 / 69.16 = 23.38 % > 20 %.
+    let adjustment = by_rule("budget_adjustment");
+    assert_eq!(adjustment.len(), 1);
+    assert_eq!(adjustment[0].severity, Severity::Soft);
+    let share = adjustment[0]
+        .figures
+        .iter()
+        .find(|f| f.label == "调整幅度")
+        .unwrap();
+    assert_eq!(share.value.round_dp(2), dec!(23.38));
+    assert_eq!(
+        share.value,
+        (dec!(85.33) - dec!(69.16)) / dec!(69.16) * dec!(100)
+    );
+
+    // Sections 七 and 八 say only 无.
+    let narrative = by_rule("empty_narrative");
+    assert_eq!(narrative.len(), 2);
+    assert!(narrative[0].message.contains("存在的问题"));
+    assert!(narrative[1].message.contains("改进措施"));
+
+    // The totals reconcile: 55.09 + 30.24 = 85.33; 47.3 + 7.79 = 55.09; 19.84 + 2.4 + 8 = 30.24;
+    // 10 + 9.84 = 19.84.
+    assert!(by_rule("totals").is_empty());
+    assert!(by_rule("fund_sources").is_empty());
+    assert!(by_rule("overspending").is_empty());
+
+    let missing: Vec<_> = by_rule("missing_input")
+        .iter()
+        .map(|f| f.indicator.clone().unwrap())
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "input.cost.three_public_change",
+            "effect.benefits",
+            "effect.satisfaction"
+        ]
+    );
+    assert_eq!(card.count(Severity::Hard), 1);
+    assert_eq!(card.count(Severity::Soft), 6);
+}
+
+#[test]
+fn synthetic_projects_score_as_computed_by_hand() {
+    let rules = config("national-project.toml");
+    let dir = root().join("tests/fixtures/units/project");
+
+    // Clean: 10 × 95 % + (20 + 15 × 0.98 + 5 + 10) + (15 × 45/50 + 13) + 10 = 95.7, as declared.
+    let clean =
+        jixiao_engine::score(&load_unit(&dir.join("synthetic-clean-2024.toml")), &rules).unwrap();
+    assert_eq!(clean.total, dec!(95.7));
+    assert_eq!(clean.grade, "优");
+    assert_eq!(clean.declared.as_ref().unwrap().gap, Some(dec!(0)));
+    assert!(clean.findings.is_empty(), "{:?}", clean.findings);
+
+    // Inflated: 10 × 60 % = 6; 赛事 25/10 = 250 % with no explanation: 30 − 30 × 0.2 × 1.2 = 22.8,
+    // floored at 0.8 × 30 = 24; 成本 20; 部分达成 claimed 30 of 30 → 24 − 0.01 = 23.99;
+    // 满意度 10 × 90 / 95.
+    let inflated = jixiao_engine::score(
+        &load_unit(&dir.join("synthetic-inflated-2024.toml")),
+        &rules,
+    )
+    .unwrap();
+    assert_eq!(leaf(&inflated, "execution").score, dec!(6));
+    assert_eq!(leaf(&inflated, "output[1]").score, dec!(24));
+    assert_eq!(leaf(&inflated, "effect[1]").score, dec!(23.99));
+    let satisfaction = dec!(10) * dec!(90) / dec!(95);
+    assert_eq!(leaf(&inflated, "satisfaction[1]").score, satisfaction);
+    let total = dec!(6) + dec!(24) + dec!(20) + dec!(23.99) + satisfaction;
+    assert_eq!(inflated.total_exact, total);
+    assert_eq!(inflated.total, dec!(83.46));
+    assert_eq!(inflated.grade, "良");
+    let rules_fired: Vec<&str> = inflated.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(
+        rules_fired,
+        [
+            "fund_reconciliation", // 100 + 50 ≠ 90 + 50
+            "budget_adjustment",   // 50 %
+            "empty_narrative",     // 暂无
+            "cost_direction",      // 单场赛事成本 ≥ 3
+            "self_scores",         // 预算执行率 10 claimed, 6 by formula
+            "self_scores",         // 赛事 30 claimed, 24 recomputed
+            "tiers",               // 部分达成 with 30 of 30
+            "self_scores",         // 满意度 10 claimed, 9.47 by formula
+            "declared_grade",      // 100 declared as 良
+            "self_scores",         // declared 100 against 83.46
+        ]
+    );
+    assert_eq!(
+        inflated.declared.as_ref().unwrap().gap,
+        Some(dec!(100) - dec!(83.46))
+    );
+}
+
+#[test]
+fn grade_bands_are_half_open_with_the_lower_bound_included() {
+    for name in ["hunan-department.toml", "national-project.toml"] {
+        let rules = config(name);
+        let grade = |s: Decimal| rules.grade_for(s).unwrap().name.as_str();
+        assert_eq!(grade(dec!(100)), "优");
+        assert_eq!(grade(dec!(90)), "优"); // exactly 90 is 优
+        assert_eq!(grade(dec!(89.99)), "良");
+        assert_eq!(grade(dec!(80)), "良");
+        assert_eq!(grade(dec!(79.99)), "中");
+        assert_eq!(grade(dec!(60)), "中");
+        assert_eq!(grade(dec!(59.99)), "差");
+        assert_eq!(grade(dec!(0)), "差");
+    }
+}
+
+#[test]
+fn changing_a_weight_changes_the_total_as_the_arithmetic_says() {
+    let path = root().join("configs/national-project.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // The "20 + 80" variant: 预算执行率 20, 产出 40.
+    let edited = text
+        .replacen(
+            "id = \"execution\"\nname = \"预算执行率\"\npoints = 10",
+            "id = \"execution\"\nname = \"预算执行率\"\npoints = 20",
+            1,
+        )
+        .replacen(
+            "id = \"output\"\nname = \"产出指标\"\npoints = 50",
+            "id = \"output\"\nname = \"产出指标\"\npoints = 40",
+            1,
+        );
+    assert_ne!(edited, text, "the weights to change were found");
+    let (rules, warnings) = RuleSet::from_toml(&edited, &path).unwrap();
+    assert_eq!(warnings.len(), 1, "weights off the national profile warn");
+    let unit = load_unit(&root().join("tests/fixtures/units/project/synthetic-clean-2024.toml"));
+    let card = jixiao_engine::score(&unit, &rules).unwrap();
+    // 20 × 95 % = 19; the output rows' 49.7 of 50 become 49.7 × 40 / 50 = 39.76.
+    assert_eq!(leaf(&card, "execution").score, dec!(19));
+    assert_eq!(leaf(&card, "output").score, dec!(39.76));
+    assert_eq!(card.total, dec!(95.7) + dec!(9.5) - dec!(9.94));
+}
+
+#[test]
+fn a_unit_of_the_other_kind_is_refused_with_both_kinds_named() {
+    let rules = config("national-project.toml");
+    let error = jixiao_engine::score(&sample(), &rules).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "rule set `national-project` scores 项目支出 self-evaluations, but the unit is a 部门整体支出 self-evaluation"
+    );
+    assert_eq!(sample().unit.kind, EvaluationKind::Department);
+}
