@@ -243,14 +243,16 @@ pub fn budget_adjustment(unit: &SelfEvaluation, max: Decimal) -> Vec<Finding> {
     )]
 }
 
-/// Whether a narrative section says something: not absent, and not just one of `empty_words`.
+/// Whether a narrative section says something: not absent, and not just one of `empty_words`
+/// (white space and punctuation aside).
 pub fn says_something(text: Option<&str>, empty_words: &[String]) -> bool {
     let Some(text) = text else { return false };
-    let bare: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !is_cjk_punctuation(*c))
-        .collect();
-    !bare.is_empty() && !empty_words.contains(&bare)
+    let bare = || text.chars().filter(|c| !is_ignorable(*c));
+    bare().next().is_some() && !empty_words.iter().any(|w| w.chars().eq(bare()))
+}
+
+fn is_ignorable(c: char) -> bool {
+    c.is_whitespace() || c.is_ascii_punctuation() || is_cjk_punctuation(c)
 }
 
 fn is_cjk_punctuation(c: char) -> bool {

@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 pub use checks::{BUILTIN_FACTS, says_something};
 pub use scorecard::*;
 
+pub use methods::Explain;
 use methods::{Outcome, Scale};
 
 /// Why a unit cannot be scored under a rule set at all.
@@ -33,8 +34,19 @@ pub enum EngineError {
     },
 }
 
-/// Scores `unit` under `rules` (which must have passed validation, as [`RuleSet::load`] ensures).
+/// Scores `unit` under `rules` (which must have passed validation, as [`RuleSet::load`] ensures),
+/// explaining every point.
 pub fn score(unit: &SelfEvaluation, rules: &RuleSet) -> Result<Scorecard, EngineError> {
+    score_with(unit, rules, Explain::Full)
+}
+
+/// Scores `unit` under `rules`. With [`Explain::ScoresOnly`] the leaves carry no [`Detail`]
+/// (scores, statuses and findings are the same): for summaries of large batches.
+pub fn score_with(
+    unit: &SelfEvaluation,
+    rules: &RuleSet,
+    explain: Explain,
+) -> Result<Scorecard, EngineError> {
     if unit.unit.kind != rules.applies_to {
         return Err(EngineError::KindMismatch {
             rule_set: rules.id.clone(),
@@ -45,6 +57,7 @@ pub fn score(unit: &SelfEvaluation, rules: &RuleSet) -> Result<Scorecard, Engine
     let mut ctx = Context {
         unit,
         rules,
+        explain,
         findings: checks::run(unit, rules),
     };
     let indicators: Vec<ScoredIndicator> = rules
@@ -110,6 +123,7 @@ fn dropped_points(nodes: &[ScoredIndicator]) -> Decimal {
 struct Context<'a> {
     unit: &'a SelfEvaluation,
     rules: &'a RuleSet,
+    explain: Explain,
     findings: Vec<Finding>,
 }
 
@@ -149,7 +163,14 @@ impl Context<'_> {
             Input::Facts => self.score_checklist(ind, method),
         };
         match result {
-            Ok(scored) => leaf(ind.id.clone(), ind.name.clone(), ind.points, method, scored),
+            Ok(scored) => leaf(
+                ind.id.clone(),
+                ind.name.clone(),
+                ind.points,
+                method,
+                scored,
+                self.explain,
+            ),
             Err(why) => self.missing(ind, method.kind(), why),
         }
     }
@@ -181,7 +202,7 @@ impl Context<'_> {
             score,
             status,
             children: Vec::new(),
-            detail: Some(Detail {
+            detail: (self.explain == Explain::Full).then(|| Detail {
                 method: method.to_owned(),
                 rule: ind.criterion.clone().unwrap_or_default(),
                 inputs: Vec::new(),
@@ -198,8 +219,9 @@ impl Context<'_> {
         metric: jixiao_rules::Metric,
         method: &Method,
     ) -> Result<Scored, String> {
-        let computed = metrics::compute(metric, self.unit)?;
+        let computed = metrics::compute(metric, self.unit, self.explain)?;
         let w = ind.points;
+        let ex = self.explain;
         let value = computed.value;
         let target = |t: &Option<Decimal>| t.unwrap_or(Decimal::ONE);
         let mut outcome = match method {
@@ -207,17 +229,21 @@ impl Context<'_> {
                 target: t,
                 over_achievement,
             } => {
-                let out = methods::higher_is_better(w, value, target(t), Scale::Rate);
+                let out = methods::higher_is_better(w, value, target(t), Scale::Rate, ex);
                 match over_achievement {
-                    Some(over) => methods::over_achievement(out, w, value, target(t), over, false),
+                    Some(over) => {
+                        methods::over_achievement(out, w, value, target(t), over, false, ex)
+                    }
                     None => out,
                 }
             }
             Method::LowerIsBetter { target: t, above } => {
-                methods::lower_is_better(w, value, target(t), *above, Scale::Rate)
+                methods::lower_is_better(w, value, target(t), *above, Scale::Rate, ex)
             }
-            Method::Equal { target: t } => methods::equal(w, value, target(t), Scale::Rate),
-            Method::BudgetExecution { rounding } => methods::budget_execution(w, value, *rounding),
+            Method::Equal { target: t } => methods::equal(w, value, target(t), Scale::Rate, ex),
+            Method::BudgetExecution { rounding } => {
+                methods::budget_execution(w, value, *rounding, ex)
+            }
             Method::StepDeduction {
                 limit,
                 beyond,
@@ -233,13 +259,16 @@ impl Context<'_> {
                 *deduction,
                 *count,
                 Scale::Rate,
+                ex,
             ),
-            Method::Bands { bands } => methods::bands(w, value, bands, Scale::Rate),
+            Method::Bands { bands } => methods::bands(w, value, bands, Scale::Rate, ex),
             Method::ByDirection { .. } | Method::Tiers { .. } | Method::Checklist { .. } => {
                 return Err(format!("方法 {} 不适用于计算指标", method.kind()));
             }
         };
-        outcome.formula = format!("{}; {}", computed.formula, outcome.formula);
+        if ex == Explain::Full {
+            outcome.formula = format!("{}; {}", computed.formula, outcome.formula);
+        }
         let self_score = self.compare_metric_row(ind, outcome.score);
         Ok(Scored {
             outcome,
@@ -339,7 +368,7 @@ impl Context<'_> {
                 let id = format!("{}[{}]", ind.id, i + 1);
                 let name = row.name.trim().to_owned();
                 match self.score_row(&id, w, row, method) {
-                    Ok(scored) => leaf(id, name, w, method, scored),
+                    Ok(scored) => leaf(id, name, w, method, scored, self.explain),
                     Err(why) => {
                         let as_indicator = Indicator {
                             id,
@@ -356,15 +385,7 @@ impl Context<'_> {
                 }
             })
             .collect();
-        let share = if by_declared {
-            format!(
-                "{} 分按各行分值占比分配 (各行分值合计 {})",
-                fmt::number(ind.points),
-                fmt::number(declared)
-            )
-        } else {
-            format!("{} 分由 {} 行平均分配", fmt::number(ind.points), rows.len())
-        };
+        let explain = self.explain == Explain::Full;
         ScoredIndicator {
             id: ind.id.clone(),
             name: ind.name.clone(),
@@ -372,11 +393,19 @@ impl Context<'_> {
             score: children.iter().map(|c| c.score).sum(),
             status: Status::Scored,
             children,
-            detail: Some(Detail {
+            detail: explain.then(|| Detail {
                 method: method.kind().to_owned(),
                 rule: format!("单位自评表「{}」各行 (个性指标)", selection.level1),
                 inputs: Vec::new(),
-                formula: share,
+                formula: if by_declared {
+                    format!(
+                        "{} 分按各行分值占比分配 (各行分值合计 {})",
+                        fmt::number(ind.points),
+                        fmt::number(declared)
+                    )
+                } else {
+                    format!("{} 分由 {} 行平均分配", fmt::number(ind.points), n)
+                },
                 reason: None,
                 self_score: None,
             }),
@@ -422,6 +451,20 @@ impl Context<'_> {
             }
         }
         let mut inputs = Vec::new();
+        if self.explain == Explain::Full {
+            row_inputs(row, &mut inputs);
+        }
+        Ok(Scored {
+            outcome,
+            inputs,
+            self_score: row.self_score,
+        })
+    }
+}
+
+/// The figures of one of the unit's rows, for its scorecard line.
+fn row_inputs(row: &IndicatorRow, inputs: &mut Vec<Figure>) {
+    {
         let unit_of = row.unit.clone().unwrap_or_default();
         if let Some(t) = row.target {
             let direction = row.direction.map_or("", |d| d.symbol());
@@ -435,13 +478,10 @@ impl Context<'_> {
             inputs.push(Figure::new("实际完成值", a, unit_of));
         }
         inputs.push(Figure::new("自评表分值", row.points, "分"));
-        Ok(Scored {
-            outcome,
-            inputs,
-            self_score: row.self_score,
-        })
     }
+}
 
+impl Context<'_> {
     /// The method applied to one row at `w` points. `report` adds the findings it raises (off
     /// when recomputing at the row's own points for comparison).
     fn row_outcome(
@@ -453,6 +493,7 @@ impl Context<'_> {
         report: bool,
     ) -> Result<Outcome, String> {
         let name = row.name.trim();
+        let ex = self.explain;
         let numeric = |t: Option<Decimal>| -> Result<(Decimal, Decimal), String> {
             let target = t
                 .or(row.target)
@@ -474,9 +515,11 @@ impl Context<'_> {
             .as_deref()
             .is_some_and(|e| says_something(Some(e), &self.rules.checks.empty_words));
         let higher = |w, actual, target, over: &Option<jixiao_rules::OverAchievement>| {
-            let out = methods::higher_is_better(w, actual, target, Scale::Plain);
+            let out = methods::higher_is_better(w, actual, target, Scale::Plain, ex);
             match over {
-                Some(over) => methods::over_achievement(out, w, actual, target, over, explained),
+                Some(over) => {
+                    methods::over_achievement(out, w, actual, target, over, explained, ex)
+                }
                 None => out,
             }
         };
@@ -491,7 +534,7 @@ impl Context<'_> {
                     s * w / row.points
                 }
             });
-            let (outcome, problem) = methods::tiers(w, tier, claimed, bounds);
+            let (outcome, problem) = methods::tiers(w, tier, claimed, bounds, ex);
             if let (Some(problem), true) = (problem, report) {
                 ctx.findings.push(Finding {
                     rule: "tiers".into(),
@@ -513,11 +556,11 @@ impl Context<'_> {
             }
             Method::LowerIsBetter { target, above } => {
                 let (a, t) = numeric(*target)?;
-                methods::lower_is_better(w, a, positive(t)?, *above, Scale::Plain)
+                methods::lower_is_better(w, a, positive(t)?, *above, Scale::Plain, ex)
             }
             Method::Equal { target } => {
                 let (a, t) = numeric(*target)?;
-                methods::equal(w, a, t, Scale::Plain)
+                methods::equal(w, a, t, Scale::Plain, ex)
             }
             Method::Tiers { tiers } => tiered(self, tiers)?,
             Method::ByDirection {
@@ -532,11 +575,11 @@ impl Context<'_> {
                 }
                 Some(jixiao_model::Direction::AtMost) => {
                     let (a, t) = numeric(None)?;
-                    methods::lower_is_better(w, a, positive(t)?, *above, Scale::Plain)
+                    methods::lower_is_better(w, a, positive(t)?, *above, Scale::Plain, ex)
                 }
                 Some(jixiao_model::Direction::Equal) => {
                     let (a, t) = numeric(None)?;
-                    methods::equal(w, a, t, Scale::Plain)
+                    methods::equal(w, a, t, Scale::Plain, ex)
                 }
                 None => {
                     return Err(format!("「{name}」既无方向 (≥ ≤ =) 也无定性档次, 无法计分"));
@@ -568,7 +611,7 @@ impl Context<'_> {
                     .or_else(|| self.unit.facts.get(&item.fact).copied()),
             })
             .collect();
-        let outcome = methods::checklist(ind.points, *mode, *per_item, &answers);
+        let outcome = methods::checklist(ind.points, *mode, *per_item, &answers, self.explain);
         let inputs = answers
             .iter()
             .map(|a| {
@@ -700,7 +743,14 @@ fn row_is_tiered(row: &IndicatorRow, method: &Method) -> bool {
     }
 }
 
-fn leaf(id: String, name: String, w: Decimal, method: &Method, scored: Scored) -> ScoredIndicator {
+fn leaf(
+    id: String,
+    name: String,
+    w: Decimal,
+    method: &Method,
+    scored: Scored,
+    explain: Explain,
+) -> ScoredIndicator {
     ScoredIndicator {
         id,
         name,
@@ -708,7 +758,7 @@ fn leaf(id: String, name: String, w: Decimal, method: &Method, scored: Scored) -
         score: scored.outcome.score,
         status: Status::Scored,
         children: Vec::new(),
-        detail: Some(Detail {
+        detail: (explain == Explain::Full).then(|| Detail {
             method: method.kind().to_owned(),
             rule: scored.outcome.rule,
             inputs: scored.inputs,

@@ -1,5 +1,8 @@
 //! The scoring primitives of domain.md §4, each a pure function of the points `w`, the value and
 //! the method's parameters, returning the score with the rule, the arithmetic and the reason.
+//!
+//! The text is built only under [`Explain::Full`]: a batch that writes no scorecards asks for
+//! [`Explain::ScoresOnly`] and skips the formatting, which is most of the engine's work.
 
 use jixiao_model::{Direction, Tier};
 use jixiao_rules::{
@@ -37,17 +40,37 @@ pub struct Outcome {
     pub reason: Option<String>,
 }
 
-fn p(value: Decimal) -> String {
-    points(value, 2)
+/// Whether to write the rule, arithmetic and reason of each score.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Explain {
+    /// Every score with its text: for scorecards.
+    #[default]
+    Full,
+    /// Scores only, text left empty: for summaries of large batches.
+    ScoresOnly,
 }
 
-fn full(w: Decimal, rule: String, formula: String) -> Outcome {
-    Outcome {
-        score: w,
-        rule,
-        formula,
-        reason: None,
+/// The rule, the arithmetic and the reason of one score.
+type Text = (String, String, Option<String>);
+
+impl Outcome {
+    /// An outcome whose text `text` builds, called only when explaining.
+    pub fn new(ex: Explain, score: Decimal, text: impl FnOnce() -> Text) -> Outcome {
+        let (rule, formula, reason) = match ex {
+            Explain::Full => text(),
+            Explain::ScoresOnly => (String::new(), String::new(), None),
+        };
+        Outcome {
+            score,
+            rule,
+            formula,
+            reason,
+        }
     }
+}
+
+fn p(value: Decimal) -> String {
+    points(value, 2)
 }
 
 /// Whether `actual` meets `target` in `direction`.
@@ -60,30 +83,44 @@ pub fn meets(direction: Direction, actual: Decimal, target: Decimal) -> bool {
 }
 
 /// ≥: A ≥ T → w, else w × A / T; negative A counts as 0. `target` must be above 0.
-pub fn higher_is_better(w: Decimal, actual: Decimal, target: Decimal, scale: Scale) -> Outcome {
-    let rule = "越高越好: 实际 ≥ 目标得满分, 否则 分值 × 实际 / 目标".to_owned();
-    let (a, t) = (scale.show(actual), scale.show(target));
+pub fn higher_is_better(
+    w: Decimal,
+    actual: Decimal,
+    target: Decimal,
+    scale: Scale,
+    ex: Explain,
+) -> Outcome {
+    const RULE: &str = "越高越好: 实际 ≥ 目标得满分, 否则 分值 × 实际 / 目标";
     if actual >= target {
-        return full(w, rule, format!("实际 {a} ≥ 目标 {t}, 得满分 {}", p(w)));
+        return Outcome::new(ex, w, || {
+            let (a, t) = (scale.show(actual), scale.show(target));
+            (
+                RULE.into(),
+                format!("实际 {a} ≥ 目标 {t}, 得满分 {}", p(w)),
+                None,
+            )
+        });
     }
     let counted = actual.max(Decimal::ZERO);
     let score = w * counted / target;
-    let note = if actual.is_sign_negative() && !actual.is_zero() {
-        "(负值按 0 计)"
-    } else {
-        ""
-    };
-    Outcome {
-        score,
-        rule,
-        formula: format!(
-            "{} × {}{note} / {t} = {}",
-            p(w),
-            scale.show(counted),
-            p(score)
-        ),
-        reason: Some(format!("实际 {a} 未达目标 {t}")),
-    }
+    Outcome::new(ex, score, || {
+        let (a, t) = (scale.show(actual), scale.show(target));
+        let note = if actual.is_sign_negative() && !actual.is_zero() {
+            "(负值按 0 计)"
+        } else {
+            ""
+        };
+        (
+            RULE.into(),
+            format!(
+                "{} × {}{note} / {t} = {}",
+                p(w),
+                scale.show(counted),
+                p(score)
+            ),
+            Some(format!("实际 {a} 未达目标 {t}")),
+        )
+    })
 }
 
 /// Reduces a higher-is-better outcome where A / T reaches the over-achievement threshold.
@@ -94,6 +131,7 @@ pub fn over_achievement(
     target: Decimal,
     over: &OverAchievement,
     explained: bool,
+    ex: Explain,
 ) -> Outcome {
     if target <= Decimal::ZERO {
         return outcome;
@@ -103,49 +141,56 @@ pub fn over_achievement(
         return outcome;
     }
     let mut out = outcome;
-    out.rule.push_str(&format!(
-        "; 偏离度: 实际达目标的 {} 及以上{}, 按超出部分 × {} 扣分, 最低 {} × 分值",
-        percent(over.threshold),
-        if over.waived_by_explanation {
-            "且未说明原因"
-        } else {
-            ""
-        },
-        number(over.slope),
-        number(over.floor)
-    ));
-    if over.waived_by_explanation && explained {
-        out.formula.push_str(&format!(
-            "; 实际/目标 = {}, 已说明偏差原因, 不扣分",
-            percent(ratio)
-        ));
-        return out;
-    }
+    let waived = over.waived_by_explanation && explained;
     let deduction = w * over.slope * (ratio - over.threshold);
     let floor = w * over.floor;
-    let score = (out.score - deduction).max(floor).min(out.score);
-    out.formula.push_str(&format!(
-        "; 实际/目标 = {} ≥ {}, 扣 {} × {} × ({} − {}) = {}, 不低于 {} → {}",
-        percent(ratio),
-        percent(over.threshold),
-        p(w),
-        number(over.slope),
-        number(ratio.round_dp(4)),
-        number(over.threshold),
-        p(deduction),
-        p(floor),
-        p(score)
-    ));
-    out.reason = Some(format!(
-        "实际为目标的 {}, 达到偏离阈值 {}{}: 目标可能定得过低",
-        percent(ratio),
-        percent(over.threshold),
-        if over.waived_by_explanation {
-            " 且未说明偏差原因"
+    let score = if waived {
+        out.score
+    } else {
+        (out.score - deduction).max(floor).min(out.score)
+    };
+    if ex == Explain::Full {
+        out.rule.push_str(&format!(
+            "; 偏离度: 实际达目标的 {} 及以上{}, 按超出部分 × {} 扣分, 最低 {} × 分值",
+            percent(over.threshold),
+            if over.waived_by_explanation {
+                "且未说明原因"
+            } else {
+                ""
+            },
+            number(over.slope),
+            number(over.floor)
+        ));
+        if waived {
+            out.formula.push_str(&format!(
+                "; 实际/目标 = {}, 已说明偏差原因, 不扣分",
+                percent(ratio)
+            ));
         } else {
-            ""
+            out.formula.push_str(&format!(
+                "; 实际/目标 = {} ≥ {}, 扣 {} × {} × ({} − {}) = {}, 不低于 {} → {}",
+                percent(ratio),
+                percent(over.threshold),
+                p(w),
+                number(over.slope),
+                number(ratio.round_dp(4)),
+                number(over.threshold),
+                p(deduction),
+                p(floor),
+                p(score)
+            ));
+            out.reason = Some(format!(
+                "实际为目标的 {}, 达到偏离阈值 {}{}: 目标可能定得过低",
+                percent(ratio),
+                percent(over.threshold),
+                if over.waived_by_explanation {
+                    " 且未说明偏差原因"
+                } else {
+                    ""
+                }
+            ));
         }
-    ));
+    }
     out.score = score;
     out
 }
@@ -157,57 +202,62 @@ pub fn lower_is_better(
     target: Decimal,
     above: AboveTarget,
     scale: Scale,
+    ex: Explain,
 ) -> Outcome {
-    let (a, t) = (scale.show(actual), scale.show(target));
     let rule = match above {
         AboveTarget::Linear => {
             "越低越好: 实际 ≤ 目标得满分, 否则 分值 × (1 − (实际 − 目标) / 目标), 最低 0"
         }
         AboveTarget::Ratio => "越低越好: 实际 ≤ 目标得满分, 否则 分值 × 目标 / 实际",
-    }
-    .to_owned();
-    if actual <= target {
-        return full(w, rule, format!("实际 {a} ≤ 目标 {t}, 得满分 {}", p(w)));
-    }
-    let (score, formula) = match above {
-        AboveTarget::Linear => {
-            let score = (w * (Decimal::ONE - (actual - target) / target)).max(Decimal::ZERO);
-            (
-                score,
-                format!("{} × (1 − ({a} − {t}) / {t}) = {}", p(w), p(score)),
-            )
-        }
-        AboveTarget::Ratio => {
-            let score = w * target / actual;
-            (score, format!("{} × {t} / {a} = {}", p(w), p(score)))
-        }
     };
-    Outcome {
-        score,
-        rule,
-        formula,
-        reason: Some(format!("实际 {a} 超过目标 {t}")),
+    if actual <= target {
+        return Outcome::new(ex, w, || {
+            let (a, t) = (scale.show(actual), scale.show(target));
+            (
+                rule.into(),
+                format!("实际 {a} ≤ 目标 {t}, 得满分 {}", p(w)),
+                None,
+            )
+        });
     }
+    let score = match above {
+        AboveTarget::Linear => (w * (Decimal::ONE - (actual - target) / target)).max(Decimal::ZERO),
+        AboveTarget::Ratio => w * target / actual,
+    };
+    Outcome::new(ex, score, || {
+        let (a, t) = (scale.show(actual), scale.show(target));
+        let formula = match above {
+            AboveTarget::Linear => format!("{} × (1 − ({a} − {t}) / {t}) = {}", p(w), p(score)),
+            AboveTarget::Ratio => format!("{} × {t} / {a} = {}", p(w), p(score)),
+        };
+        (rule.into(), formula, Some(format!("实际 {a} 超过目标 {t}")))
+    })
 }
 
 /// =: as higher-is-better when T > 0; when T = 0, A ≤ 0 → w else 0.
-pub fn equal(w: Decimal, actual: Decimal, target: Decimal, scale: Scale) -> Outcome {
+pub fn equal(w: Decimal, actual: Decimal, target: Decimal, scale: Scale, ex: Explain) -> Outcome {
     if target > Decimal::ZERO {
-        let mut out = higher_is_better(w, actual, target, scale);
-        out.rule = format!("等于目标 (目标 > 0, 按越高越好): {}", out.rule);
+        let mut out = higher_is_better(w, actual, target, scale, ex);
+        if ex == Explain::Full {
+            out.rule = format!("等于目标 (目标 > 0, 按越高越好): {}", out.rule);
+        }
         return out;
     }
-    let rule = "等于目标 (目标为 0): 实际 ≤ 0 得满分, 否则 0 分".to_owned();
-    let a = scale.show(actual);
+    const RULE: &str = "等于目标 (目标为 0): 实际 ≤ 0 得满分, 否则 0 分";
     if actual <= Decimal::ZERO {
-        full(w, rule, format!("实际 {a} ≤ 0, 得满分 {}", p(w)))
+        Outcome::new(ex, w, || {
+            let a = scale.show(actual);
+            (RULE.into(), format!("实际 {a} ≤ 0, 得满分 {}", p(w)), None)
+        })
     } else {
-        Outcome {
-            score: Decimal::ZERO,
-            rule,
-            formula: format!("实际 {a} > 0, 得 0 分"),
-            reason: Some(format!("目标为 0, 实际为 {a}")),
-        }
+        Outcome::new(ex, Decimal::ZERO, || {
+            let a = scale.show(actual);
+            (
+                RULE.into(),
+                format!("实际 {a} > 0, 得 0 分"),
+                Some(format!("目标为 0, 实际为 {a}")),
+            )
+        })
     }
 }
 
@@ -220,56 +270,64 @@ pub fn tier_range(w: Decimal, tier: Tier, bounds: &TierBounds) -> (Decimal, Deci
     }
 }
 
+fn range_text(low: Decimal, high: Decimal, high_included: bool) -> String {
+    format!(
+        "[{}, {}{}",
+        p(low),
+        p(high),
+        if high_included { "]" } else { ")" }
+    )
+}
+
 /// Qualitative tiers: the claimed score must lie in the tier's range; outside, it is brought to
-/// the nearest bound and the second value says so. Without a claimed score, the tier's lower bound.
+/// the nearest bound and the second value says so (always, explaining or not). Without a claimed
+/// score, the tier's lower bound.
 pub fn tiers(
     w: Decimal,
     tier: Tier,
     claimed: Option<Decimal>,
     bounds: &TierBounds,
+    ex: Explain,
 ) -> (Outcome, Option<String>) {
     let (low, high, high_included) = tier_range(w, tier, bounds);
-    let range = format!(
-        "[{}, {}{}",
-        p(low),
-        p(high),
-        if high_included { "]" } else { ")" }
-    );
-    let rule = format!(
-        "定性分档: 达成 [{a}w, w], 部分达成 [{b}w, {a}w), 未达成 [0, {b}w); 得分须在所报档次内",
-        a = number(bounds.achieved),
-        b = number(bounds.partly)
-    );
+    let rule = || {
+        format!(
+            "定性分档: 达成 [{a}w, w], 部分达成 [{b}w, {a}w), 未达成 [0, {b}w); 得分须在所报档次内",
+            a = number(bounds.achieved),
+            b = number(bounds.partly)
+        )
+    };
+    let range = || range_text(low, high, high_included);
     let Some(claimed) = claimed else {
-        return (
-            Outcome {
-                score: low,
-                rule,
-                formula: format!(
-                    "档次「{}」区间 {range}, 未报得分, 取下限 {}",
+        let outcome = Outcome::new(ex, low, || {
+            (
+                rule(),
+                format!(
+                    "档次「{}」区间 {}, 未报得分, 取下限 {}",
                     tier.label(),
+                    range(),
                     p(low)
                 ),
-                reason: (low < w).then(|| format!("未报得分, 按「{}」档下限计", tier.label())),
-            },
-            None,
-        );
+                (low < w).then(|| format!("未报得分, 按「{}」档下限计", tier.label())),
+            )
+        });
+        return (outcome, None);
     };
     let inside = claimed >= low && (claimed < high || (high_included && claimed == high));
     if inside {
-        return (
-            Outcome {
-                score: claimed,
-                rule,
-                formula: format!(
-                    "档次「{}」区间 {range}, 自评 {} 在区间内",
+        let outcome = Outcome::new(ex, claimed, || {
+            (
+                rule(),
+                format!(
+                    "档次「{}」区间 {}, 自评 {} 在区间内",
                     tier.label(),
+                    range(),
                     p(claimed)
                 ),
-                reason: (claimed < w).then(|| format!("自评档次「{}」", tier.label())),
-            },
-            None,
-        );
+                (claimed < w).then(|| format!("自评档次「{}」", tier.label())),
+            )
+        });
+        return (outcome, None);
     }
     // Outside: the nearest point of the range. An open upper bound is approached by the top of the
     // next lower tier, so the score stays strictly inside.
@@ -282,42 +340,44 @@ pub fn tiers(
         high - Decimal::new(1, 2)
     };
     let problem = format!(
-        "自评 {} 不在档次「{}」的区间 {range} 内",
+        "自评 {} 不在档次「{}」的区间 {} 内",
         p(claimed),
-        tier.label()
+        tier.label(),
+        range()
     );
-    (
-        Outcome {
-            score,
-            rule,
-            formula: format!("{problem}, 按区间边界计 {}", p(score)),
-            reason: Some(problem.clone()),
-        },
-        Some(problem),
-    )
+    let outcome = Outcome::new(ex, score, || {
+        (
+            rule(),
+            format!("{problem}, 按区间边界计 {}", p(score)),
+            Some(problem.clone()),
+        )
+    });
+    (outcome, Some(problem))
 }
 
 /// Budget execution: w × min(rate, 1), optionally down to whole points.
-pub fn budget_execution(w: Decimal, rate: Decimal, rounding: Rounding) -> Outcome {
+pub fn budget_execution(w: Decimal, rate: Decimal, rounding: Rounding, ex: Explain) -> Outcome {
     let capped = rate.min(Decimal::ONE).max(Decimal::ZERO);
     let exact = w * capped;
-    let (score, rule) = match rounding {
-        Rounding::Exact => (exact, "预算执行: 分值 × min(执行率, 100%)"),
-        Rounding::WholePoints => (
-            exact.floor(),
-            "预算执行: 分值 × min(执行率, 100%), 舍去小数取整分",
-        ),
+    let score = match rounding {
+        Rounding::Exact => exact,
+        Rounding::WholePoints => exact.floor(),
     };
-    let mut formula = format!("{} × {} = {}", p(w), percent(capped), p(exact));
-    if rounding == Rounding::WholePoints {
-        formula.push_str(&format!(", 取整 {}", p(score)));
-    }
-    Outcome {
-        score,
-        rule: rule.to_owned(),
-        formula,
-        reason: (score < w).then(|| format!("执行率 {}", percent(rate))),
-    }
+    Outcome::new(ex, score, || {
+        let rule = match rounding {
+            Rounding::Exact => "预算执行: 分值 × min(执行率, 100%)",
+            Rounding::WholePoints => "预算执行: 分值 × min(执行率, 100%), 舍去小数取整分",
+        };
+        let mut formula = format!("{} × {} = {}", p(w), percent(capped), p(exact));
+        if rounding == Rounding::WholePoints {
+            formula.push_str(&format!(", 取整 {}", p(score)));
+        }
+        (
+            rule.into(),
+            formula,
+            (score < w).then(|| format!("执行率 {}", percent(rate))),
+        )
+    })
 }
 
 /// Full up to `limit`; minus `deduction` per `per` beyond it (on the side `beyond`), floored at 0.
@@ -331,28 +391,35 @@ pub fn step_deduction(
     deduction: Decimal,
     count: StepCount,
     scale: Scale,
+    ex: Explain,
 ) -> Outcome {
-    let (v, l, step) = (scale.show(value), scale.show(limit), scale.show(per));
     let (side, excess) = match beyond {
         Beyond::Above => ("超过", value - limit),
         Beyond::Below => ("低于", limit - value),
     };
-    let counting = match count {
-        StepCount::Exact => "按比例计",
-        StepCount::Started => "不足一档按一档计",
-        StepCount::Completed => "不足一档不计",
+    let rule = || {
+        let counting = match count {
+            StepCount::Exact => "按比例计",
+            StepCount::Started => "不足一档按一档计",
+            StepCount::Completed => "不足一档不计",
+        };
+        format!(
+            "阶梯扣分: {} {} 得满分, 每{side} {} 扣 {} 分 ({counting}), 最低 0",
+            if beyond == Beyond::Above {
+                "≤"
+            } else {
+                "≥"
+            },
+            scale.show(limit),
+            scale.show(per),
+            number(deduction)
+        )
     };
-    let rule = format!(
-        "阶梯扣分: {} {l} 得满分, 每{side} {step} 扣 {} 分 ({counting}), 最低 0",
-        if beyond == Beyond::Above {
-            "≤"
-        } else {
-            "≥"
-        },
-        number(deduction)
-    );
     if excess <= Decimal::ZERO {
-        return full(w, rule, format!("{v} 未{side} {l}, 得满分 {}", p(w)));
+        return Outcome::new(ex, w, || {
+            let (v, l) = (scale.show(value), scale.show(limit));
+            (rule(), format!("{v} 未{side} {l}, 得满分 {}", p(w)), None)
+        });
     }
     let exact_steps = excess / per;
     let steps = match count {
@@ -361,53 +428,58 @@ pub fn step_deduction(
         StepCount::Completed => exact_steps.floor(),
     };
     let score = (w - steps * deduction).max(Decimal::ZERO);
-    Outcome {
-        score,
-        rule,
-        formula: format!(
-            "{v} {side} {l} {}, 计 {} 档, {} − {} × {} = {}",
-            scale.show(excess),
-            number(steps),
-            p(w),
-            number(steps),
-            number(deduction),
-            p(score)
-        ),
-        reason: (score < w).then(|| format!("{v} {side} {l}")),
-    }
+    Outcome::new(ex, score, || {
+        let (v, l) = (scale.show(value), scale.show(limit));
+        (
+            rule(),
+            format!(
+                "{v} {side} {l} {}, 计 {} 档, {} − {} × {} = {}",
+                scale.show(excess),
+                number(steps),
+                p(w),
+                number(steps),
+                number(deduction),
+                p(score)
+            ),
+            (score < w).then(|| format!("{v} {side} {l}")),
+        )
+    })
 }
 
 /// Band table: the points of the first band containing the value; none → 0.
-pub fn bands(w: Decimal, value: Decimal, bands: &[Band], scale: Scale) -> Outcome {
-    let table = bands
-        .iter()
-        .map(|b| {
-            format!(
-                "{} → {}",
-                b.interval_with(|v| scale.show(v)),
-                number(b.points)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    let rule = format!("分段计分: {table}");
-    let v = scale.show(value);
+pub fn bands(w: Decimal, value: Decimal, bands: &[Band], scale: Scale, ex: Explain) -> Outcome {
+    let rule = || {
+        let table = bands
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} → {}",
+                    b.interval_with(|v| scale.show(v)),
+                    number(b.points)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        format!("分段计分: {table}")
+    };
     match bands.iter().find(|b| b.contains(value)) {
-        Some(band) => {
+        Some(band) => Outcome::new(ex, band.points, || {
+            let v = scale.show(value);
             let interval = band.interval_with(|v| scale.show(v));
-            Outcome {
-                score: band.points,
-                rule,
-                formula: format!("{v} 落在 {interval} 段, 得 {}", p(band.points)),
-                reason: (band.points < w).then(|| format!("{v} 落在 {interval} 段")),
-            }
-        }
-        None => Outcome {
-            score: Decimal::ZERO,
-            rule,
-            formula: format!("{v} 不在任何分段内, 得 0"),
-            reason: Some(format!("{v} 不在任何分段内")),
-        },
+            (
+                rule(),
+                format!("{v} 落在 {interval} 段, 得 {}", p(band.points)),
+                (band.points < w).then(|| format!("{v} 落在 {interval} 段")),
+            )
+        }),
+        None => Outcome::new(ex, Decimal::ZERO, || {
+            let v = scale.show(value);
+            (
+                rule(),
+                format!("{v} 不在任何分段内, 得 0"),
+                Some(format!("{v} 不在任何分段内")),
+            )
+        }),
     }
 }
 
@@ -425,53 +497,49 @@ pub fn checklist(
     mode: ChecklistMode,
     per_item: Decimal,
     answers: &[Answer<'_>],
+    ex: Explain,
 ) -> Outcome {
     let met = answers.iter().filter(|a| a.met == Some(true)).count();
-    let unmet: Vec<String> = answers
-        .iter()
-        .filter(|a| a.met != Some(true))
-        .map(|a| {
-            if a.met.is_none() {
-                format!("{}(未提供)", a.label)
-            } else {
-                a.label.to_owned()
-            }
-        })
-        .collect();
-    let n_met = Decimal::from(met);
-    let n_unmet = Decimal::from(unmet.len());
-    let (score, rule, formula) = match mode {
-        ChecklistMode::Award => {
-            let score = (n_met * per_item).min(w);
-            (
-                score,
+    let unmet = answers.len() - met;
+    let score = match mode {
+        ChecklistMode::Award => (Decimal::from(met) * per_item).min(w),
+        ChecklistMode::Deduct => (w - Decimal::from(unmet) * per_item).max(Decimal::ZERO),
+    };
+    Outcome::new(ex, score, || {
+        let (rule, formula) = match mode {
+            ChecklistMode::Award => (
                 format!(
                     "清单加分: 每满足一项得 {} 分, 最高 {}",
                     number(per_item),
                     p(w)
                 ),
                 format!("满足 {met} 项 × {} = {}", number(per_item), p(score)),
-            )
-        }
-        ChecklistMode::Deduct => {
-            let score = (w - n_unmet * per_item).max(Decimal::ZERO);
-            (
-                score,
+            ),
+            ChecklistMode::Deduct => (
                 format!("清单扣分: 每一项不满足扣 {} 分, 最低 0", number(per_item)),
                 format!(
-                    "{} − 不满足 {} 项 × {} = {}",
+                    "{} − 不满足 {unmet} 项 × {} = {}",
                     p(w),
-                    unmet.len(),
                     number(per_item),
                     p(score)
                 ),
-            )
-        }
-    };
-    Outcome {
-        score,
-        rule,
-        formula,
-        reason: (!unmet.is_empty()).then(|| format!("未满足: {}", unmet.join("、"))),
-    }
+            ),
+        };
+        let unmet: Vec<String> = answers
+            .iter()
+            .filter(|a| a.met != Some(true))
+            .map(|a| {
+                if a.met.is_none() {
+                    format!("{}(未提供)", a.label)
+                } else {
+                    a.label.to_owned()
+                }
+            })
+            .collect();
+        (
+            rule,
+            formula,
+            (!unmet.is_empty()).then(|| format!("未满足: {}", unmet.join("、"))),
+        )
+    })
 }

@@ -5,6 +5,7 @@ use jixiao_rules::Metric;
 use rust_decimal::Decimal;
 
 use crate::fmt::{number, percent};
+use crate::methods::Explain;
 use crate::scorecard::Figure;
 
 /// A computed metric: its value (a fraction), the figures it came from and the arithmetic.
@@ -15,23 +16,30 @@ pub struct Computed {
     pub formula: String,
 }
 
+impl Computed {
+    /// A value without its explanation.
+    fn bare(value: Decimal) -> Computed {
+        Computed {
+            value,
+            inputs: Vec::new(),
+            formula: String::new(),
+        }
+    }
+}
+
 /// Why a metric could not be computed, in words for the scorecard.
 pub type Missing = String;
 
 /// A labelled amount or count taken from the unit.
 #[derive(Debug)]
 pub struct Term {
-    pub label: String,
+    pub label: &'static str,
     pub value: Decimal,
     pub unit: &'static str,
 }
 
-fn term(label: impl Into<String>, value: Decimal, unit: &'static str) -> Term {
-    Term {
-        label: label.into(),
-        value,
-        unit,
-    }
+fn term(label: &'static str, value: Decimal, unit: &'static str) -> Term {
+    Term { label, value, unit }
 }
 
 fn require(label: &str, value: Option<Decimal>) -> Result<Decimal, Missing> {
@@ -39,7 +47,12 @@ fn require(label: &str, value: Option<Decimal>) -> Result<Decimal, Missing> {
 }
 
 /// `numerator / denominator`, refusing a zero denominator.
-fn ratio(metric: Metric, numerator: Term, denominator: Term) -> Result<Computed, Missing> {
+fn ratio(
+    metric: Metric,
+    numerator: Term,
+    denominator: Term,
+    ex: Explain,
+) -> Result<Computed, Missing> {
     if denominator.value.is_zero() {
         return Err(format!(
             "{}为 0, 无法计算{}",
@@ -48,6 +61,9 @@ fn ratio(metric: Metric, numerator: Term, denominator: Term) -> Result<Computed,
         ));
     }
     let value = numerator.value / denominator.value;
+    if ex == Explain::ScoresOnly {
+        return Ok(Computed::bare(value));
+    }
     Ok(Computed {
         formula: format!(
             "{} = {} / {} = {} / {} = {}",
@@ -67,11 +83,14 @@ fn ratio(metric: Metric, numerator: Term, denominator: Term) -> Result<Computed,
 }
 
 /// `(this − last) / last`.
-fn change(metric: Metric, this: Term, last: Term) -> Result<Computed, Missing> {
+fn change(metric: Metric, this: Term, last: Term, ex: Explain) -> Result<Computed, Missing> {
     if last.value.is_zero() {
         return Err(format!("{}为 0, 无法计算{}", last.label, metric.label()));
     }
     let value = (this.value - last.value) / last.value;
+    if ex == Explain::ScoresOnly {
+        return Ok(Computed::bare(value));
+    }
     Ok(Computed {
         formula: format!(
             "{} = ({} − {}) / {} = ({} − {}) / {} = {}",
@@ -118,19 +137,21 @@ pub fn year_end_carry_over(unit: &SelfEvaluation) -> Result<Term, Missing> {
 fn tasks_ratio(
     metric: Metric,
     unit: &SelfEvaluation,
-    label: &str,
+    label: &'static str,
     pick: fn(&jixiao_model::Tasks) -> u32,
+    ex: Explain,
 ) -> Result<Computed, Missing> {
     let tasks = unit.base.tasks.ok_or("未提供年度工作任务完成情况")?;
     ratio(
         metric,
         term(label, pick(&tasks).into(), "项"),
         term("计划任务数", tasks.planned.into(), "项"),
+        ex,
     )
 }
 
 /// Computes `metric` for `unit`.
-pub fn compute(metric: Metric, unit: &SelfEvaluation) -> Result<Computed, Missing> {
+pub fn compute(metric: Metric, unit: &SelfEvaluation, ex: Explain) -> Result<Computed, Missing> {
     let budget = &unit.budget;
     let base = &unit.base;
     match metric {
@@ -138,6 +159,7 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation) -> Result<Computed, Missin
             metric,
             term("全年执行数", budget.spent, "万元"),
             full_year_budget(unit)?,
+            ex,
         ),
         Metric::BudgetCompletionRate => {
             let full_year = full_year_budget(unit)?;
@@ -148,6 +170,9 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation) -> Result<Computed, Missin
                 return Err("上年结转与全年预算均为 0, 无法计算预算完成率".into());
             }
             let value = (available - carry_over.value) / available;
+            if ex == Explain::ScoresOnly {
+                return Ok(Computed::bare(value));
+            }
             Ok(Computed {
                 formula: format!(
                     "预算完成率 = (上年结转 + {fy} − {co}) / (上年结转 + {fy}) = ({} + {} − {}) / ({} + {}) = {}",
@@ -182,6 +207,9 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation) -> Result<Computed, Missin
             }
             let adjustment = (full_year.value - budget.opening).abs();
             let value = adjustment / budget.opening;
+            if ex == Explain::ScoresOnly {
+                return Ok(Computed::bare(value));
+            }
             Ok(Computed {
                 formula: format!(
                     "预算调整率 = |{} − 年初预算| / 年初预算 = |{} − {}| / {} = {}",
@@ -204,15 +232,22 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation) -> Result<Computed, Missin
                 metric,
                 term("在职人数", staffing.in_post.into(), "人"),
                 term("编制数", staffing.authorised.into(), "人"),
+                ex,
             )
         }
-        Metric::CarryOverRate => ratio(metric, year_end_carry_over(unit)?, full_year_budget(unit)?),
+        Metric::CarryOverRate => ratio(
+            metric,
+            year_end_carry_over(unit)?,
+            full_year_budget(unit)?,
+            ex,
+        ),
         Metric::CarryOverChangeRate => {
             let last = require("上年结转结余", base.carried_over_last_year)?;
             change(
                 metric,
                 year_end_carry_over(unit)?,
                 term("上年结转结余", last, "万元"),
+                ex,
             )
         }
         Metric::ThreePublicChangeRate => change(
@@ -227,6 +262,7 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation) -> Result<Computed, Missin
                 require("上年三公经费", base.three_public_last_year)?,
                 "万元",
             ),
+            ex,
         ),
         Metric::ThreePublicControlRate => ratio(
             metric,
@@ -240,6 +276,7 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation) -> Result<Computed, Missin
                 require("三公经费预算数", base.three_public_budget)?,
                 "万元",
             ),
+            ex,
         ),
         Metric::PublicFundsControlRate => ratio(
             metric,
@@ -249,6 +286,7 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation) -> Result<Computed, Missin
                 require("预算公用经费", base.public_budget)?,
                 "万元",
             ),
+            ex,
         ),
         Metric::KeySpendingRate => ratio(
             metric,
@@ -258,6 +296,7 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation) -> Result<Computed, Missin
                 "万元",
             ),
             term("项目支出", require("项目支出", budget.project)?, "万元"),
+            ex,
         ),
         Metric::ProcurementExecutionRate => ratio(
             metric,
@@ -271,6 +310,7 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation) -> Result<Computed, Missin
                 require("政府采购预算", base.procurement_budget)?,
                 "万元",
             ),
+            ex,
         ),
         Metric::BuildingAreaControlRate => {
             let b = base.buildings.as_ref().ok_or("无新建楼堂馆所项目")?;
@@ -278,6 +318,7 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation) -> Result<Computed, Missin
                 metric,
                 term("实际建筑面积", b.actual_area, "㎡"),
                 term("计划建筑面积", b.planned_area, "㎡"),
+                ex,
             )
         }
         Metric::BuildingInvestmentControlRate => {
@@ -286,23 +327,24 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation) -> Result<Computed, Missin
                 metric,
                 term("实际投资", b.actual_investment, "万元"),
                 term("概算投资", b.planned_investment, "万元"),
+                ex,
             )
         }
         Metric::CompletionRate => {
             if base.tasks.is_some() {
-                return tasks_ratio(metric, unit, "完成任务数", |t| t.completed);
+                return tasks_ratio(metric, unit, "完成任务数", |t| t.completed, ex);
             }
-            goal_completion(unit)
+            goal_completion(unit, ex)
         }
-        Metric::TimelinessRate => tasks_ratio(metric, unit, "按时完成任务数", |t| t.on_time),
+        Metric::TimelinessRate => tasks_ratio(metric, unit, "按时完成任务数", |t| t.on_time, ex),
         Metric::QualityRate => {
-            tasks_ratio(metric, unit, "质量达标任务数", |t| t.up_to_standard)
+            tasks_ratio(metric, unit, "质量达标任务数", |t| t.up_to_standard, ex)
         }
     }
 }
 
 /// 实际完成率 from the measurable goals when no task counts are given: goals met / goals measured.
-fn goal_completion(unit: &SelfEvaluation) -> Result<Computed, Missing> {
+fn goal_completion(unit: &SelfEvaluation, ex: Explain) -> Result<Computed, Missing> {
     let measured: Vec<_> = unit
         .goals
         .iter()
@@ -324,7 +366,11 @@ fn goal_completion(unit: &SelfEvaluation) -> Result<Computed, Missing> {
             Decimal::from(measured.len()),
             "个",
         ),
+        ex,
     )?;
+    if ex == Explain::ScoresOnly {
+        return Ok(computed);
+    }
     for (m, actual) in measured {
         computed.inputs.push(Figure::new(
             format!(

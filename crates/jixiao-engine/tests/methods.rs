@@ -1,6 +1,6 @@
 //! Every scoring primitive against values computed by hand, boundaries included.
 
-use jixiao_engine::methods::{self, Answer, Scale};
+use jixiao_engine::methods::{self, Answer, Explain, Scale};
 use jixiao_model::Tier;
 use jixiao_rules::{
     AboveTarget, Band, Beyond, ChecklistMode, OverAchievement, Rounding, StepCount, TierBounds,
@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 fn higher(w: Decimal, a: Decimal, t: Decimal) -> Decimal {
-    methods::higher_is_better(w, a, t, Scale::Plain).score
+    methods::higher_is_better(w, a, t, Scale::Plain, Explain::Full).score
 }
 
 #[test]
@@ -19,10 +19,10 @@ fn higher_is_better_is_proportional_below_target_and_full_from_it() {
     assert_eq!(higher(dec!(10), dec!(12), dec!(10)), dec!(10)); // above target: capped
     assert_eq!(higher(dec!(15), dec!(98), dec!(100)), dec!(14.7)); // 15 × 0.98
     assert_eq!(higher(dec!(10), dec!(-5), dec!(10)), dec!(0)); // negative counts as 0
-    let out = methods::higher_is_better(dec!(10), dec!(8), dec!(10), Scale::Plain);
+    let out = methods::higher_is_better(dec!(10), dec!(8), dec!(10), Scale::Plain, Explain::Full);
     assert_eq!(out.reason.as_deref(), Some("实际 8 未达目标 10"));
     assert!(
-        methods::higher_is_better(dec!(10), dec!(10), dec!(10), Scale::Plain)
+        methods::higher_is_better(dec!(10), dec!(10), dec!(10), Scale::Plain, Explain::Full)
             .reason
             .is_none()
     );
@@ -31,7 +31,15 @@ fn higher_is_better_is_proportional_below_target_and_full_from_it() {
 #[test]
 fn lower_is_better_linear_reaches_zero_at_twice_the_target() {
     let linear = |a| {
-        methods::lower_is_better(dec!(10), a, dec!(10), AboveTarget::Linear, Scale::Plain).score
+        methods::lower_is_better(
+            dec!(10),
+            a,
+            dec!(10),
+            AboveTarget::Linear,
+            Scale::Plain,
+            Explain::Full,
+        )
+        .score
     };
     assert_eq!(linear(dec!(9)), dec!(10));
     assert_eq!(linear(dec!(10)), dec!(10)); // at target
@@ -42,8 +50,17 @@ fn lower_is_better_linear_reaches_zero_at_twice_the_target() {
 
 #[test]
 fn lower_is_better_ratio_is_target_over_actual() {
-    let ratio =
-        |a| methods::lower_is_better(dec!(10), a, dec!(10), AboveTarget::Ratio, Scale::Plain).score;
+    let ratio = |a| {
+        methods::lower_is_better(
+            dec!(10),
+            a,
+            dec!(10),
+            AboveTarget::Ratio,
+            Scale::Plain,
+            Explain::Full,
+        )
+        .score
+    };
     assert_eq!(ratio(dec!(10)), dec!(10));
     assert_eq!(ratio(dec!(12.5)), dec!(8)); // 10 × 10 / 12.5
     assert_eq!(ratio(dec!(40)), dec!(2.5)); // 10 × 10 / 40
@@ -51,7 +68,7 @@ fn lower_is_better_ratio_is_target_over_actual() {
 
 #[test]
 fn equal_with_positive_target_is_higher_is_better_and_with_zero_target_is_all_or_nothing() {
-    let equal = |a, t| methods::equal(dec!(10), a, t, Scale::Plain).score;
+    let equal = |a, t| methods::equal(dec!(10), a, t, Scale::Plain, Explain::Full).score;
     assert_eq!(equal(dec!(4), dec!(5)), dec!(8)); // 10 × 4 / 5
     assert_eq!(equal(dec!(5), dec!(5)), dec!(10));
     assert_eq!(equal(dec!(0), dec!(0)), dec!(10)); // T = 0, A = 0
@@ -69,8 +86,17 @@ fn over(slope: Decimal, waived: bool) -> OverAchievement {
 }
 
 fn over_score(a: Decimal, slope: Decimal, waived: bool, explained: bool) -> Decimal {
-    let base = methods::higher_is_better(dec!(30), a, dec!(10), Scale::Plain);
-    methods::over_achievement(base, dec!(30), a, dec!(10), &over(slope, waived), explained).score
+    let base = methods::higher_is_better(dec!(30), a, dec!(10), Scale::Plain, Explain::Full);
+    methods::over_achievement(
+        base,
+        dec!(30),
+        a,
+        dec!(10),
+        &over(slope, waived),
+        explained,
+        Explain::Full,
+    )
+    .score
 }
 
 #[test]
@@ -89,7 +115,8 @@ fn over_achievement_reduces_by_slope_above_threshold_down_to_the_floor() {
 }
 
 fn tier(t: Tier, claimed: Option<Decimal>) -> (Decimal, bool) {
-    let (out, problem) = methods::tiers(dec!(10), t, claimed, &TierBounds::default());
+    let (out, problem) =
+        methods::tiers(dec!(10), t, claimed, &TierBounds::default(), Explain::Full);
     (out.score, problem.is_some())
 }
 
@@ -120,7 +147,7 @@ fn tiers_accept_scores_inside_the_tier_and_bring_others_to_its_bound() {
 
 #[test]
 fn budget_execution_caps_at_full_and_can_round_down_to_whole_points() {
-    let exec = |rate, r| methods::budget_execution(dec!(10), rate, r).score;
+    let exec = |rate, r| methods::budget_execution(dec!(10), rate, r, Explain::Full).score;
     assert_eq!(exec(dec!(0.9567), Rounding::Exact), dec!(9.567));
     assert_eq!(exec(dec!(1), Rounding::Exact), dec!(10));
     assert_eq!(exec(dec!(1.2), Rounding::Exact), dec!(10)); // over-spent: capped
@@ -139,6 +166,7 @@ fn step(value: Decimal, count: StepCount) -> Decimal {
         dec!(0.5),
         count,
         Scale::Rate,
+        Explain::Full,
     )
     .score
 }
@@ -163,6 +191,7 @@ fn step_deduction_counts_steps_beyond_the_limit() {
             dec!(2),
             StepCount::Exact,
             Scale::Rate,
+            Explain::Full,
         )
         .score
     };
@@ -191,7 +220,7 @@ fn budget_control_bands() -> Vec<Band> {
 #[test]
 fn bands_respect_open_and_closed_bounds() {
     let bands = budget_control_bands();
-    let score = |v| methods::bands(dec!(5), v, &bands, Scale::Rate).score;
+    let score = |v| methods::bands(dec!(5), v, &bands, Scale::Rate, Explain::Full).score;
     assert_eq!(score(dec!(0)), dec!(5));
     assert_eq!(score(dec!(0.0001)), dec!(4));
     assert_eq!(score(dec!(0.1)), dec!(4)); // (0, 10 %] is closed above
@@ -200,7 +229,7 @@ fn bands_respect_open_and_closed_bounds() {
     assert_eq!(score(dec!(0.3)), dec!(2));
     assert_eq!(score(dec!(0.31)), dec!(0));
     // A value no band covers scores 0 and says so.
-    let out = methods::bands(dec!(5), dec!(-0.1), &bands, Scale::Rate);
+    let out = methods::bands(dec!(5), dec!(-0.1), &bands, Scale::Rate, Explain::Full);
     assert_eq!(out.score, dec!(0));
     assert_eq!(out.reason.as_deref(), Some("-10.00% 不在任何分段内"));
 }
@@ -221,21 +250,40 @@ fn checklist_awards_or_deducts_and_clamps_to_the_points() {
             met: None,
         },
     ];
-    let award = methods::checklist(dec!(5), ChecklistMode::Award, dec!(2), &answers);
+    let award = methods::checklist(
+        dec!(5),
+        ChecklistMode::Award,
+        dec!(2),
+        &answers,
+        Explain::Full,
+    );
     assert_eq!(award.score, dec!(2)); // one met × 2
     assert_eq!(award.reason.as_deref(), Some("未满足: b、c(未提供)"));
-    let deduct = methods::checklist(dec!(5), ChecklistMode::Deduct, dec!(2), &answers);
+    let deduct = methods::checklist(
+        dec!(5),
+        ChecklistMode::Deduct,
+        dec!(2),
+        &answers,
+        Explain::Full,
+    );
     assert_eq!(deduct.score, dec!(1)); // 5 − 2 unmet × 2
     let all = [Answer {
         label: "a",
         met: Some(true),
     }; 3];
     assert_eq!(
-        methods::checklist(dec!(5), ChecklistMode::Award, dec!(2), &all).score,
+        methods::checklist(dec!(5), ChecklistMode::Award, dec!(2), &all, Explain::Full).score,
         dec!(5) // 6 clamped to 5
     );
     assert_eq!(
-        methods::checklist(dec!(5), ChecklistMode::Deduct, dec!(2.5), &answers[1..]).score,
+        methods::checklist(
+            dec!(5),
+            ChecklistMode::Deduct,
+            dec!(2.5),
+            &answers[1..],
+            Explain::Full
+        )
+        .score,
         dec!(0)
     );
 }
