@@ -1,13 +1,80 @@
-//! Finding the unit files named on the command line.
+//! Finding the units named on the command line: unit files (TOML), directories of them, and
+//! JSON Lines files of units (one unit per line, the model as JSON).
 
+use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
+use jixiao_model::SelfEvaluation;
 
-/// Unit files: each file named, and every `.toml` file under each directory named, recursively,
-/// in name order, so a batch is always scored in the same order.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+/// One unit to score: a unit file, or one line of a JSON Lines file.
+#[derive(Debug)]
+pub enum Job {
+    File(PathBuf),
+    Line {
+        path: Arc<Path>,
+        /// 1-based line number.
+        line: usize,
+        text: String,
+    },
+}
+
+impl Job {
+    /// Where the unit came from, for messages and summaries: `path` or `path:line`.
+    pub fn source(&self) -> String {
+        match self {
+            Job::File(path) => path.display().to_string(),
+            Job::Line { path, line, .. } => format!("{}:{line}", path.display()),
+        }
+    }
+
+    /// A file-name stem for this unit's outputs.
+    pub fn stem(&self) -> String {
+        let stem = |p: &Path| {
+            p.file_stem()
+                .map_or_else(|| "unit".to_owned(), |s| s.to_string_lossy().into_owned())
+        };
+        match self {
+            Job::File(path) => stem(path),
+            Job::Line { path, line, .. } => format!("{}-{line:06}", stem(path)),
+        }
+    }
+
+    /// Reads and parses the unit; the error names the file (and line) and the key.
+    pub fn load(&self) -> Result<SelfEvaluation, String> {
+        match self {
+            Job::File(path) => SelfEvaluation::load(path).map_err(|e| e.to_string()),
+            Job::Line { path, line, text } => {
+                let at = |key: &str, message: String| {
+                    format!(
+                        "{}:{line}: {}{message}",
+                        path.display(),
+                        jixiao_model::at_key(key)
+                    )
+                };
+                let mut deserializer = serde_json::Deserializer::from_str(text);
+                let unit = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+                    let key = e.path().to_string();
+                    at(&key, e.into_inner().to_string())
+                })?;
+                deserializer
+                    .end()
+                    .map_err(|e| at("", format!("after the unit: {e}")))?;
+                Ok(unit)
+            }
+        }
+    }
+}
+
+fn is_jsonl(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "jsonl")
+}
+
+/// The unit files named, with every `.toml` file under each directory named, recursively, in
+/// name order; and the JSON Lines files (named, or `.jsonl` files among the paths).
+pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let (mut files, mut jsonl) = (Vec::new(), Vec::new());
     for path in paths {
         if path.is_dir() {
             let before = files.len();
@@ -15,13 +82,17 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             if files.len() == before {
                 eprintln!("warning: no .toml unit files under {}", path.display());
             }
-        } else if path.exists() {
-            files.push(path.clone());
+        } else if path.is_file() {
+            if is_jsonl(path) {
+                jsonl.push(path.clone());
+            } else {
+                files.push(path.clone());
+            }
         } else {
             bail!("no such file or directory: {}", path.display());
         }
     }
-    Ok(files)
+    Ok((files, jsonl))
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
@@ -39,4 +110,36 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Every job: the files first, then each JSON Lines file line by line (blank lines skipped),
+/// read lazily so a large export is never held in memory. A read error is an error job.
+pub fn jobs(
+    files: Vec<PathBuf>,
+    jsonl: Vec<PathBuf>,
+) -> Result<impl Iterator<Item = Result<Job, (String, String)>>> {
+    let mut readers = Vec::new();
+    for path in jsonl {
+        let file = std::fs::File::open(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        readers.push((Arc::<Path>::from(path), std::io::BufReader::new(file)));
+    }
+    let lines = readers.into_iter().flat_map(|(path, reader)| {
+        reader
+            .lines()
+            .enumerate()
+            .filter(|(_, text)| text.as_ref().map_or(true, |t| !t.trim().is_empty()))
+            .map(move |(i, text)| match text {
+                Ok(text) => Ok(Job::Line {
+                    path: path.clone(),
+                    line: i + 1,
+                    text,
+                }),
+                Err(e) => {
+                    let source = format!("{}:{}", path.display(), i + 1);
+                    Err((source.clone(), format!("{source}: cannot read: {e}")))
+                }
+            })
+    });
+    Ok(files.into_iter().map(|f| Ok(Job::File(f))).chain(lines))
 }

@@ -3,6 +3,7 @@
 //! Exit status: 0 when every unit was scored, 1 when some units failed (the rest are still
 //! scored and reported), 2 for a usage error or a rule set that cannot be used.
 
+mod batch;
 mod inputs;
 mod output;
 
@@ -11,10 +12,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use jixiao_engine::Scorecard;
-use jixiao_model::SelfEvaluation;
-use jixiao_report::{SummaryRow, UnitSummary};
+use jixiao_engine::Explain;
+use jixiao_model::EvaluationKind;
 use jixiao_rules::RuleSet;
+
+use batch::{Outputs, Print};
 
 #[derive(Debug, Parser)]
 #[command(name = "jixiao", version, about = "Score budget-performance self-evaluations (绩效自评) under a rule set", long_about = None)]
@@ -35,10 +37,39 @@ enum Command {
     },
     /// Validate unit files without scoring them.
     Validate {
-        /// Unit files (TOML) or directories of them.
+        /// Unit files (TOML), JSON Lines files (.jsonl) or directories of unit files.
         #[arg(required = true)]
         units: Vec<PathBuf>,
     },
+    /// Generate a synthetic population of units (deterministic for a seed), for tests,
+    /// demonstrations and benchmarks.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct GenerateArgs {
+    /// How many units.
+    #[arg(long, short = 'n')]
+    count: u64,
+    /// The seed: the same seed always gives the same units.
+    #[arg(long, default_value_t = 2024)]
+    seed: u64,
+    /// Which kinds of evaluation.
+    #[arg(long, value_enum, default_value_t = Kind::Mixed)]
+    kind: Kind,
+    /// Write the units as JSON Lines to this file.
+    #[arg(long, conflicts_with = "dir")]
+    jsonl: Option<PathBuf>,
+    /// Write one TOML unit file per unit under this directory.
+    #[arg(long)]
+    dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Kind {
+    Mixed,
+    Department,
+    Project,
 }
 
 #[derive(Debug, clap::Args)]
@@ -46,16 +77,25 @@ struct ScoreArgs {
     /// The rule set to score by (TOML).
     #[arg(long, short)]
     rules: PathBuf,
-    /// Unit files (TOML) or directories of them (searched recursively, in name order).
-    #[arg(required = true)]
+    /// Unit files (TOML), JSON Lines files (.jsonl, one unit per line) or directories of unit
+    /// files (searched recursively, in name order).
     units: Vec<PathBuf>,
+    /// JSON Lines files of units, e.g. an export from a budget system.
+    #[arg(long, value_name = "FILE.jsonl")]
+    input: Vec<PathBuf>,
     /// How to print scorecards on standard output.
     #[arg(long, short, value_enum, default_value_t = Format::Terminal)]
     format: Format,
-    /// Write one scorecard per unit (JSON and Markdown) and a summary (CSV and Markdown) here,
-    /// instead of printing each scorecard.
+    /// Write the results here instead of printing each scorecard: summary.csv, summary.xlsx,
+    /// summary.md, index.html, and scorecards/ with one JSON, Markdown and HTML scorecard per unit.
     #[arg(long, short)]
     out: Option<PathBuf>,
+    /// With --out: write only the summaries, no per-unit scorecards (for very large batches).
+    #[arg(long, requires = "out")]
+    no_scorecards: bool,
+    /// Worker threads (default: one per core). The output is the same for any number.
+    #[arg(long)]
+    threads: Option<usize>,
     /// Width of the terminal table.
     #[arg(long, default_value_t = 120)]
     width: u16,
@@ -79,6 +119,7 @@ fn main() -> ExitCode {
         Command::Score(args) => score(&args),
         Command::Check { rule_sets } => check(&rule_sets),
         Command::Validate { units } => validate(&units),
+        Command::Generate(args) => generate(&args),
     };
     match result {
         Ok(code) => code,
@@ -137,123 +178,124 @@ fn count_leaves(indicators: &[jixiao_rules::Indicator]) -> usize {
 }
 
 fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
-    let files = inputs::discover(paths)?;
-    let mut failed = 0;
-    for file in &files {
-        match SelfEvaluation::load(file) {
-            Ok(unit) => println!(
-                "ok: {} ({} {} {})",
-                file.display(),
-                unit.unit.name,
-                unit.unit.year,
-                unit.unit.kind.label()
-            ),
+    let (files, jsonl) = inputs::discover(paths)?;
+    let (mut valid, mut invalid) = (0usize, 0usize);
+    for job in inputs::jobs(files, jsonl)? {
+        match job
+            .map_err(|(_, e)| e)
+            .and_then(|job| job.load().map(|u| (job, u)))
+        {
+            Ok((job, unit)) => {
+                valid += 1;
+                println!(
+                    "ok: {} ({} {} {})",
+                    job.source(),
+                    unit.unit.name,
+                    unit.unit.year,
+                    unit.unit.kind.label()
+                );
+            }
             Err(error) => {
+                invalid += 1;
                 eprintln!("error: {error}");
-                failed += 1;
             }
         }
     }
-    eprintln!("{} valid, {failed} invalid", files.len() - failed);
-    Ok(if failed > 0 {
+    eprintln!("{valid} valid, {invalid} invalid");
+    Ok(if invalid > 0 {
         ExitCode::from(SOME_FAILED)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-/// Scores one unit file; any failure (unreadable, invalid, wrong kind, engine panic) is an error
-/// for this unit alone.
-fn score_file(path: &Path, rules: &RuleSet) -> Result<Scorecard, String> {
-    let unit = SelfEvaluation::load(path).map_err(|e| e.to_string())?;
-    let scored = std::panic::catch_unwind(|| jixiao_engine::score(&unit, rules));
-    match scored {
-        Ok(Ok(card)) => Ok(card),
-        Ok(Err(error)) => Err(format!("{}: {error}", path.display())),
-        Err(_) => Err(format!(
-            "{}: internal error while scoring this unit (the engine panicked); please report it",
-            path.display()
-        )),
-    }
-}
-
 fn score(args: &ScoreArgs) -> Result<ExitCode> {
     let rules = load_rules(&args.rules)?;
-    let files = inputs::discover(&args.units)?;
-    let mut summary = Vec::with_capacity(files.len());
-    let mut names = output::Names::default();
-    if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+    let mut paths = args.units.clone();
+    paths.extend(args.input.iter().cloned());
+    if paths.is_empty() {
+        anyhow::bail!("no units given: name unit files, directories or --input FILE.jsonl");
     }
-    let mut failed = 0usize;
-    for file in &files {
-        let source = file.display().to_string();
-        match score_file(file, &rules) {
-            Ok(card) => {
-                match &args.out {
-                    Some(dir) => {
-                        let stem = names.unique(file);
-                        output::write_atomic(
-                            &dir.join(format!("{stem}.json")),
-                            &jixiao_report::json(&card),
-                        )?;
-                        output::write_atomic(
-                            &dir.join(format!("{stem}.md")),
-                            &jixiao_report::markdown(&card),
-                        )?;
-                        println!(
-                            "{}: {} {} ({} hard, {} soft findings)",
-                            source,
-                            jixiao_engine::fmt::points(card.total, 2),
-                            card.grade,
-                            card.count(jixiao_engine::Severity::Hard),
-                            card.count(jixiao_engine::Severity::Soft)
-                        );
-                    }
-                    None => print!("{}", render(&card, args)),
-                }
-                summary.push(SummaryRow {
-                    source,
-                    outcome: Ok(UnitSummary::of(&card)),
-                });
-            }
-            Err(error) => {
-                eprintln!("error: {error}");
-                failed += 1;
-                summary.push(SummaryRow {
-                    source,
-                    outcome: Err(error),
-                });
-            }
-        }
+    let (files, jsonl) = inputs::discover(&paths)?;
+    let total = jsonl.is_empty().then_some(files.len() as u64);
+    let print = match (&args.out, args.format) {
+        (Some(_), _) => None,
+        (None, Format::Terminal) => Some(Print::Terminal { width: args.width }),
+        (None, Format::Json) => Some(Print::Json),
+        (None, Format::Markdown) => Some(Print::Markdown),
+    };
+    let mut outputs = Outputs::new(&rules, print, args.out.clone(), !args.no_scorecards, total)?;
+    let explain = if outputs.explains() {
+        Explain::Full
+    } else {
+        Explain::ScoresOnly
+    };
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .context("cannot start the worker threads")?;
     }
+    batch::run(inputs::jobs(files, jsonl)?, &rules, explain, &mut outputs)?;
+    let finished = outputs.finish(&rules)?;
     if let Some(dir) = &args.out {
-        output::write_atomic(
-            &dir.join("summary.csv"),
-            &jixiao_report::summary_csv(&summary),
-        )?;
-        output::write_atomic(
-            &dir.join("summary.md"),
-            &jixiao_report::summary_markdown(&summary),
-        )?;
         eprintln!(
-            "wrote {} scorecards and the summary to {}",
-            files.len() - failed,
+            "scored {} units ({}); wrote the summary{} to {}",
+            finished.scored,
+            if finished.grades.is_empty() {
+                "none"
+            } else {
+                &finished.grades
+            },
+            if args.no_scorecards {
+                ""
+            } else {
+                " and one scorecard per unit"
+            },
             dir.display()
         );
     }
-    if failed > 0 {
-        eprintln!("{failed} of {} units could not be scored", files.len());
+    if finished.failed > 0 {
+        eprintln!(
+            "{} of {} units could not be scored",
+            finished.failed,
+            finished.scored + finished.failed
+        );
         return Ok(ExitCode::from(SOME_FAILED));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn render(card: &Scorecard, args: &ScoreArgs) -> String {
-    match args.format {
-        Format::Terminal => jixiao_report::terminal(card, args.width) + "\n",
-        Format::Json => jixiao_report::json(card),
-        Format::Markdown => jixiao_report::markdown(card) + "\n",
+fn generate(args: &GenerateArgs) -> Result<ExitCode> {
+    let population = jixiao_synth::Population::new(args.seed);
+    let unit = |i: u64| match args.kind {
+        Kind::Mixed => population.unit(i),
+        Kind::Department => population.unit_of_kind(i, EvaluationKind::Department),
+        Kind::Project => population.unit_of_kind(i, EvaluationKind::Project),
+    };
+    match (&args.jsonl, &args.dir) {
+        (Some(path), None) => {
+            let mut text = String::new();
+            for i in 0..args.count {
+                text.push_str(&serde_json::to_string(&unit(i)).context("cannot write a unit")?);
+                text.push('\n');
+            }
+            output::write_atomic(path, text)?;
+            eprintln!("wrote {} units to {}", args.count, path.display());
+        }
+        (None, Some(dir)) => {
+            for i in 0..args.count {
+                // 1000 files a folder, so no folder grows unwieldy.
+                let folder = dir.join(format!("{:04}", i / 1000));
+                if i % 1000 == 0 {
+                    std::fs::create_dir_all(&folder)
+                        .with_context(|| format!("cannot create {}", folder.display()))?;
+                }
+                output::write_atomic(&folder.join(format!("unit-{i:07}.toml")), unit(i).to_toml())?;
+            }
+            eprintln!("wrote {} unit files under {}", args.count, dir.display());
+        }
+        _ => anyhow::bail!("give exactly one of --jsonl FILE or --dir DIR"),
     }
+    Ok(ExitCode::SUCCESS)
 }

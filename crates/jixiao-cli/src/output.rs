@@ -8,11 +8,11 @@ use anyhow::{Context as _, Result};
 
 /// Writes `text` to `path` through a temporary file in the same directory and a rename, so a
 /// crash leaves either the old file or the new one, never half of one.
-pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut file = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    file.write_all(text.as_bytes())
+    file.write_all(contents.as_ref())
         .and_then(|()| file.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
     file.persist(path)
@@ -20,17 +20,15 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// Output names for input files: the file stem, with `-2`, `-3`... where stems repeat.
+/// Output names for units: their stem, with `-2`, `-3`... where stems repeat.
 #[derive(Debug, Default)]
 pub struct Names {
     seen: BTreeMap<String, usize>,
 }
 
 impl Names {
-    pub fn unique(&mut self, input: &Path) -> String {
-        let stem = input
-            .file_stem()
-            .map_or_else(|| "unit".to_owned(), |s| s.to_string_lossy().into_owned());
+    pub fn unique(&mut self, stem: &str) -> String {
+        let stem = stem.to_owned();
         let count = self.seen.entry(stem.clone()).or_insert(0);
         *count += 1;
         if *count == 1 {

@@ -73,11 +73,15 @@ fn out_dir_gets_a_scorecard_per_unit_and_a_summary() {
         .assert()
         .code(0);
     for name in [
-        "synthetic-clean-2024.json",
-        "synthetic-clean-2024.md",
-        "synthetic-inflated-2024.json",
-        "synthetic-inflated-2024.md",
+        "scorecards/synthetic-clean-2024.json",
+        "scorecards/synthetic-clean-2024.md",
+        "scorecards/synthetic-clean-2024.html",
+        "scorecards/synthetic-inflated-2024.json",
+        "scorecards/synthetic-inflated-2024.md",
+        "scorecards/synthetic-inflated-2024.html",
         "summary.md",
+        "summary.xlsx",
+        "index.html",
     ] {
         assert!(dir.path().join(name).is_file(), "{name} written");
     }
@@ -263,5 +267,5 @@ fn inputs_are_never_modified() {
         .assert()
         .code(0);
     assert_eq!(std::fs::read(root().join(SAMPLE)).unwrap(), before);
-    assert!(predicate::path::is_file().eval(&dir.path().join("lusong-kexie-2024.json")));
+    assert!(predicate::path::is_file().eval(&dir.path().join("scorecards/lusong-kexie-2024.json")));
 }

@@ -1,6 +1,10 @@
-//! Renders scorecards for people and machines: a terminal table, JSON, Markdown, and the batch
-//! summary as CSV and Markdown. Every function returns a `String`; writing files is the caller's
-//! business. Numbers are written by fixed rules (`jixiao_engine::fmt`), so output is stable.
+//! Renders scorecards for people and machines: a terminal table, JSON, Markdown and HTML for one
+//! scorecard; CSV, Markdown, XLSX and an HTML report for a batch. Everything is built in memory
+//! and returned as a `String` or bytes; writing files is the caller's business. Numbers are
+//! written by fixed rules (`jixiao_engine::fmt`), so output is stable.
+
+pub mod html;
+pub mod xlsx;
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use jixiao_engine::fmt::{number, points};
@@ -36,7 +40,7 @@ fn reason_label(node: &ScoredIndicator) -> &'static str {
 }
 
 /// Depth-first rows of the tree: (depth, node).
-fn rows(nodes: &[ScoredIndicator]) -> Vec<(usize, &ScoredIndicator)> {
+pub(crate) fn rows(nodes: &[ScoredIndicator]) -> Vec<(usize, &ScoredIndicator)> {
     fn walk<'a>(
         node: &'a ScoredIndicator,
         depth: usize,
@@ -81,7 +85,7 @@ fn signed(value: Decimal) -> String {
     }
 }
 
-fn rescale_note(card: &Scorecard) -> Option<String> {
+pub(crate) fn rescale_note(card: &Scorecard) -> Option<String> {
     card.rescaled.as_ref().map(|r| {
         format!(
             "不适用指标不计入: 可得分值 {}, 原始得分 {}, 折算 {} × {} / {} = {}",
@@ -322,6 +326,53 @@ impl UnitSummary {
             soft: card.count(Severity::Soft),
         }
     }
+}
+
+/// The Chinese name of a finding's rule, for people.
+pub fn rule_label(rule: &str) -> &'static str {
+    match rule {
+        "fund_reconciliation" => "专项资金收支不平",
+        "fund_sources" => "资金来源与支出不符",
+        "totals" => "收支总数不符",
+        "overspending" => "超预算支出",
+        "budget_adjustment" => "预算调整幅度过大",
+        "empty_narrative" => "问题或改进措施空泛",
+        "cost_direction" => "成本指标方向错误",
+        "self_scores" => "自评得分与复核不符",
+        "row_sums" => "各行得分与总分不符",
+        "declared_grade" => "自评等级与总分不符",
+        "tiers" => "定性得分超出档次",
+        "missing_input" => "缺少数据",
+        _ => "",
+    }
+}
+
+/// Summary rows ranked: scored units by total (highest first, ties in input order) with their
+/// competition rank (1, 2, 2, 4), then the units that failed with rank 0. Indices into `rows`.
+pub fn ranked(rows: &[SummaryRow]) -> Vec<(usize, usize)> {
+    let mut scored: Vec<(usize, Decimal)> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.outcome.as_ref().ok().map(|s| (i, s.total)))
+        .collect();
+    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out = Vec::with_capacity(rows.len());
+    let mut rank = 0;
+    let mut previous = None;
+    for (position, (index, total)) in scored.into_iter().enumerate() {
+        if previous != Some(total) {
+            rank = position + 1;
+            previous = Some(total);
+        }
+        out.push((rank, index));
+    }
+    out.extend(
+        rows.iter()
+            .enumerate()
+            .filter(|(_, r)| r.outcome.is_err())
+            .map(|(i, _)| (0, i)),
+    );
+    out
 }
 
 /// The batch summary as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese).

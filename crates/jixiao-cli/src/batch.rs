@@ -1,0 +1,319 @@
+//! Scoring a batch: units are read and scored in parallel, chunk by chunk, and handed in input
+//! order to one writer thread, so memory holds one chunk and one summary row per unit, and the
+//! output is the same whatever the number of threads.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
+use std::sync::mpsc::sync_channel;
+
+use anyhow::{Context as _, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use jixiao_engine::{Explain, Scorecard};
+use jixiao_report::html::{BatchInfo, FindingCounts};
+use jixiao_report::xlsx::{IndicatorColumn, SummaryWorkbook};
+use jixiao_report::{SummaryRow, UnitSummary};
+use jixiao_rules::{Indicator, RuleSet};
+use rayon::prelude::*;
+
+use crate::inputs::Job;
+use crate::output::{Names, write_atomic};
+
+/// Units read and scored together before being handed to the writer.
+const CHUNK: usize = 1024;
+
+/// One unit's result.
+pub struct Scored {
+    pub source: String,
+    pub stem: String,
+    pub result: Result<Scorecard, String>,
+}
+
+/// Scores one job; any failure (unreadable, invalid, wrong kind, engine panic) is this unit's
+/// error alone.
+fn score_job(job: &Job, rules: &RuleSet, explain: Explain) -> Result<Scorecard, String> {
+    let unit = job.load()?;
+    match std::panic::catch_unwind(|| jixiao_engine::score_with(&unit, rules, explain)) {
+        Ok(Ok(card)) => Ok(card),
+        Ok(Err(error)) => Err(format!("{}: {error}", job.source())),
+        Err(_) => Err(format!(
+            "{}: internal error while scoring this unit (the engine panicked); please report it",
+            job.source()
+        )),
+    }
+}
+
+/// Where results go, in input order.
+pub trait Sink: Send {
+    fn accept(&mut self, scored: Scored) -> Result<()>;
+}
+
+/// Reads, scores and hands over every job; returns when the sink has taken the last one.
+pub fn run<S: Sink>(
+    jobs: impl Iterator<Item = Result<Job, (String, String)>>,
+    rules: &RuleSet,
+    explain: Explain,
+    sink: &mut S,
+) -> Result<()> {
+    let (sender, receiver) = sync_channel::<Vec<Scored>>(2);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> Result<()> {
+            for chunk in receiver {
+                for scored in chunk {
+                    sink.accept(scored)?;
+                }
+            }
+            Ok(())
+        });
+        let mut jobs = jobs.peekable();
+        while jobs.peek().is_some() {
+            let chunk: Vec<_> = jobs.by_ref().take(CHUNK).collect();
+            let scored: Vec<Scored> = chunk
+                .into_par_iter()
+                .map(|job| match job {
+                    Ok(job) => Scored {
+                        source: job.source(),
+                        stem: job.stem(),
+                        result: score_job(&job, rules, explain),
+                    },
+                    Err((source, error)) => Scored {
+                        stem: source.clone(),
+                        source,
+                        result: Err(error),
+                    },
+                })
+                .collect();
+            if sender.send(scored).is_err() {
+                break; // the writer stopped on an error, which it returns below
+            }
+        }
+        drop(sender);
+        writer.join().expect("the writer thread does not panic")
+    })
+}
+
+/// How scorecards are printed on standard output when no output directory is given.
+#[derive(Debug, Clone, Copy)]
+pub enum Print {
+    Terminal { width: u16 },
+    Json,
+    Markdown,
+}
+
+/// The outputs of a `score` run.
+pub struct Outputs {
+    print: Option<Print>,
+    dir: Option<PathBuf>,
+    scorecards: bool,
+    names: Names,
+    workbook: Option<SummaryWorkbook>,
+    rows: Vec<SummaryRow>,
+    pages: Vec<Option<String>>,
+    findings: FindingCounts,
+    progress: ProgressBar,
+}
+
+/// The indicator columns of the summary workbook: every node of the rule set's tree.
+fn columns(indicators: &[Indicator], path: &mut Vec<String>, out: &mut Vec<IndicatorColumn>) {
+    for indicator in indicators {
+        path.push(indicator.name.clone());
+        out.push(IndicatorColumn {
+            id: indicator.id.clone(),
+            header: format!("{} ({})", path.join(" / "), indicator.points.normalize()),
+        });
+        columns(&indicator.children, path, out);
+        path.pop();
+    }
+}
+
+/// A progress bar on a terminal; nothing when output is piped or in CI.
+fn progress(total: Option<u64>) -> ProgressBar {
+    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(n) => ProgressBar::new(n),
+        None => ProgressBar::no_length(),
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} units {wide_bar} {per_sec} {eta}")
+            .expect("the template is valid"),
+    );
+    bar
+}
+
+impl Outputs {
+    pub fn new(
+        rules: &RuleSet,
+        print: Option<Print>,
+        dir: Option<PathBuf>,
+        scorecards: bool,
+        total: Option<u64>,
+    ) -> Result<Outputs> {
+        let workbook = match &dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir.join(if scorecards { "scorecards" } else { "" }))
+                    .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+                let mut cols = Vec::new();
+                columns(&rules.indicators, &mut Vec::new(), &mut cols);
+                Some(SummaryWorkbook::new(cols, rules.year).context("cannot start summary.xlsx")?)
+            }
+            None => None,
+        };
+        Ok(Outputs {
+            print,
+            dir,
+            scorecards,
+            names: Names::default(),
+            workbook,
+            rows: Vec::new(),
+            pages: Vec::new(),
+            findings: FindingCounts::default(),
+            progress: progress(total),
+        })
+    }
+
+    /// Whether anything shows the explanation of each point.
+    pub fn explains(&self) -> bool {
+        self.print.is_some() || (self.dir.is_some() && self.scorecards)
+    }
+
+    fn write_scorecard(&mut self, stem: &str, card: &Scorecard) -> Result<Option<String>> {
+        let Some(dir) = &self.dir else {
+            return Ok(None);
+        };
+        if !self.scorecards {
+            return Ok(None);
+        }
+        let name = self.names.unique(stem);
+        let base = dir.join("scorecards");
+        write_atomic(
+            &base.join(format!("{name}.json")),
+            jixiao_report::json(card),
+        )?;
+        write_atomic(
+            &base.join(format!("{name}.md")),
+            jixiao_report::markdown(card),
+        )?;
+        write_atomic(
+            &base.join(format!("{name}.html")),
+            jixiao_report::html::scorecard(card, "../index.html"),
+        )?;
+        Ok(Some(format!("scorecards/{name}.html")))
+    }
+
+    /// Writes the summaries; returns how many units were scored and failed, and the grades.
+    pub fn finish(self, rules: &RuleSet) -> Result<Finished> {
+        self.progress.finish_and_clear();
+        let failed = self.rows.iter().filter(|r| r.outcome.is_err()).count();
+        let finished = Finished {
+            scored: self.rows.len() - failed,
+            failed,
+            grades: grade_counts(&self.rows),
+        };
+        if let Some(dir) = &self.dir {
+            write_atomic(
+                &dir.join("summary.csv"),
+                jixiao_report::summary_csv(&self.rows),
+            )?;
+            write_atomic(
+                &dir.join("summary.md"),
+                jixiao_report::summary_markdown(&self.rows),
+            )?;
+            if let Some(workbook) = self.workbook {
+                let bytes = workbook
+                    .finish(&self.rows)
+                    .context("cannot write summary.xlsx")?;
+                write_atomic(&dir.join("summary.xlsx"), &bytes)?;
+            }
+            let rule_set = jixiao_engine::RuleSetRef {
+                id: rules.id.clone(),
+                name: rules.name.clone(),
+                version: rules.version.clone(),
+            };
+            let mut grades: Vec<_> = rules.grades.iter().collect();
+            grades.sort_by_key(|g| std::cmp::Reverse(g.min));
+            let grades: Vec<String> = grades.into_iter().map(|g| g.name.clone()).collect();
+            let info = BatchInfo {
+                rule_set: &rule_set,
+                grades: &grades,
+                findings: &self.findings,
+            };
+            write_atomic(
+                &dir.join("index.html"),
+                jixiao_report::html::index(&info, &self.rows, &self.pages),
+            )?;
+        }
+        Ok(finished)
+    }
+}
+
+/// What a run did.
+#[derive(Debug)]
+pub struct Finished {
+    pub scored: usize,
+    pub failed: usize,
+    /// e.g. "优 3, 良 5".
+    pub grades: String,
+}
+
+impl Sink for Outputs {
+    fn accept(&mut self, scored: Scored) -> Result<()> {
+        self.progress.inc(1);
+        match scored.result {
+            Ok(card) => {
+                if let Some(print) = self.print {
+                    let text = match print {
+                        Print::Terminal { width } => jixiao_report::terminal(&card, width) + "\n",
+                        Print::Json => jixiao_report::json(&card),
+                        Print::Markdown => jixiao_report::markdown(&card) + "\n",
+                    };
+                    std::io::stdout()
+                        .lock()
+                        .write_all(text.as_bytes())
+                        .context("cannot write to standard output")?;
+                }
+                let page = self.write_scorecard(&scored.stem, &card)?;
+                if let Some(workbook) = &mut self.workbook {
+                    workbook
+                        .add_unit(&scored.source, &card)
+                        .context("cannot write summary.xlsx")?;
+                }
+                if self.dir.is_some() {
+                    self.findings.add(&card);
+                }
+                self.pages.push(page);
+                self.rows.push(SummaryRow {
+                    source: scored.source,
+                    outcome: Ok(UnitSummary::of(&card)),
+                });
+            }
+            Err(error) => {
+                self.progress.suspend(|| eprintln!("error: {error}"));
+                self.pages.push(None);
+                self.rows.push(SummaryRow {
+                    source: scored.source,
+                    outcome: Err(error),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// "优 3, 良 5" for the scored rows, grades in order of first appearance.
+fn grade_counts(rows: &[SummaryRow]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for row in rows {
+        if let Ok(s) = &row.outcome {
+            match counts.iter_mut().find(|(g, _)| *g == s.grade) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((&s.grade, 1)),
+            }
+        }
+    }
+    counts
+        .iter()
+        .map(|(g, n)| format!("{g} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
