@@ -33,9 +33,20 @@ enum Command {
         #[arg(required = true)]
         rule_sets: Vec<PathBuf>,
     },
-    /// Validate unit files without scoring them.
+    /// Read a self-evaluation report (.txt, .md or .docx) into a unit file draft.
+    ///
+    /// Every figure in the draft is preceded by a comment giving the section, line and phrase it
+    /// was read from; the fields that could not be filled are listed at the top, never guessed.
+    Ingest {
+        /// The report: plain text, Markdown or a Word (.docx) file.
+        report: PathBuf,
+        /// Write the draft here instead of standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Validate unit files (and reports, by reading them) without scoring them.
     Validate {
-        /// Unit files (TOML) or directories of them.
+        /// Unit files (TOML), reports (.txt, .md, .docx) or directories of them.
         #[arg(required = true)]
         units: Vec<PathBuf>,
     },
@@ -46,7 +57,8 @@ struct ScoreArgs {
     /// The rule set to score by (TOML).
     #[arg(long, short)]
     rules: PathBuf,
-    /// Unit files (TOML) or directories of them (searched recursively, in name order).
+    /// Unit files (TOML), reports (.txt, .md, .docx, read as `jixiao ingest` reads them) or
+    /// directories of them (searched recursively, in name order).
     #[arg(required = true)]
     units: Vec<PathBuf>,
     /// How to print scorecards on standard output.
@@ -79,6 +91,7 @@ fn main() -> ExitCode {
         Command::Score(args) => score(&args),
         Command::Check { rule_sets } => check(&rule_sets),
         Command::Validate { units } => validate(&units),
+        Command::Ingest { report, out } => ingest(&report, out.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -140,8 +153,8 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
     let files = inputs::discover(paths)?;
     let mut failed = 0;
     for file in &files {
-        match SelfEvaluation::load(file) {
-            Ok(unit) => println!(
+        match load_unit(file) {
+            Ok((unit, _)) => println!(
                 "ok: {} ({} {} {})",
                 file.display(),
                 unit.unit.name,
@@ -162,19 +175,75 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
     })
 }
 
-/// Scores one unit file; any failure (unreadable, invalid, wrong kind, engine panic) is an error
-/// for this unit alone.
-fn score_file(path: &Path, rules: &RuleSet) -> Result<Scorecard, String> {
-    let unit = SelfEvaluation::load(path).map_err(|e| e.to_string())?;
+/// A scored unit, and the report it was read from when it was one.
+struct Scored {
+    card: Scorecard,
+    ingested: Option<jixiao_ingest::Ingested>,
+}
+
+/// Reads a unit: a unit file, or a report read by `jixiao-ingest`.
+fn load_unit(path: &Path) -> Result<(SelfEvaluation, Option<jixiao_ingest::Ingested>), String> {
+    if inputs::is_report(path) {
+        let ingested = jixiao_ingest::ingest(path).map_err(|e| e.to_string())?;
+        Ok((ingested.unit.clone(), Some(ingested)))
+    } else {
+        SelfEvaluation::load(path)
+            .map(|u| (u, None))
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Scores one unit file or report; any failure (unreadable, invalid, wrong kind, engine panic)
+/// is an error for this unit alone.
+fn score_file(path: &Path, rules: &RuleSet) -> Result<Scored, String> {
+    let (unit, ingested) = load_unit(path)?;
     let scored = std::panic::catch_unwind(|| jixiao_engine::score(&unit, rules));
     match scored {
-        Ok(Ok(card)) => Ok(card),
+        Ok(Ok(card)) => Ok(Scored { card, ingested }),
         Ok(Err(error)) => Err(format!("{}: {error}", path.display())),
         Err(_) => Err(format!(
             "{}: internal error while scoring this unit (the engine panicked); please report it",
             path.display()
         )),
     }
+}
+
+/// The 数据来源 section for a unit read from a report (empty for a unit file).
+fn sources(scored: &Scored, markdown: bool) -> String {
+    match &scored.ingested {
+        Some(ing) => {
+            let rows = jixiao_ingest::sources_for(&scored.card, ing);
+            jixiao_ingest::sources_markdown(&rows, ing, markdown)
+        }
+        None => String::new(),
+    }
+}
+
+fn ingest(report: &Path, out: Option<&Path>) -> Result<ExitCode> {
+    let ingested = match jixiao_ingest::ingest(report) {
+        Ok(i) => i,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Ok(ExitCode::from(SOME_FAILED));
+        }
+    };
+    let draft = jixiao_ingest::render_draft(&ingested);
+    // The draft must read back as the unit it was drawn from.
+    SelfEvaluation::from_toml(&draft, report)
+        .context("internal error: the draft does not re-parse; please report it")?;
+    match out {
+        Some(path) => {
+            output::write_atomic(path, &draft)?;
+            eprintln!(
+                "wrote {}: {} fields filled, {} not filled (listed at the top)",
+                path.display(),
+                ingested.filled(),
+                ingested.missing.len()
+            );
+        }
+        None => print!("{draft}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn score(args: &ScoreArgs) -> Result<ExitCode> {
@@ -190,17 +259,18 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     for file in &files {
         let source = file.display().to_string();
         match score_file(file, &rules) {
-            Ok(card) => {
+            Ok(scored) => {
+                let card = &scored.card;
                 match &args.out {
                     Some(dir) => {
                         let stem = names.unique(file);
                         output::write_atomic(
                             &dir.join(format!("{stem}.json")),
-                            &jixiao_report::json(&card),
+                            &jixiao_report::json(card),
                         )?;
                         output::write_atomic(
                             &dir.join(format!("{stem}.md")),
-                            &jixiao_report::markdown(&card),
+                            &(jixiao_report::markdown(card) + &sources(&scored, true)),
                         )?;
                         println!(
                             "{}: {} {} ({} hard, {} soft findings)",
@@ -211,11 +281,11 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
                             card.count(jixiao_engine::Severity::Soft)
                         );
                     }
-                    None => print!("{}", render(&card, args)),
+                    None => print!("{}", render(&scored, args)),
                 }
                 summary.push(SummaryRow {
                     source,
-                    outcome: Ok(UnitSummary::of(&card)),
+                    outcome: Ok(UnitSummary::of(card)),
                 });
             }
             Err(error) => {
@@ -250,10 +320,13 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn render(card: &Scorecard, args: &ScoreArgs) -> String {
+fn render(scored: &Scored, args: &ScoreArgs) -> String {
+    let card = &scored.card;
     match args.format {
-        Format::Terminal => jixiao_report::terminal(card, args.width) + "\n",
+        Format::Terminal => {
+            jixiao_report::terminal(card, args.width) + "\n" + &sources(scored, false)
+        }
         Format::Json => jixiao_report::json(card),
-        Format::Markdown => jixiao_report::markdown(card) + "\n",
+        Format::Markdown => jixiao_report::markdown(card) + "\n" + &sources(scored, true),
     }
 }
