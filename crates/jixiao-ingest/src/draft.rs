@@ -92,6 +92,9 @@ pub fn render_draft(ing: &Ingested) -> String {
             jixiao_model::EvaluationKind::Project => "project",
         }),
     );
+    if let Some(v) = &u.unit.project {
+        o.kv("unit.project", "project", s(v));
+    }
     if let Some(v) = &u.unit.category {
         o.kv("unit.category", "category", s(v));
     }

@@ -182,8 +182,9 @@ static CATEGORY: LazyLock<Regex> = LazyLock::new(|| {
 static LEVEL: LazyLock<Regex> = LazyLock::new(|| re(r"([正副](?:科|处|厅|局|股)级)"));
 static SUB_UNITS: LazyLock<Regex> =
     LazyLock::new(|| re(r"下设(?:独立核算的?)?(?:二级机构|二级单位)?\s*(\d{1,3})\s*个"));
-static SIMPLE_NAME: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(\S{4,40}?)(?:\(以下简称[^)]*\)|（以下简称[^）]*）)"));
+static SIMPLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^([^，,。(（]{4,40}?)(?:\(以下简称[^)]*\)|(?:是|属于?)(?:群团组织|行政|事业|参公|参照))")
+});
 
 /// Reads the unit from the lines of the report at `report`.
 pub fn read(report: &Path, lines: &[Line]) -> Result<Ingested, IngestError> {
@@ -316,13 +317,21 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
         ),
     );
     let mut name = TITLE_YEAR.replace(&norm, "").into_owned();
+    name = name.trim().to_owned();
     name = name.trim_start_matches("关于").to_owned();
     name = TITLE_TAIL.replace(&name, "").into_owned();
-    let name = name
+    let mut name = name
         .trim_end_matches('的')
         .trim_end_matches("部门")
         .trim()
         .to_owned();
+    let mut project = None;
+    if kind == EvaluationKind::Project && name.chars().count() >= 2 {
+        // The title names the project; the unit is named where the report presents itself.
+        project = Some(name.clone());
+        r.set("unit.project", title_prov(&original, None));
+        name.clear();
+    }
     let name = if name.chars().count() >= 2 {
         r.set("unit.name", title_prov(&original, None));
         name
@@ -425,7 +434,7 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
         region: None,
         year,
         kind,
-        project: None,
+        project,
         category,
         level,
         sub_units,
@@ -657,6 +666,15 @@ fn goals(r: &mut Reader<'_>) -> Vec<Goal> {
                 },
             );
             goal.measure = Some(measure);
+        } else if goal
+            .text
+            .chars()
+            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        {
+            r.miss(
+                &format!("goals[{i}].measure"),
+                "the goal has a number, but no target in a counted measure word (次/场/人...) was read; percentages are not read",
+            );
         }
         r.set(&format!("goals[{i}]"), prov);
         out.push(goal);
@@ -939,10 +957,26 @@ static FUND_NAME: LazyLock<Regex> = LazyLock::new(|| {
         r"^(?:[一二三四五六七八九十]+是|\d{1,2}\s*[、.]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]+、)?\s*([^，,：:；]{2,30}?)(?:专项资金|项目资金|专项)?\s*[，,：:]",
     )
 });
+static PARENS: LazyLock<Regex> = LazyLock::new(|| re(r"[(（][^)）]*[)）]"));
 static SOURCES: LazyLock<Regex> =
     LazyLock::new(|| re(r"[(（](?:包含|包括|含|其中[:：]?)([^)）]+)[)）]"));
 static SOURCE_ITEM: LazyLock<Regex> =
     LazyLock::new(|| re(&format!(r"([^\d，,、；;:：]{{2,20}}?){GAP}{AMOUNT}")));
+
+/// A fund's name without parenthetical remarks (project codes) or a 专项资金 suffix.
+fn fund_name(raw: &str) -> String {
+    let without = PARENS.replace_all(raw, "");
+    let mut name = without.trim().to_owned();
+    for suffix in ["专项资金", "项目资金", "专项"] {
+        if let Some(stripped) = name.strip_suffix(suffix)
+            && stripped.chars().count() >= 2
+        {
+            name = stripped.to_owned();
+            break;
+        }
+    }
+    name
+}
 
 fn funds(r: &mut Reader<'_>) -> Vec<SpecialFund> {
     let lines: Vec<Placed<'_>> = r.under(&[Topic::Funds]).into_iter().cloned().collect();
@@ -981,10 +1015,18 @@ fn funds(r: &mut Reader<'_>) -> Vec<SpecialFund> {
                 .retain(|k, _| !k.starts_with(&format!("funds[{i}].")));
             continue;
         };
-        let name = FUND_NAME
-            .captures(norm)
-            .map(|c| c[1].trim().to_owned())
-            .unwrap_or_else(|| format!("专项资金{}", i + 1));
+        let Some(name) = FUND_NAME.captures(norm).map(|c| fund_name(&c[1])) else {
+            r.provenance
+                .retain(|k, _| !k.starts_with(&format!("funds[{i}].")));
+            r.miss(
+                &format!("funds[{i}]"),
+                format!(
+                    "第{}行 gives a fund's figures but no fund name",
+                    p.line.number
+                ),
+            );
+            continue;
+        };
         r.set(&format!("funds[{i}].name"), Reader::prov(p, &name, None));
         let mut change = Decimal::ZERO;
         if let Some(up) = r.amount_in(

@@ -195,13 +195,13 @@ static MARKERS: LazyLock<Vec<(u8, Regex)>> = LazyLock::new(|| {
     [
         (
             1,
-            format!(r"^(?:第{CN_NUM}[部分章节]\s*|{CN_NUM}\s*[、.．]\s*)"),
+            format!(r"^(?:第{CN_NUM}(?:部分|章|节)\s*[、.]?\s*|{CN_NUM}\s*[、.．]\s*)"),
         ),
         (
             2,
             format!(r"^(?:[(（]\s*{CN_NUM}\s*[)）]|{CN_NUM}\s*[)）])\s*[、.]?\s*"),
         ),
-        (3, r"^\d{1,2}\s*(?:[、．]|\.(?:\D|$))\s*".to_owned()),
+        (3, r"^\d{1,2}\s*[、．.]\s*".to_owned()),
         (
             4,
             r"^(?:[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[)）])\s*[、.]?\s*".to_owned(),
@@ -237,10 +237,11 @@ pub fn heading(line: &Line) -> Option<Heading> {
         }
     }
     // No numeral: a short line that names a known section.
-    if norm.ends_with([':', '：']) {
-        return None; // introduces a list: "本部门主要职责是："
+    if norm.ends_with([':', '：', '。']) {
+        // Introduces a list ("本部门主要职责是：") or is a sentence ("暂无问题。").
+        return None;
     }
-    let title = norm.trim_end_matches('。');
+    let title = norm;
     if title.chars().count() <= 20 && !title.contains(['，', '；', ',']) {
         let topic = Topic::of_title(title)?;
         if AMOUNT_IN_TITLE.is_match(title) {

@@ -106,11 +106,11 @@ fn clean(text: &str) -> String {
 }
 
 /// A Markdown line as plain text: heading marks, emphasis, quote marks and table pipes removed,
-/// table rule lines dropped.
+/// table rule lines emptied (so line numbers still match the file).
 fn markdown_line(line: &str) -> Option<String> {
     let t = line.trim();
     if t.starts_with('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
-        return None;
+        return Some(String::new()); // keep the numbering of the lines
     }
     let t = t.trim_start_matches('#').trim_start_matches('>').trim();
     let t = t.replace("**", "").replace("__", "");
@@ -260,7 +260,7 @@ mod tests {
             markdown_line("## 一、基本情况").as_deref(),
             Some("一、基本情况")
         );
-        assert_eq!(markdown_line("|---|---|"), None);
+        assert_eq!(markdown_line("|---|---|").as_deref(), Some(""));
         assert_eq!(
             markdown_line("| 年初预算 | 69.16万元 |").as_deref(),
             Some("年初预算 69.16万元")
