@@ -9,6 +9,7 @@ use std::sync::mpsc::sync_channel;
 use anyhow::{Context as _, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use jixiao_engine::{Explain, Scorecard};
+use jixiao_ingest::Ingested;
 use jixiao_report::html::{BatchInfo, FindingCounts};
 use jixiao_report::xlsx::{IndicatorColumn, SummaryWorkbook};
 use jixiao_report::{SummaryRow, UnitSummary};
@@ -25,15 +26,19 @@ const CHUNK: usize = 1024;
 pub struct Scored {
     pub source: String,
     pub stem: String,
-    pub result: Result<Scorecard, String>,
+    pub result: Result<(Scorecard, Option<Ingested>), String>,
 }
 
 /// Scores one job; any failure (unreadable, invalid, wrong kind, engine panic) is this unit's
 /// error alone.
-fn score_job(job: &Job, rules: &RuleSet, explain: Explain) -> Result<Scorecard, String> {
-    let unit = job.load()?;
+fn score_job(
+    job: &Job,
+    rules: &RuleSet,
+    explain: Explain,
+) -> Result<(Scorecard, Option<Ingested>), String> {
+    let (unit, ingested) = job.load()?;
     match std::panic::catch_unwind(|| jixiao_engine::score_with(&unit, rules, explain)) {
-        Ok(Ok(card)) => Ok(card),
+        Ok(Ok(card)) => Ok((card, ingested)),
         Ok(Err(error)) => Err(format!("{}: {error}", job.source())),
         Err(_) => Err(format!(
             "{}: internal error while scoring this unit (the engine panicked); please report it",
@@ -112,6 +117,17 @@ pub struct Outputs {
     progress: ProgressBar,
 }
 
+/// The 数据来源 section for a unit read from a report (empty for a unit file).
+fn sources(card: &Scorecard, ingested: Option<&Ingested>, markdown: bool) -> String {
+    match ingested {
+        Some(ingested) => {
+            let rows = jixiao_ingest::sources_for(card, ingested);
+            jixiao_ingest::sources_markdown(&rows, ingested, markdown)
+        }
+        None => String::new(),
+    }
+}
+
 /// The indicator columns of the summary workbook: every node of the rule set's tree.
 fn columns(indicators: &[Indicator], path: &mut Vec<String>, out: &mut Vec<IndicatorColumn>) {
     for indicator in indicators {
@@ -177,7 +193,12 @@ impl Outputs {
         self.print.is_some() || (self.dir.is_some() && self.scorecards)
     }
 
-    fn write_scorecard(&mut self, stem: &str, card: &Scorecard) -> Result<Option<String>> {
+    fn write_scorecard(
+        &mut self,
+        stem: &str,
+        card: &Scorecard,
+        ingested: Option<&Ingested>,
+    ) -> Result<Option<String>> {
         let Some(dir) = &self.dir else {
             return Ok(None);
         };
@@ -192,7 +213,7 @@ impl Outputs {
         )?;
         write_atomic(
             &base.join(format!("{name}.md")),
-            jixiao_report::markdown(card),
+            jixiao_report::markdown(card) + &sources(card, ingested, true),
         )?;
         write_atomic(
             &base.join(format!("{name}.html")),
@@ -260,19 +281,27 @@ impl Sink for Outputs {
     fn accept(&mut self, scored: Scored) -> Result<()> {
         self.progress.inc(1);
         match scored.result {
-            Ok(card) => {
+            Ok((card, ingested)) => {
                 if let Some(print) = self.print {
                     let text = match print {
-                        Print::Terminal { width } => jixiao_report::terminal(&card, width) + "\n",
+                        Print::Terminal { width } => {
+                            jixiao_report::terminal(&card, width)
+                                + "\n"
+                                + &sources(&card, ingested.as_ref(), false)
+                        }
                         Print::Json => jixiao_report::json(&card),
-                        Print::Markdown => jixiao_report::markdown(&card) + "\n",
+                        Print::Markdown => {
+                            jixiao_report::markdown(&card)
+                                + "\n"
+                                + &sources(&card, ingested.as_ref(), true)
+                        }
                     };
                     std::io::stdout()
                         .lock()
                         .write_all(text.as_bytes())
                         .context("cannot write to standard output")?;
                 }
-                let page = self.write_scorecard(&scored.stem, &card)?;
+                let page = self.write_scorecard(&scored.stem, &card, ingested.as_ref())?;
                 if let Some(workbook) = &mut self.workbook {
                     workbook
                         .add_unit(&scored.source, &card)

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
+use jixiao_ingest::Ingested;
 use jixiao_model::SelfEvaluation;
 
 /// One unit to score: a unit file, or one line of a JSON Lines file.
@@ -41,10 +42,17 @@ impl Job {
         }
     }
 
-    /// Reads and parses the unit; the error names the file (and line) and the key.
-    pub fn load(&self) -> Result<SelfEvaluation, String> {
+    /// Reads and parses the unit (a report is read as `jixiao ingest` reads it, and comes with
+    /// what was read from where); the error names the file (and line) and the key.
+    pub fn load(&self) -> Result<(SelfEvaluation, Option<Ingested>), String> {
         match self {
-            Job::File(path) => SelfEvaluation::load(path).map_err(|e| e.to_string()),
+            Job::File(path) if is_report(path) => {
+                let ingested = jixiao_ingest::ingest(path).map_err(|e| e.to_string())?;
+                Ok((ingested.unit.clone(), Some(ingested)))
+            }
+            Job::File(path) => SelfEvaluation::load(path)
+                .map(|u| (u, None))
+                .map_err(|e| e.to_string()),
             Job::Line { path, line, text } => {
                 let at = |key: &str, message: String| {
                     format!(
@@ -61,18 +69,24 @@ impl Job {
                 deserializer
                     .end()
                     .map_err(|e| at("", format!("after the unit: {e}")))?;
-                Ok(unit)
+                Ok((unit, None))
             }
         }
     }
+}
+
+/// Whether `path` is a narrative report (`.txt`, `.md`, `.docx`) rather than a unit file.
+pub fn is_report(path: &Path) -> bool {
+    jixiao_ingest::is_report(path)
 }
 
 fn is_jsonl(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "jsonl")
 }
 
-/// The unit files named, with every `.toml` file under each directory named, recursively, in
-/// name order; and the JSON Lines files (named, or `.jsonl` files among the paths).
+/// The unit files and reports named, with every `.toml` unit file and `.txt` / `.md` / `.docx`
+/// report under each directory named, recursively, in name order; and the JSON Lines files
+/// (named, or `.jsonl` files among the paths).
 pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let (mut files, mut jsonl) = (Vec::new(), Vec::new());
     for path in paths {
@@ -80,7 +94,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
             let before = files.len();
             walk(path, &mut files)?;
             if files.len() == before {
-                eprintln!("warning: no .toml unit files under {}", path.display());
+                eprintln!(
+                    "warning: no unit files (.toml) or reports (.txt, .md, .docx) under {}",
+                    path.display()
+                );
             }
         } else if path.is_file() {
             if is_jsonl(path) {
@@ -105,7 +122,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     for entry in entries {
         if entry.is_dir() {
             walk(&entry, files)?;
-        } else if entry.extension().is_some_and(|e| e == "toml") {
+        } else if entry.extension().is_some_and(|e| e == "toml") || is_report(&entry) {
             files.push(entry);
         }
     }

@@ -35,9 +35,21 @@ enum Command {
         #[arg(required = true)]
         rule_sets: Vec<PathBuf>,
     },
-    /// Validate unit files without scoring them.
+    /// Read a self-evaluation report (.txt, .md or .docx) into a unit file draft.
+    ///
+    /// Every figure in the draft is preceded by a comment giving the section, line and phrase it
+    /// was read from; the fields that could not be filled are listed at the top, never guessed.
+    Ingest {
+        /// The report: plain text, Markdown or a Word (.docx) file.
+        report: PathBuf,
+        /// Write the draft here instead of standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Validate unit files (and reports, by reading them) without scoring them.
     Validate {
-        /// Unit files (TOML), JSON Lines files (.jsonl) or directories of unit files.
+        /// Unit files (TOML), reports (.txt, .md, .docx), JSON Lines files (.jsonl) or
+        /// directories of unit files and reports.
         #[arg(required = true)]
         units: Vec<PathBuf>,
     },
@@ -77,8 +89,9 @@ struct ScoreArgs {
     /// The rule set to score by (TOML).
     #[arg(long, short)]
     rules: PathBuf,
-    /// Unit files (TOML), JSON Lines files (.jsonl, one unit per line) or directories of unit
-    /// files (searched recursively, in name order).
+    /// Unit files (TOML), reports (.txt, .md, .docx, read as `jixiao ingest` reads them), JSON
+    /// Lines files (.jsonl, one unit per line) or directories of unit files and reports
+    /// (searched recursively, in name order).
     units: Vec<PathBuf>,
     /// JSON Lines files of units, e.g. an export from a budget system.
     #[arg(long, value_name = "FILE.jsonl")]
@@ -120,6 +133,7 @@ fn main() -> ExitCode {
         Command::Check { rule_sets } => check(&rule_sets),
         Command::Validate { units } => validate(&units),
         Command::Generate(args) => generate(&args),
+        Command::Ingest { report, out } => ingest(&report, out.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -185,7 +199,7 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
             .map_err(|(_, e)| e)
             .and_then(|job| job.load().map(|u| (job, u)))
         {
-            Ok((job, unit)) => {
+            Ok((job, (unit, _))) => {
                 valid += 1;
                 println!(
                     "ok: {} ({} {} {})",
@@ -262,6 +276,33 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
             finished.scored + finished.failed
         );
         return Ok(ExitCode::from(SOME_FAILED));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ingest(report: &Path, out: Option<&Path>) -> Result<ExitCode> {
+    let ingested = match jixiao_ingest::ingest(report) {
+        Ok(i) => i,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Ok(ExitCode::from(SOME_FAILED));
+        }
+    };
+    let draft = jixiao_ingest::render_draft(&ingested);
+    // The draft must read back as the unit it was drawn from.
+    jixiao_model::SelfEvaluation::from_toml(&draft, report)
+        .context("internal error: the draft does not re-parse; please report it")?;
+    match out {
+        Some(path) => {
+            output::write_atomic(path, &draft)?;
+            eprintln!(
+                "wrote {}: {} fields filled, {} not filled (listed at the top)",
+                path.display(),
+                ingested.filled(),
+                ingested.missing.len()
+            );
+        }
+        None => print!("{draft}"),
     }
     Ok(ExitCode::SUCCESS)
 }

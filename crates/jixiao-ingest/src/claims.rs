@@ -1,0 +1,297 @@
+//! The narrative's quantitative claims (number, measure word, what is counted, the sentence) and
+//! suggested pairings of goal targets with the claims that may answer them.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use jixiao_model::{Claim, SelfEvaluation};
+use regex::Regex;
+use rust_decimal::Decimal;
+
+use crate::sections::{Placed, Topic};
+use crate::{Missing, Provenance, dec};
+
+/// A claim with where it was read.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub claim: Claim,
+    pub provenance: Provenance,
+    /// For a daily figure over a stated date range ("日均…, 10月1日至7日"): the number of days and
+    /// the phrase of the range.
+    pub days: Option<(u32, String)>,
+}
+
+/// A goal target paired with the narrative claims that may answer it: a suggestion for a reviewer,
+/// never a certainty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pairing {
+    /// Index of the goal in `unit.goals`.
+    pub goal: usize,
+    /// The goal's indicator and target, e.g. `宣传受众 ≥ 10000 人`.
+    pub target: String,
+    /// Indices of the candidate claims in `unit.claims`, best first.
+    pub claims: Vec<usize>,
+    /// The actual value filled into the goal, when exactly one claim fits.
+    pub actual: Option<Decimal>,
+    /// How the pairing and any derived actual came about.
+    pub note: String,
+}
+
+static CLAIM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(超过|超|逾|达到|达|共|近|累计)?\s*(\d+(?:\.\d+)?)\s*(万)?\s*(余|多)?\s*(人次|名|人|位|个|家|所|项|次|场|期|篇|件|户|处|台|套|批|支|份|座|条)(以上)?",
+    )
+    .expect("valid regex")
+});
+static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{1,2})月(\d{1,2})日?\s*(?:至|到|-|—|~|～)\s*(?:(\d{1,2})月)?(\d{1,2})日")
+        .expect("valid regex")
+});
+
+/// Sections whose numbers are the unit's own data, not claims.
+const NOT_CLAIMS: [Topic; 13] = [
+    Topic::Basic,
+    Topic::Functions,
+    Topic::Organisation,
+    Topic::Staffing,
+    Topic::Goals,
+    Topic::OverallGoals,
+    Topic::FundGoals,
+    Topic::Budget,
+    Topic::GovernmentFund,
+    Topic::StateCapital,
+    Topic::SocialInsurance,
+    Topic::Funds,
+    Topic::Disclosure,
+];
+
+fn days_in_month(year: u16, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn range_days(sentence: &str, year: u16) -> Option<(u32, String)> {
+    let c = RANGE.captures(sentence)?;
+    let m1: u32 = c[1].parse().ok()?;
+    let d1: u32 = c[2].parse().ok()?;
+    let m2: u32 = c.get(3).map_or(Some(m1), |m| m.as_str().parse().ok())?;
+    let d2: u32 = c[4].parse().ok()?;
+    if !(1..=12).contains(&m1) || !(1..=12).contains(&m2) || m2 < m1 {
+        return None;
+    }
+    let days = if m1 == m2 {
+        d2.checked_sub(d1)? + 1
+    } else {
+        let mut n = days_in_month(year, m1).checked_sub(d1)? + 1;
+        for m in m1 + 1..m2 {
+            n += days_in_month(year, m);
+        }
+        n + d2
+    };
+    Some((days, c[0].to_owned()))
+}
+
+/// Lists the claims in the narrative sections.
+pub fn find(placed: &[Placed<'_>], year: u16) -> Vec<Found> {
+    let mut out = Vec::new();
+    for p in placed {
+        if p.heading.is_some() || p.path.is_empty() || NOT_CLAIMS.iter().any(|t| p.under(*t)) {
+            continue;
+        }
+        if matches!(
+            p.topic(),
+            Some(Topic::Problems | Topic::Improvements | Topic::Other)
+        ) {
+            continue;
+        }
+        let norm = p.line.norm.as_str();
+        for sentence in norm.split_inclusive(['。', '；', '！']) {
+            for caps in CLAIM.captures_iter(sentence) {
+                let Some(whole) = caps.get(0) else { continue };
+                let number = caps.get(2).map_or("", |m| m.as_str());
+                let start = caps.get(2).map_or(0, |m| m.start());
+                let before = &sentence[..start];
+                let after = &sentence[whole.end()..];
+                if before.ends_with(['第', '-', '.', '〔', '['])
+                    || before.ends_with(|c: char| c.is_ascii_digit())
+                    || after.starts_with(['届', '年', '月', '日', '号', '期'])
+                {
+                    continue;
+                }
+                let Some(mut quantity) = dec(number) else {
+                    continue;
+                };
+                if caps.get(3).is_some() {
+                    quantity *= Decimal::from(10_000);
+                }
+                let at_least =
+                    matches!(caps.get(1).map(|m| m.as_str()), Some("超过" | "超" | "逾"))
+                        || caps.get(4).is_some()
+                        || caps.get(6).is_some();
+                let unit = caps[5].to_owned();
+                // What is counted: the clause around the number.
+                let clause_start = before
+                    .rfind(['，', '、', '：', ':', ',', '；', '。'])
+                    .map_or(0, |i| {
+                        i + before[i..].chars().next().map_or(1, char::len_utf8)
+                    });
+                let clause_end = after
+                    .find(['，', '、', '：', ':', ',', '；', '。'])
+                    .map_or(sentence.len(), |i| whole.end() + i);
+                let what = sentence[clause_start..clause_end].trim().to_owned();
+                let days = if sentence.contains("日均") {
+                    range_days(sentence, year)
+                } else {
+                    None
+                };
+                out.push(Found {
+                    claim: Claim {
+                        what,
+                        quantity: quantity.normalize(),
+                        unit,
+                        at_least,
+                    },
+                    provenance: Provenance {
+                        section: p.section(),
+                        line: p.line.number,
+                        phrase: sentence.trim().to_owned(),
+                        note: days
+                            .as_ref()
+                            .map(|(d, r)| format!("日均数, 期间「{r}」共 {d} 天")),
+                    },
+                    days,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Measure words counted as the same kind of thing.
+fn family(unit: &str) -> u8 {
+    match unit {
+        "人" | "人次" | "名" | "位" => 1,
+        "次" | "场" | "期" => 2,
+        "个" | "项" | "件" | "篇" | "批" | "份" | "套" | "台" | "条" => 3,
+        "家" | "所" | "户" | "处" | "座" | "支" => 4,
+        _ => 0,
+    }
+}
+
+/// Pairs each goal target with the claims of the same kind and order of magnitude; where exactly
+/// one claim fits, fills the goal's actual from it (a daily figure times the days of its range)
+/// and says so in provenance. Goals left without an actual are listed as missing.
+pub fn pair(
+    unit: &mut SelfEvaluation,
+    found: &[Found],
+    provenance: &mut BTreeMap<String, Provenance>,
+    missing: &mut Vec<Missing>,
+) -> Vec<Pairing> {
+    let mut out = Vec::new();
+    for (g, goal) in unit.goals.iter_mut().enumerate() {
+        let Some(measure) = goal.measure.as_mut() else {
+            continue;
+        };
+        let fam = family(&measure.unit);
+        let candidates: Vec<usize> = found
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                let q = f.claim.quantity;
+                family(&f.claim.unit) == fam
+                    && fam != 0
+                    && q * Decimal::TEN >= measure.target
+                    && q <= measure.target * Decimal::ONE_HUNDRED
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let target = format!(
+            "{} {} {} {}",
+            measure.indicator,
+            measure.direction.symbol(),
+            measure.target,
+            measure.unit
+        );
+        let field = format!("goals[{g}].measure.actual");
+        if let [only] = candidates[..] {
+            let f = &found[only];
+            let (actual, how) = match &f.days {
+                Some((days, range)) => {
+                    let total = f.claim.quantity * Decimal::from(*days);
+                    (
+                        total,
+                        format!(
+                            "日均 {}{} × {days} 天 ({range}) = {total}{}",
+                            if f.claim.at_least { "超" } else { "" },
+                            f.claim.quantity,
+                            if f.claim.at_least { " 以上" } else { "" }
+                        ),
+                    )
+                }
+                None => (f.claim.quantity, format!("claims[{only}] 的数量")),
+            };
+            let note = format!(
+                "suggested pairing, to be confirmed by a reviewer: the only claim of the same kind and order of magnitude is claims[{only}] 「{}」; actual {how}",
+                f.claim.what
+            );
+            measure.actual = Some(actual);
+            provenance.insert(
+                field,
+                Provenance {
+                    note: Some(note.clone()),
+                    ..f.provenance.clone()
+                },
+            );
+            out.push(Pairing {
+                goal: g,
+                target,
+                claims: candidates,
+                actual: Some(actual),
+                note,
+            });
+        } else {
+            let why = if candidates.is_empty() {
+                format!(
+                    "目标「{target}」: no claim in the narrative of the same kind and order of magnitude; actual not filled"
+                )
+            } else {
+                format!(
+                    "目标「{target}」: {} candidate claims ({}); actual not filled, a reviewer must choose",
+                    candidates.len(),
+                    candidates
+                        .iter()
+                        .map(|i| format!("claims[{i}]"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            if !candidates.is_empty() {
+                out.push(Pairing {
+                    goal: g,
+                    target,
+                    claims: candidates,
+                    actual: None,
+                    note: why.clone(),
+                });
+            }
+            missing.push(Missing { field, why });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_the_days_of_a_range() {
+        assert_eq!(range_days("10月1日至7日在芦淞", 2024).map(|d| d.0), Some(7));
+        assert_eq!(range_days("1月30日至2月2日", 2024).map(|d| d.0), Some(4));
+        assert_eq!(range_days("2月28日至3月1日", 2024).map(|d| d.0), Some(3));
+    }
+}

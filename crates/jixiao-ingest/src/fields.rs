@@ -1,0 +1,1233 @@
+//! Reading the unit's figures from placed lines. Every amount is read after a label it belongs
+//! to (年初预算, 财政拨款支出, 结余结转...) and must carry a money unit (元 / 万元 / 亿元), so a
+//! date, a document number (〔2020〕15号) or a project code is never taken for an amount.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use jixiao_model::{
+    Account, AccountFigures, BudgetAccounts, Direction, EvaluationKind, FundSource, Goal,
+    GoalMeasure, Narrative, SelfEvaluation, SpecialFund, Staffing, UnitIdentity,
+};
+use regex::Regex;
+use rust_decimal::Decimal;
+
+use crate::sections::{Placed, Topic, place};
+use crate::text::Line;
+use crate::{IngestError, Ingested, Missing, Provenance, claims, dec};
+
+fn re(s: &str) -> Regex {
+    Regex::new(s).expect("valid regex")
+}
+
+/// The connector allowed between a label and its amount: an optional parenthesis, 为/是/共...
+const GAP: &str = r"(?:数|额|金额|资金|总额)?\s*(?:[(（][^)）]{0,40}[)）])?\s*[为是共计有达约合:：]*\s*(?:人民币)?\s*";
+/// An amount with its unit.
+const AMOUNT: &str = r"(-?\d+(?:\.\d+)?)\s*(亿元|万元|元)";
+
+/// An amount read, in 万元.
+#[derive(Debug, Clone)]
+struct Amount {
+    wan: Decimal,
+    phrase: String,
+    note: Option<String>,
+}
+
+fn to_wan(number: &str, unit: &str) -> Option<(Decimal, Option<String>)> {
+    let int_digits = number
+        .trim_start_matches('-')
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .len();
+    if int_digits > 10 {
+        return None; // a code, not an amount
+    }
+    let n = dec(number)?;
+    Some(match unit {
+        "元" => (
+            (n / Decimal::from(10_000)).normalize(),
+            Some(format!("{number}元 → 万元 (÷10000)")),
+        ),
+        "亿元" => (
+            (n * Decimal::from(10_000)).normalize(),
+            Some(format!("{number}亿元 → 万元 (×10000)")),
+        ),
+        _ => (n.normalize(), None),
+    })
+}
+
+/// Finds `label GAP AMOUNT` in `text`; labels in `forbid` mark a preceding word that makes the
+/// label something else (预算 before 支出).
+fn labelled(text: &str, labels: &[&str], forbid: &[&str]) -> Option<Amount> {
+    let pattern = format!("(?:{}){GAP}{AMOUNT}", labels.join("|"));
+    let regex = re(&pattern);
+    for caps in regex.captures_iter(text) {
+        let whole = caps.get(0)?;
+        let before = &text[..whole.start()];
+        if forbid.iter().any(|f| before.ends_with(f)) {
+            continue;
+        }
+        let (wan, note) = to_wan(&caps[1], &caps[2])?;
+        return Some(Amount {
+            wan,
+            phrase: whole.as_str().to_owned(),
+            note,
+        });
+    }
+    None
+}
+
+struct Reader<'a> {
+    report: &'a Path,
+    placed: Vec<Placed<'a>>,
+    provenance: BTreeMap<String, Provenance>,
+    missing: Vec<Missing>,
+}
+
+impl<'a> Reader<'a> {
+    fn has_section(&self, topic: Topic) -> bool {
+        self.placed
+            .iter()
+            .any(|p| p.heading.as_ref().is_some_and(|h| h.topic == Some(topic)))
+    }
+
+    /// Content lines under any of `topics`.
+    fn under(&self, topics: &[Topic]) -> Vec<&Placed<'a>> {
+        self.placed
+            .iter()
+            .filter(|p| p.heading.is_none() && topics.iter().any(|t| p.under(*t)))
+            .collect()
+    }
+
+    fn prov(p: &Placed<'_>, phrase: &str, note: Option<String>) -> Provenance {
+        Provenance {
+            section: p.section(),
+            line: p.line.number,
+            phrase: phrase.to_owned(),
+            note,
+        }
+    }
+
+    fn set(&mut self, field: &str, prov: Provenance) {
+        self.provenance.insert(field.to_owned(), prov);
+    }
+
+    fn miss(&mut self, field: &str, why: impl Into<String>) {
+        self.missing.push(Missing {
+            field: field.to_owned(),
+            why: why.into(),
+        });
+    }
+
+    /// The first labelled amount in `lines`, with a note when a later line gives another value.
+    fn amount_in(
+        &mut self,
+        field: &str,
+        lines: &[&Placed<'_>],
+        labels: &[&str],
+        forbid: &[&str],
+    ) -> Option<Decimal> {
+        let mut found: Vec<(Amount, &Placed<'_>)> = Vec::new();
+        for p in lines {
+            if let Some(a) = labelled(&p.line.norm, labels, forbid) {
+                found.push((a, p));
+            }
+        }
+        let (first, at) = found.first()?;
+        let mut note = first.note.clone();
+        let others: Vec<String> = found[1..]
+            .iter()
+            .filter(|(a, _)| a.wan != first.wan)
+            .map(|(a, p)| format!("第{}行另有「{}」", p.line.number, a.phrase))
+            .collect();
+        if !others.is_empty() {
+            let conflict = format!("报告前后不一致, 取首次出现者; {}", others.join("; "));
+            note = Some(match note {
+                Some(n) => format!("{n}; {conflict}"),
+                None => conflict,
+            });
+        }
+        let value = first.wan;
+        let prov = Self::prov(at, &first.phrase, note);
+        self.set(field, prov);
+        Some(value)
+    }
+}
+
+static TITLE_YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"(20\d{2})\s*年度?"));
+static TITLE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:部门|单位)?(?:整体支出|整体|项目支出)?(?:绩效)?(?:自评|自我评价|评价)(?:价)?(?:报告|的报告|情况报告)?$",
+    )
+});
+static AUTHORISED: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:核定|人员|事业|行政)?编制(?:数|人数|总数)?\s*[为是共有:]*\s*(\d{1,5})\s*(?:名|人|个)")
+});
+static IN_POST: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(在职在编人数|在职在编人员|在职人数|在职人员|在职在编|在职|实有人数|实有在编人数|实有人员|实有|现有干部职工|现有人员)\s*[为是共有:]*\s*(\d{1,5})\s*(?:名|人)",
+    )
+});
+static IN_POST_WITH_RETIRED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*[(（]?\s*(?:其中|含|包括)退休(?:人员)?(\d{1,4})\s*(?:名|人)"));
+static RETIRED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"退休(?:人员|人数|干部|职工)?\s*[为是共有:]*\s*(\d{1,5})\s*(?:名|人)"));
+static CATEGORY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:是|为|属于?)((?:群团组织|行政单位|事业单位|参公事业单位|参照公务员法管理的事业单位|行政机关|全额拨款事业单位|差额拨款事业单位|自收自支事业单位))",
+    )
+});
+static LEVEL: LazyLock<Regex> = LazyLock::new(|| re(r"([正副](?:科|处|厅|局|股)级)"));
+static SUB_UNITS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"下设(?:独立核算的?)?(?:二级机构|二级单位)?\s*(\d{1,3})\s*个"));
+static SIMPLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^([^，,。(（]{4,40}?)(?:\(以下简称[^)]*\)|(?:是|属于?)(?:群团组织|行政|事业|参公|参照))")
+});
+
+/// Reads the unit from the lines of the report at `report`.
+pub fn read(report: &Path, lines: &[Line]) -> Result<Ingested, IngestError> {
+    let placed = place(lines);
+    let sections = placed
+        .iter()
+        .filter_map(|p| p.heading.as_ref())
+        .map(|h| {
+            (
+                h.line,
+                h.text.clone(),
+                h.topic.map_or("—".to_owned(), |t| t.title().to_owned()),
+            )
+        })
+        .collect();
+    let mut r = Reader {
+        report,
+        placed,
+        provenance: BTreeMap::new(),
+        missing: Vec::new(),
+    };
+    let unit = identity(&mut r)?;
+    let staffing = staffing(&mut r);
+    let goals = goals(&mut r);
+    let budget = budget(&mut r)?;
+    let accounts = accounts(&mut r);
+    let funds = funds(&mut r);
+    let narrative = narrative(&mut r);
+    let mut facts = BTreeMap::new();
+    disclosure(&mut r, &mut facts);
+    let mut unit = SelfEvaluation {
+        unit,
+        staffing,
+        goals,
+        budget,
+        accounts,
+        funds,
+        base: Default::default(),
+        indicators: Vec::new(),
+        claims: Vec::new(),
+        facts,
+        narrative,
+        declared: None,
+    };
+    let found = claims::find(&r.placed, unit.unit.year);
+    for (i, c) in found.iter().enumerate() {
+        r.provenance
+            .insert(format!("claims[{i}]"), c.provenance.clone());
+    }
+    unit.claims = found.iter().map(|c| c.claim.clone()).collect();
+    let pairings = claims::pair(&mut unit, &found, &mut r.provenance, &mut r.missing);
+    r.missing.push(Missing {
+        field: "indicators".into(),
+        why: "自评表 (indicator rows) are not read from the narrative; add them by hand".into(),
+    });
+    r.missing.push(Missing {
+        field: "base".into(),
+        why: "三公经费, 政府采购, 上年结转, 年度工作任务: not read from the narrative".into(),
+    });
+    if !r.provenance.contains_key("declared") {
+        r.missing.push(Missing {
+            field: "declared".into(),
+            why: "自评总分 and 等级 are not read".into(),
+        });
+    }
+    Ok(Ingested {
+        report: report.to_owned(),
+        unit,
+        provenance: r.provenance,
+        missing: r.missing,
+        pairings,
+        sections,
+    })
+}
+
+/// Name, year and kind from the title (the lines before the first heading); category, level and
+/// sub-units from the 机构情况 text.
+fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
+    let title_line = r
+        .placed
+        .iter()
+        .take_while(|p| p.path.is_empty())
+        .find(|p| p.line.norm.contains("报告") || p.line.norm.contains("绩效"))
+        .map(|p| (p.line.number, p.line.norm.clone(), p.line.original.clone()));
+    let report = r.report.to_owned();
+    let required = |field: &str, why: &str| IngestError::Required {
+        report: report.clone(),
+        section: "标题".into(),
+        field: field.into(),
+        why: why.into(),
+    };
+    let Some((number, norm, original)) = title_line else {
+        return Err(required(
+            "unit.year",
+            "no title line (e.g. 2024年度…整体支出绩效自评报告) before the first heading",
+        ));
+    };
+    let title_prov = |phrase: &str, note: Option<String>| Provenance {
+        section: "(标题)".into(),
+        line: number,
+        phrase: phrase.to_owned(),
+        note,
+    };
+    let caps = TITLE_YEAR
+        .captures(&norm)
+        .ok_or_else(|| required("unit.year", "the title names no year (20XX年度)"))?;
+    let year: u16 = caps[1]
+        .parse()
+        .map_err(|_| required("unit.year", "bad year"))?;
+    r.set("unit.year", title_prov(&caps[0], None));
+    let kind = if norm.contains("整体") {
+        EvaluationKind::Department
+    } else if norm.contains("项目") || norm.contains("专项") {
+        EvaluationKind::Project
+    } else {
+        return Err(required(
+            "unit.kind",
+            "the title says neither 整体支出 nor 项目支出",
+        ));
+    };
+    r.set(
+        "unit.kind",
+        title_prov(
+            if kind == EvaluationKind::Department {
+                "整体"
+            } else {
+                "项目"
+            },
+            None,
+        ),
+    );
+    let mut name = TITLE_YEAR.replace(&norm, "").into_owned();
+    name = name.trim().to_owned();
+    name = name.trim_start_matches("关于").to_owned();
+    name = TITLE_TAIL.replace(&name, "").into_owned();
+    let mut name = name
+        .trim_end_matches('的')
+        .trim_end_matches("部门")
+        .trim()
+        .to_owned();
+    let mut project = None;
+    if kind == EvaluationKind::Project && name.chars().count() >= 2 {
+        // The title names the project; the unit is named where the report presents itself.
+        project = Some(name.clone());
+        r.set("unit.project", title_prov(&original, None));
+        name.clear();
+    }
+    let name = if name.chars().count() >= 2 {
+        r.set("unit.name", title_prov(&original, None));
+        name
+    } else {
+        let org = r.under(&[Topic::Organisation, Topic::Basic]);
+        let from_org = org.iter().find_map(|p| {
+            SIMPLE_NAME
+                .captures(&p.line.norm)
+                .map(|c| (c[1].to_owned(), Reader::prov(p, &c[0], None)))
+        });
+        match from_org {
+            Some((n, prov)) => {
+                r.set("unit.name", prov);
+                n
+            }
+            None => return Err(required("unit.name", "the title names no unit")),
+        }
+    };
+
+    let org_lines: Vec<(String, Provenance)> = r
+        .under(&[Topic::Organisation, Topic::Basic])
+        .iter()
+        .map(|p| (p.line.norm.clone(), Reader::prov(p, &p.line.original, None)))
+        .collect();
+    let mut category = None;
+    let mut level = None;
+    let mut sub_units = None;
+    for (text, prov) in &org_lines {
+        if category.is_none()
+            && let Some(c) = CATEGORY.captures(text)
+        {
+            category = Some(c[1].to_owned());
+            r.set(
+                "unit.category",
+                Provenance {
+                    phrase: c[0].to_owned(),
+                    ..prov.clone()
+                },
+            );
+        }
+        if level.is_none()
+            && let Some(c) = LEVEL.captures(text)
+        {
+            level = Some(c[1].to_owned());
+            r.set(
+                "unit.level",
+                Provenance {
+                    phrase: c[0].to_owned(),
+                    ..prov.clone()
+                },
+            );
+        }
+        if sub_units.is_none() {
+            let none = ["无下设", "没有下设", "无二级", "未下设", "无独立核算"]
+                .iter()
+                .find(|w| text.contains(*w));
+            if let Some(w) = none {
+                sub_units = Some(0);
+                let phrase = text[text.find(w).unwrap_or(0)..]
+                    .split(['。', '，', '；'])
+                    .next()
+                    .unwrap_or(w)
+                    .to_owned();
+                r.set(
+                    "unit.sub_units",
+                    Provenance {
+                        phrase,
+                        ..prov.clone()
+                    },
+                );
+            } else if let Some(c) = SUB_UNITS.captures(text) {
+                sub_units = c[1].parse().ok();
+                r.set(
+                    "unit.sub_units",
+                    Provenance {
+                        phrase: c[0].to_owned(),
+                        ..prov.clone()
+                    },
+                );
+            }
+        }
+    }
+    for (field, value) in [
+        ("unit.category", category.is_none()),
+        ("unit.level", level.is_none()),
+        ("unit.sub_units", sub_units.is_none()),
+    ] {
+        if value {
+            r.miss(field, "not stated in 基本情况 / 机构情况");
+        }
+    }
+    r.miss(
+        "unit.region",
+        "the report does not state the region apart from the unit's name; fill by hand",
+    );
+    r.miss("unit.code", "the report gives no unit code");
+    Ok(UnitIdentity {
+        name,
+        code: None,
+        region: None,
+        year,
+        kind,
+        project,
+        category,
+        level,
+        sub_units,
+    })
+}
+
+fn staffing(r: &mut Reader<'_>) -> Option<Staffing> {
+    let mut lines = r.under(&[Topic::Staffing]);
+    if lines.is_empty() {
+        lines = r.under(&[Topic::Basic, Topic::Organisation]);
+    }
+    let lines: Vec<(String, Provenance)> = lines
+        .iter()
+        .map(|p| (p.line.norm.clone(), Reader::prov(p, "", None)))
+        .collect();
+    let mut authorised = None;
+    let mut in_post = None;
+    let mut retired = None;
+    for (text, prov) in &lines {
+        if authorised.is_none()
+            && let Some(c) = AUTHORISED.captures(text)
+        {
+            authorised = c[1].parse::<u32>().ok();
+            r.set(
+                "staffing.authorised",
+                Provenance {
+                    phrase: c[0].to_owned(),
+                    ..prov.clone()
+                },
+            );
+        }
+        if retired.is_none()
+            && let Some(c) = RETIRED.captures(text)
+        {
+            retired = c[1].parse::<u32>().ok();
+            r.set(
+                "staffing.retired",
+                Provenance {
+                    phrase: c[0].to_owned(),
+                    ..prov.clone()
+                },
+            );
+        }
+        if in_post.is_none()
+            && let Some(c) = IN_POST.captures(text)
+        {
+            let mut n: u32 = c[2].parse().unwrap_or(0);
+            let mut note = None;
+            // 实有人数 sometimes counts retirees: "实有12人(含退休2人)".
+            let rest = &text[c.get(0).map_or(0, |m| m.end())..];
+            let inclusive = &*IN_POST_WITH_RETIRED;
+            if let Some(inc) = inclusive.captures(rest) {
+                let r_count: u32 = inc[1].parse().unwrap_or(0);
+                note = Some(format!(
+                    "「{}」含退休 {r_count} 人, 在职按 {n} − {r_count} 计",
+                    &c[1]
+                ));
+                n = n.saturating_sub(r_count);
+            }
+            in_post = Some(n);
+            r.set(
+                "staffing.in_post",
+                Provenance {
+                    phrase: c[0].to_owned(),
+                    note,
+                    ..prov.clone()
+                },
+            );
+        }
+    }
+    match (authorised, in_post) {
+        (Some(authorised), Some(in_post)) => {
+            if retired.is_none() {
+                r.miss(
+                    "staffing.retired",
+                    "退休人数 not stated; the model reads it as 0",
+                );
+            }
+            Some(Staffing {
+                authorised,
+                in_post,
+                retired: retired.unwrap_or(0),
+            })
+        }
+        (a, i) => {
+            if a.is_none() {
+                r.miss("staffing.authorised", "编制数 not found in 人员情况");
+            }
+            if i.is_none() {
+                r.miss("staffing.in_post", "在职人数 not found in 人员情况");
+            }
+            r.provenance.retain(|k, _| !k.starts_with("staffing."));
+            r.miss(
+                "staffing",
+                "left out: the model needs both 编制数 and 在职人数",
+            );
+            None
+        }
+    }
+}
+
+static GOAL_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:目标\s*\d+\s*[:：、.]?|\d{1,2}\s*[、.]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]+是)\s*",
+    )
+});
+static GOAL_NUMBERED: LazyLock<Regex> = LazyLock::new(|| re(r"^目标\s*\d"));
+static FUND_GOAL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^([^:：，。；]{2,20}?)(?:项目|专项资金|专项)?(?:绩效目标)?[:：](.+)$"));
+static SHI: LazyLock<Regex> = LazyLock::new(|| re(r"[一二三四五六七八九十]是"));
+static TARGET: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(不少于|不低于|不超过|超过|达到|≥|≤)?\s*(\d+(?:\.\d+)?)\s*(万)?\s*(余|多|以上)?\s*(人次|人|次|场|家|所|期|项|户|名|个|篇|件)",
+    )
+});
+
+fn goals(r: &mut Reader<'_>) -> Vec<Goal> {
+    let overall_lines = if r.has_section(Topic::OverallGoals) {
+        r.under(&[Topic::OverallGoals])
+    } else {
+        r.under(&[Topic::Goals])
+            .into_iter()
+            .filter(|p| !p.under(Topic::FundGoals) && !FUND_GOAL.is_match(&p.line.norm))
+            .collect()
+    };
+    let mut goals: Vec<(Goal, Provenance, bool)> = Vec::new();
+    // Overall goals: one item per marker; an unmarked line continues an unfinished item.
+    let mut items: Vec<(String, Provenance)> = Vec::new();
+    for p in &overall_lines {
+        let text = p.line.original.as_str();
+        let norm = p.line.norm.as_str();
+        let marked = GOAL_ITEM.find(norm);
+        match (marked, items.last_mut()) {
+            (None, Some((prev, _))) if !prev.ends_with(['。', '；', ';', '！']) => {
+                prev.push_str(text);
+            }
+            (m, _) => {
+                let skip = m.map_or(0, |m| m.as_str().chars().count());
+                let body: String = text.chars().skip(skip).collect();
+                items.push((body.trim().to_owned(), Reader::prov(p, text, None)));
+            }
+        }
+    }
+    for (text, prov) in items {
+        goals.push((
+            Goal {
+                fund: None,
+                text,
+                measure: None,
+            },
+            prov,
+            false,
+        ));
+    }
+    // Fund goals: "科普经费：一是…；二是…".
+    let fund_lines: Vec<&Placed<'_>> = if r.has_section(Topic::FundGoals) {
+        r.under(&[Topic::FundGoals])
+            .into_iter()
+            .filter(|p| !p.under(Topic::OverallGoals))
+            .collect()
+    } else {
+        r.under(&[Topic::Goals])
+            .into_iter()
+            .filter(|p| !p.under(Topic::OverallGoals) && FUND_GOAL.is_match(&p.line.norm))
+            .collect()
+    };
+    let fund_lines: Vec<&Placed<'_>> = fund_lines
+        .into_iter()
+        .filter(|p| !GOAL_NUMBERED.is_match(&p.line.norm))
+        .collect();
+    let mut fund_items: Vec<(String, String, Provenance)> = Vec::new();
+    for p in &fund_lines {
+        let original = p.line.original.as_str();
+        let split = original.find(['：', ':']);
+        match (split, fund_items.last_mut()) {
+            (Some(at), _) if at <= 60 => {
+                let fund = original[..at].trim();
+                let fund = GOAL_ITEM.replace(fund, "").into_owned();
+                let colon_len = original[at..].chars().next().map_or(1, char::len_utf8);
+                let body = original[at + colon_len..].trim().to_owned();
+                fund_items.push((fund, body, Reader::prov(p, original, None)));
+            }
+            (_, Some((_, body, _))) => body.push_str(original),
+            _ => {}
+        }
+    }
+    for (fund, body, prov) in fund_items {
+        let parts: Vec<&str> = SHI
+            .split(&body)
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let split = SHI.is_match(&body) && parts.len() > 1;
+        for part in parts {
+            let text = if split {
+                part.trim_end_matches(['；', ';', '，', ',', '。'])
+                    .to_owned()
+            } else {
+                part.to_owned()
+            };
+            goals.push((
+                Goal {
+                    fund: Some(fund.clone()),
+                    text,
+                    measure: None,
+                },
+                prov.clone(),
+                true,
+            ));
+        }
+    }
+    if goals.is_empty() {
+        r.miss("goals", "no 绩效目标 section with goals found");
+    }
+    let mut out = Vec::new();
+    for (i, (mut goal, prov, _)) in goals.into_iter().enumerate() {
+        if let Some((measure, phrase)) = measure_of(&goal.text) {
+            r.set(
+                &format!("goals[{i}].measure.target"),
+                Provenance {
+                    phrase,
+                    note: Some(format!(
+                        "目标值 {} {}{}",
+                        measure.direction.symbol(),
+                        measure.target,
+                        measure.unit
+                    )),
+                    ..prov.clone()
+                },
+            );
+            goal.measure = Some(measure);
+        } else if goal
+            .text
+            .chars()
+            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        {
+            r.miss(
+                &format!("goals[{i}].measure"),
+                "the goal has a number, but no target in a counted measure word (次/场/人...) was read; percentages are not read",
+            );
+        }
+        r.set(&format!("goals[{i}]"), prov);
+        out.push(goal);
+    }
+    out
+}
+
+/// The measurable target in a goal's text: "宣传受众1万余人" → 宣传受众 ≥ 10000 人.
+fn measure_of(text: &str) -> Option<(GoalMeasure, String)> {
+    let norm = crate::text::normalize(text);
+    for caps in TARGET.captures_iter(&norm) {
+        let whole = caps.get(0)?;
+        let before = &norm[..whole.start()];
+        if before.ends_with('第') || before.ends_with(|c: char| c.is_ascii_digit() || c == '.') {
+            continue;
+        }
+        let mut target = dec(&caps[2])?;
+        if caps.get(3).is_some() {
+            target *= Decimal::from(10_000);
+        }
+        let direction = match caps.get(1).map(|m| m.as_str()) {
+            Some("不超过" | "≤") => Direction::AtMost,
+            _ => Direction::AtLeast,
+        };
+        let clause_start = before
+            .rfind(['，', '；', '。', ',', ':', '：', '、'])
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let indicator: String = before[clause_start..]
+            .trim_start_matches(|c: char| "一二三四五六七八九十是".contains(c))
+            .trim()
+            .to_owned();
+        let indicator = if indicator.chars().count() > 16 {
+            indicator
+                .chars()
+                .skip(indicator.chars().count() - 16)
+                .collect()
+        } else {
+            indicator
+        };
+        if indicator.is_empty() {
+            continue;
+        }
+        let phrase = format!("{indicator}{}", whole.as_str());
+        return Some((
+            GoalMeasure {
+                indicator,
+                direction,
+                target: target.normalize(),
+                actual: None,
+                unit: caps[5].to_owned(),
+            },
+            phrase,
+        ));
+    }
+    None
+}
+
+fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
+    let in_section = r.under(&[Topic::Budget]);
+    let (lines, section): (Vec<&Placed<'_>>, String) = if in_section.is_empty() {
+        // No 一般公共预算 section: read the whole report, except fund and goal sections.
+        (
+            r.placed
+                .iter()
+                .filter(|p| {
+                    p.heading.is_none()
+                        && !p.path.is_empty()
+                        && ![
+                            Topic::Funds,
+                            Topic::Goals,
+                            Topic::FundGoals,
+                            Topic::OverallGoals,
+                        ]
+                        .iter()
+                        .any(|t| p.under(*t))
+                })
+                .collect(),
+            format!("{} (没有这一节, 在全文中查找)", Topic::Budget.title()),
+        )
+    } else {
+        let s = in_section[0]
+            .path
+            .first()
+            .map_or(Topic::Budget.title().to_owned(), |h| h.text.clone());
+        (in_section, s)
+    };
+    let lines: Vec<Placed<'_>> = lines.into_iter().cloned().collect();
+    let lines: Vec<&Placed<'_>> = lines.iter().collect();
+    let opening = r.amount_in(
+        "budget.opening",
+        &lines,
+        &[
+            "年初预算",
+            "年初部门预算",
+            r"20\d{2}年(?:度)?(?:部门)?预算",
+            "预算安排",
+        ],
+        &[],
+    );
+    let full_year = r.amount_in(
+        "budget.full_year",
+        &lines,
+        &["全年预算", "调整后预算", "调整后的预算", "调整预算"],
+        &[],
+    );
+    let income = r.amount_in(
+        "budget.income",
+        &lines,
+        &["财政拨款收入", "本年财政拨款收入"],
+        &[],
+    );
+    let spent = r.amount_in(
+        "budget.spent",
+        &lines,
+        &[
+            "财政拨款支出",
+            "全年执行数",
+            "全年执行",
+            "实际支出",
+            "本年支出",
+            "共支出",
+            "支出合计",
+            "总支出",
+        ],
+        &["项目", "基本", "专项", "经费"],
+    );
+    let boundary = ["项目", "专项", "经费"];
+    let basic = r.amount_in("budget.basic", &lines, &["基本支出"], &[]);
+    let personnel = r.amount_in("budget.personnel", &lines, &["人员经费", "人员支出"], &[]);
+    let public = r.amount_in(
+        "budget.public",
+        &lines,
+        &["日常公用经费", "公用经费", "公用支出"],
+        &[],
+    );
+    let project = r.amount_in(
+        "budget.project",
+        &lines,
+        &["项目支出合计", "项目支出"],
+        &boundary,
+    );
+    // Full-year budget derived from 年初预算 + 追加 when it is not stated.
+    let mut full_year = full_year;
+    if full_year.is_none()
+        && let Some(open) = opening
+    {
+        let extra = r.amount_in(
+            "budget.full_year",
+            &lines,
+            &["本年追加预算", "追加预算", "年中追加", "追加"],
+            &[],
+        );
+        if let Some(extra) = extra {
+            let value = open + extra;
+            if let Some(p) = r.provenance.get_mut("budget.full_year") {
+                let base = p.note.take().map_or(String::new(), |n| format!("{n}; "));
+                p.note = Some(format!(
+                    "{base}derived: 年初预算 {open} + 追加 {extra} = {value}"
+                ));
+            }
+            full_year = Some(value);
+        }
+    }
+    let report = r.report.to_owned();
+    let opening = opening.ok_or_else(|| IngestError::Required {
+        report: report.clone(),
+        section: section.clone(),
+        field: "budget.opening".into(),
+        why: "no 年初预算 amount (e.g. 年初预算69.16万元) found".into(),
+    })?;
+    let spent = spent.ok_or_else(|| IngestError::Required {
+        report: report.clone(),
+        section: section.clone(),
+        field: "budget.spent".into(),
+        why: "no spending amount (财政拨款支出 / 全年执行数 / 实际支出) found".into(),
+    })?;
+    for (field, value, why) in [
+        (
+            "budget.full_year",
+            full_year.is_none(),
+            "全年预算数 (调整后预算) not stated; 财政拨款收入 stands for it in scoring",
+        ),
+        ("budget.income", income.is_none(), "财政拨款收入 not stated"),
+        ("budget.basic", basic.is_none(), "基本支出 not stated"),
+        (
+            "budget.personnel",
+            personnel.is_none(),
+            "人员经费 not stated",
+        ),
+        ("budget.public", public.is_none(), "公用经费 not stated"),
+        ("budget.project", project.is_none(), "项目支出 not stated"),
+    ] {
+        if value {
+            r.miss(field, why);
+        }
+    }
+    Ok(jixiao_model::Budget {
+        opening,
+        full_year,
+        income,
+        spent,
+        basic,
+        personnel,
+        public,
+        project,
+    })
+}
+
+fn accounts(r: &mut Reader<'_>) -> BudgetAccounts {
+    let mut one = |topic: Topic, field: &str| -> Account {
+        let lines: Vec<Placed<'_>> = r.under(&[topic]).into_iter().cloned().collect();
+        if !r.has_section(topic) {
+            // A sentence elsewhere may still say the unit has none.
+            let key = match topic {
+                Topic::GovernmentFund => "政府性基金",
+                Topic::StateCapital => "国有资本",
+                _ => "社会保险基金",
+            };
+            let hit = r.placed.iter().find(|p| {
+                p.line.norm.contains(key)
+                    && ["无", "没有", "未安排", "未发生"]
+                        .iter()
+                        .any(|w| p.line.norm.contains(&format!("{w}{key}")))
+            });
+            if let Some(p) = hit {
+                let prov = Reader::prov(p, &p.line.original, None);
+                r.set(field, prov);
+                return Account::None;
+            }
+            r.miss(field, format!("no 「{}」 section", topic.title()));
+            return Account::NotReported;
+        }
+        let text: String = lines.iter().map(|p| p.line.norm.as_str()).collect();
+        let trimmed = text.trim_end_matches(['。', '.']).trim();
+        let says_none = trimmed.is_empty()
+            || ([
+                "无",
+                "没有",
+                "未安排",
+                "未发生",
+                "不涉及",
+                "本单位无",
+                "本部门无",
+                "我单位无",
+            ]
+            .iter()
+            .any(|w| trimmed.starts_with(w))
+                && !trimmed.contains('元'));
+        let line = lines.first();
+        if says_none {
+            if let Some(p) = line {
+                r.set(field, Reader::prov(p, &p.line.original, Some("无".into())));
+            }
+            return Account::None;
+        }
+        let refs: Vec<&Placed<'_>> = lines.iter().collect();
+        let income = r.amount_in(&format!("{field}.income"), &refs, &["收入"], &[]);
+        let spent = r.amount_in(&format!("{field}.spent"), &refs, &["支出"], &[]);
+        match (income, spent) {
+            (Some(income), Some(spent)) => Account::Figures(AccountFigures { income, spent }),
+            _ => {
+                r.provenance.remove(&format!("{field}.income"));
+                r.provenance.remove(&format!("{field}.spent"));
+                r.miss(field, "section gives neither 无 nor both 收入 and 支出");
+                Account::NotReported
+            }
+        }
+    };
+    BudgetAccounts {
+        government_fund: one(Topic::GovernmentFund, "accounts.government_fund"),
+        state_capital: one(Topic::StateCapital, "accounts.state_capital"),
+        social_insurance: one(Topic::SocialInsurance, "accounts.social_insurance"),
+    }
+}
+
+static FUND_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:[一二三四五六七八九十]+是|\d{1,2}\s*[、.]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]+、)?\s*([^，,：:；]{2,30}?)(?:专项资金|项目资金|专项)?\s*[，,：:]",
+    )
+});
+static PARENS: LazyLock<Regex> = LazyLock::new(|| re(r"[(（][^)）]*[)）]"));
+static SOURCES: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[(（](?:包含|包括|含|其中[:：]?)([^)）]+)[)）]"));
+static SOURCE_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!(r"([^\d，,、；;:：]{{2,20}}?){GAP}{AMOUNT}")));
+
+/// A fund's name without parenthetical remarks (project codes) or a 专项资金 suffix.
+fn fund_name(raw: &str) -> String {
+    let without = PARENS.replace_all(raw, "");
+    let mut name = without.trim().to_owned();
+    for suffix in ["专项资金", "项目资金", "专项"] {
+        if let Some(stripped) = name.strip_suffix(suffix)
+            && stripped.chars().count() >= 2
+        {
+            name = stripped.to_owned();
+            break;
+        }
+    }
+    name
+}
+
+fn funds(r: &mut Reader<'_>) -> Vec<SpecialFund> {
+    let lines: Vec<Placed<'_>> = r.under(&[Topic::Funds]).into_iter().cloned().collect();
+    if !r.has_section(Topic::Funds) {
+        r.miss("funds", format!("no 「{}」 section", Topic::Funds.title()));
+        return Vec::new();
+    }
+    let mut funds = Vec::new();
+    for p in &lines {
+        let norm = p.line.norm.as_str();
+        let i = funds.len();
+        let one = [p];
+        let opening = r.amount_in(
+            &format!("funds[{i}].opening"),
+            &one,
+            &["年初预算", "预算支出", "预算安排", "预算资金", "预算"],
+            &["调整后", "全年"],
+        );
+        let spent = r.amount_in(
+            &format!("funds[{i}].spent"),
+            &one,
+            &[
+                "实际支出",
+                "实际使用",
+                "实际执行",
+                "全年执行数",
+                "执行数",
+                "共支出",
+                "已支出",
+                "累计支出",
+            ],
+            &[],
+        );
+        let (Some(opening), Some(spent)) = (opening, spent) else {
+            r.provenance
+                .retain(|k, _| !k.starts_with(&format!("funds[{i}].")));
+            continue;
+        };
+        let Some(name) = FUND_NAME.captures(norm).map(|c| fund_name(&c[1])) else {
+            r.provenance
+                .retain(|k, _| !k.starts_with(&format!("funds[{i}].")));
+            r.miss(
+                &format!("funds[{i}]"),
+                format!(
+                    "第{}行 gives a fund's figures but no fund name",
+                    p.line.number
+                ),
+            );
+            continue;
+        };
+        r.set(&format!("funds[{i}].name"), Reader::prov(p, &name, None));
+        let mut change = Decimal::ZERO;
+        if let Some(up) = r.amount_in(
+            &format!("funds[{i}].change"),
+            &one,
+            &["调增", "追加", "增加"],
+            &[],
+        ) {
+            change = up;
+        } else if let Some(down) = r.amount_in(
+            &format!("funds[{i}].change"),
+            &one,
+            &["调减", "核减", "减少"],
+            &[],
+        ) {
+            change = -down;
+        } else if let Some(adjusted) = r.amount_in(
+            &format!("funds[{i}].change"),
+            &one,
+            &["调整后预算", "调整后的预算", "全年预算"],
+            &[],
+        ) {
+            change = adjusted - opening;
+            if let Some(pr) = r.provenance.get_mut(&format!("funds[{i}].change")) {
+                pr.note = Some(format!(
+                    "derived: 调整后预算 {adjusted} − 预算 {opening} = {change}"
+                ));
+            }
+        } else {
+            r.miss(
+                &format!("funds[{i}].change"),
+                "no 调增 / 调减 / 调整后预算 stated; the model reads it as 0",
+            );
+        }
+        let carried = r.amount_in(
+            &format!("funds[{i}].carried_over"),
+            &one,
+            &["结余结转", "结转结余", "年末结余", "结余", "结转"],
+            &["上年"],
+        );
+        let carried_over = match carried {
+            Some(c) => c,
+            None => {
+                let derived = opening + change - spent;
+                if derived.is_sign_negative() && !derived.is_zero() {
+                    r.miss(
+                        &format!("funds[{i}].carried_over"),
+                        format!("not stated, and 预算 + 调整 − 支出 = {derived} is negative"),
+                    );
+                    Decimal::ZERO
+                } else {
+                    r.set(
+                        &format!("funds[{i}].carried_over"),
+                        Reader::prov(
+                            p,
+                            &p.line.original,
+                            Some(format!(
+                                "derived, not stated: 预算 {opening} + 调整 {change} − 支出 {spent} = {derived}"
+                            )),
+                        ),
+                    );
+                    derived
+                }
+            }
+        };
+        let mut sources = Vec::new();
+        if let Some(group) = SOURCES.captures(norm) {
+            for (k, item) in SOURCE_ITEM.captures_iter(&group[1]).enumerate() {
+                if let Some((amount, note)) = to_wan(&item[2], &item[3]) {
+                    let name = item[1].trim().to_owned();
+                    r.set(
+                        &format!("funds[{i}].sources[{k}]"),
+                        Reader::prov(p, &item[0], note),
+                    );
+                    sources.push(FundSource { name, amount });
+                }
+            }
+        }
+        funds.push(SpecialFund {
+            name,
+            opening,
+            change,
+            spent,
+            carried_over: carried_over.normalize(),
+            sources,
+        });
+    }
+    if funds.is_empty() {
+        r.miss(
+            "funds",
+            "the special-fund section has no paragraph giving both 预算 and 实际支出",
+        );
+    }
+    funds
+}
+
+fn section_text(r: &Reader<'_>, topic: Topic) -> Option<(String, Provenance)> {
+    let lines = r.under(&[topic]);
+    let first = lines.first()?;
+    let text = lines
+        .iter()
+        .map(|p| p.line.original.as_str())
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let prov = Reader::prov(first, &text.chars().take(40).collect::<String>(), None);
+    Some((text, prov))
+}
+
+fn read_section(r: &mut Reader<'_>, topic: Topic, field: &str) -> Option<String> {
+    if !r.has_section(topic) {
+        r.miss(field, format!("no 「{}」 section", topic.title()));
+        return None;
+    }
+    match section_text(r, topic) {
+        Some((text, mut prov)) => {
+            let empty = matches!(
+                text.trim_end_matches(['。', '.']),
+                "无" | "暂无" | "没有" | "无问题" | "暂无问题" | "" | "不涉及"
+            );
+            prov.note = Some(if empty {
+                "says nothing (only 无/暂无)".into()
+            } else {
+                format!("{} 字", text.chars().count())
+            });
+            r.set(field, prov);
+            Some(text)
+        }
+        None => {
+            let heading = r
+                .placed
+                .iter()
+                .find(|p| p.heading.as_ref().is_some_and(|h| h.topic == Some(topic)));
+            if let Some(p) = heading {
+                let prov = Reader::prov(p, &p.line.original, Some("heading with no text".into()));
+                r.set(field, prov);
+            }
+            Some(String::new())
+        }
+    }
+}
+
+fn narrative(r: &mut Reader<'_>) -> Narrative {
+    let read = read_section;
+    let problems = read(r, Topic::Problems, "narrative.problems");
+    let improvements = if r.has_section(Topic::Improvements) {
+        read(r, Topic::Improvements, "narrative.improvements")
+    } else {
+        // A combined section "存在的问题和改进建议" answers both.
+        let combined = r.placed.iter().any(|p| {
+            p.heading.as_ref().is_some_and(|h| {
+                h.topic == Some(Topic::Problems)
+                    && ["措施", "建议", "改进"].iter().any(|w| h.text.contains(w))
+            })
+        });
+        if combined {
+            let text = problems.clone();
+            if let Some(mut prov) = r.provenance.get("narrative.problems").cloned() {
+                prov.note = Some("same section as 存在的问题 (combined heading)".into());
+                r.set("narrative.improvements", prov);
+            }
+            text
+        } else {
+            read(r, Topic::Improvements, "narrative.improvements")
+        }
+    };
+    let use_and_disclosure = read(r, Topic::Disclosure, "narrative.use_and_disclosure");
+    let other = read(r, Topic::Other, "narrative.other");
+    Narrative {
+        problems,
+        improvements,
+        use_and_disclosure,
+        other,
+    }
+}
+
+fn disclosure(r: &mut Reader<'_>, facts: &mut BTreeMap<String, bool>) {
+    let lines: Vec<Placed<'_>> = r.under(&[Topic::Disclosure]).into_iter().cloned().collect();
+    for p in &lines {
+        let t = p.line.norm.as_str();
+        let negative = ["不公开", "未公开", "不予公开", "未公示", "不公示"]
+            .iter()
+            .find(|w| t.contains(*w));
+        let positive = ["公示公开", "公开", "公示"].iter().find(|w| t.contains(*w));
+        if let Some(w) = negative {
+            facts.insert("results_disclosed".into(), false);
+            r.set("facts.results_disclosed", Reader::prov(p, w, None));
+            return;
+        }
+        if let Some(w) = positive {
+            let clause = t
+                .split(['。', '，', '；'])
+                .find(|c| c.contains(*w))
+                .unwrap_or(w);
+            facts.insert("results_disclosed".into(), true);
+            r.set("facts.results_disclosed", Reader::prov(p, clause, None));
+            return;
+        }
+    }
+    r.miss(
+        "facts.results_disclosed",
+        "the report does not say whether the results are disclosed (公开 / 公示)",
+    );
+}

@@ -1,0 +1,137 @@
+//! Reads a unit's narrative self-evaluation report (整体支出绩效自评报告: `.txt`, `.md` or a Word
+//! `.docx`) into the unit model, saying for every figure where it was read (section, line,
+//! phrase) and listing what it could not find, never filling a field by guessing.
+//!
+//! The steps: [`text`] turns the file into numbered, normalised lines; [`sections`] places each
+//! line under its headings and recognises each section's topic by keywords; [`fields`] reads the
+//! unit's figures with label-anchored patterns (so dates, document numbers and project codes are
+//! never amounts); [`claims`] lists the narrative's quantitative claims and suggests which claim
+//! answers which goal target; [`draft`] renders the unit file draft with provenance comments.
+
+mod claims;
+mod draft;
+mod fields;
+pub mod sections;
+mod sources;
+pub mod text;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jixiao_model::SelfEvaluation;
+use rust_decimal::Decimal;
+
+pub use claims::Pairing;
+pub use draft::render_draft;
+pub use sources::{SourceRow, sources_for, sources_markdown};
+pub use text::Format;
+
+/// Why a report could not be read into a unit.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("cannot read {report}: {source}", report = report.display())]
+    Io {
+        report: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{report}: not a report jixiao can read (expected .txt, .md or .docx)",
+        report = report.display()
+    )]
+    Format { report: PathBuf },
+    #[error("{report}: the text is not UTF-8; save it as UTF-8 text", report = report.display())]
+    Encoding { report: PathBuf },
+    #[error("{report}: cannot read the Word file: {why}", report = report.display())]
+    Docx { report: PathBuf, why: String },
+    /// A figure the unit model requires could not be read.
+    #[error("{report}: section 「{section}」: cannot read `{field}`: {why}", report = report.display())]
+    Required {
+        report: PathBuf,
+        /// The section looked in, or where it should have been.
+        section: String,
+        field: String,
+        why: String,
+    },
+}
+
+/// Where one figure was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The headings above the line, outermost first, e.g. `二、一般公共预算支出情况 › （一）基本支出情况`.
+    pub section: String,
+    /// 1-based line (paragraph) number in the report.
+    pub line: usize,
+    /// The phrase the figure was read from.
+    pub phrase: String,
+    /// How the figure was turned into the model's value, e.g. `元→万元 (÷10000)`, or a derivation.
+    pub note: Option<String>,
+}
+
+impl std::fmt::Display for Provenance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}, 第{}行: 「{}」",
+            self.section, self.line, self.phrase
+        )?;
+        if let Some(note) = &self.note {
+            write!(f, " ({note})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A field that could not be filled, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    /// Field path in the unit model, e.g. `budget.full_year`.
+    pub field: String,
+    pub why: String,
+}
+
+/// A report read into the unit model.
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    /// The report file.
+    pub report: PathBuf,
+    /// The unit as far as the report gives it.
+    pub unit: SelfEvaluation,
+    /// Where each filled field was read, by field path (`budget.opening`, `funds[0].spent`,
+    /// `goals[4].measure.actual`, `claims[3]`...).
+    pub provenance: BTreeMap<String, Provenance>,
+    /// Fields not filled, with the reason.
+    pub missing: Vec<Missing>,
+    /// Suggested pairings of goal targets with narrative claims.
+    pub pairings: Vec<Pairing>,
+    /// The sections recognised: (line, heading text, topic title or "—").
+    pub sections: Vec<(usize, String, String)>,
+}
+
+impl Ingested {
+    /// How many fields were filled.
+    pub fn filled(&self) -> usize {
+        self.provenance.len()
+    }
+}
+
+/// Reads the report at `path` (`.txt`, `.md` or `.docx`).
+pub fn ingest(path: &Path) -> Result<Ingested, IngestError> {
+    let lines = text::read_lines(path)?;
+    fields::read(path, &lines)
+}
+
+/// Reads a report given as text; `name` names it in provenance and errors.
+pub fn ingest_text(text: &str, name: &Path) -> Result<Ingested, IngestError> {
+    let lines = text::lines_of(text.lines().map(str::to_owned));
+    fields::read(name, &lines)
+}
+
+/// Whether `path` looks like a report this crate reads (by extension).
+pub fn is_report(path: &Path) -> bool {
+    Format::of(path).is_some()
+}
+
+pub(crate) fn dec(s: &str) -> Option<Decimal> {
+    Decimal::from_str_exact(s).ok()
+}

@@ -1,0 +1,269 @@
+//! Turning a report file into numbered lines: plain text, Markdown, or a Word (.docx) document
+//! read directly from its zip and XML. Also the normalisation used before reading figures.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use crate::IngestError;
+
+/// One line (a paragraph in a Word file) of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based line (paragraph) number in the report.
+    pub number: usize,
+    /// The text as written, trimmed.
+    pub original: String,
+    /// The text normalised for reading figures: full-width characters made half-width, digits
+    /// that were spaced out joined, thousands separators removed.
+    pub norm: String,
+}
+
+/// The report's formats, by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Docx,
+}
+
+impl Format {
+    /// The format of `path`, from its extension (`.txt`, `.md`/`.markdown`, `.docx`).
+    pub fn of(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "docx" => Some(Format::Docx),
+            _ => None,
+        }
+    }
+}
+
+/// Reads a report file into its lines.
+pub fn read_lines(path: &Path) -> Result<Vec<Line>, IngestError> {
+    let format = Format::of(path).ok_or_else(|| IngestError::Format {
+        report: path.to_owned(),
+    })?;
+    let raw: Vec<String> = match format {
+        Format::Text | Format::Markdown => {
+            let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+                report: path.to_owned(),
+                source,
+            })?;
+            let text = String::from_utf8(bytes).map_err(|_| IngestError::Encoding {
+                report: path.to_owned(),
+            })?;
+            let lines = text.lines().map(str::to_owned);
+            if format == Format::Markdown {
+                lines.filter_map(|l| markdown_line(&l)).collect()
+            } else {
+                lines.collect()
+            }
+        }
+        Format::Docx => {
+            let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+                report: path.to_owned(),
+                source,
+            })?;
+            docx_paragraphs(&bytes).map_err(|why| IngestError::Docx {
+                report: path.to_owned(),
+                why,
+            })?
+        }
+    };
+    Ok(lines_of(raw))
+}
+
+/// Numbers and normalises raw lines (paragraphs).
+pub fn lines_of(raw: impl IntoIterator<Item = String>) -> Vec<Line> {
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let original = clean(&text);
+            Line {
+                number: i + 1,
+                norm: normalize(&original),
+                original,
+            }
+        })
+        .collect()
+}
+
+/// Drops Word artefacts such as `[bookmark: _GoBack]` and surrounding whitespace.
+fn clean(text: &str) -> String {
+    let mut s = text.to_owned();
+    while let Some(start) = s.find("[bookmark:") {
+        match s[start..].find(']') {
+            Some(end) => s.replace_range(start..start + end + 1, ""),
+            None => break,
+        }
+    }
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .to_owned()
+}
+
+/// A Markdown line as plain text: heading marks, emphasis, quote marks and table pipes removed,
+/// table rule lines emptied (so line numbers still match the file).
+fn markdown_line(line: &str) -> Option<String> {
+    let t = line.trim();
+    if t.starts_with('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
+        return Some(String::new()); // keep the numbering of the lines
+    }
+    let t = t.trim_start_matches('#').trim_start_matches('>').trim();
+    let t = t.replace("**", "").replace("__", "");
+    if t.starts_with('|') {
+        let cells: Vec<&str> = t
+            .trim_matches('|')
+            .split('|')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        return Some(cells.join(" "));
+    }
+    let t = t
+        .strip_prefix("- ")
+        .or_else(|| t.strip_prefix("* "))
+        .unwrap_or(&t);
+    Some(t.to_owned())
+}
+
+/// The text of every paragraph of `word/document.xml`, in order; table cells are paragraphs too.
+pub fn docx_paragraphs(bytes: &[u8]) -> Result<Vec<String>, String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a Word (.docx) file: {e}"))?;
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .map_err(|e| format!("no word/document.xml in the archive: {e}"))?
+        .read_to_string(&mut xml)
+        .map_err(|e| format!("cannot read word/document.xml: {e}"))?;
+    let mut reader = Reader::from_str(&xml);
+    let mut paragraphs = Vec::new();
+    let mut current = String::new();
+    let mut in_text = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => match e.name().as_ref() {
+                b"w:t" => in_text = true,
+                b"w:p" => current.clear(),
+                _ => {}
+            },
+            Ok(Event::Empty(e)) => match e.name().as_ref() {
+                b"w:tab" => current.push('\t'),
+                b"w:br" | b"w:cr" => current.push(' '),
+                b"w:p" => paragraphs.push(String::new()),
+                _ => {}
+            },
+            Ok(Event::Text(t)) if in_text => {
+                let text = t
+                    .xml10_content()
+                    .map_err(|e| format!("bad text in word/document.xml: {e}"))?;
+                current.push_str(&text);
+            }
+            Ok(Event::GeneralRef(r)) if in_text => {
+                let name = String::from_utf8_lossy(r.as_ref()).into_owned();
+                current.push_str(&entity(&name));
+            }
+            Ok(Event::End(e)) => match e.name().as_ref() {
+                b"w:t" => in_text = false,
+                b"w:p" => paragraphs.push(std::mem::take(&mut current)),
+                _ => {}
+            },
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => {
+                return Err(format!(
+                    "malformed word/document.xml at byte {}: {e}",
+                    reader.error_position()
+                ));
+            }
+        }
+    }
+    Ok(paragraphs)
+}
+
+fn entity(name: &str) -> String {
+    match name {
+        "amp" => "&".into(),
+        "lt" => "<".into(),
+        "gt" => ">".into(),
+        "quot" => "\"".into(),
+        "apos" => "'".into(),
+        _ => {
+            let code = name
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()));
+            code.and_then(char::from_u32)
+                .map_or_else(String::new, String::from)
+        }
+    }
+}
+
+/// Full-width ASCII (U+FF01–U+FF5E, except the Chinese comma and semicolon, which stay clause
+/// separators) to half-width; the ideographic space to a space.
+pub fn half_width(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '，' | '；' => c,
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// Normalises a line for reading figures: half-width characters, spaced-out digits joined
+/// ("6 9 . 1 6" → "69.16"), thousands separators dropped ("691,600.00" → "691600.00").
+pub fn normalize(text: &str) -> String {
+    let chars: Vec<char> = text.chars().map(half_width).collect();
+    let mut out = String::with_capacity(text.len());
+    let numeric = |c: char| c.is_ascii_digit() || c == '.';
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' || c == '\t' {
+            let prev = chars[..i].iter().rev().find(|c| **c != ' ' && **c != '\t');
+            let next = chars[i + 1..].iter().find(|c| **c != ' ' && **c != '\t');
+            if prev.is_some_and(|p| numeric(*p)) && next.is_some_and(|n| numeric(*n)) {
+                continue;
+            }
+        }
+        if c == ','
+            && i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.len() > i + 3
+            && chars[i + 1..i + 4].iter().all(char::is_ascii_digit)
+            && chars.get(i + 4).is_none_or(|n| !n.is_ascii_digit())
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_full_width_spaced_and_separated_digits() {
+        assert_eq!(normalize("６９．１６万元"), "69.16万元");
+        assert_eq!(normalize("6 9 . 1 6 万元"), "69.16 万元");
+        assert_eq!(normalize("691,600.00元"), "691600.00元");
+        assert_eq!(normalize("（编制３人），在职"), "(编制3人)，在职");
+    }
+
+    #[test]
+    fn markdown_lines_lose_their_marks() {
+        assert_eq!(
+            markdown_line("## 一、基本情况").as_deref(),
+            Some("一、基本情况")
+        );
+        assert_eq!(markdown_line("|---|---|").as_deref(), Some(""));
+        assert_eq!(
+            markdown_line("| 年初预算 | 69.16万元 |").as_deref(),
+            Some("年初预算 69.16万元")
+        );
+    }
+}

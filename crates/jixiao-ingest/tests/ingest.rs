@@ -1,0 +1,549 @@
+//! Reading reports: the sample against its hand transcription, the variant reports against their
+//! `.expect` files, the sample as a Word file, drafts that re-parse, errors that name the section,
+//! and the accuracy table over the whole fixture set.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use jixiao_ingest::{Ingested, ingest, render_draft};
+use jixiao_model::SelfEvaluation;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn reports_dir() -> PathBuf {
+    root().join("tests/fixtures/reports")
+}
+
+fn sample() -> PathBuf {
+    reports_dir().join("lusong-kexie-2024.txt")
+}
+
+fn hand() -> PathBuf {
+    root().join("tests/fixtures/units/department/lusong-kexie-2024.toml")
+}
+
+/// The value at a field path (`funds[0].change`) of a TOML value; `None` when absent.
+fn at(value: &toml::Value, path: &str) -> Option<toml::Value> {
+    let mut cur = value.clone();
+    for seg in path.split('.') {
+        let (key, index) = match seg.find('[') {
+            Some(i) => (&seg[..i], seg[i + 1..seg.len() - 1].parse::<usize>().ok()),
+            None => (seg, None),
+        };
+        cur = cur.get(key)?.clone();
+        if let Some(i) = index {
+            cur = cur.get(i)?.clone();
+        }
+    }
+    match &cur {
+        toml::Value::String(s) if s == "not_reported" => None,
+        _ => Some(cur),
+    }
+}
+
+fn as_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Equal as decimals when both read as numbers, else as text.
+fn same(a: &toml::Value, b: &toml::Value) -> bool {
+    let (a, b) = (as_text(a), as_text(b));
+    match (Decimal::from_str_exact(&a), Decimal::from_str_exact(&b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn listed_missing(ing: &Ingested, path: &str) -> bool {
+    ing.missing.iter().any(|m| {
+        m.field == path
+            || path.starts_with(&format!("{}.", m.field))
+            || path.starts_with(&format!("{}[", m.field))
+    })
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    right: usize,
+    wrong: usize,
+    /// Not filled and listed as missing.
+    missing: usize,
+    /// Wording fields (claim `what`, goal indicator and unit) that differ from the hand's words.
+    wording: usize,
+}
+
+impl Tally {
+    fn add(&mut self, o: Tally) {
+        self.right += o.right;
+        self.wrong += o.wrong;
+        self.missing += o.missing;
+        self.wording += o.wording;
+    }
+}
+
+/// Checks `ing` against expectations (field path, expected value or `None` for "must be listed
+/// missing"), returning the tally and a description of every wrong field.
+fn check(ing: &Ingested, expected: &[(String, Option<toml::Value>)]) -> (Tally, Vec<String>) {
+    let got = toml::Value::try_from(&ing.unit).expect("unit serialises");
+    let mut t = Tally::default();
+    let mut wrong = Vec::new();
+    for (path, want) in expected {
+        let found = at(&got, path);
+        match want {
+            None => {
+                if listed_missing(ing, path) {
+                    t.missing += 1;
+                } else {
+                    t.wrong += 1;
+                    wrong.push(format!(
+                        "{path}: expected missing, got {found:?} (not listed)"
+                    ));
+                }
+            }
+            Some(want) => match found {
+                Some(f) if same(&f, want) => t.right += 1,
+                Some(f) => {
+                    t.wrong += 1;
+                    wrong.push(format!("{path}: expected {want}, got {f}"));
+                }
+                None if listed_missing(ing, path) => t.missing += 1,
+                None => {
+                    t.wrong += 1;
+                    wrong.push(format!(
+                        "{path}: expected {want}, absent and not listed missing"
+                    ));
+                }
+            },
+        }
+    }
+    (t, wrong)
+}
+
+/// Reads an `.expect` file: `path = TOML value` or `path = MISSING`, `#` comments.
+fn expectations(path: &Path) -> Vec<(String, Option<toml::Value>)> {
+    let text = std::fs::read_to_string(path).expect("expect file");
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (k, v) = l.split_once(" = ").expect("`path = value` line");
+            let v = v.trim();
+            let value = (v != "MISSING").then(|| {
+                let t: toml::Table = toml::from_str(&format!("v = {v}")).expect("TOML value");
+                t["v"].clone()
+            });
+            (k.trim().to_owned(), value)
+        })
+        .collect()
+}
+
+/// A field path and its expected value, or `None` for "must be listed missing".
+type Expectation = (String, Option<toml::Value>);
+
+/// Every leaf of the hand transcription as an expectation, with the wording fields apart.
+fn hand_expectations() -> (Vec<Expectation>, Vec<(String, toml::Value)>) {
+    let text = std::fs::read_to_string(hand()).expect("hand fixture");
+    let value: toml::Value = toml::from_str(&text).expect("hand fixture parses");
+    fn walk(prefix: &str, v: &toml::Value, out: &mut Vec<(String, toml::Value)>) {
+        match v {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    let p = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&p, v, out);
+                }
+            }
+            toml::Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    walk(&format!("{prefix}[{i}]"), v, out);
+                }
+            }
+            leaf => out.push((prefix.to_owned(), leaf.clone())),
+        }
+    }
+    let mut leaves = Vec::new();
+    walk("", &value, &mut leaves);
+    let wording = |p: &str| {
+        p.ends_with(".what") || p.ends_with(".measure.indicator") || p.ends_with(".measure.unit")
+    };
+    let (words, figures): (Vec<_>, Vec<_>) = leaves.into_iter().partition(|(p, _)| wording(p));
+    (
+        figures
+            .into_iter()
+            .filter(|(p, _)| !p.starts_with("claims["))
+            .map(|(p, v)| (p, Some(v)))
+            .collect(),
+        words
+            .into_iter()
+            .filter(|(p, _)| !p.starts_with("claims["))
+            .collect(),
+    )
+}
+
+/// The hand transcription's claims matched to the extracted ones by quantity, measure word,
+/// `at_least` and wording (at least half the hand's characters in the claim's sentence), in
+/// order: (matched, what of the hand claims not matched).
+fn match_claims(ing: &Ingested) -> (usize, Vec<String>) {
+    let hand = SelfEvaluation::load(&hand()).expect("hand fixture");
+    let mut used = vec![false; ing.unit.claims.len()];
+    let mut matched = 0;
+    let mut unmatched = Vec::new();
+    for h in &hand.claims {
+        let found = ing.unit.claims.iter().enumerate().position(|(i, c)| {
+            let sentence = &ing.provenance[&format!("claims[{i}]")].phrase;
+            let shared = h.what.chars().filter(|ch| sentence.contains(*ch)).count();
+            !used[i]
+                && c.quantity == h.quantity
+                && c.unit == h.unit
+                && c.at_least == h.at_least
+                && shared * 2 >= h.what.chars().count()
+        });
+        match found {
+            Some(i) => {
+                used[i] = true;
+                matched += 1;
+            }
+            None => unmatched.push(h.what.clone()),
+        }
+    }
+    assert!(
+        used.iter().all(|u| *u),
+        "claims read that the hand did not list"
+    );
+    (matched, unmatched)
+}
+
+fn variant_reports() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(reports_dir())
+        .expect("reports dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("variant-"))
+                && jixiao_ingest::is_report(p)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn ingested(path: &Path) -> Ingested {
+    ingest(path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_sample_is_read_as_transcribed_by_hand() {
+    let ing = ingested(&sample());
+    let u = &ing.unit;
+    // Every figure of the sample.
+    assert_eq!(u.unit.name, "株洲市芦淞区科学技术协会");
+    assert_eq!(u.unit.year, 2024);
+    assert_eq!(u.unit.kind, jixiao_model::EvaluationKind::Department);
+    assert_eq!(u.unit.category.as_deref(), Some("群团组织"));
+    assert_eq!(u.unit.level.as_deref(), Some("正科级"));
+    assert_eq!(u.unit.sub_units, Some(0));
+    assert_eq!(u.unit.region, None);
+    let st = u.staffing.expect("staffing");
+    assert_eq!((st.authorised, st.in_post, st.retired), (3, 3, 1));
+    let b = &u.budget;
+    assert_eq!(b.opening, dec!(69.16));
+    assert_eq!(b.full_year, None);
+    assert_eq!(b.income, Some(dec!(85.33)));
+    assert_eq!(b.spent, dec!(85.33));
+    assert_eq!(b.basic, Some(dec!(55.09)));
+    assert_eq!(b.personnel, Some(dec!(47.3)));
+    assert_eq!(b.public, Some(dec!(7.79)));
+    assert_eq!(b.project, Some(dec!(30.24)));
+    assert_eq!(u.accounts.government_fund, jixiao_model::Account::None);
+    assert_eq!(u.accounts.state_capital, jixiao_model::Account::None);
+    assert_eq!(u.accounts.social_insurance, jixiao_model::Account::None);
+    let funds: Vec<_> = u
+        .funds
+        .iter()
+        .map(|f| {
+            (
+                f.name.as_str(),
+                f.opening,
+                f.change,
+                f.spent,
+                f.carried_over,
+            )
+        })
+        .collect();
+    assert_eq!(
+        funds,
+        [
+            ("科普经费", dec!(8), dec!(11.84), dec!(19.84), dec!(0.01)),
+            ("换届工作经费", dec!(3), dec!(-0.6), dec!(2.4), dec!(0)),
+            ("老年科普经费", dec!(3), dec!(5.09), dec!(8), dec!(0.09)),
+        ]
+    );
+    let sources: Vec<_> = u.funds[0]
+        .sources
+        .iter()
+        .map(|s| (s.name.as_str(), s.amount))
+        .collect();
+    assert_eq!(
+        sources,
+        [("上级科普经费", dec!(10)), ("本级科普经费", dec!(9.84))]
+    );
+    assert_eq!(u.goals.len(), 10);
+    let m = u.goals[4].measure.as_ref().expect("宣传受众 target");
+    assert_eq!((m.target, m.actual), (dec!(10000), Some(dec!(70000))));
+    let m = u.goals[6].measure.as_ref().expect("青少年活动 target");
+    assert_eq!((m.target, m.actual), (dec!(2), None));
+    let claims: Vec<_> = u
+        .claims
+        .iter()
+        .map(|c| (c.quantity, c.unit.as_str()))
+        .collect();
+    assert_eq!(claims.len(), 19);
+    // The hand lists 20: its 获批湖南省博士创新站 2 counts two named bodies; the report states
+    // no number there, so ingestion has no claim to read.
+    let (matched, unmatched) = match_claims(&ing);
+    assert_eq!(matched, 19);
+    assert_eq!(unmatched, ["获批湖南省博士创新站"]);
+    assert_eq!(claims[5], (dec!(10000), "人次"));
+    assert!(u.claims[5].at_least);
+    let robot: Vec<Decimal> = u.claims[6..9].iter().map(|c| c.quantity).collect();
+    assert_eq!(robot, [dec!(6), dec!(12), dec!(27)]);
+    assert_eq!(u.facts.get("results_disclosed"), Some(&true));
+    assert_eq!(u.narrative.problems.as_deref(), Some("无。"));
+    assert_eq!(u.narrative.improvements.as_deref(), Some("无。"));
+    assert_eq!(u.narrative.other.as_deref(), Some("无。"));
+
+    // Provenance: the section, line and phrase.
+    let p = &ing.provenance["budget.opening"];
+    assert_eq!(p.line, 31);
+    assert_eq!(p.phrase, "2024年预算资金69.16万元");
+    assert!(p.section.starts_with("二、一般公共预算支出情况"));
+    let p = &ing.provenance["goals[4].measure.actual"];
+    assert_eq!(p.line, 52);
+    assert!(p.note.as_deref().unwrap_or("").contains("× 7 天"));
+    assert_eq!(ing.pairings.len(), 1);
+
+    // Against the hand transcription: every figure right or listed missing, none wrong.
+    let (figures, words) = hand_expectations();
+    let (t, wrong) = check(&ing, &figures);
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert_eq!(t.wrong, 0);
+    // What the hand transcription judged and ingestion leaves to a reviewer.
+    let missing: Vec<&str> = figures
+        .iter()
+        .filter(|(p, _)| {
+            at(&toml::Value::try_from(&ing.unit).expect("ser"), p).is_none()
+                && listed_missing(&ing, p)
+        })
+        .map(|(p, _)| p.as_str())
+        .collect();
+    assert_eq!(missing, ["goals[6].measure.actual", "unit.region"]);
+    assert!(!words.is_empty());
+}
+
+#[test]
+fn the_sample_scores_the_same_as_its_hand_transcription() {
+    let (rules, _) =
+        jixiao_rules::RuleSet::load(&root().join("configs/hunan-department.toml")).expect("rules");
+    let hand = SelfEvaluation::load(&hand()).expect("hand fixture");
+    let ing = ingested(&sample());
+    let a = jixiao_engine::score(&hand, &rules).expect("hand scores");
+    let b = jixiao_engine::score(&ing.unit, &rules).expect("ingested scores");
+    assert_eq!(a.total, dec!(68.28));
+    assert_eq!(
+        (b.total, b.total_exact, &b.grade),
+        (a.total, a.total_exact, &a.grade)
+    );
+    let rules_of = |c: &jixiao_engine::Scorecard| {
+        c.findings
+            .iter()
+            .map(|f| (f.rule.clone(), f.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rules_of(&a), rules_of(&b));
+    for ((_, x), (_, y)) in a.leaves().iter().zip(b.leaves().iter()) {
+        assert_eq!((x.id.as_str(), x.score), (y.id.as_str(), y.score));
+    }
+    // The scorecard's figures carry their sentence.
+    let rows = jixiao_ingest::sources_for(&b, &ing);
+    let opening = rows
+        .iter()
+        .find(|r| r.field == "budget.opening")
+        .expect("年初预算 source");
+    assert!(opening.source.contains("第31行"), "{}", opening.source);
+    assert!(rows.iter().any(|r| r.field == "goals[4].measure.actual"));
+}
+
+#[test]
+fn variants_are_read_right_or_reported_missing() {
+    let reports = variant_reports();
+    assert!(reports.len() >= 12, "{} variant reports", reports.len());
+    let mut failures = Vec::new();
+    for report in &reports {
+        let expect = report.with_extension("expect");
+        let ing = ingested(report);
+        let (t, wrong) = check(&ing, &expectations(&expect));
+        assert!(t.right > 0, "{}: nothing asserted", report.display());
+        failures.extend(
+            wrong
+                .into_iter()
+                .map(|w| format!("{}: {w}", report.display())),
+        );
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Fields right / wrong / missing per fixture and overall. Run with
+/// `cargo test -p jixiao-ingest --test ingest accuracy -- --nocapture` to see the table.
+#[test]
+fn accuracy() {
+    let mut rows = Vec::new();
+    let mut total = Tally::default();
+    let ing = ingested(&sample());
+    let (figures, words) = hand_expectations();
+    let (mut t, _) = check(&ing, &figures);
+    let (matched, unmatched) = match_claims(&ing);
+    t.right += matched;
+    t.missing += unmatched.len();
+    let got = toml::Value::try_from(&ing.unit).expect("ser");
+    t.wording = words
+        .iter()
+        .filter(|(p, v)| at(&got, p).is_none_or(|g| !same(&g, v)))
+        .count();
+    rows.push((
+        "lusong-kexie-2024.txt (vs hand transcription)".to_owned(),
+        t,
+    ));
+    total.add(t);
+    for report in variant_reports() {
+        let ing = ingested(&report);
+        let (t, _) = check(&ing, &expectations(&report.with_extension("expect")));
+        rows.push((
+            report
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            t,
+        ));
+        total.add(t);
+    }
+    let mut out = String::from(
+        "| fixture | right | wrong | missing (listed) | wording differs |\n|---|---:|---:|---:|---:|\n",
+    );
+    for (name, t) in &rows {
+        out.push_str(&format!(
+            "| {name} | {} | {} | {} | {} |\n",
+            t.right, t.wrong, t.missing, t.wording
+        ));
+    }
+    out.push_str(&format!(
+        "| **all {} fixtures** | {} | {} | {} | {} |\n",
+        rows.len(),
+        total.right,
+        total.wrong,
+        total.missing,
+        total.wording
+    ));
+    println!("{out}");
+    assert_eq!(total.wrong, 0, "{out}");
+}
+
+#[test]
+fn drafts_reparse_to_the_same_unit() {
+    let mut reports = variant_reports();
+    reports.push(sample());
+    for report in reports {
+        let ing = ingested(&report);
+        let draft = render_draft(&ing);
+        let back = SelfEvaluation::from_toml(&draft, &report)
+            .unwrap_or_else(|e| panic!("{}: {e}\n{draft}", report.display()));
+        assert_eq!(back, ing.unit, "{}", report.display());
+        for m in &ing.missing {
+            assert!(draft.contains(&format!("#   - {}: ", m.field)));
+        }
+    }
+    let draft = render_draft(&ingested(&sample()));
+    assert!(draft.contains("# ← 二、一般公共预算支出情况 › （一）基本支出情况, 第31行: 「2024年预算资金69.16万元」\nopening = 69.16\n"));
+}
+
+/// Writes a minimal Word file holding `lines`, one paragraph each, the first run split in two
+/// so that a paragraph's text must be joined from its runs.
+fn write_docx(path: &Path, lines: &[&str]) {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut body = String::new();
+    for line in lines {
+        let chars: Vec<char> = line.chars().collect();
+        let half = chars.len() / 2;
+        let a: String = chars[..half].iter().collect();
+        let b: String = chars[half..].iter().collect();
+        body.push_str(&format!(
+            "<w:p><w:pPr><w:jc w:val=\"both\"/></w:pPr><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>{}</w:t></w:r></w:p>",
+            esc(&a),
+            esc(&b)
+        ));
+    }
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}<w:sectPr/></w:body></w:document>"
+    );
+    let content_types = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>";
+    let rels = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+    let file = std::fs::File::create(path).expect("create docx");
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, text) in [
+        ("[Content_Types].xml", content_types.to_owned()),
+        ("_rels/.rels", rels.to_owned()),
+        ("word/document.xml", document),
+    ] {
+        zip.start_file(name, options).expect("zip entry");
+        zip.write_all(text.as_bytes()).expect("zip write");
+    }
+    zip.finish().expect("zip finish");
+}
+
+#[test]
+fn the_sample_as_a_word_file_reads_like_the_text() {
+    let text = std::fs::read_to_string(sample()).expect("sample");
+    let lines: Vec<&str> = text.lines().collect();
+    let dir = std::env::temp_dir().join(format!("jixiao-ingest-docx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let docx = dir.join("lusong-kexie-2024.docx");
+    write_docx(&docx, &lines);
+    let from_docx = ingested(&docx);
+    let from_text = ingested(&sample());
+    assert_eq!(from_docx.unit, from_text.unit);
+    assert_eq!(from_docx.provenance, from_text.provenance);
+    assert_eq!(from_docx.unit.budget.spent, dec!(85.33));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_unreadable_section_is_an_error_naming_report_and_section() {
+    let bad = root().join("tests/fixtures/reports-unreadable/no-opening-budget.txt");
+    let err = ingest(&bad).expect_err("no 年初预算");
+    let msg = err.to_string();
+    assert!(msg.contains("no-opening-budget.txt"), "{msg}");
+    assert!(msg.contains("二、一般公共预算支出情况"), "{msg}");
+    assert!(msg.contains("budget.opening"), "{msg}");
+
+    let bad = root().join("tests/fixtures/reports-unreadable/no-title.txt");
+    let msg = ingest(&bad).expect_err("no title").to_string();
+    assert!(msg.contains("标题") && msg.contains("unit.year"), "{msg}");
+
+    let err = ingest(Path::new("report.pdf")).expect_err("pdf");
+    assert!(err.to_string().contains(".docx"));
+}
