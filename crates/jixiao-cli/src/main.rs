@@ -202,13 +202,19 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
                             &dir.join(format!("{stem}.md")),
                             &jixiao_report::markdown(&card),
                         )?;
+                        let errors = card.count(jixiao_engine::Severity::Error);
                         println!(
-                            "{}: {} {} ({} hard, {} soft findings)",
+                            "{}: {} {} ({} hard, {} soft findings{})",
                             source,
                             jixiao_engine::fmt::points(card.total, 2),
                             card.grade,
                             card.count(jixiao_engine::Severity::Hard),
-                            card.count(jixiao_engine::Severity::Soft)
+                            card.count(jixiao_engine::Severity::Soft),
+                            if errors > 0 {
+                                format!(", {errors} plugin errors")
+                            } else {
+                                String::new()
+                            }
                         );
                     }
                     None => print!("{}", render(&card, args)),

@@ -6,6 +6,7 @@
 //! check that fires adds a [`Finding`].
 
 mod checks;
+mod extension;
 pub mod fmt;
 pub mod methods;
 pub mod metrics;
@@ -16,6 +17,9 @@ use jixiao_rules::{CheckId, Indicator, Input, Method, RuleSet, Share, WhenMissin
 use rust_decimal::Decimal;
 
 pub use checks::{BUILTIN_FACTS, says_something};
+pub use extension::{
+    Adjustment, AdjustmentRequest, Contribution, Effects, PluginRef, RuleExtension,
+};
 pub use scorecard::*;
 
 use methods::{Outcome, Scale};
@@ -35,6 +39,16 @@ pub enum EngineError {
 
 /// Scores `unit` under `rules` (which must have passed validation, as [`RuleSet::load`] ensures).
 pub fn score(unit: &SelfEvaluation, rules: &RuleSet) -> Result<Scorecard, EngineError> {
+    score_with(unit, rules, &[])
+}
+
+/// Scores `unit` under `rules`, then runs `extensions` (rule plugins) on the scored tree: their
+/// findings are added, their adjustments applied to the named leaves, and the total recomputed.
+pub fn score_with(
+    unit: &SelfEvaluation,
+    rules: &RuleSet,
+    extensions: &[&dyn RuleExtension],
+) -> Result<Scorecard, EngineError> {
     if unit.unit.kind != rules.applies_to {
         return Err(EngineError::KindMismatch {
             rule_set: rules.id.clone(),
@@ -47,11 +61,12 @@ pub fn score(unit: &SelfEvaluation, rules: &RuleSet) -> Result<Scorecard, Engine
         rules,
         findings: checks::run(unit, rules),
     };
-    let indicators: Vec<ScoredIndicator> = rules
+    let mut indicators: Vec<ScoredIndicator> = rules
         .indicators
         .iter()
         .map(|ind| ctx.score_indicator(ind))
         .collect();
+    let plugins = extension::apply(unit, &mut indicators, &mut ctx.findings, extensions);
 
     let raw: Decimal = indicators.iter().map(|i| i.score).sum();
     let dropped: Decimal = dropped_points(&indicators);
@@ -91,6 +106,7 @@ pub fn score(unit: &SelfEvaluation, rules: &RuleSet) -> Result<Scorecard, Engine
         declared,
         indicators,
         findings: ctx.findings,
+        plugins,
     })
 }
 
@@ -188,6 +204,7 @@ impl Context<'_> {
                 formula: formula.to_owned(),
                 reason: Some(why),
                 self_score: None,
+                adjustments: Vec::new(),
             }),
         }
     }
@@ -379,6 +396,7 @@ impl Context<'_> {
                 formula: share,
                 reason: None,
                 self_score: None,
+                adjustments: Vec::new(),
             }),
         }
     }
@@ -715,6 +733,7 @@ fn leaf(id: String, name: String, w: Decimal, method: &Method, scored: Scored) -
             formula: scored.outcome.formula,
             reason: scored.outcome.reason,
             self_score: scored.self_score,
+            adjustments: Vec::new(),
         }),
     }
 }
