@@ -491,37 +491,6 @@ fn overlap(a: &Band, b: &Band) -> bool {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rust_decimal_macros::dec;
-
-    fn band(min: Option<Decimal>, min_open: bool, max: Option<Decimal>, max_open: bool) -> Band {
-        Band {
-            min,
-            min_open,
-            max,
-            max_open,
-            points: dec!(1),
-        }
-    }
-
-    #[test]
-    fn bands_touching_at_a_closed_bound_overlap_and_at_an_open_one_do_not() {
-        let zero = band(Some(dec!(0)), false, Some(dec!(0)), false);
-        let above_zero = band(Some(dec!(0)), true, Some(dec!(0.1)), false);
-        let from_zero = band(Some(dec!(0)), false, Some(dec!(0.1)), false);
-        assert!(!overlap(&zero, &above_zero));
-        assert!(overlap(&zero, &from_zero));
-        let rest = band(Some(dec!(0.1)), true, None, false);
-        assert!(!overlap(&above_zero, &rest));
-        assert!(overlap(
-            &band(None, false, Some(dec!(0.5)), false),
-            &above_zero
-        ));
-    }
-}
-
 fn validate_plugins(v: &mut Validator<'_>, rules: &RuleSet) {
     let mut names = BTreeSet::new();
     for (i, plugin) in rules.plugins.iter().enumerate() {
@@ -575,5 +544,36 @@ fn validate_plugins(v: &mut Validator<'_>, rules: &RuleSet) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn band(min: Option<Decimal>, min_open: bool, max: Option<Decimal>, max_open: bool) -> Band {
+        Band {
+            min,
+            min_open,
+            max,
+            max_open,
+            points: dec!(1),
+        }
+    }
+
+    #[test]
+    fn bands_touching_at_a_closed_bound_overlap_and_at_an_open_one_do_not() {
+        let zero = band(Some(dec!(0)), false, Some(dec!(0)), false);
+        let above_zero = band(Some(dec!(0)), true, Some(dec!(0.1)), false);
+        let from_zero = band(Some(dec!(0)), false, Some(dec!(0.1)), false);
+        assert!(!overlap(&zero, &above_zero));
+        assert!(overlap(&zero, &from_zero));
+        let rest = band(Some(dec!(0.1)), true, None, false);
+        assert!(!overlap(&above_zero, &rest));
+        assert!(overlap(
+            &band(None, false, Some(dec!(0.5)), false),
+            &above_zero
+        ));
     }
 }
