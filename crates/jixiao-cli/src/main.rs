@@ -11,8 +11,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use jixiao_engine::RuleExtension as _;
 use jixiao_engine::Scorecard;
 use jixiao_model::SelfEvaluation;
+use jixiao_plugin_host::Plugins;
 use jixiao_report::{SummaryRow, UnitSummary};
 use jixiao_rules::RuleSet;
 
@@ -27,11 +29,20 @@ struct Cli {
 enum Command {
     /// Score units under a rule set and print or write their scorecards.
     Score(ScoreArgs),
-    /// Validate rule sets: weights, grade bands, methods, parameters.
+    /// Validate rule sets: weights, grade bands, methods, parameters, and their plugins (loaded
+    /// and handshaken, their rules and parameters checked).
     Check {
         /// Rule-set files (TOML).
         #[arg(required = true)]
         rule_sets: Vec<PathBuf>,
+        #[command(flatten)]
+        plugins: PluginArgs,
+    },
+    /// Show a plugin library's SHA-256 (to pin it in a rule set), name, version and rules.
+    Plugin {
+        /// Plugin libraries (.so, .dylib, .dll).
+        #[arg(required = true)]
+        libraries: Vec<PathBuf>,
     },
     /// Validate unit files without scoring them.
     Validate {
@@ -59,6 +70,29 @@ struct ScoreArgs {
     /// Width of the terminal table.
     #[arg(long, default_value_t = 120)]
     width: u16,
+    #[command(flatten)]
+    plugins: PluginArgs,
+}
+
+/// How the rule set's plugins are found and trusted.
+#[derive(Debug, clap::Args)]
+struct PluginArgs {
+    /// Load plugins the rule set does not pin with a `sha256` (for plugins you just built).
+    #[arg(long)]
+    allow_unpinned: bool,
+    /// Look for plugin libraries in this directory (e.g. target/release) instead of at the paths
+    /// the rule set gives.
+    #[arg(long, value_name = "DIR")]
+    plugin_dir: Option<PathBuf>,
+}
+
+impl PluginArgs {
+    fn options(&self) -> jixiao_plugin_host::LoadOptions {
+        jixiao_plugin_host::LoadOptions {
+            allow_unpinned: self.allow_unpinned,
+            plugin_dir: self.plugin_dir.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,7 +111,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Score(args) => score(&args),
-        Command::Check { rule_sets } => check(&rule_sets),
+        Command::Check { rule_sets, plugins } => check(&rule_sets, &plugins),
+        Command::Plugin { libraries } => plugin_info(&libraries),
         Command::Validate { units } => validate(&units),
     };
     match result {
@@ -97,21 +132,77 @@ fn load_rules(path: &Path) -> Result<RuleSet> {
     Ok(rules)
 }
 
-fn check(paths: &[PathBuf]) -> Result<ExitCode> {
+fn check(paths: &[PathBuf], plugin_args: &PluginArgs) -> Result<ExitCode> {
     let mut failed = false;
     for path in paths {
-        match load_rules(path) {
-            Ok(rules) => println!(
-                "ok: {} ({} v{}, {}, {} points, {} indicators)",
-                path.display(),
-                rules.id,
-                rules.version,
-                rules.applies_to.label(),
-                rules.total.normalize(),
-                count_leaves(&rules.indicators)
-            ),
+        let loaded = load_rules(path).and_then(|rules| {
+            let plugins = Plugins::load(&rules, path, &plugin_args.options())?;
+            Ok((rules, plugins))
+        });
+        match loaded {
+            Ok((rules, plugins)) => {
+                println!(
+                    "ok: {} ({} v{}, {}, {} points, {} indicators)",
+                    path.display(),
+                    rules.id,
+                    rules.version,
+                    rules.applies_to.label(),
+                    rules.total.normalize(),
+                    count_leaves(&rules.indicators)
+                );
+                for plugin in plugins.provenance() {
+                    println!(
+                        "  plugin {} v{} sha256 {} (rules: {})",
+                        plugin.name,
+                        plugin.version,
+                        plugin.sha256,
+                        plugin.rules.join(", ")
+                    );
+                }
+            }
             Err(error) => {
                 eprintln!("error: {error:#}");
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(UNUSABLE)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn plugin_info(paths: &[PathBuf]) -> Result<ExitCode> {
+    let mut failed = false;
+    for path in paths {
+        match jixiao_plugin_host::inspect(path) {
+            Ok(found) => {
+                println!("{}", path.display());
+                println!("  sha256 = \"{}\"", found.sha256);
+                println!(
+                    "  {} v{} (wire format {})",
+                    found.manifest.name, found.manifest.version, found.manifest.format
+                );
+                for rule in &found.manifest.rules {
+                    println!("  rule {}: {}", rule.name, rule.summary);
+                    for param in &rule.params {
+                        println!(
+                            "    {} ({:?}{}): {}",
+                            param.name,
+                            param.kind,
+                            match (&param.default, param.required) {
+                                (_, true) => ", required".to_owned(),
+                                (Some(d), false) if !d.is_empty() => format!(", default {d}"),
+                                _ => String::new(),
+                            },
+                            param.doc
+                        );
+                    }
+                }
+            }
+            Err(error) => {
+                eprintln!("error: {}: {error}", path.display());
                 failed = true;
             }
         }
@@ -164,9 +255,11 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
 
 /// Scores one unit file; any failure (unreadable, invalid, wrong kind, engine panic) is an error
 /// for this unit alone.
-fn score_file(path: &Path, rules: &RuleSet) -> Result<Scorecard, String> {
+fn score_file(path: &Path, rules: &RuleSet, plugins: &Plugins) -> Result<Scorecard, String> {
     let unit = SelfEvaluation::load(path).map_err(|e| e.to_string())?;
-    let scored = std::panic::catch_unwind(|| jixiao_engine::score(&unit, rules));
+    let scored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        jixiao_engine::score_with(&unit, rules, &[plugins])
+    }));
     match scored {
         Ok(Ok(card)) => Ok(card),
         Ok(Err(error)) => Err(format!("{}: {error}", path.display())),
@@ -179,6 +272,7 @@ fn score_file(path: &Path, rules: &RuleSet) -> Result<Scorecard, String> {
 
 fn score(args: &ScoreArgs) -> Result<ExitCode> {
     let rules = load_rules(&args.rules)?;
+    let plugins = Plugins::load(&rules, &args.rules, &args.plugins.options())?;
     let files = inputs::discover(&args.units)?;
     let mut summary = Vec::with_capacity(files.len());
     let mut names = output::Names::default();
@@ -189,7 +283,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     let mut failed = 0usize;
     for file in &files {
         let source = file.display().to_string();
-        match score_file(file, &rules) {
+        match score_file(file, &rules, &plugins) {
             Ok(card) => {
                 match &args.out {
                     Some(dir) => {
