@@ -1,7 +1,9 @@
 //! `jixiao`: score budget-performance self-evaluations (绩效自评) under a bureau's rule set.
 //!
-//! Exit status: 0 when every unit was scored, 1 when some units failed (the rest are still
-//! scored and reported), 2 for a usage error or a rule set that cannot be used.
+//! Exit status: 0 when every unit was scored, 1 when some units failed or have plugin errors (a
+//! rule plugin that could not be loaded, or failed on the unit: the units are still scored and
+//! reported, with an error finding per failed rule), 2 for a usage error or a rule set that
+//! cannot be used.
 
 mod inputs;
 mod output;
@@ -272,7 +274,17 @@ fn score_file(path: &Path, rules: &RuleSet, plugins: &Plugins) -> Result<Scoreca
 
 fn score(args: &ScoreArgs) -> Result<ExitCode> {
     let rules = load_rules(&args.rules)?;
-    let plugins = Plugins::load(&rules, &args.rules, &args.plugins.options())?;
+    let (plugins, plugin_errors) =
+        Plugins::load_or_report(&rules, &args.rules, &args.plugins.options());
+    for error in &plugin_errors {
+        eprintln!("error: {error}");
+    }
+    if !plugin_errors.is_empty() {
+        eprintln!(
+            "scoring without {} plugin(s): each unit gets an error finding for their rules",
+            plugin_errors.len()
+        );
+    }
     let files = inputs::discover(&args.units)?;
     let mut summary = Vec::with_capacity(files.len());
     let mut names = output::Names::default();
@@ -281,10 +293,14 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
             .with_context(|| format!("cannot create output directory {}", dir.display()))?;
     }
     let mut failed = 0usize;
+    let mut plugin_failures = 0usize;
     for file in &files {
         let source = file.display().to_string();
         match score_file(file, &rules, &plugins) {
             Ok(card) => {
+                if card.count(jixiao_engine::Severity::Error) > 0 {
+                    plugin_failures += 1;
+                }
                 match &args.out {
                     Some(dir) => {
                         let stem = names.unique(file);
@@ -345,6 +361,13 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     }
     if failed > 0 {
         eprintln!("{failed} of {} units could not be scored", files.len());
+        return Ok(ExitCode::from(SOME_FAILED));
+    }
+    if plugin_failures > 0 {
+        eprintln!(
+            "{plugin_failures} of {} units have plugin errors (error findings in their scorecards)",
+            files.len()
+        );
         return Ok(ExitCode::from(SOME_FAILED));
     }
     Ok(ExitCode::SUCCESS)

@@ -102,7 +102,7 @@ impl Rule {
         P: DeserializeOwned + 'static,
     {
         let parse = |raw: &RawValue| -> Result<P, String> {
-            serde_json::from_str(raw.get()).map_err(|e| format!("bad parameters: {e}"))
+            serde_json::from_str(raw.get()).map_err(|e| e.to_string())
         };
         Rule {
             spec: RuleSpec {

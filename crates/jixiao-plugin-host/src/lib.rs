@@ -283,6 +283,8 @@ impl Library {
 #[derive(Debug, Default)]
 pub struct Plugins {
     loaded: Vec<Loaded>,
+    /// Plugins that could not be loaded (see [`Plugins::load_or_report`]): name, rules, why.
+    broken: Vec<(String, Vec<String>, String)>,
 }
 
 impl Plugins {
@@ -302,11 +304,45 @@ impl Plugins {
             })?;
             loaded.push(plugin);
         }
-        Ok(Plugins { loaded })
+        Ok(Plugins {
+            loaded,
+            broken: Vec::new(),
+        })
+    }
+
+    /// Loads what can be loaded. A plugin that cannot is left out, its error returned, and every
+    /// unit scored gets an error finding for each of its rules, so a batch is not stopped by one
+    /// bad library and no scorecard silently lacks a rule.
+    pub fn load_or_report(
+        rules: &RuleSet,
+        rules_path: &Path,
+        options: &LoadOptions,
+    ) -> (Plugins, Vec<HostError>) {
+        let mut plugins = Plugins::default();
+        let mut errors = Vec::new();
+        for entry in &rules.plugins {
+            match load_one(entry, rules_path, options) {
+                Ok(plugin) => plugins.loaded.push(plugin),
+                Err(problem) => {
+                    let error = HostError {
+                        rule_set: rules_path.to_owned(),
+                        plugin: entry.name.clone(),
+                        problem: Box::new(problem),
+                    };
+                    plugins.broken.push((
+                        entry.name.clone(),
+                        entry.rules.iter().map(|r| r.rule.clone()).collect(),
+                        format!("the plugin was not loaded: {}", error.problem),
+                    ));
+                    errors.push(error);
+                }
+            }
+        }
+        (plugins, errors)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.loaded.is_empty()
+        self.loaded.is_empty() && self.broken.is_empty()
     }
 }
 
@@ -515,15 +551,25 @@ impl RuleExtension for Plugins {
     }
 
     fn extend(&self, unit: &SelfEvaluation, indicators: &[ScoredIndicator]) -> Vec<Contribution> {
+        let mut out: Vec<Contribution> = self
+            .broken
+            .iter()
+            .flat_map(|(name, rules, why)| {
+                rules.iter().map(|rule| Contribution {
+                    source: name.clone(),
+                    rule: rule.clone(),
+                    outcome: Err(why.clone()),
+                })
+            })
+            .collect();
         if self.loaded.is_empty() {
-            return Vec::new();
+            return out;
         }
         // The unit and the leaves are written once per unit, and spliced into every request.
         let unit_json = serde_json::to_string(unit).expect("a unit always serialises");
         let mut leaf_list = Vec::new();
         leaves(indicators, &mut leaf_list);
         let leaves_json = serde_json::to_string(&leaf_list).expect("leaves serialise");
-        let mut out = Vec::new();
         for plugin in &self.loaded {
             for rule in &plugin.rules {
                 let request = format!(
