@@ -135,3 +135,62 @@ pub fn plugin() -> Plugin {
 }
 
 jixiao_plugin_api::export_plugin!(plugin);
+
+#[cfg(test)]
+mod tests {
+    use jixiao_plugin_api::model::SelfEvaluation;
+    use jixiao_plugin_api::wire::Leaf;
+    use rust_decimal_macros::dec;
+    use serde_json::json;
+
+    fn sample() -> SelfEvaluation {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/units/department/lusong-kexie-2024.toml"
+        );
+        SelfEvaluation::load(std::path::Path::new(path)).unwrap()
+    }
+
+    #[test]
+    fn the_sample_says_nothing_and_a_deduction_applies_per_section() {
+        let leaves = [Leaf {
+            id: "x".into(),
+            name: "x".into(),
+            points: dec!(5),
+            score: dec!(5),
+        }];
+        let out = super::plugin()
+            .evaluate(
+                "narrative_candour",
+                &json!({"deduction": "1.5", "indicator": "x"}),
+                &sample(),
+                &leaves,
+            )
+            .unwrap();
+        assert_eq!(out.findings.len(), 2);
+        let deltas: Vec<_> = out.adjustments.iter().map(|a| a.delta).collect();
+        assert_eq!(deltas, vec![dec!(-1.5), dec!(-1.5)]);
+    }
+
+    #[test]
+    fn a_real_section_passes_and_a_short_one_does_not() {
+        let mut unit = sample();
+        unit.narrative.problems = Some("部分项目资金执行进度偏慢, 绩效目标设置不够细化。".into());
+        unit.narrative.improvements = Some("加强管理".into());
+        let out = super::plugin()
+            .evaluate("narrative_candour", &json!({}), &unit, &[])
+            .unwrap();
+        assert_eq!(out.findings.len(), 1);
+        assert_eq!(
+            out.findings[0].message,
+            "「下一步改进措施」仅 4 字「加强管理」, 少于 10 字, 自评未如实反映问题"
+        );
+        let err = super::plugin()
+            .evaluate("narrative_candour", &json!({"deduction": "1"}), &unit, &[])
+            .unwrap_err();
+        assert_eq!(
+            err,
+            "`deduction` needs `indicator`, the leaf to deduct from"
+        );
+    }
+}

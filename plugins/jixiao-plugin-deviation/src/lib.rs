@@ -166,3 +166,59 @@ pub fn plugin() -> Plugin {
 }
 
 jixiao_plugin_api::export_plugin!(plugin);
+
+#[cfg(test)]
+mod tests {
+    use jixiao_plugin_api::model::SelfEvaluation;
+    use jixiao_plugin_api::wire::Leaf;
+    use rust_decimal_macros::dec;
+    use serde_json::json;
+
+    fn inflated() -> SelfEvaluation {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/units/project/synthetic-inflated-2024.toml"
+        );
+        SelfEvaluation::load(std::path::Path::new(path)).unwrap()
+    }
+
+    fn leaf() -> Leaf {
+        Leaf {
+            id: "output[1]".into(),
+            name: "举办全民健身赛事".into(),
+            points: dec!(30),
+            score: dec!(30),
+        }
+    }
+
+    #[test]
+    fn an_unexplained_row_reduces_its_leaf_down_to_the_floor() {
+        // 25 / 10 = 250 %: 30 × 0.2 × (2.5 − 1.3) = 7.2, but not below 0.8 × 30 = 24: −6.
+        let out = super::plugin()
+            .evaluate("target_deviation", &json!({}), &inflated(), &[leaf()])
+            .unwrap();
+        assert_eq!(out.findings.len(), 1);
+        assert_eq!(out.adjustments.len(), 1);
+        assert_eq!(out.adjustments[0].delta, dec!(-6));
+        // A gentler slope stays above the floor: 30 × 0.1 × 1.2 = 3.6.
+        let out = super::plugin()
+            .evaluate(
+                "target_deviation",
+                &json!({"slope": "0.1"}),
+                &inflated(),
+                &[leaf()],
+            )
+            .unwrap();
+        assert_eq!(out.adjustments[0].delta, dec!(-3.6));
+    }
+
+    #[test]
+    fn an_explained_row_is_left_alone() {
+        let mut unit = inflated();
+        unit.indicators[1].explanation = Some("年中增加了社区联赛, 场次随之增加".into());
+        let out = super::plugin()
+            .evaluate("target_deviation", &json!({}), &unit, &[leaf()])
+            .unwrap();
+        assert!(out.findings.is_empty() && out.adjustments.is_empty());
+    }
+}
