@@ -4,7 +4,7 @@
 use jixiao_engine::{Scorecard, ScoredIndicator, Severity, Status};
 use jixiao_model::EvaluationKind;
 use jixiao_rules::RuleSet;
-use jixiao_tests::{config, load_rules, load_unit, root, rule_sets, sample};
+use jixiao_tests::{config, load_plugins, load_rules, load_unit, root, rule_sets, sample};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -40,14 +40,42 @@ fn assert_consistent(card: &Scorecard, rules: &RuleSet) {
 
 #[test]
 fn every_rule_set_against_every_fixture_of_its_kind() {
-    let rule_sets: Vec<RuleSet> = rule_sets().iter().map(|p| load_rules(p)).collect();
+    let rule_sets: Vec<(RuleSet, Option<jixiao_plugin_host::Plugins>)> = rule_sets()
+        .iter()
+        .map(|path| {
+            let rules = load_rules(path);
+            let plugins = (!rules.plugins.is_empty()).then(|| load_plugins(&rules, path));
+            (rules, plugins)
+        })
+        .collect();
     assert!(rule_sets.len() >= 2, "configs/ holds the bundled rule sets");
     insta::glob!("fixtures/units/**/*.toml", |path| {
         let unit = load_unit(path);
         let mut scored = 0;
-        for rules in rule_sets.iter().filter(|r| r.applies_to == unit.unit.kind) {
-            let card = jixiao_engine::score(&unit, rules).unwrap();
+        for (rules, plugins) in rule_sets
+            .iter()
+            .filter(|(r, _)| r.applies_to == unit.unit.kind)
+        {
+            let extensions: Vec<&(dyn jixiao_engine::RuleExtension + Sync)> = plugins
+                .iter()
+                .map(|p| p as &(dyn jixiao_engine::RuleExtension + Sync))
+                .collect();
+            let options = jixiao_engine::Options {
+                extensions: &extensions,
+                ..Default::default()
+            };
+            let mut card = jixiao_engine::score_with(&unit, rules, &options).unwrap();
             assert_consistent(&card, rules);
+            assert_eq!(
+                card.plugins.len(),
+                rules.plugins.len(),
+                "every plugin recorded"
+            );
+            // A library's hash differs from build to build: the snapshot records that it is there.
+            for plugin in &mut card.plugins {
+                assert_eq!(plugin.sha256.len(), 64, "a SHA-256 in hex");
+                plugin.sha256 = "[sha256 of this build]".into();
+            }
             insta::assert_snapshot!(format!("{}__json", rules.id), jixiao_report::json(&card));
             insta::assert_snapshot!(
                 format!("{}__markdown", rules.id),

@@ -1,8 +1,11 @@
 //! Paths and loaders shared by the acceptance tests.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
 
 use jixiao_model::SelfEvaluation;
+use jixiao_plugin_host::{LoadOptions, Plugins};
 use jixiao_rules::RuleSet;
 
 /// The workspace root.
@@ -39,4 +42,62 @@ pub fn sample() -> SelfEvaluation {
 
 pub fn config(name: &str) -> RuleSet {
     load_rules(&root().join("configs").join(name))
+}
+
+/// The plugin crates of `plugins/`.
+pub const PLUGINS: [&str; 4] = [
+    "jixiao-plugin-deviation",
+    "jixiao-plugin-candour",
+    "jixiao-plugin-spending",
+    "jixiao-plugin-uniform",
+];
+
+/// The profile directory (`target/debug`) of the running test binary.
+pub fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary has a path");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("test binaries live in <target>/<profile>/deps")
+        .to_owned()
+}
+
+/// Runs `cargo ARGS` in the workspace root, panicking if it fails.
+pub fn cargo(args: &[&str]) {
+    let status = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(root())
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "cargo {args:?} failed");
+}
+
+/// The four plugins, built (or found fresh) by `cargo build` into this test's target directory,
+/// once per test process: `cargo test` alone does not refresh the `cdylib` files.
+pub fn plugin_dir() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let dir = profile_dir();
+            let target = dir
+                .parent()
+                .and_then(Path::to_str)
+                .expect("the target directory is UTF-8")
+                .to_owned();
+            let mut args = vec!["build", "--quiet", "--target-dir", &target];
+            for p in PLUGINS {
+                args.extend(["-p", p]);
+            }
+            cargo(&args);
+            dir
+        })
+        .clone()
+}
+
+/// The plugins a rule set names, loaded from this build (unpinned: hashes differ per build).
+pub fn load_plugins(rules: &RuleSet, path: &Path) -> Plugins {
+    let options = LoadOptions {
+        allow_unpinned: true,
+        plugin_dir: Some(plugin_dir()),
+    };
+    Plugins::load(rules, path, &options).unwrap_or_else(|e| panic!("{e}"))
 }

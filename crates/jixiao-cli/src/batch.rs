@@ -8,7 +8,7 @@ use std::sync::mpsc::sync_channel;
 
 use anyhow::{Context as _, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use jixiao_engine::{Explain, Scorecard};
+use jixiao_engine::{Options, Scorecard, Severity};
 use jixiao_ingest::Ingested;
 use jixiao_report::html::{BatchInfo, FindingCounts};
 use jixiao_report::xlsx::{IndicatorColumn, SummaryWorkbook};
@@ -34,10 +34,13 @@ pub struct Scored {
 fn score_job(
     job: &Job,
     rules: &RuleSet,
-    explain: Explain,
+    options: &Options<'_>,
 ) -> Result<(Scorecard, Option<Ingested>), String> {
     let (unit, ingested) = job.load()?;
-    match std::panic::catch_unwind(|| jixiao_engine::score_with(&unit, rules, explain)) {
+    let scored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        jixiao_engine::score_with(&unit, rules, options)
+    }));
+    match scored {
         Ok(Ok(card)) => Ok((card, ingested)),
         Ok(Err(error)) => Err(format!("{}: {error}", job.source())),
         Err(_) => Err(format!(
@@ -56,7 +59,7 @@ pub trait Sink: Send {
 pub fn run<S: Sink>(
     jobs: impl Iterator<Item = Result<Job, (String, String)>>,
     rules: &RuleSet,
-    explain: Explain,
+    options: &Options<'_>,
     sink: &mut S,
 ) -> Result<()> {
     let (sender, receiver) = sync_channel::<Vec<Scored>>(2);
@@ -78,7 +81,7 @@ pub fn run<S: Sink>(
                     Ok(job) => Scored {
                         source: job.source(),
                         stem: job.stem(),
-                        result: score_job(&job, rules, explain),
+                        result: score_job(&job, rules, options),
                     },
                     Err((source, error)) => Scored {
                         stem: source.clone(),
@@ -114,6 +117,7 @@ pub struct Outputs {
     rows: Vec<SummaryRow>,
     pages: Vec<Option<String>>,
     findings: FindingCounts,
+    plugin_errors: usize,
     progress: ProgressBar,
 }
 
@@ -184,6 +188,7 @@ impl Outputs {
             rows: Vec::new(),
             pages: Vec::new(),
             findings: FindingCounts::default(),
+            plugin_errors: 0,
             progress: progress(total),
         })
     }
@@ -229,6 +234,7 @@ impl Outputs {
         let finished = Finished {
             scored: self.rows.len() - failed,
             failed,
+            plugin_errors: self.plugin_errors,
             grades: grade_counts(&self.rows),
         };
         if let Some(dir) = &self.dir {
@@ -273,6 +279,8 @@ impl Outputs {
 pub struct Finished {
     pub scored: usize,
     pub failed: usize,
+    /// Units scored with at least one plugin error finding.
+    pub plugin_errors: usize,
     /// e.g. "优 3, 良 5".
     pub grades: String,
 }
@@ -282,6 +290,9 @@ impl Sink for Outputs {
         self.progress.inc(1);
         match scored.result {
             Ok((card, ingested)) => {
+                if card.count(Severity::Error) > 0 {
+                    self.plugin_errors += 1;
+                }
                 if let Some(print) = self.print {
                     let text = match print {
                         Print::Terminal { width } => {

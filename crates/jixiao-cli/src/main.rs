@@ -1,7 +1,9 @@
 //! `jixiao`: score budget-performance self-evaluations (绩效自评) under a bureau's rule set.
 //!
-//! Exit status: 0 when every unit was scored, 1 when some units failed (the rest are still
-//! scored and reported), 2 for a usage error or a rule set that cannot be used.
+//! Exit status: 0 when every unit was scored, 1 when some units failed or have plugin errors (a
+//! rule plugin that could not be loaded, or failed on the unit: the units are still scored and
+//! reported, with an error finding per failed rule), 2 for a usage error or a rule set that
+//! cannot be used.
 
 mod batch;
 mod inputs;
@@ -12,8 +14,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use jixiao_engine::Explain;
+use jixiao_engine::{Explain, RuleExtension as _};
 use jixiao_model::EvaluationKind;
+use jixiao_plugin_host::Plugins;
 use jixiao_rules::RuleSet;
 
 use batch::{Outputs, Print};
@@ -29,11 +32,20 @@ struct Cli {
 enum Command {
     /// Score units under a rule set and print or write their scorecards.
     Score(ScoreArgs),
-    /// Validate rule sets: weights, grade bands, methods, parameters.
+    /// Validate rule sets: weights, grade bands, methods, parameters, and their plugins (loaded
+    /// and handshaken, their rules and parameters checked).
     Check {
         /// Rule-set files (TOML).
         #[arg(required = true)]
         rule_sets: Vec<PathBuf>,
+        #[command(flatten)]
+        plugins: PluginArgs,
+    },
+    /// Show a plugin library's SHA-256 (to pin it in a rule set), name, version and rules.
+    Plugin {
+        /// Plugin libraries (.so, .dylib, .dll).
+        #[arg(required = true)]
+        libraries: Vec<PathBuf>,
     },
     /// Read a self-evaluation report (.txt, .md or .docx) into a unit file draft.
     ///
@@ -112,6 +124,29 @@ struct ScoreArgs {
     /// Width of the terminal table.
     #[arg(long, default_value_t = 120)]
     width: u16,
+    #[command(flatten)]
+    plugins: PluginArgs,
+}
+
+/// How the rule set's plugins are found and trusted.
+#[derive(Debug, clap::Args)]
+struct PluginArgs {
+    /// Load plugins the rule set does not pin with a `sha256` (for plugins you just built).
+    #[arg(long)]
+    allow_unpinned: bool,
+    /// Look for plugin libraries in this directory (e.g. target/release) instead of at the paths
+    /// the rule set gives.
+    #[arg(long, value_name = "DIR")]
+    plugin_dir: Option<PathBuf>,
+}
+
+impl PluginArgs {
+    fn options(&self) -> jixiao_plugin_host::LoadOptions {
+        jixiao_plugin_host::LoadOptions {
+            allow_unpinned: self.allow_unpinned,
+            plugin_dir: self.plugin_dir.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -130,7 +165,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Score(args) => score(&args),
-        Command::Check { rule_sets } => check(&rule_sets),
+        Command::Check { rule_sets, plugins } => check(&rule_sets, &plugins),
+        Command::Plugin { libraries } => plugin_info(&libraries),
         Command::Validate { units } => validate(&units),
         Command::Generate(args) => generate(&args),
         Command::Ingest { report, out } => ingest(&report, out.as_deref()),
@@ -152,21 +188,77 @@ fn load_rules(path: &Path) -> Result<RuleSet> {
     Ok(rules)
 }
 
-fn check(paths: &[PathBuf]) -> Result<ExitCode> {
+fn check(paths: &[PathBuf], plugin_args: &PluginArgs) -> Result<ExitCode> {
     let mut failed = false;
     for path in paths {
-        match load_rules(path) {
-            Ok(rules) => println!(
-                "ok: {} ({} v{}, {}, {} points, {} indicators)",
-                path.display(),
-                rules.id,
-                rules.version,
-                rules.applies_to.label(),
-                rules.total.normalize(),
-                count_leaves(&rules.indicators)
-            ),
+        let loaded = load_rules(path).and_then(|rules| {
+            let plugins = Plugins::load(&rules, path, &plugin_args.options())?;
+            Ok((rules, plugins))
+        });
+        match loaded {
+            Ok((rules, plugins)) => {
+                println!(
+                    "ok: {} ({} v{}, {}, {} points, {} indicators)",
+                    path.display(),
+                    rules.id,
+                    rules.version,
+                    rules.applies_to.label(),
+                    rules.total.normalize(),
+                    count_leaves(&rules.indicators)
+                );
+                for plugin in plugins.provenance() {
+                    println!(
+                        "  plugin {} v{} sha256 {} (rules: {})",
+                        plugin.name,
+                        plugin.version,
+                        plugin.sha256,
+                        plugin.rules.join(", ")
+                    );
+                }
+            }
             Err(error) => {
                 eprintln!("error: {error:#}");
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(UNUSABLE)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn plugin_info(paths: &[PathBuf]) -> Result<ExitCode> {
+    let mut failed = false;
+    for path in paths {
+        match jixiao_plugin_host::inspect(path) {
+            Ok(found) => {
+                println!("{}", path.display());
+                println!("  sha256 = \"{}\"", found.sha256);
+                println!(
+                    "  {} v{} (wire format {})",
+                    found.manifest.name, found.manifest.version, found.manifest.format
+                );
+                for rule in &found.manifest.rules {
+                    println!("  rule {}: {}", rule.name, rule.summary);
+                    for param in &rule.params {
+                        println!(
+                            "    {} ({:?}{}): {}",
+                            param.name,
+                            param.kind,
+                            match (&param.default, param.required) {
+                                (_, true) => ", required".to_owned(),
+                                (Some(d), false) if !d.is_empty() => format!(", default {d}"),
+                                _ => String::new(),
+                            },
+                            param.doc
+                        );
+                    }
+                }
+            }
+            Err(error) => {
+                eprintln!("error: {}: {error}", path.display());
                 failed = true;
             }
         }
@@ -225,6 +317,17 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
 
 fn score(args: &ScoreArgs) -> Result<ExitCode> {
     let rules = load_rules(&args.rules)?;
+    let (plugins, plugin_errors) =
+        Plugins::load_or_report(&rules, &args.rules, &args.plugins.options());
+    for error in &plugin_errors {
+        eprintln!("error: {error}");
+    }
+    if !plugin_errors.is_empty() {
+        eprintln!(
+            "scoring without {} plugin(s): each unit gets an error finding for their rules",
+            plugin_errors.len()
+        );
+    }
     let mut paths = args.units.clone();
     paths.extend(args.input.iter().cloned());
     if paths.is_empty() {
@@ -250,7 +353,12 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
             .build_global()
             .context("cannot start the worker threads")?;
     }
-    batch::run(inputs::jobs(files, jsonl)?, &rules, explain, &mut outputs)?;
+    let extensions: [&(dyn jixiao_engine::RuleExtension + Sync); 1] = [&plugins];
+    let options = jixiao_engine::Options {
+        explain,
+        extensions: if plugins.is_empty() { &[] } else { &extensions },
+    };
+    batch::run(inputs::jobs(files, jsonl)?, &rules, &options, &mut outputs)?;
     let finished = outputs.finish(&rules)?;
     if let Some(dir) = &args.out {
         eprintln!(
@@ -269,12 +377,20 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
             dir.display()
         );
     }
+    if finished.plugin_errors > 0 {
+        eprintln!(
+            "{} units have plugin errors (error findings in their scorecards)",
+            finished.plugin_errors
+        );
+    }
     if finished.failed > 0 {
         eprintln!(
             "{} of {} units could not be scored",
             finished.failed,
             finished.scored + finished.failed
         );
+    }
+    if finished.failed > 0 || finished.plugin_errors > 0 {
         return Ok(ExitCode::from(SOME_FAILED));
     }
     Ok(ExitCode::SUCCESS)

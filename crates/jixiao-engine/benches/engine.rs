@@ -33,7 +33,15 @@ fn main() {
                 let start = Instant::now();
                 findings = 0;
                 for unit in &units {
-                    let card = jixiao_engine::score_with(unit, &rules, explain).unwrap();
+                    let card = jixiao_engine::score_with(
+                        unit,
+                        &rules,
+                        &jixiao_engine::Options {
+                            explain,
+                            ..Default::default()
+                        },
+                    )
+                    .unwrap();
                     findings += card.findings.len();
                 }
                 best = best.min(start.elapsed());

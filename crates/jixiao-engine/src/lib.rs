@@ -6,6 +6,7 @@
 //! check that fires adds a [`Finding`].
 
 mod checks;
+mod extension;
 pub mod fmt;
 pub mod methods;
 pub mod metrics;
@@ -16,6 +17,9 @@ use jixiao_rules::{CheckId, Indicator, Input, Method, RuleSet, Share, WhenMissin
 use rust_decimal::Decimal;
 
 pub use checks::{BUILTIN_FACTS, says_something};
+pub use extension::{
+    Adjustment, AdjustmentRequest, Contribution, Effects, PluginRef, RuleExtension,
+};
 pub use scorecard::*;
 
 pub use methods::Explain;
@@ -37,15 +41,33 @@ pub enum EngineError {
 /// Scores `unit` under `rules` (which must have passed validation, as [`RuleSet::load`] ensures),
 /// explaining every point.
 pub fn score(unit: &SelfEvaluation, rules: &RuleSet) -> Result<Scorecard, EngineError> {
-    score_with(unit, rules, Explain::Full)
+    score_with(unit, rules, &Options::default())
 }
 
-/// Scores `unit` under `rules`. With [`Explain::ScoresOnly`] the leaves carry no [`Detail`]
-/// (scores, statuses and findings are the same): for summaries of large batches.
+/// How to score: whether to explain, and which extensions (rule plugins) to run.
+#[derive(Clone, Copy, Default)]
+pub struct Options<'a> {
+    pub explain: Explain,
+    /// Run after the tree is scored: their findings are added, their adjustments applied to the
+    /// named leaves, and the total recomputed.
+    pub extensions: &'a [&'a (dyn RuleExtension + Sync)],
+}
+
+impl std::fmt::Debug for Options<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("explain", &self.explain)
+            .field("extensions", &self.extensions.len())
+            .finish()
+    }
+}
+
+/// Scores `unit` under `rules` as `options` say. With [`Explain::ScoresOnly`] the leaves carry
+/// no [`Detail`] (scores, statuses and findings are the same): for summaries of large batches.
 pub fn score_with(
     unit: &SelfEvaluation,
     rules: &RuleSet,
-    explain: Explain,
+    options: &Options<'_>,
 ) -> Result<Scorecard, EngineError> {
     if unit.unit.kind != rules.applies_to {
         return Err(EngineError::KindMismatch {
@@ -57,14 +79,15 @@ pub fn score_with(
     let mut ctx = Context {
         unit,
         rules,
-        explain,
+        explain: options.explain,
         findings: checks::run(unit, rules),
     };
-    let indicators: Vec<ScoredIndicator> = rules
+    let mut indicators: Vec<ScoredIndicator> = rules
         .indicators
         .iter()
         .map(|ind| ctx.score_indicator(ind))
         .collect();
+    let plugins = extension::apply(unit, &mut indicators, &mut ctx.findings, options.extensions);
 
     let raw: Decimal = indicators.iter().map(|i| i.score).sum();
     let dropped: Decimal = dropped_points(&indicators);
@@ -104,6 +127,7 @@ pub fn score_with(
         declared,
         indicators,
         findings: ctx.findings,
+        plugins,
     })
 }
 
@@ -209,6 +233,7 @@ impl Context<'_> {
                 formula: formula.to_owned(),
                 reason: Some(why),
                 self_score: None,
+                adjustments: Vec::new(),
             }),
         }
     }
@@ -408,6 +433,7 @@ impl Context<'_> {
                 },
                 reason: None,
                 self_score: None,
+                adjustments: Vec::new(),
             }),
         }
     }
@@ -765,6 +791,7 @@ fn leaf(
             formula: scored.outcome.formula,
             reason: scored.outcome.reason,
             self_score: scored.self_score,
+            adjustments: Vec::new(),
         }),
     }
 }

@@ -24,6 +24,9 @@ pub struct Scorecard {
     pub declared: Option<DeclaredComparison>,
     pub indicators: Vec<ScoredIndicator>,
     pub findings: Vec<Finding>,
+    /// The rule plugins that ran on this unit, with version and library hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plugins: Vec<crate::PluginRef>,
 }
 
 impl Scorecard {
@@ -150,6 +153,9 @@ pub struct Detail {
     /// For a unit's own row: the points it gave itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_score: Option<Decimal>,
+    /// Score adjustments by rule plugins, in the order applied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<crate::Adjustment>,
 }
 
 /// A labelled figure. Rates are given in percent with unit `%`.
@@ -198,6 +204,8 @@ pub enum Severity {
     Hard,
     /// Worth a reviewer's look.
     Soft,
+    /// A rule (a plugin) could not run on this unit; the rest of the unit was scored.
+    Error,
 }
 
 impl Severity {
@@ -205,6 +213,7 @@ impl Severity {
         match self {
             Severity::Hard => "硬性",
             Severity::Soft => "提示",
+            Severity::Error => "错误",
         }
     }
 }

@@ -126,7 +126,7 @@ fn indicator_chart(card: &Scorecard) -> Markup {
 
 fn severity_class(severity: Severity) -> &'static str {
     match severity {
-        Severity::Hard => "hard",
+        Severity::Error | Severity::Hard => "hard",
         Severity::Soft => "soft",
     }
 }

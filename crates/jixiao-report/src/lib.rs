@@ -110,6 +110,56 @@ fn explanation(node: &ScoredIndicator) -> String {
     if let Some(claimed) = detail.self_score {
         text.push_str(&format!("\n自评得分: {}", p(claimed)));
     }
+    for line in adjustment_lines(node) {
+        text.push('\n');
+        text.push_str(&line);
+    }
+    text
+}
+
+/// One line per plugin adjustment of a leaf.
+fn adjustment_lines(node: &ScoredIndicator) -> Vec<String> {
+    node.detail
+        .iter()
+        .flat_map(|d| &d.adjustments)
+        .map(|a| {
+            let mut line = format!("插件调整 {}: {}", a.source, signed(a.applied));
+            if a.applied != a.requested {
+                line.push_str(&format!(" (申请 {}, 受分值范围限制)", signed(a.requested)));
+            }
+            line.push_str(&format!(", {}", a.reason));
+            line
+        })
+        .collect()
+}
+
+/// The plugins that ran, one line each: name, version and library hash.
+fn plugin_lines(card: &Scorecard, hash_chars: usize) -> Vec<String> {
+    card.plugins
+        .iter()
+        .map(|plugin| {
+            let hash: String = plugin.sha256.chars().take(hash_chars).collect();
+            format!(
+                "{} v{} (sha256 {hash}; 规则 {})",
+                plugin.name,
+                plugin.version,
+                plugin.rules.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// "(硬性 1, 提示 2)", with errors only when there are some.
+fn counts(card: &Scorecard) -> String {
+    let mut text = format!(
+        "硬性 {}, 提示 {}",
+        card.count(Severity::Hard),
+        card.count(Severity::Soft)
+    );
+    let errors = card.count(Severity::Error);
+    if errors > 0 {
+        text.push_str(&format!(", 错误 {errors}"));
+    }
     text
 }
 
@@ -125,6 +175,9 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         card.rule_set.version,
         headline(card)
     );
+    for line in plugin_lines(card, 16) {
+        out.push_str(&format!("插件: {line}\n"));
+    }
     if let Some(note) = rescale_note(card) {
         out.push_str(&note);
         out.push('\n');
@@ -160,10 +213,9 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         out.push_str("发现问题: 无\n");
     } else {
         out.push_str(&format!(
-            "发现问题 {} 项 (硬性 {}, 提示 {}):\n",
+            "发现问题 {} 项 ({}):\n",
             card.findings.len(),
-            card.count(Severity::Hard),
-            card.count(Severity::Soft)
+            counts(card)
         ));
         for (i, finding) in card.findings.iter().enumerate() {
             out.push_str(&format!("{:>3}. {}\n", i + 1, finding_line(finding)));
@@ -215,6 +267,9 @@ pub fn markdown(card: &Scorecard) -> String {
                 .map_or(String::new(), |g| format!(", 与复核相差 {}", signed(g)))
         ));
     }
+    for line in plugin_lines(card, 64) {
+        out.push_str(&format!("- 插件: {line}\n"));
+    }
     if let Some(note) = rescale_note(card) {
         out.push_str(&format!("- {note}\n"));
     }
@@ -250,7 +305,10 @@ pub fn markdown(card: &Scorecard) -> String {
                         Status::Scored | Status::Missing => r.clone(),
                         Status::NotApplicable | Status::Dropped => format!("(不适用) {r}"),
                     })
-                    .unwrap_or_default(),
+                    .into_iter()
+                    .chain(adjustment_lines(node))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
             ),
             None => Default::default(),
         };

@@ -31,6 +31,36 @@ pub struct RuleSet {
     pub checks: Checks,
     /// The indicator tree: 一级 → 二级 → 三级.
     pub indicators: Vec<Indicator>,
+    /// Rule plugins (shared libraries) whose rules run after the tree is scored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plugins: Vec<PluginEntry>,
+}
+
+/// A rule plugin the rule set uses: `[[plugins]]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginEntry {
+    /// The plugin's name; must match the name the library declares in its handshake.
+    pub name: String,
+    /// The library, relative to the rule-set file. Without an extension, the platform's naming is
+    /// applied: `lib<name>.so`, `lib<name>.dylib` or `<name>.dll`.
+    pub path: String,
+    /// SHA-256 of the library (64 lowercase hex digits); a library whose hash differs is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The plugin's rules this rule set uses, each with its parameters.
+    pub rules: Vec<PluginRule>,
+}
+
+/// One rule of a plugin, with its parameters: `[[plugins.rules]]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginRule {
+    /// The rule's name as the plugin offers it.
+    pub rule: String,
+    /// Parameters, checked by the plugin when it is loaded.
+    #[serde(default)]
+    pub params: toml::Table,
 }
 
 fn default_score_decimals() -> u32 {

@@ -71,6 +71,7 @@ pub(crate) fn validate(rules: &RuleSet, path: &Path) -> Result<Vec<Warning>, Vec
         }
     }
     validate_grades(&mut v, rules);
+    validate_plugins(&mut v, rules);
     if rules.indicators.is_empty() {
         v.error("indicators", "the rule set has no indicators");
     }
@@ -487,6 +488,62 @@ fn overlap(a: &Band, b: &Band) -> bool {
     match (lower, upper) {
         (Some((lo, lo_open)), Some((hi, hi_open))) => lo < hi || (lo == hi && !lo_open && !hi_open),
         _ => true,
+    }
+}
+
+fn validate_plugins(v: &mut Validator<'_>, rules: &RuleSet) {
+    let mut names = BTreeSet::new();
+    for (i, plugin) in rules.plugins.iter().enumerate() {
+        let key = format!("plugins[{i}]");
+        if plugin.name.trim().is_empty() {
+            v.error(
+                format!("{key}.name"),
+                "expected a plugin name, found an empty string",
+            );
+        } else if !names.insert(plugin.name.as_str()) {
+            v.error(
+                format!("{key}.name"),
+                format!("plugin `{}` is listed twice", plugin.name),
+            );
+        }
+        if plugin.path.trim().is_empty() {
+            v.error(
+                format!("{key}.path"),
+                "expected a library path, found an empty string",
+            );
+        }
+        if let Some(hash) = &plugin.sha256 {
+            let well_formed = hash.len() == 64
+                && hash
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+            if !well_formed {
+                v.error(
+                    format!("{key}.sha256"),
+                    format!("expected 64 lowercase hexadecimal digits, found `{hash}`"),
+                );
+            }
+        }
+        if plugin.rules.is_empty() {
+            v.error(
+                format!("{key}.rules"),
+                "the plugin is listed but none of its rules is used",
+            );
+        }
+        let mut seen = BTreeSet::new();
+        for (j, rule) in plugin.rules.iter().enumerate() {
+            if rule.rule.trim().is_empty() {
+                v.error(
+                    format!("{key}.rules[{j}].rule"),
+                    "expected a rule name, found an empty string",
+                );
+            } else if !seen.insert(rule.rule.as_str()) {
+                v.error(
+                    format!("{key}.rules[{j}].rule"),
+                    format!("rule `{}` is listed twice", rule.rule),
+                );
+            }
+        }
     }
 }
 

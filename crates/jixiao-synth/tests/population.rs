@@ -83,8 +83,15 @@ fn scores_only_gives_the_same_scores_and_findings_without_the_text() {
             &department
         };
         let full = jixiao_engine::score(&unit, rules).unwrap();
-        let bare =
-            jixiao_engine::score_with(&unit, rules, jixiao_engine::Explain::ScoresOnly).unwrap();
+        let bare = jixiao_engine::score_with(
+            &unit,
+            rules,
+            &jixiao_engine::Options {
+                explain: jixiao_engine::Explain::ScoresOnly,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(bare.total_exact, full.total_exact);
         assert_eq!(bare.grade, full.grade);
         assert_eq!(bare.findings, full.findings);

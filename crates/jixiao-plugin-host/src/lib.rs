@@ -1,0 +1,593 @@
+//! The plugin host: loads the rule plugins a rule set lists and runs them as a
+//! [`RuleExtension`] of the engine.
+//!
+//! For each `[[plugins]]` entry, in this order: the library's SHA-256 is computed and compared
+//! with the pin (an unpinned library is refused unless [`LoadOptions::allow_unpinned`]); the
+//! library is opened and never unloaded; the handshake symbol is called and its ABI version
+//! checked before any other symbol is looked up; the manifest's name must match the entry's; each
+//! rule the rule set uses must be offered, and its parameters are checked against the manifest
+//! and by the plugin itself. Every error names the rule set and the plugin.
+//!
+//! At scoring time a rule that fails, panics or answers with malformed bytes on one unit becomes
+//! an error finding on that unit; the batch goes on.
+//!
+//! This is the only crate of jixiao with `unsafe` code (besides the three functions the SDK's
+//! `export_plugin!` macro writes into each plugin); each block says why it is sound.
+#![allow(unsafe_code)]
+
+use std::path::{Path, PathBuf};
+
+use jixiao_engine::{
+    AdjustmentRequest, Contribution, Effects, Figure, Finding, PluginRef, RuleExtension,
+    ScoredIndicator, Severity,
+};
+use jixiao_model::SelfEvaluation;
+use jixiao_plugin_api::wire::{Leaf, Manifest, ParamSpec, Response};
+use jixiao_plugin_api::{
+    ABI_VERSION, Bytes, CALL_SYMBOL, CallFn, FREE_SYMBOL, FreeFn, HANDSHAKE_SYMBOL, HandshakeFn,
+    ParamKind, WIRE_FORMAT, status,
+};
+use jixiao_rules::{PluginEntry, RuleSet};
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+
+/// How plugins are found and trusted.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Load a library the rule set does not pin with a `sha256`.
+    pub allow_unpinned: bool,
+    /// Look for each library in this directory (by its file name) instead of at its path.
+    pub plugin_dir: Option<PathBuf>,
+}
+
+/// Why a rule set's plugins cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("rule set {}: plugin `{plugin}`: {problem}", rule_set.display())]
+pub struct HostError {
+    pub rule_set: PathBuf,
+    pub plugin: String,
+    pub problem: Box<Problem>,
+}
+
+/// What is wrong with one plugin.
+#[derive(Debug, thiserror::Error)]
+pub enum Problem {
+    #[error("cannot read library {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "library {} has SHA-256 {found}, but the rule set pins {expected}; refusing to load it",
+        path.display()
+    )]
+    HashMismatch {
+        path: PathBuf,
+        expected: String,
+        found: String,
+    },
+    #[error(
+        "library {} is not pinned; check it and add `sha256 = \"{found}\"` to the entry, or pass --allow-unpinned",
+        path.display()
+    )]
+    Unpinned { path: PathBuf, found: String },
+    #[error("cannot load library {}: {message}", path.display())]
+    Open { path: PathBuf, message: String },
+    #[error("library {} does not export `{symbol}`: {message}", path.display())]
+    MissingSymbol {
+        path: PathBuf,
+        symbol: &'static str,
+        message: String,
+    },
+    #[error(
+        "library {} speaks plugin ABI {found}, but this jixiao speaks ABI {ABI_VERSION}; rebuild it against jixiao-plugin-api for ABI {ABI_VERSION}",
+        path.display()
+    )]
+    AbiMismatch { path: PathBuf, found: u32 },
+    #[error("library {}: bad handshake manifest: {message}", path.display())]
+    BadManifest { path: PathBuf, message: String },
+    #[error("the library declares itself `{declared}`; the rule set must name it so")]
+    NameMismatch { declared: String },
+    #[error("{name} v{version} offers no rule `{rule}` (it offers: {offered})")]
+    UnknownRule {
+        name: String,
+        version: String,
+        rule: String,
+        offered: String,
+    },
+    #[error("rule `{rule}`: bad parameters: {message}")]
+    BadParams { rule: String, message: String },
+}
+
+/// The SHA-256 of a file, as 64 lowercase hex digits.
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let bytes = std::fs::read(path)?;
+    Ok(hex::encode(Sha256::digest(&bytes)))
+}
+
+/// The library file of an entry: its path relative to the rule set's directory (or its file
+/// name in `plugin_dir`), with the platform's `lib….so` / `lib….dylib` / `….dll` naming applied
+/// when the path has no extension.
+pub fn library_path(rule_set: &Path, entry: &PluginEntry, options: &LoadOptions) -> PathBuf {
+    let written = Path::new(&entry.path);
+    let mut path = match &options.plugin_dir {
+        Some(dir) => dir.join(written.file_name().unwrap_or(written.as_os_str())),
+        None => rule_set.parent().unwrap_or(Path::new(".")).join(written),
+    };
+    if path.extension().is_none()
+        && let Some(stem) = path.file_name().map(|s| s.to_string_lossy().into_owned())
+    {
+        path.set_file_name(format!(
+            "{}{stem}{}",
+            std::env::consts::DLL_PREFIX,
+            std::env::consts::DLL_SUFFIX
+        ));
+    }
+    path
+}
+
+/// A rule of a loaded plugin, with its parameters as JSON.
+#[derive(Debug)]
+struct ConfiguredRule {
+    name: String,
+    /// The rule name as a JSON string, ready to splice into requests.
+    name_json: String,
+    params: Box<RawValue>,
+}
+
+/// An opened library: its entry points, valid for the life of the process.
+#[derive(Debug, Clone, Copy)]
+struct Library {
+    call: CallFn,
+    free: FreeFn,
+}
+
+/// A loaded plugin.
+#[derive(Debug)]
+struct Loaded {
+    name: String,
+    version: String,
+    sha256: String,
+    library: Library,
+    rules: Vec<ConfiguredRule>,
+}
+
+/// What an opened library says of itself.
+#[derive(Debug, Clone)]
+pub struct Inspected {
+    pub path: PathBuf,
+    pub sha256: String,
+    pub manifest: Manifest,
+}
+
+/// Hashes, opens and handshakes one library, with no pin and no rule set: for `jixiao plugin`.
+pub fn inspect(path: &Path) -> Result<Inspected, Problem> {
+    let sha256 = sha256_file(path).map_err(|source| Problem::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let (manifest, _) = open(path)?;
+    Ok(Inspected {
+        path: path.to_owned(),
+        sha256,
+        manifest,
+    })
+}
+
+/// Opens a library (never to unload it), checks the handshake and looks up the entry points.
+fn open(path: &Path) -> Result<(Manifest, Library), Problem> {
+    // SAFETY: loading a library runs its initialisers. The library is the one the rule set names,
+    // and it was hashed and checked against the pin (or explicitly allowed unpinned) first.
+    let library = unsafe { libloading::Library::new(path) }.map_err(|e| Problem::Open {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })?;
+    // Never unloaded: code and static data of the plugin stay valid for the whole process.
+    let library: &'static libloading::Library = Box::leak(Box::new(library));
+    let missing = |symbol: &'static str, e: libloading::Error| Problem::MissingSymbol {
+        path: path.to_owned(),
+        symbol,
+        message: e.to_string(),
+    };
+    // SAFETY: a jixiao plugin exports this symbol with the `HandshakeFn` signature (ABI 1 and
+    // every later ABI keep it); the library is never unloaded, so the pointer stays valid.
+    let handshake: HandshakeFn = unsafe { library.get::<HandshakeFn>(HANDSHAKE_SYMBOL.as_bytes()) }
+        .map(|symbol| *symbol)
+        .map_err(|e| missing(HANDSHAKE_SYMBOL, e))?;
+    let answer = handshake();
+    if answer.abi_version != ABI_VERSION {
+        return Err(Problem::AbiMismatch {
+            path: path.to_owned(),
+            found: answer.abi_version,
+        });
+    }
+    let bad = |message: String| Problem::BadManifest {
+        path: path.to_owned(),
+        message,
+    };
+    if answer.manifest.ptr.is_null() || answer.manifest.len == 0 {
+        return Err(bad("the handshake returned no manifest".into()));
+    }
+    // SAFETY: ABI 1 says the manifest is `len` bytes of static data in the plugin, which is
+    // never unloaded; the pointer was checked to be non-null.
+    let bytes = unsafe { std::slice::from_raw_parts(answer.manifest.ptr, answer.manifest.len) };
+    let manifest: Manifest =
+        serde_json::from_slice(bytes).map_err(|e| bad(format!("not a manifest: {e}")))?;
+    if manifest.format != WIRE_FORMAT {
+        return Err(bad(format!(
+            "wire format {}, this jixiao reads format {WIRE_FORMAT}",
+            manifest.format
+        )));
+    }
+    // SAFETY: ABI 1 gives these symbols the `CallFn` and `FreeFn` signatures; the library is
+    // never unloaded, so the pointers stay valid.
+    let call: CallFn = unsafe { library.get::<CallFn>(CALL_SYMBOL.as_bytes()) }
+        .map(|symbol| *symbol)
+        .map_err(|e| missing(CALL_SYMBOL, e))?;
+    // SAFETY: as above.
+    let free: FreeFn = unsafe { library.get::<FreeFn>(FREE_SYMBOL.as_bytes()) }
+        .map(|symbol| *symbol)
+        .map_err(|e| missing(FREE_SYMBOL, e))?;
+    Ok((manifest, Library { call, free }))
+}
+
+impl Library {
+    /// One call across the ABI: the response bytes, or why there are none.
+    fn call(self, request: &[u8]) -> Result<Vec<u8>, String> {
+        let mut response = Bytes::EMPTY;
+        // SAFETY: `request` is a live slice of `len` bytes for the whole call, and `response` a
+        // writable `Bytes`, as ABI 1 requires; the function pointer is valid (never unloaded).
+        let code = unsafe { (self.call)(request.as_ptr(), request.len(), &mut response) };
+        let bytes = if response.ptr.is_null() {
+            if response.len != 0 {
+                return Err(format!(
+                    "the plugin returned a null pointer with length {}",
+                    response.len
+                ));
+            }
+            Vec::new()
+        } else {
+            // SAFETY: ABI 1: a non-null response points to `len` bytes the plugin allocated and
+            // keeps until we free them, which happens just below, once.
+            let copy = unsafe { std::slice::from_raw_parts(response.ptr, response.len) }.to_vec();
+            // SAFETY: the bytes came from this library's call and are freed once, by its own
+            // free function (whoever allocates frees).
+            unsafe { (self.free)(response) };
+            copy
+        };
+        let text = || String::from_utf8_lossy(&bytes).into_owned();
+        match code {
+            status::OK => Ok(bytes),
+            status::ERROR => Err(text()),
+            status::PANIC => Err(format!("the plugin panicked: {}", text())),
+            other => Err(format!("the plugin returned unknown status {other}")),
+        }
+    }
+
+    fn request(self, request: &str) -> Result<Response, String> {
+        let bytes = self.call(request.as_bytes())?;
+        let response: Response = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("malformed response ({} bytes): {e}", bytes.len()))?;
+        if response.format != WIRE_FORMAT {
+            return Err(format!(
+                "response in wire format {}, expected {WIRE_FORMAT}",
+                response.format
+            ));
+        }
+        Ok(response)
+    }
+}
+
+/// The plugins of a rule set, loaded and checked.
+#[derive(Debug, Default)]
+pub struct Plugins {
+    loaded: Vec<Loaded>,
+    /// Plugins that could not be loaded (see [`Plugins::load_or_report`]): name, rules, why.
+    broken: Vec<(String, Vec<String>, String)>,
+}
+
+impl Plugins {
+    /// Loads every plugin `rules` lists; `rules_path` is the rule-set file (paths are relative to
+    /// it, and errors name it).
+    pub fn load(
+        rules: &RuleSet,
+        rules_path: &Path,
+        options: &LoadOptions,
+    ) -> Result<Plugins, HostError> {
+        let mut loaded = Vec::with_capacity(rules.plugins.len());
+        for entry in &rules.plugins {
+            let plugin = load_one(entry, rules_path, options).map_err(|problem| HostError {
+                rule_set: rules_path.to_owned(),
+                plugin: entry.name.clone(),
+                problem: Box::new(problem),
+            })?;
+            loaded.push(plugin);
+        }
+        Ok(Plugins {
+            loaded,
+            broken: Vec::new(),
+        })
+    }
+
+    /// Loads what can be loaded. A plugin that cannot is left out, its error returned, and every
+    /// unit scored gets an error finding for each of its rules, so a batch is not stopped by one
+    /// bad library and no scorecard silently lacks a rule.
+    pub fn load_or_report(
+        rules: &RuleSet,
+        rules_path: &Path,
+        options: &LoadOptions,
+    ) -> (Plugins, Vec<HostError>) {
+        let mut plugins = Plugins::default();
+        let mut errors = Vec::new();
+        for entry in &rules.plugins {
+            match load_one(entry, rules_path, options) {
+                Ok(plugin) => plugins.loaded.push(plugin),
+                Err(problem) => {
+                    let error = HostError {
+                        rule_set: rules_path.to_owned(),
+                        plugin: entry.name.clone(),
+                        problem: Box::new(problem),
+                    };
+                    plugins.broken.push((
+                        entry.name.clone(),
+                        entry.rules.iter().map(|r| r.rule.clone()).collect(),
+                        format!("the plugin was not loaded: {}", error.problem),
+                    ));
+                    errors.push(error);
+                }
+            }
+        }
+        (plugins, errors)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.loaded.is_empty() && self.broken.is_empty()
+    }
+}
+
+fn load_one(
+    entry: &PluginEntry,
+    rules_path: &Path,
+    options: &LoadOptions,
+) -> Result<Loaded, Problem> {
+    let path = library_path(rules_path, entry, options);
+    let sha256 = sha256_file(&path).map_err(|source| Problem::Read {
+        path: path.clone(),
+        source,
+    })?;
+    match &entry.sha256 {
+        Some(expected) if *expected != sha256 => {
+            return Err(Problem::HashMismatch {
+                path,
+                expected: expected.clone(),
+                found: sha256,
+            });
+        }
+        None if !options.allow_unpinned => {
+            return Err(Problem::Unpinned {
+                path,
+                found: sha256,
+            });
+        }
+        _ => {}
+    }
+    let (manifest, library) = open(&path)?;
+    if manifest.name != entry.name {
+        return Err(Problem::NameMismatch {
+            declared: manifest.name,
+        });
+    }
+    let mut rules = Vec::with_capacity(entry.rules.len());
+    for wanted in &entry.rules {
+        let Some(spec) = manifest.rules.iter().find(|r| r.name == wanted.rule) else {
+            return Err(Problem::UnknownRule {
+                name: manifest.name.clone(),
+                version: manifest.version.clone(),
+                rule: wanted.rule.clone(),
+                offered: manifest
+                    .rules
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        };
+        let bad = |message: String| Problem::BadParams {
+            rule: wanted.rule.clone(),
+            message,
+        };
+        let params = params_json(&wanted.params, &spec.params).map_err(bad)?;
+        let name_json = serde_json::to_string(&wanted.rule).expect("a string serialises");
+        let request = format!(
+            r#"{{"format":{WIRE_FORMAT},"op":"check_params","rule":{name_json},"params":{}}}"#,
+            params.get()
+        );
+        library.request(&request).map_err(bad)?;
+        rules.push(ConfiguredRule {
+            name: wanted.rule.clone(),
+            name_json,
+            params,
+        });
+    }
+    Ok(Loaded {
+        name: manifest.name,
+        version: manifest.version,
+        sha256,
+        library,
+        rules,
+    })
+}
+
+/// The rule set's params as wire JSON, checked against the manifest: known names, required ones
+/// present, each of its kind. TOML floats become decimal strings (never JSON floats).
+fn params_json(table: &toml::Table, specs: &[ParamSpec]) -> Result<Box<RawValue>, String> {
+    let mut object = serde_json::Map::new();
+    for (name, value) in table {
+        let Some(spec) = specs.iter().find(|s| s.name == *name) else {
+            let known: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
+            return Err(format!(
+                "unknown parameter `{name}` (the rule takes: {})",
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            ));
+        };
+        let json = match (spec.kind, value) {
+            (ParamKind::Decimal, toml::Value::Float(f)) => {
+                let decimal: rust_decimal::Decimal = f
+                    .to_string()
+                    .parse()
+                    .map_err(|_| format!("`{name}`: {f} is not a decimal number"))?;
+                serde_json::Value::String(decimal.to_string())
+            }
+            (ParamKind::Decimal, toml::Value::Integer(i)) => {
+                serde_json::Value::String(i.to_string())
+            }
+            (ParamKind::Integer, toml::Value::Integer(i)) => serde_json::Value::from(*i),
+            (ParamKind::String, toml::Value::String(s)) => serde_json::Value::String(s.clone()),
+            (ParamKind::Bool, toml::Value::Boolean(b)) => serde_json::Value::Bool(*b),
+            (ParamKind::Strings, toml::Value::Array(items))
+                if items.iter().all(toml::Value::is_str) =>
+            {
+                serde_json::Value::Array(
+                    items
+                        .iter()
+                        .filter_map(|v| v.as_str().map(|s| serde_json::Value::String(s.into())))
+                        .collect(),
+                )
+            }
+            (kind, value) => {
+                return Err(format!(
+                    "`{name}` must be {}, found {} `{value}`",
+                    kind_name(kind),
+                    value.type_str()
+                ));
+            }
+        };
+        object.insert(name.clone(), json);
+    }
+    if let Some(missing) = specs
+        .iter()
+        .find(|s| s.required && !table.contains_key(&s.name))
+    {
+        return Err(format!("missing required parameter `{}`", missing.name));
+    }
+    let text = serde_json::to_string(&object).expect("JSON values serialise");
+    Ok(RawValue::from_string(text).expect("serde_json wrote valid JSON"))
+}
+
+fn kind_name(kind: ParamKind) -> &'static str {
+    match kind {
+        ParamKind::Decimal => "a number",
+        ParamKind::Integer => "an integer",
+        ParamKind::String => "a string",
+        ParamKind::Bool => "true or false",
+        ParamKind::Strings => "an array of strings",
+    }
+}
+
+fn leaves(nodes: &[ScoredIndicator], out: &mut Vec<Leaf>) {
+    for node in nodes {
+        if node.children.is_empty() {
+            out.push(Leaf {
+                id: node.id.clone(),
+                name: node.name.clone(),
+                points: node.points,
+                score: node.score,
+            });
+        } else {
+            leaves(&node.children, out);
+        }
+    }
+}
+
+fn convert(plugin: &str, rule: &str, response: Response) -> Effects {
+    let source = format!("{plugin}/{rule}");
+    Effects {
+        findings: response
+            .findings
+            .into_iter()
+            .map(|f| Finding {
+                rule: source.clone(),
+                severity: match f.severity {
+                    jixiao_plugin_api::wire::Severity::Hard => Severity::Hard,
+                    jixiao_plugin_api::wire::Severity::Soft => Severity::Soft,
+                },
+                indicator: f.indicator,
+                message: f.message,
+                figures: f
+                    .figures
+                    .into_iter()
+                    .map(|g| Figure::new(g.label, g.value, g.unit))
+                    .collect(),
+            })
+            .collect(),
+        adjustments: response
+            .adjustments
+            .into_iter()
+            .map(|a| AdjustmentRequest {
+                indicator: a.indicator,
+                delta: a.delta,
+                reason: a.reason,
+            })
+            .collect(),
+    }
+}
+
+impl RuleExtension for Plugins {
+    fn provenance(&self) -> Vec<PluginRef> {
+        self.loaded
+            .iter()
+            .map(|p| PluginRef {
+                name: p.name.clone(),
+                version: p.version.clone(),
+                sha256: p.sha256.clone(),
+                rules: p.rules.iter().map(|r| r.name.clone()).collect(),
+            })
+            .collect()
+    }
+
+    fn extend(&self, unit: &SelfEvaluation, indicators: &[ScoredIndicator]) -> Vec<Contribution> {
+        let mut out: Vec<Contribution> = self
+            .broken
+            .iter()
+            .flat_map(|(name, rules, why)| {
+                rules.iter().map(|rule| Contribution {
+                    source: name.clone(),
+                    rule: rule.clone(),
+                    outcome: Err(why.clone()),
+                })
+            })
+            .collect();
+        if self.loaded.is_empty() {
+            return out;
+        }
+        // The unit and the leaves are written once per unit, and spliced into every request.
+        let unit_json = serde_json::to_string(unit).expect("a unit always serialises");
+        let mut leaf_list = Vec::new();
+        leaves(indicators, &mut leaf_list);
+        let leaves_json = serde_json::to_string(&leaf_list).expect("leaves serialise");
+        for plugin in &self.loaded {
+            for rule in &plugin.rules {
+                let request = format!(
+                    r#"{{"format":{WIRE_FORMAT},"op":"evaluate","rule":{},"params":{},"unit":{unit_json},"leaves":{leaves_json}}}"#,
+                    rule.name_json,
+                    rule.params.get()
+                );
+                let outcome = plugin
+                    .library
+                    .request(&request)
+                    .map(|response| convert(&plugin.name, &rule.name, response));
+                out.push(Contribution {
+                    source: plugin.name.clone(),
+                    rule: rule.name.clone(),
+                    outcome,
+                });
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,159 @@
+//! Spending against claims (domain.md §6), on the general public budget:
+//! - claimed achievement ahead of execution: the share of indicator points the unit gave itself
+//!   exceeds the execution rate by more than `claim_margin` (relative, default 5 %);
+//! - more than `unspent_max` (default 20 %) of the full-year budget unspent;
+//! - execution below `low_execution` (default 50 %) with every output row (产出指标) at full points.
+//!
+//! Soft findings only. Rows under `execution_level1` (default 预算执行率) are not claims.
+
+use jixiao_plugin_api::model::IndicatorRow;
+use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Plugin, Rule};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    #[serde(default = "claim_margin")]
+    pub claim_margin: Decimal,
+    #[serde(default = "unspent_max")]
+    pub unspent_max: Decimal,
+    #[serde(default = "low_execution")]
+    pub low_execution: Decimal,
+    #[serde(default = "execution_level1")]
+    pub execution_level1: String,
+    #[serde(default = "output_level1")]
+    pub output_level1: String,
+}
+
+fn claim_margin() -> Decimal {
+    Decimal::new(5, 2)
+}
+fn unspent_max() -> Decimal {
+    Decimal::new(2, 1)
+}
+fn low_execution() -> Decimal {
+    Decimal::new(5, 1)
+}
+fn execution_level1() -> String {
+    "预算执行率".into()
+}
+fn output_level1() -> String {
+    "产出指标".into()
+}
+
+fn pct(fraction: Decimal) -> String {
+    format!("{:.2}%", (fraction * Decimal::ONE_HUNDRED).round_dp(2))
+}
+
+pub fn spending_vs_claims(input: &Input<'_>, p: &Params) -> Output {
+    let mut out = Output::new();
+    let unit = input.unit;
+    let Some((budget, _)) = unit.budget.full_year_budget() else {
+        return out;
+    };
+    if budget <= Decimal::ZERO {
+        return out;
+    }
+    let spent = unit.budget.spent;
+    let rate = spent / budget;
+    let claims: Vec<&IndicatorRow> = unit
+        .indicators
+        .iter()
+        .filter(|r| r.level1.trim() != p.execution_level1 && r.self_score.is_some())
+        .collect();
+    let points: Decimal = claims.iter().map(|r| r.points).sum();
+    if !points.is_zero() {
+        let claimed: Decimal = claims.iter().filter_map(|r| r.self_score).sum();
+        let share = claimed / points;
+        let limit = rate * (Decimal::ONE + p.claim_margin);
+        if share > limit {
+            out.push(
+                Finding::soft(format!(
+                    "自评得分占指标分值 {} ({} / {}), 高于预算执行率 {} 的 {} 倍 ({}): 所称成效超前于资金执行",
+                    pct(share),
+                    claimed.normalize(),
+                    points.normalize(),
+                    pct(rate),
+                    (Decimal::ONE + p.claim_margin).normalize(),
+                    pct(limit)
+                ))
+                .figure("自评得分占比", share * Decimal::ONE_HUNDRED, "%")
+                .figure("预算执行率", rate * Decimal::ONE_HUNDRED, "%"),
+            );
+        }
+    }
+    let unspent = Decimal::ONE - rate;
+    if unspent > p.unspent_max {
+        out.push(
+            Finding::soft(format!(
+                "全年预算 {} 万元中 {} 万元未支出 ({}), 超过 {}",
+                budget.normalize(),
+                (budget - spent).normalize(),
+                pct(unspent),
+                pct(p.unspent_max)
+            ))
+            .figure("全年预算数", budget, "万元")
+            .figure("全年执行数", spent, "万元"),
+        );
+    }
+    let outputs: Vec<&IndicatorRow> = unit
+        .indicators
+        .iter()
+        .filter(|r| r.level1.trim() == p.output_level1)
+        .collect();
+    let all_full = !outputs.is_empty() && outputs.iter().all(|r| r.self_score == Some(r.points));
+    if rate < p.low_execution && all_full {
+        out.push(
+            Finding::soft(format!(
+                "预算执行率仅 {} (低于 {}), 而 {} 个产出指标均自评满分",
+                pct(rate),
+                pct(p.low_execution),
+                outputs.len()
+            ))
+            .figure("预算执行率", rate * Decimal::ONE_HUNDRED, "%"),
+        );
+    }
+    out
+}
+
+pub fn plugin() -> Plugin {
+    Plugin::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")).rule(
+        Rule::new(
+            "spending_vs_claims",
+            "所称成效超前于资金执行、结余过多、低执行率而产出满分: 提示",
+            spending_vs_claims,
+        )
+        .param(Param::optional(
+            "claim_margin",
+            ParamKind::Decimal,
+            "0.05",
+            "claimed share may exceed the execution rate by this much, relative",
+        ))
+        .param(Param::optional(
+            "unspent_max",
+            ParamKind::Decimal,
+            "0.2",
+            "largest unspent share of the full-year budget",
+        ))
+        .param(Param::optional(
+            "low_execution",
+            ParamKind::Decimal,
+            "0.5",
+            "execution rate below which full output points are suspect",
+        ))
+        .param(Param::optional(
+            "execution_level1",
+            ParamKind::String,
+            "预算执行率",
+            "一级指标 of the unit's execution rows (not claims)",
+        ))
+        .param(Param::optional(
+            "output_level1",
+            ParamKind::String,
+            "产出指标",
+            "一级指标 of the unit's output rows",
+        )),
+    )
+}
+
+jixiao_plugin_api::export_plugin!(plugin);

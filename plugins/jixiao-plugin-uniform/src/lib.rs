@@ -1,0 +1,69 @@
+//! Uniform full marks (domain.md §6): every row of the unit's table at full points (at least
+//! `min_rows` rows), or a self-declared total at `full` (default 100). Soft findings only.
+
+use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Plugin, Rule};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    #[serde(default = "min_rows")]
+    pub min_rows: usize,
+    #[serde(default = "full")]
+    pub full: Decimal,
+}
+
+fn min_rows() -> usize {
+    2
+}
+fn full() -> Decimal {
+    Decimal::ONE_HUNDRED
+}
+
+pub fn uniform_full_marks(input: &Input<'_>, p: &Params) -> Output {
+    let mut out = Output::new();
+    let unit = input.unit;
+    let rows = &unit.indicators;
+    if rows.len() >= p.min_rows.max(1) && rows.iter().all(|r| r.self_score == Some(r.points)) {
+        out.push(Finding::soft(format!(
+            "自评表全部 {} 个指标均自评满分, 缺乏区分度",
+            rows.len()
+        )));
+    }
+    if let Some(total) = unit.declared.as_ref().and_then(|d| d.total)
+        && total >= p.full
+    {
+        out.push(
+            Finding::soft(format!("自评总分为满分 {} 分", total.normalize())).figure(
+                "自评总分",
+                total,
+                "分",
+            ),
+        );
+    }
+    out
+}
+
+pub fn plugin() -> Plugin {
+    Plugin::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")).rule(
+        Rule::new(
+            "uniform_full_marks",
+            "全部指标满分或自评总分满分: 提示",
+            uniform_full_marks,
+        )
+        .param(Param::optional(
+            "min_rows",
+            ParamKind::Integer,
+            "2",
+            "fewer rows than this are not judged",
+        ))
+        .param(Param::optional(
+            "full",
+            ParamKind::Decimal,
+            "100",
+            "a declared total at or above this is full marks",
+        )),
+    )
+}
+
+jixiao_plugin_api::export_plugin!(plugin);
