@@ -4,7 +4,7 @@
 
 use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{SyncSender, sync_channel};
 
 use anyhow::{Context as _, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -17,7 +17,7 @@ use jixiao_rules::{Indicator, RuleSet};
 use rayon::prelude::*;
 
 use crate::inputs::Job;
-use crate::output::{Names, write_atomic};
+use crate::output::{Names, write_atomic, write_atomic_unsynced};
 
 /// Units read and scored together before being handed to the writer.
 const CHUNK: usize = 1024;
@@ -107,13 +107,46 @@ pub enum Print {
     Markdown,
 }
 
+/// The summary workbook, built on a thread of its own: compressing it is the largest single cost
+/// of a large batch, and this way it overlaps with scoring and the other outputs.
+struct WorkbookThread {
+    sender: SyncSender<(String, Scorecard)>,
+    handle: std::thread::JoinHandle<Result<SummaryWorkbook>>,
+}
+
+impl WorkbookThread {
+    fn start(workbook: SummaryWorkbook) -> WorkbookThread {
+        let (sender, receiver) = sync_channel::<(String, Scorecard)>(CHUNK);
+        let handle = std::thread::spawn(move || {
+            let mut workbook = workbook;
+            for (source, card) in receiver {
+                workbook
+                    .add_unit(&source, &card)
+                    .context("cannot write summary.xlsx")?;
+            }
+            Ok(workbook)
+        });
+        WorkbookThread { sender, handle }
+    }
+
+    /// Waits for the rows sent so far to be written, then adds the summary sheet.
+    fn finish(self, rows: &[SummaryRow]) -> Result<Vec<u8>> {
+        drop(self.sender);
+        let workbook = self
+            .handle
+            .join()
+            .map_err(|_| anyhow::anyhow!("the summary.xlsx writer panicked"))??;
+        workbook.finish(rows).context("cannot write summary.xlsx")
+    }
+}
+
 /// The outputs of a `score` run.
 pub struct Outputs {
     print: Option<Print>,
     dir: Option<PathBuf>,
     scorecards: bool,
     names: Names,
-    workbook: Option<SummaryWorkbook>,
+    workbook: Option<WorkbookThread>,
     rows: Vec<SummaryRow>,
     pages: Vec<Option<String>>,
     findings: FindingCounts,
@@ -175,7 +208,9 @@ impl Outputs {
                     .with_context(|| format!("cannot create output directory {}", dir.display()))?;
                 let mut cols = Vec::new();
                 columns(&rules.indicators, &mut Vec::new(), &mut cols);
-                Some(SummaryWorkbook::new(cols, rules.year).context("cannot start summary.xlsx")?)
+                let workbook =
+                    SummaryWorkbook::new(cols, rules.year).context("cannot start summary.xlsx")?;
+                Some(WorkbookThread::start(workbook))
             }
             None => None,
         };
@@ -212,15 +247,15 @@ impl Outputs {
         }
         let name = self.names.unique(stem);
         let base = dir.join("scorecards");
-        write_atomic(
+        write_atomic_unsynced(
             &base.join(format!("{name}.json")),
             jixiao_report::json(card),
         )?;
-        write_atomic(
+        write_atomic_unsynced(
             &base.join(format!("{name}.md")),
             jixiao_report::markdown(card) + &sources(card, ingested, true),
         )?;
-        write_atomic(
+        write_atomic_unsynced(
             &base.join(format!("{name}.html")),
             jixiao_report::html::scorecard(card, "../index.html"),
         )?;
@@ -237,21 +272,14 @@ impl Outputs {
             plugin_errors: self.plugin_errors,
             grades: grade_counts(&self.rows),
         };
-        if let Some(dir) = &self.dir {
-            write_atomic(
-                &dir.join("summary.csv"),
-                jixiao_report::summary_csv(&self.rows),
-            )?;
-            write_atomic(
-                &dir.join("summary.md"),
-                jixiao_report::summary_markdown(&self.rows),
-            )?;
-            if let Some(workbook) = self.workbook {
-                let bytes = workbook
-                    .finish(&self.rows)
-                    .context("cannot write summary.xlsx")?;
-                write_atomic(&dir.join("summary.xlsx"), &bytes)?;
-            }
+        let Some(dir) = &self.dir else {
+            return Ok(finished);
+        };
+        let rows = &self.rows;
+        std::thread::scope(|scope| -> Result<()> {
+            let workbook = self.workbook.map(|w| scope.spawn(move || w.finish(rows)));
+            write_atomic(&dir.join("summary.csv"), jixiao_report::summary_csv(rows))?;
+            write_atomic(&dir.join("summary.md"), jixiao_report::summary_markdown(rows))?;
             let rule_set = jixiao_engine::RuleSetRef {
                 id: rules.id.clone(),
                 name: rules.name.clone(),
@@ -267,9 +295,16 @@ impl Outputs {
             };
             write_atomic(
                 &dir.join("index.html"),
-                jixiao_report::html::index(&info, &self.rows, &self.pages),
+                jixiao_report::html::index(&info, rows, &self.pages),
             )?;
-        }
+            if let Some(workbook) = workbook {
+                let bytes = workbook
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("the summary.xlsx writer panicked"))??;
+                write_atomic(&dir.join("summary.xlsx"), bytes)?;
+            }
+            Ok(())
+        })?;
         Ok(finished)
     }
 }
@@ -313,19 +348,20 @@ impl Sink for Outputs {
                         .context("cannot write to standard output")?;
                 }
                 let page = self.write_scorecard(&scored.stem, &card, ingested.as_ref())?;
-                if let Some(workbook) = &mut self.workbook {
-                    workbook
-                        .add_unit(&scored.source, &card)
-                        .context("cannot write summary.xlsx")?;
-                }
                 if self.dir.is_some() {
                     self.findings.add(&card);
                 }
                 self.pages.push(page);
                 self.rows.push(SummaryRow {
-                    source: scored.source,
+                    source: scored.source.clone(),
                     outcome: Ok(UnitSummary::of(&card)),
                 });
+                if let Some(workbook) = &self.workbook
+                    && workbook.sender.send((scored.source, card)).is_err()
+                {
+                    // The writer stopped on an error: `finish` reports it.
+                    self.workbook.take().map(|w| w.finish(&[])).transpose()?;
+                }
             }
             Err(error) => {
                 self.progress.suspend(|| eprintln!("error: {error}"));

@@ -122,8 +122,11 @@ impl SummaryWorkbook {
             sheet.write_string(row, 0, source)?;
             sheet.write_string(row, 1, &card.unit.name)?;
             sheet.write_number_with_format(row, 2, number(card.total), &self.points)?;
+            // The tree is walked in the rule set's order, as the columns are: one pass.
+            let mut scores = scores.iter().peekable();
             for (i, column) in self.columns.iter().enumerate() {
-                if let Some((_, score)) = scores.iter().find(|(id, _)| *id == column.id) {
+                while scores.next_if(|(id, _)| *id != column.id).is_some() {}
+                if let Some((_, score)) = scores.next() {
                     let col = u16::try_from(i + 3).unwrap_or(u16::MAX);
                     sheet.write_number_with_format(row, col, number(*score), &self.points)?;
                 }
