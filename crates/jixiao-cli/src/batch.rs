@@ -279,7 +279,10 @@ impl Outputs {
         std::thread::scope(|scope| -> Result<()> {
             let workbook = self.workbook.map(|w| scope.spawn(move || w.finish(rows)));
             write_atomic(&dir.join("summary.csv"), jixiao_report::summary_csv(rows))?;
-            write_atomic(&dir.join("summary.md"), jixiao_report::summary_markdown(rows))?;
+            write_atomic(
+                &dir.join("summary.md"),
+                jixiao_report::summary_markdown(rows),
+            )?;
             let rule_set = jixiao_engine::RuleSetRef {
                 id: rules.id.clone(),
                 name: rules.name.clone(),

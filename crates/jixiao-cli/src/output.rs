@@ -25,7 +25,13 @@ fn write_replacing(path: &Path, contents: &[u8], sync: bool) -> Result<()> {
     let mut file = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     file.write_all(contents)
-        .and_then(|()| if sync { file.as_file().sync_all() } else { Ok(()) })
+        .and_then(|()| {
+            if sync {
+                file.as_file().sync_all()
+            } else {
+                Ok(())
+            }
+        })
         .with_context(|| format!("cannot write {}", path.display()))?;
     file.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -56,7 +56,11 @@ fn load(browser: &Path, page: &Path, profile: &Path) -> (String, String) {
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("chromium runs");
-    assert!(output.status.success(), "chromium failed on {}", page.display());
+    assert!(
+        output.status.success(),
+        "chromium failed on {}",
+        page.display()
+    );
     (
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -99,7 +103,10 @@ fn the_report_links_every_unit_to_its_scorecard() {
     let out = dir.path().join("out");
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert_eq!(index.matches("href=\"scorecards/").count(), 201);
-    assert!(index.contains("<a href=\"scorecards/lusong-kexie-2024.html\">株洲市芦淞区科学技术协会</a>"));
+    assert!(
+        index
+            .contains("<a href=\"scorecards/lusong-kexie-2024.html\">株洲市芦淞区科学技术协会</a>")
+    );
     let page = std::fs::read_to_string(out.join("scorecards/lusong-kexie-2024.html")).unwrap();
     assert!(page.contains("复核总分 <strong>68.28</strong> / 100, 等级 <strong>中</strong>"));
     // No network: nothing is fetched from elsewhere.
