@@ -27,7 +27,7 @@ pub enum ModelError {
 /// `at `key`: ` before a message, or nothing for a syntax error that has no key. Shared by
 /// every loader that reports errors by key path.
 pub fn at_key(key: &str) -> String {
-    if key.is_empty() || key == "." {
+    if key.is_empty() || key == "." || key == "?" {
         String::new()
     } else {
         format!("at `{key}`: ")
