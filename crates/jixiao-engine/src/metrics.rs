@@ -46,6 +46,11 @@ fn require(label: &str, value: Option<Decimal>) -> Result<Decimal, Missing> {
     value.ok_or_else(|| format!("未提供{label}"))
 }
 
+/// A term the unit must have given.
+fn given(label: &'static str, value: Option<Decimal>, unit: &'static str) -> Result<Term, Missing> {
+    Ok(term(label, require(label, value)?, unit))
+}
+
 /// `numerator / denominator`, refusing a zero denominator.
 fn ratio(
     metric: Metric,
@@ -252,64 +257,32 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation, ex: Explain) -> Result<Com
         }
         Metric::ThreePublicChangeRate => change(
             metric,
-            term(
-                "本年三公经费",
-                require("本年三公经费", base.three_public)?,
-                "万元",
-            ),
-            term(
-                "上年三公经费",
-                require("上年三公经费", base.three_public_last_year)?,
-                "万元",
-            ),
+            given("本年三公经费", base.three_public, "万元")?,
+            given("上年三公经费", base.three_public_last_year, "万元")?,
             ex,
         ),
         Metric::ThreePublicControlRate => ratio(
             metric,
-            term(
-                "本年三公经费",
-                require("本年三公经费", base.three_public)?,
-                "万元",
-            ),
-            term(
-                "三公经费预算数",
-                require("三公经费预算数", base.three_public_budget)?,
-                "万元",
-            ),
+            given("本年三公经费", base.three_public, "万元")?,
+            given("三公经费预算数", base.three_public_budget, "万元")?,
             ex,
         ),
         Metric::PublicFundsControlRate => ratio(
             metric,
-            term("公用经费", require("公用经费", budget.public)?, "万元"),
-            term(
-                "预算公用经费",
-                require("预算公用经费", base.public_budget)?,
-                "万元",
-            ),
+            given("公用经费", budget.public, "万元")?,
+            given("预算公用经费", base.public_budget, "万元")?,
             ex,
         ),
         Metric::KeySpendingRate => ratio(
             metric,
-            term(
-                "重点项目支出",
-                require("重点项目支出", base.key_project_spending)?,
-                "万元",
-            ),
-            term("项目支出", require("项目支出", budget.project)?, "万元"),
+            given("重点项目支出", base.key_project_spending, "万元")?,
+            given("项目支出", budget.project, "万元")?,
             ex,
         ),
         Metric::ProcurementExecutionRate => ratio(
             metric,
-            term(
-                "实际政府采购",
-                require("实际政府采购", base.procurement_actual)?,
-                "万元",
-            ),
-            term(
-                "政府采购预算",
-                require("政府采购预算", base.procurement_budget)?,
-                "万元",
-            ),
+            given("实际政府采购", base.procurement_actual, "万元")?,
+            given("政府采购预算", base.procurement_budget, "万元")?,
             ex,
         ),
         Metric::BuildingAreaControlRate => {

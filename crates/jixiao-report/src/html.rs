@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use jixiao_engine::fmt::{number, points};
-use jixiao_engine::{RuleSetRef, Scorecard, ScoredIndicator, Severity, Status};
+use jixiao_engine::{RuleSetRef, Scorecard, Severity};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -273,15 +273,6 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
     page(&title, body)
 }
 
-fn status_note(node: &ScoredIndicator) -> &'static str {
-    match node.status {
-        Status::Scored => "",
-        Status::Missing => "缺数据",
-        Status::NotApplicable => "不适用(满分)",
-        Status::Dropped => "不适用(折算)",
-    }
-}
-
 /// One scorecard as a page: the headline, the indicator chart, every indicator with its
 /// explanation, every finding.
 pub fn scorecard(card: &Scorecard, index_href: &str) -> String {
@@ -311,7 +302,7 @@ pub fn scorecard(card: &Scorecard, index_href: &str) -> String {
                     tr {
                         td style=(format!("padding-left:{}px", 8 + 18 * depth)) {
                             @if node.children.is_empty() { (node.name) } @else { strong { (node.name) } }
-                            @let note = status_note(node);
+                            @let note = crate::status_note(node);
                             @if !note.is_empty() { " " span.muted { "(" (note) ")" } }
                         }
                         td.n { (number(node.points)) }

@@ -22,7 +22,7 @@ fn p(value: Decimal) -> String {
     points(value, 2)
 }
 
-fn status_note(node: &ScoredIndicator) -> &'static str {
+pub(crate) fn status_note(node: &ScoredIndicator) -> &'static str {
     match node.status {
         Status::Scored => "",
         Status::Missing => "缺数据",
