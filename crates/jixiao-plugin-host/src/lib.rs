@@ -241,42 +241,50 @@ fn open(path: &Path) -> Result<(Manifest, Library), Problem> {
 }
 
 impl Library {
-    /// One call across the ABI: the response bytes, or why there are none.
-    fn call(self, request: &[u8]) -> Result<Vec<u8>, String> {
+    /// One call across the ABI: `read` sees the response bytes in place, before they are freed;
+    /// or why there are none.
+    fn call<R>(
+        self,
+        request: &[u8],
+        read: impl FnOnce(&[u8]) -> Result<R, String>,
+    ) -> Result<R, String> {
         let mut response = Bytes::EMPTY;
         // SAFETY: `request` is a live slice of `len` bytes for the whole call, and `response` a
         // writable `Bytes`, as ABI 1 requires; the function pointer is valid (never unloaded).
         let code = unsafe { (self.call)(request.as_ptr(), request.len(), &mut response) };
-        let bytes = if response.ptr.is_null() {
+        let answer = |bytes: &[u8]| {
+            let text = || String::from_utf8_lossy(bytes).into_owned();
+            match code {
+                status::OK => read(bytes),
+                status::ERROR => Err(text()),
+                status::PANIC => Err(format!("the plugin panicked: {}", text())),
+                other => Err(format!("the plugin returned unknown status {other}")),
+            }
+        };
+        if response.ptr.is_null() {
             if response.len != 0 {
                 return Err(format!(
                     "the plugin returned a null pointer with length {}",
                     response.len
                 ));
             }
-            Vec::new()
-        } else {
-            // SAFETY: ABI 1: a non-null response points to `len` bytes the plugin allocated and
-            // keeps until we free them, which happens just below, once.
-            let copy = unsafe { std::slice::from_raw_parts(response.ptr, response.len) }.to_vec();
-            // SAFETY: the bytes came from this library's call and are freed once, by its own
-            // free function (whoever allocates frees).
-            unsafe { (self.free)(response) };
-            copy
-        };
-        let text = || String::from_utf8_lossy(&bytes).into_owned();
-        match code {
-            status::OK => Ok(bytes),
-            status::ERROR => Err(text()),
-            status::PANIC => Err(format!("the plugin panicked: {}", text())),
-            other => Err(format!("the plugin returned unknown status {other}")),
+            return answer(&[]);
         }
+        // SAFETY: ABI 1: a non-null response points to `len` bytes the plugin allocated and
+        // keeps until we free them, which happens just below, once; `answer` only borrows them
+        // (whatever it keeps, it copies).
+        let outcome = answer(unsafe { std::slice::from_raw_parts(response.ptr, response.len) });
+        // SAFETY: the bytes came from this library's call and are freed once, by its own free
+        // function (whoever allocates frees); nothing borrows them any more.
+        unsafe { (self.free)(response) };
+        outcome
     }
 
     fn request(self, request: &[u8]) -> Result<Response, String> {
-        let bytes = self.call(request)?;
-        let response: Response = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("malformed response ({} bytes): {e}", bytes.len()))?;
+        let response: Response = self.call(request, |bytes| {
+            serde_json::from_slice(bytes)
+                .map_err(|e| format!("malformed response ({} bytes): {e}", bytes.len()))
+        })?;
         if response.format != WIRE_FORMAT {
             return Err(format!(
                 "response in wire format {}, expected {WIRE_FORMAT}",
@@ -541,9 +549,11 @@ impl Written {
         unit: &SelfEvaluation,
         indicators: &[ScoredIndicator],
         rules: impl Iterator<Item = &'r ConfiguredRule> + Clone,
+        mut bytes: Vec<u8>,
     ) -> Written {
+        bytes.clear();
         let mut written = Written {
-            bytes: Vec::with_capacity(8 * 1024),
+            bytes,
             parts: Default::default(),
             whole: None,
         };
@@ -679,8 +689,12 @@ impl RuleExtension for Plugins {
         // request of every rule that reads it; a rule that declared no `needs` gets the whole
         // unit and the leaves.
         let rules = self.loaded.iter().flat_map(|p| &p.rules);
-        let written = Written::new(unit, indicators, rules);
-        let mut request = Vec::with_capacity(written.bytes.len() + 512);
+        // Two buffers per thread, reused from unit to unit.
+        thread_local! {
+            static BUFFERS: std::cell::RefCell<(Vec<u8>, Vec<u8>)> = Default::default();
+        }
+        let (bytes, mut request) = BUFFERS.with_borrow_mut(std::mem::take);
+        let written = Written::new(unit, indicators, rules, bytes);
         for plugin in &self.loaded {
             for rule in &plugin.rules {
                 written.request(rule, &mut request);
@@ -695,6 +709,7 @@ impl RuleExtension for Plugins {
                 });
             }
         }
+        BUFFERS.with_borrow_mut(|buffers| *buffers = (written.bytes, request));
         out
     }
 }
@@ -747,7 +762,7 @@ mod tests {
         others: &[ConfiguredRule],
     ) -> serde_json::Value {
         let indicators = scored(unit);
-        let written = Written::new(unit, &indicators, others.iter().chain([rule]));
+        let written = Written::new(unit, &indicators, others.iter().chain([rule]), Vec::new());
         let mut out = Vec::new();
         written.request(rule, &mut out);
         serde_json::from_slice(&out).unwrap()
