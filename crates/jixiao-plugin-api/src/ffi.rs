@@ -8,7 +8,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use jixiao_model::SelfEvaluation;
 use serde_json::value::RawValue;
 
-use crate::wire::{Manifest, Op, Request, Response};
+use serde::Deserialize;
+
+use crate::wire::{Leaf, Manifest, Op, Request, Response};
 use crate::{ABI_VERSION, Bytes, Handshake, Plugin, WIRE_FORMAT, status};
 
 /// A plugin and its manifest, built once per process.
@@ -33,6 +35,21 @@ impl Exported {
 
     /// Handles one request: the response bytes, or the reason it failed.
     pub fn handle(&self, request: &[u8]) -> Result<Vec<u8>, String> {
+        // One pass straight into the model; a request it does not read (keys from a newer host,
+        // a wrong format, malformed bytes) takes the careful path below, with its errors.
+        if let Ok(typed) = serde_json::from_slice::<TypedRequest<'_>>(request)
+            && typed.format == WIRE_FORMAT
+            && typed.op == Op::Evaluate
+            && let Some(unit) = &typed.unit
+        {
+            let rule = self.plugin.find(&typed.rule)?;
+            let input = crate::Input {
+                unit,
+                leaves: &typed.leaves,
+            };
+            let output = (rule.run)(&input, typed.params)?;
+            return respond(output);
+        }
         let request: Request<'_> =
             serde_json::from_slice(request).map_err(|e| format!("malformed request: {e}"))?;
         if request.format != WIRE_FORMAT {
@@ -57,16 +74,35 @@ impl Exported {
                     unit: &unit,
                     leaves: &request.leaves,
                 };
-                let output = (rule.run)(&input, request.params)?;
-                Response {
-                    format: WIRE_FORMAT,
-                    findings: output.findings,
-                    adjustments: output.adjustments,
-                }
+                return respond((rule.run)(&input, request.params)?);
             }
         };
         serde_json::to_vec(&response).map_err(|e| format!("cannot write the response: {e}"))
     }
+}
+
+/// An `evaluate` request read in one pass, the unit straight into the model.
+#[derive(Deserialize)]
+struct TypedRequest<'a> {
+    format: u32,
+    op: Op,
+    #[serde(borrow)]
+    rule: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    params: &'a RawValue,
+    #[serde(default)]
+    unit: Option<SelfEvaluation>,
+    #[serde(default)]
+    leaves: Vec<Leaf>,
+}
+
+fn respond(output: crate::Output) -> Result<Vec<u8>, String> {
+    let response = Response {
+        format: WIRE_FORMAT,
+        findings: output.findings,
+        adjustments: output.adjustments,
+    };
+    serde_json::to_vec(&response).map_err(|e| format!("cannot write the response: {e}"))
 }
 
 /// Reads the unit, dropping keys this plugin's model does not know (added by a newer host within

@@ -27,6 +27,7 @@ pub mod ffi;
 pub use jixiao_model as model;
 pub use rust_decimal::Decimal;
 pub use sdk::{Adjustment, Finding, Input, Output, Param, ParamKind, Plugin, Rule};
+pub use wire::Part;
 
 /// The version of the binary interface: symbols, their signatures and the `#[repr(C)]` types.
 /// It changes only when they do, never with a release of jixiao.

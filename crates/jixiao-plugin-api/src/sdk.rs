@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::wire::{Leaf, ParamSpec, RuleSpec};
+use crate::wire::{Leaf, ParamSpec, Part, RuleSpec};
 
 /// A plugin: its name, version and rules.
 pub struct Plugin {
@@ -41,7 +41,9 @@ impl Plugin {
         self
     }
 
-    /// Runs a rule in process, as the host would through the ABI: for unit tests of plugins.
+    /// Runs a rule in process, as the host would through the ABI: for unit tests of plugins. A
+    /// rule that declares [`Rule::needs`] sees only those parts, as through the ABI, so a test
+    /// catches a rule that reads a part it did not declare.
     pub fn evaluate(
         &self,
         rule: &str,
@@ -53,7 +55,24 @@ impl Plugin {
         let params = serde_json::to_string(params).map_err(|e| e.to_string())?;
         let params = RawValue::from_string(params).map_err(|e| e.to_string())?;
         (rule.check)(&params)?;
-        (rule.run)(&Input { unit, leaves }, &params)
+        match crate::wire::parts(rule.spec.needs.as_deref()) {
+            None => (rule.run)(&Input { unit, leaves }, &params),
+            Some(parts) => {
+                let unit = crate::wire::project(unit, &parts);
+                let leaves = if parts.contains(&Part::Leaves) {
+                    leaves
+                } else {
+                    &[]
+                };
+                (rule.run)(
+                    &Input {
+                        unit: &unit,
+                        leaves,
+                    },
+                    &params,
+                )
+            }
+        }
     }
 
     pub(crate) fn find(&self, rule: &str) -> Result<&Rule, String> {
@@ -109,10 +128,22 @@ impl Rule {
                 name: name.into(),
                 summary: summary.into(),
                 params: Vec::new(),
+                needs: None,
             },
             run: Box::new(move |input, raw| Ok(check(input, &parse(raw)?))),
             check: Box::new(move |raw| parse(raw).map(drop)),
         }
+    }
+
+    /// Declares the parts of the unit the rule reads (and [`Part::Leaves`] if it reads the
+    /// scored leaves): the host then sends only those, which is much cheaper than the whole unit.
+    /// Parts not declared read as their defaults (empty lists, `None`); `unit` and `budget` are
+    /// always there. Without this the rule gets the whole unit and the leaves.
+    pub fn needs(mut self, parts: &[Part]) -> Rule {
+        let mut names: Vec<String> = self.spec.needs.take().unwrap_or_default();
+        names.extend(parts.iter().map(|p| p.name().to_owned()));
+        self.spec.needs = Some(names);
+        self
     }
 
     /// Declares a parameter (for the handshake, the host's checks and the docs).

@@ -5,6 +5,7 @@
 //! optional keys; readers ignore keys they do not know (the SDK drops unknown keys of the unit
 //! before reading it). Removing or retyping a key is a new format.
 
+use jixiao_model::SelfEvaluation;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -29,6 +30,13 @@ pub struct RuleSpec {
     /// One line on what the rule does.
     pub summary: String,
     pub params: Vec<ParamSpec>,
+    /// The parts of the request the rule reads ([`Part`] names, e.g. `["narrative"]`). Absent:
+    /// the whole unit and the leaves, as for every plugin built before this key existed. Present:
+    /// the unit carries only these keys (and `unit` and `budget`, always), the others read as
+    /// their defaults, and `leaves` is empty unless `"leaves"` is listed. A name the host does not
+    /// know makes it send everything, as if the key were absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<Vec<String>>,
 }
 
 /// A parameter of a rule.
@@ -88,4 +96,193 @@ pub struct Response {
     pub findings: Vec<Finding>,
     #[serde(default)]
     pub adjustments: Vec<Adjustment>,
+}
+
+/// A part of an `evaluate` request a rule can declare in its manifest's `needs`: a top-level key
+/// of the unit, or the scored `leaves`.
+///
+/// `unit` (who, which year, which kind) and `budget` (the general public budget) are always sent,
+/// since the model requires them; naming them is allowed and changes nothing. Every other key of
+/// the unit a rule did not declare is left out of the request and reads as its default (`None`,
+/// an empty list, a default table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    Unit,
+    Staffing,
+    Goals,
+    Budget,
+    Accounts,
+    Funds,
+    Base,
+    Indicators,
+    Claims,
+    Facts,
+    Narrative,
+    Declared,
+    /// The scored leaves of the indicator tree (not a key of the unit).
+    Leaves,
+}
+
+impl Part {
+    /// Every part, the keys of the unit in the order the model serialises them, then `leaves`.
+    pub const ALL: [Part; 13] = [
+        Part::Unit,
+        Part::Staffing,
+        Part::Goals,
+        Part::Budget,
+        Part::Accounts,
+        Part::Funds,
+        Part::Base,
+        Part::Indicators,
+        Part::Claims,
+        Part::Facts,
+        Part::Narrative,
+        Part::Declared,
+        Part::Leaves,
+    ];
+
+    /// The name in `needs` (the unit's key).
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Unit => "unit",
+            Part::Staffing => "staffing",
+            Part::Goals => "goals",
+            Part::Budget => "budget",
+            Part::Accounts => "accounts",
+            Part::Funds => "funds",
+            Part::Base => "base",
+            Part::Indicators => "indicators",
+            Part::Claims => "claims",
+            Part::Facts => "facts",
+            Part::Narrative => "narrative",
+            Part::Declared => "declared",
+            Part::Leaves => "leaves",
+        }
+    }
+
+    /// The part of this name, if this version knows it.
+    pub fn from_name(name: &str) -> Option<Part> {
+        Part::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// Sent whatever a rule declares: the model cannot be read without them.
+    pub fn always_sent(self) -> bool {
+        matches!(self, Part::Unit | Part::Budget)
+    }
+
+    /// Writes `"key":value` of this part of the unit to `out`, exactly as the unit's own
+    /// serialisation writes that key, and returns true; returns false, writing nothing, where
+    /// the model's serialisation leaves the key out (an empty list, `None`) and for
+    /// [`Part::Leaves`], which is not in the unit. Writing every part, comma-separated inside
+    /// braces, gives the bytes of `serde_json::to_vec(unit)`.
+    pub fn write(self, unit: &SelfEvaluation, out: &mut Vec<u8>) -> bool {
+        fn put<T: Serialize + ?Sized>(out: &mut Vec<u8>, key: &str, value: &T) -> bool {
+            out.push(b'"');
+            out.extend_from_slice(key.as_bytes());
+            out.extend_from_slice(b"\":");
+            serde_json::to_writer(&mut *out, value).expect("a part of a unit always serialises");
+            true
+        }
+        // Destructured in full so that a new key of the model does not compile until it is a part.
+        let SelfEvaluation {
+            unit: identity,
+            staffing,
+            goals,
+            budget,
+            accounts,
+            funds,
+            base,
+            indicators,
+            claims,
+            facts,
+            narrative,
+            declared,
+        } = unit;
+        let key = self.name();
+        match self {
+            Part::Unit => put(out, key, identity),
+            Part::Staffing => staffing.as_ref().is_some_and(|v| put(out, key, v)),
+            Part::Goals => !goals.is_empty() && put(out, key, goals),
+            Part::Budget => put(out, key, budget),
+            Part::Accounts => put(out, key, accounts),
+            Part::Funds => !funds.is_empty() && put(out, key, funds),
+            Part::Base => put(out, key, base),
+            Part::Indicators => !indicators.is_empty() && put(out, key, indicators),
+            Part::Claims => !claims.is_empty() && put(out, key, claims),
+            Part::Facts => !facts.is_empty() && put(out, key, facts),
+            Part::Narrative => put(out, key, narrative),
+            Part::Declared => declared.as_ref().is_some_and(|v| put(out, key, v)),
+            Part::Leaves => false,
+        }
+    }
+}
+
+/// The parts a `needs` list names, sorted, with `unit` and `budget` added; `None` when the list
+/// is absent or names a part this version does not know (then the whole unit is sent).
+pub fn parts(needs: Option<&[String]>) -> Option<Vec<Part>> {
+    let mut parts = vec![Part::Unit, Part::Budget];
+    for name in needs? {
+        parts.push(Part::from_name(name)?);
+    }
+    parts.sort_unstable();
+    parts.dedup();
+    Some(parts)
+}
+
+/// The unit as a rule that reads only `parts` sees it: every other key at its default.
+pub fn project(unit: &SelfEvaluation, parts: &[Part]) -> SelfEvaluation {
+    let has = |part: Part| part.always_sent() || parts.contains(&part);
+    // Destructured in full, as in `Part::write`.
+    let SelfEvaluation {
+        unit: identity,
+        staffing,
+        goals,
+        budget,
+        accounts,
+        funds,
+        base,
+        indicators,
+        claims,
+        facts,
+        narrative,
+        declared,
+    } = unit.clone();
+    SelfEvaluation {
+        unit: identity,
+        staffing: if has(Part::Staffing) { staffing } else { None },
+        goals: if has(Part::Goals) { goals } else { Vec::new() },
+        budget,
+        accounts: if has(Part::Accounts) {
+            accounts
+        } else {
+            Default::default()
+        },
+        funds: if has(Part::Funds) { funds } else { Vec::new() },
+        base: if has(Part::Base) {
+            base
+        } else {
+            Default::default()
+        },
+        indicators: if has(Part::Indicators) {
+            indicators
+        } else {
+            Vec::new()
+        },
+        claims: if has(Part::Claims) {
+            claims
+        } else {
+            Vec::new()
+        },
+        facts: if has(Part::Facts) {
+            facts
+        } else {
+            Default::default()
+        },
+        narrative: if has(Part::Narrative) {
+            narrative
+        } else {
+            Default::default()
+        },
+        declared: if has(Part::Declared) { declared } else { None },
+    }
 }

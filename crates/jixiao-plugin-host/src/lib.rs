@@ -22,7 +22,7 @@ use jixiao_engine::{
     ScoredIndicator, Severity,
 };
 use jixiao_model::SelfEvaluation;
-use jixiao_plugin_api::wire::{Leaf, Manifest, ParamSpec, Response};
+use jixiao_plugin_api::wire::{self, Manifest, ParamSpec, Part, Response};
 use jixiao_plugin_api::{
     ABI_VERSION, Bytes, CALL_SYMBOL, CallFn, FREE_SYMBOL, FreeFn, HANDSHAKE_SYMBOL, HandshakeFn,
     ParamKind, WIRE_FORMAT, status,
@@ -127,13 +127,21 @@ pub fn library_path(rule_set: &Path, entry: &PluginEntry, options: &LoadOptions)
     path
 }
 
-/// A rule of a loaded plugin, with its parameters as JSON.
+/// A rule of a loaded plugin, with its request prefix ready.
 #[derive(Debug)]
 struct ConfiguredRule {
     name: String,
-    /// The rule name as a JSON string, ready to splice into requests.
-    name_json: String,
-    params: Box<RawValue>,
+    /// `{"format":1,"op":"evaluate","rule":…,"params":{…},"unit":`, spliced into every request.
+    prefix: Vec<u8>,
+    /// The parts of the unit the rule declared it reads (`needs`); `None`: the whole unit and
+    /// the leaves.
+    parts: Option<Vec<Part>>,
+}
+
+impl ConfiguredRule {
+    fn reads(&self, part: Part) -> bool {
+        self.parts.as_ref().is_none_or(|p| p.contains(&part))
+    }
 }
 
 /// An opened library: its entry points, valid for the life of the process.
@@ -233,42 +241,50 @@ fn open(path: &Path) -> Result<(Manifest, Library), Problem> {
 }
 
 impl Library {
-    /// One call across the ABI: the response bytes, or why there are none.
-    fn call(self, request: &[u8]) -> Result<Vec<u8>, String> {
+    /// One call across the ABI: `read` sees the response bytes in place, before they are freed;
+    /// or why there are none.
+    fn call<R>(
+        self,
+        request: &[u8],
+        read: impl FnOnce(&[u8]) -> Result<R, String>,
+    ) -> Result<R, String> {
         let mut response = Bytes::EMPTY;
         // SAFETY: `request` is a live slice of `len` bytes for the whole call, and `response` a
         // writable `Bytes`, as ABI 1 requires; the function pointer is valid (never unloaded).
         let code = unsafe { (self.call)(request.as_ptr(), request.len(), &mut response) };
-        let bytes = if response.ptr.is_null() {
+        let answer = |bytes: &[u8]| {
+            let text = || String::from_utf8_lossy(bytes).into_owned();
+            match code {
+                status::OK => read(bytes),
+                status::ERROR => Err(text()),
+                status::PANIC => Err(format!("the plugin panicked: {}", text())),
+                other => Err(format!("the plugin returned unknown status {other}")),
+            }
+        };
+        if response.ptr.is_null() {
             if response.len != 0 {
                 return Err(format!(
                     "the plugin returned a null pointer with length {}",
                     response.len
                 ));
             }
-            Vec::new()
-        } else {
-            // SAFETY: ABI 1: a non-null response points to `len` bytes the plugin allocated and
-            // keeps until we free them, which happens just below, once.
-            let copy = unsafe { std::slice::from_raw_parts(response.ptr, response.len) }.to_vec();
-            // SAFETY: the bytes came from this library's call and are freed once, by its own
-            // free function (whoever allocates frees).
-            unsafe { (self.free)(response) };
-            copy
-        };
-        let text = || String::from_utf8_lossy(&bytes).into_owned();
-        match code {
-            status::OK => Ok(bytes),
-            status::ERROR => Err(text()),
-            status::PANIC => Err(format!("the plugin panicked: {}", text())),
-            other => Err(format!("the plugin returned unknown status {other}")),
+            return answer(&[]);
         }
+        // SAFETY: ABI 1: a non-null response points to `len` bytes the plugin allocated and
+        // keeps until we free them, which happens just below, once; `answer` only borrows them
+        // (whatever it keeps, it copies).
+        let outcome = answer(unsafe { std::slice::from_raw_parts(response.ptr, response.len) });
+        // SAFETY: the bytes came from this library's call and are freed once, by its own free
+        // function (whoever allocates frees); nothing borrows them any more.
+        unsafe { (self.free)(response) };
+        outcome
     }
 
-    fn request(self, request: &str) -> Result<Response, String> {
-        let bytes = self.call(request.as_bytes())?;
-        let response: Response = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("malformed response ({} bytes): {e}", bytes.len()))?;
+    fn request(self, request: &[u8]) -> Result<Response, String> {
+        let response: Response = self.call(request, |bytes| {
+            serde_json::from_slice(bytes)
+                .map_err(|e| format!("malformed response ({} bytes): {e}", bytes.len()))
+        })?;
         if response.format != WIRE_FORMAT {
             return Err(format!(
                 "response in wire format {}, expected {WIRE_FORMAT}",
@@ -403,11 +419,15 @@ fn load_one(
             r#"{{"format":{WIRE_FORMAT},"op":"check_params","rule":{name_json},"params":{}}}"#,
             params.get()
         );
-        library.request(&request).map_err(bad)?;
+        library.request(request.as_bytes()).map_err(bad)?;
+        let prefix = format!(
+            r#"{{"format":{WIRE_FORMAT},"op":"evaluate","rule":{name_json},"params":{},"unit":"#,
+            params.get()
+        );
         rules.push(ConfiguredRule {
             name: wanted.rule.clone(),
-            name_json,
-            params,
+            prefix: prefix.into_bytes(),
+            parts: wire::parts(spec.needs.as_deref()),
         });
     }
     Ok(Loaded {
@@ -489,18 +509,118 @@ fn kind_name(kind: ParamKind) -> &'static str {
     }
 }
 
-fn leaves(nodes: &[ScoredIndicator], out: &mut Vec<Leaf>) {
+/// A leaf as [`wire::Leaf`] writes it, borrowed from the scored tree.
+#[derive(serde::Serialize)]
+struct LeafRef<'a> {
+    id: &'a str,
+    name: &'a str,
+    points: rust_decimal::Decimal,
+    score: rust_decimal::Decimal,
+}
+
+fn leaves<'a>(nodes: &'a [ScoredIndicator], out: &mut Vec<LeafRef<'a>>) {
     for node in nodes {
         if node.children.is_empty() {
-            out.push(Leaf {
-                id: node.id.clone(),
-                name: node.name.clone(),
+            out.push(LeafRef {
+                id: &node.id,
+                name: &node.name,
                 points: node.points,
                 score: node.score,
             });
         } else {
             leaves(&node.children, out);
         }
+    }
+}
+
+/// The parts of one unit, each serialised once and spliced into the request of every rule that
+/// reads it.
+struct Written {
+    bytes: Vec<u8>,
+    /// Where each part is in `bytes` (indexed by `Part as usize`); `None`: not written, or left
+    /// out as the model's serialisation leaves it out.
+    parts: [Option<std::ops::Range<usize>>; Part::ALL.len()],
+    /// The whole unit, for rules that declared no `needs`.
+    whole: Option<std::ops::Range<usize>>,
+}
+
+impl Written {
+    fn new<'r>(
+        unit: &SelfEvaluation,
+        indicators: &[ScoredIndicator],
+        rules: impl Iterator<Item = &'r ConfiguredRule> + Clone,
+        mut bytes: Vec<u8>,
+    ) -> Written {
+        bytes.clear();
+        let mut written = Written {
+            bytes,
+            parts: Default::default(),
+            whole: None,
+        };
+        let rules = || rules.clone();
+        for part in Part::ALL {
+            if !rules().any(|r| r.parts.as_ref().is_some_and(|p| p.contains(&part))) {
+                continue;
+            }
+            let start = written.bytes.len();
+            if part == Part::Leaves {
+                let mut list = Vec::new();
+                leaves(indicators, &mut list);
+                serde_json::to_writer(&mut written.bytes, &list).expect("leaves serialise");
+            } else if !part.write(unit, &mut written.bytes) {
+                continue;
+            }
+            written.parts[part as usize] = Some(start..written.bytes.len());
+        }
+        if rules().any(|r| r.parts.is_none()) {
+            let start = written.bytes.len();
+            serde_json::to_writer(&mut written.bytes, unit).expect("a unit always serialises");
+            written.whole = Some(start..written.bytes.len());
+            if written.parts[Part::Leaves as usize].is_none() {
+                let start = written.bytes.len();
+                let mut list = Vec::new();
+                leaves(indicators, &mut list);
+                serde_json::to_writer(&mut written.bytes, &list).expect("leaves serialise");
+                written.parts[Part::Leaves as usize] = Some(start..written.bytes.len());
+            }
+        }
+        written
+    }
+
+    fn part(&self, part: Part) -> Option<&[u8]> {
+        self.parts[part as usize].clone().map(|r| &self.bytes[r])
+    }
+
+    /// The `evaluate` request of one rule, in `out`.
+    fn request(&self, rule: &ConfiguredRule, out: &mut Vec<u8>) {
+        out.clear();
+        out.extend_from_slice(&rule.prefix);
+        match &rule.parts {
+            None => {
+                let whole = self.whole.clone().expect("written for rules without needs");
+                out.extend_from_slice(&self.bytes[whole]);
+            }
+            Some(parts) => {
+                out.push(b'{');
+                let mut first = true;
+                for bytes in parts
+                    .iter()
+                    .filter_map(|&p| self.part(p).filter(|_| p != Part::Leaves))
+                {
+                    if !first {
+                        out.push(b',');
+                    }
+                    first = false;
+                    out.extend_from_slice(bytes);
+                }
+                out.push(b'}');
+            }
+        }
+        if rule.reads(Part::Leaves) {
+            out.extend_from_slice(br#","leaves":"#);
+            out.extend_from_slice(self.part(Part::Leaves).unwrap_or(b"[]"));
+        }
+        out.push(b'}');
     }
 }
 
@@ -513,8 +633,8 @@ fn convert(plugin: &str, rule: &str, response: Response) -> Effects {
             .map(|f| Finding {
                 rule: source.clone(),
                 severity: match f.severity {
-                    jixiao_plugin_api::wire::Severity::Hard => Severity::Hard,
-                    jixiao_plugin_api::wire::Severity::Soft => Severity::Soft,
+                    wire::Severity::Hard => Severity::Hard,
+                    wire::Severity::Soft => Severity::Soft,
                 },
                 indicator: f.indicator,
                 message: f.message,
@@ -565,18 +685,19 @@ impl RuleExtension for Plugins {
         if self.loaded.is_empty() {
             return out;
         }
-        // The unit and the leaves are written once per unit, and spliced into every request.
-        let unit_json = serde_json::to_string(unit).expect("a unit always serialises");
-        let mut leaf_list = Vec::new();
-        leaves(indicators, &mut leaf_list);
-        let leaves_json = serde_json::to_string(&leaf_list).expect("leaves serialise");
+        // Each part of the unit a rule reads is written once per unit and spliced into the
+        // request of every rule that reads it; a rule that declared no `needs` gets the whole
+        // unit and the leaves.
+        let rules = self.loaded.iter().flat_map(|p| &p.rules);
+        // Two buffers per thread, reused from unit to unit.
+        thread_local! {
+            static BUFFERS: std::cell::RefCell<(Vec<u8>, Vec<u8>)> = Default::default();
+        }
+        let (bytes, mut request) = BUFFERS.with_borrow_mut(std::mem::take);
+        let written = Written::new(unit, indicators, rules, bytes);
         for plugin in &self.loaded {
             for rule in &plugin.rules {
-                let request = format!(
-                    r#"{{"format":{WIRE_FORMAT},"op":"evaluate","rule":{},"params":{},"unit":{unit_json},"leaves":{leaves_json}}}"#,
-                    rule.name_json,
-                    rule.params.get()
-                );
+                written.request(rule, &mut request);
                 let outcome = plugin
                     .library
                     .request(&request)
@@ -588,6 +709,124 @@ impl RuleExtension for Plugins {
                 });
             }
         }
+        BUFFERS.with_borrow_mut(|buffers| *buffers = (written.bytes, request));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn units() -> Vec<SelfEvaluation> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/units");
+        let mut units = Vec::new();
+        for kind in ["department", "project"] {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(kind))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            files.sort();
+            units.extend(files.iter().map(|f| SelfEvaluation::load(f).unwrap()));
+        }
+        units
+    }
+
+    fn scored(unit: &SelfEvaluation) -> Vec<ScoredIndicator> {
+        let kind = match unit.unit.kind {
+            jixiao_model::EvaluationKind::Department => "hunan-department-plugins.toml",
+            jixiao_model::EvaluationKind::Project => "national-project-plugins.toml",
+        };
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../configs")
+            .join(kind);
+        let (rules, _) = RuleSet::load(&path).unwrap();
+        jixiao_engine::score_with(unit, &rules, &Default::default())
+            .unwrap()
+            .indicators
+    }
+
+    fn rule(needs: Option<&[&str]>) -> ConfiguredRule {
+        let needs: Option<Vec<String>> = needs.map(|n| n.iter().map(|s| (*s).to_owned()).collect());
+        ConfiguredRule {
+            name: "r".into(),
+            prefix: br#"{"format":1,"op":"evaluate","rule":"r","params":{},"unit":"#.to_vec(),
+            parts: wire::parts(needs.as_deref()),
+        }
+    }
+
+    /// The request of `rule` for `unit`, as JSON, with the other rules in the same batch.
+    fn request(
+        unit: &SelfEvaluation,
+        rule: &ConfiguredRule,
+        others: &[ConfiguredRule],
+    ) -> serde_json::Value {
+        let indicators = scored(unit);
+        let written = Written::new(unit, &indicators, others.iter().chain([rule]), Vec::new());
+        let mut out = Vec::new();
+        written.request(rule, &mut out);
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    fn keys(value: &serde_json::Value) -> Vec<&str> {
+        let mut keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        keys
+    }
+
+    #[test]
+    fn a_rule_that_declares_nothing_gets_the_whole_unit_and_the_leaves() {
+        let others = [rule(Some(&["narrative"]))];
+        for unit in units() {
+            let sent = request(&unit, &rule(None), &others);
+            assert_eq!(sent["unit"], serde_json::to_value(&unit).unwrap());
+            let leaves: Vec<wire::Leaf> = serde_json::from_value(sent["leaves"].clone()).unwrap();
+            assert!(!leaves.is_empty());
+            assert_eq!(
+                keys(&sent),
+                ["format", "leaves", "op", "params", "rule", "unit"]
+            );
+        }
+    }
+
+    #[test]
+    fn a_rule_that_declares_needs_gets_only_those_parts() {
+        let others = [rule(None), rule(Some(&["goals", "leaves"]))];
+        for unit in units() {
+            let sent = request(&unit, &rule(Some(&["narrative"])), &others);
+            assert_eq!(keys(&sent["unit"]), ["budget", "narrative", "unit"]);
+            assert_eq!(sent.get("leaves"), None);
+            let read: SelfEvaluation = serde_json::from_value(sent["unit"].clone()).unwrap();
+            assert_eq!(read, wire::project(&unit, &[Part::Narrative]));
+            assert_eq!(read.narrative, unit.narrative);
+            assert!(read.indicators.is_empty() && read.goals.is_empty());
+
+            let sent = request(&unit, &rule(Some(&["indicators", "leaves"])), &others);
+            let read: SelfEvaluation = serde_json::from_value(sent["unit"].clone()).unwrap();
+            assert_eq!(read.indicators, unit.indicators);
+            assert_eq!(read.narrative, Default::default());
+            assert_eq!(sent["leaves"], request_leaves(&unit));
+        }
+    }
+
+    #[test]
+    fn a_part_this_host_does_not_know_gets_the_whole_unit() {
+        for unit in units().iter().take(1) {
+            let sent = request(unit, &rule(Some(&["narrative", "future_part"])), &[]);
+            assert_eq!(sent["unit"], serde_json::to_value(unit).unwrap());
+            assert!(sent["leaves"].is_array());
+        }
+    }
+
+    fn request_leaves(unit: &SelfEvaluation) -> serde_json::Value {
+        let indicators = scored(unit);
+        let mut list = Vec::new();
+        leaves(&indicators, &mut list);
+        serde_json::to_value(&list).unwrap()
     }
 }

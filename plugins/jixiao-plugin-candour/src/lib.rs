@@ -3,7 +3,7 @@
 //! than `min_chars` characters is a soft finding; with `deduction` > 0 each such section also
 //! takes that many points off the leaf `indicator`.
 
-use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Plugin, Rule};
+use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Part, Plugin, Rule};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -107,6 +107,7 @@ pub fn plugin() -> Plugin {
             "问题与改进措施为空、仅写「无」「暂无」或少于 min_chars 字: 提示, 可扣分",
             narrative_candour,
         )
+        .needs(&[Part::Narrative])
         .param(Param::optional(
             "min_chars",
             ParamKind::Integer,

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use jixiao_plugin_api::model::Direction;
-use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Plugin, Rule};
+use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Part, Plugin, Rule};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -138,6 +138,7 @@ pub fn plugin() -> Plugin {
             "实际达目标 threshold 倍及以上须说明原因, 否则按 slope 扣分, 不低于 floor × 分值",
             target_deviation,
         )
+        .needs(&[Part::Goals, Part::Indicators, Part::Leaves])
         .param(Param::optional(
             "threshold",
             ParamKind::Decimal,

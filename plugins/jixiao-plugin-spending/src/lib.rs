@@ -7,7 +7,7 @@
 //! Soft findings only. Rows under `execution_level1` (default 预算执行率) are not claims.
 
 use jixiao_plugin_api::model::IndicatorRow;
-use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Plugin, Rule};
+use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Part, Plugin, Rule};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -123,6 +123,7 @@ pub fn plugin() -> Plugin {
             "所称成效超前于资金执行、结余过多、低执行率而产出满分: 提示",
             spending_vs_claims,
         )
+        .needs(&[Part::Budget, Part::Indicators])
         .param(Param::optional(
             "claim_margin",
             ParamKind::Decimal,

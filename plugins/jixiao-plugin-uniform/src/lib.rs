@@ -1,7 +1,7 @@
 //! Uniform full marks (domain.md §6): every row of the unit's table at full points (at least
 //! `min_rows` rows), or a self-declared total at `full` (default 100). Soft findings only.
 
-use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Plugin, Rule};
+use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Part, Plugin, Rule};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -51,6 +51,7 @@ pub fn plugin() -> Plugin {
             "全部指标满分或自评总分满分: 提示",
             uniform_full_marks,
         )
+        .needs(&[Part::Indicators, Part::Declared])
         .param(Param::optional(
             "min_rows",
             ParamKind::Integer,
