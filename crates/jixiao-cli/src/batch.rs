@@ -36,7 +36,7 @@ fn score_job(
     rules: &RuleSet,
     options: &Options<'_>,
 ) -> Result<(Scorecard, Option<Ingested>), String> {
-    let (unit, ingested) = job.load()?;
+    let (unit, ingested) = job.load_with(Some(rules))?;
     let scored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         jixiao_engine::score_with(&unit, rules, options)
     }));
