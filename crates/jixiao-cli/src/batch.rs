@@ -36,7 +36,7 @@ fn score_job(
     rules: &RuleSet,
     options: &Options<'_>,
 ) -> Result<(Scorecard, Option<Ingested>), String> {
-    let (unit, ingested) = job.load()?;
+    let (unit, ingested) = job.load_with(Some(rules))?;
     let scored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         jixiao_engine::score_with(&unit, rules, options)
     }));
@@ -206,6 +206,10 @@ impl Outputs {
             Some(dir) => {
                 std::fs::create_dir_all(dir.join(if scorecards { "scorecards" } else { "" }))
                     .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+                write_atomic(
+                    &dir.join(crate::inputs::OUTPUT_MARKER),
+                    "Written by `jixiao score --out`: not scanned for inputs.\n",
+                )?;
                 let mut cols = Vec::new();
                 columns(&rules.indicators, &mut Vec::new(), &mut cols);
                 let workbook =

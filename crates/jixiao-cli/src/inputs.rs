@@ -1,5 +1,6 @@
-//! Finding the units named on the command line: unit files (TOML), directories of them, and
-//! JSON Lines files of units (one unit per line, the model as JSON).
+//! Finding the units named on the command line: unit files (TOML), filled forms (.xlsx, written
+//! by `jixiao form`), directories of them, and JSON Lines files of units (one unit per line, the
+//! model as JSON).
 
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
@@ -8,6 +9,7 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result, bail};
 use jixiao_ingest::Ingested;
 use jixiao_model::SelfEvaluation;
+use jixiao_rules::RuleSet;
 
 /// One unit to score: a unit file, or one line of a JSON Lines file.
 #[derive(Debug)]
@@ -45,7 +47,43 @@ impl Job {
     /// Reads and parses the unit (a report is read as `jixiao ingest` reads it, and comes with
     /// what was read from where); the error names the file (and line) and the key.
     pub fn load(&self) -> Result<(SelfEvaluation, Option<Ingested>), String> {
+        self.load_with(None)
+    }
+
+    /// As [`Job::load`]; a filled form (.xlsx) is read cell by cell, and what the reader noted
+    /// (amounts typed as text...) is printed on stderr as warnings, with, when `rules` is given,
+    /// what changed since the rule-set version the form was made for (else that version).
+    pub fn load_with(
+        &self,
+        rules: Option<&RuleSet>,
+    ) -> Result<(SelfEvaluation, Option<Ingested>), String> {
         match self {
+            Job::File(path) if jixiao_forms::is_form(path) => {
+                let filled = jixiao_forms::read_form(path).map_err(|e| e.to_string())?;
+                let mut lines: Vec<String> = filled
+                    .notes
+                    .iter()
+                    .map(|n| format!("warning: {n}"))
+                    .collect();
+                match rules {
+                    Some(rules) => lines.extend(
+                        filled
+                            .origin
+                            .changes(rules)
+                            .into_iter()
+                            .map(|c| format!("warning: {}: {c}", path.display())),
+                    ),
+                    None => lines.push(format!(
+                        "note: {}: a form for the rule set {}",
+                        path.display(),
+                        filled.origin.label()
+                    )),
+                }
+                if !lines.is_empty() {
+                    eprintln!("{}", lines.join("\n"));
+                }
+                Ok((filled.unit, None))
+            }
             Job::File(path) if is_report(path) => {
                 let ingested = jixiao_ingest::ingest(path).map_err(|e| e.to_string())?;
                 Ok((ingested.unit.clone(), Some(ingested)))
@@ -84,8 +122,8 @@ fn is_jsonl(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "jsonl")
 }
 
-/// The unit files and reports named, with every `.toml` unit file and `.txt` / `.md` / `.docx`
-/// report under each directory named, recursively, in name order; and the JSON Lines files
+/// The unit files, forms and reports named, with every `.toml` unit file, `.xlsx` form and
+/// `.txt` / `.md` / `.docx` report under each directory named, recursively, in name order; and the JSON Lines files
 /// (named, or `.jsonl` files among the paths).
 pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let (mut files, mut jsonl) = (Vec::new(), Vec::new());
@@ -95,7 +133,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
             walk(path, &mut files)?;
             if files.len() == before {
                 eprintln!(
-                    "warning: no unit files (.toml) or reports (.txt, .md, .docx) under {}",
+                    "warning: no unit files (.toml), forms (.xlsx) or reports (.txt, .md, .docx) under {}",
                     path.display()
                 );
             }
@@ -112,6 +150,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     Ok((files, jsonl))
 }
 
+/// The file `jixiao score --out DIR` leaves in DIR, so that a later run over a parent directory
+/// does not take the outputs for inputs.
+pub const OUTPUT_MARKER: &str = ".jixiao-output";
+
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot list {}", dir.display()))?
@@ -121,8 +163,20 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     entries.sort();
     for entry in entries {
         if entry.is_dir() {
+            // A previous run's --out directory holds scorecards (.md) and summaries (.xlsx)
+            // that are not inputs.
+            if entry.join(OUTPUT_MARKER).exists() {
+                eprintln!(
+                    "note: skipping {}, the output of an earlier run",
+                    entry.display()
+                );
+                continue;
+            }
             walk(&entry, files)?;
-        } else if entry.extension().is_some_and(|e| e == "toml") || is_report(&entry) {
+        } else if entry.extension().is_some_and(|e| e == "toml")
+            || is_report(&entry)
+            || jixiao_forms::is_form(&entry)
+        {
             files.push(entry);
         }
     }

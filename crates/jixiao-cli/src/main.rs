@@ -58,16 +58,49 @@ enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
-    /// Validate unit files (and reports, by reading them) without scoring them.
+    /// Validate unit files (and forms and reports, by reading them) without scoring them.
     Validate {
-        /// Unit files (TOML), reports (.txt, .md, .docx), JSON Lines files (.jsonl) or
-        /// directories of unit files and reports.
+        /// Unit files (TOML), filled forms (.xlsx), reports (.txt, .md, .docx), JSON Lines files
+        /// (.jsonl) or directories of unit files, forms and reports.
         #[arg(required = true)]
         units: Vec<PathBuf>,
     },
     /// Generate a synthetic population of units (deterministic for a seed), for tests,
     /// demonstrations and benchmarks.
     Generate(GenerateArgs),
+    /// Write the fill-in self-evaluation form (自评表, .xlsx) for a rule set, to send to units.
+    Form {
+        /// The rule set the form is for (TOML).
+        #[arg(long, short)]
+        rules: PathBuf,
+        /// The workbook to write (.xlsx).
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// Convert units (unit files, filled forms, reports, JSON Lines) to TOML unit files or JSON
+    /// Lines, e.g. to keep a round's units under version control.
+    Convert(ConvertArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ConvertArgs {
+    /// Unit files (TOML), filled forms (.xlsx), reports (.txt, .md, .docx), JSON Lines files
+    /// (.jsonl) or directories of them.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// What to write.
+    #[arg(long, value_enum)]
+    to: ConvertTo,
+    /// For toml: a directory (one `<name>.toml` per unit), or a `.toml` file when there is one
+    /// unit; for jsonl: the file.
+    #[arg(long, short)]
+    out: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ConvertTo {
+    Toml,
+    Jsonl,
 }
 
 #[derive(Debug, clap::Args)]
@@ -101,9 +134,9 @@ struct ScoreArgs {
     /// The rule set to score by (TOML).
     #[arg(long, short)]
     rules: PathBuf,
-    /// Unit files (TOML), reports (.txt, .md, .docx, read as `jixiao ingest` reads them), JSON
-    /// Lines files (.jsonl, one unit per line) or directories of unit files and reports
-    /// (searched recursively, in name order).
+    /// Unit files (TOML), filled forms (.xlsx, written by `jixiao form`), reports (.txt, .md,
+    /// .docx, read as `jixiao ingest` reads them), JSON Lines files (.jsonl, one unit per line)
+    /// or directories of unit files, forms and reports (searched recursively, in name order).
     units: Vec<PathBuf>,
     /// JSON Lines files of units, e.g. an export from a budget system.
     #[arg(long, value_name = "FILE.jsonl")]
@@ -170,6 +203,8 @@ fn main() -> ExitCode {
         Command::Validate { units } => validate(&units),
         Command::Generate(args) => generate(&args),
         Command::Ingest { report, out } => ingest(&report, out.as_deref()),
+        Command::Form { rules, out } => form(&rules, &out),
+        Command::Convert(args) => convert(&args),
     };
     match result {
         Ok(code) => code,
@@ -453,6 +488,83 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
             eprintln!("wrote {} unit files under {}", args.count, dir.display());
         }
         _ => anyhow::bail!("give exactly one of --jsonl FILE or --dir DIR"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn form(rules_path: &Path, out: &Path) -> Result<ExitCode> {
+    let rules = load_rules(rules_path)?;
+    let bytes = jixiao_forms::write_form(&rules)?;
+    output::write_atomic(out, bytes)?;
+    eprintln!(
+        "wrote {}: the self-evaluation form for {} v{} ({})",
+        out.display(),
+        rules.id,
+        rules.version,
+        rules.applies_to.label()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn convert(args: &ConvertArgs) -> Result<ExitCode> {
+    let (files, jsonl) = inputs::discover(&args.inputs)?;
+    let mut units = Vec::new();
+    let mut failed = 0usize;
+    for job in inputs::jobs(files, jsonl)? {
+        match job
+            .map_err(|(_, e)| e)
+            .and_then(|job| job.load().map(|(unit, _)| (job.stem(), unit)))
+        {
+            Ok(unit) => units.push(unit),
+            Err(error) => {
+                failed += 1;
+                eprintln!("error: {error}");
+            }
+        }
+    }
+    match args.to {
+        ConvertTo::Jsonl => {
+            let mut text = String::new();
+            for (_, unit) in &units {
+                text.push_str(&serde_json::to_string(unit).context("cannot write a unit")?);
+                text.push('\n');
+            }
+            output::write_atomic(&args.out, text)?;
+            eprintln!("wrote {} units to {}", units.len(), args.out.display());
+        }
+        ConvertTo::Toml => {
+            let single_file = args.out.extension().is_some_and(|e| e == "toml");
+            if single_file {
+                if units.len() + failed != 1 {
+                    anyhow::bail!(
+                        "{} is one file: give one unit, or a directory for {} units",
+                        args.out.display(),
+                        units.len() + failed
+                    );
+                }
+                if let Some((_, unit)) = units.first() {
+                    output::write_atomic(&args.out, unit.to_toml())?;
+                    eprintln!("wrote {}", args.out.display());
+                }
+            } else {
+                std::fs::create_dir_all(&args.out)
+                    .with_context(|| format!("cannot create {}", args.out.display()))?;
+                let mut names = output::Names::default();
+                for (stem, unit) in &units {
+                    let path = args.out.join(format!("{}.toml", names.unique(stem)));
+                    output::write_atomic(&path, unit.to_toml())?;
+                }
+                eprintln!(
+                    "wrote {} unit files under {}",
+                    units.len(),
+                    args.out.display()
+                );
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!("{failed} inputs could not be read");
+        return Ok(ExitCode::from(SOME_FAILED));
     }
     Ok(ExitCode::SUCCESS)
 }

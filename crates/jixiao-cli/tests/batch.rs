@@ -153,3 +153,27 @@ fn the_summary_workbook_ranks_units_and_lists_every_indicator_and_finding() {
         Data::String("专项资金收支不平".into())
     );
 }
+
+#[test]
+fn an_earlier_runs_output_is_not_taken_for_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = dir.path().join("units");
+    std::fs::create_dir(&units).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"),
+        units.join("lusong.toml"),
+    )
+    .unwrap();
+    for _ in 0..2 {
+        // The second run finds units/out (scorecards, summary.xlsx) and leaves it alone.
+        jixiao()
+            .args(["score", "--rules", HUNAN])
+            .arg(&units)
+            .arg("--out")
+            .arg(units.join("out"))
+            .assert()
+            .code(0);
+    }
+    let csv = std::fs::read_to_string(units.join("out/summary.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+}

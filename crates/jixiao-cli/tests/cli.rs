@@ -318,3 +318,49 @@ fn a_report_is_scored_directly_with_the_sources_of_its_figures() {
         .stdout(contains("数据来源"))
         .stdout(contains("「财政拨款收入85.33万元」"));
 }
+
+#[test]
+fn form_writes_a_workbook_that_validate_reads_cell_by_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let form = dir.path().join("表.xlsx");
+    jixiao()
+        .args(["form", "--rules", HUNAN, "--out"])
+        .arg(&form)
+        .assert()
+        .code(0)
+        .stderr(contains("hunan-department v2024.1"));
+    // A blank form is found in a directory and read: its required cells are named.
+    let f = form.display();
+    jixiao()
+        .arg("validate")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(contains(format!(
+            "error: {f}!单位!C5: 单位名称 (unit name) is required\n\
+             {f}!单位!C21: 年初预算数 (opening budget) is required\n\
+             {f}!单位!C24: 全年执行数 (amount spent) is required\n"
+        )));
+}
+
+#[test]
+fn convert_round_trips_the_sample_through_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("units.jsonl");
+    jixiao()
+        .args(["convert", SAMPLE, "--to", "jsonl", "--out"])
+        .arg(&jsonl)
+        .assert()
+        .code(0);
+    let toml = dir.path().join("back.toml");
+    jixiao()
+        .arg("convert")
+        .arg(&jsonl)
+        .args(["--to", "toml", "--out"])
+        .arg(&toml)
+        .assert()
+        .code(0);
+    let back = jixiao_model::SelfEvaluation::load(&toml).unwrap();
+    let sample = jixiao_model::SelfEvaluation::load(&root().join(SAMPLE)).unwrap();
+    assert_eq!(back, sample);
+}

@@ -1,0 +1,183 @@
+//! The self-evaluation table (自评表) as an Excel form, out and back.
+//!
+//! [`write_form`] writes, from a rule set, the fill-in workbook a bureau sends its units: the unit
+//! sheet (identity, staffing, budget, other accounts, base data, declared result, narrative), the
+//! indicator sheet laid out as a 自评表 with the rule set's common indicators pre-filled, and the
+//! sheets for goals, special funds and their sources, quantitative claims and yes/no facts. Label
+//! cells are locked, input cells unlocked; columns that take a choice have data validation. A
+//! very hidden sheet records the rule set (id, version, leaves) the form was made for.
+//!
+//! [`read_form`] reads a filled form back into a [`SelfEvaluation`]. Every cell that cannot be
+//! read is reported as `workbook!sheet!cell: message`; amounts typed as text (thousands
+//! separators, full-width digits, a 万元 or 元 suffix) are read and noted; blank rows and merged
+//! cells are tolerated. [`FormOrigin::changes`] says how the rule set the form was made for
+//! differs from the one it is scored under.
+//!
+//! The layout is documented in `docs/forms.md`.
+
+mod layout;
+mod read;
+mod text;
+mod write;
+
+use std::fmt;
+use std::path::Path;
+
+use jixiao_rules::RuleSet;
+use rust_decimal::Decimal;
+
+pub use read::{Filled, read_form};
+pub use text::{SCALE, decimal_from_f64, number_from_text};
+pub use write::write_form;
+
+/// Sheet names and columns, for tools (and tests) that fill forms programmatically.
+pub mod sheets {
+    pub use crate::layout::{
+        CLAIMS, FACTS, FUNDS, GOALS, IND_ACTUAL, IND_DIRECTION, IND_EXPLANATION, IND_LEVEL1,
+        IND_LEVEL2, IND_NAME, IND_ORIGIN, IND_POINTS, IND_SELF_SCORE, IND_TARGET, IND_TIER,
+        IND_UNIT, INDICATORS, INSTRUCTIONS, META, SOURCES, UNIT, UNIT_KEY, UNIT_VALUE, cell_ref,
+    };
+}
+
+/// Why a form could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum FormError {
+    #[error("cannot write the form: {0}")]
+    Write(#[from] rust_xlsxwriter::XlsxError),
+    #[error("{workbook}: cannot read the workbook: {message}")]
+    Open { workbook: String, message: String },
+    #[error("{workbook}: the sheet {sheet} is missing: is this a form written by `jixiao form`?")]
+    MissingSheet { workbook: String, sheet: String },
+    /// Cells that could not be read, each with its workbook, sheet and cell.
+    #[error("{}", render(.0))]
+    Cells(Vec<CellError>),
+}
+
+fn render(errors: &[CellError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One cell that could not be read: `机构.xlsx!指标!F12: expected a number, found "约95%"`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{at}: {message}")]
+pub struct CellError {
+    /// `workbook!sheet!cell`.
+    pub at: String,
+    pub message: String,
+}
+
+/// A cell read with a conversion: `机构.xlsx!单位!C20: read the text "853,300元" as 85.33 万元`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// `workbook!sheet!cell`.
+    pub at: String,
+    pub message: String,
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
+
+/// The rule set a form was made for, as recorded in the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormOrigin {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    /// The rule set's leaves: id, name, points.
+    pub leaves: Vec<(String, String, Decimal)>,
+}
+
+impl FormOrigin {
+    /// `hunan-department v2024.1`.
+    pub fn label(&self) -> String {
+        format!("{} v{}", self.id, self.version)
+    }
+
+    /// How `rules` differs from the rule set the form was made for: nothing when they agree;
+    /// else a first line saying which versions, then one line per indicator added, removed,
+    /// renamed or re-weighted.
+    pub fn changes(&self, rules: &RuleSet) -> Vec<String> {
+        if self.id != rules.id {
+            return vec![format!(
+                "the form was made for the rule set {}, not {} v{}: its pre-filled indicators may not be the ones scored",
+                self.label(),
+                rules.id,
+                rules.version
+            )];
+        }
+        let current: Vec<(String, String, Decimal)> = write::leaves(rules)
+            .iter()
+            .map(|l| {
+                let i = l.indicator;
+                (i.id.clone(), i.name.clone(), i.points)
+            })
+            .collect();
+        let mut lines = Vec::new();
+        for (id, name, points) in &current {
+            match self.leaves.iter().find(|(old, _, _)| old == id) {
+                None => lines.push(format!(
+                    "indicator added: {id} 「{name}」 ({} points)",
+                    points.normalize()
+                )),
+                Some((_, old_name, old_points)) => {
+                    if old_name != name {
+                        lines.push(format!(
+                            "indicator renamed: {id} 「{old_name}」 → 「{name}」"
+                        ));
+                    }
+                    if old_points != points {
+                        lines.push(format!(
+                            "points changed: {id} 「{name}」 {} → {}",
+                            old_points.normalize(),
+                            points.normalize()
+                        ));
+                    }
+                }
+            }
+        }
+        for (id, name, points) in &self.leaves {
+            if !current.iter().any(|(new, _, _)| new == id) {
+                lines.push(format!(
+                    "indicator removed: {id} 「{name}」 ({} points)",
+                    points.normalize()
+                ));
+            }
+        }
+        if self.version == rules.version && lines.is_empty() {
+            return lines;
+        }
+        let head = if lines.is_empty() {
+            format!(
+                "the form was made for {}; scoring under v{}: no indicator changed",
+                self.label(),
+                rules.version
+            )
+        } else {
+            format!(
+                "the form was made for {}; scoring under v{}, which changed {} indicator(s):",
+                self.label(),
+                rules.version,
+                lines.len()
+            )
+        };
+        std::iter::once(head)
+            .chain(lines.into_iter().map(|l| format!("  {l}")))
+            .collect()
+    }
+}
+
+/// Whether `path` looks like a form: an `.xlsx` file that is not an Excel lock file (`~$…`).
+pub fn is_form(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+        && !path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+}

@@ -1,0 +1,558 @@
+//! The form, out and back: written from a rule set, filled in as a unit would fill it, read back
+//! and scored; and forms filled badly, each with its exact error.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader as _, Xlsx, open_workbook_from_rs};
+use jixiao_forms::sheets::*;
+use jixiao_forms::{FormError, read_form, write_form};
+use jixiao_model::{Account, SelfEvaluation};
+use jixiao_rules::RuleSet;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive as _;
+use rust_xlsxwriter::{Format, Workbook};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn rules(name: &str) -> RuleSet {
+    RuleSet::load(&root().join("configs").join(name)).unwrap().0
+}
+
+fn sample() -> SelfEvaluation {
+    SelfEvaluation::load(&root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"))
+        .unwrap()
+}
+
+/// A cell value the test writes.
+#[derive(Debug, Clone)]
+enum V {
+    S(String),
+    N(f64),
+}
+
+fn s(text: &str) -> V {
+    V::S(text.to_owned())
+}
+
+fn n(value: Decimal) -> V {
+    V::N(value.to_f64().unwrap())
+}
+
+/// A workbook as a unit fills it: the template's cells (read with calamine, as any other program
+/// would see them), with the unit's values written into them, saved again with rust_xlsxwriter.
+type Cells = BTreeMap<(u32, u16), V>;
+
+struct Filler {
+    sheets: Vec<(String, Cells)>,
+    merges: Vec<(String, u32, u16, u32, u16)>,
+}
+
+impl Filler {
+    fn from_template(bytes: Vec<u8>) -> Filler {
+        let mut xlsx: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+        let mut sheets = Vec::new();
+        for name in xlsx.sheet_names() {
+            let range = xlsx.worksheet_range(&name).unwrap();
+            let mut cells = BTreeMap::new();
+            for (row, col, data) in range.used_cells() {
+                let (r0, c0) = range.start().unwrap();
+                let at = (row as u32 + r0, (col as u32 + c0) as u16);
+                match data {
+                    Data::String(t) => cells.insert(at, V::S(t.clone())),
+                    Data::Float(f) => cells.insert(at, V::N(*f)),
+                    other => panic!("unexpected template cell {other:?}"),
+                };
+            }
+            sheets.push((name, cells));
+        }
+        Filler {
+            sheets,
+            merges: Vec::new(),
+        }
+    }
+
+    fn sheet(&mut self, name: &str) -> &mut BTreeMap<(u32, u16), V> {
+        &mut self.sheets.iter_mut().find(|(n, _)| n == name).unwrap().1
+    }
+
+    fn set(&mut self, sheet: &str, row: u32, col: u16, value: V) {
+        self.sheet(sheet).insert((row, col), value);
+    }
+
+    fn clear(&mut self, sheet: &str, row: u32, col: u16) {
+        self.sheet(sheet).remove(&(row, col));
+    }
+
+    /// The row whose column `col` holds `text`.
+    fn row_of(&mut self, sheet: &str, col: u16, text: &str) -> u32 {
+        self.sheet(sheet)
+            .iter()
+            .find(|((_, c), v)| *c == col && matches!(v, V::S(t) if t == text))
+            .map(|((r, _), _)| *r)
+            .unwrap_or_else(|| panic!("no {text} in {sheet}"))
+    }
+
+    /// Sets the unit sheet's value for `key`; returns its cell reference.
+    fn unit(&mut self, key: &str, value: V) -> String {
+        let row = self.row_of(UNIT, UNIT_KEY, key);
+        self.set(UNIT, row, UNIT_VALUE, value);
+        cell_ref(row, UNIT_VALUE)
+    }
+
+    fn save(&self, path: &Path) {
+        let mut workbook = Workbook::new();
+        for (name, cells) in &self.sheets {
+            let ws = workbook.add_worksheet();
+            ws.set_name(name).unwrap();
+            for ((row, col), value) in cells {
+                match value {
+                    V::S(t) => ws.write(*row, *col, t).unwrap(),
+                    V::N(f) => ws.write(*row, *col, *f).unwrap(),
+                };
+            }
+            for (sheet, r0, c0, r1, c1) in &self.merges {
+                if sheet == name {
+                    let first = cells.get(&(*r0, *c0)).cloned();
+                    let text = match first {
+                        Some(V::S(t)) => t,
+                        _ => String::new(),
+                    };
+                    ws.merge_range(*r0, *c0, *r1, *c1, &text, &Format::new())
+                        .unwrap();
+                }
+            }
+            if name == META {
+                ws.set_very_hidden(true);
+            }
+        }
+        workbook.save(path).unwrap();
+    }
+}
+
+fn opt(filler: &mut Filler, key: &str, value: Option<Decimal>) {
+    if let Some(v) = value {
+        filler.unit(key, n(v));
+    }
+}
+
+fn text(filler: &mut Filler, key: &str, value: &Option<String>) {
+    if let Some(v) = value {
+        filler.unit(key, s(v));
+    }
+}
+
+/// Fills the template with a unit's figures, as the unit would type them.
+fn fill(filler: &mut Filler, unit: &SelfEvaluation) {
+    let id = &unit.unit;
+    filler.unit("unit.name", s(&id.name));
+    text(filler, "unit.code", &id.code);
+    text(filler, "unit.region", &id.region);
+    filler.unit("unit.year", V::N(f64::from(id.year)));
+    filler.unit("unit.kind", s(id.kind.label()));
+    text(filler, "unit.project", &id.project);
+    text(filler, "unit.category", &id.category);
+    text(filler, "unit.level", &id.level);
+    if let Some(v) = id.sub_units {
+        filler.unit("unit.sub_units", V::N(f64::from(v)));
+    }
+    if let Some(st) = unit.staffing {
+        filler.unit("staffing.authorised", V::N(f64::from(st.authorised)));
+        filler.unit("staffing.in_post", V::N(f64::from(st.in_post)));
+        filler.unit("staffing.retired", V::N(f64::from(st.retired)));
+    }
+    let b = &unit.budget;
+    filler.unit("budget.opening", n(b.opening));
+    opt(filler, "budget.full_year", b.full_year);
+    opt(filler, "budget.income", b.income);
+    filler.unit("budget.spent", n(b.spent));
+    opt(filler, "budget.basic", b.basic);
+    opt(filler, "budget.personnel", b.personnel);
+    opt(filler, "budget.public", b.public);
+    opt(filler, "budget.project", b.project);
+    for (key, account) in [
+        ("accounts.government_fund", &unit.accounts.government_fund),
+        ("accounts.state_capital", &unit.accounts.state_capital),
+        ("accounts.social_insurance", &unit.accounts.social_insurance),
+    ] {
+        match account {
+            Account::NotReported => {}
+            Account::None => {
+                filler.unit(key, s("无"));
+            }
+            Account::Figures(f) => {
+                filler.unit(key, s("有"));
+                filler.unit(&format!("{key}.income"), n(f.income));
+                filler.unit(&format!("{key}.spent"), n(f.spent));
+            }
+        }
+    }
+    let base = &unit.base;
+    opt(filler, "base.three_public", base.three_public);
+    opt(filler, "base.carried_in", base.carried_in);
+    opt(filler, "base.carried_over", base.carried_over);
+    if let Some(d) = &unit.declared {
+        opt(filler, "declared.total", d.total);
+        text(filler, "declared.grade", &d.grade);
+    }
+    let nar = &unit.narrative;
+    text(filler, "narrative.problems", &nar.problems);
+    text(filler, "narrative.improvements", &nar.improvements);
+    text(
+        filler,
+        "narrative.use_and_disclosure",
+        &nar.use_and_disclosure,
+    );
+    text(filler, "narrative.other", &nar.other);
+
+    for (i, goal) in unit.goals.iter().enumerate() {
+        let row = i as u32 + 1;
+        if let Some(fund) = &goal.fund {
+            filler.set(GOALS, row, 0, s(fund));
+        }
+        filler.set(GOALS, row, 1, s(&goal.text));
+        if let Some(m) = &goal.measure {
+            filler.set(GOALS, row, 2, s(&m.indicator));
+            filler.set(GOALS, row, 3, s(m.direction.symbol()));
+            filler.set(GOALS, row, 4, n(m.target));
+            if let Some(a) = m.actual {
+                filler.set(GOALS, row, 5, n(a));
+            }
+            filler.set(GOALS, row, 6, s(&m.unit));
+        }
+    }
+    let mut source_row = 1;
+    for (i, fund) in unit.funds.iter().enumerate() {
+        let row = i as u32 + 1;
+        filler.set(FUNDS, row, 0, s(&fund.name));
+        filler.set(FUNDS, row, 1, n(fund.opening));
+        filler.set(FUNDS, row, 2, n(fund.change));
+        filler.set(FUNDS, row, 3, n(fund.spent));
+        filler.set(FUNDS, row, 4, n(fund.carried_over));
+        for source in &fund.sources {
+            filler.set(SOURCES, source_row, 0, s(&fund.name));
+            filler.set(SOURCES, source_row, 1, s(&source.name));
+            filler.set(SOURCES, source_row, 2, n(source.amount));
+            source_row += 1;
+        }
+    }
+    for (i, claim) in unit.claims.iter().enumerate() {
+        let row = i as u32 + 1;
+        filler.set(CLAIMS, row, 0, s(&claim.what));
+        filler.set(CLAIMS, row, 1, n(claim.quantity));
+        filler.set(CLAIMS, row, 2, s(&claim.unit));
+        filler.set(CLAIMS, row, 3, s(if claim.at_least { "是" } else { "否" }));
+    }
+    for (fact, value) in &unit.facts {
+        let row = filler.row_of(FACTS, 0, fact);
+        filler.set(FACTS, row, 2, s(if *value { "是" } else { "否" }));
+    }
+    assert!(unit.indicators.is_empty(), "the sample has no 自评表 rows");
+}
+
+fn filled_sample(dir: &Path, rules: &RuleSet) -> (Filler, PathBuf) {
+    let mut filler = Filler::from_template(write_form(rules).unwrap());
+    fill(&mut filler, &sample());
+    (filler, dir.join("机构.xlsx"))
+}
+
+fn scorecard_json(unit: &SelfEvaluation, rules: &RuleSet) -> String {
+    jixiao_report::json(&jixiao_engine::score(unit, rules).unwrap())
+}
+
+#[test]
+fn round_trip_scores_exactly_as_the_toml_fixture() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = rules("hunan-department.toml");
+    let (filler, path) = filled_sample(dir.path(), &rules);
+    filler.save(&path);
+    let filled = read_form(&path).unwrap();
+    assert_eq!(filled.notes, vec![]);
+    assert_eq!(filled.origin.label(), "hunan-department v2024.1");
+    assert_eq!(filled.origin.changes(&rules), Vec::<String>::new());
+    assert_eq!(filled.unit, sample(), "the unit reads back exactly");
+    assert_eq!(
+        scorecard_json(&filled.unit, &rules),
+        scorecard_json(&sample(), &rules)
+    );
+}
+
+#[test]
+fn the_form_is_laid_out_as_a_self_evaluation_table() {
+    let rules = rules("hunan-department.toml");
+    let mut xlsx: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(write_form(&rules).unwrap())).unwrap();
+    assert_eq!(
+        xlsx.sheet_names(),
+        [
+            INSTRUCTIONS,
+            UNIT,
+            INDICATORS,
+            GOALS,
+            FUNDS,
+            "资金来源",
+            CLAIMS,
+            FACTS,
+            META
+        ]
+    );
+    let ind = xlsx.worksheet_range(INDICATORS).unwrap();
+    let header: Vec<String> = (0..11)
+        .map(|c| ind.get_value((2, c)).unwrap().to_string())
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标方向",
+            "年度指标值",
+            "实际完成值",
+            "计量单位",
+            "定性评级",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施"
+        ]
+    );
+    // The first leaf pre-filled: 投入 / 预算配置 / 预算控制率, 5 points.
+    let row: Vec<String> = [0, 1, 2, 8]
+        .iter()
+        .map(|&c| ind.get_value((3, c)).unwrap().to_string())
+        .collect();
+    assert_eq!(row, ["投入", "预算配置", "预算控制率", "5"]);
+    // Blank rows under 效益指标 for the unit's own indicators.
+    let benefits = (3..ind.height() as u32)
+        .filter(|&r| {
+            ind.get_value((r, 0))
+                .is_some_and(|v| matches!(v, Data::String(t) if t == "效益指标"))
+        })
+        .count();
+    assert_eq!(benefits, 5);
+    let facts = xlsx.worksheet_range(FACTS).unwrap();
+    assert_eq!(
+        facts.get_value((1, 0)).unwrap().to_string(),
+        "results_disclosed"
+    );
+}
+
+fn read_err(path: &Path) -> String {
+    match read_form(path) {
+        Err(FormError::Cells(errors)) => errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(other) => panic!("unexpected error {other}"),
+        Ok(_) => panic!("read a bad form"),
+    }
+}
+
+#[test]
+fn garbage_in_a_number_cell_names_workbook_sheet_and_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = rules("hunan-department.toml");
+    let (mut filler, path) = filled_sample(dir.path(), &rules);
+    let row = filler.row_of(INDICATORS, IND_NAME, "预算执行率");
+    filler.set(INDICATORS, row, IND_DIRECTION, s("≥"));
+    filler.set(INDICATORS, row, IND_TARGET, V::N(100.0));
+    filler.set(INDICATORS, row, IND_ACTUAL, s("约95%"));
+    let opening = filler.unit("budget.opening", s("六十九万"));
+    filler.save(&path);
+    let p = path.display();
+    assert_eq!(
+        read_err(&path),
+        format!(
+            "{p}!单位!{opening}: expected a number, found \"六十九万\"\n\
+             {p}!指标!F{}: expected a number, found \"约95%\"",
+            row + 1
+        )
+    );
+}
+
+#[test]
+fn amounts_typed_as_text_are_read_and_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = rules("hunan-department.toml");
+    let (mut filler, path) = filled_sample(dir.path(), &rules);
+    let income = filler.unit("budget.income", s("853,300元"));
+    let spent = filler.unit("budget.spent", s("８５．３３"));
+    let basic = filler.unit("budget.basic", s("55.09万元"));
+    let project = filler.unit("budget.project", s(" 30.24 "));
+    filler.set(FUNDS, 1, 1, s("8.00万元"));
+    filler.save(&path);
+    let filled = read_form(&path).unwrap();
+    let p = path.display();
+    let notes: Vec<String> = filled.notes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        notes,
+        [
+            format!("{p}!单位!{income}: read the text \"853,300元\" as 85.33 万元"),
+            format!("{p}!单位!{spent}: read the text \"８５．３３\" as 85.33 万元"),
+            format!("{p}!单位!{basic}: read the text \"55.09万元\" as 55.09 万元"),
+            format!("{p}!单位!{project}: read the text \" 30.24 \" as 30.24 万元"),
+            format!("{p}!专项资金!B2: read the text \"8.00万元\" as 8 万元"),
+        ]
+    );
+    assert_eq!(filled.unit, sample());
+}
+
+#[test]
+fn blank_rows_merged_cells_and_trailing_spaces_are_tolerated() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = rules("hunan-department.toml");
+    let (mut filler, path) = filled_sample(dir.path(), &rules);
+    // Trailing spaces in text.
+    filler.unit("unit.name", s("株洲市芦淞区科学技术协会  "));
+    // A blank row between two goals: move every goal from row 5 on down by one.
+    let goals: Vec<((u32, u16), V)> = filler
+        .sheet(GOALS)
+        .iter()
+        .filter(|((r, _), _)| *r >= 5)
+        .map(|(k, v)| (*k, v.clone()))
+        .collect();
+    for ((r, c), _) in &goals {
+        filler.clear(GOALS, *r, *c);
+    }
+    for ((r, c), v) in goals {
+        filler.set(GOALS, r + 1, c, v);
+    }
+    // Two unit rows under 效益指标, the 一级 and 二级 cells merged across both, as people do.
+    let first = filler.row_of(INDICATORS, IND_LEVEL1, "效益指标");
+    filler.set(INDICATORS, first, IND_LEVEL2, s("社会效益指标"));
+    filler.clear(INDICATORS, first + 1, IND_LEVEL1);
+    for (row, name, actual) in [
+        (first, "科普宣传受众", 70000.0),
+        (first + 1, "青少年科技活动", 4.0),
+    ] {
+        filler.set(INDICATORS, row, IND_NAME, s(name));
+        filler.set(INDICATORS, row, IND_DIRECTION, s("≥"));
+        filler.set(INDICATORS, row, IND_TARGET, V::N(1.0));
+        filler.set(INDICATORS, row, IND_ACTUAL, V::N(actual));
+        filler.set(INDICATORS, row, IND_UNIT, s("次 "));
+        filler.set(INDICATORS, row, IND_POINTS, V::N(5.0));
+        filler.set(INDICATORS, row, IND_SELF_SCORE, V::N(5.0));
+    }
+    filler.merges.push((
+        INDICATORS.to_owned(),
+        first,
+        IND_LEVEL1,
+        first + 1,
+        IND_LEVEL1,
+    ));
+    filler.merges.push((
+        INDICATORS.to_owned(),
+        first,
+        IND_LEVEL2,
+        first + 1,
+        IND_LEVEL2,
+    ));
+    filler.save(&path);
+    let filled = read_form(&path).unwrap();
+    let mut expected = sample();
+    let rows = &filled.unit.indicators;
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1].level1, "效益指标");
+    assert_eq!(rows[1].level2.as_deref(), Some("社会效益指标"));
+    assert_eq!(rows[1].name, "青少年科技活动");
+    assert_eq!(rows[1].unit.as_deref(), Some("次"));
+    expected.indicators = filled.unit.indicators.clone();
+    assert_eq!(filled.unit, expected);
+}
+
+#[test]
+fn choices_missing_values_and_unknown_funds_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = rules("hunan-department.toml");
+    let (mut filler, path) = filled_sample(dir.path(), &rules);
+    let row = filler.row_of(INDICATORS, IND_NAME, "预算执行率");
+    filler.set(INDICATORS, row, IND_DIRECTION, s("大于"));
+    filler.set(INDICATORS, row, IND_TIER, s("基本达成"));
+    filler.set(INDICATORS, row, IND_SELF_SCORE, V::N(-1.0));
+    filler.set(FUNDS, 2, 3, s(""));
+    filler.set(SOURCES, 1, 0, s("科普费"));
+    let name = filler.unit("unit.name", s("   "));
+    filler.save(&path);
+    let p = path.display();
+    let r = row + 1;
+    assert_eq!(
+        read_err(&path),
+        [
+            format!("{p}!单位!{name}: 单位名称 (unit name) is required"),
+            format!("{p}!指标!D{r}: expected one of ≥, ≤, =, found \"大于\""),
+            format!("{p}!指标!H{r}: expected one of 达成, 部分达成, 未达成, found \"基本达成\""),
+            format!("{p}!指标!J{r}: expected zero or more, found -1"),
+            format!("{p}!专项资金!D3: 实际支出 (amount spent) is required"),
+            format!("{p}!资金来源!A2: no special fund named \"科普费\" on the sheet 专项资金"),
+        ]
+        .join("\n")
+    );
+}
+
+#[test]
+fn a_form_from_an_older_rule_set_version_says_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let current = rules("hunan-department.toml");
+    let mut older = current.clone();
+    older.version = "2023.2".to_owned();
+    // In 2023: 预算执行率 was worth 10 and 结转结余率 7; 三公经费变动率 was called 三公经费控制;
+    // 质量达标率 did not exist and there was a 政府采购执行率.
+    let process = &mut older.indicators[1].children[0].children;
+    process[1].points = Decimal::from(10);
+    process[2].points = Decimal::from(7);
+    older.indicators[0].children[1].children[0].name = "三公经费控制".to_owned();
+    let mut procurement = older.indicators[2].children.remove(2);
+    procurement.id = "output.procurement".to_owned();
+    procurement.name = "政府采购执行率".to_owned();
+    older.indicators[2].children.push(procurement);
+
+    let mut filler = Filler::from_template(write_form(&older).unwrap());
+    fill(&mut filler, &sample());
+    let path = dir.path().join("机构.xlsx");
+    filler.save(&path);
+    let filled = read_form(&path).unwrap();
+    assert_eq!(filled.origin.label(), "hunan-department v2023.2");
+    assert_eq!(
+        filled.origin.changes(&current),
+        [
+            "the form was made for hunan-department v2023.2; scoring under v2024.1, which changed 5 indicator(s):",
+            "  indicator renamed: input.cost.three_public_change 「三公经费控制」 → 「三公经费变动率」",
+            "  points changed: process.execution.execution_rate 「预算执行率」 10 → 12",
+            "  points changed: process.execution.carry_over 「结转结余率」 7 → 5",
+            "  indicator added: output.quality 「质量达标率」 (5 points)",
+            "  indicator removed: output.procurement 「政府采购执行率」 (5 points)",
+        ]
+    );
+    // Another rule set altogether.
+    let project = rules("national-project.toml");
+    assert_eq!(
+        filled.origin.changes(&project),
+        [format!(
+            "the form was made for the rule set hunan-department v2023.2, not national-project v{}: its pre-filled indicators may not be the ones scored",
+            project.version
+        )]
+    );
+    // The unit reads the same whatever the version.
+    assert_eq!(filled.unit, sample());
+}
+
+#[test]
+fn not_a_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.xlsx");
+    let mut workbook = Workbook::new();
+    workbook.add_worksheet().write(0, 0, "hello").unwrap();
+    workbook.save(&path).unwrap();
+    let err = read_form(&path).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "{}: the sheet jixiao is missing: is this a form written by `jixiao form`?",
+            path.display()
+        )
+    );
+}
