@@ -99,6 +99,10 @@ impl Job {
                         jixiao_model::at_key(key)
                     )
                 };
+                // Fast path; only a line that fails is parsed again to find the key at fault.
+                if let Ok(unit) = serde_json::from_str::<SelfEvaluation>(text) {
+                    return Ok((unit, None));
+                }
                 let mut deserializer = serde_json::Deserializer::from_str(text);
                 let unit = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
                     let key = e.path().to_string();

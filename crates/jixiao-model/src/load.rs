@@ -42,6 +42,10 @@ impl SelfEvaluation {
             key,
             message: err.to_string().trim_end().to_owned(),
         };
+        // Fast path; only a file that fails is parsed again to find the key at fault.
+        if let Ok(unit) = toml::from_str(text) {
+            return Ok(unit);
+        }
         let deserializer =
             toml::Deserializer::parse(text).map_err(|e| parse_error(String::new(), e))?;
         serde_path_to_error::deserialize(deserializer).map_err(|e| {
