@@ -26,27 +26,41 @@ const CHUNK: usize = 1024;
 pub struct Scored {
     pub source: String,
     pub stem: String,
+    /// What reading the unit noted (forms), printed before its result.
+    pub warnings: Vec<String>,
     pub result: Result<(Scorecard, Option<Ingested>), String>,
 }
 
 /// Scores one job; any failure (unreadable, invalid, wrong kind, engine panic) is this unit's
 /// error alone.
-fn score_job(
-    job: &Job,
-    rules: &RuleSet,
-    options: &Options<'_>,
-) -> Result<(Scorecard, Option<Ingested>), String> {
-    let (unit, ingested) = job.load_with(Some(rules))?;
+fn score_job(job: Job, rules: &RuleSet, options: &Options<'_>) -> Scored {
+    let (source, stem) = (job.source(), job.stem());
+    let loaded = match job.load_with(Some(rules)) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            return Scored {
+                source,
+                stem,
+                warnings: Vec::new(),
+                result: Err(error),
+            };
+        }
+    };
     let scored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        jixiao_engine::score_with(&unit, rules, options)
+        jixiao_engine::score_with(&loaded.unit, rules, options)
     }));
-    match scored {
-        Ok(Ok(card)) => Ok((card, ingested)),
-        Ok(Err(error)) => Err(format!("{}: {error}", job.source())),
+    let result = match scored {
+        Ok(Ok(card)) => Ok((card, loaded.ingested)),
+        Ok(Err(error)) => Err(format!("{source}: {error}")),
         Err(_) => Err(format!(
-            "{}: internal error while scoring this unit (the engine panicked); please report it",
-            job.source()
+            "{source}: internal error while scoring this unit (the engine panicked); please report it"
         )),
+    };
+    Scored {
+        source,
+        stem,
+        warnings: loaded.warnings,
+        result,
     }
 }
 
@@ -78,14 +92,11 @@ pub fn run<S: Sink>(
             let scored: Vec<Scored> = chunk
                 .into_par_iter()
                 .map(|job| match job {
-                    Ok(job) => Scored {
-                        source: job.source(),
-                        stem: job.stem(),
-                        result: score_job(&job, rules, options),
-                    },
+                    Ok(job) => score_job(job, rules, options),
                     Err((source, error)) => Scored {
                         stem: source.clone(),
                         source,
+                        warnings: Vec::new(),
                         result: Err(error),
                     },
                 })
@@ -330,6 +341,10 @@ pub struct Finished {
 impl Sink for Outputs {
     fn accept(&mut self, scored: Scored) -> Result<()> {
         self.progress.inc(1);
+        if !scored.warnings.is_empty() {
+            self.progress
+                .suspend(|| eprintln!("{}", scored.warnings.join("\n")));
+        }
         match scored.result {
             Ok((card, ingested)) => {
                 if card.count(Severity::Error) > 0 {

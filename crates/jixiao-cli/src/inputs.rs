@@ -46,17 +46,14 @@ impl Job {
 
     /// Reads and parses the unit (a report is read as `jixiao ingest` reads it, and comes with
     /// what was read from where); the error names the file (and line) and the key.
-    pub fn load(&self) -> Result<(SelfEvaluation, Option<Ingested>), String> {
+    pub fn load(&self) -> Result<Loaded, String> {
         self.load_with(None)
     }
 
     /// As [`Job::load`]; a filled form (.xlsx) is read cell by cell, and what the reader noted
-    /// (amounts typed as text...) is printed on stderr as warnings, with, when `rules` is given,
-    /// what changed since the rule-set version the form was made for (else that version).
-    pub fn load_with(
-        &self,
-        rules: Option<&RuleSet>,
-    ) -> Result<(SelfEvaluation, Option<Ingested>), String> {
+    /// (amounts typed as text...) comes back as warnings, with, when `rules` is given, what
+    /// changed since the rule-set version the form was made for (else that version).
+    pub fn load_with(&self, rules: Option<&RuleSet>) -> Result<Loaded, String> {
         match self {
             Job::File(path) if jixiao_forms::is_form(path) => {
                 let filled = jixiao_forms::read_form(path).map_err(|e| e.to_string())?;
@@ -79,17 +76,22 @@ impl Job {
                         filled.origin.label()
                     )),
                 }
-                if !lines.is_empty() {
-                    eprintln!("{}", lines.join("\n"));
-                }
-                Ok((filled.unit, None))
+                Ok(Loaded {
+                    unit: filled.unit,
+                    ingested: None,
+                    warnings: lines,
+                })
             }
             Job::File(path) if is_report(path) => {
                 let ingested = jixiao_ingest::ingest(path).map_err(|e| e.to_string())?;
-                Ok((ingested.unit.clone(), Some(ingested)))
+                Ok(Loaded {
+                    unit: ingested.unit.clone(),
+                    ingested: Some(ingested),
+                    warnings: Vec::new(),
+                })
             }
             Job::File(path) => SelfEvaluation::load(path)
-                .map(|u| (u, None))
+                .map(Loaded::unit)
                 .map_err(|e| e.to_string()),
             Job::Line { path, line, text } => {
                 let at = |key: &str, message: String| {
@@ -101,7 +103,7 @@ impl Job {
                 };
                 // Fast path; only a line that fails is parsed again to find the key at fault.
                 if let Ok(unit) = serde_json::from_str::<SelfEvaluation>(text) {
-                    return Ok((unit, None));
+                    return Ok(Loaded::unit(unit));
                 }
                 let mut deserializer = serde_json::Deserializer::from_str(text);
                 let unit = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
@@ -111,7 +113,7 @@ impl Job {
                 deserializer
                     .end()
                     .map_err(|e| at("", format!("after the unit: {e}")))?;
-                Ok((unit, None))
+                Ok(Loaded::unit(unit))
             }
         }
     }
@@ -120,6 +122,26 @@ impl Job {
 /// Whether `path` is a narrative report (`.txt`, `.md`, `.docx`) rather than a unit file.
 pub fn is_report(path: &Path) -> bool {
     jixiao_ingest::is_report(path)
+}
+
+/// A unit as read, with where its figures came from (a report) and what the reader noted (a
+/// form), to be printed in input order.
+#[derive(Debug)]
+pub struct Loaded {
+    pub unit: SelfEvaluation,
+    pub ingested: Option<Ingested>,
+    /// Lines for standard error, each starting `warning:` or `note:`.
+    pub warnings: Vec<String>,
+}
+
+impl Loaded {
+    fn unit(unit: SelfEvaluation) -> Loaded {
+        Loaded {
+            unit,
+            ingested: None,
+            warnings: Vec::new(),
+        }
+    }
 }
 
 fn is_jsonl(path: &Path) -> bool {

@@ -326,8 +326,12 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
             .map_err(|(_, e)| e)
             .and_then(|job| job.load().map(|u| (job, u)))
         {
-            Ok((job, (unit, _))) => {
+            Ok((job, loaded)) => {
                 valid += 1;
+                for warning in &loaded.warnings {
+                    eprintln!("{warning}");
+                }
+                let unit = &loaded.unit;
                 println!(
                     "ok: {} ({} {} {})",
                     job.source(),
@@ -511,10 +515,14 @@ fn convert(args: &ConvertArgs) -> Result<ExitCode> {
     let mut units = Vec::new();
     let mut failed = 0usize;
     for job in inputs::jobs(files, jsonl)? {
-        match job
-            .map_err(|(_, e)| e)
-            .and_then(|job| job.load().map(|(unit, _)| (job.stem(), unit)))
-        {
+        match job.map_err(|(_, e)| e).and_then(|job| {
+            job.load().map(|loaded| {
+                for warning in &loaded.warnings {
+                    eprintln!("{warning}");
+                }
+                (job.stem(), loaded.unit)
+            })
+        }) {
             Ok(unit) => units.push(unit),
             Err(error) => {
                 failed += 1;
