@@ -14,7 +14,7 @@ use rust_decimal::prelude::ToPrimitive;
 use crate::{SummaryRow, ranked, rule_label};
 
 const STYLE: &str = r#"
-body{font-family:"PingFang SC","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2rem auto;max-width:1200px;color:#222;padding:0 1rem}
+body{font-family:"PingFang SC","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:2rem auto;max-width:1200px;color:#222;padding:0 1rem}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid #ddd;padding:.3rem .5rem;vertical-align:top}
@@ -68,7 +68,7 @@ fn p(value: Decimal) -> String {
 /// A vertical bar chart of counts.
 fn bar_chart(title: &str, bars: &[(String, u64)]) -> Markup {
     let (width, height, top, bottom, left) =
-        (60 * bars.len().max(1) + 40, 220u64, 24u64, 36u64, 30);
+        (60 * bars.len().max(1) + 40, 236u64, 40u64, 36u64, 30);
     let max = bars.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
     let plot = height - top - bottom;
     html! {
