@@ -316,3 +316,113 @@ fn a_unit_of_the_other_kind_is_refused_with_both_kinds_named() {
     );
     assert_eq!(sample().unit.kind, EvaluationKind::Department);
 }
+
+/// A unit from the sample's TOML with `edit` applied.
+fn sample_edited(from: &str, to: &str) -> jixiao_model::SelfEvaluation {
+    let path = root().join("tests/fixtures/units/department/lusong-kexie-2024.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "the sample contains {from:?}");
+    jixiao_model::SelfEvaluation::from_toml(&text.replacen(from, to, 1), &path).unwrap()
+}
+
+#[test]
+fn no_three_public_spending_in_either_year_is_no_change() {
+    let rules = config("hunan-department.toml");
+    // 0 → 0 is a 0 % change: full marks, not missing data.
+    let unit = sample_edited(
+        "[facts]",
+        "[base]\nthree_public = 0\nthree_public_last_year = 0\n\n[facts]",
+    );
+    let card = jixiao_engine::score(&unit, &rules).unwrap();
+    let change = leaf(&card, "input.cost.three_public_change");
+    assert_eq!((change.score, change.status), (dec!(8), Status::Scored));
+    // 0 → 1.2 is a rise no percentage states: 0 points with a finding, not "not applicable".
+    let unit = sample_edited(
+        "[facts]",
+        "[base]\nthree_public = 1.2\nthree_public_last_year = 0\n\n[facts]",
+    );
+    let card = jixiao_engine::score(&unit, &rules).unwrap();
+    assert_eq!(leaf(&card, "input.cost.three_public_change").score, dec!(0));
+    assert!(card.findings.iter().any(|f| f.rule == "undefined_input"));
+}
+
+#[test]
+fn a_building_nobody_planned_is_not_given_full_marks_as_not_applicable() {
+    let rules = config("hunan-department.toml");
+    let unit = sample_edited(
+        "[facts]",
+        "[base.buildings]\nplanned_area = 0\nactual_area = 5000\nplanned_investment = 0\nactual_investment = 800\n\n[facts]",
+    );
+    let card = jixiao_engine::score(&unit, &rules).unwrap();
+    assert_eq!(leaf(&card, "process.buildings.area").score, dec!(0));
+    assert_eq!(leaf(&card, "process.buildings.investment").score, dec!(0));
+    assert_eq!(
+        card.findings
+            .iter()
+            .filter(|f| f.rule == "undefined_input")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn rows_with_a_zero_target_score_by_their_direction() {
+    let rules = config("national-project.toml");
+    let path = root().join("tests/fixtures/units/project/synthetic-clean-2024.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // 项目完工时间 ≤ 12 becomes 安全事故 ≤ 0: met at 0, not met at 1.
+    let met = text.replacen("target = 12\nactual = 12", "target = 0\nactual = 0", 1);
+    let missed = text.replacen("target = 12\nactual = 12", "target = 0\nactual = 1", 1);
+    let score = |t: &str| {
+        let unit = jixiao_model::SelfEvaluation::from_toml(t, &path).unwrap();
+        let card = jixiao_engine::score(&unit, &rules).unwrap();
+        assert!(!card.findings.iter().any(|f| f.rule == "missing_input"));
+        leaf(&card, "output[3]").score
+    };
+    assert_eq!(score(&met), dec!(5));
+    assert_eq!(score(&missed), dec!(0));
+}
+
+#[test]
+fn a_qualitative_score_exactly_on_its_tier_bound_is_inside_it() {
+    let rules = config("national-project.toml");
+    let path = root().join("tests/fixtures/units/project/synthetic-clean-2024.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // 达成 at exactly 0.8 × 15 = 12 in a group whose share is 30 × 15 / 30: no finding.
+    let on_bound = text.replacen(
+        "tier = \"达成\"\npoints = 15\nself_score = 13",
+        "tier = \"达成\"\npoints = 15\nself_score = 12",
+        1,
+    );
+    assert_ne!(on_bound, text);
+    let unit = jixiao_model::SelfEvaluation::from_toml(&on_bound, &path).unwrap();
+    let card = jixiao_engine::score(&unit, &rules).unwrap();
+    assert!(
+        !card.findings.iter().any(|f| f.rule == "tiers"),
+        "{:?}",
+        card.findings
+    );
+    assert_eq!(leaf(&card, "effect[2]").score, dec!(12));
+}
+
+#[test]
+fn figures_out_of_bounds_are_refused_with_their_key() {
+    let path = root().join("tests/fixtures/units/department/lusong-kexie-2024.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let huge = text.replacen("spent = 85.33", "spent = 7000000000000000", 1);
+    let error = jixiao_model::SelfEvaluation::from_toml(&huge, &path).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("at `budget.spent`: expected a figure of at most 10^12"),
+        "{error}"
+    );
+    let tiny = text.replacen("target = 2,", "target = 0.0000000001,", 1);
+    let error = jixiao_model::SelfEvaluation::from_toml(&tiny, &path).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("at `goals[6].measure.target`: expected a figure of at least 0.000001"),
+        "{error}"
+    );
+}

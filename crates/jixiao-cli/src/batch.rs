@@ -35,31 +35,28 @@ pub struct Scored {
 /// error alone.
 fn score_job(job: Job, rules: &RuleSet, options: &Options<'_>) -> Scored {
     let (source, stem) = (job.source(), job.stem());
-    let loaded = match job.load_with(Some(rules)) {
-        Ok(loaded) => loaded,
-        Err(error) => {
-            return Scored {
-                source,
-                stem,
-                warnings: Vec::new(),
-                result: Err(error),
-            };
-        }
-    };
-    let scored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        jixiao_engine::score_with(&loaded.unit, rules, options)
+    // Reading (a form, a report) and scoring both run under `catch_unwind`: a bug tripped by one
+    // unit is that unit's error, never the end of the batch.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let loaded = job.load_with(Some(rules))?;
+        let card = jixiao_engine::score_with(&loaded.unit, rules, options)
+            .map_err(|error| format!("{source}: {error}"))?;
+        Ok::<_, String>((card, loaded.ingested, loaded.warnings))
     }));
-    let result = match scored {
-        Ok(Ok(card)) => Ok((card, loaded.ingested)),
-        Ok(Err(error)) => Err(format!("{source}: {error}")),
-        Err(_) => Err(format!(
-            "{source}: internal error while scoring this unit (the engine panicked); please report it"
-        )),
+    let (result, warnings) = match outcome {
+        Ok(Ok((card, ingested, warnings))) => (Ok((card, ingested)), warnings),
+        Ok(Err(error)) => (Err(error), Vec::new()),
+        Err(_) => (
+            Err(format!(
+                "{source}: internal error while reading or scoring this unit (a panic); please report it"
+            )),
+            Vec::new(),
+        ),
     };
     Scored {
         source,
         stem,
-        warnings: loaded.warnings,
+        warnings,
         result,
     }
 }

@@ -53,7 +53,21 @@ impl Job {
     /// As [`Job::load`]; a filled form (.xlsx) is read cell by cell, and what the reader noted
     /// (amounts typed as text...) comes back as warnings, with, when `rules` is given, what
     /// changed since the rule-set version the form was made for (else that version).
+    /// Every figure is checked, whichever way it was read (a report may say "-69.16万元").
     pub fn load_with(&self, rules: Option<&RuleSet>) -> Result<Loaded, String> {
+        let loaded = self.read(rules)?;
+        match loaded.unit.problems().into_iter().next() {
+            None => Ok(loaded),
+            Some(problem) => Err(format!(
+                "{}: {}{}",
+                self.source(),
+                jixiao_model::at_key(&problem.key),
+                problem.message
+            )),
+        }
+    }
+
+    fn read(&self, rules: Option<&RuleSet>) -> Result<Loaded, String> {
         match self {
             Job::File(path) if jixiao_forms::is_form(path) => {
                 let filled = jixiao_forms::read_form(path).map_err(|e| e.to_string())?;
@@ -156,10 +170,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     for path in paths {
         if path.is_dir() {
             let before = files.len();
-            walk(path, &mut files)?;
-            if files.len() == before {
+            let before_jsonl = jsonl.len();
+            walk(path, &mut files, &mut jsonl)?;
+            if files.len() == before && jsonl.len() == before_jsonl {
                 eprintln!(
-                    "warning: no unit files (.toml), forms (.xlsx) or reports (.txt, .md, .docx) under {}",
+                    "warning: no unit files (.toml, .jsonl), forms (.xlsx) or reports (.txt, .md, .docx) under {}",
                     path.display()
                 );
             }
@@ -180,15 +195,16 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
 /// does not take the outputs for inputs.
 pub const OUTPUT_MARKER: &str = ".jixiao-output";
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, jsonl: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<(PathBuf, std::fs::FileType)> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot list {}", dir.display()))?
-        .map(|entry| entry.map(|e| e.path()))
+        .map(|entry| entry.and_then(|e| Ok((e.path(), e.file_type()?))))
         .collect::<std::io::Result<_>>()
         .with_context(|| format!("cannot list {}", dir.display()))?;
-    entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (entry, kind) in entries {
+        // Links to directories are not followed: a link loop cannot send the walk round for ever.
+        if kind.is_dir() {
             // A previous run's --out directory holds scorecards (.md) and summaries (.xlsx)
             // that are not inputs.
             if entry.join(OUTPUT_MARKER).exists() {
@@ -198,7 +214,9 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
                 );
                 continue;
             }
-            walk(&entry, files)?;
+            walk(&entry, files, jsonl)?;
+        } else if is_jsonl(&entry) {
+            jsonl.push(entry);
         } else if entry.extension().is_some_and(|e| e == "toml")
             || is_report(&entry)
             || jixiao_forms::is_form(&entry)

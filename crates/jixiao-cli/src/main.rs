@@ -399,6 +399,9 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     };
     batch::run(inputs::jobs(files, jsonl)?, &rules, &options, &mut outputs)?;
     let finished = outputs.finish(&rules)?;
+    if finished.scored + finished.failed == 0 {
+        anyhow::bail!("no units were found in {}", paths_list(&paths));
+    }
     if let Some(dir) = &args.out {
         eprintln!(
             "scored {} units ({}); wrote the summary{} to {}",
@@ -435,6 +438,14 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn paths_list(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn ingest(report: &Path, out: Option<&Path>) -> Result<ExitCode> {
     let ingested = match jixiao_ingest::ingest(report) {
         Ok(i) => i,
@@ -443,6 +454,15 @@ fn ingest(report: &Path, out: Option<&Path>) -> Result<ExitCode> {
             return Ok(ExitCode::from(SOME_FAILED));
         }
     };
+    if let Some(problem) = ingested.unit.problems().into_iter().next() {
+        eprintln!(
+            "error: {}: {}{} (as read from the report)",
+            report.display(),
+            jixiao_model::at_key(&problem.key),
+            problem.message
+        );
+        return Ok(ExitCode::from(SOME_FAILED));
+    }
     let draft = jixiao_ingest::render_draft(&ingested);
     // The draft must read back as the unit it was drawn from.
     jixiao_model::SelfEvaluation::from_toml(&draft, report)

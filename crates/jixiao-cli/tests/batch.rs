@@ -177,3 +177,41 @@ fn an_earlier_runs_output_is_not_taken_for_input() {
     let csv = std::fs::read_to_string(units.join("out/summary.csv")).unwrap();
     assert_eq!(csv.lines().count(), 2, "{csv}");
 }
+
+#[test]
+fn a_directory_of_json_lines_is_scored_and_an_empty_one_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = dir.path().join("exports");
+    std::fs::create_dir(&units).unwrap();
+    generate(&units, 3);
+    jixiao()
+        .args(["score", "--rules", HUNAN, "-f", "json"])
+        .arg(&units)
+        .assert()
+        .code(0)
+        .stdout(contains("\"grade\"").count(3));
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    jixiao()
+        .args(["score", "--rules", HUNAN])
+        .arg(&empty)
+        .assert()
+        .code(2)
+        .stderr(contains("no units were found in"));
+}
+
+#[test]
+fn a_negative_amount_read_from_a_report_is_refused_not_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("tests/fixtures/reports/lusong-kexie-2024.txt"))
+        .unwrap()
+        .replacen("2024年预算资金69.16万元", "2024年预算资金-69.16万元", 1);
+    let report = dir.path().join("report.txt");
+    std::fs::write(&report, text).unwrap();
+    jixiao()
+        .args(["score", "--rules", HUNAN])
+        .arg(&report)
+        .assert()
+        .code(1)
+        .stderr(contains("report.txt: at `budget.opening`: expected an amount of zero or more, found the negative amount -69.16"));
+}

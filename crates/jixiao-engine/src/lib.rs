@@ -24,6 +24,7 @@ pub use scorecard::*;
 
 pub use methods::Explain;
 use methods::{Outcome, Scale};
+use metrics::NotComputed;
 
 /// Why a unit cannot be scored under a rule set at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -182,9 +183,13 @@ impl Context<'_> {
         };
         let result = match input {
             Input::Metric(metric) => self.score_metric(ind, *metric, method),
-            Input::Row(name) => self.score_named_row(ind, name, method),
+            Input::Row(name) => self
+                .score_named_row(ind, name, method)
+                .map_err(NotComputed::Missing),
             Input::Rows(selection) => return self.score_rows(ind, selection, method),
-            Input::Facts => self.score_checklist(ind, method),
+            Input::Facts => self
+                .score_checklist(ind, method)
+                .map_err(NotComputed::Missing),
         };
         match result {
             Ok(scored) => leaf(
@@ -195,7 +200,37 @@ impl Context<'_> {
                 scored,
                 self.explain,
             ),
-            Err(why) => self.missing(ind, method.kind(), why),
+            Err(NotComputed::Missing(why)) => self.missing(ind, method.kind(), why),
+            Err(NotComputed::Undefined(why)) => self.undefined(ind, method.kind(), why),
+        }
+    }
+
+    /// A leaf whose figures are there but whose formula has no value (a zero denominator): 0
+    /// points, whatever `when_missing` says, with a finding.
+    fn undefined(&mut self, ind: &Indicator, method: &str, why: String) -> ScoredIndicator {
+        self.findings.push(Finding {
+            rule: "undefined_input".into(),
+            severity: Severity::Soft,
+            indicator: Some(ind.id.clone()),
+            message: format!("「{}」无法计算: {why}, 计 0 分", ind.name),
+            figures: Vec::new(),
+        });
+        ScoredIndicator {
+            id: ind.id.clone(),
+            name: ind.name.clone(),
+            points: ind.points,
+            score: Decimal::ZERO,
+            status: Status::Scored,
+            children: Vec::new(),
+            detail: (self.explain == Explain::Full).then(|| Detail {
+                method: method.to_owned(),
+                rule: ind.criterion.clone().unwrap_or_default(),
+                inputs: Vec::new(),
+                formula: "无法计算, 计 0 分".to_owned(),
+                reason: Some(why),
+                self_score: None,
+                adjustments: Vec::new(),
+            }),
         }
     }
 
@@ -243,7 +278,7 @@ impl Context<'_> {
         ind: &Indicator,
         metric: jixiao_rules::Metric,
         method: &Method,
-    ) -> Result<Scored, String> {
+    ) -> Result<Scored, NotComputed> {
         let computed = metrics::compute(metric, self.unit, self.explain)?;
         let w = ind.points;
         let ex = self.explain;
@@ -288,7 +323,7 @@ impl Context<'_> {
             ),
             Method::Bands { bands } => methods::bands(w, value, bands, Scale::Rate, ex),
             Method::ByDirection { .. } | Method::Tiers { .. } | Method::Checklist { .. } => {
-                return Err(format!("方法 {} 不适用于计算指标", method.kind()));
+                return Err(format!("方法 {} 不适用于计算指标", method.kind()).into());
             }
         };
         if ex == Explain::Full {
@@ -529,13 +564,6 @@ impl Context<'_> {
                 .ok_or_else(|| format!("「{name}」未填实际完成值"))?;
             Ok((actual, target))
         };
-        let positive = |t: Decimal| {
-            if t > Decimal::ZERO {
-                Ok(t)
-            } else {
-                Err(format!("「{name}」年度指标值为 {t}, 无法按比例计分"))
-            }
-        };
         let explained = row
             .explanation
             .as_deref()
@@ -553,14 +581,23 @@ impl Context<'_> {
             let tier = row
                 .tier
                 .ok_or_else(|| format!("「{name}」未报定性档次 (达成/部分达成/未达成)"))?;
-            let claimed = row.self_score.map(|s| {
-                if row.points.is_zero() {
-                    s
-                } else {
-                    s * w / row.points
+            // Judged at the row's own points, where the unit chose its score (scaling first
+            // would put a score exactly on a bound a hair outside it), then scaled to `w`.
+            let own = if row.points.is_zero() { w } else { row.points };
+            let (mut outcome, problem) = methods::tiers(own, tier, row.self_score, bounds, ex);
+            if own != w {
+                let scaled = outcome.score * w / own;
+                if ex == Explain::Full {
+                    outcome.formula.push_str(&format!(
+                        "; 按分值折算 {} × {} / {} = {}",
+                        fmt::points(outcome.score, 2),
+                        fmt::number(w),
+                        fmt::number(own),
+                        fmt::points(scaled, 2)
+                    ));
                 }
-            });
-            let (outcome, problem) = methods::tiers(w, tier, claimed, bounds, ex);
+                outcome.score = scaled;
+            }
             if let (Some(problem), true) = (problem, report) {
                 ctx.findings.push(Finding {
                     rule: "tiers".into(),
@@ -578,11 +615,11 @@ impl Context<'_> {
                 over_achievement,
             } => {
                 let (a, t) = numeric(*target)?;
-                higher(w, a, positive(t)?, over_achievement)
+                higher(w, a, t, over_achievement)
             }
             Method::LowerIsBetter { target, above } => {
                 let (a, t) = numeric(*target)?;
-                methods::lower_is_better(w, a, positive(t)?, *above, Scale::Plain, ex)
+                methods::lower_is_better(w, a, t, *above, Scale::Plain, ex)
             }
             Method::Equal { target } => {
                 let (a, t) = numeric(*target)?;
@@ -597,11 +634,11 @@ impl Context<'_> {
                 _ if row_is_tiered(row, method) => tiered(self, tiers)?,
                 Some(jixiao_model::Direction::AtLeast) => {
                     let (a, t) = numeric(None)?;
-                    higher(w, a, positive(t)?, over_achievement)
+                    higher(w, a, t, over_achievement)
                 }
                 Some(jixiao_model::Direction::AtMost) => {
                     let (a, t) = numeric(None)?;
-                    methods::lower_is_better(w, a, positive(t)?, *above, Scale::Plain, ex)
+                    methods::lower_is_better(w, a, t, *above, Scale::Plain, ex)
                 }
                 Some(jixiao_model::Direction::Equal) => {
                     let (a, t) = numeric(None)?;

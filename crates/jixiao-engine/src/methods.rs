@@ -101,6 +101,17 @@ pub fn higher_is_better(
             )
         });
     }
+    if target <= Decimal::ZERO {
+        // Below a target of zero or less: no proportion to take.
+        return Outcome::new(ex, Decimal::ZERO, || {
+            let (a, t) = (scale.show(actual), scale.show(target));
+            (
+                RULE.into(),
+                format!("实际 {a} < 目标 {t}, 得 0 分"),
+                Some(format!("实际 {a} 未达目标 {t}")),
+            )
+        });
+    }
     let counted = actual.max(Decimal::ZERO);
     let score = w * counted / target;
     Outcome::new(ex, score, || {
@@ -220,6 +231,17 @@ pub fn lower_is_better(
             )
         });
     }
+    if target <= Decimal::ZERO {
+        // Above a target of zero (安全事故 ≤ 0 起): no proportion to take.
+        return Outcome::new(ex, Decimal::ZERO, || {
+            let (a, t) = (scale.show(actual), scale.show(target));
+            (
+                rule.into(),
+                format!("实际 {a} > 目标 {t}, 得 0 分"),
+                Some(format!("实际 {a} 超过目标 {t}")),
+            )
+        });
+    }
     let score = match above {
         AboveTarget::Linear => (w * (Decimal::ONE - (actual - target) / target)).max(Decimal::ZERO),
         AboveTarget::Ratio => w * target / actual,
@@ -336,8 +358,9 @@ pub fn tiers(
     } else if high_included {
         high
     } else {
-        // Highest score strictly below `high` at the engine's resolution of 0.01 points.
-        high - Decimal::new(1, 2)
+        // Highest score strictly below `high` at the engine's resolution of 0.01 points, but
+        // never below the tier's floor.
+        (high - Decimal::new(1, 2)).max(low)
     };
     let problem = format!(
         "自评 {} 不在档次「{}」的区间 {} 内",

@@ -27,8 +27,29 @@ impl Computed {
     }
 }
 
-/// Why a metric could not be computed, in words for the scorecard.
+/// Why a figure is missing, in words for the scorecard.
 pub type Missing = String;
+
+/// Why a metric has no value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotComputed {
+    /// A figure it needs is absent: the rule set's `when_missing` decides.
+    Missing(String),
+    /// The figures are there but the formula has no value (a zero denominator): scored 0.
+    Undefined(String),
+}
+
+impl From<String> for NotComputed {
+    fn from(why: String) -> NotComputed {
+        NotComputed::Missing(why)
+    }
+}
+
+impl From<&str> for NotComputed {
+    fn from(why: &str) -> NotComputed {
+        NotComputed::Missing(why.to_owned())
+    }
+}
 
 /// A labelled amount or count taken from the unit.
 #[derive(Debug)]
@@ -57,13 +78,13 @@ fn ratio(
     numerator: Term,
     denominator: Term,
     ex: Explain,
-) -> Result<Computed, Missing> {
+) -> Result<Computed, NotComputed> {
     if denominator.value.is_zero() {
-        return Err(format!(
+        return Err(NotComputed::Undefined(format!(
             "{}为 0, 无法计算{}",
             denominator.label,
             metric.label()
-        ));
+        )));
     }
     let value = numerator.value / denominator.value;
     if ex == Explain::ScoresOnly {
@@ -88,11 +109,22 @@ fn ratio(
 }
 
 /// `(this − last) / last`.
-fn change(metric: Metric, this: Term, last: Term, ex: Explain) -> Result<Computed, Missing> {
-    if last.value.is_zero() {
-        return Err(format!("{}为 0, 无法计算{}", last.label, metric.label()));
-    }
-    let value = (this.value - last.value) / last.value;
+fn change(metric: Metric, this: Term, last: Term, ex: Explain) -> Result<Computed, NotComputed> {
+    // Nothing last year and nothing this year is no change; something from nothing is a rise
+    // no percentage can state.
+    let value = if last.value.is_zero() {
+        if !this.value.is_zero() {
+            return Err(NotComputed::Undefined(format!(
+                "{}为 0 而{}为 {}, 变动率无法计算",
+                last.label,
+                this.label,
+                number(this.value)
+            )));
+        }
+        Decimal::ZERO
+    } else {
+        (this.value - last.value) / last.value
+    };
     if ex == Explain::ScoresOnly {
         return Ok(Computed::bare(value));
     }
@@ -145,7 +177,7 @@ fn tasks_ratio(
     label: &'static str,
     pick: fn(&jixiao_model::Tasks) -> u32,
     ex: Explain,
-) -> Result<Computed, Missing> {
+) -> Result<Computed, NotComputed> {
     let tasks = unit.base.tasks.ok_or("未提供年度工作任务完成情况")?;
     ratio(
         metric,
@@ -156,7 +188,11 @@ fn tasks_ratio(
 }
 
 /// Computes `metric` for `unit`.
-pub fn compute(metric: Metric, unit: &SelfEvaluation, ex: Explain) -> Result<Computed, Missing> {
+pub fn compute(
+    metric: Metric,
+    unit: &SelfEvaluation,
+    ex: Explain,
+) -> Result<Computed, NotComputed> {
     let budget = &unit.budget;
     let base = &unit.base;
     match metric {
@@ -172,7 +208,9 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation, ex: Explain) -> Result<Com
             let carry_over = year_end_carry_over(unit)?;
             let available = carried_in + full_year.value;
             if available.is_zero() {
-                return Err("上年结转与全年预算均为 0, 无法计算预算完成率".into());
+                return Err(NotComputed::Undefined(
+                    "上年结转与全年预算均为 0, 无法计算预算完成率".into(),
+                ));
             }
             let value = (available - carry_over.value) / available;
             if ex == Explain::ScoresOnly {
@@ -208,7 +246,9 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation, ex: Explain) -> Result<Com
         Metric::BudgetAdjustmentRate => {
             let full_year = full_year_budget(unit)?;
             if budget.opening.is_zero() {
-                return Err("年初预算为 0, 无法计算预算调整率".into());
+                return Err(NotComputed::Undefined(
+                    "年初预算为 0, 无法计算预算调整率".into(),
+                ));
             }
             let adjustment = (full_year.value - budget.opening).abs();
             let value = adjustment / budget.opening;
@@ -317,7 +357,7 @@ pub fn compute(metric: Metric, unit: &SelfEvaluation, ex: Explain) -> Result<Com
 }
 
 /// 实际完成率 from the measurable goals when no task counts are given: goals met / goals measured.
-fn goal_completion(unit: &SelfEvaluation, ex: Explain) -> Result<Computed, Missing> {
+fn goal_completion(unit: &SelfEvaluation, ex: Explain) -> Result<Computed, NotComputed> {
     let measured: Vec<_> = unit
         .goals
         .iter()

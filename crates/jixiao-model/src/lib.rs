@@ -10,6 +10,7 @@
 //! reads it, rejecting unknown keys and negative amounts with the key's path and line.
 
 mod amounts;
+mod check;
 mod load;
 
 use std::collections::BTreeMap;
@@ -17,6 +18,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub use check::Problem;
 pub use load::{ModelError, at_key};
 
 use amounts::{non_negative, non_negative_opt};

@@ -43,15 +43,29 @@ impl SelfEvaluation {
             message: err.to_string().trim_end().to_owned(),
         };
         // Fast path; only a file that fails is parsed again to find the key at fault.
-        if let Ok(unit) = toml::from_str(text) {
-            return Ok(unit);
+        if let Ok(unit) = toml::from_str::<SelfEvaluation>(text) {
+            return unit.checked(path);
         }
         let deserializer =
             toml::Deserializer::parse(text).map_err(|e| parse_error(String::new(), e))?;
-        serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let unit: SelfEvaluation = serde_path_to_error::deserialize(deserializer).map_err(|e| {
             let key = e.path().to_string();
             parse_error(key, e.into_inner())
-        })
+        })?;
+        unit.checked(path)
+    }
+
+    /// The unit if every figure is within bounds (see [`SelfEvaluation::problems`]), else the
+    /// first problem, naming `path` and the key.
+    pub fn checked(self, path: &Path) -> Result<Self, ModelError> {
+        match self.problems().into_iter().next() {
+            None => Ok(self),
+            Some(problem) => Err(ModelError::Parse {
+                path: path.to_owned(),
+                key: problem.key,
+                message: problem.message,
+            }),
+        }
     }
 
     /// Reads and parses a unit file.

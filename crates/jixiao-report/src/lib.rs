@@ -401,6 +401,7 @@ pub fn rule_label(rule: &str) -> &'static str {
         "declared_grade" => "自评等级与总分不符",
         "tiers" => "定性得分超出档次",
         "missing_input" => "缺少数据",
+        "undefined_input" => "无法计算",
         rule if rule.contains('/') => "插件规则",
         _ => "",
     }

@@ -411,14 +411,15 @@ fn check_over(v: &mut Validator<'_>, name: &str, key: &str, over: &crate::OverAc
 }
 
 fn check_tiers(v: &mut Validator<'_>, name: &str, key: &str, tiers: &crate::TierBounds) {
-    if !(Decimal::ZERO <= tiers.partly
-        && tiers.partly <= tiers.achieved
+    // Every tier must hold some scores: 0 < partly < achieved ≤ 1.
+    if !(Decimal::ZERO < tiers.partly
+        && tiers.partly < tiers.achieved
         && tiers.achieved <= Decimal::ONE)
     {
         v.error(
             key.to_owned(),
             format!(
-                "{name}: expected 0 ≤ partly ≤ achieved ≤ 1, found partly {} and achieved {}",
+                "{name}: expected 0 < partly < achieved ≤ 1, found partly {} and achieved {}",
                 tiers.partly, tiers.achieved
             ),
         );
