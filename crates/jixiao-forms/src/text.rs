@@ -44,6 +44,21 @@ fn half_width(text: &str) -> String {
         .to_owned()
 }
 
+/// Whether the commas of `digits` separate thousands: groups of exactly three digits before the
+/// decimal point (`1,234,567.5`). "85,33" (a decimal comma typed by mistake) is not a number.
+fn thousands_grouped(digits: &str) -> bool {
+    let whole = digits.split('.').next().unwrap_or("");
+    let whole = whole.trim_start_matches(['-', '+']);
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    !digits
+        .split('.')
+        .skip(1)
+        .any(|fraction| fraction.contains(','))
+        && (!whole.contains(',') || (1..=3).contains(&first.len()))
+        && groups.all(|g| g.len() == 3)
+}
+
 /// A number typed as text: thousands separators (`1,234.5`), full-width digits (`８５．３３`)
 /// and, where `amount` is true, a `万元` suffix (`85.33万元`) or a `元` suffix (`853,300元`,
 /// converted to 万元). `None` when the text is not a number.
@@ -65,7 +80,8 @@ pub fn number_from_text(text: &str, amount: bool) -> Option<Decimal> {
             c.is_ascii_digit() || c == '.' || c == ',' || (i == 0 && (c == '-' || c == '+'))
         })
         && !digits.starts_with(',')
-        && !digits.ends_with(',');
+        && !digits.ends_with(',')
+        && thousands_grouped(&digits);
     if !valid {
         return None;
     }
@@ -103,5 +119,21 @@ mod tests {
         assert_eq!(decimal_from_f64(-0.6), Some(d("-0.6")));
         assert_eq!(decimal_from_f64(0.300_000_000_000_000_04), Some(d("0.3")));
         assert_eq!(decimal_from_f64(f64::NAN), None);
+    }
+}
+
+#[cfg(test)]
+mod grouping {
+    use super::number_from_text;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn commas_must_separate_thousands() {
+        assert_eq!(number_from_text("1,234.5", false), Some(dec!(1234.5)));
+        assert_eq!(number_from_text("1,234,567", false), Some(dec!(1234567)));
+        assert_eq!(number_from_text("853,300元", true), Some(dec!(85.33)));
+        assert_eq!(number_from_text("85，33", false), None);
+        assert_eq!(number_from_text("1,23,456", false), None);
+        assert_eq!(number_from_text("1234,567.8,9", false), None);
     }
 }

@@ -175,7 +175,7 @@ pub fn inspect(path: &Path) -> Result<Inspected, Problem> {
         path: path.to_owned(),
         source,
     })?;
-    let (manifest, _) = open(path)?;
+    let (manifest, _) = open(path, path)?;
     Ok(Inspected {
         path: path.to_owned(),
         sha256,
@@ -184,10 +184,12 @@ pub fn inspect(path: &Path) -> Result<Inspected, Problem> {
 }
 
 /// Opens a library (never to unload it), checks the handshake and looks up the entry points.
-fn open(path: &Path) -> Result<(Manifest, Library), Problem> {
+/// `file` is what is loaded; `path` is the library as the rule set names it, for messages.
+fn open(file: &Path, path: &Path) -> Result<(Manifest, Library), Problem> {
     // SAFETY: loading a library runs its initialisers. The library is the one the rule set names,
-    // and it was hashed and checked against the pin (or explicitly allowed unpinned) first.
-    let library = unsafe { libloading::Library::new(path) }.map_err(|e| Problem::Open {
+    // and (when scoring) `file` is a private copy of exactly the bytes that were hashed and
+    // checked against the pin (or explicitly allowed unpinned).
+    let library = unsafe { libloading::Library::new(file) }.map_err(|e| Problem::Open {
         path: path.to_owned(),
         message: e.to_string(),
     })?;
@@ -368,10 +370,14 @@ fn load_one(
     options: &LoadOptions,
 ) -> Result<Loaded, Problem> {
     let path = library_path(rules_path, entry, options);
-    let sha256 = sha256_file(&path).map_err(|source| Problem::Read {
+    let read_error = |source| Problem::Read {
         path: path.clone(),
         source,
-    })?;
+    };
+    // The bytes are read once: the ones hashed are the ones loaded (from a private copy), so the
+    // file cannot be swapped between the check and the load.
+    let bytes = std::fs::read(&path).map_err(read_error)?;
+    let sha256 = hex::encode(Sha256::digest(&bytes));
     match &entry.sha256 {
         Some(expected) if *expected != sha256 => {
             return Err(Problem::HashMismatch {
@@ -388,7 +394,19 @@ fn load_one(
         }
         _ => {}
     }
-    let (manifest, library) = open(&path)?;
+    let private = tempfile::Builder::new()
+        .prefix("jixiao-plugin-")
+        .tempdir()
+        .map_err(read_error)?;
+    let copy = private
+        .path()
+        .join(path.file_name().unwrap_or(path.as_os_str()));
+    std::fs::write(&copy, &bytes).map_err(read_error)?;
+    let opened = open(&copy, &path);
+    // Once loaded, the copy is no longer needed on disk (where the system allows removing a
+    // loaded library; elsewhere the temporary directory is left for the system to clean).
+    drop(private);
+    let (manifest, library) = opened?;
     if manifest.name != entry.name {
         return Err(Problem::NameMismatch {
             declared: manifest.name,
