@@ -763,6 +763,29 @@ fn read_indicators(r: &mut Reader, sheet: &Sheet) -> Vec<IndicatorRow> {
         let points = r.required(sheet, row, IND_POINTS, points, "分值 (points)");
         let self_score = r.non_negative(sheet, row, IND_SELF_SCORE, false);
         let explanation = r.text(sheet, row, IND_EXPLANATION);
+        // "98%" typed into a cell is stored by Excel as 0.98: against a target of 100 (%) that
+        // reads as 0.98 %. Said, not guessed.
+        if unit.as_deref().map(str::trim) == Some("%")
+            && let (Some(t), Some(a)) = (target, actual)
+        {
+            let small = Decimal::new(15, 1);
+            for (col, value, other, what) in [
+                (IND_ACTUAL, a, t, "实际完成值"),
+                (IND_TARGET, t, a, "年度指标值"),
+            ] {
+                if value > Decimal::ZERO && value <= small && other > small {
+                    r.note(
+                        sheet,
+                        row,
+                        col,
+                        format!(
+                            "{what} {value} against {other} (unit %): if {} % was typed with a % sign, Excel stored it as {value}; type the number without %",
+                            (value * Decimal::ONE_HUNDRED).normalize()
+                        ),
+                    );
+                }
+            }
+        }
         if let (Some(level1), Some(name), Some(points)) = (level1, name, points) {
             out.push(IndicatorRow {
                 level1,

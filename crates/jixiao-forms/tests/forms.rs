@@ -556,3 +556,27 @@ fn not_a_form() {
         )
     );
 }
+
+#[test]
+fn a_percentage_typed_with_its_sign_is_pointed_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = rules("hunan-department.toml");
+    let (mut filler, path) = filled_sample(dir.path(), &rules);
+    let row = filler.row_of(INDICATORS, IND_NAME, "预算执行率");
+    filler.set(INDICATORS, row, IND_DIRECTION, s("≥"));
+    filler.set(INDICATORS, row, IND_TARGET, V::N(100.0));
+    // "98%" typed in Excel is stored as 0.98.
+    filler.set(INDICATORS, row, IND_ACTUAL, V::N(0.98));
+    filler.set(INDICATORS, row, IND_UNIT, s("%"));
+    filler.save(&path);
+    let filled = read_form(&path).unwrap();
+    let notes: Vec<String> = filled.notes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        notes,
+        [format!(
+            "{}!指标!F{}: 实际完成值 0.98 against 100 (unit %): if 98 % was typed with a % sign, Excel stored it as 0.98; type the number without %",
+            path.display(),
+            row + 1
+        )]
+    );
+}
