@@ -186,6 +186,30 @@ fn columns(indicators: &[Indicator], path: &mut Vec<String>, out: &mut Vec<Indic
     }
 }
 
+/// Removes the scorecards an earlier run left in `dir` (only in a directory that run marked as
+/// its output, and only the files it writes), so none of them outlives its unit.
+fn clear_earlier_scorecards(dir: &std::path::Path) -> Result<()> {
+    let cards = dir.join("scorecards");
+    if !dir.join(crate::inputs::OUTPUT_MARKER).is_file() || !cards.is_dir() {
+        return Ok(());
+    }
+    let listing =
+        std::fs::read_dir(&cards).with_context(|| format!("cannot list {}", cards.display()))?;
+    for entry in listing {
+        let path = entry
+            .with_context(|| format!("cannot list {}", cards.display()))?
+            .path();
+        if path
+            .extension()
+            .is_some_and(|e| e == "json" || e == "md" || e == "html")
+        {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// A progress bar on a terminal; nothing when output is piped or in CI.
 fn progress(total: Option<u64>) -> ProgressBar {
     if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
@@ -212,6 +236,7 @@ impl Outputs {
     ) -> Result<Outputs> {
         let workbook = match &dir {
             Some(dir) => {
+                clear_earlier_scorecards(dir)?;
                 std::fs::create_dir_all(dir.join(if scorecards { "scorecards" } else { "" }))
                     .with_context(|| format!("cannot create output directory {}", dir.display()))?;
                 write_atomic(

@@ -215,3 +215,30 @@ fn a_negative_amount_read_from_a_report_is_refused_not_scored() {
         .code(1)
         .stderr(contains("report.txt: at `budget.opening`: expected an amount of zero or more, found the negative amount -69.16"));
 }
+
+#[test]
+fn a_rerun_into_the_same_directory_leaves_no_stale_scorecard() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = |units: &str| {
+        jixiao()
+            .args([
+                "score",
+                "--rules",
+                "configs/national-project.toml",
+                units,
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .code(0);
+    };
+    run("tests/fixtures/units/project");
+    assert!(out.join("scorecards/synthetic-clean-2024.json").is_file());
+    run("tests/fixtures/units/project/synthetic-inflated-2024.toml");
+    assert!(!out.join("scorecards/synthetic-clean-2024.json").exists());
+    assert!(
+        out.join("scorecards/synthetic-inflated-2024.json")
+            .is_file()
+    );
+}
