@@ -3,21 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use predicates::str::contains;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-fn jixiao() -> Command {
-    let mut cmd = Command::cargo_bin("jixiao").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
-
-const HUNAN: &str = "configs/hunan-department.toml";
+use common::{HUNAN, jixiao, root};
 
 fn generate(dir: &Path, n: u32) -> PathBuf {
     let units = dir.join("units.jsonl");

@@ -2,22 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
 
-fn jixiao() -> Command {
-    let mut cmd = Command::cargo_bin("jixiao").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
-
-const HUNAN: &str = "configs/hunan-department.toml";
-const SAMPLE: &str = "tests/fixtures/units/department/lusong-kexie-2024.toml";
+use common::{HUNAN, SAMPLE, jixiao, root};
 
 /// A copy of the sample with `from` replaced by `to`, in `dir`.
 fn sample_with(dir: &Path, name: &str, from: &str, to: &str) -> PathBuf {

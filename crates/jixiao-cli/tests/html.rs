@@ -8,17 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use assert_cmd::Command;
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn jixiao() -> Command {
-    let mut cmd = Command::cargo_bin("jixiao").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
+use common::jixiao;
 
 fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("JIXIAO_CHROMIUM") {
