@@ -247,42 +247,22 @@ pub fn project(unit: &SelfEvaluation, parts: &[Part]) -> SelfEvaluation {
         narrative,
         declared,
     } = unit.clone();
+    /// The value when its part is read, else the default a missing key reads as.
+    fn keep<T: Default>(read: bool, value: T) -> T {
+        if read { value } else { T::default() }
+    }
     SelfEvaluation {
         unit: identity,
-        staffing: if has(Part::Staffing) { staffing } else { None },
-        goals: if has(Part::Goals) { goals } else { Vec::new() },
+        staffing: keep(has(Part::Staffing), staffing),
+        goals: keep(has(Part::Goals), goals),
         budget,
-        accounts: if has(Part::Accounts) {
-            accounts
-        } else {
-            Default::default()
-        },
-        funds: if has(Part::Funds) { funds } else { Vec::new() },
-        base: if has(Part::Base) {
-            base
-        } else {
-            Default::default()
-        },
-        indicators: if has(Part::Indicators) {
-            indicators
-        } else {
-            Vec::new()
-        },
-        claims: if has(Part::Claims) {
-            claims
-        } else {
-            Vec::new()
-        },
-        facts: if has(Part::Facts) {
-            facts
-        } else {
-            Default::default()
-        },
-        narrative: if has(Part::Narrative) {
-            narrative
-        } else {
-            Default::default()
-        },
-        declared: if has(Part::Declared) { declared } else { None },
+        accounts: keep(has(Part::Accounts), accounts),
+        funds: keep(has(Part::Funds), funds),
+        base: keep(has(Part::Base), base),
+        indicators: keep(has(Part::Indicators), indicators),
+        claims: keep(has(Part::Claims), claims),
+        facts: keep(has(Part::Facts), facts),
+        narrative: keep(has(Part::Narrative), narrative),
+        declared: keep(has(Part::Declared), declared),
     }
 }
