@@ -277,6 +277,10 @@ fn plugin_info(paths: &[PathBuf]) -> Result<ExitCode> {
                 );
                 for rule in &found.manifest.rules {
                     println!("  rule {}: {}", rule.name, rule.summary);
+                    match &rule.needs {
+                        Some(needs) => println!("    reads: {}", needs.join(", ")),
+                        None => println!("    reads: the whole unit"),
+                    }
                     for param in &rule.params {
                         println!(
                             "    {} ({:?}{}): {}",
