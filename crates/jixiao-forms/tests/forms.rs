@@ -250,7 +250,66 @@ fn fill(filler: &mut Filler, unit: &SelfEvaluation) {
         let row = filler.row_of(FACTS, 0, fact);
         filler.set(FACTS, row, 2, s(if *value { "是" } else { "否" }));
     }
-    assert!(unit.indicators.is_empty(), "the sample has no 自评表 rows");
+    fill_rows(filler, unit);
+}
+
+/// Writes the unit's 自评表 rows where a unit would: on the pre-filled row of the same name, else
+/// on a blank row left under its 一级指标.
+fn fill_rows(filler: &mut Filler, unit: &SelfEvaluation) {
+    let mut used = std::collections::BTreeSet::new();
+    for row in &unit.indicators {
+        let cells = filler.sheet(INDICATORS);
+        let text_at = |r: u32, c: u16| match cells.get(&(r, c)) {
+            Some(V::S(t)) => Some(t.clone()),
+            _ => None,
+        };
+        let rows: Vec<u32> = cells
+            .keys()
+            .map(|(r, _)| *r)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .filter(|r| !used.contains(r))
+            .collect();
+        let at = rows
+            .iter()
+            .find(|&&r| text_at(r, IND_NAME).as_deref() == Some(row.name.as_str()))
+            .or_else(|| {
+                rows.iter().find(|&&r| {
+                    text_at(r, IND_LEVEL1).as_deref() == Some(row.level1.as_str())
+                        && text_at(r, IND_NAME).is_none()
+                })
+            })
+            .copied()
+            .unwrap_or_else(|| panic!("no row for {} / {}", row.level1, row.name));
+        used.insert(at);
+        filler.set(INDICATORS, at, IND_LEVEL1, s(&row.level1));
+        if let Some(l2) = &row.level2 {
+            filler.set(INDICATORS, at, IND_LEVEL2, s(l2));
+        }
+        filler.set(INDICATORS, at, IND_NAME, s(&row.name));
+        if let Some(d) = row.direction {
+            filler.set(INDICATORS, at, IND_DIRECTION, s(d.symbol()));
+        }
+        if let Some(t) = row.target {
+            filler.set(INDICATORS, at, IND_TARGET, n(t));
+        }
+        if let Some(a) = row.actual {
+            filler.set(INDICATORS, at, IND_ACTUAL, n(a));
+        }
+        if let Some(u) = &row.unit {
+            filler.set(INDICATORS, at, IND_UNIT, s(u));
+        }
+        if let Some(tier) = row.tier {
+            filler.set(INDICATORS, at, IND_TIER, s(tier.label()));
+        }
+        filler.set(INDICATORS, at, IND_POINTS, n(row.points));
+        if let Some(score) = row.self_score {
+            filler.set(INDICATORS, at, IND_SELF_SCORE, n(score));
+        }
+        if let Some(e) = &row.explanation {
+            filler.set(INDICATORS, at, IND_EXPLANATION, s(e));
+        }
+    }
 }
 
 fn filled_sample(dir: &Path, rules: &RuleSet) -> (Filler, PathBuf) {
@@ -579,4 +638,24 @@ fn a_percentage_typed_with_its_sign_is_pointed_out() {
             row + 1
         )]
     );
+}
+
+#[test]
+fn project_forms_round_trip_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = rules("national-project.toml");
+    let fixtures = root().join("tests/fixtures/units/project");
+    for name in ["synthetic-clean-2024.toml", "synthetic-inflated-2024.toml"] {
+        let unit = SelfEvaluation::load(&fixtures.join(name)).unwrap();
+        let mut filler = Filler::from_template(write_form(&rules).unwrap());
+        fill(&mut filler, &unit);
+        let path = dir.path().join(name.replace(".toml", ".xlsx"));
+        filler.save(&path);
+        let filled = read_form(&path).unwrap();
+        assert_eq!(filled.unit, unit, "{name} reads back exactly");
+        assert_eq!(
+            scorecard_json(&filled.unit, &rules),
+            scorecard_json(&unit, &rules)
+        );
+    }
 }
