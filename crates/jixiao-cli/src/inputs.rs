@@ -53,21 +53,9 @@ impl Job {
     /// As [`Job::load`]; a filled form (.xlsx) is read cell by cell, and what the reader noted
     /// (amounts typed as text...) comes back as warnings, with, when `rules` is given, what
     /// changed since the rule-set version the form was made for (else that version).
-    /// Every figure is checked, whichever way it was read (a report may say "-69.16万元").
+    /// Every figure is checked, whichever way it was read (a report may say "-69.16万元"); a
+    /// unit file is checked as it is parsed, the other readers' units here.
     pub fn load_with(&self, rules: Option<&RuleSet>) -> Result<Loaded, String> {
-        let loaded = self.read(rules)?;
-        match loaded.unit.problems().into_iter().next() {
-            None => Ok(loaded),
-            Some(problem) => Err(format!(
-                "{}: {}{}",
-                self.source(),
-                jixiao_model::at_key(&problem.key),
-                problem.message
-            )),
-        }
-    }
-
-    fn read(&self, rules: Option<&RuleSet>) -> Result<Loaded, String> {
         match self {
             Job::File(path) if jixiao_forms::is_form(path) => {
                 let filled = jixiao_forms::read_form(path).map_err(|e| e.to_string())?;
@@ -91,7 +79,7 @@ impl Job {
                     )),
                 }
                 Ok(Loaded {
-                    unit: filled.unit,
+                    unit: self.checked(filled.unit)?,
                     ingested: None,
                     warnings: lines,
                 })
@@ -99,7 +87,7 @@ impl Job {
             Job::File(path) if is_report(path) => {
                 let ingested = jixiao_ingest::ingest(path).map_err(|e| e.to_string())?;
                 Ok(Loaded {
-                    unit: ingested.unit.clone(),
+                    unit: self.checked(ingested.unit.clone())?,
                     ingested: Some(ingested),
                     warnings: Vec::new(),
                 })
@@ -117,7 +105,7 @@ impl Job {
                 };
                 // Fast path; only a line that fails is parsed again to find the key at fault.
                 if let Ok(unit) = serde_json::from_str::<SelfEvaluation>(text) {
-                    return Ok(Loaded::unit(unit));
+                    return Ok(Loaded::unit(self.checked(unit)?));
                 }
                 let mut deserializer = serde_json::Deserializer::from_str(text);
                 let unit = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
@@ -127,8 +115,21 @@ impl Job {
                 deserializer
                     .end()
                     .map_err(|e| at("", format!("after the unit: {e}")))?;
-                Ok(Loaded::unit(unit))
+                Ok(Loaded::unit(self.checked(unit)?))
             }
+        }
+    }
+
+    /// The unit if every figure is within bounds, else the first problem with this job's source.
+    fn checked(&self, unit: SelfEvaluation) -> Result<SelfEvaluation, String> {
+        match unit.problems().into_iter().next() {
+            None => Ok(unit),
+            Some(problem) => Err(format!(
+                "{}: {}{}",
+                self.source(),
+                jixiao_model::at_key(&problem.key),
+                problem.message
+            )),
         }
     }
 }
