@@ -1,9 +1,10 @@
 //! Every rule set in `configs/` scored against every fixture unit of its kind, as reviewed
 //! snapshots (JSON and Markdown), beside assertions of the key numbers computed by hand.
 
+use jixiao_engine::fmt::round;
 use jixiao_engine::{Scorecard, ScoredIndicator, Severity, Status};
 use jixiao_model::EvaluationKind;
-use jixiao_rules::RuleSet;
+use jixiao_rules::{RuleSet, ValidRuleSet};
 use jixiao_tests::{config, load_plugins, load_rules, load_unit, root, rule_sets, sample};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -34,13 +35,13 @@ fn assert_consistent(card: &Scorecard, rules: &RuleSet) {
             assert_eq!(card.total_exact, raw * card.points / r.available);
         }
     }
-    assert_eq!(card.total, card.total_exact.round_dp(rules.score_decimals));
+    assert_eq!(card.total, round(card.total_exact, rules.score_decimals));
     assert_eq!(card.grade, rules.grade_for(card.total).unwrap().name);
 }
 
 #[test]
 fn every_rule_set_against_every_fixture_of_its_kind() {
-    let rule_sets: Vec<(RuleSet, Option<jixiao_plugin_host::Plugins>)> = rule_sets()
+    let rule_sets: Vec<(ValidRuleSet, Option<jixiao_plugin_host::Plugins>)> = rule_sets()
         .iter()
         .map(|path| {
             let rules = load_rules(path);
@@ -116,8 +117,8 @@ fn sample_under_the_hunan_rubric_scores_as_computed_by_hand() {
     // that is (0.10 / 85.33) / 0.05 steps of 2 points: 5 − 4 / 85.33 = 4.9531...
     let completion = score("process.execution.budget_completion");
     assert_eq!(
-        completion.round_dp(10),
-        (dec!(5) - dec!(4) / dec!(85.33)).round_dp(10)
+        round(completion, 10),
+        round(dec!(5) - dec!(4) / dec!(85.33), 10)
     );
     // 预算执行率: 85.33 / 85.33 = 100 % → 12.
     assert_eq!(score("process.execution.execution_rate"), dec!(12));
@@ -143,10 +144,10 @@ fn sample_under_the_hunan_rubric_scores_as_computed_by_hand() {
     let raw = dec!(61.5) - dec!(4) / dec!(85.33);
     let rescaled = card.rescaled.as_ref().expect("two leaves were dropped");
     assert_eq!(rescaled.available, dec!(90));
-    assert_eq!(rescaled.raw.round_dp(10), raw.round_dp(10));
+    assert_eq!(round(rescaled.raw, 10), round(raw, 10));
     assert_eq!(
-        card.total_exact.round_dp(10),
-        (raw * dec!(100) / dec!(90)).round_dp(10)
+        round(card.total_exact, 10),
+        round(raw * dec!(100) / dec!(90), 10)
     );
     assert_eq!(card.total, dec!(68.28));
     assert_eq!(card.grade, "中");
@@ -177,7 +178,7 @@ fn sample_findings_are_the_ones_a_reviewer_flags() {
         .iter()
         .find(|f| f.label == "调整幅度")
         .unwrap();
-    assert_eq!(share.value.round_dp(2), dec!(23.38));
+    assert_eq!(round(share.value, 2), dec!(23.38));
     assert_eq!(
         share.value,
         (dec!(85.33) - dec!(69.16)) / dec!(69.16) * dec!(100)
@@ -318,7 +319,7 @@ fn a_unit_of_the_other_kind_is_refused_with_both_kinds_named() {
 }
 
 /// A unit from the sample's TOML with `edit` applied.
-fn sample_edited(from: &str, to: &str) -> jixiao_model::SelfEvaluation {
+fn sample_edited(from: &str, to: &str) -> jixiao_model::CheckedUnit {
     let path = root().join("tests/fixtures/units/department/lusong-kexie-2024.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(from), "the sample contains {from:?}");

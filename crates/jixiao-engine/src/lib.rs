@@ -12,8 +12,8 @@ pub mod methods;
 pub mod metrics;
 mod scorecard;
 
-use jixiao_model::{IndicatorRow, SelfEvaluation};
-use jixiao_rules::{CheckId, Indicator, Input, Method, RuleSet, Share, WhenMissing};
+use jixiao_model::{CheckedUnit, IndicatorRow, SelfEvaluation};
+use jixiao_rules::{CheckId, Indicator, Input, Method, RuleSet, Share, ValidRuleSet, WhenMissing};
 use rust_decimal::Decimal;
 
 pub use checks::{BUILTIN_FACTS, says_something};
@@ -39,9 +39,9 @@ pub enum EngineError {
     },
 }
 
-/// Scores `unit` under `rules` (which must have passed validation, as [`RuleSet::load`] ensures),
-/// explaining every point.
-pub fn score(unit: &SelfEvaluation, rules: &RuleSet) -> Result<Scorecard, EngineError> {
+/// Scores `unit` under `rules`, explaining every point. Only a checked unit (every figure within
+/// bounds, as every reader returns) and a validated rule set can be scored.
+pub fn score(unit: &CheckedUnit, rules: &ValidRuleSet) -> Result<Scorecard, EngineError> {
     score_with(unit, rules, &Options::default())
 }
 
@@ -66,10 +66,11 @@ impl std::fmt::Debug for Options<'_> {
 /// Scores `unit` under `rules` as `options` say. With [`Explain::ScoresOnly`] the leaves carry
 /// no [`Detail`] (scores, statuses and findings are the same): for summaries of large batches.
 pub fn score_with(
-    unit: &SelfEvaluation,
-    rules: &RuleSet,
+    unit: &CheckedUnit,
+    rules: &ValidRuleSet,
     options: &Options<'_>,
 ) -> Result<Scorecard, EngineError> {
+    let (unit, rules): (&SelfEvaluation, &RuleSet) = (unit, rules);
     if unit.unit.kind != rules.applies_to {
         return Err(EngineError::KindMismatch {
             rule_set: rules.id.clone(),

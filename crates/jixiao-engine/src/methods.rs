@@ -10,7 +10,7 @@ use jixiao_rules::{
 };
 use rust_decimal::Decimal;
 
-use crate::fmt::{number, percent, points};
+use crate::fmt::{number, percent, points, round};
 
 /// How a value is written: a rate in percent, or a plain number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,7 +184,7 @@ pub fn over_achievement(
                 percent(over.threshold),
                 p(w),
                 number(over.slope),
-                number(ratio.round_dp(4)),
+                number(round(ratio, 4)),
                 number(over.threshold),
                 p(deduction),
                 p(floor),

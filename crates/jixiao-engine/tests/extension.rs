@@ -6,8 +6,8 @@ use jixiao_engine::{
     AdjustmentRequest, Contribution, Effects, Finding, Options, PluginRef, RuleExtension,
     ScoredIndicator, Severity, score, score_with,
 };
-use jixiao_model::SelfEvaluation;
-use jixiao_rules::RuleSet;
+use jixiao_model::{CheckedUnit, SelfEvaluation};
+use jixiao_rules::{RuleSet, ValidRuleSet};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -15,7 +15,7 @@ fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
-fn sample() -> (SelfEvaluation, RuleSet) {
+fn sample() -> (CheckedUnit, ValidRuleSet) {
     let unit = SelfEvaluation::load(
         &root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"),
     )

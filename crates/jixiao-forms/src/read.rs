@@ -5,8 +5,8 @@ use std::path::Path;
 
 use calamine::{Data, Dimensions, Range, Reader as _, Xlsx, open_workbook};
 use jixiao_model::{
-    Account, AccountFigures, BaseData, Budget, BudgetAccounts, Buildings, Claim, Declared,
-    Direction, EvaluationKind, FundSource, Goal, GoalMeasure, IndicatorRow, Narrative,
+    Account, AccountFigures, BaseData, Budget, BudgetAccounts, Buildings, CheckedUnit, Claim,
+    Declared, Direction, EvaluationKind, FundSource, Goal, GoalMeasure, IndicatorRow, Narrative,
     SelfEvaluation, SpecialFund, Staffing, Tasks, Tier, UnitIdentity,
 };
 use rust_decimal::Decimal;
@@ -20,7 +20,8 @@ use crate::{CellError, FormError, FormOrigin, Note};
 /// form was made for.
 #[derive(Debug, Clone)]
 pub struct Filled {
-    pub unit: SelfEvaluation,
+    /// The unit, every figure checked.
+    pub unit: CheckedUnit,
     /// Cells read with a conversion the unit should know of (an amount typed as text, in 元...).
     pub notes: Vec<Note>,
     /// The rule set (and version) the form was made for.
@@ -361,6 +362,17 @@ pub fn read_form(path: &Path) -> Result<Filled, FormError> {
             unit.funds = funds;
             unit.claims = claims;
             unit.facts = facts;
+            let unit = unit.check().map_err(|problems| {
+                FormError::Cells(
+                    problems
+                        .into_iter()
+                        .map(|p| CellError {
+                            at: workbook.clone(),
+                            message: format!("at `{}`: {}", p.field, p.message),
+                        })
+                        .collect(),
+                )
+            })?;
             Ok(Filled {
                 unit,
                 notes: r.notes.into_iter().map(|(_, n)| n).collect(),

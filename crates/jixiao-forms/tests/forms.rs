@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader as _, Xlsx, open_workbook_from_rs};
 use jixiao_forms::sheets::*;
 use jixiao_forms::{FormError, read_form, write_form};
-use jixiao_model::{Account, SelfEvaluation};
-use jixiao_rules::RuleSet;
+use jixiao_model::{Account, CheckedUnit, SelfEvaluation};
+use jixiao_rules::{RuleSet, ValidRuleSet};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive as _;
 use rust_xlsxwriter::{Format, Workbook};
@@ -18,13 +18,14 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn rules(name: &str) -> RuleSet {
+fn rules(name: &str) -> ValidRuleSet {
     RuleSet::load(&root().join("configs").join(name)).unwrap().0
 }
 
 fn sample() -> SelfEvaluation {
     SelfEvaluation::load(&root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"))
         .unwrap()
+        .into_inner()
 }
 
 /// A cell value the test writes.
@@ -318,7 +319,7 @@ fn filled_sample(dir: &Path, rules: &RuleSet) -> (Filler, PathBuf) {
     (filler, dir.join("机构.xlsx"))
 }
 
-fn scorecard_json(unit: &SelfEvaluation, rules: &RuleSet) -> String {
+fn scorecard_json(unit: &CheckedUnit, rules: &ValidRuleSet) -> String {
     jixiao_report::json(&jixiao_engine::score(unit, rules).unwrap())
 }
 
@@ -335,7 +336,7 @@ fn round_trip_scores_exactly_as_the_toml_fixture() {
     assert_eq!(filled.unit, sample(), "the unit reads back exactly");
     assert_eq!(
         scorecard_json(&filled.unit, &rules),
-        scorecard_json(&sample(), &rules)
+        scorecard_json(&sample().check().unwrap(), &rules)
     );
 }
 
@@ -556,7 +557,7 @@ fn choices_missing_values_and_unknown_funds_are_errors() {
 fn a_form_from_an_older_rule_set_version_says_what_changed() {
     let dir = tempfile::tempdir().unwrap();
     let current = rules("hunan-department.toml");
-    let mut older = current.clone();
+    let mut older = current.clone().into_inner();
     older.version = "2023.2".to_owned();
     // In 2023: 预算执行率 was worth 10 and 结转结余率 7; 三公经费变动率 was called 三公经费控制;
     // 质量达标率 did not exist and there was a 政府采购执行率.

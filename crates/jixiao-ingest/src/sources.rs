@@ -77,7 +77,7 @@ pub fn sources_for(card: &Scorecard, ing: &Ingested) -> Vec<SourceRow> {
             if rows.iter().any(|r| r.field == field) {
                 continue;
             }
-            let source = match ing.provenance.get(&field) {
+            let source = match ing.provenance.get(&crate::fields::path(&field)) {
                 Some(p) => p.to_string(),
                 None => "未从报告读取 (not read from the report)".to_owned(),
             };

@@ -735,8 +735,9 @@ impl RuleExtension for Plugins {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jixiao_model::CheckedUnit;
 
-    fn units() -> Vec<SelfEvaluation> {
+    fn units() -> Vec<CheckedUnit> {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/units");
         let mut units = Vec::new();
         for kind in ["department", "project"] {
@@ -750,7 +751,7 @@ mod tests {
         units
     }
 
-    fn scored(unit: &SelfEvaluation) -> Vec<ScoredIndicator> {
+    fn scored(unit: &CheckedUnit) -> Vec<ScoredIndicator> {
         let kind = match unit.unit.kind {
             jixiao_model::EvaluationKind::Department => "hunan-department-plugins.toml",
             jixiao_model::EvaluationKind::Project => "national-project-plugins.toml",
@@ -775,7 +776,7 @@ mod tests {
 
     /// The request of `rule` for `unit`, as JSON, with the other rules in the same batch.
     fn request(
-        unit: &SelfEvaluation,
+        unit: &CheckedUnit,
         rule: &ConfiguredRule,
         others: &[ConfiguredRule],
     ) -> serde_json::Value {
@@ -841,7 +842,7 @@ mod tests {
         }
     }
 
-    fn request_leaves(unit: &SelfEvaluation) -> serde_json::Value {
+    fn request_leaves(unit: &CheckedUnit) -> serde_json::Value {
         let indicators = scored(unit);
         let mut list = Vec::new();
         leaves(&indicators, &mut list);

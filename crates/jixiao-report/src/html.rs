@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use jixiao_engine::fmt::{number, points};
+use jixiao_engine::fmt::{number, points, round};
 use jixiao_engine::{RuleSetRef, Scorecard, Severity};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rust_decimal::Decimal;
@@ -105,7 +105,7 @@ fn indicator_chart(card: &Scorecard) -> Markup {
                     @let y = 24 + i * row;
                     @let full = bar_width;
                     @let share = if leaf.points.is_zero() { Decimal::ZERO } else { leaf.score / leaf.points };
-                    @let scored = (share * Decimal::from(bar_width)).round().to_usize().unwrap_or(0).min(bar_width);
+                    @let scored = round(share * Decimal::from(bar_width), 0).to_usize().unwrap_or(0).min(bar_width);
                     text x=(label_width - 6) y=(y + 14) text-anchor="end" { (leaf.name) }
                     rect x=(label_width) y=(y + 3) width=(full) height="14" fill="#eee" {}
                     @if scored > 0 {

@@ -10,6 +10,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::{SummaryRow, rule_label};
+use jixiao_engine::fmt::round;
 use jixiao_engine::{Scorecard, ScoredIndicator};
 
 /// Excel's last row index (1,048,576 rows).
@@ -47,7 +48,7 @@ impl std::fmt::Debug for SummaryWorkbook {
 }
 
 fn number(value: Decimal) -> f64 {
-    value.round_dp(2).to_f64().unwrap_or_default()
+    round(value, 2).to_f64().unwrap_or_default()
 }
 
 impl SummaryWorkbook {

@@ -6,9 +6,9 @@
 //! [`rates`], so a test can state what share of a population should be flagged.
 
 use jixiao_model::{
-    Account, BaseData, Budget, BudgetAccounts, Claim, Declared, Direction, EvaluationKind,
-    FundSource, Goal, GoalMeasure, IndicatorRow, Narrative, SelfEvaluation, SpecialFund, Staffing,
-    Tasks, Tier, UnitIdentity,
+    Account, BaseData, Budget, BudgetAccounts, CheckedUnit, Claim, Declared, Direction,
+    EvaluationKind, FundSource, Goal, GoalMeasure, IndicatorRow, Narrative, SelfEvaluation,
+    SpecialFund, Staffing, Tasks, Tier, UnitIdentity, round,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -82,7 +82,7 @@ fn wan(rng: &mut ChaCha8Rng, lo: i64, hi: i64) -> Decimal {
 
 /// `value × percent / 100`, rounded to 2 decimals.
 fn share(value: Decimal, percent: i64) -> Decimal {
-    (value * Decimal::from(percent) / Decimal::ONE_HUNDRED).round_dp(2)
+    round(value * Decimal::from(percent) / Decimal::ONE_HUNDRED, 2)
 }
 
 /// The generator for one seed.
@@ -92,35 +92,42 @@ pub struct Population {
     pub year: u16,
 }
 
+/// A generated unit, checked like every unit a reader returns. Figures are generated within
+/// bounds, so a unit that fails is a bug in this generator.
+fn checked(unit: SelfEvaluation) -> CheckedUnit {
+    unit.check()
+        .unwrap_or_else(|problems| panic!("generated a unit out of bounds: {problems:?}"))
+}
+
 impl Population {
     pub fn new(seed: u64) -> Population {
         Population { seed, year: 2024 }
     }
 
     /// The `index`-th unit of this population.
-    pub fn unit(&self, index: u64) -> SelfEvaluation {
+    pub fn unit(&self, index: u64) -> CheckedUnit {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         rng.set_stream(index);
-        if rng.random_ratio(rates::PROJECT, 1000) {
+        checked(if rng.random_ratio(rates::PROJECT, 1000) {
             project(&mut rng, index, self.year)
         } else {
             department(&mut rng, index, self.year)
-        }
+        })
     }
 
     /// The `index`-th unit forced to one kind (for rule sets of that kind).
-    pub fn unit_of_kind(&self, index: u64, kind: EvaluationKind) -> SelfEvaluation {
+    pub fn unit_of_kind(&self, index: u64, kind: EvaluationKind) -> CheckedUnit {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         rng.set_stream(index);
         let _ = rng.random_ratio(rates::PROJECT, 1000);
-        match kind {
+        checked(match kind {
             EvaluationKind::Department => department(&mut rng, index, self.year),
             EvaluationKind::Project => project(&mut rng, index, self.year),
-        }
+        })
     }
 
     /// Units `0..count`.
-    pub fn units(&self, count: u64) -> impl Iterator<Item = SelfEvaluation> + '_ {
+    pub fn units(&self, count: u64) -> impl Iterator<Item = CheckedUnit> + '_ {
         (0..count).map(move |i| self.unit(i))
     }
 }
@@ -185,7 +192,7 @@ fn funds(rng: &mut ChaCha8Rng, project_total: Decimal) -> Vec<SpecialFund> {
                 change += Decimal::new(rng.random_range(1..100), 2);
             }
             let level = Decimal::from(rng.random_range(0..=100)) / Decimal::ONE_HUNDRED;
-            let above = (spent * level).round_dp(2);
+            let above = round(spent * level, 2);
             SpecialFund {
                 name: format!("专项资金{}", i + 1),
                 opening,
@@ -233,11 +240,12 @@ fn numeric_row(
     let actual = share(target, percent);
     let honest = match direction {
         Direction::AtLeast | Direction::Equal if actual < target => {
-            (points * actual / target).round_dp(2)
+            round(points * actual / target, 2)
         }
-        Direction::AtMost if actual > target => (points * (Decimal::TWO - actual / target))
-            .max(Decimal::ZERO)
-            .round_dp(2),
+        Direction::AtMost if actual > target => round(
+            (points * (Decimal::TWO - actual / target)).max(Decimal::ZERO),
+            2,
+        ),
         _ => points,
     };
     let written = if level2.contains("成本") && rng.random_ratio(rates::COST_AS_AT_LEAST, 1000) {
@@ -402,7 +410,7 @@ fn department(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
                 indicator: "重点工作任务".into(),
                 direction: Direction::AtLeast,
                 target,
-                actual: Some(share(target, rng.random_range(80..=150)).round()),
+                actual: Some(round(share(target, rng.random_range(80..=150)), 0)),
                 unit: "项".into(),
             }),
         },
@@ -472,14 +480,14 @@ fn project(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
         name: "预算执行率".into(),
         direction: Some(Direction::AtLeast),
         target: Some(Decimal::ONE_HUNDRED),
-        actual: Some((rate * Decimal::ONE_HUNDRED).round_dp(2)),
+        actual: Some(round(rate * Decimal::ONE_HUNDRED, 2)),
         unit: Some("%".into()),
         tier: None,
         points: execution_points,
         self_score: Some(if inflate {
             execution_points
         } else {
-            (execution_points * rate).round_dp(2)
+            round(execution_points * rate, 2)
         }),
         explanation: None,
     }];
@@ -517,7 +525,7 @@ fn project(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
         Decimal::from(5),
         inflate,
     ));
-    let unit_cost = (full_year / quantity).round_dp(4).max(Decimal::new(1, 4));
+    let unit_cost = round(full_year / quantity, 4).max(Decimal::new(1, 4));
     rows.push(numeric_row(
         rng,
         "产出指标",

@@ -4,10 +4,10 @@ use std::path::Path;
 
 use jixiao_engine::Severity;
 use jixiao_model::{EvaluationKind, SelfEvaluation};
-use jixiao_rules::RuleSet;
+use jixiao_rules::{RuleSet, ValidRuleSet};
 use jixiao_synth::{Population, rates};
 
-fn rules(name: &str) -> RuleSet {
+fn rules(name: &str) -> ValidRuleSet {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../configs")
         .join(name);

@@ -149,7 +149,9 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/fixtures/units/department/lusong-kexie-2024.toml"
         );
-        SelfEvaluation::load(std::path::Path::new(path)).unwrap()
+        SelfEvaluation::load(std::path::Path::new(path))
+            .unwrap()
+            .into_inner()
     }
 
     #[test]

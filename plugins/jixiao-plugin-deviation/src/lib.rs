@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use jixiao_plugin_api::model::Direction;
+use jixiao_plugin_api::model::{Direction, round};
 use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Part, Plugin, Rule};
 use serde::Deserialize;
 
@@ -38,7 +38,7 @@ fn floor() -> Decimal {
 }
 
 fn pct(fraction: Decimal) -> String {
-    format!("{:.2}%", (fraction * Decimal::ONE_HUNDRED).round_dp(2))
+    format!("{:.2}%", round(fraction * Decimal::ONE_HUNDRED, 2))
 }
 
 fn num(value: Decimal) -> String {
@@ -115,12 +115,12 @@ pub fn target_deviation(input: &Input<'_>, p: &Params) -> Output {
                         pct(p.threshold),
                         num(leaf.points),
                         num(p.slope),
-                        num(ratio.round_dp(4)),
+                        num(round(ratio, 4)),
                         num(p.threshold),
-                        deduction.round_dp(2),
+                        round(deduction, 2),
                         num(p.floor),
                         num(leaf.points),
-                        lowest.round_dp(2)
+                        round(lowest, 2)
                     ),
                 );
                 *current = new;
@@ -180,7 +180,9 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/fixtures/units/project/synthetic-inflated-2024.toml"
         );
-        SelfEvaluation::load(std::path::Path::new(path)).unwrap()
+        SelfEvaluation::load(std::path::Path::new(path))
+            .unwrap()
+            .into_inner()
     }
 
     fn leaf() -> Leaf {

@@ -6,7 +6,7 @@
 //!
 //! Soft findings only. Rows under `execution_level1` (default 预算执行率) are not claims.
 
-use jixiao_plugin_api::model::IndicatorRow;
+use jixiao_plugin_api::model::{IndicatorRow, round};
 use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Part, Plugin, Rule};
 use serde::Deserialize;
 
@@ -42,7 +42,7 @@ fn output_level1() -> String {
 }
 
 fn pct(fraction: Decimal) -> String {
-    format!("{:.2}%", (fraction * Decimal::ONE_HUNDRED).round_dp(2))
+    format!("{:.2}%", round(fraction * Decimal::ONE_HUNDRED, 2))
 }
 
 pub fn spending_vs_claims(input: &Input<'_>, p: &Params) -> Output {
