@@ -1,4 +1,4 @@
-//! The built-in checks (domain.md §6) that need no indicator: figures that do not reconcile,
+//! The built-in checks (docs/domain.md §6) that need no indicator: figures that do not reconcile,
 //! budgets moved too far, declared grades that do not match, narratives that admit nothing.
 
 use jixiao_model::SelfEvaluation;

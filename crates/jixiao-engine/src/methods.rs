@@ -1,4 +1,4 @@
-//! The scoring primitives of domain.md §4, each a pure function of the points `w`, the value and
+//! The scoring primitives (docs/domain.md §4), each a pure function of points `w`, the value and
 //! the method's parameters, returning the score with the rule, the arithmetic and the reason.
 //!
 //! The text is built only under [`Explain::Full`]: a batch that writes no scorecards asks for

@@ -1,4 +1,4 @@
-//! Figures computed from a unit's data for ratio indicators (domain.md §3).
+//! Figures computed from a unit's data for ratio indicators (docs/domain.md §3).
 
 use jixiao_model::{FullYearSource, SelfEvaluation};
 use jixiao_rules::Metric;

@@ -169,7 +169,7 @@ impl Checks {
     }
 }
 
-/// The built-in checks (domain.md §6).
+/// The built-in checks (docs/domain.md §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckId {
@@ -296,7 +296,7 @@ pub enum Share {
     Equal,
 }
 
-/// Figures computed from a unit's data (domain.md §3). Rates are fractions: 1 = 100 %.
+/// Figures computed from a unit's data (docs/domain.md §3). Rates are fractions: 1 = 100 %.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
@@ -371,7 +371,7 @@ pub enum WhenMissing {
     Rescale,
 }
 
-/// A scoring method (domain.md §4). `w` is the leaf's points, `T` the target, `A` the actual.
+/// A scoring method (docs/domain.md §4). `w` is the leaf's points, `T` the target, `A` the actual.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Method {

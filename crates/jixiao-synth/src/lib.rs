@@ -1,5 +1,5 @@
 //! A deterministic generator of realistic, varied synthetic self-evaluations (both kinds), with
-//! the faults reviewers catch (domain.md §6) at fixed rates, for tests and benchmarks.
+//! the faults reviewers catch (docs/domain.md §6) at fixed rates, for tests and benchmarks.
 //!
 //! Unit `i` of seed `s` depends only on `(s, i)`: a population can be generated lazily, in
 //! parallel or in part, and is the same on every machine. The rates of the faults are constants in

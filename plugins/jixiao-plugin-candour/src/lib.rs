@@ -1,4 +1,4 @@
-//! Candour of the report (坦诚度, domain.md §6): a problems (存在的问题) or improvements
+//! Candour of the report (坦诚度, docs/domain.md §6): a problems (存在的问题) or improvements
 //! (改进措施) section that is absent, says only "无" / "暂无" (the `empty_words`), or is shorter
 //! than `min_chars` characters is a soft finding; with `deduction` > 0 each such section also
 //! takes that many points off the leaf `indicator`.

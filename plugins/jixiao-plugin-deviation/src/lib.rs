@@ -1,4 +1,4 @@
-//! Target deviation (偏离度, domain.md §4 and §6): an actual at or above `threshold` × target
+//! Target deviation (偏离度, docs/domain.md §4 and §6): an actual at or above `threshold` × target
 //! (default 130 %) needs an explanation; where none is given, a soft finding, and the score of
 //! the leaf concerned is reduced by `slope` × points per 100 % above the threshold, never below
 //! `floor` × points.

@@ -1,4 +1,4 @@
-//! Spending against claims (domain.md §6), on the general public budget:
+//! Spending against claims (docs/domain.md §6), on the general public budget:
 //! - claimed achievement ahead of execution: the share of indicator points the unit gave itself
 //!   exceeds the execution rate by more than `claim_margin` (relative, default 5 %);
 //! - more than `unspent_max` (default 20 %) of the full-year budget unspent;

@@ -1,4 +1,4 @@
-//! Uniform full marks (domain.md §6): every row of the unit's table at full points (at least
+//! Uniform full marks (docs/domain.md §6): every row of the unit's table at full points (at least
 //! `min_rows` rows), or a self-declared total at `full` (default 100). Soft findings only.
 
 use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Part, Plugin, Rule};
