@@ -425,9 +425,9 @@ fn grade_counts(rows: &[SummaryRow]) -> String {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for row in rows {
         if let Ok(s) = &row.outcome {
-            match counts.iter_mut().find(|(g, _)| *g == s.grade) {
+            match counts.iter_mut().find(|(g, _)| *g == s.grade_label()) {
                 Some((_, n)) => *n += 1,
-                None => counts.push((&s.grade, 1)),
+                None => counts.push((s.grade_label(), 1)),
             }
         }
     }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use jixiao_engine::{
-    AdjustmentRequest, Contribution, Effects, Finding, Options, PluginRef, RuleExtension,
+    AdjustmentRequest, Contribution, Effects, Finding, Options, PluginRef, RuleExtension, RuleId,
     ScoredIndicator, Severity, score, score_with,
 };
 use jixiao_model::{CheckedUnit, SelfEvaluation};
@@ -58,7 +58,10 @@ fn adjustments_are_clamped_recorded_and_summed() {
             rule: "r".into(),
             outcome: Ok(Effects {
                 findings: vec![Finding {
-                    rule: "fake/r".into(),
+                    rule: RuleId::Plugin {
+                        plugin: "fake".into(),
+                        rule: "r".into(),
+                    },
                     severity: Severity::Soft,
                     indicator: None,
                     message: "m".into(),

@@ -378,10 +378,13 @@ fn the_sample_scores_the_same_as_its_hand_transcription() {
     let rows = jixiao_ingest::sources_for(&b, &ing);
     let opening = rows
         .iter()
-        .find(|r| r.field == "budget.opening")
+        .find(|r| r.field == field("budget.opening"))
         .expect("年初预算 source");
     assert!(opening.source.contains("第31行"), "{}", opening.source);
-    assert!(rows.iter().any(|r| r.field == "goals[4].measure.actual"));
+    assert!(
+        rows.iter()
+            .any(|r| r.field == field("goals[4].measure.actual"))
+    );
 }
 
 #[test]

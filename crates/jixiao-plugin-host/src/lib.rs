@@ -18,7 +18,7 @@
 use std::path::{Path, PathBuf};
 
 use jixiao_engine::{
-    AdjustmentRequest, Contribution, Effects, Figure, Finding, PluginRef, RuleExtension,
+    AdjustmentRequest, Contribution, Effects, Figure, Finding, PluginRef, RuleExtension, RuleId,
     ScoredIndicator, Severity,
 };
 use jixiao_model::SelfEvaluation;
@@ -643,7 +643,10 @@ impl Written {
 }
 
 fn convert(plugin: &str, rule: &str, response: Response) -> Effects {
-    let source = format!("{plugin}/{rule}");
+    let source = RuleId::Plugin {
+        plugin: plugin.to_owned(),
+        rule: rule.to_owned(),
+    };
     Effects {
         findings: response
             .findings

@@ -224,6 +224,22 @@ impl CheckId {
             CheckId::CostDirection => "cost_direction",
         }
     }
+
+    /// The check's name for people (a unit or a bureau officer), in Chinese.
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckId::FundReconciliation => "专项资金收支不平",
+            CheckId::FundSources => "资金来源与支出不符",
+            CheckId::Totals => "收支总数不符",
+            CheckId::Overspending => "超预算支出",
+            CheckId::BudgetAdjustment => "预算调整幅度过大",
+            CheckId::DeclaredGrade => "自评等级与总分不符",
+            CheckId::SelfScores => "自评得分与复核不符",
+            CheckId::RowSums => "各行得分与总分不符",
+            CheckId::EmptyNarrative => "问题或改进措施空泛",
+            CheckId::CostDirection => "成本指标方向错误",
+        }
+    }
 }
 
 /// A node of the indicator tree: a group (with children) or a leaf (with input and method).
