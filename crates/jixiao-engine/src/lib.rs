@@ -333,23 +333,7 @@ impl Context<'_> {
             Method::BudgetExecution { rounding } => {
                 methods::budget_execution(w, value, *rounding, ex)
             }
-            Method::StepDeduction {
-                limit,
-                beyond,
-                per,
-                deduction,
-                count,
-            } => methods::step_deduction(
-                w,
-                value,
-                *limit,
-                *beyond,
-                *per,
-                *deduction,
-                *count,
-                Scale::Rate,
-                ex,
-            ),
+            Method::StepDeduction(step) => methods::step_deduction(w, value, step, Scale::Rate, ex),
             Method::Bands { bands } => methods::bands(w, value, bands, Scale::Rate, ex),
             Method::ByDirection { .. } | Method::Tiers { .. } | Method::Checklist { .. } => {
                 return Err(format!("方法 {} 不适用于计算指标", method.kind()).into());
@@ -667,7 +651,7 @@ impl Context<'_> {
                 }
             },
             Method::BudgetExecution { .. }
-            | Method::StepDeduction { .. }
+            | Method::StepDeduction(_)
             | Method::Bands { .. }
             | Method::Checklist { .. } => {
                 return Err(format!("方法 {} 不适用于自评表行", method.kind()));

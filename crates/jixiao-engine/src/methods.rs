@@ -6,7 +6,8 @@
 
 use jixiao_model::{Direction, Tier};
 use jixiao_rules::{
-    AboveTarget, Band, Beyond, ChecklistMode, OverAchievement, Rounding, StepCount, TierBounds,
+    AboveTarget, Band, Beyond, ChecklistMode, OverAchievement, Rounding, StepCount, StepDeduction,
+    TierBounds,
 };
 use rust_decimal::Decimal;
 
@@ -404,18 +405,20 @@ pub fn budget_execution(w: Decimal, rate: Decimal, rounding: Rounding, ex: Expla
 }
 
 /// Full up to `limit`; minus `deduction` per `per` beyond it (on the side `beyond`), floored at 0.
-#[allow(clippy::too_many_arguments)]
 pub fn step_deduction(
     w: Decimal,
     value: Decimal,
-    limit: Decimal,
-    beyond: Beyond,
-    per: Decimal,
-    deduction: Decimal,
-    count: StepCount,
+    step: &StepDeduction,
     scale: Scale,
     ex: Explain,
 ) -> Outcome {
+    let StepDeduction {
+        limit,
+        beyond,
+        per,
+        deduction,
+        count,
+    } = *step;
     let (side, excess) = match beyond {
         Beyond::Above => ("超过", value - limit),
         Beyond::Below => ("低于", limit - value),

@@ -431,18 +431,7 @@ pub enum Method {
         rounding: Rounding,
     },
     /// Full up to `limit`, minus `deduction` for each `per` beyond it, floored at 0.
-    StepDeduction {
-        limit: Decimal,
-        /// Which side of the limit is penalised.
-        beyond: Beyond,
-        /// Size of one step, e.g. 0.01 for "per percentage point".
-        per: Decimal,
-        /// Points off per step.
-        deduction: Decimal,
-        /// How a part step counts.
-        #[serde(default)]
-        count: StepCount,
-    },
+    StepDeduction(StepDeduction),
     /// An interval table mapping the value to points.
     Bands { bands: Vec<Band> },
     /// Checklist of yes/no facts: points per item met, or off per item not met; clamped to [0, w].
@@ -463,11 +452,28 @@ impl Method {
             Method::ByDirection { .. } => "by_direction",
             Method::Tiers { .. } => "tiers",
             Method::BudgetExecution { .. } => "budget_execution",
-            Method::StepDeduction { .. } => "step_deduction",
+            Method::StepDeduction(_) => "step_deduction",
             Method::Bands { .. } => "bands",
             Method::Checklist { .. } => "checklist",
         }
     }
+}
+
+/// The parameters of a step deduction (阶梯扣分): full up to `limit`, minus `deduction` for each
+/// `per` beyond it on the side `beyond`, floored at 0.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepDeduction {
+    pub limit: Decimal,
+    /// Which side of the limit is penalised.
+    pub beyond: Beyond,
+    /// Size of one step, e.g. 0.01 for "per percentage point".
+    pub per: Decimal,
+    /// Points off per step.
+    pub deduction: Decimal,
+    /// How a part step counts.
+    #[serde(default)]
+    pub count: StepCount,
 }
 
 /// The two formulas in use above target for lower-is-better.

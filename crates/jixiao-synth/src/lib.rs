@@ -214,19 +214,28 @@ fn funds(rng: &mut ChaCha8Rng, project_total: Decimal) -> Vec<SpecialFund> {
         .collect()
 }
 
-/// A numeric row and the score a unit honestly gives it (or full marks when inflating).
-#[allow(clippy::too_many_arguments)]
-fn numeric_row(
-    rng: &mut ChaCha8Rng,
-    level1: &str,
-    level2: &str,
-    name: &str,
-    unit: &str,
+/// What a generated numeric row is: its place in the table, its target and its points.
+struct RowSpec<'a> {
+    level1: &'a str,
+    level2: &'a str,
+    name: &'a str,
+    unit: &'a str,
     direction: Direction,
     target: Decimal,
     points: Decimal,
-    inflate: bool,
-) -> IndicatorRow {
+}
+
+/// A numeric row and the score a unit honestly gives it (or full marks when inflating).
+fn numeric_row(rng: &mut ChaCha8Rng, spec: RowSpec<'_>, inflate: bool) -> IndicatorRow {
+    let RowSpec {
+        level1,
+        level2,
+        name,
+        unit,
+        direction,
+        target,
+        points,
+    } = spec;
     let percent: i64 =
         if rng.random_ratio(rates::OVER_ACHIEVEMENT, 1000) && direction == Direction::AtLeast {
             rng.random_range(130..300)
@@ -349,13 +358,15 @@ fn department(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
         let reach = Decimal::from(rng.random_range(1..100) * 1000);
         rows.push(numeric_row(
             rng,
-            "效益指标",
-            "社会效益指标",
-            "服务覆盖人次",
-            "人次",
-            Direction::AtLeast,
-            reach,
-            Decimal::from(6),
+            RowSpec {
+                level1: "效益指标",
+                level2: "社会效益指标",
+                name: "服务覆盖人次",
+                unit: "人次",
+                direction: Direction::AtLeast,
+                target: reach,
+                points: Decimal::from(6),
+            },
             inflate,
         ));
         rows.push(qualitative_row(
@@ -368,13 +379,15 @@ fn department(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
         ));
         rows.push(numeric_row(
             rng,
-            "满意度指标",
-            "服务对象满意度指标",
-            "服务对象满意度",
-            "%",
-            Direction::AtLeast,
-            Decimal::from(90),
-            Decimal::from(5),
+            RowSpec {
+                level1: "满意度指标",
+                level2: "服务对象满意度指标",
+                name: "服务对象满意度",
+                unit: "%",
+                direction: Direction::AtLeast,
+                target: Decimal::from(90),
+                points: Decimal::from(5),
+            },
             inflate,
         ));
     }
@@ -494,59 +507,69 @@ fn project(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
     let quantity = Decimal::from(rng.random_range(10..5000));
     rows.push(numeric_row(
         rng,
-        "产出指标",
-        "数量指标",
-        output_name,
-        output_unit,
-        Direction::AtLeast,
-        quantity,
-        Decimal::from(20),
+        RowSpec {
+            level1: "产出指标",
+            level2: "数量指标",
+            name: output_name,
+            unit: output_unit,
+            direction: Direction::AtLeast,
+            target: quantity,
+            points: Decimal::from(20),
+        },
         inflate,
     ));
     rows.push(numeric_row(
         rng,
-        "产出指标",
-        "质量指标",
-        "验收合格率",
-        "%",
-        Direction::AtLeast,
-        Decimal::ONE_HUNDRED,
-        Decimal::from(15),
+        RowSpec {
+            level1: "产出指标",
+            level2: "质量指标",
+            name: "验收合格率",
+            unit: "%",
+            direction: Direction::AtLeast,
+            target: Decimal::ONE_HUNDRED,
+            points: Decimal::from(15),
+        },
         inflate,
     ));
     rows.push(numeric_row(
         rng,
-        "产出指标",
-        "时效指标",
-        "完成时间",
-        "月",
-        Direction::AtMost,
-        Decimal::from(12),
-        Decimal::from(5),
+        RowSpec {
+            level1: "产出指标",
+            level2: "时效指标",
+            name: "完成时间",
+            unit: "月",
+            direction: Direction::AtMost,
+            target: Decimal::from(12),
+            points: Decimal::from(5),
+        },
         inflate,
     ));
     let unit_cost = round(full_year / quantity, 4).max(Decimal::new(1, 4));
     rows.push(numeric_row(
         rng,
-        "产出指标",
-        "成本指标",
-        "单位成本",
-        "万元",
-        Direction::AtMost,
-        unit_cost,
-        Decimal::from(10),
+        RowSpec {
+            level1: "产出指标",
+            level2: "成本指标",
+            name: "单位成本",
+            unit: "万元",
+            direction: Direction::AtMost,
+            target: unit_cost,
+            points: Decimal::from(10),
+        },
         inflate,
     ));
     let beneficiaries = Decimal::from(rng.random_range(100..10_000));
     rows.push(numeric_row(
         rng,
-        "效益指标",
-        "社会效益指标",
-        "受益人数",
-        "人",
-        Direction::AtLeast,
-        beneficiaries,
-        Decimal::from(15),
+        RowSpec {
+            level1: "效益指标",
+            level2: "社会效益指标",
+            name: "受益人数",
+            unit: "人",
+            direction: Direction::AtLeast,
+            target: beneficiaries,
+            points: Decimal::from(15),
+        },
         inflate,
     ));
     rows.push(qualitative_row(
@@ -559,13 +582,15 @@ fn project(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
     ));
     rows.push(numeric_row(
         rng,
-        "满意度指标",
-        "服务对象满意度指标",
-        "受益群众满意度",
-        "%",
-        Direction::AtLeast,
-        Decimal::from(90),
-        Decimal::from(10),
+        RowSpec {
+            level1: "满意度指标",
+            level2: "服务对象满意度指标",
+            name: "受益群众满意度",
+            unit: "%",
+            direction: Direction::AtLeast,
+            target: Decimal::from(90),
+            points: Decimal::from(10),
+        },
         inflate,
     ));
     let declared = declared(rng, &rows);
