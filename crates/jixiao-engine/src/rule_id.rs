@@ -61,7 +61,8 @@ impl RuleId {
         match self {
             RuleId::Check(check) => check.label().to_owned(),
             RuleId::Engine(rule) => rule.label().to_owned(),
-            RuleId::Plugin { plugin, rule } => format!("插件规则 {rule} (插件 {plugin})"),
+            // The plugin and rule ids stay in their own column; the message says what it found.
+            RuleId::Plugin { .. } => "插件规则".to_owned(),
         }
     }
 

@@ -225,7 +225,12 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
 }
 
 fn finding_line(finding: &Finding) -> String {
-    let mut line = format!("[{}] {}", finding.severity.label(), finding.message);
+    let mut line = format!(
+        "[{}] {}: {}",
+        finding.severity.label(),
+        finding.rule.label(),
+        finding.message
+    );
     line.push_str(&format!(" ({}", finding.rule));
     if let Some(indicator) = &finding.indicator {
         line.push_str(&format!(", {indicator}"));
@@ -333,12 +338,13 @@ pub fn markdown(card: &Scorecard) -> String {
     if card.findings.is_empty() {
         out.push_str("无。\n");
     } else {
-        out.push_str("| # | 性质 | 规则 | 指标 | 说明 |\n|---:|---|---|---|---|\n");
+        out.push_str("| # | 性质 | 问题 | 规则 | 指标 | 说明 |\n|---:|---|---|---|---|---|\n");
         for (i, f) in card.findings.iter().enumerate() {
             out.push_str(&format!(
-                "| {} | {} | `{}` | {} | {} |\n",
+                "| {} | {} | {} | `{}` | {} | {} |\n",
                 i + 1,
                 f.severity.label(),
+                cell(&f.rule.label()),
                 f.rule,
                 f.indicator.as_deref().unwrap_or(""),
                 cell(&f.message)
