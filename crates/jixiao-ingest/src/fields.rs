@@ -2,9 +2,9 @@
 //! to (年初预算, 财政拨款支出, 结余结转...) and must carry a money unit (元 / 万元 / 亿元), so a
 //! date, a document number (〔2020〕15号) or a project code is never taken for an amount.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use jixiao_model::{
     Account, AccountFigures, BudgetAccounts, Direction, EvaluationKind, FieldPath, FundSource,
@@ -58,11 +58,22 @@ fn to_wan(number: &str, unit: &str) -> Option<(Decimal, Option<String>)> {
     })
 }
 
+/// `(?:label|label…) GAP AMOUNT`, compiled once per list of labels (a report asks for the same
+/// lists on every line).
+fn label_regex(labels: &[&str]) -> Regex {
+    static COMPILED: LazyLock<Mutex<HashMap<String, Regex>>> = LazyLock::new(Default::default);
+    let key = labels.join("|");
+    let mut compiled = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
+    compiled
+        .entry(key)
+        .or_insert_with_key(|key| re(&format!("(?:{key}){GAP}{AMOUNT}")))
+        .clone()
+}
+
 /// Finds `label GAP AMOUNT` in `text`; labels in `forbid` mark a preceding word that makes the
 /// label something else (预算 before 支出).
 fn labelled(text: &str, labels: &[&str], forbid: &[&str]) -> Option<Amount> {
-    let pattern = format!("(?:{}){GAP}{AMOUNT}", labels.join("|"));
-    let regex = re(&pattern);
+    let regex = label_regex(labels);
     for caps in regex.captures_iter(text) {
         let whole = caps.get(0)?;
         let before = &text[..whole.start()];
