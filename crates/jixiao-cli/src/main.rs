@@ -486,13 +486,9 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     };
     match (&args.jsonl, &args.dir) {
         (Some(path), None) => {
-            let mut text = String::new();
-            for i in 0..args.count {
-                text.push_str(&serde_json::to_string(&unit(i)).context("cannot write a unit")?);
-                text.push('\n');
-            }
-            output::write_atomic(path, text)?;
-            eprintln!("wrote {} units to {}", args.count, path.display());
+            let units = (0..args.count).map(|i| unit(i).into_inner());
+            let count = output::write_jsonl(path, units)?;
+            eprintln!("wrote {count} units to {}", path.display());
         }
         (None, Some(dir)) => {
             for i in 0..args.count {
@@ -547,13 +543,8 @@ fn convert(args: &ConvertArgs) -> Result<ExitCode> {
     }
     match args.to {
         ConvertTo::Jsonl => {
-            let mut text = String::new();
-            for (_, unit) in &units {
-                text.push_str(&serde_json::to_string(unit).context("cannot write a unit")?);
-                text.push('\n');
-            }
-            output::write_atomic(&args.out, text)?;
-            eprintln!("wrote {} units to {}", units.len(), args.out.display());
+            let count = output::write_jsonl(&args.out, units.iter().map(|(_, u)| u.unit()))?;
+            eprintln!("wrote {count} units to {}", args.out.display());
         }
         ConvertTo::Toml => {
             let single_file = args.out.extension().is_some_and(|e| e == "toml");

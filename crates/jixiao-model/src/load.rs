@@ -118,6 +118,11 @@ impl SelfEvaluation {
         Self::from_toml(&text, path)
     }
 
+    /// The unit as one line of JSON (no newline), the JSON Lines format.
+    pub fn to_json_line(&self) -> String {
+        serde_json::to_string(self).expect("a unit always serialises to JSON")
+    }
+
     /// The unit as TOML, in the documented format.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).expect("a unit always serialises to TOML")
