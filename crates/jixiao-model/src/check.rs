@@ -60,7 +60,7 @@ impl Checker {
 
 impl SelfEvaluation {
     /// Every figure out of bounds, with its key path; empty when the unit is sound.
-    pub fn problems(&self) -> Vec<Problem> {
+    fn problems(&self) -> Vec<Problem> {
         let mut c = Checker {
             problems: Vec::new(),
         };
