@@ -168,15 +168,7 @@ impl Context<'_> {
                 .iter()
                 .map(|c| self.score_indicator(c))
                 .collect();
-            return ScoredIndicator {
-                id: ind.id.clone(),
-                name: ind.name.clone(),
-                points: ind.points,
-                score: children.iter().map(|c| c.score).sum(),
-                status: Status::Scored,
-                children,
-                detail: None,
-            };
+            return group(ind, children, None);
         }
         let (Some(input), Some(method)) = (&ind.input, &ind.method) else {
             // Validation refuses such a leaf; scoring it as missing keeps the engine total.
@@ -452,31 +444,24 @@ impl Context<'_> {
             })
             .collect();
         let explain = self.explain == Explain::Full;
-        ScoredIndicator {
-            id: ind.id.clone(),
-            name: ind.name.clone(),
-            points: ind.points,
-            score: children.iter().map(|c| c.score).sum(),
-            status: Status::Scored,
-            children,
-            detail: explain.then(|| Detail {
-                method: method.kind().to_owned(),
-                rule: format!("单位自评表「{}」各行 (个性指标)", selection.level1),
-                inputs: Vec::new(),
-                formula: if by_declared {
-                    format!(
-                        "{} 分按各行分值占比分配 (各行分值合计 {})",
-                        fmt::number(ind.points),
-                        fmt::number(declared)
-                    )
-                } else {
-                    format!("{} 分由 {} 行平均分配", fmt::number(ind.points), n)
-                },
-                reason: None,
-                self_score: None,
-                adjustments: Vec::new(),
-            }),
-        }
+        let detail = explain.then(|| Detail {
+            method: method.kind().to_owned(),
+            rule: format!("单位自评表「{}」各行 (个性指标)", selection.level1),
+            inputs: Vec::new(),
+            formula: if by_declared {
+                format!(
+                    "{} 分按各行分值占比分配 (各行分值合计 {})",
+                    fmt::number(ind.points),
+                    fmt::number(declared)
+                )
+            } else {
+                format!("{} 分由 {} 行平均分配", fmt::number(ind.points), n)
+            },
+            reason: None,
+            self_score: None,
+            adjustments: Vec::new(),
+        });
+        group(ind, children, detail)
     }
 
     /// Scores one of the unit's rows (with its index in the unit's table) at `w` points, and
@@ -814,6 +799,23 @@ fn row_is_tiered(row: &IndicatorRow, method: &Method) -> bool {
             row.tier.is_some() && (row.direction.is_none() || row.actual.is_none())
         }
         _ => false,
+    }
+}
+
+/// A node over `children`: its score is theirs summed.
+fn group(
+    ind: &Indicator,
+    children: Vec<ScoredIndicator>,
+    detail: Option<Detail>,
+) -> ScoredIndicator {
+    ScoredIndicator {
+        id: ind.id.clone(),
+        name: ind.name.clone(),
+        points: ind.points,
+        score: children.iter().map(|c| c.score).sum(),
+        status: Status::Scored,
+        children,
+        detail,
     }
 }
 

@@ -245,6 +245,14 @@ pub fn compute(
 ) -> Result<Computed, NotComputed> {
     let budget = &unit.budget;
     let base = &unit.base;
+    let three_public = || {
+        given(
+            "本年三公经费",
+            base.three_public,
+            "万元",
+            "base.three_public",
+        )
+    };
     match metric {
         Metric::ExecutionRate => ratio(
             metric,
@@ -355,12 +363,7 @@ pub fn compute(
         }
         Metric::ThreePublicChangeRate => change(
             metric,
-            given(
-                "本年三公经费",
-                base.three_public,
-                "万元",
-                "base.three_public",
-            )?,
+            three_public()?,
             given(
                 "上年三公经费",
                 base.three_public_last_year,
@@ -371,12 +374,7 @@ pub fn compute(
         ),
         Metric::ThreePublicControlRate => ratio(
             metric,
-            given(
-                "本年三公经费",
-                base.three_public,
-                "万元",
-                "base.three_public",
-            )?,
+            three_public()?,
             given(
                 "三公经费预算数",
                 base.three_public_budget,
