@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader as _, Xlsx, open_workbook_from_rs};
 use jixiao_forms::sheets::*;
-use jixiao_forms::{FormError, read_form, write_form};
+use jixiao_forms::{Filled, FormError, read_form, write_form};
 use jixiao_model::{Account, CheckedUnit, SelfEvaluation};
 use jixiao_rules::{RuleSet, ValidRuleSet};
 use rust_decimal::Decimal;
@@ -192,9 +192,36 @@ fn fill(filler: &mut Filler, unit: &SelfEvaluation) {
         }
     }
     let base = &unit.base;
-    opt(filler, "base.three_public", base.three_public);
-    opt(filler, "base.carried_in", base.carried_in);
-    opt(filler, "base.carried_over", base.carried_over);
+    for (key, value) in [
+        ("base.three_public", base.three_public),
+        ("base.three_public_last_year", base.three_public_last_year),
+        ("base.three_public_budget", base.three_public_budget),
+        ("base.public_budget", base.public_budget),
+        ("base.procurement_budget", base.procurement_budget),
+        ("base.procurement_actual", base.procurement_actual),
+        ("base.key_project_spending", base.key_project_spending),
+        ("base.carried_in", base.carried_in),
+        ("base.carried_over", base.carried_over),
+        ("base.carried_over_last_year", base.carried_over_last_year),
+    ] {
+        opt(filler, key, value);
+    }
+    if let Some(b) = &base.buildings {
+        filler.unit("base.buildings.planned_area", n(b.planned_area));
+        filler.unit("base.buildings.actual_area", n(b.actual_area));
+        filler.unit("base.buildings.planned_investment", n(b.planned_investment));
+        filler.unit("base.buildings.actual_investment", n(b.actual_investment));
+    }
+    if let Some(t) = &base.tasks {
+        for (key, count) in [
+            ("base.tasks.planned", t.planned),
+            ("base.tasks.completed", t.completed),
+            ("base.tasks.on_time", t.on_time),
+            ("base.tasks.up_to_standard", t.up_to_standard),
+        ] {
+            filler.unit(key, V::N(f64::from(count)));
+        }
+    }
     if let Some(d) = &unit.declared {
         opt(filler, "declared.total", d.total);
         text(filler, "declared.grade", &d.grade);
@@ -659,4 +686,27 @@ fn project_forms_round_trip_too() {
             scorecard_json(&unit, &rules)
         );
     }
+}
+
+fn every_field() -> SelfEvaluation {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/every-field.toml");
+    SelfEvaluation::load(&path).unwrap().into_inner()
+}
+
+/// The form of `hunan-department` filled with [`every_field`], saved in `dir` and read.
+fn every_field_filled(dir: &Path) -> (Filler, PathBuf, Filled) {
+    let mut filler = Filler::from_template(write_form(&rules("hunan-department.toml")).unwrap());
+    fill(&mut filler, &every_field());
+    let path = dir.join("机构.xlsx");
+    filler.save(&path);
+    let filled = read_form(&path).unwrap();
+    (filler, path, filled)
+}
+
+#[test]
+fn every_field_of_the_unit_format_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, filled) = every_field_filled(dir.path());
+    assert_eq!(filled.notes, vec![]);
+    assert_eq!(filled.unit, every_field(), "every field reads back exactly");
 }
