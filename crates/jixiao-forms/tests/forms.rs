@@ -239,44 +239,45 @@ fn fill(filler: &mut Filler, unit: &SelfEvaluation) {
     for (i, goal) in unit.goals.iter().enumerate() {
         let row = i as u32 + 1;
         if let Some(fund) = &goal.fund {
-            filler.set(GOALS, row, 0, s(fund));
+            filler.set(GOALS, row, GOAL_FUND, s(fund));
         }
-        filler.set(GOALS, row, 1, s(&goal.text));
+        filler.set(GOALS, row, GOAL_TEXT, s(&goal.text));
         if let Some(m) = &goal.measure {
-            filler.set(GOALS, row, 2, s(&m.indicator));
-            filler.set(GOALS, row, 3, s(m.direction.symbol()));
-            filler.set(GOALS, row, 4, n(m.target));
+            filler.set(GOALS, row, GOAL_INDICATOR, s(&m.indicator));
+            filler.set(GOALS, row, GOAL_DIRECTION, s(m.direction.symbol()));
+            filler.set(GOALS, row, GOAL_TARGET, n(m.target));
             if let Some(a) = m.actual {
-                filler.set(GOALS, row, 5, n(a));
+                filler.set(GOALS, row, GOAL_ACTUAL, n(a));
             }
-            filler.set(GOALS, row, 6, s(&m.unit));
+            filler.set(GOALS, row, GOAL_UNIT, s(&m.unit));
         }
     }
     let mut source_row = 1;
     for (i, fund) in unit.funds.iter().enumerate() {
         let row = i as u32 + 1;
-        filler.set(FUNDS, row, 0, s(&fund.name));
-        filler.set(FUNDS, row, 1, n(fund.opening));
-        filler.set(FUNDS, row, 2, n(fund.change));
-        filler.set(FUNDS, row, 3, n(fund.spent));
-        filler.set(FUNDS, row, 4, n(fund.carried_over));
+        filler.set(FUNDS, row, FUND_NAME, s(&fund.name));
+        filler.set(FUNDS, row, FUND_OPENING, n(fund.opening));
+        filler.set(FUNDS, row, FUND_CHANGE, n(fund.change));
+        filler.set(FUNDS, row, FUND_SPENT, n(fund.spent));
+        filler.set(FUNDS, row, FUND_CARRIED_OVER, n(fund.carried_over));
         for source in &fund.sources {
-            filler.set(SOURCES, source_row, 0, s(&fund.name));
-            filler.set(SOURCES, source_row, 1, s(&source.name));
-            filler.set(SOURCES, source_row, 2, n(source.amount));
+            filler.set(SOURCES, source_row, SOURCE_FUND, s(&fund.name));
+            filler.set(SOURCES, source_row, SOURCE_NAME, s(&source.name));
+            filler.set(SOURCES, source_row, SOURCE_AMOUNT, n(source.amount));
             source_row += 1;
         }
     }
     for (i, claim) in unit.claims.iter().enumerate() {
         let row = i as u32 + 1;
-        filler.set(CLAIMS, row, 0, s(&claim.what));
-        filler.set(CLAIMS, row, 1, n(claim.quantity));
-        filler.set(CLAIMS, row, 2, s(&claim.unit));
-        filler.set(CLAIMS, row, 3, s(if claim.at_least { "是" } else { "否" }));
+        filler.set(CLAIMS, row, CLAIM_WHAT, s(&claim.what));
+        filler.set(CLAIMS, row, CLAIM_QUANTITY, n(claim.quantity));
+        filler.set(CLAIMS, row, CLAIM_UNIT, s(&claim.unit));
+        let at_least = if claim.at_least { "是" } else { "否" };
+        filler.set(CLAIMS, row, CLAIM_AT_LEAST, s(at_least));
     }
     for (fact, value) in &unit.facts {
-        let row = filler.row_of(FACTS, 0, fact);
-        filler.set(FACTS, row, 2, s(if *value { "是" } else { "否" }));
+        let row = filler.row_of(FACTS, FACT_CODE, fact);
+        filler.set(FACTS, row, FACT_VALUE, s(if *value { "是" } else { "否" }));
     }
     fill_rows(filler, unit);
 }
@@ -470,7 +471,7 @@ fn amounts_typed_as_text_are_read_and_said_so() {
     let spent = filler.unit("budget.spent", s("８５．３３"));
     let basic = filler.unit("budget.basic", s("55.09万元"));
     let project = filler.unit("budget.project", s(" 30.24 "));
-    filler.set(FUNDS, 1, 1, s("8.00万元"));
+    filler.set(FUNDS, 1, FUND_OPENING, s("8.00万元"));
     filler.save(&path);
     let filled = read_form(&path).unwrap();
     let p = path.display();
@@ -560,8 +561,8 @@ fn choices_missing_values_and_unknown_funds_are_errors() {
     filler.set(INDICATORS, row, IND_DIRECTION, s("大于"));
     filler.set(INDICATORS, row, IND_TIER, s("基本达成"));
     filler.set(INDICATORS, row, IND_SELF_SCORE, V::N(-1.0));
-    filler.set(FUNDS, 2, 3, s(""));
-    filler.set(SOURCES, 1, 0, s("科普费"));
+    filler.set(FUNDS, 2, FUND_SPENT, s(""));
+    filler.set(SOURCES, 1, SOURCE_FUND, s("科普费"));
     let name = filler.unit("unit.name", s("   "));
     filler.save(&path);
     let p = path.display();
