@@ -3,13 +3,16 @@
 //! Every value is read from its cell as its field's [`Kind`] says and put at the field's key, a
 //! path in the unit format: an item (the unit from its sheet, a goal, a fund, a row of the 自评表)
 //! is the unit format's tree of the values read for it, deserialised as the TOML and JSON Lines
-//! readers deserialise theirs.
+//! readers deserialise theirs. Where each value was read is kept by [`FieldPath`], so a figure
+//! found out of bounds afterwards is reported at its cell.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use calamine::{Data, Dimensions, Range, Reader as _, Xlsx, open_workbook};
-use jixiao_model::{CheckedUnit, FundSource, IndicatorRow, SelfEvaluation, SpecialFund};
+use jixiao_model::{
+    CheckedUnit, FieldPath, FundSource, IndicatorRow, Problem, SelfEvaluation, SpecialFund,
+};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive as _;
 use serde::Serialize;
@@ -20,8 +23,8 @@ use crate::layout::*;
 use crate::text::{decimal_from_f64, number_from_text};
 use crate::{CellError, FormError, FormOrigin, Note};
 
-/// A filled form, read: the unit, what was read with a conversion (notes), and the rule set the
-/// form was made for.
+/// A filled form, read: the unit, what was read with a conversion (notes), the rule set the
+/// form was made for, and where each of the unit's values was read.
 #[derive(Debug, Clone)]
 pub struct Filled {
     /// The unit, every figure checked.
@@ -30,6 +33,9 @@ pub struct Filled {
     pub notes: Vec<Note>,
     /// The rule set (and version) the form was made for.
     pub origin: FormOrigin,
+    /// Each value of the unit read from the form, by field, and its cell (`workbook!sheet!cell`):
+    /// `funds[1].spent` → `机构.xlsx!专项资金!D3`.
+    pub cells: BTreeMap<FieldPath, String>,
 }
 
 struct Sheet {
@@ -99,6 +105,8 @@ struct Reader {
     workbook: String,
     errors: Vec<(Place, CellError)>,
     notes: Vec<(Place, Note)>,
+    /// Each value kept in the unit, by field: its place and `workbook!sheet!cell`.
+    cells: BTreeMap<FieldPath, (Place, String)>,
 }
 
 const ORDER: [&str; 9] = [
@@ -150,6 +158,12 @@ impl Reader {
             message,
         };
         self.notes.push((place(sheet, row, col), note));
+    }
+
+    /// Records that the unit's `field` was read from this cell.
+    fn record(&mut self, field: FieldPath, sheet: &Sheet, row: u32, col: u16) {
+        let at = self.at(sheet, row, col);
+        self.cells.insert(field, (place(sheet, row, col), at));
     }
 
     /// The cell's value as a value of `kind`; `None` when blank or not readable (reported).
@@ -335,6 +349,16 @@ fn inside(key: &str, table: &str) -> bool {
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
+/// `key` (dotted) below `base`, or from the unit when there is no base.
+fn path(base: Option<&FieldPath>, key: &str) -> FieldPath {
+    let mut keys = key.split('.');
+    let first = match base {
+        Some(base) => base.clone(),
+        None => FieldPath::new(keys.next().unwrap_or_default()),
+    };
+    keys.fold(first, FieldPath::key)
+}
+
 /// Puts `value` at the dotted `key` of `tree`, making the tables on the way.
 fn put(tree: &mut Map<String, Json>, key: &str, value: Json) {
     match key.split_once('.') {
@@ -462,13 +486,22 @@ impl Reader {
         item
     }
 
-    /// The item as a `T` when complete.
-    fn keep<T: DeserializeOwned>(&mut self, item: &Item<'_>) -> Option<T> {
+    /// The item as a `T` when complete, each value recorded as read for the field below `base`.
+    fn keep<T: DeserializeOwned>(
+        &mut self,
+        item: &Item<'_>,
+        base: Option<&FieldPath>,
+    ) -> Option<T> {
         if !item.complete() {
             return None;
         }
         match serde_json::from_value(item.tree()) {
-            Ok(value) => Some(value),
+            Ok(value) => {
+                for read in item.kept() {
+                    self.record(path(base, read.field.key), item.sheet, read.row, read.col);
+                }
+                Some(value)
+            }
             Err(e) => {
                 let (row, col) = item.reads.first().map_or((0, 0), |r| (r.row, r.col));
                 let message = format!("the values read here do not make a unit: {e}");
@@ -551,16 +584,34 @@ pub fn read_form(path: &Path) -> Result<Filled, FormError> {
         workbook,
         errors: Vec::new(),
         notes: Vec::new(),
+        cells: BTreeMap::new(),
     };
     let origin = read_meta(&mut r, &book.meta);
     // Every sheet is read even when one has errors, so all of them are reported at once.
     let unit = read_unit_sheet(&mut r, &book.unit);
     let indicators = read_indicators(&mut r, &book.indicators);
-    let goals = read_list(&mut r, &book.goals, &GOAL_COLUMNS, Together::WhenFilled);
-    let mut funds: Vec<SpecialFund> =
-        read_list(&mut r, &book.funds, &FUND_COLUMNS, Together::WhenRead);
+    let goals = read_list(
+        &mut r,
+        &book.goals,
+        "goals",
+        &GOAL_COLUMNS,
+        Together::WhenFilled,
+    );
+    let mut funds: Vec<SpecialFund> = read_list(
+        &mut r,
+        &book.funds,
+        "funds",
+        &FUND_COLUMNS,
+        Together::WhenRead,
+    );
     read_sources(&mut r, &book.sources, &mut funds);
-    let claims = read_list(&mut r, &book.claims, &CLAIM_COLUMNS, Together::WhenRead);
+    let claims = read_list(
+        &mut r,
+        &book.claims,
+        "claims",
+        &CLAIM_COLUMNS,
+        Together::WhenRead,
+    );
     let facts = read_facts(&mut r, &book.facts);
     let unit = unit.map(|unit| SelfEvaluation {
         indicators,
@@ -589,23 +640,32 @@ impl Reader {
                 return Err(FormError::Cells(errors));
             }
         };
-        let workbook = self.workbook;
-        let unit = unit.check().map_err(|problems| {
-            FormError::Cells(
-                problems
-                    .into_iter()
-                    .map(|p| CellError {
-                        at: workbook.clone(),
-                        message: format!("at `{}`: {}", p.field, p.message),
-                    })
-                    .collect(),
-            )
-        })?;
+        let unit = unit
+            .check()
+            .map_err(|problems| FormError::Cells(self.at_cells(problems)))?;
         Ok(Filled {
             unit,
             notes: self.notes.into_iter().map(|(_, n)| n).collect(),
             origin,
+            cells: self.cells.into_iter().map(|(f, (_, at))| (f, at)).collect(),
         })
+    }
+
+    /// Figures out of bounds, each at the cell it was read from, in sheet, row and column order.
+    fn at_cells(&self, problems: Vec<Problem>) -> Vec<CellError> {
+        let mut errors: Vec<(Option<Place>, CellError)> = problems
+            .into_iter()
+            .map(|p| {
+                let cell = self.cells.get(&p.field);
+                let error = CellError {
+                    at: cell.map_or_else(|| self.workbook.clone(), |(_, at)| at.clone()),
+                    message: format!("at `{}`: {}", p.field, p.message),
+                };
+                (cell.map(|(place, _)| *place), error)
+            })
+            .collect();
+        errors.sort_by_key(|(place, _)| (place.is_none(), *place));
+        errors.into_iter().map(|(_, e)| e).collect()
     }
 }
 
@@ -655,20 +715,22 @@ fn read_unit_sheet(r: &mut Reader, sheet: &Sheet) -> Option<SelfEvaluation> {
         }
     }
     let item = r.item(sheet, cells, Together::WhenRead);
-    r.keep(&item)
+    r.keep(&item, None)
 }
 
-/// A list sheet whose rows are the items of one of the unit's lists (goals, funds, claims).
+/// A list sheet whose rows are the items of the unit's list `list` (`goals`, `funds`, `claims`).
 fn read_list<T: DeserializeOwned>(
     r: &mut Reader,
     sheet: &Sheet,
+    list: &str,
     fields: &[Field],
     together: Together,
 ) -> Vec<T> {
     let mut out = Vec::new();
     for row in sheet.list_rows(fields) {
         let item = r.item(sheet, columns(fields, row), together);
-        out.extend(r.keep(&item));
+        let base = FieldPath::new(list).index(out.len());
+        out.extend(r.keep(&item, Some(&base)));
     }
     out
 }
@@ -686,7 +748,11 @@ fn read_sources(r: &mut Reader, sheet: &Sheet, funds: &mut [SpecialFund]) {
             r.error(sheet, row, SOURCE_FUND, message);
             continue;
         };
-        let source: Option<FundSource> = r.keep(&item);
+        let base = FieldPath::new("funds")
+            .index(i)
+            .key("sources")
+            .index(funds[i].sources.len());
+        let source: Option<FundSource> = r.keep(&item, Some(&base));
         funds[i].sources.extend(source);
     }
 }
@@ -722,7 +788,8 @@ fn read_indicators(r: &mut Reader, sheet: &Sheet) -> Vec<IndicatorRow> {
             continue;
         }
         let item = r.item(sheet, columns(fields, row), Together::WhenRead);
-        if let Some(indicator) = r.keep::<IndicatorRow>(&item) {
+        let base = FieldPath::new("indicators").index(out.len());
+        if let Some(indicator) = r.keep::<IndicatorRow>(&item, Some(&base)) {
             percent_typed(r, sheet, row, &indicator);
             out.push(indicator);
         }
@@ -772,6 +839,10 @@ fn read_facts(r: &mut Reader, sheet: &Sheet) -> BTreeMap<String, bool> {
         if let (Some(Json::String(code)), Some(Json::Bool(value))) =
             (code.and_then(|c| c.value), value.and_then(|v| v.value))
         {
+            // A fact's code that is not a key (`Budget-Disclosed`) has no field path.
+            if let Ok(field) = FieldPath::parse(&format!("facts.{code}")) {
+                r.record(field, sheet, row, FACT_VALUE);
+            }
             out.insert(code, value);
         }
     }

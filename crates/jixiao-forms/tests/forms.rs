@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader as _, Xlsx, open_workbook_from_rs};
 use jixiao_forms::sheets::*;
 use jixiao_forms::{Filled, FormError, read_form, write_form};
-use jixiao_model::{Account, CheckedUnit, SelfEvaluation};
+use jixiao_model::{Account, CheckedUnit, FieldPath, SelfEvaluation};
 use jixiao_rules::{RuleSet, ValidRuleSet};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive as _;
@@ -710,4 +710,101 @@ fn every_field_of_the_unit_format_reads_back() {
     let (_, _, filled) = every_field_filled(dir.path());
     assert_eq!(filled.notes, vec![]);
     assert_eq!(filled.unit, every_field(), "every field reads back exactly");
+}
+
+/// The path of every value in `value` (the unit as JSON), below `at`.
+fn value_paths(value: &serde_json::Value, at: Option<FieldPath>, out: &mut Vec<FieldPath>) {
+    let below = |key: &str| {
+        at.clone()
+            .map_or_else(|| FieldPath::new(key), |at| at.key(key))
+    };
+    match value {
+        serde_json::Value::Object(table) => {
+            for (key, value) in table {
+                value_paths(value, Some(below(key)), out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                value_paths(item, at.clone().map(|at| at.index(i)), out);
+            }
+        }
+        _ => out.extend(at),
+    }
+}
+
+#[test]
+fn every_value_read_says_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut filler, path, filled) = every_field_filled(dir.path());
+    let p = path.display();
+    let cell = |field: &str| filled.cells[&FieldPath::parse(field).unwrap()].clone();
+    let opening = filler.row_of(UNIT, UNIT_KEY, "budget.opening");
+    let account = filler.row_of(UNIT, UNIT_KEY, "accounts.government_fund");
+    let execution = filler.row_of(INDICATORS, IND_NAME, "预算执行率");
+    let disclosed = filler.row_of(FACTS, FACT_CODE, "results_disclosed");
+    assert_eq!(
+        [
+            "budget.opening",
+            "accounts.government_fund",
+            "funds[1].spent",
+            "funds[0].sources[1].amount",
+            "goals[1].measure.target",
+            "claims[1].quantity",
+            "indicators[0].self_score",
+            "facts.results_disclosed",
+        ]
+        .map(cell),
+        [
+            format!("{p}!单位!{}", cell_ref(opening, UNIT_VALUE)),
+            format!("{p}!单位!{}", cell_ref(account, UNIT_VALUE)),
+            format!("{p}!专项资金!D3"),
+            format!("{p}!资金来源!C3"),
+            format!("{p}!目标!E3"),
+            format!("{p}!数据声明!B3"),
+            format!("{p}!指标!{}", cell_ref(execution, IND_SELF_SCORE)),
+            format!("{p}!情况确认!{}", cell_ref(disclosed, FACT_VALUE)),
+        ]
+    );
+    // Every value of the unit was read from a cell, and says which.
+    let mut paths = Vec::new();
+    value_paths(
+        &serde_json::to_value(filled.unit.unit()).unwrap(),
+        None,
+        &mut paths,
+    );
+    let unsaid: Vec<&FieldPath> = paths
+        .iter()
+        .filter(|f| !filled.cells.contains_key(f))
+        .collect();
+    assert_eq!(unsaid, Vec::<&FieldPath>::new());
+}
+
+#[test]
+fn figures_out_of_bounds_are_reported_at_their_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = rules("hunan-department.toml");
+    let (mut filler, path) = filled_sample(dir.path(), &rules);
+    let opening = filler.unit("budget.opening", V::N(2e12));
+    filler.set(FUNDS, 2, FUND_SPENT, V::N(2e12));
+    let row = filler.row_of(INDICATORS, IND_NAME, "预算执行率");
+    filler.set(INDICATORS, row, IND_SELF_SCORE, s("0.0000001"));
+    filler.save(&path);
+    let p = path.display();
+    assert_eq!(
+        read_err(&path),
+        [
+            format!(
+                "{p}!单位!{opening}: at `budget.opening`: expected a figure of at most 10^12, found 2000000000000"
+            ),
+            format!(
+                "{p}!指标!J{}: at `indicators[0].self_score`: expected a figure of at least 0.000001 (or 0), found 0.0000001",
+                row + 1
+            ),
+            format!(
+                "{p}!专项资金!D3: at `funds[1].spent`: expected a figure of at most 10^12, found 2000000000000"
+            ),
+        ]
+        .join("\n")
+    );
 }
