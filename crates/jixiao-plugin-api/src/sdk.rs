@@ -6,7 +6,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::wire::{Leaf, ParamSpec, Part, RuleSpec};
+use crate::WIRE_FORMAT;
+use crate::wire::{Leaf, Manifest, ParamSpec, Part, RuleSpec};
 
 /// A plugin: its name, version and rules.
 pub struct Plugin {
@@ -39,6 +40,16 @@ impl Plugin {
     pub fn rule(mut self, rule: Rule) -> Plugin {
         self.rules.push(rule);
         self
+    }
+
+    /// The manifest the handshake sends: name, version and each rule's declarations.
+    pub fn manifest(&self) -> Manifest {
+        Manifest {
+            format: WIRE_FORMAT,
+            name: self.name.clone(),
+            version: self.version.clone(),
+            rules: self.rules.iter().map(|r| r.spec.clone()).collect(),
+        }
     }
 
     /// Runs a rule in process, as the host would through the ABI: for unit tests of plugins. A

@@ -196,4 +196,13 @@ mod tests {
             "`deduction` needs `indicator`, the leaf to deduct from"
         );
     }
+
+    /// What the handshake declares of the rules: each parameter with its kind, default and doc.
+    const RULES: &str = r#"[{"name":"narrative_candour","summary":"问题与改进措施为空、仅写「无」「暂无」或少于 min_chars 字: 提示, 可扣分","params":[{"name":"min_chars","kind":"integer","required":false,"default":"10","doc":"a section shorter than this (letters and digits) says nothing"},{"name":"empty_words","kind":"strings","required":false,"default":"[\"无\", \"暂无\", ...]","doc":"texts that mean nothing"},{"name":"deduction","kind":"decimal","required":false,"default":"0","doc":"points off `indicator` per empty section"},{"name":"indicator","kind":"string","required":false,"default":"","doc":"the leaf id a deduction applies to"}],"needs":["narrative"]}]"#;
+
+    #[test]
+    fn the_manifest_declares_each_parameter_with_its_default() {
+        let manifest = super::plugin().manifest();
+        assert_eq!(serde_json::to_string(&manifest.rules).unwrap(), RULES);
+    }
 }

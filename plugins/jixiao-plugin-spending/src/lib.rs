@@ -158,3 +158,15 @@ pub fn plugin() -> Plugin {
 }
 
 jixiao_plugin_api::export_plugin!(plugin);
+
+#[cfg(test)]
+mod tests {
+    /// What the handshake declares of the rules: each parameter with its kind, default and doc.
+    const RULES: &str = r#"[{"name":"spending_vs_claims","summary":"所称成效超前于资金执行、结余过多、低执行率而产出满分: 提示","params":[{"name":"claim_margin","kind":"decimal","required":false,"default":"0.05","doc":"claimed share may exceed the execution rate by this much, relative"},{"name":"unspent_max","kind":"decimal","required":false,"default":"0.2","doc":"largest unspent share of the full-year budget"},{"name":"low_execution","kind":"decimal","required":false,"default":"0.5","doc":"execution rate below which full output points are suspect"},{"name":"execution_level1","kind":"string","required":false,"default":"预算执行率","doc":"一级指标 of the unit's execution rows (not claims)"},{"name":"output_level1","kind":"string","required":false,"default":"产出指标","doc":"一级指标 of the unit's output rows"}],"needs":["budget","indicators"]}]"#;
+
+    #[test]
+    fn the_manifest_declares_each_parameter_with_its_default() {
+        let manifest = super::plugin().manifest();
+        assert_eq!(serde_json::to_string(&manifest.rules).unwrap(), RULES);
+    }
+}

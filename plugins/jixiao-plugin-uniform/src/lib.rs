@@ -68,3 +68,15 @@ pub fn plugin() -> Plugin {
 }
 
 jixiao_plugin_api::export_plugin!(plugin);
+
+#[cfg(test)]
+mod tests {
+    /// What the handshake declares of the rules: each parameter with its kind, default and doc.
+    const RULES: &str = r#"[{"name":"uniform_full_marks","summary":"全部指标满分或自评总分满分: 提示","params":[{"name":"min_rows","kind":"integer","required":false,"default":"2","doc":"fewer rows than this are not judged"},{"name":"full","kind":"decimal","required":false,"default":"100","doc":"a declared total at or above this is full marks"}],"needs":["indicators","declared"]}]"#;
+
+    #[test]
+    fn the_manifest_declares_each_parameter_with_its_default() {
+        let manifest = super::plugin().manifest();
+        assert_eq!(serde_json::to_string(&manifest.rules).unwrap(), RULES);
+    }
+}
