@@ -202,7 +202,7 @@ pub const UNIT_LABEL: u16 = 1;
 pub const UNIT_VALUE: u16 = 2;
 pub const UNIT_NOTE: u16 = 3;
 
-/// Indicator sheet columns (indices into [`IND_COLUMNS`]).
+/// Indicator sheet columns (indices into `IND_COLUMNS`).
 pub const IND_LEVEL1: u16 = 0;
 pub const IND_LEVEL2: u16 = 1;
 pub const IND_NAME: u16 = 2;
