@@ -308,10 +308,6 @@ pub fn read_form(path: &Path) -> Result<Filled, FormError> {
             workbook: workbook.clone(),
             message: e.to_string(),
         })?;
-    xlsx.load_merged_regions().map_err(|e| FormError::Open {
-        workbook: workbook.clone(),
-        message: e.to_string(),
-    })?;
     let mut sheet = |name: &'static str| -> Result<Sheet, FormError> {
         let range = xlsx
             .worksheet_range(name)
@@ -320,10 +316,11 @@ pub fn read_form(path: &Path) -> Result<Filled, FormError> {
                 sheet: name.to_owned(),
             })?;
         let merges = xlsx
-            .merged_regions_by_sheet(name)
-            .into_iter()
-            .map(|(_, _, d)| *d)
-            .collect();
+            .merge_cells_by_sheet_name(name)
+            .map_err(|e| FormError::Open {
+                workbook: workbook.clone(),
+                message: e.to_string(),
+            })?;
         Ok(Sheet {
             name,
             range,
