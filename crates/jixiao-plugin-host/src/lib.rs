@@ -191,14 +191,14 @@ fn open(file: &Path, path: &Path) -> Result<(Manifest, Library), Problem> {
     // checked against the pin (or explicitly allowed unpinned).
     let library = unsafe { libloading::Library::new(file) }.map_err(|e| Problem::Open {
         path: path.to_owned(),
-        message: e.to_string(),
+        message: reason(&e),
     })?;
     // Never unloaded: code and static data of the plugin stay valid for the whole process.
     let library: &'static libloading::Library = Box::leak(Box::new(library));
     let missing = |symbol: &'static str, e: libloading::Error| Problem::MissingSymbol {
         path: path.to_owned(),
         symbol,
-        message: e.to_string(),
+        message: reason(&e),
     };
     // SAFETY: a jixiao plugin exports this symbol with the `HandshakeFn` signature (ABI 1 and
     // every later ABI keep it); the library is never unloaded, so the pointer stays valid.
@@ -240,6 +240,15 @@ fn open(file: &Path, path: &Path) -> Result<(Manifest, Library), Problem> {
         .map(|symbol| *symbol)
         .map_err(|e| missing(FREE_SYMBOL, e))?;
     Ok((manifest, Library { call, free }))
+}
+
+/// What the system said went wrong. libloading's own message is only "dlopen failed" or
+/// "dlsym failed"; the system's (dlerror's) reason is the error's source.
+fn reason(e: &libloading::Error) -> String {
+    match std::error::Error::source(e) {
+        Some(source) => source.to_string(),
+        None => e.to_string(),
+    }
 }
 
 impl Library {
@@ -846,5 +855,18 @@ mod tests {
         let mut list = Vec::new();
         leaves(&indicators, &mut list);
         serde_json::to_value(&list).unwrap()
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_file_that_is_no_library_is_refused_with_the_systems_reason() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), b"not a library").unwrap();
+        match inspect(file.path()) {
+            Err(Problem::Open { message, .. }) => {
+                assert!(message.contains("file too short"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
