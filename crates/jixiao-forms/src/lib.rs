@@ -14,6 +14,8 @@
 //! differs from the one it is scored under.
 //!
 //! The layout is documented in `docs/forms.md`.
+//!
+//! [`SelfEvaluation`]: jixiao_model::SelfEvaluation
 
 mod layout;
 mod read;
