@@ -1,9 +1,10 @@
 //! Every rule set in `configs/` scored against every fixture unit of its kind, as reviewed
 //! snapshots (JSON and Markdown), beside assertions of the key numbers computed by hand.
 
-use jixiao_engine::{Scorecard, ScoredIndicator, Severity, Status};
+use jixiao_engine::fmt::round;
+use jixiao_engine::{EngineRule, RuleId, Scorecard, ScoredIndicator, Severity, Status};
 use jixiao_model::EvaluationKind;
-use jixiao_rules::RuleSet;
+use jixiao_rules::{CheckId, RuleSet, ValidRuleSet};
 use jixiao_tests::{config, load_plugins, load_rules, load_unit, root, rule_sets, sample};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -34,13 +35,16 @@ fn assert_consistent(card: &Scorecard, rules: &RuleSet) {
             assert_eq!(card.total_exact, raw * card.points / r.available);
         }
     }
-    assert_eq!(card.total, card.total_exact.round_dp(rules.score_decimals));
-    assert_eq!(card.grade, rules.grade_for(card.total).unwrap().name);
+    assert_eq!(card.total, round(card.total_exact, rules.score_decimals));
+    assert_eq!(
+        card.grade.as_ref(),
+        Some(&rules.grade_for(card.total).unwrap().name)
+    );
 }
 
 #[test]
 fn every_rule_set_against_every_fixture_of_its_kind() {
-    let rule_sets: Vec<(RuleSet, Option<jixiao_plugin_host::Plugins>)> = rule_sets()
+    let rule_sets: Vec<(ValidRuleSet, Option<jixiao_plugin_host::Plugins>)> = rule_sets()
         .iter()
         .map(|path| {
             let rules = load_rules(path);
@@ -116,8 +120,8 @@ fn sample_under_the_hunan_rubric_scores_as_computed_by_hand() {
     // that is (0.10 / 85.33) / 0.05 steps of 2 points: 5 − 4 / 85.33 = 4.9531...
     let completion = score("process.execution.budget_completion");
     assert_eq!(
-        completion.round_dp(10),
-        (dec!(5) - dec!(4) / dec!(85.33)).round_dp(10)
+        round(completion, 10),
+        round(dec!(5) - dec!(4) / dec!(85.33), 10)
     );
     // 预算执行率: 85.33 / 85.33 = 100 % → 12.
     assert_eq!(score("process.execution.execution_rate"), dec!(12));
@@ -143,25 +147,25 @@ fn sample_under_the_hunan_rubric_scores_as_computed_by_hand() {
     let raw = dec!(61.5) - dec!(4) / dec!(85.33);
     let rescaled = card.rescaled.as_ref().expect("two leaves were dropped");
     assert_eq!(rescaled.available, dec!(90));
-    assert_eq!(rescaled.raw.round_dp(10), raw.round_dp(10));
+    assert_eq!(round(rescaled.raw, 10), round(raw, 10));
     assert_eq!(
-        card.total_exact.round_dp(10),
-        (raw * dec!(100) / dec!(90)).round_dp(10)
+        round(card.total_exact, 10),
+        round(raw * dec!(100) / dec!(90), 10)
     );
     assert_eq!(card.total, dec!(68.28));
-    assert_eq!(card.grade, "中");
+    assert_eq!(card.grade.as_deref(), Some("中"));
 }
 
 #[test]
 fn sample_findings_are_the_ones_a_reviewer_flags() {
     let rules = config("hunan-department.toml");
     let card = jixiao_engine::score(&sample(), &rules).unwrap();
-    let by_rule = |rule: &str| -> Vec<&jixiao_engine::Finding> {
+    let by_rule = |rule: RuleId| -> Vec<&jixiao_engine::Finding> {
         card.findings.iter().filter(|f| f.rule == rule).collect()
     };
 
     // 科普经费: 8 + 11.84 = 19.84 available, 19.84 spent + 0.01 carried over: 0.01 too much.
-    let funds = by_rule("fund_reconciliation");
+    let funds = by_rule(RuleId::Check(CheckId::FundReconciliation));
     assert_eq!(funds.len(), 1, "only 科普经费 fails: {funds:?}");
     assert_eq!(funds[0].severity, Severity::Hard);
     assert!(funds[0].message.contains("科普经费"));
@@ -169,7 +173,7 @@ fn sample_findings_are_the_ones_a_reviewer_flags() {
     assert_eq!(gap.value, dec!(19.85) - dec!(19.84));
 
     // The budget grew from 69.16 to 85.33: 16.17 / 69.16 = 23.38 % > 20 %.
-    let adjustment = by_rule("budget_adjustment");
+    let adjustment = by_rule(RuleId::Check(CheckId::BudgetAdjustment));
     assert_eq!(adjustment.len(), 1);
     assert_eq!(adjustment[0].severity, Severity::Soft);
     let share = adjustment[0]
@@ -177,25 +181,25 @@ fn sample_findings_are_the_ones_a_reviewer_flags() {
         .iter()
         .find(|f| f.label == "调整幅度")
         .unwrap();
-    assert_eq!(share.value.round_dp(2), dec!(23.38));
+    assert_eq!(round(share.value, 2), dec!(23.38));
     assert_eq!(
         share.value,
         (dec!(85.33) - dec!(69.16)) / dec!(69.16) * dec!(100)
     );
 
     // Sections 七 and 八 say only 无.
-    let narrative = by_rule("empty_narrative");
+    let narrative = by_rule(RuleId::Check(CheckId::EmptyNarrative));
     assert_eq!(narrative.len(), 2);
     assert!(narrative[0].message.contains("存在的问题"));
     assert!(narrative[1].message.contains("改进措施"));
 
     // The totals reconcile: 55.09 + 30.24 = 85.33; 47.3 + 7.79 = 55.09; 19.84 + 2.4 + 8 = 30.24;
     // 10 + 9.84 = 19.84.
-    assert!(by_rule("totals").is_empty());
-    assert!(by_rule("fund_sources").is_empty());
-    assert!(by_rule("overspending").is_empty());
+    assert!(by_rule(RuleId::Check(CheckId::Totals)).is_empty());
+    assert!(by_rule(RuleId::Check(CheckId::FundSources)).is_empty());
+    assert!(by_rule(RuleId::Check(CheckId::Overspending)).is_empty());
 
-    let missing: Vec<_> = by_rule("missing_input")
+    let missing: Vec<_> = by_rule(RuleId::Engine(EngineRule::MissingInput))
         .iter()
         .map(|f| f.indicator.clone().unwrap())
         .collect();
@@ -220,7 +224,7 @@ fn synthetic_projects_score_as_computed_by_hand() {
     let clean =
         jixiao_engine::score(&load_unit(&dir.join("synthetic-clean-2024.toml")), &rules).unwrap();
     assert_eq!(clean.total, dec!(95.7));
-    assert_eq!(clean.grade, "优");
+    assert_eq!(clean.grade.as_deref(), Some("优"));
     assert_eq!(clean.declared.as_ref().unwrap().gap, Some(dec!(0)));
     assert!(clean.findings.is_empty(), "{:?}", clean.findings);
 
@@ -240,21 +244,21 @@ fn synthetic_projects_score_as_computed_by_hand() {
     let total = dec!(6) + dec!(24) + dec!(20) + dec!(23.99) + satisfaction;
     assert_eq!(inflated.total_exact, total);
     assert_eq!(inflated.total, dec!(83.46));
-    assert_eq!(inflated.grade, "良");
-    let rules_fired: Vec<&str> = inflated.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(inflated.grade.as_deref(), Some("良"));
+    let rules_fired: Vec<&RuleId> = inflated.findings.iter().map(|f| &f.rule).collect();
     assert_eq!(
         rules_fired,
         [
-            "fund_reconciliation", // 100 + 50 ≠ 90 + 50
-            "budget_adjustment",   // 50 %
-            "empty_narrative",     // 暂无
-            "cost_direction",      // 单场赛事成本 ≥ 3
-            "self_scores",         // 预算执行率 10 claimed, 6 by formula
-            "self_scores",         // 赛事 30 claimed, 24 recomputed
-            "tiers",               // 部分达成 with 30 of 30
-            "self_scores",         // 满意度 10 claimed, 9.47 by formula
-            "declared_grade",      // 100 declared as 良
-            "self_scores",         // declared 100 against 83.46
+            &RuleId::Check(CheckId::FundReconciliation), // 100 + 50 ≠ 90 + 50
+            &RuleId::Check(CheckId::BudgetAdjustment),   // 50 %
+            &RuleId::Check(CheckId::EmptyNarrative),     // 暂无
+            &RuleId::Check(CheckId::CostDirection),      // 单场赛事成本 ≥ 3
+            &RuleId::Check(CheckId::SelfScores),         // 预算执行率 10 claimed, 6 by formula
+            &RuleId::Check(CheckId::SelfScores),         // 赛事 30 claimed, 24 recomputed
+            &RuleId::Engine(EngineRule::Tiers),          // 部分达成 with 30 of 30
+            &RuleId::Check(CheckId::SelfScores),         // 满意度 10 claimed, 9.47 by formula
+            &RuleId::Check(CheckId::DeclaredGrade),      // 100 declared as 良
+            &RuleId::Check(CheckId::SelfScores),         // declared 100 against 83.46
         ]
     );
     assert_eq!(
@@ -318,7 +322,7 @@ fn a_unit_of_the_other_kind_is_refused_with_both_kinds_named() {
 }
 
 /// A unit from the sample's TOML with `edit` applied.
-fn sample_edited(from: &str, to: &str) -> jixiao_model::SelfEvaluation {
+fn sample_edited(from: &str, to: &str) -> jixiao_model::CheckedUnit {
     let path = root().join("tests/fixtures/units/department/lusong-kexie-2024.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(from), "the sample contains {from:?}");
@@ -343,7 +347,11 @@ fn no_three_public_spending_in_either_year_is_no_change() {
     );
     let card = jixiao_engine::score(&unit, &rules).unwrap();
     assert_eq!(leaf(&card, "input.cost.three_public_change").score, dec!(0));
-    assert!(card.findings.iter().any(|f| f.rule == "undefined_input"));
+    assert!(
+        card.findings
+            .iter()
+            .any(|f| f.rule == RuleId::Engine(EngineRule::UndefinedInput))
+    );
 }
 
 #[test]
@@ -359,7 +367,7 @@ fn a_building_nobody_planned_is_not_given_full_marks_as_not_applicable() {
     assert_eq!(
         card.findings
             .iter()
-            .filter(|f| f.rule == "undefined_input")
+            .filter(|f| f.rule == RuleId::Engine(EngineRule::UndefinedInput))
             .count(),
         2
     );
@@ -376,7 +384,12 @@ fn rows_with_a_zero_target_score_by_their_direction() {
     let score = |t: &str| {
         let unit = jixiao_model::SelfEvaluation::from_toml(t, &path).unwrap();
         let card = jixiao_engine::score(&unit, &rules).unwrap();
-        assert!(!card.findings.iter().any(|f| f.rule == "missing_input"));
+        assert!(
+            !card
+                .findings
+                .iter()
+                .any(|f| f.rule == RuleId::Engine(EngineRule::MissingInput))
+        );
         leaf(&card, "output[3]").score
     };
     assert_eq!(score(&met), dec!(5));
@@ -398,7 +411,10 @@ fn a_qualitative_score_exactly_on_its_tier_bound_is_inside_it() {
     let unit = jixiao_model::SelfEvaluation::from_toml(&on_bound, &path).unwrap();
     let card = jixiao_engine::score(&unit, &rules).unwrap();
     assert!(
-        !card.findings.iter().any(|f| f.rule == "tiers"),
+        !card
+            .findings
+            .iter()
+            .any(|f| f.rule == RuleId::Engine(EngineRule::Tiers)),
         "{:?}",
         card.findings
     );

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use jixiao_model::SelfEvaluation;
+use jixiao_model::{CheckedUnit, SelfEvaluation};
 use jixiao_plugin_host::{LoadOptions, Plugins};
-use jixiao_rules::RuleSet;
+use jixiao_rules::{RuleSet, ValidRuleSet};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -27,20 +27,20 @@ pub fn rule_sets() -> Vec<PathBuf> {
     paths
 }
 
-pub fn load_rules(path: &Path) -> RuleSet {
+pub fn load_rules(path: &Path) -> ValidRuleSet {
     RuleSet::load(path).unwrap_or_else(|e| panic!("{e}")).0
 }
 
-pub fn load_unit(path: &Path) -> SelfEvaluation {
+pub fn load_unit(path: &Path) -> CheckedUnit {
     SelfEvaluation::load(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The sample unit: the Lusong 科协 2024 self-evaluation, transcribed by hand.
-pub fn sample() -> SelfEvaluation {
+pub fn sample() -> CheckedUnit {
     load_unit(&root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"))
 }
 
-pub fn config(name: &str) -> RuleSet {
+pub fn config(name: &str) -> ValidRuleSet {
     load_rules(&root().join("configs").join(name))
 }
 
@@ -92,6 +92,20 @@ pub fn plugin_dir() -> PathBuf {
             dir
         })
         .clone()
+}
+
+/// `unit` checked, for a test that changed it.
+pub fn recheck(unit: SelfEvaluation) -> CheckedUnit {
+    unit.check()
+        .unwrap_or_else(|problems| panic!("the changed unit is out of bounds: {problems:?}"))
+}
+
+/// `rules` validated, for a test that changed them.
+pub fn revalidate(rules: RuleSet) -> ValidRuleSet {
+    rules
+        .validate(Path::new("changed.toml"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .0
 }
 
 /// The plugins a rule set names, loaded from this build (unpinned: hashes differ per build).

@@ -13,7 +13,7 @@ use jixiao_ingest::Ingested;
 use jixiao_report::html::{BatchInfo, FindingCounts};
 use jixiao_report::xlsx::{IndicatorColumn, SummaryWorkbook};
 use jixiao_report::{SummaryRow, UnitSummary};
-use jixiao_rules::{Indicator, RuleSet};
+use jixiao_rules::{Indicator, ValidRuleSet};
 use rayon::prelude::*;
 
 use crate::inputs::Job;
@@ -33,7 +33,7 @@ pub struct Scored {
 
 /// Scores one job; any failure (unreadable, invalid, wrong kind, engine panic) is this unit's
 /// error alone.
-fn score_job(job: Job, rules: &RuleSet, options: &Options<'_>) -> Scored {
+fn score_job(job: Job, rules: &ValidRuleSet, options: &Options<'_>) -> Scored {
     let (source, stem) = (job.source(), job.stem());
     // Reading (a form, a report) and scoring both run under `catch_unwind`: a bug tripped by one
     // unit is that unit's error, never the end of the batch.
@@ -69,7 +69,7 @@ pub trait Sink: Send {
 /// Reads, scores and hands over every job; returns when the sink has taken the last one.
 pub fn run<S: Sink>(
     jobs: impl Iterator<Item = Result<Job, (String, String)>>,
-    rules: &RuleSet,
+    rules: &ValidRuleSet,
     options: &Options<'_>,
     sink: &mut S,
 ) -> Result<()> {
@@ -228,7 +228,7 @@ fn progress(total: Option<u64>) -> ProgressBar {
 
 impl Outputs {
     pub fn new(
-        rules: &RuleSet,
+        rules: &ValidRuleSet,
         print: Option<Print>,
         dir: Option<PathBuf>,
         scorecards: bool,
@@ -300,7 +300,7 @@ impl Outputs {
     }
 
     /// Writes the summaries; returns how many units were scored and failed, and the grades.
-    pub fn finish(self, rules: &RuleSet) -> Result<Finished> {
+    pub fn finish(self, rules: &ValidRuleSet) -> Result<Finished> {
         self.progress.finish_and_clear();
         let failed = self.rows.iter().filter(|r| r.outcome.is_err()).count();
         let finished = Finished {
@@ -425,9 +425,9 @@ fn grade_counts(rows: &[SummaryRow]) -> String {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for row in rows {
         if let Ok(s) = &row.outcome {
-            match counts.iter_mut().find(|(g, _)| *g == s.grade) {
+            match counts.iter_mut().find(|(g, _)| *g == s.grade_label()) {
                 Some((_, n)) => *n += 1,
-                None => counts.push((&s.grade, 1)),
+                None => counts.push((s.grade_label(), 1)),
             }
         }
     }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
 use jixiao_ingest::Ingested;
-use jixiao_model::SelfEvaluation;
+use jixiao_model::{CheckedUnit, SelfEvaluation};
 use jixiao_rules::RuleSet;
 
 /// One unit to score: a unit file, or one line of a JSON Lines file.
@@ -53,8 +53,8 @@ impl Job {
     /// As [`Job::load`]; a filled form (.xlsx) is read cell by cell, and what the reader noted
     /// (amounts typed as text...) comes back as warnings, with, when `rules` is given, what
     /// changed since the rule-set version the form was made for (else that version).
-    /// Every figure is checked, whichever way it was read (a report may say "-69.16万元"); a
-    /// unit file is checked as it is parsed, the other readers' units here.
+    /// Every reader returns a [`CheckedUnit`]: every figure is checked as it is read, whichever
+    /// way (a report may say "-69.16万元"), and the error names where it was read.
     pub fn load_with(&self, rules: Option<&RuleSet>) -> Result<Loaded, String> {
         match self {
             Job::File(path) if jixiao_forms::is_form(path) => {
@@ -79,7 +79,7 @@ impl Job {
                     )),
                 }
                 Ok(Loaded {
-                    unit: self.checked(filled.unit)?,
+                    unit: filled.unit,
                     ingested: None,
                     warnings: lines,
                 })
@@ -87,7 +87,7 @@ impl Job {
             Job::File(path) if is_report(path) => {
                 let ingested = jixiao_ingest::ingest(path).map_err(|e| e.to_string())?;
                 Ok(Loaded {
-                    unit: self.checked(ingested.unit.clone())?,
+                    unit: ingested.unit.clone(),
                     ingested: Some(ingested),
                     warnings: Vec::new(),
                 })
@@ -95,41 +95,9 @@ impl Job {
             Job::File(path) => SelfEvaluation::load(path)
                 .map(Loaded::unit)
                 .map_err(|e| e.to_string()),
-            Job::Line { path, line, text } => {
-                let at = |key: &str, message: String| {
-                    format!(
-                        "{}:{line}: {}{message}",
-                        path.display(),
-                        jixiao_model::at_key(key)
-                    )
-                };
-                // Fast path; only a line that fails is parsed again to find the key at fault.
-                if let Ok(unit) = serde_json::from_str::<SelfEvaluation>(text) {
-                    return Ok(Loaded::unit(self.checked(unit)?));
-                }
-                let mut deserializer = serde_json::Deserializer::from_str(text);
-                let unit = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-                    let key = e.path().to_string();
-                    at(&key, e.into_inner().to_string())
-                })?;
-                deserializer
-                    .end()
-                    .map_err(|e| at("", format!("after the unit: {e}")))?;
-                Ok(Loaded::unit(self.checked(unit)?))
-            }
-        }
-    }
-
-    /// The unit if every figure is within bounds, else the first problem with this job's source.
-    fn checked(&self, unit: SelfEvaluation) -> Result<SelfEvaluation, String> {
-        match unit.problems().into_iter().next() {
-            None => Ok(unit),
-            Some(problem) => Err(format!(
-                "{}: {}{}",
-                self.source(),
-                jixiao_model::at_key(&problem.key),
-                problem.message
-            )),
+            Job::Line { path, line, text } => SelfEvaluation::from_json(text, path, *line)
+                .map(Loaded::unit)
+                .map_err(|e| e.to_string()),
         }
     }
 }
@@ -143,14 +111,14 @@ pub fn is_report(path: &Path) -> bool {
 /// form), to be printed in input order.
 #[derive(Debug)]
 pub struct Loaded {
-    pub unit: SelfEvaluation,
+    pub unit: CheckedUnit,
     pub ingested: Option<Ingested>,
     /// Lines for standard error, each starting `warning:` or `note:`.
     pub warnings: Vec<String>,
 }
 
 impl Loaded {
-    fn unit(unit: SelfEvaluation) -> Loaded {
+    fn unit(unit: CheckedUnit) -> Loaded {
         Loaded {
             unit,
             ingested: None,

@@ -17,7 +17,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use jixiao_engine::{Explain, RuleExtension as _};
 use jixiao_model::EvaluationKind;
 use jixiao_plugin_host::Plugins;
-use jixiao_rules::RuleSet;
+use jixiao_rules::{RuleSet, ValidRuleSet};
 
 use batch::{Outputs, Print};
 
@@ -215,7 +215,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_rules(path: &Path) -> Result<RuleSet> {
+fn load_rules(path: &Path) -> Result<ValidRuleSet> {
     let (rules, warnings) = RuleSet::load(path)?;
     for warning in warnings {
         eprintln!("warning: {}: {warning}", path.display());
@@ -458,15 +458,6 @@ fn ingest(report: &Path, out: Option<&Path>) -> Result<ExitCode> {
             return Ok(ExitCode::from(SOME_FAILED));
         }
     };
-    if let Some(problem) = ingested.unit.problems().into_iter().next() {
-        eprintln!(
-            "error: {}: {}{} (as read from the report)",
-            report.display(),
-            jixiao_model::at_key(&problem.key),
-            problem.message
-        );
-        return Ok(ExitCode::from(SOME_FAILED));
-    }
     let draft = jixiao_ingest::render_draft(&ingested);
     // The draft must read back as the unit it was drawn from.
     jixiao_model::SelfEvaluation::from_toml(&draft, report)
@@ -495,13 +486,9 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     };
     match (&args.jsonl, &args.dir) {
         (Some(path), None) => {
-            let mut text = String::new();
-            for i in 0..args.count {
-                text.push_str(&serde_json::to_string(&unit(i)).context("cannot write a unit")?);
-                text.push('\n');
-            }
-            output::write_atomic(path, text)?;
-            eprintln!("wrote {} units to {}", args.count, path.display());
+            let units = (0..args.count).map(|i| unit(i).into_inner());
+            let count = output::write_jsonl(path, units)?;
+            eprintln!("wrote {count} units to {}", path.display());
         }
         (None, Some(dir)) => {
             for i in 0..args.count {
@@ -556,13 +543,8 @@ fn convert(args: &ConvertArgs) -> Result<ExitCode> {
     }
     match args.to {
         ConvertTo::Jsonl => {
-            let mut text = String::new();
-            for (_, unit) in &units {
-                text.push_str(&serde_json::to_string(unit).context("cannot write a unit")?);
-                text.push('\n');
-            }
-            output::write_atomic(&args.out, text)?;
-            eprintln!("wrote {} units to {}", units.len(), args.out.display());
+            let count = output::write_jsonl(&args.out, units.iter().map(|(_, u)| u.unit()))?;
+            eprintln!("wrote {count} units to {}", args.out.display());
         }
         ConvertTo::Toml => {
             let single_file = args.out.extension().is_some_and(|e| e == "toml");

@@ -20,6 +20,22 @@ pub fn write_atomic_unsynced(path: &Path, contents: impl AsRef<[u8]>) -> Result<
     write_replacing(path, contents.as_ref(), false)
 }
 
+/// Writes `units` as a JSON Lines file (one unit per line), atomically.
+pub fn write_jsonl(
+    path: &Path,
+    units: impl IntoIterator<Item = impl std::borrow::Borrow<jixiao_model::SelfEvaluation>>,
+) -> Result<usize> {
+    let mut text = String::new();
+    let mut count = 0;
+    for unit in units {
+        text.push_str(&unit.borrow().to_json_line());
+        text.push('\n');
+        count += 1;
+    }
+    write_atomic(path, text)?;
+    Ok(count)
+}
+
 fn write_replacing(path: &Path, contents: &[u8], sync: bool) -> Result<()> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,

@@ -204,7 +204,10 @@ fn a_negative_amount_read_from_a_report_is_refused_not_scored() {
         .arg(&report)
         .assert()
         .code(1)
-        .stderr(contains("report.txt: at `budget.opening`: expected an amount of zero or more, found the negative amount -69.16"));
+        .stderr(contains(
+            "report.txt: 二、一般公共预算支出情况 › （一）基本支出情况, 第31行: at `budget.opening`: \
+             expected an amount of zero or more, found the negative amount -69.16",
+        ));
 }
 
 #[test]

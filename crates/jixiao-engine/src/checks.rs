@@ -1,17 +1,17 @@
-//! The built-in checks (domain.md §6) that need no indicator: figures that do not reconcile,
+//! The built-in checks (docs/domain.md §6) that need no indicator: figures that do not reconcile,
 //! budgets moved too far, declared grades that do not match, narratives that admit nothing.
 
-use jixiao_model::SelfEvaluation;
+use jixiao_model::{FieldPath, SelfEvaluation};
 use jixiao_rules::{CheckId, RuleSet};
 use rust_decimal::Decimal;
 
 use crate::fmt::{number, percent};
-use crate::metrics::full_year_budget;
+use crate::metrics::{Source, full_year_budget};
 use crate::scorecard::{Figure, Finding, Severity};
 
 fn finding(check: CheckId, severity: Severity, message: String, figures: Vec<Figure>) -> Finding {
     Finding {
-        rule: check.as_str().to_owned(),
+        rule: check.into(),
         severity,
         indicator: None,
         message,
@@ -50,9 +50,11 @@ pub fn run(unit: &SelfEvaluation, rules: &RuleSet) -> Vec<Finding> {
 
 /// Opening + change against spent + carried over, for each special fund.
 pub fn fund_reconciliation(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
+    let field = |i, key| FieldPath::item("funds", i, key);
     unit.funds
         .iter()
-        .filter_map(|fund| {
+        .enumerate()
+        .filter_map(|(i, fund)| {
             let available = fund.available();
             let accounted = fund.spent + fund.carried_over;
             let gap = accounted - available;
@@ -72,10 +74,11 @@ pub fn fund_reconciliation(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Fin
                         number(gap)
                     ),
                     vec![
-                        Figure::amount("预算数", fund.opening),
-                        Figure::amount("年中调整", fund.change),
-                        Figure::amount("实际支出", fund.spent),
-                        Figure::amount("结余结转", fund.carried_over),
+                        Figure::amount("预算数", fund.opening).of(field(i, "opening")),
+                        Figure::amount("年中调整", fund.change).of(field(i, "change")),
+                        Figure::amount("实际支出", fund.spent).of(field(i, "spent")),
+                        Figure::amount("结余结转", fund.carried_over)
+                            .of(field(i, "carried_over")),
                         Figure::amount("差额", gap),
                     ],
                 )
@@ -88,8 +91,9 @@ pub fn fund_reconciliation(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Fin
 pub fn fund_sources(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
     unit.funds
         .iter()
-        .filter(|fund| !fund.sources.is_empty())
-        .filter_map(|fund| {
+        .enumerate()
+        .filter(|(_, fund)| !fund.sources.is_empty())
+        .filter_map(|(i, fund)| {
             let sum: Decimal = fund.sources.iter().map(|s| s.amount).sum();
             ((sum - fund.spent).abs() > tolerance).then(|| {
                 finding(
@@ -102,8 +106,15 @@ pub fn fund_sources(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
                         number(fund.spent)
                     ),
                     vec![
-                        Figure::amount("来源合计", sum),
-                        Figure::amount("实际支出", fund.spent),
+                        Figure::amount("来源合计", sum).of_all((0..fund.sources.len()).map(|j| {
+                            FieldPath::new("funds")
+                                .index(i)
+                                .key("sources")
+                                .index(j)
+                                .key("amount")
+                        })),
+                        Figure::amount("实际支出", fund.spent)
+                            .of(FieldPath::item("funds", i, "spent")),
                     ],
                 )
             })
@@ -111,13 +122,14 @@ pub fn fund_sources(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
         .collect()
 }
 
-/// One "parts add up to the whole" comparison.
+/// One "parts add up to the whole" comparison: each part and the whole as (label, value, where
+/// in the unit it is).
 fn sum_check(
-    parts: &[(&str, Option<Decimal>)],
-    whole: (&str, Option<Decimal>),
+    parts: &[(&str, Option<Decimal>, Source)],
+    whole: (&str, Option<Decimal>, Source),
     tolerance: Decimal,
 ) -> Option<Finding> {
-    let values: Option<Vec<Decimal>> = parts.iter().map(|(_, v)| *v).collect();
+    let values: Option<Vec<Decimal>> = parts.iter().map(|(_, v, _)| *v).collect();
     let (values, whole_value) = (values?, whole.1?);
     let sum: Decimal = values.iter().sum();
     if (sum - whole_value).abs() <= tolerance {
@@ -125,7 +137,7 @@ fn sum_check(
     }
     let names = parts
         .iter()
-        .map(|(n, _)| *n)
+        .map(|(n, _, _)| *n)
         .collect::<Vec<_>>()
         .join(" + ");
     let shown = values
@@ -136,9 +148,9 @@ fn sum_check(
     let mut figures: Vec<Figure> = parts
         .iter()
         .zip(&values)
-        .map(|((n, _), v)| Figure::amount(*n, *v))
+        .map(|((n, _, source), v)| Figure::amount(*n, *v).of_all(source.fields()))
         .collect();
-    figures.push(Figure::amount(whole.0, whole_value));
+    figures.push(Figure::amount(whole.0, whole_value).of_all(whole.2.fields()));
     Some(finding(
         CheckId::Totals,
         Severity::Hard,
@@ -157,21 +169,32 @@ fn sum_check(
 pub fn totals(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
     let b = &unit.budget;
     let mut out = Vec::new();
+    let field = Source::Field;
     out.extend(sum_check(
-        &[("基本支出", b.basic), ("项目支出", b.project)],
-        ("财政拨款支出", Some(b.spent)),
+        &[
+            ("基本支出", b.basic, field("budget.basic")),
+            ("项目支出", b.project, field("budget.project")),
+        ],
+        ("财政拨款支出", Some(b.spent), field("budget.spent")),
         tolerance,
     ));
     out.extend(sum_check(
-        &[("人员经费", b.personnel), ("公用经费", b.public)],
-        ("基本支出", b.basic),
+        &[
+            ("人员经费", b.personnel, field("budget.personnel")),
+            ("公用经费", b.public, field("budget.public")),
+        ],
+        ("基本支出", b.basic, field("budget.basic")),
         tolerance,
     ));
     if !unit.funds.is_empty() {
         let spent: Decimal = unit.funds.iter().map(|f| f.spent).sum();
         out.extend(sum_check(
-            &[("各专项资金支出合计", Some(spent))],
-            ("项目支出", b.project),
+            &[(
+                "各专项资金支出合计",
+                Some(spent),
+                Source::EachFund("spent", unit.funds.len()),
+            )],
+            ("项目支出", b.project, field("budget.project")),
             tolerance,
         ));
     }
@@ -198,8 +221,9 @@ pub fn overspending(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
             number(over)
         ),
         vec![
-            Figure::amount("全年执行数", unit.budget.spent),
-            Figure::amount(full_year.label, full_year.value),
+            Figure::amount("全年执行数", unit.budget.spent)
+                .of(FieldPath::new("budget").key("spent")),
+            full_year.figure(),
         ],
     )]
 }
@@ -236,8 +260,8 @@ pub fn budget_adjustment(unit: &SelfEvaluation, max: Decimal) -> Vec<Finding> {
             percent(max)
         ),
         vec![
-            Figure::amount("年初预算", opening),
-            Figure::amount(full_year.label, full_year.value),
+            Figure::amount("年初预算", opening).of(FieldPath::new("budget").key("opening")),
+            full_year.figure(),
             Figure::rate("调整幅度", share),
         ],
     )]

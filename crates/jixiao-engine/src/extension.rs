@@ -11,7 +11,7 @@ use jixiao_model::SelfEvaluation;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::{Finding, ScoredIndicator, Severity};
+use crate::{Finding, RuleId, ScoredIndicator, Severity};
 
 /// Rules outside the rule set's data, called once per unit after the indicator tree is scored.
 pub trait RuleExtension {
@@ -64,8 +64,8 @@ pub struct AdjustmentRequest {
 /// An adjustment as applied to a leaf.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Adjustment {
-    /// `plugin/rule` that asked for it.
-    pub source: String,
+    /// The plugin rule that asked for it (written `plugin/rule`).
+    pub source: RuleId,
     /// Points asked for.
     pub requested: Decimal,
     /// Points applied after clamping the leaf to `[0, points]`.
@@ -90,7 +90,10 @@ pub(crate) fn apply(
                 rule,
                 outcome,
             } = contribution;
-            let source = format!("{plugin}/{rule}");
+            let source = RuleId::Plugin {
+                plugin: plugin.clone(),
+                rule: rule.clone(),
+            };
             let error = |message: &str| Finding {
                 rule: source.clone(),
                 severity: Severity::Error,
@@ -131,7 +134,7 @@ fn find_leaf<'a>(nodes: &'a mut [ScoredIndicator], id: &str) -> Option<&'a mut S
 
 fn adjust(
     indicators: &mut [ScoredIndicator],
-    source: &str,
+    source: &RuleId,
     request: AdjustmentRequest,
 ) -> Result<(), String> {
     let Some(node) = find_leaf(indicators, &request.indicator) else {
@@ -159,7 +162,7 @@ fn adjust(
     // Without explanations (scores only) the leaf has no detail to record the adjustment in.
     if let Some(detail) = node.detail.as_mut() {
         detail.adjustments.push(Adjustment {
-            source: source.to_owned(),
+            source: source.clone(),
             requested: request.delta,
             applied,
             reason: request.reason,

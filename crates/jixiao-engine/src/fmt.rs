@@ -1,11 +1,7 @@
 //! How numbers are written in rules, formulas and messages. Fixed rules, so output is stable.
 
-use rust_decimal::{Decimal, RoundingStrategy};
-
-/// Rounds half away from zero, as Chinese accounting practice (四舍五入) does.
-pub fn round(value: Decimal, places: u32) -> Decimal {
-    value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
-}
+pub use jixiao_model::round;
+use rust_decimal::Decimal;
 
 /// A figure: at most 4 decimal places, no trailing zeros (`85.33`, `0.01`, `10000`).
 pub fn number(value: Decimal) -> String {

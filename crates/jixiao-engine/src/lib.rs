@@ -10,16 +10,18 @@ mod extension;
 pub mod fmt;
 pub mod methods;
 pub mod metrics;
+mod rule_id;
 mod scorecard;
 
-use jixiao_model::{IndicatorRow, SelfEvaluation};
-use jixiao_rules::{CheckId, Indicator, Input, Method, RuleSet, Share, WhenMissing};
+use jixiao_model::{CheckedUnit, FieldPath, IndicatorRow, SelfEvaluation};
+use jixiao_rules::{CheckId, Indicator, Input, Method, RuleSet, Share, ValidRuleSet, WhenMissing};
 use rust_decimal::Decimal;
 
 pub use checks::{BUILTIN_FACTS, says_something};
 pub use extension::{
     Adjustment, AdjustmentRequest, Contribution, Effects, PluginRef, RuleExtension,
 };
+pub use rule_id::{EngineRule, RuleId};
 pub use scorecard::*;
 
 pub use methods::Explain;
@@ -39,9 +41,9 @@ pub enum EngineError {
     },
 }
 
-/// Scores `unit` under `rules` (which must have passed validation, as [`RuleSet::load`] ensures),
-/// explaining every point.
-pub fn score(unit: &SelfEvaluation, rules: &RuleSet) -> Result<Scorecard, EngineError> {
+/// Scores `unit` under `rules`, explaining every point. Only a checked unit (every figure within
+/// bounds, as every reader returns) and a validated rule set can be scored.
+pub fn score(unit: &CheckedUnit, rules: &ValidRuleSet) -> Result<Scorecard, EngineError> {
     score_with(unit, rules, &Options::default())
 }
 
@@ -66,10 +68,11 @@ impl std::fmt::Debug for Options<'_> {
 /// Scores `unit` under `rules` as `options` say. With [`Explain::ScoresOnly`] the leaves carry
 /// no [`Detail`] (scores, statuses and findings are the same): for summaries of large batches.
 pub fn score_with(
-    unit: &SelfEvaluation,
-    rules: &RuleSet,
+    unit: &CheckedUnit,
+    rules: &ValidRuleSet,
     options: &Options<'_>,
 ) -> Result<Scorecard, EngineError> {
+    let (unit, rules): (&SelfEvaluation, &RuleSet) = (unit, rules);
     if unit.unit.kind != rules.applies_to {
         return Err(EngineError::KindMismatch {
             rule_set: rules.id.clone(),
@@ -104,10 +107,8 @@ pub fn score_with(
         (total, Some(Rescale { available, raw }))
     };
     let total = fmt::round(total_exact, rules.score_decimals);
-    let grade = rules
-        .grade_for(total)
-        .map_or_else(|| "?".to_owned(), |band| band.name.clone());
-    let declared = ctx.compare_declared(total, &grade);
+    let grade = rules.grade_for(total).map(|band| band.name.clone());
+    let declared = ctx.compare_declared(total, grade.as_deref());
     Ok(Scorecard {
         unit: UnitRef {
             name: unit.unit.name.clone(),
@@ -167,19 +168,11 @@ impl Context<'_> {
                 .iter()
                 .map(|c| self.score_indicator(c))
                 .collect();
-            return ScoredIndicator {
-                id: ind.id.clone(),
-                name: ind.name.clone(),
-                points: ind.points,
-                score: children.iter().map(|c| c.score).sum(),
-                status: Status::Scored,
-                children,
-                detail: None,
-            };
+            return group(ind, children, None);
         }
         let (Some(input), Some(method)) = (&ind.input, &ind.method) else {
             // Validation refuses such a leaf; scoring it as missing keeps the engine total.
-            return self.missing(ind, "kind", "规则未给出输入或计分方法".into());
+            return self.unscored(ind, "kind", "规则未给出输入或计分方法".into());
         };
         let result = match input {
             Input::Metric(metric) => self.score_metric(ind, *metric, method),
@@ -200,60 +193,56 @@ impl Context<'_> {
                 scored,
                 self.explain,
             ),
-            Err(NotComputed::Missing(why)) => self.missing(ind, method.kind(), why),
-            Err(NotComputed::Undefined(why)) => self.undefined(ind, method.kind(), why),
+            Err(why) => self.unscored(ind, method.kind(), why),
         }
     }
 
-    /// A leaf whose figures are there but whose formula has no value (a zero denominator): 0
-    /// points, whatever `when_missing` says, with a finding.
-    fn undefined(&mut self, ind: &Indicator, method: &str, why: String) -> ScoredIndicator {
-        self.findings.push(Finding {
-            rule: "undefined_input".into(),
-            severity: Severity::Soft,
-            indicator: Some(ind.id.clone()),
-            message: format!("「{}」无法计算: {why}, 计 0 分", ind.name),
-            figures: Vec::new(),
-        });
-        ScoredIndicator {
-            id: ind.id.clone(),
-            name: ind.name.clone(),
-            points: ind.points,
-            score: Decimal::ZERO,
-            status: Status::Scored,
-            children: Vec::new(),
-            detail: (self.explain == Explain::Full).then(|| Detail {
-                method: method.to_owned(),
-                rule: ind.criterion.clone().unwrap_or_default(),
-                inputs: Vec::new(),
-                formula: "无法计算, 计 0 分".to_owned(),
-                reason: Some(why),
-                self_score: None,
-                adjustments: Vec::new(),
-            }),
-        }
-    }
-
-    /// A leaf whose input is missing, handled as the rule set says.
-    fn missing(&mut self, ind: &Indicator, method: &str, why: String) -> ScoredIndicator {
-        let (score, status, formula) = match ind.when_missing {
-            WhenMissing::Zero => {
-                self.findings.push(Finding {
-                    rule: "missing_input".into(),
-                    severity: Severity::Soft,
-                    indicator: Some(ind.id.clone()),
-                    message: format!("「{}」缺少数据: {why}, 计 0 分", ind.name),
-                    figures: Vec::new(),
-                });
-                (Decimal::ZERO, Status::Missing, "缺少数据, 计 0 分")
-            }
-            WhenMissing::Full => (ind.points, Status::NotApplicable, "不适用, 按满分计"),
-            WhenMissing::Rescale => (
-                Decimal::ZERO,
-                Status::Dropped,
-                "不适用, 不计入总分, 其余指标按比例折算",
+    /// A leaf that could not be scored from its figures: `NotComputed::Undefined` (figures there,
+    /// formula without a value: 0 points whatever `when_missing` says, with a finding) or
+    /// `NotComputed::Missing` (handled as the rule set's `when_missing` says).
+    fn unscored(&mut self, ind: &Indicator, method: &str, why: NotComputed) -> ScoredIndicator {
+        let zero = Decimal::ZERO;
+        let (score, status, formula, rule, why) = match why {
+            NotComputed::Undefined(why) => (
+                zero,
+                Status::Scored,
+                "无法计算, 计 0 分",
+                Some((EngineRule::UndefinedInput, "无法计算")),
+                why,
             ),
+            NotComputed::Missing(why) => match ind.when_missing {
+                WhenMissing::Zero => (
+                    zero,
+                    Status::Missing,
+                    "缺少数据, 计 0 分",
+                    Some((EngineRule::MissingInput, "缺少数据")),
+                    why,
+                ),
+                WhenMissing::Full => (
+                    ind.points,
+                    Status::NotApplicable,
+                    "不适用, 按满分计",
+                    None,
+                    why,
+                ),
+                WhenMissing::Rescale => (
+                    zero,
+                    Status::Dropped,
+                    "不适用, 不计入总分, 其余指标按比例折算",
+                    None,
+                    why,
+                ),
+            },
         };
+        if let Some((rule, what)) = rule {
+            self.findings.push(Finding {
+                rule: rule.into(),
+                severity: Severity::Soft,
+                indicator: Some(ind.id.clone()),
+                message: format!("「{}」{what}: {why}, 计 0 分", ind.name),
+                figures: Vec::new(),
+            });
+        }
         ScoredIndicator {
             id: ind.id.clone(),
             name: ind.name.clone(),
@@ -271,6 +260,38 @@ impl Context<'_> {
                 adjustments: Vec::new(),
             }),
         }
+    }
+
+    /// The hard finding for a self-score that the recomputed score does not bear out, when the
+    /// gap is beyond the tolerance. `points` are the row's own points, where both are compared.
+    fn check_self_score(
+        &mut self,
+        id: &str,
+        name: &str,
+        (claimed, claimed_at): (Decimal, FieldPath),
+        expected: Decimal,
+        points: Decimal,
+    ) {
+        let gap = claimed - expected;
+        if gap.abs() <= self.rules.tolerances.score {
+            return;
+        }
+        self.findings.push(Finding {
+            rule: CheckId::SelfScores.into(),
+            severity: Severity::Hard,
+            indicator: Some(id.to_owned()),
+            message: format!(
+                "「{name}」自评得分 {} 与按公式计算的 {} (分值 {}) 不符, 相差 {}",
+                fmt::points(claimed, 2),
+                fmt::points(expected, 2),
+                fmt::number(points),
+                fmt::points(gap, 2)
+            ),
+            figures: vec![
+                Figure::new("自评得分", claimed, "分").of(claimed_at),
+                Figure::new("复核得分", expected, "分"),
+            ],
+        });
     }
 
     fn score_metric(
@@ -304,23 +325,7 @@ impl Context<'_> {
             Method::BudgetExecution { rounding } => {
                 methods::budget_execution(w, value, *rounding, ex)
             }
-            Method::StepDeduction {
-                limit,
-                beyond,
-                per,
-                deduction,
-                count,
-            } => methods::step_deduction(
-                w,
-                value,
-                *limit,
-                *beyond,
-                *per,
-                *deduction,
-                *count,
-                Scale::Rate,
-                ex,
-            ),
+            Method::StepDeduction(step) => methods::step_deduction(w, value, step, Scale::Rate, ex),
             Method::Bands { bands } => methods::bands(w, value, bands, Scale::Rate, ex),
             Method::ByDirection { .. } | Method::Tiers { .. } | Method::Checklist { .. } => {
                 return Err(format!("方法 {} 不适用于计算指标", method.kind()).into());
@@ -341,33 +346,20 @@ impl Context<'_> {
     /// compares the row's self-score with the leaf's score at the row's points.
     fn compare_metric_row(&mut self, ind: &Indicator, score: Decimal) -> Option<Decimal> {
         let unit = self.unit;
-        let row = unit
+        let (index, row) = unit
             .indicators
             .iter()
-            .find(|r| r.name.trim() == ind.name && r.self_score.is_some())?;
+            .enumerate()
+            .find(|(_, r)| r.name.trim() == ind.name && r.self_score.is_some())?;
         let claimed = row.self_score?;
         if self.rules.checks.enabled(CheckId::SelfScores) && !ind.points.is_zero() {
-            let expected = score * row.points / ind.points;
-            let gap = claimed - expected;
-            if gap.abs() > self.rules.tolerances.score {
-                self.findings.push(Finding {
-                    rule: CheckId::SelfScores.as_str().into(),
-                    severity: Severity::Hard,
-                    indicator: Some(ind.id.clone()),
-                    message: format!(
-                        "「{}」自评得分 {} 与按公式计算的 {} (分值 {}) 不符, 相差 {}",
-                        ind.name,
-                        fmt::points(claimed, 2),
-                        fmt::points(expected, 2),
-                        fmt::number(row.points),
-                        fmt::points(gap, 2)
-                    ),
-                    figures: vec![
-                        Figure::new("自评得分", claimed, "分"),
-                        Figure::new("复核得分", expected, "分"),
-                    ],
-                });
-            }
+            self.check_self_score(
+                &ind.id,
+                &ind.name,
+                (claimed, row_field(index, "self_score")),
+                score * row.points / ind.points,
+                row.points,
+            );
         }
         Some(claimed)
     }
@@ -382,7 +374,8 @@ impl Context<'_> {
         let row = unit
             .indicators
             .iter()
-            .find(|r| r.name.trim() == name)
+            .enumerate()
+            .find(|(_, r)| r.name.trim() == name)
             .ok_or_else(|| format!("单位自评表中无「{name}」"))?;
         self.score_row(&ind.id, ind.points, row, method)
     }
@@ -395,11 +388,12 @@ impl Context<'_> {
         method: &Method,
     ) -> ScoredIndicator {
         let unit = self.unit;
-        let rows: Vec<&IndicatorRow> = unit
+        let rows: Vec<(usize, &IndicatorRow)> = unit
             .indicators
             .iter()
-            .filter(|r| r.level1.trim() == selection.level1)
-            .filter(|r| {
+            .enumerate()
+            .filter(|(_, r)| r.level1.trim() == selection.level1)
+            .filter(|(_, r)| {
                 selection
                     .level2
                     .as_ref()
@@ -411,15 +405,19 @@ impl Context<'_> {
                 Some(l2) => format!("{} / {}", selection.level1, l2),
                 None => selection.level1.clone(),
             };
-            return self.missing(ind, method.kind(), format!("单位自评表中无「{what}」指标"));
+            return self.unscored(
+                ind,
+                method.kind(),
+                format!("单位自评表中无「{what}」指标").into(),
+            );
         }
-        let declared: Decimal = rows.iter().map(|r| r.points).sum();
+        let declared: Decimal = rows.iter().map(|(_, r)| r.points).sum();
         let by_declared = selection.share == Share::Declared && !declared.is_zero();
         let n = Decimal::from(rows.len());
         let children: Vec<ScoredIndicator> = rows
             .iter()
             .enumerate()
-            .map(|(i, row)| {
+            .map(|(i, &(index, row))| {
                 let w = if by_declared {
                     ind.points * row.points / declared
                 } else {
@@ -427,7 +425,7 @@ impl Context<'_> {
                 };
                 let id = format!("{}[{}]", ind.id, i + 1);
                 let name = row.name.trim().to_owned();
-                match self.score_row(&id, w, row, method) {
+                match self.score_row(&id, w, (index, row), method) {
                     Ok(scored) => leaf(id, name, w, method, scored, self.explain),
                     Err(why) => {
                         let as_indicator = Indicator {
@@ -440,81 +438,61 @@ impl Context<'_> {
                             when_missing: WhenMissing::Zero,
                             criterion: None,
                         };
-                        self.missing(&as_indicator, method.kind(), why)
+                        self.unscored(&as_indicator, method.kind(), why.into())
                     }
                 }
             })
             .collect();
         let explain = self.explain == Explain::Full;
-        ScoredIndicator {
-            id: ind.id.clone(),
-            name: ind.name.clone(),
-            points: ind.points,
-            score: children.iter().map(|c| c.score).sum(),
-            status: Status::Scored,
-            children,
-            detail: explain.then(|| Detail {
-                method: method.kind().to_owned(),
-                rule: format!("单位自评表「{}」各行 (个性指标)", selection.level1),
-                inputs: Vec::new(),
-                formula: if by_declared {
-                    format!(
-                        "{} 分按各行分值占比分配 (各行分值合计 {})",
-                        fmt::number(ind.points),
-                        fmt::number(declared)
-                    )
-                } else {
-                    format!("{} 分由 {} 行平均分配", fmt::number(ind.points), n)
-                },
-                reason: None,
-                self_score: None,
-                adjustments: Vec::new(),
-            }),
-        }
+        let detail = explain.then(|| Detail {
+            method: method.kind().to_owned(),
+            rule: format!("单位自评表「{}」各行 (个性指标)", selection.level1),
+            inputs: Vec::new(),
+            formula: if by_declared {
+                format!(
+                    "{} 分按各行分值占比分配 (各行分值合计 {})",
+                    fmt::number(ind.points),
+                    fmt::number(declared)
+                )
+            } else {
+                format!("{} 分由 {} 行平均分配", fmt::number(ind.points), n)
+            },
+            reason: None,
+            self_score: None,
+            adjustments: Vec::new(),
+        });
+        group(ind, children, detail)
     }
 
-    /// Scores one of the unit's rows at `w` points, and compares its self-score.
+    /// Scores one of the unit's rows (with its index in the unit's table) at `w` points, and
+    /// compares its self-score.
     fn score_row(
         &mut self,
         id: &str,
         w: Decimal,
-        row: &IndicatorRow,
+        (index, row): (usize, &IndicatorRow),
         method: &Method,
     ) -> Result<Scored, String> {
         let outcome = self.row_outcome(id, w, row, method, true)?;
         if let (Some(claimed), true) = (
             row.self_score,
             self.rules.checks.enabled(CheckId::SelfScores),
-        ) {
-            let is_tiered = row_is_tiered(row, method);
-            if !is_tiered && !row.points.is_zero() {
-                let at_declared = self.row_outcome(id, row.points, row, method, false)?;
-                let gap = claimed - at_declared.score;
-                if gap.abs() > self.rules.tolerances.score {
-                    self.findings.push(Finding {
-                        rule: CheckId::SelfScores.as_str().into(),
-                        severity: Severity::Hard,
-                        indicator: Some(id.to_owned()),
-                        message: format!(
-                            "「{}」自评得分 {} 与按公式计算的 {} (分值 {}) 不符, 相差 {}",
-                            row.name.trim(),
-                            fmt::points(claimed, 2),
-                            fmt::points(at_declared.score, 2),
-                            fmt::number(row.points),
-                            fmt::points(gap, 2)
-                        ),
-                        figures: vec![
-                            Figure::new("自评得分", claimed, "分"),
-                            Figure::new("复核得分", at_declared.score, "分"),
-                        ],
-                    });
-                }
-            }
+        ) && !row_is_tiered(row, method)
+            && !row.points.is_zero()
+        {
+            let at_declared = self.row_outcome(id, row.points, row, method, false)?;
+            self.check_self_score(
+                id,
+                row.name.trim(),
+                (claimed, row_field(index, "self_score")),
+                at_declared.score,
+                row.points,
+            );
         }
-        let mut inputs = Vec::new();
-        if self.explain == Explain::Full {
-            row_inputs(row, &mut inputs);
-        }
+        let inputs = match self.explain {
+            Explain::Full => row_inputs(index, row),
+            Explain::ScoresOnly => Vec::new(),
+        };
         Ok(Scored {
             outcome,
             inputs,
@@ -523,23 +501,32 @@ impl Context<'_> {
     }
 }
 
-/// The figures of one of the unit's rows, for its scorecard line.
-fn row_inputs(row: &IndicatorRow, inputs: &mut Vec<Figure>) {
-    {
-        let unit_of = row.unit.clone().unwrap_or_default();
-        if let Some(t) = row.target {
-            let direction = row.direction.map_or("", |d| d.symbol());
-            inputs.push(Figure::new(
-                format!("年度指标值 {direction}"),
-                t,
-                unit_of.clone(),
-            ));
-        }
-        if let Some(a) = row.actual {
-            inputs.push(Figure::new("实际完成值", a, unit_of));
-        }
-        inputs.push(Figure::new("自评表分值", row.points, "分"));
+/// `declared.total`: the total the unit gave itself.
+fn declared_total_field() -> FieldPath {
+    FieldPath::new("declared").key("total")
+}
+
+/// The field `key` of row `index` of the unit's table: `indicators[3].self_score`.
+fn row_field(index: usize, key: &str) -> FieldPath {
+    FieldPath::item("indicators", index, key)
+}
+
+/// The figures of row `index` of the unit's table, for its scorecard line.
+fn row_inputs(index: usize, row: &IndicatorRow) -> Vec<Figure> {
+    let mut inputs = Vec::new();
+    let unit_of = row.unit.clone().unwrap_or_default();
+    if let Some(t) = row.target {
+        let direction = row.direction.map_or("", |d| d.symbol());
+        inputs.push(
+            Figure::new(format!("年度指标值 {direction}"), t, unit_of.clone())
+                .of(row_field(index, "target")),
+        );
     }
+    if let Some(a) = row.actual {
+        inputs.push(Figure::new("实际完成值", a, unit_of).of(row_field(index, "actual")));
+    }
+    inputs.push(Figure::new("自评表分值", row.points, "分").of(row_field(index, "points")));
+    inputs
 }
 
 impl Context<'_> {
@@ -600,7 +587,7 @@ impl Context<'_> {
             }
             if let (Some(problem), true) = (problem, report) {
                 ctx.findings.push(Finding {
-                    rule: "tiers".into(),
+                    rule: EngineRule::Tiers.into(),
                     severity: Severity::Hard,
                     indicator: Some(id.to_owned()),
                     message: format!("「{name}」{problem}"),
@@ -649,7 +636,7 @@ impl Context<'_> {
                 }
             },
             Method::BudgetExecution { .. }
-            | Method::StepDeduction { .. }
+            | Method::StepDeduction(_)
             | Method::Bands { .. }
             | Method::Checklist { .. } => {
                 return Err(format!("方法 {} 不适用于自评表行", method.kind()));
@@ -698,7 +685,11 @@ impl Context<'_> {
     }
 
     /// Compares what the unit declared with the recomputed total and grade.
-    fn compare_declared(&mut self, total: Decimal, grade: &str) -> Option<DeclaredComparison> {
+    fn compare_declared(
+        &mut self,
+        total: Decimal,
+        grade: Option<&str>,
+    ) -> Option<DeclaredComparison> {
         let declared = self.unit.declared.as_ref()?;
         let rules = self.rules;
         let gap = declared.total.map(|t| t - total);
@@ -708,16 +699,18 @@ impl Context<'_> {
             let band = rules.grade_for(fmt::round(declared_total, rules.score_decimals));
             if !band.is_some_and(|b| b.is_named(declared_grade)) {
                 self.findings.push(Finding {
-                    rule: CheckId::DeclaredGrade.as_str().into(),
+                    rule: CheckId::DeclaredGrade.into(),
                     severity: Severity::Hard,
                     indicator: None,
                     message: format!(
                         "自评等级「{}」与自评总分 {} 不符: 按本规则应为「{}」",
                         declared_grade.trim(),
                         fmt::points(declared_total, 2),
-                        band.map_or("?", |b| b.name.as_str())
+                        band.map_or("无等级", |b| b.name.as_str())
                     ),
-                    figures: vec![Figure::new("自评总分", declared_total, "分")],
+                    figures: vec![
+                        Figure::new("自评总分", declared_total, "分").of(declared_total_field()),
+                    ],
                 });
             }
         }
@@ -725,7 +718,7 @@ impl Context<'_> {
             if let Some(gap) = gap.filter(|g| g.abs() > rules.tolerances.score) {
                 let declared_total = declared.total.unwrap_or_default();
                 self.findings.push(Finding {
-                    rule: CheckId::SelfScores.as_str().into(),
+                    rule: CheckId::SelfScores.into(),
                     severity: Severity::Soft,
                     indicator: None,
                     message: format!(
@@ -740,7 +733,7 @@ impl Context<'_> {
                         fmt::points(gap, 2)
                     ),
                     figures: vec![
-                        Figure::new("自评总分", declared_total, "分"),
+                        Figure::new("自评总分", declared_total, "分").of(declared_total_field()),
                         Figure::new("复核得分", total, "分"),
                     ],
                 });
@@ -749,12 +742,13 @@ impl Context<'_> {
                 let recomputed = rules.grade_for(total);
                 if !recomputed.is_some_and(|b| b.is_named(declared_grade)) {
                     self.findings.push(Finding {
-                        rule: CheckId::SelfScores.as_str().into(),
+                        rule: CheckId::SelfScores.into(),
                         severity: Severity::Soft,
                         indicator: None,
                         message: format!(
-                            "自评等级「{}」与复核等级「{grade}」不同",
-                            declared_grade.trim()
+                            "自评等级「{}」与复核等级「{}」不同",
+                            declared_grade.trim(),
+                            grade.unwrap_or("无等级")
                         ),
                         figures: Vec::new(),
                     });
@@ -771,7 +765,7 @@ impl Context<'_> {
                 let sum: Decimal = scores.iter().sum();
                 if (sum - declared_total).abs() > rules.tolerances.score {
                     self.findings.push(Finding {
-                        rule: CheckId::RowSums.as_str().into(),
+                        rule: CheckId::RowSums.into(),
                         severity: Severity::Hard,
                         indicator: None,
                         message: format!(
@@ -780,8 +774,10 @@ impl Context<'_> {
                             fmt::points(declared_total, 2)
                         ),
                         figures: vec![
-                            Figure::new("各行得分合计", sum, "分"),
-                            Figure::new("自评总分", declared_total, "分"),
+                            Figure::new("各行得分合计", sum, "分")
+                                .of_all((0..scores.len()).map(|i| row_field(i, "self_score"))),
+                            Figure::new("自评总分", declared_total, "分")
+                                .of(declared_total_field()),
                         ],
                     });
                 }
@@ -803,6 +799,23 @@ fn row_is_tiered(row: &IndicatorRow, method: &Method) -> bool {
             row.tier.is_some() && (row.direction.is_none() || row.actual.is_none())
         }
         _ => false,
+    }
+}
+
+/// A node over `children`: its score is theirs summed.
+fn group(
+    ind: &Indicator,
+    children: Vec<ScoredIndicator>,
+    detail: Option<Detail>,
+) -> ScoredIndicator {
+    ScoredIndicator {
+        id: ind.id.clone(),
+        name: ind.name.clone(),
+        points: ind.points,
+        score: children.iter().map(|c| c.score).sum(),
+        status: Status::Scored,
+        children,
+        detail,
     }
 }
 

@@ -1,4 +1,4 @@
-//! The scoring primitives of domain.md §4, each a pure function of the points `w`, the value and
+//! The scoring primitives (docs/domain.md §4), each a pure function of points `w`, the value and
 //! the method's parameters, returning the score with the rule, the arithmetic and the reason.
 //!
 //! The text is built only under [`Explain::Full`]: a batch that writes no scorecards asks for
@@ -6,11 +6,12 @@
 
 use jixiao_model::{Direction, Tier};
 use jixiao_rules::{
-    AboveTarget, Band, Beyond, ChecklistMode, OverAchievement, Rounding, StepCount, TierBounds,
+    AboveTarget, Band, Beyond, ChecklistMode, OverAchievement, Rounding, StepCount, StepDeduction,
+    TierBounds,
 };
 use rust_decimal::Decimal;
 
-use crate::fmt::{number, percent, points};
+use crate::fmt::{number, percent, points, round};
 
 /// How a value is written: a rate in percent, or a plain number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,7 +185,7 @@ pub fn over_achievement(
                 percent(over.threshold),
                 p(w),
                 number(over.slope),
-                number(ratio.round_dp(4)),
+                number(round(ratio, 4)),
                 number(over.threshold),
                 p(deduction),
                 p(floor),
@@ -404,18 +405,20 @@ pub fn budget_execution(w: Decimal, rate: Decimal, rounding: Rounding, ex: Expla
 }
 
 /// Full up to `limit`; minus `deduction` per `per` beyond it (on the side `beyond`), floored at 0.
-#[allow(clippy::too_many_arguments)]
 pub fn step_deduction(
     w: Decimal,
     value: Decimal,
-    limit: Decimal,
-    beyond: Beyond,
-    per: Decimal,
-    deduction: Decimal,
-    count: StepCount,
+    step: &StepDeduction,
     scale: Scale,
     ex: Explain,
 ) -> Outcome {
+    let StepDeduction {
+        limit,
+        beyond,
+        per,
+        deduction,
+        count,
+    } = *step;
     let (side, excess) = match beyond {
         Beyond::Above => ("超过", value - limit),
         Beyond::Below => ("低于", limit - value),

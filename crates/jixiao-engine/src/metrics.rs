@@ -1,6 +1,6 @@
-//! Figures computed from a unit's data for ratio indicators (domain.md §3).
+//! Figures computed from a unit's data for ratio indicators (docs/domain.md §3).
 
-use jixiao_model::{FullYearSource, SelfEvaluation};
+use jixiao_model::{FieldPath, FullYearSource, SelfEvaluation};
 use jixiao_rules::Metric;
 use rust_decimal::Decimal;
 
@@ -51,16 +51,52 @@ impl From<&str> for NotComputed {
     }
 }
 
+/// Where a term comes from in the unit: resolved to field paths only when the score is
+/// explained, so scoring without explanation builds none.
+#[derive(Debug, Clone, Copy)]
+pub enum Source {
+    /// One field, by its path (`budget.spent`).
+    Field(&'static str),
+    /// The same field of each of the unit's `n` special funds (`funds[i].carried_over`).
+    EachFund(&'static str, usize),
+    /// Counted or computed by the engine, not a field of the unit.
+    Derived,
+}
+
+impl Source {
+    pub fn fields(self) -> Vec<FieldPath> {
+        let path = |p: &str| FieldPath::parse(p).expect("metric sources are valid field paths");
+        match self {
+            Source::Field(p) => vec![path(p)],
+            Source::EachFund(key, n) => (0..n).map(|i| FieldPath::item("funds", i, key)).collect(),
+            Source::Derived => Vec::new(),
+        }
+    }
+}
+
 /// A labelled amount or count taken from the unit.
 #[derive(Debug)]
 pub struct Term {
     pub label: &'static str,
     pub value: Decimal,
     pub unit: &'static str,
+    pub source: Source,
 }
 
-fn term(label: &'static str, value: Decimal, unit: &'static str) -> Term {
-    Term { label, value, unit }
+impl Term {
+    /// The term as a scorecard figure, with the fields it came from.
+    pub fn figure(&self) -> Figure {
+        Figure::new(self.label, self.value, self.unit).of_all(self.source.fields())
+    }
+}
+
+fn term(label: &'static str, value: Decimal, unit: &'static str, field: &'static str) -> Term {
+    Term {
+        label,
+        value,
+        unit,
+        source: Source::Field(field),
+    }
 }
 
 fn require(label: &str, value: Option<Decimal>) -> Result<Decimal, Missing> {
@@ -68,8 +104,13 @@ fn require(label: &str, value: Option<Decimal>) -> Result<Decimal, Missing> {
 }
 
 /// A term the unit must have given.
-fn given(label: &'static str, value: Option<Decimal>, unit: &'static str) -> Result<Term, Missing> {
-    Ok(term(label, require(label, value)?, unit))
+fn given(
+    label: &'static str,
+    value: Option<Decimal>,
+    unit: &'static str,
+    field: &'static str,
+) -> Result<Term, Missing> {
+    Ok(term(label, require(label, value)?, unit, field))
 }
 
 /// `numerator / denominator`, refusing a zero denominator.
@@ -100,10 +141,7 @@ fn ratio(
             number(denominator.value),
             percent(value)
         ),
-        inputs: vec![
-            Figure::new(numerator.label, numerator.value, numerator.unit),
-            Figure::new(denominator.label, denominator.value, denominator.unit),
-        ],
+        inputs: vec![numerator.figure(), denominator.figure()],
         value,
     })
 }
@@ -140,10 +178,7 @@ fn change(metric: Metric, this: Term, last: Term, ex: Explain) -> Result<Compute
             number(last.value),
             percent(value)
         ),
-        inputs: vec![
-            Figure::new(this.label, this.value, this.unit),
-            Figure::new(last.label, last.value, last.unit),
-        ],
+        inputs: vec![this.figure(), last.figure()],
         value,
     })
 }
@@ -151,10 +186,15 @@ fn change(metric: Metric, this: Term, last: Term, ex: Explain) -> Result<Compute
 /// 全年预算数, labelled with where it came from.
 pub fn full_year_budget(unit: &SelfEvaluation) -> Result<Term, Missing> {
     match unit.budget.full_year_budget() {
-        Some((value, FullYearSource::Reported)) => Ok(term("全年预算数", value, "万元")),
-        Some((value, FullYearSource::Income)) => {
-            Ok(term("全年预算数(未报, 取财政拨款收入)", value, "万元"))
+        Some((value, FullYearSource::Reported)) => {
+            Ok(term("全年预算数", value, "万元", "budget.full_year"))
         }
+        Some((value, FullYearSource::Income)) => Ok(term(
+            "全年预算数(未报, 取财政拨款收入)",
+            value,
+            "万元",
+            "budget.income",
+        )),
         None => Err("未提供全年预算数或财政拨款收入".into()),
     }
 }
@@ -162,27 +202,37 @@ pub fn full_year_budget(unit: &SelfEvaluation) -> Result<Term, Missing> {
 /// 年末结转结余, reported or summed over the special funds.
 pub fn year_end_carry_over(unit: &SelfEvaluation) -> Result<Term, Missing> {
     if let Some(value) = unit.base.carried_over {
-        return Ok(term("年末结转结余", value, "万元"));
+        return Ok(term("年末结转结余", value, "万元", "base.carried_over"));
     }
     if unit.funds.is_empty() {
         return Err("未提供年末结转结余, 也无专项资金结转可合计".into());
     }
     let sum = unit.funds.iter().map(|f| f.carried_over).sum();
-    Ok(term("年末结转结余(各专项结转合计)", sum, "万元"))
+    Ok(Term {
+        label: "年末结转结余(各专项结转合计)",
+        value: sum,
+        unit: "万元",
+        source: Source::EachFund("carried_over", unit.funds.len()),
+    })
 }
 
 fn tasks_ratio(
     metric: Metric,
     unit: &SelfEvaluation,
-    label: &'static str,
+    (label, field): (&'static str, &'static str),
     pick: fn(&jixiao_model::Tasks) -> u32,
     ex: Explain,
 ) -> Result<Computed, NotComputed> {
     let tasks = unit.base.tasks.ok_or("未提供年度工作任务完成情况")?;
     ratio(
         metric,
-        term(label, pick(&tasks).into(), "项"),
-        term("计划任务数", tasks.planned.into(), "项"),
+        term(label, pick(&tasks).into(), "项", field),
+        term(
+            "计划任务数",
+            tasks.planned.into(),
+            "项",
+            "base.tasks.planned",
+        ),
         ex,
     )
 }
@@ -195,10 +245,18 @@ pub fn compute(
 ) -> Result<Computed, NotComputed> {
     let budget = &unit.budget;
     let base = &unit.base;
+    let three_public = || {
+        given(
+            "本年三公经费",
+            base.three_public,
+            "万元",
+            "base.three_public",
+        )
+    };
     match metric {
         Metric::ExecutionRate => ratio(
             metric,
-            term("全年执行数", budget.spent, "万元"),
+            term("全年执行数", budget.spent, "万元", "budget.spent"),
             full_year_budget(unit)?,
             ex,
         ),
@@ -229,16 +287,13 @@ pub fn compute(
                     co = carry_over.label,
                 ),
                 inputs: vec![
-                    Figure::amount(
-                        if base.carried_in.is_some() {
-                            "上年结转"
-                        } else {
-                            "上年结转(未报, 按 0)"
-                        },
-                        carried_in,
-                    ),
-                    Figure::amount(full_year.label, full_year.value),
-                    Figure::amount(carry_over.label, carry_over.value),
+                    match base.carried_in {
+                        Some(_) => Figure::amount("上年结转", carried_in)
+                            .of(FieldPath::new("base").key("carried_in")),
+                        None => Figure::amount("上年结转(未报, 按 0)", carried_in),
+                    },
+                    full_year.figure(),
+                    carry_over.figure(),
                 ],
                 value,
             })
@@ -265,8 +320,9 @@ pub fn compute(
                     percent(value)
                 ),
                 inputs: vec![
-                    Figure::amount(full_year.label, full_year.value),
-                    Figure::amount("年初预算", budget.opening),
+                    full_year.figure(),
+                    Figure::amount("年初预算", budget.opening)
+                        .of(FieldPath::new("budget").key("opening")),
                 ],
                 value,
             })
@@ -275,8 +331,18 @@ pub fn compute(
             let staffing = unit.staffing.ok_or("未提供人员编制情况")?;
             ratio(
                 metric,
-                term("在职人数", staffing.in_post.into(), "人"),
-                term("编制数", staffing.authorised.into(), "人"),
+                term(
+                    "在职人数",
+                    staffing.in_post.into(),
+                    "人",
+                    "staffing.in_post",
+                ),
+                term(
+                    "编制数",
+                    staffing.authorised.into(),
+                    "人",
+                    "staffing.authorised",
+                ),
                 ex,
             )
         }
@@ -291,46 +357,86 @@ pub fn compute(
             change(
                 metric,
                 year_end_carry_over(unit)?,
-                term("上年结转结余", last, "万元"),
+                term("上年结转结余", last, "万元", "base.carried_over_last_year"),
                 ex,
             )
         }
         Metric::ThreePublicChangeRate => change(
             metric,
-            given("本年三公经费", base.three_public, "万元")?,
-            given("上年三公经费", base.three_public_last_year, "万元")?,
+            three_public()?,
+            given(
+                "上年三公经费",
+                base.three_public_last_year,
+                "万元",
+                "base.three_public_last_year",
+            )?,
             ex,
         ),
         Metric::ThreePublicControlRate => ratio(
             metric,
-            given("本年三公经费", base.three_public, "万元")?,
-            given("三公经费预算数", base.three_public_budget, "万元")?,
+            three_public()?,
+            given(
+                "三公经费预算数",
+                base.three_public_budget,
+                "万元",
+                "base.three_public_budget",
+            )?,
             ex,
         ),
         Metric::PublicFundsControlRate => ratio(
             metric,
-            given("公用经费", budget.public, "万元")?,
-            given("预算公用经费", base.public_budget, "万元")?,
+            given("公用经费", budget.public, "万元", "budget.public")?,
+            given(
+                "预算公用经费",
+                base.public_budget,
+                "万元",
+                "base.public_budget",
+            )?,
             ex,
         ),
         Metric::KeySpendingRate => ratio(
             metric,
-            given("重点项目支出", base.key_project_spending, "万元")?,
-            given("项目支出", budget.project, "万元")?,
+            given(
+                "重点项目支出",
+                base.key_project_spending,
+                "万元",
+                "base.key_project_spending",
+            )?,
+            given("项目支出", budget.project, "万元", "budget.project")?,
             ex,
         ),
         Metric::ProcurementExecutionRate => ratio(
             metric,
-            given("实际政府采购", base.procurement_actual, "万元")?,
-            given("政府采购预算", base.procurement_budget, "万元")?,
+            given(
+                "实际政府采购",
+                base.procurement_actual,
+                "万元",
+                "base.procurement_actual",
+            )?,
+            given(
+                "政府采购预算",
+                base.procurement_budget,
+                "万元",
+                "base.procurement_budget",
+            )?,
             ex,
         ),
         Metric::BuildingAreaControlRate => {
             let b = base.buildings.as_ref().ok_or("无新建楼堂馆所项目")?;
             ratio(
                 metric,
-                term("实际建筑面积", b.actual_area, "㎡"),
-                term("计划建筑面积", b.planned_area, "㎡"),
+                term(
+                    "实际建筑面积",
+                    b.actual_area,
+                    "㎡",
+                    "base.buildings.actual_area",
+                ),
+                term(
+                    "计划建筑面积",
+                    b.planned_area,
+                    "㎡",
+                    "base.buildings.planned_area",
+                ),
                 ex,
             )
         }
@@ -338,21 +444,47 @@ pub fn compute(
             let b = base.buildings.as_ref().ok_or("无新建楼堂馆所项目")?;
             ratio(
                 metric,
-                term("实际投资", b.actual_investment, "万元"),
-                term("概算投资", b.planned_investment, "万元"),
+                term(
+                    "实际投资",
+                    b.actual_investment,
+                    "万元",
+                    "base.buildings.actual_investment",
+                ),
+                term(
+                    "概算投资",
+                    b.planned_investment,
+                    "万元",
+                    "base.buildings.planned_investment",
+                ),
                 ex,
             )
         }
         Metric::CompletionRate => {
             if base.tasks.is_some() {
-                return tasks_ratio(metric, unit, "完成任务数", |t| t.completed, ex);
+                return tasks_ratio(
+                    metric,
+                    unit,
+                    ("完成任务数", "base.tasks.completed"),
+                    |t| t.completed,
+                    ex,
+                );
             }
             goal_completion(unit, ex)
         }
-        Metric::TimelinessRate => tasks_ratio(metric, unit, "按时完成任务数", |t| t.on_time, ex),
-        Metric::QualityRate => {
-            tasks_ratio(metric, unit, "质量达标任务数", |t| t.up_to_standard, ex)
-        }
+        Metric::TimelinessRate => tasks_ratio(
+            metric,
+            unit,
+            ("按时完成任务数", "base.tasks.on_time"),
+            |t| t.on_time,
+            ex,
+        ),
+        Metric::QualityRate => tasks_ratio(
+            metric,
+            unit,
+            ("质量达标任务数", "base.tasks.up_to_standard"),
+            |t| t.up_to_standard,
+            ex,
+        ),
     }
 }
 
@@ -361,40 +493,46 @@ fn goal_completion(unit: &SelfEvaluation, ex: Explain) -> Result<Computed, NotCo
     let measured: Vec<_> = unit
         .goals
         .iter()
-        .filter_map(|g| g.measure.as_ref())
-        .filter_map(|m| m.actual.map(|actual| (m, actual)))
+        .enumerate()
+        .filter_map(|(i, g)| g.measure.as_ref().map(|m| (i, m)))
+        .filter_map(|(i, m)| m.actual.map(|actual| (i, m, actual)))
         .collect();
     if measured.is_empty() {
         return Err("未提供年度工作任务完成情况, 也无可量化且报告了完成值的绩效目标".into());
     }
     let met = measured
         .iter()
-        .filter(|(m, actual)| crate::methods::meets(m.direction, *actual, m.target))
+        .filter(|(_, m, actual)| crate::methods::meets(m.direction, *actual, m.target))
         .count();
+    let count = |label, value| Term {
+        label,
+        value,
+        unit: "个",
+        source: Source::Derived,
+    };
     let mut computed = ratio(
         Metric::CompletionRate,
-        term("达到目标的量化绩效目标数", Decimal::from(met), "个"),
-        term(
-            "报告完成值的量化绩效目标数",
-            Decimal::from(measured.len()),
-            "个",
-        ),
+        count("达到目标的量化绩效目标数", Decimal::from(met)),
+        count("报告完成值的量化绩效目标数", Decimal::from(measured.len())),
         ex,
     )?;
     if ex == Explain::ScoresOnly {
         return Ok(computed);
     }
-    for (m, actual) in measured {
-        computed.inputs.push(Figure::new(
-            format!(
-                "{} (目标 {}{})",
-                m.indicator,
-                m.direction.symbol(),
-                number(m.target)
-            ),
-            actual,
-            m.unit.clone(),
-        ));
+    for (i, m, actual) in measured {
+        computed.inputs.push(
+            Figure::new(
+                format!(
+                    "{} (目标 {}{})",
+                    m.indicator,
+                    m.direction.symbol(),
+                    number(m.target)
+                ),
+                actual,
+                m.unit.clone(),
+            )
+            .of(FieldPath::item("goals", i, "measure").key("actual")),
+        );
     }
     Ok(computed)
 }

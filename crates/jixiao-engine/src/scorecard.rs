@@ -1,6 +1,8 @@
 //! The scorecard: what the engine produces, and everything needed to explain it.
 
-use jixiao_model::EvaluationKind;
+use jixiao_model::{EvaluationKind, FieldPath};
+
+use crate::RuleId;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +17,10 @@ pub struct Scorecard {
     pub total: Decimal,
     /// The total before rounding.
     pub total_exact: Decimal,
-    pub grade: String,
+    /// The grade band the total falls in; `None` only if the rule set's bands leave the total
+    /// out (validation refuses bands with gaps, so a validated rule set always grades).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
     /// Present when not-applicable leaves were dropped and the rest rescaled to the total.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rescaled: Option<Rescale>,
@@ -30,6 +35,11 @@ pub struct Scorecard {
 }
 
 impl Scorecard {
+    /// The grade for people: the band's name, or 无等级 when no band holds the total.
+    pub fn grade_label(&self) -> &str {
+        self.grade.as_deref().unwrap_or("无等级")
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
@@ -164,6 +174,11 @@ pub struct Figure {
     pub label: String,
     pub value: Decimal,
     pub unit: String,
+    /// The unit's fields the figure is (or is summed from), e.g. `budget.opening`; empty for a
+    /// figure the engine derived (a difference, a recomputed score). Readers' provenance is
+    /// keyed by the same paths, so a scorecard's 数据来源 is found by field, never by label.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldPath>,
 }
 
 impl Figure {
@@ -172,7 +187,22 @@ impl Figure {
             label: label.into(),
             value,
             unit: unit.into(),
+            fields: Vec::new(),
         }
+    }
+
+    /// The figure, read from the unit's field `field`.
+    #[must_use]
+    pub fn of(mut self, field: FieldPath) -> Figure {
+        self.fields.push(field);
+        self
+    }
+
+    /// The figure, read from (or summed over) the unit's `fields`.
+    #[must_use]
+    pub fn of_all(mut self, fields: impl IntoIterator<Item = FieldPath>) -> Figure {
+        self.fields.extend(fields);
+        self
     }
 
     /// A rate (a fraction) shown in percent.
@@ -221,8 +251,8 @@ impl Severity {
 /// One finding on a unit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    /// The check or rule that produced it, e.g. `fund_reconciliation`.
-    pub rule: String,
+    /// The check or rule that produced it, written `fund_reconciliation`, `plugin/rule`.
+    pub rule: RuleId,
     pub severity: Severity,
     /// The indicator concerned, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]

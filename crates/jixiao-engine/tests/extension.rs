@@ -3,11 +3,11 @@
 use std::path::Path;
 
 use jixiao_engine::{
-    AdjustmentRequest, Contribution, Effects, Finding, Options, PluginRef, RuleExtension,
+    AdjustmentRequest, Contribution, Effects, Finding, Options, PluginRef, RuleExtension, RuleId,
     ScoredIndicator, Severity, score, score_with,
 };
-use jixiao_model::SelfEvaluation;
-use jixiao_rules::RuleSet;
+use jixiao_model::{CheckedUnit, SelfEvaluation};
+use jixiao_rules::{RuleSet, ValidRuleSet};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -15,7 +15,7 @@ fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
-fn sample() -> (SelfEvaluation, RuleSet) {
+fn sample() -> (CheckedUnit, ValidRuleSet) {
     let unit = SelfEvaluation::load(
         &root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"),
     )
@@ -58,7 +58,10 @@ fn adjustments_are_clamped_recorded_and_summed() {
             rule: "r".into(),
             outcome: Ok(Effects {
                 findings: vec![Finding {
-                    rule: "fake/r".into(),
+                    rule: RuleId::Plugin {
+                        plugin: "fake".into(),
+                        rule: "r".into(),
+                    },
                     severity: Severity::Soft,
                     indicator: None,
                     message: "m".into(),

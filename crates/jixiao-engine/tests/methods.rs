@@ -3,7 +3,8 @@
 use jixiao_engine::methods::{self, Answer, Explain, Scale};
 use jixiao_model::Tier;
 use jixiao_rules::{
-    AboveTarget, Band, Beyond, ChecklistMode, OverAchievement, Rounding, StepCount, TierBounds,
+    AboveTarget, Band, Beyond, ChecklistMode, OverAchievement, Rounding, StepCount, StepDeduction,
+    TierBounds,
 };
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -157,18 +158,14 @@ fn budget_execution_caps_at_full_and_can_round_down_to_whole_points() {
 
 fn step(value: Decimal, count: StepCount) -> Decimal {
     // 在职人员控制率: ≤ 100 % full, −0.5 per percentage point above, 5 points.
-    methods::step_deduction(
-        dec!(5),
-        value,
-        dec!(1),
-        Beyond::Above,
-        dec!(0.01),
-        dec!(0.5),
+    let step = StepDeduction {
+        limit: dec!(1),
+        beyond: Beyond::Above,
+        per: dec!(0.01),
+        deduction: dec!(0.5),
         count,
-        Scale::Rate,
-        Explain::Full,
-    )
-    .score
+    };
+    methods::step_deduction(dec!(5), value, &step, Scale::Rate, Explain::Full).score
 }
 
 #[test]
@@ -182,18 +179,14 @@ fn step_deduction_counts_steps_beyond_the_limit() {
     assert_eq!(step(dec!(1.5), StepCount::Exact), dec!(0)); // 50 × 0.5 = 25: floored at 0
     // 预算完成率: 100 % full, −2 per 5 points below.
     let below = |v| {
-        methods::step_deduction(
-            dec!(5),
-            v,
-            dec!(1),
-            Beyond::Below,
-            dec!(0.05),
-            dec!(2),
-            StepCount::Exact,
-            Scale::Rate,
-            Explain::Full,
-        )
-        .score
+        let step = StepDeduction {
+            limit: dec!(1),
+            beyond: Beyond::Below,
+            per: dec!(0.05),
+            deduction: dec!(2),
+            count: StepCount::Exact,
+        };
+        methods::step_deduction(dec!(5), v, &step, Scale::Rate, Explain::Full).score
     };
     assert_eq!(below(dec!(1)), dec!(5));
     assert_eq!(below(dec!(0.9)), dec!(1)); // 2 steps × 2

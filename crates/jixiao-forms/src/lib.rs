@@ -7,11 +7,12 @@
 //! cells are locked, input cells unlocked; columns that take a choice have data validation. A
 //! very hidden sheet records the rule set (id, version, leaves) the form was made for.
 //!
-//! [`read_form`] reads a filled form back into a [`SelfEvaluation`]. Every cell that cannot be
-//! read is reported as `workbook!sheet!cell: message`; amounts typed as text (thousands
-//! separators, full-width digits, a 万元 or 元 suffix) are read and noted; blank rows and merged
-//! cells are tolerated. [`FormOrigin::changes`] says how the rule set the form was made for
-//! differs from the one it is scored under.
+//! [`read_form`] reads a filled form back into a checked [`jixiao_model::SelfEvaluation`], with
+//! the cell each value was read from, by [`jixiao_model::FieldPath`]. Every cell that cannot be
+//! read, and every figure out of bounds, is reported as `workbook!sheet!cell: message`; amounts
+//! typed as text (thousands separators, full-width digits, a 万元 or 元 suffix) are read and
+//! noted; blank rows and merged cells are tolerated. [`FormOrigin::changes`] says how the rule set
+//! the form was made for differs from the one it is scored under.
 //!
 //! The layout is documented in `docs/forms.md`.
 //!
@@ -35,9 +36,13 @@ pub use write::write_form;
 /// Sheet names and columns, for tools (and tests) that fill forms programmatically.
 pub mod sheets {
     pub use crate::layout::{
-        CLAIMS, FACTS, FUNDS, GOALS, IND_ACTUAL, IND_DIRECTION, IND_EXPLANATION, IND_LEVEL1,
-        IND_LEVEL2, IND_NAME, IND_ORIGIN, IND_POINTS, IND_SELF_SCORE, IND_TARGET, IND_TIER,
-        IND_UNIT, INDICATORS, INSTRUCTIONS, META, SOURCES, UNIT, UNIT_KEY, UNIT_VALUE, cell_ref,
+        CLAIM_AT_LEAST, CLAIM_QUANTITY, CLAIM_UNIT, CLAIM_WHAT, CLAIMS, FACT_CODE, FACT_LABEL,
+        FACT_VALUE, FACTS, FUND_CARRIED_OVER, FUND_CHANGE, FUND_NAME, FUND_OPENING, FUND_SPENT,
+        FUNDS, GOAL_ACTUAL, GOAL_DIRECTION, GOAL_FUND, GOAL_INDICATOR, GOAL_TARGET, GOAL_TEXT,
+        GOAL_UNIT, GOALS, IND_ACTUAL, IND_DIRECTION, IND_EXPLANATION, IND_LEVEL1, IND_LEVEL2,
+        IND_NAME, IND_ORIGIN, IND_POINTS, IND_SELF_SCORE, IND_TARGET, IND_TIER, IND_UNIT,
+        INDICATORS, INSTRUCTIONS, META, SOURCE_AMOUNT, SOURCE_FUND, SOURCE_NAME, SOURCES, UNIT,
+        UNIT_KEY, UNIT_VALUE, cell_ref,
     };
 }
 
@@ -50,7 +55,8 @@ pub enum FormError {
     Open { workbook: String, message: String },
     #[error("{workbook}: the sheet {sheet} is missing: is this a form written by `jixiao form`?")]
     MissingSheet { workbook: String, sheet: String },
-    /// Cells that could not be read, each with its workbook, sheet and cell.
+    /// Cells that could not be read, or whose figures are out of bounds, each with its
+    /// workbook, sheet and cell.
     #[error("{}", render(.0))]
     Cells(Vec<CellError>),
 }
@@ -63,7 +69,9 @@ fn render(errors: &[CellError]) -> String {
         .join("\n")
 }
 
-/// One cell that could not be read: `机构.xlsx!指标!F12: expected a number, found "约95%"`.
+/// One cell that could not be read, `机构.xlsx!指标!F12: expected a number, found "约95%"`, or
+/// whose figure is out of bounds, ``机构.xlsx!单位!C21: at `budget.opening`: expected a figure of
+/// at most 10^12, found 2000000000000``.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{at}: {message}")]
 pub struct CellError {

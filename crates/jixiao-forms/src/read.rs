@@ -1,30 +1,41 @@
 //! Reading a filled form back into the unit model.
+//!
+//! Every value is read from its cell as its field's [`Kind`] says and put at the field's key, a
+//! path in the unit format: an item (the unit from its sheet, a goal, a fund, a row of the 自评表)
+//! is the unit format's tree of the values read for it, deserialised as the TOML and JSON Lines
+//! readers deserialise theirs. Where each value was read is kept by [`FieldPath`], so a figure
+//! found out of bounds afterwards is reported at its cell.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use calamine::{Data, Dimensions, Range, Reader as _, Xlsx, open_workbook};
 use jixiao_model::{
-    Account, AccountFigures, BaseData, Budget, BudgetAccounts, Buildings, Claim, Declared,
-    Direction, EvaluationKind, FundSource, Goal, GoalMeasure, IndicatorRow, Narrative,
-    SelfEvaluation, SpecialFund, Staffing, Tasks, Tier, UnitIdentity,
+    CheckedUnit, FieldPath, FundSource, IndicatorRow, Problem, SelfEvaluation, SpecialFund,
 };
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive as _;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value as Json};
 
 use crate::layout::*;
 use crate::text::{decimal_from_f64, number_from_text};
 use crate::{CellError, FormError, FormOrigin, Note};
 
-/// A filled form, read: the unit, what was read with a conversion (notes), and the rule set the
-/// form was made for.
+/// A filled form, read: the unit, what was read with a conversion (notes), the rule set the
+/// form was made for, and where each of the unit's values was read.
 #[derive(Debug, Clone)]
 pub struct Filled {
-    pub unit: SelfEvaluation,
+    /// The unit, every figure checked.
+    pub unit: CheckedUnit,
     /// Cells read with a conversion the unit should know of (an amount typed as text, in 元...).
     pub notes: Vec<Note>,
     /// The rule set (and version) the form was made for.
     pub origin: FormOrigin,
+    /// Each value of the unit read from the form, by field, and its cell (`workbook!sheet!cell`):
+    /// `funds[1].spent` → `机构.xlsx!专项资金!D3`.
+    pub cells: BTreeMap<FieldPath, String>,
 }
 
 struct Sheet {
@@ -51,8 +62,14 @@ impl Sheet {
         self.range.end().map_or(0, |(r, _)| r + 1)
     }
 
-    fn is_blank(&self, row: u32, cols: u16) -> bool {
-        (0..cols).all(|c| blank(self.get(row, c)))
+    fn is_blank(&self, row: u32, cols: usize) -> bool {
+        (0..cols as u16).all(|c| blank(self.get(row, c)))
+    }
+
+    /// The rows of a list sheet that hold anything, below its header.
+    fn list_rows(&self, columns: &[Field]) -> impl Iterator<Item = u32> + '_ {
+        let cols = columns.len();
+        (LIST_HEADER_ROW + 1..self.rows()).filter(move |&row| !self.is_blank(row, cols))
     }
 }
 
@@ -80,11 +97,16 @@ fn shown(data: &Data) -> String {
     }
 }
 
+/// Where a cell is: the sheet's place in the workbook, the row and the column. Errors and notes
+/// are reported in this order.
+type Place = (usize, u32, u16);
+
 struct Reader {
     workbook: String,
-    /// With the sheet's place in the workbook, row and column: reported in that order.
-    errors: Vec<((usize, u32, u16), CellError)>,
-    notes: Vec<((usize, u32, u16), Note)>,
+    errors: Vec<(Place, CellError)>,
+    notes: Vec<(Place, Note)>,
+    /// Each value kept in the unit, by field: its place and `workbook!sheet!cell`.
+    cells: BTreeMap<FieldPath, (Place, String)>,
 }
 
 const ORDER: [&str; 9] = [
@@ -99,7 +121,7 @@ const ORDER: [&str; 9] = [
     FACTS,
 ];
 
-fn place(sheet: &Sheet, row: u32, col: u16) -> (usize, u32, u16) {
+fn place(sheet: &Sheet, row: u32, col: u16) -> Place {
     (
         ORDER
             .iter()
@@ -110,6 +132,13 @@ fn place(sheet: &Sheet, row: u32, col: u16) -> (usize, u32, u16) {
     )
 }
 
+/// A value as the unit format writes it (decimals as strings, choices by their serde names).
+fn json(value: impl Serialize) -> Json {
+    // Only maps with keys that are not strings fail to serialise: no value read is one.
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+/// The cells of one form, read one by one: the values, and every error and note with its cell.
 impl Reader {
     fn at(&self, sheet: &Sheet, row: u32, col: u16) -> String {
         format!("{}!{}!{}", self.workbook, sheet.name, cell_ref(row, col))
@@ -129,6 +158,30 @@ impl Reader {
             message,
         };
         self.notes.push((place(sheet, row, col), note));
+    }
+
+    /// Records that the unit's `field` was read from this cell.
+    fn record(&mut self, field: FieldPath, sheet: &Sheet, row: u32, col: u16) {
+        let at = self.at(sheet, row, col);
+        self.cells.insert(field, (place(sheet, row, col), at));
+    }
+
+    /// The cell's value as a value of `kind`; `None` when blank or not readable (reported).
+    fn value(&mut self, sheet: &Sheet, row: u32, col: u16, kind: Kind) -> Option<Json> {
+        match kind {
+            Kind::Text | Kind::LongText | Kind::Grade => self.text(sheet, row, col).map(json),
+            Kind::Count => self.whole(sheet, row, col).map(json),
+            Kind::Year => self.year(sheet, row, col).map(json),
+            Kind::Amount => self.non_negative(sheet, row, col, true).map(json),
+            Kind::Change => self.number(sheet, row, col, true).map(json),
+            Kind::Number | Kind::Points => self.non_negative(sheet, row, col, false).map(json),
+            Kind::Figure => self.number(sheet, row, col, false).map(json),
+            Kind::EvaluationType => self.choice(sheet, row, col, &KIND_WORDS).map(json),
+            Kind::AccountState => self.choice(sheet, row, col, &ACCOUNT_WORDS).map(json),
+            Kind::Direction => self.choice(sheet, row, col, &DIRECTION_WORDS).map(json),
+            Kind::Tier => self.choice(sheet, row, col, &TIER_WORDS).map(json),
+            Kind::YesNo => self.yes_no(sheet, row, col).map(json),
+        }
     }
 
     /// Text, trimmed; `None` when blank. A number in a text cell is taken as its digits.
@@ -188,11 +241,6 @@ impl Reader {
         }
     }
 
-    /// An amount in 万元, zero or more.
-    fn amount(&mut self, sheet: &Sheet, row: u32, col: u16) -> Option<Decimal> {
-        self.non_negative(sheet, row, col, true)
-    }
-
     fn non_negative(&mut self, sheet: &Sheet, row: u32, col: u16, amount: bool) -> Option<Decimal> {
         let value = self.number(sheet, row, col, amount)?;
         if value.is_sign_negative() && !value.is_zero() {
@@ -223,31 +271,33 @@ impl Reader {
         }
     }
 
+    fn year(&mut self, sheet: &Sheet, row: u32, col: u16) -> Option<u16> {
+        let year = self.whole(sheet, row, col)?;
+        u16::try_from(year).ok().or_else(|| {
+            self.error(sheet, row, col, format!("expected a year, found {year}"));
+            None
+        })
+    }
+
     fn choice<T: Copy>(
         &mut self,
         sheet: &Sheet,
         row: u32,
         col: u16,
-        options: &[(&str, T)],
+        words: &[(&'static str, T)],
     ) -> Option<T> {
         let text = self.text(sheet, row, col)?;
-        if let Some((_, value)) = options.iter().find(|(word, _)| *word == text) {
+        if let Some((_, value)) = words.iter().find(|(word, _)| *word == text) {
             return Some(*value);
-        }
-        let mut words: Vec<&str> = Vec::new();
-        for (word, _) in options {
-            // Alternatives (`>=`, `department`, `TRUE`) are accepted, but not offered.
-            let alternative =
-                word.chars().any(|c| c.is_ascii_alphabetic()) || word.contains(['<', '>']);
-            if !words.contains(word) && !alternative {
-                words.push(word);
-            }
         }
         self.error(
             sheet,
             row,
             col,
-            format!("expected one of {}, found {text:?}", words.join(", ")),
+            format!(
+                "expected one of {}, found {text:?}",
+                offered(words).join(", ")
+            ),
         );
         None
     }
@@ -256,133 +306,378 @@ impl Reader {
         if let Data::Bool(b) = sheet.get(row, col) {
             return Some(*b);
         }
-        self.choice(
-            sheet,
-            row,
-            col,
-            &[
-                ("是", true),
-                ("否", false),
-                ("Y", true),
-                ("N", false),
-                ("TRUE", true),
-                ("FALSE", false),
-            ],
-        )
-    }
-
-    fn required<T>(
-        &mut self,
-        sheet: &Sheet,
-        row: u32,
-        col: u16,
-        value: Option<T>,
-        what: &str,
-    ) -> Option<T> {
-        if value.is_none() && blank(sheet.get(row, col)) {
-            self.error(sheet, row, col, format!("{what} is required"));
-        }
-        value
+        self.choice(sheet, row, col, &YES_NO_WORDS)
     }
 }
 
-const DIRECTION_WORDS: [(&str, Direction); 5] = [
-    ("≥", Direction::AtLeast),
-    (">=", Direction::AtLeast),
-    ("≤", Direction::AtMost),
-    ("<=", Direction::AtMost),
-    ("=", Direction::Equal),
-];
-const TIER_WORDS: [(&str, Tier); 3] = [
-    ("达成", Tier::Achieved),
-    ("部分达成", Tier::PartlyAchieved),
-    ("未达成", Tier::NotAchieved),
-];
+/// When the fields that go together ([`Need::WithOthers`]) are required of each other.
+#[derive(Debug, Clone, Copy)]
+enum Together {
+    /// When one of them was read (the unit sheet): a figure that cannot be read is reported as
+    /// such, and does not make the others required.
+    WhenRead,
+    /// When one of their cells is filled, whether it can be read or not (a goal's measure).
+    WhenFilled,
+}
 
-/// Reads a filled form. Every cell that cannot be read is reported (all of them, not only the
-/// first) as `workbook!sheet!cell: message`.
-pub fn read_form(path: &Path) -> Result<Filled, FormError> {
-    let workbook = path.display().to_string();
+/// One value of an item, as read.
+struct Read {
+    field: Field,
+    row: u32,
+    col: u16,
+    blank: bool,
+    value: Option<Json>,
+}
+
+/// An item read from its cells: the unit from the unit sheet, or one row of a list sheet.
+struct Item<'s> {
+    sheet: &'s Sheet,
+    reads: Vec<Read>,
+    together: Together,
+}
+
+/// The table a field belongs to (`staffing` for `staffing.in_post`); `""` at the top.
+fn table_of(key: &str) -> &str {
+    key.rsplit_once('.').map_or("", |(table, _)| table)
+}
+
+/// Whether `key` is `table` or a field inside it (every key is inside the top, `""`).
+fn inside(key: &str, table: &str) -> bool {
+    table.is_empty()
+        || key
+            .strip_prefix(table)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+/// `key` (dotted) below `base`, or from the unit when there is no base.
+fn path(base: Option<&FieldPath>, key: &str) -> FieldPath {
+    let mut keys = key.split('.');
+    let first = match base {
+        Some(base) => base.clone(),
+        None => FieldPath::new(keys.next().unwrap_or_default()),
+    };
+    keys.fold(first, FieldPath::key)
+}
+
+/// Puts `value` at the dotted `key` of `tree`, making the tables on the way.
+fn put(tree: &mut Map<String, Json>, key: &str, value: Json) {
+    match key.split_once('.') {
+        None => {
+            tree.insert(key.to_owned(), value);
+        }
+        Some((table, rest)) => {
+            let node = tree
+                .entry(table)
+                .or_insert_with(|| Json::Object(Map::new()));
+            if let Json::Object(table) = node {
+                put(table, rest, value);
+            }
+        }
+    }
+}
+
+impl Item<'_> {
+    /// Whether a field of `table` was given, as the item's [`Together`] says.
+    fn given(&self, table: &str) -> bool {
+        self.reads
+            .iter()
+            .filter(|r| inside(r.field.key, table))
+            .any(|r| match self.together {
+                // An account marked 无 gives none of its figures.
+                Together::WhenRead => r.value.as_ref().is_some_and(|v| {
+                    !(r.field.kind == Kind::AccountState && *v == Json::Bool(false))
+                }),
+                Together::WhenFilled => !r.blank,
+            })
+    }
+
+    /// Takes a value out (a column that matches the row rather than fills it).
+    fn take(&mut self, key: &str) -> Option<Read> {
+        let at = self.reads.iter().position(|r| r.field.key == key)?;
+        Some(self.reads.remove(at))
+    }
+
+    /// Whether every required value was read: only then is the item kept (and what refers to it,
+    /// a fund's sources, matched), even when another of its cells has an error.
+    fn complete(&self) -> bool {
+        self.reads
+            .iter()
+            .all(|r| r.value.is_some() || !matches!(r.field.need, Need::Required(_)))
+    }
+
+    /// A field that goes with the others of its table, which are given, and was not read.
+    fn missing(&self, read: &Read) -> bool {
+        read.value.is_none()
+            && matches!(read.field.need, Need::WithOthers(_))
+            && self.given(table_of(read.field.key))
+    }
+
+    /// The values that go into the item: those read, but not a table missing one of the
+    /// figures that go together (that is reported).
+    fn kept(&self) -> impl Iterator<Item = &Read> {
+        let partial: Vec<&str> = self
+            .reads
+            .iter()
+            .filter(|r| self.missing(r))
+            .map(|r| table_of(r.field.key))
+            .collect();
+        self.reads
+            .iter()
+            .filter(move |r| r.value.is_some() && !partial.iter().any(|t| inside(r.field.key, t)))
+    }
+
+    /// The item in the unit format. An account marked 有 is its figures, one marked 无 is
+    /// `"none"` unless its figures were given anyway (they are then read).
+    fn tree(&self) -> Json {
+        let mut tree = Map::new();
+        let mut no_account = Vec::new();
+        for read in self.kept() {
+            match (&read.value, read.field.kind) {
+                (Some(Json::Bool(false)), Kind::AccountState) => no_account.push(read.field.key),
+                (_, Kind::AccountState) => {}
+                (Some(value), _) => put(&mut tree, read.field.key, value.clone()),
+                (None, _) => {}
+            }
+        }
+        for key in no_account {
+            if !self
+                .kept()
+                .any(|r| r.field.key != key && inside(r.field.key, key))
+            {
+                put(&mut tree, key, Json::from("none"));
+            }
+        }
+        Json::Object(tree)
+    }
+}
+
+impl Reader {
+    /// Reads an item's cells, each as its field's kind, and reports the required ones left
+    /// blank.
+    fn item<'s>(
+        &mut self,
+        sheet: &'s Sheet,
+        cells: impl IntoIterator<Item = (Field, u32, u16)>,
+        together: Together,
+    ) -> Item<'s> {
+        let reads = cells
+            .into_iter()
+            .map(|(field, row, col)| Read {
+                field,
+                row,
+                col,
+                blank: blank(sheet.get(row, col)),
+                value: self.value(sheet, row, col, field.kind),
+            })
+            .collect();
+        let item = Item {
+            sheet,
+            reads,
+            together,
+        };
+        for read in item.reads.iter().filter(|r| r.value.is_none() && r.blank) {
+            let what = match read.field.need {
+                Need::Required(what) => what,
+                Need::WithOthers(what) if item.missing(read) => what,
+                _ => continue,
+            };
+            self.error(sheet, read.row, read.col, format!("{what} is required"));
+        }
+        item
+    }
+
+    /// The item as a `T` when complete, each value recorded as read for the field below `base`.
+    fn keep<T: DeserializeOwned>(
+        &mut self,
+        item: &Item<'_>,
+        base: Option<&FieldPath>,
+    ) -> Option<T> {
+        if !item.complete() {
+            return None;
+        }
+        match serde_json::from_value(item.tree()) {
+            Ok(value) => {
+                for read in item.kept() {
+                    self.record(path(base, read.field.key), item.sheet, read.row, read.col);
+                }
+                Some(value)
+            }
+            Err(e) => {
+                let (row, col) = item.reads.first().map_or((0, 0), |r| (r.row, r.col));
+                let message = format!("the values read here do not make a unit: {e}");
+                self.error(item.sheet, row, col, message);
+                None
+            }
+        }
+    }
+}
+
+/// The key of column `col` of a sheet's `fields`.
+fn key_of(fields: &[Field], col: u16) -> &'static str {
+    fields[usize::from(col)].key
+}
+
+/// The cells of one row of a list sheet, a column each.
+fn columns(columns: &[Field], row: u32) -> impl Iterator<Item = (Field, u32, u16)> + '_ {
+    (0u16..)
+        .zip(columns)
+        .map(move |(col, field)| (*field, row, col))
+}
+
+/// The sheets of a form.
+struct Book {
+    meta: Sheet,
+    unit: Sheet,
+    indicators: Sheet,
+    goals: Sheet,
+    funds: Sheet,
+    sources: Sheet,
+    claims: Sheet,
+    facts: Sheet,
+}
+
+fn open(path: &Path, workbook: &str) -> Result<Book, FormError> {
+    let cannot = |message: String| FormError::Open {
+        workbook: workbook.to_owned(),
+        message,
+    };
     let mut xlsx: Xlsx<_> =
-        open_workbook(path).map_err(|e: calamine::XlsxError| FormError::Open {
-            workbook: workbook.clone(),
-            message: e.to_string(),
-        })?;
+        open_workbook(path).map_err(|e: calamine::XlsxError| cannot(e.to_string()))?;
     let mut sheet = |name: &'static str| -> Result<Sheet, FormError> {
         let range = xlsx
             .worksheet_range(name)
             .map_err(|_| FormError::MissingSheet {
-                workbook: workbook.clone(),
+                workbook: workbook.to_owned(),
                 sheet: name.to_owned(),
             })?;
         let merges = xlsx
             .merge_cells_by_sheet_name(name)
-            .map_err(|e| FormError::Open {
-                workbook: workbook.clone(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| cannot(e.to_string()))?;
         Ok(Sheet {
             name,
             range,
             merges,
         })
     };
-    let meta = sheet(META)?;
-    let unit_sheet = sheet(UNIT)?;
-    let indicators = sheet(INDICATORS)?;
-    let goals = sheet(GOALS)?;
-    let funds = sheet(FUNDS)?;
-    let sources = sheet(SOURCES)?;
-    let claims = sheet(CLAIMS)?;
-    let facts = sheet(FACTS)?;
+    Ok(Book {
+        meta: sheet(META)?,
+        unit: sheet(UNIT)?,
+        indicators: sheet(INDICATORS)?,
+        goals: sheet(GOALS)?,
+        funds: sheet(FUNDS)?,
+        sources: sheet(SOURCES)?,
+        claims: sheet(CLAIMS)?,
+        facts: sheet(FACTS)?,
+    })
+}
 
+/// Reads a filled form. Every cell that cannot be read is reported (all of them, not only the
+/// first) as `workbook!sheet!cell: message`, and so is every figure out of bounds.
+pub fn read_form(path: &Path) -> Result<Filled, FormError> {
+    let workbook = path.display().to_string();
+    let book = open(path, &workbook)?;
     let mut r = Reader {
-        workbook: workbook.clone(),
+        workbook,
         errors: Vec::new(),
         notes: Vec::new(),
+        cells: BTreeMap::new(),
     };
-    let origin = read_meta(&mut r, &meta);
+    let origin = read_meta(&mut r, &book.meta);
     // Every sheet is read even when one has errors, so all of them are reported at once.
-    let unit = read_unit_sheet(&mut r, &unit_sheet);
-    let rows = read_indicators(&mut r, &indicators);
-    let goals = read_goals(&mut r, &goals);
-    let funds = read_funds(&mut r, &funds, &sources);
-    let claims = read_claims(&mut r, &claims);
-    let facts = read_facts(&mut r, &facts);
-    r.errors.sort_by_key(|(at, _)| *at);
-    r.notes.sort_by_key(|(at, _)| *at);
-    match unit {
-        Some(mut unit) if r.errors.is_empty() => {
-            unit.indicators = rows;
-            unit.goals = goals;
-            unit.funds = funds;
-            unit.claims = claims;
-            unit.facts = facts;
-            Ok(Filled {
-                unit,
-                notes: r.notes.into_iter().map(|(_, n)| n).collect(),
-                origin,
+    let unit = read_unit_sheet(&mut r, &book.unit);
+    let indicators = read_indicators(&mut r, &book.indicators);
+    let goals = read_list(
+        &mut r,
+        &book.goals,
+        "goals",
+        &GOAL_COLUMNS,
+        Together::WhenFilled,
+    );
+    let mut funds: Vec<SpecialFund> = read_list(
+        &mut r,
+        &book.funds,
+        "funds",
+        &FUND_COLUMNS,
+        Together::WhenRead,
+    );
+    read_sources(&mut r, &book.sources, &mut funds);
+    let claims = read_list(
+        &mut r,
+        &book.claims,
+        "claims",
+        &CLAIM_COLUMNS,
+        Together::WhenRead,
+    );
+    let facts = read_facts(&mut r, &book.facts);
+    let unit = unit.map(|unit| SelfEvaluation {
+        indicators,
+        goals,
+        funds,
+        claims,
+        facts,
+        ..unit
+    });
+    r.finish(unit, origin)
+}
+
+impl Reader {
+    /// The form read: the unit, checked, when no cell had an error.
+    fn finish(
+        mut self,
+        unit: Option<SelfEvaluation>,
+        origin: FormOrigin,
+    ) -> Result<Filled, FormError> {
+        self.errors.sort_by_key(|(at, _)| *at);
+        self.notes.sort_by_key(|(at, _)| *at);
+        let unit = match unit {
+            Some(unit) if self.errors.is_empty() => unit,
+            _ => {
+                let errors = self.errors.into_iter().map(|(_, e)| e).collect();
+                return Err(FormError::Cells(errors));
+            }
+        };
+        let unit = unit
+            .check()
+            .map_err(|problems| FormError::Cells(self.at_cells(problems)))?;
+        Ok(Filled {
+            unit,
+            notes: self.notes.into_iter().map(|(_, n)| n).collect(),
+            origin,
+            cells: self.cells.into_iter().map(|(f, (_, at))| (f, at)).collect(),
+        })
+    }
+
+    /// Figures out of bounds, each at the cell it was read from, in sheet, row and column order.
+    fn at_cells(&self, problems: Vec<Problem>) -> Vec<CellError> {
+        let mut errors: Vec<(Option<Place>, CellError)> = problems
+            .into_iter()
+            .map(|p| {
+                let cell = self.cells.get(&p.field);
+                let error = CellError {
+                    at: cell.map_or_else(|| self.workbook.clone(), |(_, at)| at.clone()),
+                    message: format!("at `{}`: {}", p.field, p.message),
+                };
+                (cell.map(|(place, _)| *place), error)
             })
-        }
-        _ => Err(FormError::Cells(
-            r.errors.into_iter().map(|(_, e)| e).collect(),
-        )),
+            .collect();
+        errors.sort_by_key(|(place, _)| (place.is_none(), *place));
+        errors.into_iter().map(|(_, e)| e).collect()
     }
 }
 
 fn read_meta(r: &mut Reader, sheet: &Sheet) -> FormOrigin {
     let mut origin = FormOrigin::default();
     for row in 0..sheet.rows() {
-        let key = r.text(sheet, row, 0).unwrap_or_default();
-        let value = r.text(sheet, row, 1).unwrap_or_default();
+        let key = r.text(sheet, row, META_KEY).unwrap_or_default();
+        let value = r.text(sheet, row, META_VALUE).unwrap_or_default();
         match key.as_str() {
             "rule_set.id" => origin.id = value,
             "rule_set.name" => origin.name = value,
             "rule_set.version" => origin.version = value,
             "leaf" => {
-                let name = r.text(sheet, row, 2).unwrap_or_default();
+                let name = r.text(sheet, row, META_NAME).unwrap_or_default();
                 let points = r
-                    .text(sheet, row, 3)
+                    .text(sheet, row, META_POINTS)
                     .and_then(|p| p.parse().ok())
                     .unwrap_or_default();
                 origin.leaves.push((value, name, points));
@@ -393,549 +688,158 @@ fn read_meta(r: &mut Reader, sheet: &Sheet) -> FormOrigin {
     origin
 }
 
-/// `value`, or an error at the key's value cell saying `what` is required.
-fn required_at<T>(
-    r: &mut Reader,
-    sheet: &Sheet,
-    rows: &HashMap<String, u32>,
-    key: &str,
-    value: Option<T>,
-    what: &str,
-) -> Option<T> {
-    match rows.get(key).copied() {
-        Some(row) => r.required(sheet, row, UNIT_VALUE, value, what),
-        None => value,
-    }
-}
-
+/// The unit sheet: each field of [`UNIT_FIELDS`] on the row its hidden key names. The lists
+/// (goals, funds...) are left empty.
 fn read_unit_sheet(r: &mut Reader, sheet: &Sheet) -> Option<SelfEvaluation> {
-    let mut rows: HashMap<String, u32> = HashMap::new();
+    let mut rows: HashMap<&str, u32> = HashMap::new();
     for row in 0..sheet.rows() {
         if let Data::String(key) = sheet.get(row, UNIT_KEY) {
-            rows.insert(key.trim().to_owned(), row);
+            rows.insert(key.trim(), row);
         }
     }
-    let c = UNIT_VALUE;
-    // The row of a key; a form whose key column was damaged reports it at A1.
-    let row_of = |r: &mut Reader, key: &str| -> Option<u32> {
-        let row = rows.get(key).copied();
-        if row.is_none() {
-            r.error(
+    let mut cells = Vec::new();
+    for field in UNIT_FIELDS.iter().filter(|f| !f.is_heading()) {
+        match rows.get(field.key) {
+            Some(&row) => cells.push((*field, row, UNIT_VALUE)),
+            // A form whose key column was damaged reports it at A1.
+            None => r.error(
                 sheet,
                 0,
                 UNIT_KEY,
-                format!("the row for `{key}` is missing from the unit sheet"),
-            );
+                format!("the row for `{}` is missing from the unit sheet", field.key),
+            ),
         }
-        row
-    };
-    macro_rules! text {
-        ($key:expr) => {
-            row_of(r, $key).and_then(|row| r.text(sheet, row, c))
-        };
     }
-    macro_rules! amount {
-        ($key:expr) => {
-            row_of(r, $key).and_then(|row| r.amount(sheet, row, c))
-        };
+    let item = r.item(sheet, cells, Together::WhenRead);
+    r.keep(&item, None)
+}
+
+/// A list sheet whose rows are the items of the unit's list `list` (`goals`, `funds`, `claims`).
+fn read_list<T: DeserializeOwned>(
+    r: &mut Reader,
+    sheet: &Sheet,
+    list: &str,
+    fields: &[Field],
+    together: Together,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for row in sheet.list_rows(fields) {
+        let item = r.item(sheet, columns(fields, row), together);
+        let base = FieldPath::new(list).index(out.len());
+        out.extend(r.keep(&item, Some(&base)));
     }
-    macro_rules! whole {
-        ($key:expr) => {
-            row_of(r, $key).and_then(|row| r.whole(sheet, row, c))
+    out
+}
+
+/// The sources sheet: each row a source of the fund it names.
+fn read_sources(r: &mut Reader, sheet: &Sheet, funds: &mut [SpecialFund]) {
+    for row in sheet.list_rows(&SOURCE_COLUMNS) {
+        let mut item = r.item(sheet, columns(&SOURCE_COLUMNS, row), Together::WhenRead);
+        let fund = item.take(key_of(&SOURCE_COLUMNS, SOURCE_FUND));
+        let Some(Json::String(fund)) = fund.and_then(|f| f.value) else {
+            continue;
         };
+        let Some(i) = funds.iter().position(|f| f.name == fund) else {
+            let message = format!("no special fund named {fund:?} on the sheet {FUNDS}");
+            r.error(sheet, row, SOURCE_FUND, message);
+            continue;
+        };
+        let base = FieldPath::new("funds")
+            .index(i)
+            .key("sources")
+            .index(funds[i].sources.len());
+        let source: Option<FundSource> = r.keep(&item, Some(&base));
+        funds[i].sources.extend(source);
     }
-    let name = text!("unit.name");
-    let name = required_at(r, sheet, &rows, "unit.name", name, "单位名称 (unit name)");
-    let year = whole!("unit.year");
-    let year = required_at(r, sheet, &rows, "unit.year", year, "评价年度 (year)");
-    let year = year.and_then(|y| {
-        let row = rows.get("unit.year").copied().unwrap_or(0);
-        u16::try_from(y).ok().or_else(|| {
-            r.error(sheet, row, c, format!("expected a year, found {y}"));
-            None
-        })
-    });
-    let kind_row = row_of(r, "unit.kind");
-    let kind = kind_row.and_then(|row| {
-        let kind = r.choice(
-            sheet,
-            row,
-            c,
-            &[
-                ("部门整体支出", EvaluationKind::Department),
-                ("项目支出", EvaluationKind::Project),
-                ("department", EvaluationKind::Department),
-                ("project", EvaluationKind::Project),
-            ],
-        );
-        r.required(sheet, row, c, kind, "评价类型 (kind)")
-    });
-    let identity = UnitIdentity {
-        name: name.clone().unwrap_or_default(),
-        code: text!("unit.code"),
-        region: text!("unit.region"),
-        year: year.unwrap_or_default(),
-        kind: kind.unwrap_or(EvaluationKind::Department),
-        project: text!("unit.project"),
-        category: text!("unit.category"),
-        level: text!("unit.level"),
-        sub_units: whole!("unit.sub_units"),
-    };
+}
 
-    let authorised = whole!("staffing.authorised");
-    let in_post = whole!("staffing.in_post");
-    let retired = whole!("staffing.retired");
-    let staffing = if authorised.is_some() || in_post.is_some() || retired.is_some() {
-        let authorised = required_at(
-            r,
-            sheet,
-            &rows,
-            "staffing.authorised",
-            authorised,
-            "编制数 (with the other staffing figures)",
-        );
-        let in_post = required_at(
-            r,
-            sheet,
-            &rows,
-            "staffing.in_post",
-            in_post,
-            "在职人数 (with the other staffing figures)",
-        );
-        Some(Staffing {
-            authorised: authorised.unwrap_or_default(),
-            in_post: in_post.unwrap_or_default(),
-            retired: retired.unwrap_or_default(),
-        })
-    } else {
-        None
-    };
-
-    let opening = amount!("budget.opening");
-    let opening = required_at(
-        r,
-        sheet,
-        &rows,
-        "budget.opening",
-        opening,
-        "年初预算数 (opening budget)",
-    );
-    let spent = amount!("budget.spent");
-    let spent = required_at(
-        r,
-        sheet,
-        &rows,
-        "budget.spent",
-        spent,
-        "全年执行数 (amount spent)",
-    );
-    let budget = Budget {
-        opening: opening.unwrap_or_default(),
-        full_year: amount!("budget.full_year"),
-        income: amount!("budget.income"),
-        spent: spent.unwrap_or_default(),
-        basic: amount!("budget.basic"),
-        personnel: amount!("budget.personnel"),
-        public: amount!("budget.public"),
-        project: amount!("budget.project"),
-    };
-
-    let account = |r: &mut Reader, key: &str| -> Account {
-        let state = row_of(r, key).and_then(|row| {
-            r.choice(
-                sheet,
-                row,
-                c,
-                &[("无", false), ("有", true), ("none", false)],
-            )
-        });
-        let income_key = format!("{key}.income");
-        let spent_key = format!("{key}.spent");
-        let income = row_of(r, &income_key).and_then(|row| r.amount(sheet, row, c));
-        let spent = row_of(r, &spent_key).and_then(|row| r.amount(sheet, row, c));
-        match (state, income, spent) {
-            (Some(false), None, None) => Account::None,
-            (None, None, None) => Account::NotReported,
-            (_, income, spent) => {
-                let income = required_at(
-                    r,
-                    sheet,
-                    &rows,
-                    income_key.as_str(),
-                    income,
-                    "收入 (income of the account)",
-                );
-                let spent = required_at(
-                    r,
-                    sheet,
-                    &rows,
-                    spent_key.as_str(),
-                    spent,
-                    "支出 (spending of the account)",
-                );
-                match (income, spent) {
-                    (Some(income), Some(spent)) => {
-                        Account::Figures(AccountFigures { income, spent })
-                    }
-                    _ => Account::NotReported,
-                }
-            }
-        }
-    };
-    let accounts = BudgetAccounts {
-        government_fund: account(r, "accounts.government_fund"),
-        state_capital: account(r, "accounts.state_capital"),
-        social_insurance: account(r, "accounts.social_insurance"),
-    };
-
-    let number = |r: &mut Reader, key: &str| {
-        row_of(r, key).and_then(|row| r.non_negative(sheet, row, c, false))
-    };
-    let area = (
-        number(r, "base.buildings.planned_area"),
-        number(r, "base.buildings.actual_area"),
-    );
-    let investment = (
-        amount!("base.buildings.planned_investment"),
-        amount!("base.buildings.actual_investment"),
-    );
-    let buildings = match (area, investment) {
-        ((None, None), (None, None)) => None,
-        ((a, b), (i, j)) => {
-            let a = required_at(
-                r,
-                sheet,
-                &rows,
-                "base.buildings.planned_area",
-                a,
-                "计划面积 (with the other building figures)",
-            );
-            let b = required_at(
-                r,
-                sheet,
-                &rows,
-                "base.buildings.actual_area",
-                b,
-                "实际面积 (with the other building figures)",
-            );
-            let i = required_at(
-                r,
-                sheet,
-                &rows,
-                "base.buildings.planned_investment",
-                i,
-                "概算投资 (with the other building figures)",
-            );
-            let j = required_at(
-                r,
-                sheet,
-                &rows,
-                "base.buildings.actual_investment",
-                j,
-                "实际投资 (with the other building figures)",
-            );
-            Some(Buildings {
-                planned_area: a.unwrap_or_default(),
-                actual_area: b.unwrap_or_default(),
-                planned_investment: i.unwrap_or_default(),
-                actual_investment: j.unwrap_or_default(),
-            })
-        }
-    };
-    let tasks = [
-        whole!("base.tasks.planned"),
-        whole!("base.tasks.completed"),
-        whole!("base.tasks.on_time"),
-        whole!("base.tasks.up_to_standard"),
+/// Whether a row of the indicator sheet counts: the unit filled one of its values, or named the
+/// indicator itself. A row pre-filled with a leaf and left blank does not.
+fn counts(sheet: &Sheet, row: u32, origin: &str) -> bool {
+    let values = [
+        IND_DIRECTION,
+        IND_TARGET,
+        IND_ACTUAL,
+        IND_UNIT,
+        IND_TIER,
+        IND_SELF_SCORE,
+        IND_EXPLANATION,
     ];
-    let tasks = if tasks.iter().all(Option::is_none) {
-        None
-    } else {
-        let keys = [
-            "base.tasks.planned",
-            "base.tasks.completed",
-            "base.tasks.on_time",
-            "base.tasks.up_to_standard",
-        ];
-        let mut got = [0u32; 4];
-        for (i, key) in keys.iter().enumerate() {
-            got[i] = required_at(
-                r,
-                sheet,
-                &rows,
-                key,
-                tasks[i],
-                "任务数 (the four task counts go together)",
-            )
-            .unwrap_or_default();
-        }
-        Some(Tasks {
-            planned: got[0],
-            completed: got[1],
-            on_time: got[2],
-            up_to_standard: got[3],
-        })
-    };
-    let base = BaseData {
-        three_public: amount!("base.three_public"),
-        three_public_last_year: amount!("base.three_public_last_year"),
-        three_public_budget: amount!("base.three_public_budget"),
-        public_budget: amount!("base.public_budget"),
-        procurement_budget: amount!("base.procurement_budget"),
-        procurement_actual: amount!("base.procurement_actual"),
-        key_project_spending: amount!("base.key_project_spending"),
-        carried_in: amount!("base.carried_in"),
-        carried_over: amount!("base.carried_over"),
-        carried_over_last_year: amount!("base.carried_over_last_year"),
-        buildings,
-        tasks,
-    };
-
-    let total = number(r, "declared.total");
-    let grade = text!("declared.grade");
-    let declared = (total.is_some() || grade.is_some()).then_some(Declared { total, grade });
-    let narrative = Narrative {
-        problems: text!("narrative.problems"),
-        improvements: text!("narrative.improvements"),
-        use_and_disclosure: text!("narrative.use_and_disclosure"),
-        other: text!("narrative.other"),
-    };
-    let complete =
-        name.is_some() && year.is_some() && kind.is_some() && opening.is_some() && spent.is_some();
-    complete.then_some(SelfEvaluation {
-        unit: identity,
-        staffing,
-        goals: Vec::new(),
-        budget,
-        accounts,
-        funds: Vec::new(),
-        base,
-        indicators: Vec::new(),
-        claims: Vec::new(),
-        facts: BTreeMap::new(),
-        narrative,
-        declared,
-    })
+    let values_given = values.iter().any(|&c| !blank(sheet.get(row, c)));
+    let named_by_unit = !origin.starts_with("leaf:") && !blank(sheet.get(row, IND_NAME));
+    values_given || named_by_unit
 }
 
 fn read_indicators(r: &mut Reader, sheet: &Sheet) -> Vec<IndicatorRow> {
+    let level1 = IND_COLUMNS[usize::from(IND_LEVEL1)].label;
     let header = (0..sheet.rows())
-        .find(|&row| matches!(sheet.get(row, IND_LEVEL1), Data::String(s) if s.trim() == IND_HEADERS[0]))
-        .unwrap_or(2);
+        .find(|&row| matches!(sheet.get(row, IND_LEVEL1), Data::String(s) if s.trim() == level1))
+        .unwrap_or(IND_HEADER_ROW);
+    // The hidden origin column matches the row to a leaf; it is not a value of the row.
+    let fields = &IND_COLUMNS[..usize::from(IND_ORIGIN)];
     let mut out = Vec::new();
     for row in header + 1..sheet.rows() {
         let origin = r.text(sheet, row, IND_ORIGIN).unwrap_or_default();
-        let values_given = [
-            IND_DIRECTION,
-            IND_TARGET,
-            IND_ACTUAL,
-            IND_UNIT,
-            IND_TIER,
-            IND_SELF_SCORE,
-            IND_EXPLANATION,
-        ]
-        .iter()
-        .any(|&c| !blank(sheet.get(row, c)));
-        let named_by_unit = !origin.starts_with("leaf:") && !blank(sheet.get(row, IND_NAME));
-        if !values_given && !named_by_unit {
+        if !counts(sheet, row, &origin) {
             continue;
         }
-        let level1 = r.text(sheet, row, IND_LEVEL1);
-        let level1 = r.required(sheet, row, IND_LEVEL1, level1, "一级指标 (level 1)");
-        let level2 = r.text(sheet, row, IND_LEVEL2);
-        let name = r.text(sheet, row, IND_NAME);
-        let name = r.required(
-            sheet,
-            row,
-            IND_NAME,
-            name,
-            "三级指标 (the indicator's name)",
-        );
-        let direction = r.choice(sheet, row, IND_DIRECTION, &DIRECTION_WORDS);
-        let target = r.number(sheet, row, IND_TARGET, false);
-        let actual = r.number(sheet, row, IND_ACTUAL, false);
-        let unit = r.text(sheet, row, IND_UNIT);
-        let tier = r.choice(sheet, row, IND_TIER, &TIER_WORDS);
-        let points = r.non_negative(sheet, row, IND_POINTS, false);
-        let points = r.required(sheet, row, IND_POINTS, points, "分值 (points)");
-        let self_score = r.non_negative(sheet, row, IND_SELF_SCORE, false);
-        let explanation = r.text(sheet, row, IND_EXPLANATION);
-        // "98%" typed into a cell is stored by Excel as 0.98: against a target of 100 (%) that
-        // reads as 0.98 %. Said, not guessed.
-        if unit.as_deref().map(str::trim) == Some("%")
-            && let (Some(t), Some(a)) = (target, actual)
-        {
-            let small = Decimal::new(15, 1);
-            for (col, value, other, what) in [
-                (IND_ACTUAL, a, t, "实际完成值"),
-                (IND_TARGET, t, a, "年度指标值"),
-            ] {
-                if value > Decimal::ZERO && value <= small && other > small {
-                    r.note(
-                        sheet,
-                        row,
-                        col,
-                        format!(
-                            "{what} {value} against {other} (unit %): if {} % was typed with a % sign, Excel stored it as {value}; type the number without %",
-                            (value * Decimal::ONE_HUNDRED).normalize()
-                        ),
-                    );
-                }
-            }
-        }
-        if let (Some(level1), Some(name), Some(points)) = (level1, name, points) {
-            out.push(IndicatorRow {
-                level1,
-                level2,
-                name,
-                direction,
-                target,
-                actual,
-                unit,
-                tier,
-                points,
-                self_score,
-                explanation,
-            });
+        let item = r.item(sheet, columns(fields, row), Together::WhenRead);
+        let base = FieldPath::new("indicators").index(out.len());
+        if let Some(indicator) = r.keep::<IndicatorRow>(&item, Some(&base)) {
+            percent_typed(r, sheet, row, &indicator);
+            out.push(indicator);
         }
     }
     out
 }
 
-fn read_goals(r: &mut Reader, sheet: &Sheet) -> Vec<Goal> {
-    let mut out = Vec::new();
-    for row in 1..sheet.rows() {
-        if sheet.is_blank(row, GOAL_HEADERS.len() as u16) {
-            continue;
-        }
-        let fund = r.text(sheet, row, 0);
-        let text = r.text(sheet, row, 1);
-        let text = r.required(sheet, row, 1, text, "绩效目标 (the goal's text)");
-        let measured = (2..=6).any(|c| !blank(sheet.get(row, c)));
-        let measure = if measured {
-            let indicator = r.text(sheet, row, 2);
-            let indicator = r.required(sheet, row, 2, indicator, "量化指标 (what is measured)");
-            let direction = r.choice(sheet, row, 3, &DIRECTION_WORDS);
-            let direction = r.required(sheet, row, 3, direction, "指标方向 (≥, ≤ or =)");
-            let target = r.number(sheet, row, 4, false);
-            let target = r.required(sheet, row, 4, target, "年度指标值 (target)");
-            let actual = r.number(sheet, row, 5, false);
-            let unit = r.text(sheet, row, 6);
-            let unit = r.required(sheet, row, 6, unit, "计量单位 (unit of measure)");
-            match (indicator, direction, target, unit) {
-                (Some(indicator), Some(direction), Some(target), Some(unit)) => Some(GoalMeasure {
-                    indicator,
-                    direction,
-                    target,
-                    actual,
-                    unit,
-                }),
-                _ => None,
-            }
-        } else {
-            None
-        };
-        if let Some(text) = text {
-            out.push(Goal {
-                fund,
-                text,
-                measure,
-            });
-        }
+/// "98%" typed into a cell is stored by Excel as 0.98: against a target of 100 (%) that reads
+/// as 0.98 %. Said, not guessed.
+fn percent_typed(r: &mut Reader, sheet: &Sheet, row: u32, indicator: &IndicatorRow) {
+    let (Some(target), Some(actual)) = (indicator.target, indicator.actual) else {
+        return;
+    };
+    if indicator.unit.as_deref().map(str::trim) != Some("%") {
+        return;
     }
-    out
-}
-
-fn read_funds(r: &mut Reader, funds: &Sheet, sources: &Sheet) -> Vec<SpecialFund> {
-    let mut out: Vec<SpecialFund> = Vec::new();
-    for row in 1..funds.rows() {
-        if funds.is_blank(row, FUND_HEADERS.len() as u16) {
-            continue;
-        }
-        let name = r.text(funds, row, 0);
-        let name = r.required(funds, row, 0, name, "资金名称 (the fund's name)");
-        let opening = r.amount(funds, row, 1);
-        let opening = r.required(funds, row, 1, opening, "年初预算数 (opening budget)");
-        let change = r.number(funds, row, 2, true).unwrap_or_default();
-        let spent = r.amount(funds, row, 3);
-        let spent = r.required(funds, row, 3, spent, "实际支出 (amount spent)");
-        let carried_over = r.amount(funds, row, 4).unwrap_or_default();
-        if let (Some(name), Some(opening), Some(spent)) = (name, opening, spent) {
-            out.push(SpecialFund {
-                name,
-                opening,
-                change,
-                spent,
-                carried_over,
-                sources: Vec::new(),
-            });
-        }
-    }
-    for row in 1..sources.rows() {
-        if sources.is_blank(row, SOURCE_HEADERS.len() as u16) {
-            continue;
-        }
-        let fund = r.text(sources, row, 0);
-        let fund = r.required(sources, row, 0, fund, "资金名称 (the fund)");
-        let name = r.text(sources, row, 1);
-        let name = r.required(sources, row, 1, name, "来源 (the source)");
-        let amount = r.amount(sources, row, 2);
-        let amount = r.required(sources, row, 2, amount, "金额 (amount)");
-        if let Some(fund) = &fund {
-            match out.iter_mut().find(|f| &f.name == fund) {
-                Some(target) => {
-                    if let (Some(name), Some(amount)) = (name, amount) {
-                        target.sources.push(FundSource { name, amount });
-                    }
-                }
-                None => r.error(
-                    sources,
-                    row,
-                    0,
-                    format!("no special fund named {fund:?} on the sheet {FUNDS}"),
+    let small = Decimal::new(15, 1);
+    for (col, value, other, what) in [
+        (IND_ACTUAL, actual, target, "实际完成值"),
+        (IND_TARGET, target, actual, "年度指标值"),
+    ] {
+        if value > Decimal::ZERO && value <= small && other > small {
+            r.note(
+                sheet,
+                row,
+                col,
+                format!(
+                    "{what} {value} against {other} (unit %): if {} % was typed with a % sign, Excel stored it as {value}; type the number without %",
+                    (value * Decimal::ONE_HUNDRED).normalize()
                 ),
-            }
+            );
         }
     }
-    out
 }
 
-fn read_claims(r: &mut Reader, sheet: &Sheet) -> Vec<Claim> {
-    let mut out = Vec::new();
-    for row in 1..sheet.rows() {
-        if sheet.is_blank(row, CLAIM_HEADERS.len() as u16) {
-            continue;
-        }
-        let what = r.text(sheet, row, 0);
-        let what = r.required(sheet, row, 0, what, "成果内容 (what is claimed)");
-        let quantity = r.number(sheet, row, 1, false);
-        let quantity = r.required(sheet, row, 1, quantity, "数量 (quantity)");
-        let unit = r.text(sheet, row, 2);
-        let unit = r.required(sheet, row, 2, unit, "计量单位 (unit of measure)");
-        let at_least = r.yes_no(sheet, row, 3).unwrap_or(false);
-        if let (Some(what), Some(quantity), Some(unit)) = (what, quantity, unit) {
-            out.push(Claim {
-                what,
-                quantity,
-                unit,
-                at_least,
-            });
-        }
-    }
-    out
-}
-
+/// The facts sheet: a row counts when its 是/否 is filled.
 fn read_facts(r: &mut Reader, sheet: &Sheet) -> BTreeMap<String, bool> {
     let mut out = BTreeMap::new();
-    for row in 1..sheet.rows() {
-        if blank(sheet.get(row, 2)) {
+    for row in LIST_HEADER_ROW + 1..sheet.rows() {
+        if blank(sheet.get(row, FACT_VALUE)) {
             continue;
         }
-        let fact = r.text(sheet, row, 0);
-        let fact = r.required(sheet, row, 0, fact, "代码 (the fact's code)");
-        let value = r.yes_no(sheet, row, 2);
-        if let (Some(fact), Some(value)) = (fact, value) {
-            out.insert(fact, value);
+        let cells = [FACT_CODE, FACT_VALUE].map(|col| (FACT_COLUMNS[usize::from(col)], row, col));
+        let mut item = r.item(sheet, cells, Together::WhenRead);
+        let code = item.take(key_of(&FACT_COLUMNS, FACT_CODE));
+        let value = item.take(key_of(&FACT_COLUMNS, FACT_VALUE));
+        if let (Some(Json::String(code)), Some(Json::Bool(value))) =
+            (code.and_then(|c| c.value), value.and_then(|v| v.value))
+        {
+            // A fact's code that is not a key (`Budget-Disclosed`) has no field path.
+            if let Ok(field) = FieldPath::parse(&format!("facts.{code}")) {
+                r.record(field, sheet, row, FACT_VALUE);
+            }
+            out.insert(code, value);
         }
     }
     out

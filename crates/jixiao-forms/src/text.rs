@@ -21,7 +21,7 @@ pub fn decimal_from_f64(value: f64) -> Option<Decimal> {
     let decimal = Decimal::from_str(&format!("{value}"))
         .ok()
         .or_else(|| Decimal::from_f64_retain(value))?;
-    Some(decimal.round_dp(SCALE).normalize())
+    Some(jixiao_model::round(decimal, SCALE).normalize())
 }
 
 /// The text with full-width digits and punctuation made half-width, and trimmed (also of

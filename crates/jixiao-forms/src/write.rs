@@ -66,6 +66,24 @@ struct Formats {
 }
 
 impl Formats {
+    /// The format of a blank input cell for a value of `kind`.
+    fn input(&self, kind: Kind) -> &Format {
+        match kind {
+            Kind::Text
+            | Kind::EvaluationType
+            | Kind::AccountState
+            | Kind::Direction
+            | Kind::Tier
+            | Kind::YesNo
+            | Kind::Grade => &self.text_in,
+            Kind::LongText => &self.long_in,
+            Kind::Count | Kind::Year => &self.whole_in,
+            Kind::Amount | Kind::Change => &self.amount_in,
+            Kind::Number | Kind::Figure => &self.number_in,
+            Kind::Points => &self.points_in,
+        }
+    }
+
     fn new() -> Self {
         let border = |f: Format| f.set_border(FormatBorder::Thin);
         Formats {
@@ -111,6 +129,19 @@ fn list(words: &[&str], title: &str) -> Result<DataValidation, XlsxError> {
         .set_error_message(format!("请从下拉列表选择: {}", words.join(" / ")))
 }
 
+/// A drop-down on rows `first..=last` of column `col`, offering the words of `kind`.
+fn drop_down(
+    ws: &mut Worksheet,
+    (first, last): (u32, u32),
+    col: u16,
+    kind: Kind,
+    title: &str,
+) -> Result<(), FormError> {
+    let words = kind.choices().unwrap_or_default();
+    ws.add_data_validation(first, col, last, col, &list(&words, title)?)?;
+    Ok(())
+}
+
 /// Writes the fill-in workbook (自评表) for `rules`, as the bytes of an `.xlsx` file.
 pub fn write_form(rules: &RuleSet) -> Result<Vec<u8>, FormError> {
     let fmt = Formats::new();
@@ -130,66 +161,26 @@ pub fn write_form(rules: &RuleSet) -> Result<Vec<u8>, FormError> {
     instructions(workbook.add_worksheet(), rules, &fmt)?;
     unit_sheet(workbook.add_worksheet(), rules, &leaves, &fmt)?;
     indicator_sheet(workbook.add_worksheet(), rules, &leaves, &fmt)?;
-    list_sheet(
-        workbook.add_worksheet(),
-        GOALS,
-        &GOAL_HEADERS,
-        &fmt,
-        |ws, r, c| {
-            let format = match c {
-                4 | 5 => &fmt.number_in,
-                _ => &fmt.text_in,
-            };
-            ws.write_blank(r, c, format)?;
-            Ok(())
-        },
-    )?
-    .add_data_validation(1, 3, LIST_ROWS, 3, &list(&DIRECTIONS, "指标方向")?)?;
-    list_sheet(
-        workbook.add_worksheet(),
-        FUNDS,
-        &FUND_HEADERS,
-        &fmt,
-        |ws, r, c| {
-            let format = if c == 0 { &fmt.text_in } else { &fmt.amount_in };
-            ws.write_blank(r, c, format)?;
-            Ok(())
-        },
-    )?;
-    list_sheet(
-        workbook.add_worksheet(),
-        SOURCES,
-        &SOURCE_HEADERS,
-        &fmt,
-        |ws, r, c| {
-            let format = if c == 2 { &fmt.amount_in } else { &fmt.text_in };
-            ws.write_blank(r, c, format)?;
-            Ok(())
-        },
-    )?;
-    list_sheet(
-        workbook.add_worksheet(),
-        CLAIMS,
-        &CLAIM_HEADERS,
-        &fmt,
-        |ws, r, c| {
-            let format = if c == 1 { &fmt.number_in } else { &fmt.text_in };
-            ws.write_blank(r, c, format)?;
-            Ok(())
-        },
-    )?
-    .add_data_validation(1, 3, LIST_ROWS, 3, &list(&YES_NO, "以上")?)?;
+    let rows = (LIST_HEADER_ROW + 1, LIST_ROWS);
+    let goals = list_sheet(workbook.add_worksheet(), GOALS, &GOAL_COLUMNS, &fmt)?;
+    drop_down(goals, rows, GOAL_DIRECTION, Kind::Direction, "指标方向")?;
+    list_sheet(workbook.add_worksheet(), FUNDS, &FUND_COLUMNS, &fmt)?;
+    list_sheet(workbook.add_worksheet(), SOURCES, &SOURCE_COLUMNS, &fmt)?;
+    let claims = list_sheet(workbook.add_worksheet(), CLAIMS, &CLAIM_COLUMNS, &fmt)?;
+    drop_down(claims, rows, CLAIM_AT_LEAST, Kind::YesNo, "以上")?;
     facts_sheet(workbook.add_worksheet(), rules, &fmt)?;
     meta_sheet(workbook.add_worksheet(), rules, &leaves)?;
     Ok(workbook.save_to_buffer()?)
 }
 
+/// The sheet 填表说明: one column of text.
 fn instructions(ws: &mut Worksheet, rules: &RuleSet, fmt: &Formats) -> Result<(), FormError> {
+    const TEXT: u16 = 0;
     ws.set_name(INSTRUCTIONS)?;
-    ws.set_column_width(0, 110)?;
+    ws.set_column_width(TEXT, 110)?;
     ws.write_with_format(
         0,
-        0,
+        TEXT,
         format!("{} 绩效自评表 填表说明", rules.name),
         &fmt.title,
     )?;
@@ -212,11 +203,11 @@ fn instructions(ws: &mut Worksheet, rules: &RuleSet, fmt: &Formats) -> Result<()
         "8. 填好后保存为 .xlsx 交回财政局。财政局用 jixiao score --rules 规则集 本文件 评分; 单元格有误时会指出 文件!表!单元格。".to_owned(),
     ];
     for (i, line) in lines.iter().enumerate() {
-        ws.write_with_format(i as u32 + 2, 0, line, &fmt.note)?;
+        ws.write_with_format(i as u32 + 2, TEXT, line, &fmt.note)?;
     }
     ws.write(
         lines.len() as u32 + 3,
-        0,
+        TEXT,
         format!("规则集: {} v{}", rules.id, rules.version),
     )?;
     ws.protect();
@@ -242,7 +233,7 @@ fn unit_sheet(
     let grades: Vec<&str> = rules.grades.iter().map(|g| g.name.as_str()).collect();
     let mut row = 2;
     for field in UNIT_FIELDS {
-        if field.key.is_empty() {
+        if field.is_heading() {
             row += 1;
             ws.write_with_format(row, UNIT_LABEL, field.label, &fmt.heading)?;
             row += 1;
@@ -250,44 +241,7 @@ fn unit_sheet(
         }
         ws.write(row, UNIT_KEY, field.key)?;
         ws.write_with_format(row, UNIT_LABEL, field.label, &fmt.label)?;
-        let input = match field.kind {
-            Kind::Text | Kind::Choice(_) | Kind::Grade => &fmt.text_in,
-            Kind::LongText => &fmt.long_in,
-            Kind::Whole => &fmt.whole_in,
-            Kind::Amount => &fmt.amount_in,
-            Kind::Number => &fmt.number_in,
-        };
-        if field.key == "unit.kind" {
-            ws.write_with_format(row, UNIT_VALUE, rules.applies_to.label(), input)?;
-        } else if field.key == "unit.year" {
-            ws.write_with_format(row, UNIT_VALUE, rules.year, input)?;
-        } else {
-            ws.write_blank(row, UNIT_VALUE, input)?;
-        }
-        if field.kind == Kind::LongText {
-            ws.set_row_height(row, 60)?;
-        }
-        match field.kind {
-            Kind::Choice(words) => {
-                ws.add_data_validation(
-                    row,
-                    UNIT_VALUE,
-                    row,
-                    UNIT_VALUE,
-                    &list(words, field.label)?,
-                )?;
-            }
-            Kind::Grade => {
-                ws.add_data_validation(
-                    row,
-                    UNIT_VALUE,
-                    row,
-                    UNIT_VALUE,
-                    &list(&grades, "自评等级")?,
-                )?;
-            }
-            _ => {}
-        }
+        unit_value(ws, row, field, rules, &grades, fmt)?;
         let users: Vec<&str> = leaves
             .iter()
             .filter_map(|l| match &l.indicator.input {
@@ -310,6 +264,35 @@ fn unit_sheet(
     Ok(())
 }
 
+/// The value cell of a unit-sheet line: blank, or the rule set's year and kind; with its drop-down.
+fn unit_value(
+    ws: &mut Worksheet,
+    row: u32,
+    field: &Field,
+    rules: &RuleSet,
+    grades: &[&str],
+    fmt: &Formats,
+) -> Result<(), FormError> {
+    let input = fmt.input(field.kind);
+    match field.kind {
+        Kind::EvaluationType => {
+            ws.write_with_format(row, UNIT_VALUE, rules.applies_to.label(), input)?
+        }
+        Kind::Year => ws.write_with_format(row, UNIT_VALUE, rules.year, input)?,
+        _ => ws.write_blank(row, UNIT_VALUE, input)?,
+    };
+    if field.kind == Kind::LongText {
+        ws.set_row_height(row, 60)?;
+    }
+    if field.kind == Kind::Grade {
+        let grades = list(grades, "自评等级")?;
+        ws.add_data_validation(row, UNIT_VALUE, row, UNIT_VALUE, &grades)?;
+    } else if field.kind.choices().is_some() {
+        drop_down(ws, (row, row), UNIT_VALUE, field.kind, field.label)?;
+    }
+    Ok(())
+}
+
 fn indicator_sheet(
     ws: &mut Worksheet,
     rules: &RuleSet,
@@ -317,19 +300,18 @@ fn indicator_sheet(
     fmt: &Formats,
 ) -> Result<(), FormError> {
     ws.set_name(INDICATORS)?;
-    let widths = [12, 12, 24, 8, 12, 12, 10, 10, 8, 8, 40, 20];
-    for (col, width) in widths.into_iter().enumerate() {
-        ws.set_column_width(col as u16, width)?;
+    for (col, field) in (0u16..).zip(&IND_COLUMNS) {
+        ws.set_column_width(col, field.width)?;
     }
     ws.set_column_hidden(IND_ORIGIN)?;
     let title = match rules.applies_to {
         EvaluationKind::Department => "部门整体支出绩效自评表",
         EvaluationKind::Project => "项目支出绩效自评表",
     };
-    ws.merge_range(0, 0, 0, IND_EXPLANATION, title, &fmt.title)?;
+    ws.merge_range(0, IND_LEVEL1, 0, IND_EXPLANATION, title, &fmt.title)?;
     ws.write_with_format(
         1,
-        0,
+        IND_LEVEL1,
         format!(
             "规则集: {} v{}  满分 {}",
             rules.id,
@@ -338,20 +320,16 @@ fn indicator_sheet(
         ),
         &fmt.note,
     )?;
-    for (col, header) in IND_HEADERS.iter().enumerate() {
-        ws.write_with_format(2, col as u16, *header, &fmt.header)?;
+    for (col, field) in (0u16..).zip(&IND_COLUMNS) {
+        ws.write_with_format(IND_HEADER_ROW, col, field.label, &fmt.header)?;
     }
-    ws.set_freeze_panes(3, 0)?;
-    let mut row = 3u32;
+    let mut row = IND_HEADER_ROW + 1;
+    ws.set_freeze_panes(row, 0)?;
     let first = row;
     let inputs = |ws: &mut Worksheet, row: u32, from: u16| -> Result<(), XlsxError> {
         for col in from..=IND_EXPLANATION {
-            let format = match col {
-                IND_TARGET | IND_ACTUAL => &fmt.number_in,
-                IND_POINTS | IND_SELF_SCORE => &fmt.points_in,
-                _ => &fmt.text_in,
-            };
-            ws.write_blank(row, col, format)?;
+            let kind = IND_COLUMNS[usize::from(col)].kind;
+            ws.write_blank(row, col, fmt.input(kind))?;
         }
         Ok(())
     };
@@ -389,47 +367,55 @@ fn indicator_sheet(
         inputs(ws, row, IND_LEVEL1)?;
         row += 1;
     }
-    let last = row - 1;
-    ws.add_data_validation(
-        first,
-        IND_DIRECTION,
-        last,
-        IND_DIRECTION,
-        &list(&DIRECTIONS, "指标方向")?,
-    )?;
-    ws.add_data_validation(first, IND_TIER, last, IND_TIER, &list(&TIERS, "定性评级")?)?;
+    let rows = (first, row - 1);
+    drop_down(ws, rows, IND_DIRECTION, Kind::Direction, "指标方向")?;
+    drop_down(ws, rows, IND_TIER, Kind::Tier, "定性评级")?;
     ws.protect();
     Ok(())
 }
 
+/// A list sheet: its columns' headers, then [`LIST_ROWS`] blank rows to fill.
 fn list_sheet<'w>(
     ws: &'w mut Worksheet,
     name: &str,
-    headers: &[&str],
+    columns: &[Field],
     fmt: &Formats,
-    blank: impl Fn(&mut Worksheet, u32, u16) -> Result<(), XlsxError>,
 ) -> Result<&'w mut Worksheet, FormError> {
     ws.set_name(name)?;
-    for (col, header) in headers.iter().enumerate() {
-        ws.set_column_width(col as u16, if col == 1 && name == GOALS { 60 } else { 20 })?;
-        ws.write_with_format(0, col as u16, *header, &fmt.header)?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    for row in 1..=LIST_ROWS {
-        for col in 0..headers.len() as u16 {
-            blank(ws, row, col)?;
-        }
+    header(ws, LIST_HEADER_ROW, columns, fmt)?;
+    ws.set_freeze_panes(LIST_HEADER_ROW + 1, 0)?;
+    for row in LIST_HEADER_ROW + 1..=LIST_ROWS {
+        blank_row(ws, row, columns, fmt)?;
     }
     ws.protect();
     Ok(ws)
 }
 
+/// The columns' widths and headers.
+fn header(ws: &mut Worksheet, row: u32, columns: &[Field], fmt: &Formats) -> Result<(), XlsxError> {
+    for (col, field) in (0u16..).zip(columns) {
+        ws.set_column_width(col, field.width)?;
+        ws.write_with_format(row, col, field.label, &fmt.header)?;
+    }
+    Ok(())
+}
+
+/// A row of blank input cells, each formatted for its column's kind.
+fn blank_row(
+    ws: &mut Worksheet,
+    row: u32,
+    columns: &[Field],
+    fmt: &Formats,
+) -> Result<(), XlsxError> {
+    for (col, field) in (0u16..).zip(columns) {
+        ws.write_blank(row, col, fmt.input(field.kind))?;
+    }
+    Ok(())
+}
+
 fn facts_sheet(ws: &mut Worksheet, rules: &RuleSet, fmt: &Formats) -> Result<(), FormError> {
     ws.set_name(FACTS)?;
-    for (col, header) in FACT_HEADERS.iter().enumerate() {
-        ws.set_column_width(col as u16, [24, 40, 10][col])?;
-        ws.write_with_format(0, col as u16, *header, &fmt.header)?;
-    }
+    header(ws, LIST_HEADER_ROW, &FACT_COLUMNS, fmt)?;
     let mut facts: Vec<(&str, &str)> = Vec::new();
     fn walk<'a>(ind: &'a Indicator, facts: &mut Vec<(&'a str, &'a str)>) {
         if let Some(Method::Checklist { items, .. }) = &ind.method {
@@ -448,20 +434,25 @@ fn facts_sheet(ws: &mut Worksheet, rules: &RuleSet, fmt: &Formats) -> Result<(),
     for ind in &rules.indicators {
         walk(ind, &mut facts);
     }
-    let mut row = 1;
+    let mut row = LIST_HEADER_ROW + 1;
+    let value = FACT_COLUMNS[usize::from(FACT_VALUE)].kind;
     for (fact, label) in &facts {
-        ws.write_with_format(row, 0, *fact, &fmt.label)?;
-        ws.write_with_format(row, 1, *label, &fmt.label)?;
-        ws.write_blank(row, 2, &fmt.text_in)?;
+        ws.write_with_format(row, FACT_CODE, *fact, &fmt.label)?;
+        ws.write_with_format(row, FACT_LABEL, *label, &fmt.label)?;
+        ws.write_blank(row, FACT_VALUE, fmt.input(value))?;
         row += 1;
     }
-    for _ in 0..10 {
-        for col in 0..3 {
-            ws.write_blank(row, col, &fmt.text_in)?;
-        }
+    for _ in 0..EXTRA_FACT_ROWS {
+        blank_row(ws, row, &FACT_COLUMNS, fmt)?;
         row += 1;
     }
-    ws.add_data_validation(1, 2, row - 1, 2, &list(&YES_NO, "是/否")?)?;
+    drop_down(
+        ws,
+        (LIST_HEADER_ROW + 1, row - 1),
+        FACT_VALUE,
+        value,
+        "是/否",
+    )?;
     ws.protect();
     Ok(())
 }
@@ -479,17 +470,17 @@ fn meta_sheet(ws: &mut Worksheet, rules: &RuleSet, leaves: &[Leaf<'_>]) -> Resul
     ];
     let mut row = 0;
     for (key, value) in pairs {
-        ws.write(row, 0, key)?;
-        ws.write(row, 1, value)?;
+        ws.write(row, META_KEY, key)?;
+        ws.write(row, META_VALUE, value)?;
         row += 1;
     }
     for leaf in leaves {
         let ind = leaf.indicator;
-        ws.write(row, 0, "leaf")?;
-        ws.write(row, 1, &ind.id)?;
-        ws.write(row, 2, &ind.name)?;
+        ws.write(row, META_KEY, "leaf")?;
+        ws.write(row, META_VALUE, &ind.id)?;
+        ws.write(row, META_NAME, &ind.name)?;
         // Points as text, so they read back exactly.
-        ws.write(row, 3, ind.points.normalize().to_string())?;
+        ws.write(row, META_POINTS, ind.points.normalize().to_string())?;
         row += 1;
     }
     ws.set_very_hidden(true);

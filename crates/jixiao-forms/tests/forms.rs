@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader as _, Xlsx, open_workbook_from_rs};
 use jixiao_forms::sheets::*;
-use jixiao_forms::{FormError, read_form, write_form};
-use jixiao_model::{Account, SelfEvaluation};
-use jixiao_rules::RuleSet;
+use jixiao_forms::{Filled, FormError, read_form, write_form};
+use jixiao_model::{Account, CheckedUnit, FieldPath, SelfEvaluation};
+use jixiao_rules::{RuleSet, ValidRuleSet};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive as _;
 use rust_xlsxwriter::{Format, Workbook};
@@ -18,13 +18,14 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn rules(name: &str) -> RuleSet {
+fn rules(name: &str) -> ValidRuleSet {
     RuleSet::load(&root().join("configs").join(name)).unwrap().0
 }
 
 fn sample() -> SelfEvaluation {
     SelfEvaluation::load(&root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"))
         .unwrap()
+        .into_inner()
 }
 
 /// A cell value the test writes.
@@ -191,9 +192,36 @@ fn fill(filler: &mut Filler, unit: &SelfEvaluation) {
         }
     }
     let base = &unit.base;
-    opt(filler, "base.three_public", base.three_public);
-    opt(filler, "base.carried_in", base.carried_in);
-    opt(filler, "base.carried_over", base.carried_over);
+    for (key, value) in [
+        ("base.three_public", base.three_public),
+        ("base.three_public_last_year", base.three_public_last_year),
+        ("base.three_public_budget", base.three_public_budget),
+        ("base.public_budget", base.public_budget),
+        ("base.procurement_budget", base.procurement_budget),
+        ("base.procurement_actual", base.procurement_actual),
+        ("base.key_project_spending", base.key_project_spending),
+        ("base.carried_in", base.carried_in),
+        ("base.carried_over", base.carried_over),
+        ("base.carried_over_last_year", base.carried_over_last_year),
+    ] {
+        opt(filler, key, value);
+    }
+    if let Some(b) = &base.buildings {
+        filler.unit("base.buildings.planned_area", n(b.planned_area));
+        filler.unit("base.buildings.actual_area", n(b.actual_area));
+        filler.unit("base.buildings.planned_investment", n(b.planned_investment));
+        filler.unit("base.buildings.actual_investment", n(b.actual_investment));
+    }
+    if let Some(t) = &base.tasks {
+        for (key, count) in [
+            ("base.tasks.planned", t.planned),
+            ("base.tasks.completed", t.completed),
+            ("base.tasks.on_time", t.on_time),
+            ("base.tasks.up_to_standard", t.up_to_standard),
+        ] {
+            filler.unit(key, V::N(f64::from(count)));
+        }
+    }
     if let Some(d) = &unit.declared {
         opt(filler, "declared.total", d.total);
         text(filler, "declared.grade", &d.grade);
@@ -211,44 +239,45 @@ fn fill(filler: &mut Filler, unit: &SelfEvaluation) {
     for (i, goal) in unit.goals.iter().enumerate() {
         let row = i as u32 + 1;
         if let Some(fund) = &goal.fund {
-            filler.set(GOALS, row, 0, s(fund));
+            filler.set(GOALS, row, GOAL_FUND, s(fund));
         }
-        filler.set(GOALS, row, 1, s(&goal.text));
+        filler.set(GOALS, row, GOAL_TEXT, s(&goal.text));
         if let Some(m) = &goal.measure {
-            filler.set(GOALS, row, 2, s(&m.indicator));
-            filler.set(GOALS, row, 3, s(m.direction.symbol()));
-            filler.set(GOALS, row, 4, n(m.target));
+            filler.set(GOALS, row, GOAL_INDICATOR, s(&m.indicator));
+            filler.set(GOALS, row, GOAL_DIRECTION, s(m.direction.symbol()));
+            filler.set(GOALS, row, GOAL_TARGET, n(m.target));
             if let Some(a) = m.actual {
-                filler.set(GOALS, row, 5, n(a));
+                filler.set(GOALS, row, GOAL_ACTUAL, n(a));
             }
-            filler.set(GOALS, row, 6, s(&m.unit));
+            filler.set(GOALS, row, GOAL_UNIT, s(&m.unit));
         }
     }
     let mut source_row = 1;
     for (i, fund) in unit.funds.iter().enumerate() {
         let row = i as u32 + 1;
-        filler.set(FUNDS, row, 0, s(&fund.name));
-        filler.set(FUNDS, row, 1, n(fund.opening));
-        filler.set(FUNDS, row, 2, n(fund.change));
-        filler.set(FUNDS, row, 3, n(fund.spent));
-        filler.set(FUNDS, row, 4, n(fund.carried_over));
+        filler.set(FUNDS, row, FUND_NAME, s(&fund.name));
+        filler.set(FUNDS, row, FUND_OPENING, n(fund.opening));
+        filler.set(FUNDS, row, FUND_CHANGE, n(fund.change));
+        filler.set(FUNDS, row, FUND_SPENT, n(fund.spent));
+        filler.set(FUNDS, row, FUND_CARRIED_OVER, n(fund.carried_over));
         for source in &fund.sources {
-            filler.set(SOURCES, source_row, 0, s(&fund.name));
-            filler.set(SOURCES, source_row, 1, s(&source.name));
-            filler.set(SOURCES, source_row, 2, n(source.amount));
+            filler.set(SOURCES, source_row, SOURCE_FUND, s(&fund.name));
+            filler.set(SOURCES, source_row, SOURCE_NAME, s(&source.name));
+            filler.set(SOURCES, source_row, SOURCE_AMOUNT, n(source.amount));
             source_row += 1;
         }
     }
     for (i, claim) in unit.claims.iter().enumerate() {
         let row = i as u32 + 1;
-        filler.set(CLAIMS, row, 0, s(&claim.what));
-        filler.set(CLAIMS, row, 1, n(claim.quantity));
-        filler.set(CLAIMS, row, 2, s(&claim.unit));
-        filler.set(CLAIMS, row, 3, s(if claim.at_least { "是" } else { "否" }));
+        filler.set(CLAIMS, row, CLAIM_WHAT, s(&claim.what));
+        filler.set(CLAIMS, row, CLAIM_QUANTITY, n(claim.quantity));
+        filler.set(CLAIMS, row, CLAIM_UNIT, s(&claim.unit));
+        let at_least = if claim.at_least { "是" } else { "否" };
+        filler.set(CLAIMS, row, CLAIM_AT_LEAST, s(at_least));
     }
     for (fact, value) in &unit.facts {
-        let row = filler.row_of(FACTS, 0, fact);
-        filler.set(FACTS, row, 2, s(if *value { "是" } else { "否" }));
+        let row = filler.row_of(FACTS, FACT_CODE, fact);
+        filler.set(FACTS, row, FACT_VALUE, s(if *value { "是" } else { "否" }));
     }
     fill_rows(filler, unit);
 }
@@ -318,7 +347,7 @@ fn filled_sample(dir: &Path, rules: &RuleSet) -> (Filler, PathBuf) {
     (filler, dir.join("机构.xlsx"))
 }
 
-fn scorecard_json(unit: &SelfEvaluation, rules: &RuleSet) -> String {
+fn scorecard_json(unit: &CheckedUnit, rules: &ValidRuleSet) -> String {
     jixiao_report::json(&jixiao_engine::score(unit, rules).unwrap())
 }
 
@@ -335,7 +364,7 @@ fn round_trip_scores_exactly_as_the_toml_fixture() {
     assert_eq!(filled.unit, sample(), "the unit reads back exactly");
     assert_eq!(
         scorecard_json(&filled.unit, &rules),
-        scorecard_json(&sample(), &rules)
+        scorecard_json(&sample().check().unwrap(), &rules)
     );
 }
 
@@ -442,7 +471,7 @@ fn amounts_typed_as_text_are_read_and_said_so() {
     let spent = filler.unit("budget.spent", s("８５．３３"));
     let basic = filler.unit("budget.basic", s("55.09万元"));
     let project = filler.unit("budget.project", s(" 30.24 "));
-    filler.set(FUNDS, 1, 1, s("8.00万元"));
+    filler.set(FUNDS, 1, FUND_OPENING, s("8.00万元"));
     filler.save(&path);
     let filled = read_form(&path).unwrap();
     let p = path.display();
@@ -532,8 +561,8 @@ fn choices_missing_values_and_unknown_funds_are_errors() {
     filler.set(INDICATORS, row, IND_DIRECTION, s("大于"));
     filler.set(INDICATORS, row, IND_TIER, s("基本达成"));
     filler.set(INDICATORS, row, IND_SELF_SCORE, V::N(-1.0));
-    filler.set(FUNDS, 2, 3, s(""));
-    filler.set(SOURCES, 1, 0, s("科普费"));
+    filler.set(FUNDS, 2, FUND_SPENT, s(""));
+    filler.set(SOURCES, 1, SOURCE_FUND, s("科普费"));
     let name = filler.unit("unit.name", s("   "));
     filler.save(&path);
     let p = path.display();
@@ -556,7 +585,7 @@ fn choices_missing_values_and_unknown_funds_are_errors() {
 fn a_form_from_an_older_rule_set_version_says_what_changed() {
     let dir = tempfile::tempdir().unwrap();
     let current = rules("hunan-department.toml");
-    let mut older = current.clone();
+    let mut older = current.clone().into_inner();
     older.version = "2023.2".to_owned();
     // In 2023: 预算执行率 was worth 10 and 结转结余率 7; 三公经费变动率 was called 三公经费控制;
     // 质量达标率 did not exist and there was a 政府采购执行率.
@@ -658,4 +687,124 @@ fn project_forms_round_trip_too() {
             scorecard_json(&unit, &rules)
         );
     }
+}
+
+fn every_field() -> SelfEvaluation {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/every-field.toml");
+    SelfEvaluation::load(&path).unwrap().into_inner()
+}
+
+/// The form of `hunan-department` filled with [`every_field`], saved in `dir` and read.
+fn every_field_filled(dir: &Path) -> (Filler, PathBuf, Filled) {
+    let mut filler = Filler::from_template(write_form(&rules("hunan-department.toml")).unwrap());
+    fill(&mut filler, &every_field());
+    let path = dir.join("机构.xlsx");
+    filler.save(&path);
+    let filled = read_form(&path).unwrap();
+    (filler, path, filled)
+}
+
+#[test]
+fn every_field_of_the_unit_format_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, filled) = every_field_filled(dir.path());
+    assert_eq!(filled.notes, vec![]);
+    assert_eq!(filled.unit, every_field(), "every field reads back exactly");
+}
+
+/// The path of every value in `value` (the unit as JSON), below `at`.
+fn value_paths(value: &serde_json::Value, at: Option<FieldPath>, out: &mut Vec<FieldPath>) {
+    let below = |key: &str| {
+        at.clone()
+            .map_or_else(|| FieldPath::new(key), |at| at.key(key))
+    };
+    match value {
+        serde_json::Value::Object(table) => {
+            for (key, value) in table {
+                value_paths(value, Some(below(key)), out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                value_paths(item, at.clone().map(|at| at.index(i)), out);
+            }
+        }
+        _ => out.extend(at),
+    }
+}
+
+#[test]
+fn every_value_read_says_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut filler, path, filled) = every_field_filled(dir.path());
+    let p = path.display();
+    let cell = |field: &str| filled.cells[&FieldPath::parse(field).unwrap()].clone();
+    let opening = filler.row_of(UNIT, UNIT_KEY, "budget.opening");
+    let account = filler.row_of(UNIT, UNIT_KEY, "accounts.government_fund");
+    let execution = filler.row_of(INDICATORS, IND_NAME, "预算执行率");
+    let disclosed = filler.row_of(FACTS, FACT_CODE, "results_disclosed");
+    assert_eq!(
+        [
+            "budget.opening",
+            "accounts.government_fund",
+            "funds[1].spent",
+            "funds[0].sources[1].amount",
+            "goals[1].measure.target",
+            "claims[1].quantity",
+            "indicators[0].self_score",
+            "facts.results_disclosed",
+        ]
+        .map(cell),
+        [
+            format!("{p}!单位!{}", cell_ref(opening, UNIT_VALUE)),
+            format!("{p}!单位!{}", cell_ref(account, UNIT_VALUE)),
+            format!("{p}!专项资金!D3"),
+            format!("{p}!资金来源!C3"),
+            format!("{p}!目标!E3"),
+            format!("{p}!数据声明!B3"),
+            format!("{p}!指标!{}", cell_ref(execution, IND_SELF_SCORE)),
+            format!("{p}!情况确认!{}", cell_ref(disclosed, FACT_VALUE)),
+        ]
+    );
+    // Every value of the unit was read from a cell, and says which.
+    let mut paths = Vec::new();
+    value_paths(
+        &serde_json::to_value(filled.unit.unit()).unwrap(),
+        None,
+        &mut paths,
+    );
+    let unsaid: Vec<&FieldPath> = paths
+        .iter()
+        .filter(|f| !filled.cells.contains_key(f))
+        .collect();
+    assert_eq!(unsaid, Vec::<&FieldPath>::new());
+}
+
+#[test]
+fn figures_out_of_bounds_are_reported_at_their_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = rules("hunan-department.toml");
+    let (mut filler, path) = filled_sample(dir.path(), &rules);
+    let opening = filler.unit("budget.opening", V::N(2e12));
+    filler.set(FUNDS, 2, FUND_SPENT, V::N(2e12));
+    let row = filler.row_of(INDICATORS, IND_NAME, "预算执行率");
+    filler.set(INDICATORS, row, IND_SELF_SCORE, s("0.0000001"));
+    filler.save(&path);
+    let p = path.display();
+    assert_eq!(
+        read_err(&path),
+        [
+            format!(
+                "{p}!单位!{opening}: at `budget.opening`: expected a figure of at most 10^12, found 2000000000000"
+            ),
+            format!(
+                "{p}!指标!J{}: at `indicators[0].self_score`: expected a figure of at least 0.000001 (or 0), found 0.0000001",
+                row + 1
+            ),
+            format!(
+                "{p}!专项资金!D3: at `funds[1].spent`: expected a figure of at most 10^12, found 2000000000000"
+            ),
+        ]
+        .join("\n")
+    );
 }

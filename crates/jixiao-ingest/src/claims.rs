@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use jixiao_model::{Claim, SelfEvaluation};
+use jixiao_model::{Claim, FieldPath, SelfEvaluation};
 use regex::Regex;
 use rust_decimal::Decimal;
 
@@ -190,7 +190,7 @@ fn family(unit: &str) -> u8 {
 pub fn pair(
     unit: &mut SelfEvaluation,
     found: &[Found],
-    provenance: &mut BTreeMap<String, Provenance>,
+    provenance: &mut BTreeMap<FieldPath, Provenance>,
     missing: &mut Vec<Missing>,
 ) -> Vec<Pairing> {
     let mut out = Vec::new();
@@ -218,7 +218,7 @@ pub fn pair(
             measure.target,
             measure.unit
         );
-        let field = format!("goals[{g}].measure.actual");
+        let field = FieldPath::item("goals", g, "measure").key("actual");
         if let [only] = candidates[..] {
             let f = &found[only];
             let (actual, how) = match &f.days {

@@ -30,7 +30,7 @@ impl Out<'_> {
 
     /// The provenance comment of `field`, if any.
     fn source(&mut self, field: &str) {
-        if let Some(p) = self.ing.provenance.get(field) {
+        if let Some(p) = self.ing.provenance.get(&crate::fields::path(field)) {
             let phrase: String = p.phrase.replace('\n', " ").chars().take(120).collect();
             let _ = writeln!(
                 self.text,

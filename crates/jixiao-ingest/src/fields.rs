@@ -2,13 +2,13 @@
 //! to (年初预算, 财政拨款支出, 结余结转...) and must carry a money unit (元 / 万元 / 亿元), so a
 //! date, a document number (〔2020〕15号) or a project code is never taken for an amount.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use jixiao_model::{
-    Account, AccountFigures, BudgetAccounts, Direction, EvaluationKind, FundSource, Goal,
-    GoalMeasure, Narrative, SelfEvaluation, SpecialFund, Staffing, UnitIdentity,
+    Account, AccountFigures, BudgetAccounts, Direction, EvaluationKind, FieldPath, FundSource,
+    Goal, GoalMeasure, Narrative, SelfEvaluation, SpecialFund, Staffing, UnitIdentity,
 };
 use regex::Regex;
 use rust_decimal::Decimal;
@@ -58,11 +58,22 @@ fn to_wan(number: &str, unit: &str) -> Option<(Decimal, Option<String>)> {
     })
 }
 
+/// `(?:label|label…) GAP AMOUNT`, compiled once per list of labels (a report asks for the same
+/// lists on every line).
+fn label_regex(labels: &[&str]) -> Regex {
+    static COMPILED: LazyLock<Mutex<HashMap<String, Regex>>> = LazyLock::new(Default::default);
+    let key = labels.join("|");
+    let mut compiled = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
+    compiled
+        .entry(key)
+        .or_insert_with_key(|key| re(&format!("(?:{key}){GAP}{AMOUNT}")))
+        .clone()
+}
+
 /// Finds `label GAP AMOUNT` in `text`; labels in `forbid` mark a preceding word that makes the
 /// label something else (预算 before 支出).
 fn labelled(text: &str, labels: &[&str], forbid: &[&str]) -> Option<Amount> {
-    let pattern = format!("(?:{}){GAP}{AMOUNT}", labels.join("|"));
-    let regex = re(&pattern);
+    let regex = label_regex(labels);
     for caps in regex.captures_iter(text) {
         let whole = caps.get(0)?;
         let before = &text[..whole.start()];
@@ -82,8 +93,13 @@ fn labelled(text: &str, labels: &[&str], forbid: &[&str]) -> Option<Amount> {
 struct Reader<'a> {
     report: &'a Path,
     placed: Vec<Placed<'a>>,
-    provenance: BTreeMap<String, Provenance>,
+    provenance: BTreeMap<FieldPath, Provenance>,
     missing: Vec<Missing>,
+}
+
+/// A field path written in this reader's code.
+pub(crate) fn path(field: &str) -> FieldPath {
+    FieldPath::parse(field).expect("the reader names only valid field paths")
 }
 
 impl<'a> Reader<'a> {
@@ -111,12 +127,12 @@ impl<'a> Reader<'a> {
     }
 
     fn set(&mut self, field: &str, prov: Provenance) {
-        self.provenance.insert(field.to_owned(), prov);
+        self.provenance.insert(path(field), prov);
     }
 
     fn miss(&mut self, field: &str, why: impl Into<String>) {
         self.missing.push(Missing {
-            field: field.to_owned(),
+            field: path(field),
             why: why.into(),
         });
     }
@@ -232,24 +248,33 @@ pub fn read(report: &Path, lines: &[Line]) -> Result<Ingested, IngestError> {
     let found = claims::find(&r.placed, unit.unit.year);
     for (i, c) in found.iter().enumerate() {
         r.provenance
-            .insert(format!("claims[{i}]"), c.provenance.clone());
+            .insert(FieldPath::new("claims").index(i), c.provenance.clone());
     }
     unit.claims = found.iter().map(|c| c.claim.clone()).collect();
     let pairings = claims::pair(&mut unit, &found, &mut r.provenance, &mut r.missing);
     r.missing.push(Missing {
-        field: "indicators".into(),
+        field: FieldPath::new("indicators"),
         why: "自评表 (indicator rows) are not read from the narrative; add them by hand".into(),
     });
     r.missing.push(Missing {
-        field: "base".into(),
+        field: FieldPath::new("base"),
         why: "三公经费, 政府采购, 上年结转, 年度工作任务: not read from the narrative".into(),
     });
-    if !r.provenance.contains_key("declared") {
+    if !r.provenance.contains_key(&FieldPath::new("declared")) {
         r.missing.push(Missing {
-            field: "declared".into(),
+            field: FieldPath::new("declared"),
             why: "自评总分 and 等级 are not read".into(),
         });
     }
+    let unit = unit.check().map_err(|problems| {
+        let problem = problems.into_iter().next().expect("check: never empty");
+        IngestError::Figure {
+            report: report.to_owned(),
+            read_at: r.provenance.get(&problem.field).cloned().map(Box::new),
+            field: problem.field,
+            message: problem.message,
+        }
+    })?;
     Ok(Ingested {
         report: report.to_owned(),
         unit,
@@ -526,7 +551,8 @@ fn staffing(r: &mut Reader<'_>) -> Option<Staffing> {
             if i.is_none() {
                 r.miss("staffing.in_post", "在职人数 not found in 人员情况");
             }
-            r.provenance.retain(|k, _| !k.starts_with("staffing."));
+            r.provenance
+                .retain(|k, _| !k.starts_with(&FieldPath::new("staffing")));
             r.miss(
                 "staffing",
                 "left out: the model needs both 编制数 and 在职人数",
@@ -831,7 +857,7 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
         );
         if let Some(extra) = extra {
             let value = open + extra;
-            if let Some(p) = r.provenance.get_mut("budget.full_year") {
+            if let Some(p) = r.provenance.get_mut(&path("budget.full_year")) {
                 let base = p.note.take().map_or(String::new(), |n| format!("{n}; "));
                 p.note = Some(format!(
                     "{base}derived: 年初预算 {open} + 追加 {extra} = {value}"
@@ -938,8 +964,8 @@ fn accounts(r: &mut Reader<'_>) -> BudgetAccounts {
         match (income, spent) {
             (Some(income), Some(spent)) => Account::Figures(AccountFigures { income, spent }),
             _ => {
-                r.provenance.remove(&format!("{field}.income"));
-                r.provenance.remove(&format!("{field}.spent"));
+                r.provenance.remove(&path(field).key("income"));
+                r.provenance.remove(&path(field).key("spent"));
                 r.miss(field, "section gives neither 无 nor both 收入 and 支出");
                 Account::NotReported
             }
@@ -1012,12 +1038,12 @@ fn funds(r: &mut Reader<'_>) -> Vec<SpecialFund> {
         );
         let (Some(opening), Some(spent)) = (opening, spent) else {
             r.provenance
-                .retain(|k, _| !k.starts_with(&format!("funds[{i}].")));
+                .retain(|k, _| !k.starts_with(&FieldPath::new("funds").index(i)));
             continue;
         };
         let Some(name) = FUND_NAME.captures(norm).map(|c| fund_name(&c[1])) else {
             r.provenance
-                .retain(|k, _| !k.starts_with(&format!("funds[{i}].")));
+                .retain(|k, _| !k.starts_with(&FieldPath::new("funds").index(i)));
             r.miss(
                 &format!("funds[{i}]"),
                 format!(
@@ -1050,7 +1076,7 @@ fn funds(r: &mut Reader<'_>) -> Vec<SpecialFund> {
             &[],
         ) {
             change = adjusted - opening;
-            if let Some(pr) = r.provenance.get_mut(&format!("funds[{i}].change")) {
+            if let Some(pr) = r.provenance.get_mut(&FieldPath::item("funds", i, "change")) {
                 pr.note = Some(format!(
                     "derived: 调整后预算 {adjusted} − 预算 {opening} = {change}"
                 ));
@@ -1184,7 +1210,7 @@ fn narrative(r: &mut Reader<'_>) -> Narrative {
         });
         if combined {
             let text = problems.clone();
-            if let Some(mut prov) = r.provenance.get("narrative.problems").cloned() {
+            if let Some(mut prov) = r.provenance.get(&path("narrative.problems")).cloned() {
                 prov.note = Some("same section as 存在的问题 (combined heading)".into());
                 r.set("narrative.improvements", prov);
             }

@@ -18,7 +18,7 @@ pub mod text;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use jixiao_model::SelfEvaluation;
+use jixiao_model::{CheckedUnit, FieldPath};
 use rust_decimal::Decimal;
 
 pub use claims::Pairing;
@@ -44,6 +44,19 @@ pub enum IngestError {
     Encoding { report: PathBuf },
     #[error("{report}: cannot read the Word file: {why}", report = report.display())]
     Docx { report: PathBuf, why: String },
+    /// A figure was read but is out of bounds (a negative amount, say).
+    #[error(
+        "{report}: {at}at `{field}`: {message} (as read from the report)",
+        report = report.display(),
+        at = read_at.as_ref().map_or_else(String::new, |p| format!("{}, 第{}行: ", p.section, p.line))
+    )]
+    Figure {
+        report: PathBuf,
+        field: FieldPath,
+        /// Where the figure was read.
+        read_at: Option<Box<Provenance>>,
+        message: String,
+    },
     /// A figure the unit model requires could not be read.
     #[error("{report}: section 「{section}」: cannot read `{field}`: {why}", report = report.display())]
     Required {
@@ -85,8 +98,8 @@ impl std::fmt::Display for Provenance {
 /// A field that could not be filled, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Missing {
-    /// Field path in the unit model, e.g. `budget.full_year`.
-    pub field: String,
+    /// The field in the unit model, e.g. `budget.full_year`.
+    pub field: FieldPath,
     pub why: String,
 }
 
@@ -95,11 +108,11 @@ pub struct Missing {
 pub struct Ingested {
     /// The report file.
     pub report: PathBuf,
-    /// The unit as far as the report gives it.
-    pub unit: SelfEvaluation,
-    /// Where each filled field was read, by field path (`budget.opening`, `funds[0].spent`,
+    /// The unit as far as the report gives it, every figure checked.
+    pub unit: CheckedUnit,
+    /// Where each filled field was read, by field (`budget.opening`, `funds[0].spent`,
     /// `goals[4].measure.actual`, `claims[3]`...).
-    pub provenance: BTreeMap<String, Provenance>,
+    pub provenance: BTreeMap<FieldPath, Provenance>,
     /// Fields not filled, with the reason.
     pub missing: Vec<Missing>,
     /// Suggested pairings of goal targets with narrative claims.

@@ -1,6 +1,7 @@
 //! 数据来源: for each figure a scorecard used, the sentence of the report it came from.
 
-use jixiao_engine::{Figure, Scorecard};
+use jixiao_engine::Scorecard;
+use jixiao_model::FieldPath;
 
 use crate::Ingested;
 
@@ -10,80 +11,33 @@ pub struct SourceRow {
     /// The figure as the scorecard shows it, e.g. `年初预算 69.16 万元`.
     pub figure: String,
     /// The unit-model field it is, e.g. `budget.opening`.
-    pub field: String,
+    pub field: FieldPath,
     /// Where it was read (section, line, phrase, note), or why it has no source.
     pub source: String,
 }
 
-/// The field paths a scorecard figure stands for.
-fn fields_of(label: &str, context: &str, ing: &Ingested) -> Vec<String> {
-    let u = &ing.unit;
-    let fund = || {
-        u.funds
-            .iter()
-            .position(|f| context.contains(&format!("「{}」", f.name)))
-    };
-    let one = |s: &str| vec![s.to_owned()];
-    match label {
-        "年初预算" => one("budget.opening"),
-        "全年执行数" => one("budget.spent"),
-        "财政拨款收入" => one("budget.income"),
-        "全年预算数" => one("budget.full_year"),
-        "在职人数" => one("staffing.in_post"),
-        "编制数" => one("staffing.authorised"),
-        "基本支出" => one("budget.basic"),
-        "项目支出" => one("budget.project"),
-        "人员经费" => one("budget.personnel"),
-        "公用经费" => one("budget.public"),
-        "年末结转结余(各专项结转合计)" => (0..u.funds.len())
-            .map(|i| format!("funds[{i}].carried_over"))
-            .collect(),
-        "预算数" => fund().map_or_else(Vec::new, |i| vec![format!("funds[{i}].opening")]),
-        "年中调整" => fund().map_or_else(Vec::new, |i| vec![format!("funds[{i}].change")]),
-        "实际支出" => fund().map_or_else(Vec::new, |i| vec![format!("funds[{i}].spent")]),
-        "结余结转" => {
-            fund().map_or_else(Vec::new, |i| vec![format!("funds[{i}].carried_over")])
-        }
-        _ if label.starts_with("全年预算数(未报") => one("budget.income"),
-        _ => u
-            .goals
-            .iter()
-            .enumerate()
-            .filter_map(|(i, g)| {
-                let m = g.measure.as_ref()?;
-                label
-                    .starts_with(&format!("{} (目标", m.indicator))
-                    .then(|| format!("goals[{i}].measure.actual"))
-            })
-            .collect(),
-    }
-}
-
-/// The sources of every figure `card` used that was read from the report, in the order the
-/// scorecard shows them, each field once.
+/// The sources of every figure `card` used that is a field of the unit, in the order the
+/// scorecard shows them, each field once. Figures and provenance meet on the [`FieldPath`].
 pub fn sources_for(card: &Scorecard, ing: &Ingested) -> Vec<SourceRow> {
-    let mut figures: Vec<(&Figure, String)> = Vec::new();
-    for (_, leaf) in card.leaves() {
-        if let Some(detail) = &leaf.detail {
-            figures.extend(detail.inputs.iter().map(|f| (f, leaf.name.clone())));
-        }
-    }
-    for finding in &card.findings {
-        figures.extend(finding.figures.iter().map(|f| (f, finding.message.clone())));
-    }
+    let leaf_figures = card
+        .leaves()
+        .into_iter()
+        .filter_map(|(_, leaf)| leaf.detail.as_ref())
+        .flat_map(|detail| &detail.inputs);
+    let finding_figures = card.findings.iter().flat_map(|f| &f.figures);
     let mut rows: Vec<SourceRow> = Vec::new();
-    for (figure, context) in figures {
-        for field in fields_of(&figure.label, &context, ing) {
-            if rows.iter().any(|r| r.field == field) {
+    for figure in leaf_figures.chain(finding_figures) {
+        for field in &figure.fields {
+            if rows.iter().any(|r| &r.field == field) {
                 continue;
             }
-            let source = match ing.provenance.get(&field) {
+            let source = match ing.provenance.get(field) {
                 Some(p) => p.to_string(),
-                None => "未从报告读取 (not read from the report)".to_owned(),
+                None => "未从报告读取".to_owned(),
             };
             rows.push(SourceRow {
                 figure: figure.to_string(),
-                field,
+                field: field.clone(),
                 source,
             });
         }

@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use jixiao_ingest::{Ingested, ingest, render_draft};
-use jixiao_model::SelfEvaluation;
+use jixiao_model::{FieldPath, SelfEvaluation};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -62,11 +62,12 @@ fn same(a: &toml::Value, b: &toml::Value) -> bool {
 }
 
 fn listed_missing(ing: &Ingested, path: &str) -> bool {
-    ing.missing.iter().any(|m| {
-        m.field == path
-            || path.starts_with(&format!("{}.", m.field))
-            || path.starts_with(&format!("{}[", m.field))
-    })
+    let path = field(path);
+    ing.missing.iter().any(|m| path.starts_with(&m.field))
+}
+
+fn field(path: &str) -> FieldPath {
+    FieldPath::parse(path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -200,7 +201,7 @@ fn match_claims(ing: &Ingested) -> (usize, Vec<String>) {
     let mut unmatched = Vec::new();
     for h in &hand.claims {
         let found = ing.unit.claims.iter().enumerate().position(|(i, c)| {
-            let sentence = &ing.provenance[&format!("claims[{i}]")].phrase;
+            let sentence = &ing.provenance[&FieldPath::new("claims").index(i)].phrase;
             let shared = h.what.chars().filter(|ch| sentence.contains(*ch)).count();
             !used[i]
                 && c.quantity == h.quantity
@@ -323,11 +324,11 @@ fn the_sample_is_read_as_transcribed_by_hand() {
     assert_eq!(u.narrative.other.as_deref(), Some("无。"));
 
     // Provenance: the section, line and phrase.
-    let p = &ing.provenance["budget.opening"];
+    let p = &ing.provenance[&field("budget.opening")];
     assert_eq!(p.line, 31);
     assert_eq!(p.phrase, "2024年预算资金69.16万元");
     assert!(p.section.starts_with("二、一般公共预算支出情况"));
-    let p = &ing.provenance["goals[4].measure.actual"];
+    let p = &ing.provenance[&field("goals[4].measure.actual")];
     assert_eq!(p.line, 52);
     assert!(p.note.as_deref().unwrap_or("").contains("× 7 天"));
     assert_eq!(ing.pairings.len(), 1);
@@ -377,10 +378,13 @@ fn the_sample_scores_the_same_as_its_hand_transcription() {
     let rows = jixiao_ingest::sources_for(&b, &ing);
     let opening = rows
         .iter()
-        .find(|r| r.field == "budget.opening")
+        .find(|r| r.field == field("budget.opening"))
         .expect("年初预算 source");
     assert!(opening.source.contains("第31行"), "{}", opening.source);
-    assert!(rows.iter().any(|r| r.field == "goals[4].measure.actual"));
+    assert!(
+        rows.iter()
+            .any(|r| r.field == field("goals[4].measure.actual"))
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::{Account, SelfEvaluation};
+use crate::{Account, FieldPath, SelfEvaluation};
 
 /// The largest magnitude a figure may have: 10¹² (万元: ten thousand trillion yuan).
 fn limit() -> Decimal {
@@ -16,10 +16,12 @@ fn resolution() -> Decimal {
     Decimal::new(1, 6)
 }
 
-/// One figure that is out of bounds: its key path and what is wrong.
+/// One figure that is out of bounds: its field and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    pub key: String,
+    pub field: FieldPath,
+    /// What was expected and what was found, e.g. `expected an amount of zero or more, found
+    /// the negative amount -3`.
     pub message: String,
 }
 
@@ -28,7 +30,7 @@ struct Checker {
 }
 
 impl Checker {
-    fn figure(&mut self, key: impl Fn() -> String, value: Decimal, may_be_negative: bool) {
+    fn figure(&mut self, key: impl Fn() -> FieldPath, value: Decimal, may_be_negative: bool) {
         let magnitude = value.abs();
         let message = if !may_be_negative && value.is_sign_negative() && !value.is_zero() {
             format!("expected an amount of zero or more, found the negative amount {value}")
@@ -40,16 +42,16 @@ impl Checker {
             return;
         };
         self.problems.push(Problem {
-            key: key(),
+            field: key(),
             message,
         });
     }
 
-    fn amount(&mut self, key: impl Fn() -> String, value: Decimal) {
+    fn amount(&mut self, key: impl Fn() -> FieldPath, value: Decimal) {
         self.figure(key, value, false);
     }
 
-    fn optional(&mut self, key: impl Fn() -> String, value: Option<Decimal>) {
+    fn optional(&mut self, key: impl Fn() -> FieldPath, value: Option<Decimal>) {
         if let Some(v) = value {
             self.amount(key, v);
         }
@@ -58,36 +60,54 @@ impl Checker {
 
 impl SelfEvaluation {
     /// Every figure out of bounds, with its key path; empty when the unit is sound.
-    pub fn problems(&self) -> Vec<Problem> {
+    fn problems(&self) -> Vec<Problem> {
         let mut c = Checker {
             problems: Vec::new(),
         };
         let b = &self.budget;
-        c.amount(|| "budget.opening".into(), b.opening);
-        c.optional(|| "budget.full_year".into(), b.full_year);
-        c.optional(|| "budget.income".into(), b.income);
-        c.amount(|| "budget.spent".into(), b.spent);
-        c.optional(|| "budget.basic".into(), b.basic);
-        c.optional(|| "budget.personnel".into(), b.personnel);
-        c.optional(|| "budget.public".into(), b.public);
-        c.optional(|| "budget.project".into(), b.project);
+        c.amount(|| FieldPath::new("budget").key("opening"), b.opening);
+        c.optional(|| FieldPath::new("budget").key("full_year"), b.full_year);
+        c.optional(|| FieldPath::new("budget").key("income"), b.income);
+        c.amount(|| FieldPath::new("budget").key("spent"), b.spent);
+        c.optional(|| FieldPath::new("budget").key("basic"), b.basic);
+        c.optional(|| FieldPath::new("budget").key("personnel"), b.personnel);
+        c.optional(|| FieldPath::new("budget").key("public"), b.public);
+        c.optional(|| FieldPath::new("budget").key("project"), b.project);
         for (name, account) in [
             ("government_fund", &self.accounts.government_fund),
             ("state_capital", &self.accounts.state_capital),
             ("social_insurance", &self.accounts.social_insurance),
         ] {
             if let Account::Figures(f) = account {
-                c.amount(|| format!("accounts.{name}.income"), f.income);
-                c.amount(|| format!("accounts.{name}.spent"), f.spent);
+                c.amount(
+                    || FieldPath::new("accounts").key(name).key("income"),
+                    f.income,
+                );
+                c.amount(
+                    || FieldPath::new("accounts").key(name).key("spent"),
+                    f.spent,
+                );
             }
         }
         for (i, fund) in self.funds.iter().enumerate() {
-            c.amount(|| format!("funds[{i}].opening"), fund.opening);
-            c.figure(|| format!("funds[{i}].change"), fund.change, true);
-            c.amount(|| format!("funds[{i}].spent"), fund.spent);
-            c.amount(|| format!("funds[{i}].carried_over"), fund.carried_over);
+            c.amount(|| FieldPath::item("funds", i, "opening"), fund.opening);
+            c.figure(|| FieldPath::item("funds", i, "change"), fund.change, true);
+            c.amount(|| FieldPath::item("funds", i, "spent"), fund.spent);
+            c.amount(
+                || FieldPath::item("funds", i, "carried_over"),
+                fund.carried_over,
+            );
             for (j, source) in fund.sources.iter().enumerate() {
-                c.amount(|| format!("funds[{i}].sources[{j}].amount"), source.amount);
+                c.amount(
+                    || {
+                        FieldPath::new("funds")
+                            .index(i)
+                            .key("sources")
+                            .index(j)
+                            .key("amount")
+                    },
+                    source.amount,
+                );
             }
         }
         let base = &self.base;
@@ -103,44 +123,117 @@ impl SelfEvaluation {
             ("carried_over", base.carried_over),
             ("carried_over_last_year", base.carried_over_last_year),
         ] {
-            c.optional(|| format!("base.{name}"), value);
+            c.optional(|| FieldPath::new("base").key(name), value);
         }
         if let Some(b) = &base.buildings {
-            c.amount(|| "base.buildings.planned_area".into(), b.planned_area);
-            c.amount(|| "base.buildings.actual_area".into(), b.actual_area);
             c.amount(
-                || "base.buildings.planned_investment".into(),
+                || FieldPath::new("base").key("buildings").key("planned_area"),
+                b.planned_area,
+            );
+            c.amount(
+                || FieldPath::new("base").key("buildings").key("actual_area"),
+                b.actual_area,
+            );
+            c.amount(
+                || {
+                    FieldPath::new("base")
+                        .key("buildings")
+                        .key("planned_investment")
+                },
                 b.planned_investment,
             );
             c.amount(
-                || "base.buildings.actual_investment".into(),
+                || {
+                    FieldPath::new("base")
+                        .key("buildings")
+                        .key("actual_investment")
+                },
                 b.actual_investment,
             );
         }
         for (i, goal) in self.goals.iter().enumerate() {
             if let Some(m) = &goal.measure {
-                c.figure(|| format!("goals[{i}].measure.target"), m.target, true);
+                c.figure(
+                    || FieldPath::item("goals", i, "measure").key("target"),
+                    m.target,
+                    true,
+                );
                 if let Some(a) = m.actual {
-                    c.figure(|| format!("goals[{i}].measure.actual"), a, true);
+                    c.figure(
+                        || FieldPath::item("goals", i, "measure").key("actual"),
+                        a,
+                        true,
+                    );
                 }
             }
         }
         for (i, row) in self.indicators.iter().enumerate() {
             if let Some(t) = row.target {
-                c.figure(|| format!("indicators[{i}].target"), t, true);
+                c.figure(|| FieldPath::item("indicators", i, "target"), t, true);
             }
             if let Some(a) = row.actual {
-                c.figure(|| format!("indicators[{i}].actual"), a, true);
+                c.figure(|| FieldPath::item("indicators", i, "actual"), a, true);
             }
-            c.amount(|| format!("indicators[{i}].points"), row.points);
-            c.optional(|| format!("indicators[{i}].self_score"), row.self_score);
+            c.amount(|| FieldPath::item("indicators", i, "points"), row.points);
+            c.optional(
+                || FieldPath::item("indicators", i, "self_score"),
+                row.self_score,
+            );
         }
         for (i, claim) in self.claims.iter().enumerate() {
-            c.figure(|| format!("claims[{i}].quantity"), claim.quantity, true);
+            c.figure(
+                || FieldPath::item("claims", i, "quantity"),
+                claim.quantity,
+                true,
+            );
         }
         if let Some(d) = &self.declared {
-            c.optional(|| "declared.total".into(), d.total);
+            c.optional(|| FieldPath::new("declared").key("total"), d.total);
         }
         c.problems
+    }
+}
+
+/// A unit whose every figure passed [`SelfEvaluation::check`]: what every reader returns, and
+/// the only kind of unit the engine scores. It derefs to the [`SelfEvaluation`]; to change a
+/// figure, take the unit out with [`CheckedUnit::into_inner`] and check it again.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(transparent)]
+pub struct CheckedUnit(SelfEvaluation);
+
+impl SelfEvaluation {
+    /// The unit as a [`CheckedUnit`], or every figure out of bounds (never empty).
+    pub fn check(self) -> Result<CheckedUnit, Vec<Problem>> {
+        let problems = self.problems();
+        if problems.is_empty() {
+            Ok(CheckedUnit(self))
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+impl CheckedUnit {
+    /// The unit itself, to change it (and check it again).
+    pub fn into_inner(self) -> SelfEvaluation {
+        self.0
+    }
+
+    /// The unit itself.
+    pub fn unit(&self) -> &SelfEvaluation {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for CheckedUnit {
+    type Target = SelfEvaluation;
+    fn deref(&self) -> &SelfEvaluation {
+        &self.0
+    }
+}
+
+impl PartialEq<SelfEvaluation> for CheckedUnit {
+    fn eq(&self, other: &SelfEvaluation) -> bool {
+        self.0 == *other
     }
 }

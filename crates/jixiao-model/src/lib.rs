@@ -12,14 +12,18 @@
 mod amounts;
 mod check;
 mod load;
+mod path;
+mod round;
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-pub use check::Problem;
+pub use check::{CheckedUnit, Problem};
 pub use load::{ModelError, at_key};
+pub use path::{BadFieldPath, FieldPath, Segment};
+pub use round::round;
 
 use amounts::{non_negative, non_negative_opt};
 

@@ -1,8 +1,8 @@
-//! Reading a unit file.
+//! Reading a unit file (TOML) or one line of a JSON Lines file.
 
 use std::path::{Path, PathBuf};
 
-use crate::SelfEvaluation;
+use crate::{CheckedUnit, FieldPath, SelfEvaluation};
 
 /// Why a unit file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -13,15 +13,29 @@ pub enum ModelError {
         #[source]
         source: std::io::Error,
     },
-    /// The TOML is malformed, or a key is unknown, missing or of the wrong type.
-    #[error("{}: {}{message}", path.display(), at_key(key))]
+    /// The TOML or JSON is malformed, or a key is unknown, missing or of the wrong type.
+    #[error("{}{}: {}{message}", path.display(), at_line(*line), at_key(key))]
     Parse {
         path: PathBuf,
+        /// For one line of a JSON Lines file: its 1-based number.
+        line: Option<usize>,
         /// Dotted path of the offending key, e.g. `budget.opening`; empty for a syntax error.
         key: String,
         /// The parser's message, with line, column and the offending text.
         message: String,
     },
+    /// A figure is out of bounds (see [`SelfEvaluation::check`]).
+    #[error("{}{}: {}{message}", path.display(), at_line(*line), at_key(field.as_str()))]
+    Figure {
+        path: PathBuf,
+        line: Option<usize>,
+        field: FieldPath,
+        message: String,
+    },
+}
+
+fn at_line(line: Option<usize>) -> String {
+    line.map_or_else(String::new, |l| format!(":{l}"))
 }
 
 /// `at `key`: ` before a message, or nothing for a syntax error that has no key. Shared by
@@ -34,17 +48,35 @@ pub fn at_key(key: &str) -> String {
     }
 }
 
+/// The first problem of an unchecked unit as an error naming the file (and line).
+fn checked(
+    unit: SelfEvaluation,
+    path: &Path,
+    line: Option<usize>,
+) -> Result<CheckedUnit, ModelError> {
+    unit.check().map_err(|problems| {
+        let problem = problems.into_iter().next().expect("check: never empty");
+        ModelError::Figure {
+            path: path.to_owned(),
+            line,
+            field: problem.field,
+            message: problem.message,
+        }
+    })
+}
+
 impl SelfEvaluation {
-    /// Parses a unit from TOML text; `path` only names the source in errors.
-    pub fn from_toml(text: &str, path: &Path) -> Result<Self, ModelError> {
+    /// Parses and checks a unit from TOML text; `path` only names the source in errors.
+    pub fn from_toml(text: &str, path: &Path) -> Result<CheckedUnit, ModelError> {
         let parse_error = |key: String, err: toml::de::Error| ModelError::Parse {
             path: path.to_owned(),
+            line: None,
             key,
             message: err.to_string().trim_end().to_owned(),
         };
         // Fast path; only a file that fails is parsed again to find the key at fault.
         if let Ok(unit) = toml::from_str::<SelfEvaluation>(text) {
-            return unit.checked(path);
+            return checked(unit, path, None);
         }
         let deserializer =
             toml::Deserializer::parse(text).map_err(|e| parse_error(String::new(), e))?;
@@ -52,29 +84,43 @@ impl SelfEvaluation {
             let key = e.path().to_string();
             parse_error(key, e.into_inner())
         })?;
-        unit.checked(path)
+        checked(unit, path, None)
     }
 
-    /// The unit if every figure is within bounds (see [`SelfEvaluation::problems`]), else the
-    /// first problem, naming `path` and the key.
-    pub fn checked(self, path: &Path) -> Result<Self, ModelError> {
-        match self.problems().into_iter().next() {
-            None => Ok(self),
-            Some(problem) => Err(ModelError::Parse {
-                path: path.to_owned(),
-                key: problem.key,
-                message: problem.message,
-            }),
+    /// Parses and checks one unit written as JSON (one line of a JSON Lines file: `line` is its
+    /// 1-based number); `path` only names the source in errors.
+    pub fn from_json(text: &str, path: &Path, line: usize) -> Result<CheckedUnit, ModelError> {
+        let error = |key: String, message: String| ModelError::Parse {
+            path: path.to_owned(),
+            line: Some(line),
+            key,
+            message,
+        };
+        // Fast path; only a line that fails is parsed again to find the key at fault.
+        if let Ok(unit) = serde_json::from_str::<SelfEvaluation>(text) {
+            return checked(unit, path, Some(line));
         }
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let unit = serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|e| error(e.path().to_string(), e.into_inner().to_string()))?;
+        deserializer
+            .end()
+            .map_err(|e| error(String::new(), format!("after the unit: {e}")))?;
+        checked(unit, path, Some(line))
     }
 
-    /// Reads and parses a unit file.
-    pub fn load(path: &Path) -> Result<Self, ModelError> {
+    /// Reads, parses and checks a unit file.
+    pub fn load(path: &Path) -> Result<CheckedUnit, ModelError> {
         let text = std::fs::read_to_string(path).map_err(|source| ModelError::Io {
             path: path.to_owned(),
             source,
         })?;
         Self::from_toml(&text, path)
+    }
+
+    /// The unit as one line of JSON (no newline), the JSON Lines format.
+    pub fn to_json_line(&self) -> String {
+        serde_json::to_string(self).expect("a unit always serialises to JSON")
     }
 
     /// The unit as TOML, in the documented format.

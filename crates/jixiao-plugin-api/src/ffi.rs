@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 
 use serde::Deserialize;
 
-use crate::wire::{Leaf, Manifest, Op, Request, Response};
+use crate::wire::{Leaf, Op, Request, Response};
 use crate::{ABI_VERSION, Bytes, Handshake, Plugin, WIRE_FORMAT, status};
 
 /// A plugin and its manifest, built once per process.
@@ -23,13 +23,8 @@ pub struct Exported {
 impl Exported {
     pub fn new(build: fn() -> Plugin) -> Exported {
         let plugin = build();
-        let manifest = Manifest {
-            format: WIRE_FORMAT,
-            name: plugin.name.clone(),
-            version: plugin.version.clone(),
-            rules: plugin.rules.iter().map(|r| r.spec.clone()).collect(),
-        };
-        let manifest = serde_json::to_vec(&manifest).expect("a manifest always serialises");
+        let manifest =
+            serde_json::to_vec(&plugin.manifest()).expect("a manifest always serialises");
         Exported { plugin, manifest }
     }
 

@@ -15,7 +15,8 @@
 //! full contract is in `docs/plugins.md`.
 //!
 //! Plugin authors do not touch any of this: they write plain functions over the unit model,
-//! register them as [`Rule`]s of a [`Plugin`] and call [`export_plugin!`] once.
+//! register them as [`Rule`]s of a [`Plugin`] (each rule's parameters declared once, with
+//! [`params!`]) and call [`export_plugin!`] once.
 
 pub mod wire;
 
@@ -26,7 +27,11 @@ pub mod ffi;
 
 pub use jixiao_model as model;
 pub use rust_decimal::Decimal;
-pub use sdk::{Adjustment, Finding, Input, Output, Param, ParamKind, Plugin, Rule};
+#[doc(hidden)]
+pub use sdk::spec as sdk_spec;
+pub use sdk::{
+    Adjustment, Finding, Input, Output, Param, ParamKind, ParamValue, Plugin, Rule, RuleParams,
+};
 pub use wire::Part;
 
 /// The version of the binary interface: symbols, their signatures and the `#[repr(C)]` types.

@@ -6,7 +6,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::wire::{Leaf, ParamSpec, Part, RuleSpec};
+use crate::WIRE_FORMAT;
+use crate::wire::{Leaf, Manifest, ParamSpec, Part, RuleSpec};
 
 /// A plugin: its name, version and rules.
 pub struct Plugin {
@@ -39,6 +40,16 @@ impl Plugin {
     pub fn rule(mut self, rule: Rule) -> Plugin {
         self.rules.push(rule);
         self
+    }
+
+    /// The manifest the handshake sends: name, version and each rule's declarations.
+    pub fn manifest(&self) -> Manifest {
+        Manifest {
+            format: WIRE_FORMAT,
+            name: self.name.clone(),
+            version: self.version.clone(),
+            rules: self.rules.iter().map(|r| r.spec.clone()).collect(),
+        }
     }
 
     /// Runs a rule in process, as the host would through the ABI: for unit tests of plugins. A
@@ -111,7 +122,8 @@ impl std::fmt::Debug for Rule {
 impl Rule {
     /// A rule run by `check(input, params)`. `P` is read from the rule set's `params` table:
     /// give it `#[serde(deny_unknown_fields)]` and defaults, and its errors become the load
-    /// errors of a rule set with bad parameters.
+    /// errors of a rule set with bad parameters. The rule declares no parameter: for a rule that
+    /// takes some, [`Rule::with_params`].
     pub fn new<P>(
         name: impl Into<String>,
         summary: impl Into<String>,
@@ -120,18 +132,45 @@ impl Rule {
     where
         P: DeserializeOwned + 'static,
     {
-        let parse = |raw: &RawValue| -> Result<P, String> {
-            serde_json::from_str(raw.get()).map_err(|e| e.to_string())
-        };
+        Rule::build(name.into(), summary.into(), Vec::new(), check)
+    }
+
+    /// A rule run by `check(input, params)` whose parameters `P` are declared once, with
+    /// [`params!`](crate::params): the manifest declares each (name, kind, default, doc), and a
+    /// parameter the rule set leaves out takes its typed default. A required parameter left out
+    /// is an error (the host says so before the plugin is asked; this says it in process too).
+    pub fn with_params<P: RuleParams>(
+        name: impl Into<String>,
+        summary: impl Into<String>,
+        check: fn(&Input<'_>, &P) -> Output,
+    ) -> Rule {
+        Rule::build(name.into(), summary.into(), P::specs(), check)
+    }
+
+    fn build<P>(
+        name: String,
+        summary: String,
+        params: Vec<ParamSpec>,
+        check: fn(&Input<'_>, &P) -> Output,
+    ) -> Rule
+    where
+        P: DeserializeOwned + 'static,
+    {
+        let required: Vec<String> = params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| p.name.clone())
+            .collect();
+        let required_too = required.clone();
         Rule {
             spec: RuleSpec {
-                name: name.into(),
-                summary: summary.into(),
-                params: Vec::new(),
+                name,
+                summary,
+                params,
                 needs: None,
             },
-            run: Box::new(move |input, raw| Ok(check(input, &parse(raw)?))),
-            check: Box::new(move |raw| parse(raw).map(drop)),
+            run: Box::new(move |input, raw| Ok(check(input, &parse(&required, raw)?))),
+            check: Box::new(move |raw| parse::<P>(&required_too, raw).map(drop)),
         }
     }
 
@@ -147,10 +186,25 @@ impl Rule {
     }
 
     /// Declares a parameter (for the handshake, the host's checks and the docs).
+    #[deprecated(
+        note = "declare the parameters once, with `params!` and `Rule::with_params`: the default is then written once, as its typed value"
+    )]
     pub fn param(mut self, param: Param) -> Rule {
         self.spec.params.push(param.0);
         self
     }
+}
+
+/// The rule set's parameters as a `P`; a required one left out is an error.
+fn parse<P: DeserializeOwned>(required: &[String], raw: &RawValue) -> Result<P, String> {
+    if !required.is_empty() {
+        let given: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+        if let Some(missing) = required.iter().find(|name| !given.contains_key(*name)) {
+            return Err(format!("missing field `{missing}`"));
+        }
+    }
+    serde_json::from_str(raw.get()).map_err(|e| e.to_string())
 }
 
 /// A parameter declaration.
@@ -179,6 +233,161 @@ impl Param {
             doc: doc.into(),
         })
     }
+}
+
+/// A rule's parameters, declared once: implemented by [`params!`](crate::params), which also
+/// gives the type its `Default` (every parameter at its declared default).
+pub trait RuleParams: DeserializeOwned + 'static {
+    /// Each parameter's declaration, in order: the manifest's `params`.
+    fn specs() -> Vec<ParamSpec>;
+}
+
+/// A type a parameter may have: its [`ParamKind`], and how the manifest shows a default of it.
+pub trait ParamValue {
+    const KIND: ParamKind;
+    /// The value as the manifest (and `jixiao plugin`) shows a default: `1.3`, `预算执行率`.
+    fn shown(&self) -> String;
+}
+
+impl ParamValue for Decimal {
+    const KIND: ParamKind = ParamKind::Decimal;
+    fn shown(&self) -> String {
+        self.normalize().to_string()
+    }
+}
+
+macro_rules! integer_param {
+    ($($t:ty),*) => {$(
+        impl ParamValue for $t {
+            const KIND: ParamKind = ParamKind::Integer;
+            fn shown(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+integer_param!(usize, u32, u64, i64);
+
+impl ParamValue for String {
+    const KIND: ParamKind = ParamKind::String;
+    fn shown(&self) -> String {
+        self.clone()
+    }
+}
+
+impl ParamValue for bool {
+    const KIND: ParamKind = ParamKind::Bool;
+    fn shown(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl ParamValue for Vec<String> {
+    const KIND: ParamKind = ParamKind::Strings;
+    /// The first two strings, quoted, and `...` for the rest: `["无", "暂无", ...]`.
+    fn shown(&self) -> String {
+        let mut shown: Vec<String> = self.iter().take(2).map(|s| format!("{s:?}")).collect();
+        if self.len() > 2 {
+            shown.push("...".to_owned());
+        }
+        format!("[{}]", shown.join(", "))
+    }
+}
+
+/// A parameter that may be left out with no default: shown as nothing (`""`).
+impl<T: ParamValue> ParamValue for Option<T> {
+    const KIND: ParamKind = T::KIND;
+    fn shown(&self) -> String {
+        self.as_ref().map(T::shown).unwrap_or_default()
+    }
+}
+
+/// One parameter's declaration, for [`params!`](crate::params): `default` is `None` for a
+/// required parameter; `doc` is its doc comment, line by line.
+#[doc(hidden)]
+pub fn spec<T: ParamValue>(name: &str, default: Option<&T>, doc: &[&str]) -> ParamSpec {
+    let doc: Vec<&str> = doc.iter().map(|line| line.trim()).collect();
+    ParamSpec {
+        name: name.into(),
+        kind: T::KIND,
+        required: default.is_none(),
+        default: default.map(ParamValue::shown),
+        doc: doc.join(" "),
+    }
+}
+
+/// Declares a rule's parameters once: the struct the rule set's `params` table is read into
+/// (`deny_unknown_fields`), its `Default` (each parameter at its default) and its
+/// [`RuleParams`] (the manifest's declarations, with the defaults shown from the typed values
+/// and each parameter's doc comment as its doc). A parameter without `= default` is required
+/// (its type must still be `Default`). Give the rule with [`Rule::with_params`].
+///
+/// ```
+/// use jixiao_plugin_api::{Decimal, RuleParams};
+///
+/// jixiao_plugin_api::params! {
+///     #[derive(Debug)]
+///     pub struct Params {
+///         /// 实际/目标 at or above which an explanation is needed
+///         pub threshold: Decimal = Decimal::new(13, 1),
+///         /// leaf id a goal's deviation reduces
+///         pub indicator: Option<String> = None,
+///     }
+/// }
+///
+/// let specs = Params::specs();
+/// assert_eq!(specs[0].name, "threshold");
+/// assert_eq!(specs[0].default.as_deref(), Some("1.3"));
+/// assert_eq!(Params::default().threshold, Decimal::new(13, 1));
+/// ```
+///
+/// The struct derives `serde::Deserialize`: the plugin depends on `serde`, as every plugin does.
+#[macro_export]
+macro_rules! params {
+    (@default $default:expr) => { $default };
+    (@default) => { ::std::default::Default::default() };
+    (@given $value:expr, $default:expr) => { ::std::option::Option::Some(&$value) };
+    (@given $value:expr) => { ::std::option::Option::None };
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident {
+            $(
+                $(#[doc = $doc:literal])+
+                $fvis:vis $field:ident : $ty:ty $(= $default:expr)?
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(::serde::Deserialize)]
+        #[serde(default, deny_unknown_fields)]
+        $vis struct $name {
+            $(
+                $(#[doc = $doc])+
+                $fvis $field: $ty,
+            )*
+        }
+
+        impl ::std::default::Default for $name {
+            fn default() -> Self {
+                $name {
+                    $($field: $crate::params!(@default $($default)?),)*
+                }
+            }
+        }
+
+        impl $crate::RuleParams for $name {
+            fn specs() -> ::std::vec::Vec<$crate::wire::ParamSpec> {
+                let _defaults = <$name as ::std::default::Default>::default();
+                ::std::vec![$(
+                    $crate::sdk_spec::<$ty>(
+                        ::std::stringify!($field),
+                        $crate::params!(@given _defaults.$field $(, $default)?),
+                        &[$($doc),+],
+                    ),
+                )*]
+            }
+        }
+    };
 }
 
 /// The type of a parameter.
@@ -302,4 +511,95 @@ pub struct Adjustment {
     pub indicator: String,
     pub delta: Decimal,
     pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    crate::params! {
+        #[derive(Debug, PartialEq)]
+        struct Declared {
+            /// a rate
+            /// over two lines
+            rate: Decimal = Decimal::new(25, 2),
+            /// a count
+            count: u32 = 3,
+            /// words
+            words: Vec<String> = vec!["甲".into(), "乙".into(), "丙".into()],
+            /// two words
+            two: Vec<String> = vec!["甲".into(), "乙".into()],
+            /// maybe a leaf
+            leaf: Option<String> = None,
+            /// a flag
+            flag: bool = true,
+            /// the leaf to take points from
+            indicator: String,
+        }
+    }
+
+    fn run(_: &Input<'_>, _: &Declared) -> Output {
+        Output::new()
+    }
+
+    #[test]
+    fn one_declaration_gives_the_manifest_and_the_defaults() {
+        let shown: Vec<(String, ParamKind, bool, Option<String>, String)> = Declared::specs()
+            .into_iter()
+            .map(|s| (s.name, s.kind, s.required, s.default, s.doc))
+            .collect();
+        let optional = |name: &str, kind, default: &str, doc: &str| {
+            (name.into(), kind, false, Some(default.into()), doc.into())
+        };
+        assert_eq!(
+            shown,
+            [
+                optional("rate", ParamKind::Decimal, "0.25", "a rate over two lines"),
+                optional("count", ParamKind::Integer, "3", "a count"),
+                optional("words", ParamKind::Strings, r#"["甲", "乙", ...]"#, "words"),
+                optional("two", ParamKind::Strings, r#"["甲", "乙"]"#, "two words"),
+                optional("leaf", ParamKind::String, "", "maybe a leaf"),
+                optional("flag", ParamKind::Bool, "true", "a flag"),
+                (
+                    "indicator".into(),
+                    ParamKind::String,
+                    true,
+                    None,
+                    "the leaf to take points from".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn left_out_parameters_take_their_typed_defaults_and_required_ones_are_required() {
+        let read: Declared = serde_json::from_value(json!({"indicator": "x", "count": 5})).unwrap();
+        let expected = Declared {
+            rate: Decimal::new(25, 2),
+            count: 5,
+            words: vec!["甲".into(), "乙".into(), "丙".into()],
+            two: vec!["甲".into(), "乙".into()],
+            leaf: None,
+            flag: true,
+            indicator: "x".into(),
+        };
+        assert_eq!(read, expected);
+        let rule = Rule::with_params("r", "", run);
+        let check = |params: serde_json::Value| {
+            let raw = RawValue::from_string(params.to_string()).unwrap();
+            (rule.check)(&raw)
+        };
+        assert_eq!(check(json!({"indicator": "x"})), Ok(()));
+        assert_eq!(
+            check(json!({})),
+            Err("missing field `indicator`".to_owned())
+        );
+        let unknown = check(json!({"indicator": "x", "rates": 1})).unwrap_err();
+        assert!(
+            unknown.starts_with("unknown field `rates`"),
+            "parameters are read with deny_unknown_fields: {unknown}"
+        );
+    }
 }

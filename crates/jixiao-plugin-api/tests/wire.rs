@@ -12,7 +12,9 @@ fn sample() -> SelfEvaluation {
         env!("CARGO_MANIFEST_DIR"),
         "/../../tests/fixtures/units/department/lusong-kexie-2024.toml"
     );
-    SelfEvaluation::load(std::path::Path::new(path)).unwrap()
+    SelfEvaluation::load(std::path::Path::new(path))
+        .unwrap()
+        .into_inner()
 }
 
 #[test]
@@ -48,7 +50,11 @@ fn units() -> Vec<SelfEvaluation> {
     for kind in ["department", "project"] {
         let dir = std::path::Path::new(dir).join(kind);
         for entry in std::fs::read_dir(dir).unwrap() {
-            units.push(SelfEvaluation::load(&entry.unwrap().path()).unwrap());
+            units.push(
+                SelfEvaluation::load(&entry.unwrap().path())
+                    .unwrap()
+                    .into_inner(),
+            );
         }
     }
     units

@@ -16,11 +16,11 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use jixiao_model::SelfEvaluation;
+use jixiao_model::{CheckedUnit, SelfEvaluation};
 use jixiao_plugin_host::{LoadOptions, Plugins};
 use jixiao_rules::RuleSet;
 
-fn time(units: &[SelfEvaluation], rounds: u32, f: impl Fn(&SelfEvaluation)) -> Duration {
+fn time(units: &[CheckedUnit], rounds: u32, f: impl Fn(&CheckedUnit)) -> Duration {
     let start = Instant::now();
     for _ in 0..rounds {
         for unit in units {
@@ -70,14 +70,14 @@ fn main() {
             .map(|e| e.unwrap().path())
             .collect();
         files.sort();
-        let units: Vec<SelfEvaluation> = files
+        let units: Vec<CheckedUnit> = files
             .iter()
             .map(|f| SelfEvaluation::load(f).unwrap())
             .collect();
-        let alone = |u: &SelfEvaluation| {
+        let alone = |u: &CheckedUnit| {
             black_box(jixiao_engine::score_with(u, &rules, &Default::default()).unwrap());
         };
-        let with = |u: &SelfEvaluation| {
+        let with = |u: &CheckedUnit| {
             black_box(jixiao_engine::score_with(u, &rules, &with_plugins).unwrap());
         };
         // Warm up both paths.

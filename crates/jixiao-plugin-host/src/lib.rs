@@ -20,7 +20,7 @@ mod ffi;
 use std::path::{Path, PathBuf};
 
 use jixiao_engine::{
-    AdjustmentRequest, Contribution, Effects, Figure, Finding, PluginRef, RuleExtension,
+    AdjustmentRequest, Contribution, Effects, Figure, Finding, PluginRef, RuleExtension, RuleId,
     ScoredIndicator, Severity,
 };
 use jixiao_model::SelfEvaluation;
@@ -539,7 +539,10 @@ impl Written {
 }
 
 fn convert(plugin: &str, rule: &str, response: Response) -> Effects {
-    let source = format!("{plugin}/{rule}");
+    let source = RuleId::Plugin {
+        plugin: plugin.to_owned(),
+        rule: rule.to_owned(),
+    };
     Effects {
         findings: response
             .findings
@@ -631,8 +634,9 @@ impl RuleExtension for Plugins {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jixiao_model::CheckedUnit;
 
-    fn units() -> Vec<SelfEvaluation> {
+    fn units() -> Vec<CheckedUnit> {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/units");
         let mut units = Vec::new();
         for kind in ["department", "project"] {
@@ -646,7 +650,7 @@ mod tests {
         units
     }
 
-    fn scored(unit: &SelfEvaluation) -> Vec<ScoredIndicator> {
+    fn scored(unit: &CheckedUnit) -> Vec<ScoredIndicator> {
         let kind = match unit.unit.kind {
             jixiao_model::EvaluationKind::Department => "hunan-department-plugins.toml",
             jixiao_model::EvaluationKind::Project => "national-project-plugins.toml",
@@ -671,7 +675,7 @@ mod tests {
 
     /// The request of `rule` for `unit`, as JSON, with the other rules in the same batch.
     fn request(
-        unit: &SelfEvaluation,
+        unit: &CheckedUnit,
         rule: &ConfiguredRule,
         others: &[ConfiguredRule],
     ) -> serde_json::Value {
@@ -737,7 +741,7 @@ mod tests {
         }
     }
 
-    fn request_leaves(unit: &SelfEvaluation) -> serde_json::Value {
+    fn request_leaves(unit: &CheckedUnit) -> serde_json::Value {
         let indicators = scored(unit);
         let mut list = Vec::new();
         leaves(&indicators, &mut list);

@@ -5,13 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use jixiao_engine::fmt::{number, points};
-use jixiao_engine::{RuleSetRef, Scorecard, Severity};
+use jixiao_engine::fmt::{number, points, round};
+use jixiao_engine::{RuleId, RuleSetRef, Scorecard, Severity};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::{SummaryRow, ranked, rule_label};
+use crate::{SummaryRow, ranked};
 
 const STYLE: &str = r#"
 body{font-family:"PingFang SC","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:2rem auto;max-width:1200px;color:#222;padding:0 1rem}
@@ -105,7 +105,7 @@ fn indicator_chart(card: &Scorecard) -> Markup {
                     @let y = 24 + i * row;
                     @let full = bar_width;
                     @let share = if leaf.points.is_zero() { Decimal::ZERO } else { leaf.score / leaf.points };
-                    @let scored = (share * Decimal::from(bar_width)).round().to_usize().unwrap_or(0).min(bar_width);
+                    @let scored = round(share * Decimal::from(bar_width), 0).to_usize().unwrap_or(0).min(bar_width);
                     text x=(label_width - 6) y=(y + 14) text-anchor="end" { (leaf.name) }
                     rect x=(label_width) y=(y + 3) width=(full) height="14" fill="#eee" {}
                     @if scored > 0 {
@@ -134,30 +134,34 @@ fn severity_class(severity: Severity) -> &'static str {
 /// Findings counted across a batch: per rule, the units concerned and the occurrences.
 #[derive(Debug, Clone, Default)]
 pub struct FindingCounts {
-    counts: BTreeMap<(String, Severity), (u64, u64)>,
+    counts: BTreeMap<(RuleId, Severity), (u64, u64)>,
 }
 
 impl FindingCounts {
     pub fn add(&mut self, card: &Scorecard) {
-        let mut seen: Vec<(&str, Severity)> = Vec::new();
+        let mut seen: Vec<(&RuleId, Severity)> = Vec::new();
         for f in &card.findings {
             let entry = self.counts.entry((f.rule.clone(), f.severity)).or_default();
             entry.1 += 1;
-            if !seen.contains(&(f.rule.as_str(), f.severity)) {
-                seen.push((f.rule.as_str(), f.severity));
+            if !seen.contains(&(&f.rule, f.severity)) {
+                seen.push((&f.rule, f.severity));
                 entry.0 += 1;
             }
         }
     }
 
     /// Most frequent first (by units concerned, then occurrences, then rule).
-    fn sorted(&self) -> Vec<(&str, Severity, u64, u64)> {
+    fn sorted(&self) -> Vec<(&RuleId, Severity, u64, u64)> {
         let mut all: Vec<_> = self
             .counts
             .iter()
-            .map(|((rule, severity), (units, total))| (rule.as_str(), *severity, *units, *total))
+            .map(|((rule, severity), (units, total))| (rule, *severity, *units, *total))
             .collect();
-        all.sort_by(|a, b| b.2.cmp(&a.2).then(b.3.cmp(&a.3)).then(a.0.cmp(b.0)));
+        all.sort_by(|a, b| {
+            b.2.cmp(&a.2)
+                .then(b.3.cmp(&a.3))
+                .then_with(|| a.0.to_string().cmp(&b.0.to_string()))
+        });
         all
     }
 }
@@ -184,7 +188,10 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
         .map(|g| {
             (
                 g.clone(),
-                scored.iter().filter(|s| &s.grade == g).count() as u64,
+                scored
+                    .iter()
+                    .filter(|s| s.grade.as_ref() == Some(g))
+                    .count() as u64,
             )
         })
         .collect();
@@ -223,7 +230,7 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
                 @for (rule, severity, units, total) in info.findings.sorted() {
                     tr {
                         td { code { (rule) } }
-                        td { (rule_label(rule)) }
+                        td { (rule.label()) }
                         td class=(severity_class(severity)) { (severity.label()) }
                         td.n { (units) }
                         td.n { (total) }
@@ -249,7 +256,7 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
                             }
                             td { (s.kind) }
                             td.n { (p(s.total)) }
-                            td { (s.grade) }
+                            td { (s.grade_label()) }
                             td.n { (s.declared_total.map_or("—".into(), p)) }
                             td.n class=(if s.hard > 0 { "hard" } else { "" }) { (s.hard) }
                             td.n { (s.soft) }
@@ -287,7 +294,7 @@ pub fn scorecard(card: &Scorecard, index_href: &str) -> String {
             " · 规则 " (card.rule_set.name) " (" code { (card.rule_set.id) } " v" (card.rule_set.version) ")"
         }
         p.summary {
-            "复核总分 " strong { (p(card.total)) } " / " (number(card.points)) ", 等级 " strong { (card.grade) }
+            "复核总分 " strong { (p(card.total)) } " / " (number(card.points)) ", 等级 " strong { (card.grade_label()) }
             @if let Some(d) = &card.declared {
                 " · 自评 " (d.total.map_or("—".into(), p)) " " (d.grade.as_deref().unwrap_or("—"))
             }
@@ -333,7 +340,7 @@ pub fn scorecard(card: &Scorecard, index_href: &str) -> String {
                         tr {
                             td.n { (i + 1) }
                             td class=(severity_class(f.severity)) { (f.severity.label()) }
-                            td { code { (f.rule) } br; span.muted { (rule_label(&f.rule)) } }
+                            td { code { (f.rule) } br; span.muted { (f.rule.label()) } }
                             td { (f.indicator.as_deref().unwrap_or("")) }
                             td { (f.message) }
                         }

@@ -63,7 +63,7 @@ fn headline(card: &Scorecard) -> String {
         "总分 {} / {}  等级 {}",
         p(card.total),
         number(card.points),
-        card.grade
+        card.grade_label()
     );
     if let Some(declared) = &card.declared {
         let total = declared.total.map_or("—".to_owned(), p);
@@ -205,7 +205,7 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         Cell::new("合计"),
         Cell::new(number(card.points)).set_alignment(CellAlignment::Right),
         Cell::new(p(card.total)).set_alignment(CellAlignment::Right),
-        Cell::new(format!("等级 {}", card.grade)),
+        Cell::new(format!("等级 {}", card.grade_label())),
     ]);
     out.push_str(&table.to_string());
     out.push('\n');
@@ -225,7 +225,12 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
 }
 
 fn finding_line(finding: &Finding) -> String {
-    let mut line = format!("[{}] {}", finding.severity.label(), finding.message);
+    let mut line = format!(
+        "[{}] {}: {}",
+        finding.severity.label(),
+        finding.rule.label(),
+        finding.message
+    );
     line.push_str(&format!(" ({}", finding.rule));
     if let Some(indicator) = &finding.indicator {
         line.push_str(&format!(", {indicator}"));
@@ -255,7 +260,7 @@ pub fn markdown(card: &Scorecard) -> String {
         "- **复核总分 {} / {}, 等级 {}**\n",
         p(card.total),
         number(card.points),
-        card.grade
+        card.grade_label()
     ));
     if let Some(declared) = &card.declared {
         out.push_str(&format!(
@@ -327,18 +332,19 @@ pub fn markdown(card: &Scorecard) -> String {
         "| **合计** | {} | **{}** | 等级 {} | | | |\n",
         number(card.points),
         p(card.total),
-        card.grade
+        card.grade_label()
     ));
     out.push_str("\n## 发现问题\n\n");
     if card.findings.is_empty() {
         out.push_str("无。\n");
     } else {
-        out.push_str("| # | 性质 | 规则 | 指标 | 说明 |\n|---:|---|---|---|---|\n");
+        out.push_str("| # | 性质 | 问题 | 规则 | 指标 | 说明 |\n|---:|---|---|---|---|---|\n");
         for (i, f) in card.findings.iter().enumerate() {
             out.push_str(&format!(
-                "| {} | {} | `{}` | {} | {} |\n",
+                "| {} | {} | {} | `{}` | {} | {} |\n",
                 i + 1,
                 f.severity.label(),
+                cell(&f.rule.label()),
                 f.rule,
                 f.indicator.as_deref().unwrap_or(""),
                 cell(&f.message)
@@ -363,7 +369,7 @@ pub struct UnitSummary {
     pub year: u16,
     pub kind: &'static str,
     pub total: Decimal,
-    pub grade: String,
+    pub grade: Option<String>,
     pub declared_total: Option<Decimal>,
     pub gap: Option<Decimal>,
     pub hard: usize,
@@ -371,6 +377,11 @@ pub struct UnitSummary {
 }
 
 impl UnitSummary {
+    /// The grade for people: the band's name, or 无等级.
+    pub fn grade_label(&self) -> &str {
+        self.grade.as_deref().unwrap_or("无等级")
+    }
+
     pub fn of(card: &Scorecard) -> UnitSummary {
         UnitSummary {
             unit: card.unit.name.clone(),
@@ -383,27 +394,6 @@ impl UnitSummary {
             hard: card.count(Severity::Hard),
             soft: card.count(Severity::Soft),
         }
-    }
-}
-
-/// The Chinese name of a finding's rule, for people.
-pub fn rule_label(rule: &str) -> &'static str {
-    match rule {
-        "fund_reconciliation" => "专项资金收支不平",
-        "fund_sources" => "资金来源与支出不符",
-        "totals" => "收支总数不符",
-        "overspending" => "超预算支出",
-        "budget_adjustment" => "预算调整幅度过大",
-        "empty_narrative" => "问题或改进措施空泛",
-        "cost_direction" => "成本指标方向错误",
-        "self_scores" => "自评得分与复核不符",
-        "row_sums" => "各行得分与总分不符",
-        "declared_grade" => "自评等级与总分不符",
-        "tiers" => "定性得分超出档次",
-        "missing_input" => "缺少数据",
-        "undefined_input" => "无法计算",
-        rule if rule.contains('/') => "插件规则",
-        _ => "",
     }
 }
 
@@ -460,7 +450,7 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
                 s.year.to_string(),
                 s.kind.to_owned(),
                 p(s.total),
-                s.grade.clone(),
+                s.grade_label().to_owned(),
                 s.declared_total.map(p).unwrap_or_default(),
                 s.gap.map(p).unwrap_or_default(),
                 s.hard.to_string(),
@@ -499,7 +489,7 @@ pub fn summary_markdown(rows: &[SummaryRow]) -> String {
                 s.year,
                 s.kind,
                 p(s.total),
-                s.grade,
+                s.grade_label(),
                 s.declared_total.map_or("—".into(), p),
                 s.gap.map_or("—".into(), signed),
                 s.hard,

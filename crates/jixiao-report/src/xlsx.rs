@@ -9,7 +9,8 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
-use crate::{SummaryRow, rule_label};
+use crate::SummaryRow;
+use jixiao_engine::fmt::round;
 use jixiao_engine::{Scorecard, ScoredIndicator};
 
 /// Excel's last row index (1,048,576 rows).
@@ -47,7 +48,7 @@ impl std::fmt::Debug for SummaryWorkbook {
 }
 
 fn number(value: Decimal) -> f64 {
-    value.round_dp(2).to_f64().unwrap_or_default()
+    round(value, 2).to_f64().unwrap_or_default()
 }
 
 impl SummaryWorkbook {
@@ -142,8 +143,8 @@ impl SummaryWorkbook {
             sheet.write_string(row, 0, source)?;
             sheet.write_string(row, 1, &card.unit.name)?;
             sheet.write_string(row, 2, finding.severity.label())?;
-            sheet.write_string(row, 3, &finding.rule)?;
-            sheet.write_string(row, 4, rule_label(&finding.rule))?;
+            sheet.write_string(row, 3, finding.rule.to_string())?;
+            sheet.write_string(row, 4, finding.rule.label())?;
             sheet.write_string(row, 5, finding.indicator.as_deref().unwrap_or(""))?;
             sheet.write_string(row, 6, &finding.message)?;
             self.findings.1 += 1;
@@ -205,7 +206,7 @@ impl SummaryWorkbook {
                     sheet.write_number(row, 3, f64::from(s.year))?;
                     sheet.write_string(row, 4, s.kind)?;
                     sheet.write_number_with_format(row, 5, number(s.total), &self.points)?;
-                    sheet.write_string(row, 6, &s.grade)?;
+                    sheet.write_string(row, 6, s.grade_label())?;
                     if let Some(d) = s.declared_total {
                         sheet.write_number_with_format(row, 7, number(d), &self.points)?;
                     }

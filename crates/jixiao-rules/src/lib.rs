@@ -46,9 +46,36 @@ fn render(errors: &[RuleError]) -> String {
         .join("\n")
 }
 
+/// A rule set that passed validation ([`RuleSet::validate`]): the only kind the engine scores
+/// by. It derefs to the [`RuleSet`]; to change it, take it out with
+/// [`ValidRuleSet::into_inner`] and validate it again.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(transparent)]
+pub struct ValidRuleSet(RuleSet);
+
+impl ValidRuleSet {
+    /// The rule set itself, to change it (and validate it again).
+    pub fn into_inner(self) -> RuleSet {
+        self.0
+    }
+}
+
+impl std::ops::Deref for ValidRuleSet {
+    type Target = RuleSet;
+    fn deref(&self) -> &RuleSet {
+        &self.0
+    }
+}
+
 impl RuleSet {
+    /// The rule set if it is valid, with its warnings; `path` names the source in errors.
+    pub fn validate(self, path: &Path) -> Result<(ValidRuleSet, Vec<Warning>), LoadError> {
+        let warnings = validate::validate(&self, path).map_err(LoadError::Invalid)?;
+        Ok((ValidRuleSet(self), warnings))
+    }
+
     /// Parses and validates a rule set from TOML text; `path` names the source in errors.
-    pub fn from_toml(text: &str, path: &Path) -> Result<(RuleSet, Vec<Warning>), LoadError> {
+    pub fn from_toml(text: &str, path: &Path) -> Result<(ValidRuleSet, Vec<Warning>), LoadError> {
         let parse_error = |key: String, err: toml::de::Error| {
             LoadError::Invalid(vec![RuleError {
                 path: path.to_owned(),
@@ -62,12 +89,11 @@ impl RuleSet {
             let key = e.path().to_string();
             parse_error(key, e.into_inner())
         })?;
-        let warnings = validate::validate(&rules, path).map_err(LoadError::Invalid)?;
-        Ok((rules, warnings))
+        rules.validate(path)
     }
 
     /// Reads, parses and validates a rule-set file.
-    pub fn load(path: &Path) -> Result<(RuleSet, Vec<Warning>), LoadError> {
+    pub fn load(path: &Path) -> Result<(ValidRuleSet, Vec<Warning>), LoadError> {
         let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
             path: path.to_owned(),
             source,

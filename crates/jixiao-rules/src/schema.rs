@@ -169,7 +169,7 @@ impl Checks {
     }
 }
 
-/// The built-in checks (domain.md §6).
+/// The built-in checks (docs/domain.md §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckId {
@@ -222,6 +222,22 @@ impl CheckId {
             CheckId::RowSums => "row_sums",
             CheckId::EmptyNarrative => "empty_narrative",
             CheckId::CostDirection => "cost_direction",
+        }
+    }
+
+    /// The check's name for people (a unit or a bureau officer), in Chinese.
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckId::FundReconciliation => "专项资金收支不平",
+            CheckId::FundSources => "资金来源与支出不符",
+            CheckId::Totals => "收支总数不符",
+            CheckId::Overspending => "超预算支出",
+            CheckId::BudgetAdjustment => "预算调整幅度过大",
+            CheckId::DeclaredGrade => "自评等级与总分不符",
+            CheckId::SelfScores => "自评得分与复核不符",
+            CheckId::RowSums => "各行得分与总分不符",
+            CheckId::EmptyNarrative => "问题或改进措施空泛",
+            CheckId::CostDirection => "成本指标方向错误",
         }
     }
 }
@@ -296,7 +312,7 @@ pub enum Share {
     Equal,
 }
 
-/// Figures computed from a unit's data (domain.md §3). Rates are fractions: 1 = 100 %.
+/// Figures computed from a unit's data (docs/domain.md §3). Rates are fractions: 1 = 100 %.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
@@ -371,7 +387,7 @@ pub enum WhenMissing {
     Rescale,
 }
 
-/// A scoring method (domain.md §4). `w` is the leaf's points, `T` the target, `A` the actual.
+/// A scoring method (docs/domain.md §4). `w` is the leaf's points, `T` the target, `A` the actual.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Method {
@@ -415,18 +431,7 @@ pub enum Method {
         rounding: Rounding,
     },
     /// Full up to `limit`, minus `deduction` for each `per` beyond it, floored at 0.
-    StepDeduction {
-        limit: Decimal,
-        /// Which side of the limit is penalised.
-        beyond: Beyond,
-        /// Size of one step, e.g. 0.01 for "per percentage point".
-        per: Decimal,
-        /// Points off per step.
-        deduction: Decimal,
-        /// How a part step counts.
-        #[serde(default)]
-        count: StepCount,
-    },
+    StepDeduction(StepDeduction),
     /// An interval table mapping the value to points.
     Bands { bands: Vec<Band> },
     /// Checklist of yes/no facts: points per item met, or off per item not met; clamped to [0, w].
@@ -447,11 +452,28 @@ impl Method {
             Method::ByDirection { .. } => "by_direction",
             Method::Tiers { .. } => "tiers",
             Method::BudgetExecution { .. } => "budget_execution",
-            Method::StepDeduction { .. } => "step_deduction",
+            Method::StepDeduction(_) => "step_deduction",
             Method::Bands { .. } => "bands",
             Method::Checklist { .. } => "checklist",
         }
     }
+}
+
+/// The parameters of a step deduction (阶梯扣分): full up to `limit`, minus `deduction` for each
+/// `per` beyond it on the side `beyond`, floored at 0.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepDeduction {
+    pub limit: Decimal,
+    /// Which side of the limit is penalised.
+    pub beyond: Beyond,
+    /// Size of one step, e.g. 0.01 for "per percentage point".
+    pub per: Decimal,
+    /// Points off per step.
+    pub deduction: Decimal,
+    /// How a part step counts.
+    #[serde(default)]
+    pub count: StepCount,
 }
 
 /// The two formulas in use above target for lower-is-better.

@@ -6,7 +6,7 @@ use std::path::Path;
 use jixiao_model::EvaluationKind;
 use rust_decimal::Decimal;
 
-use crate::{Band, Indicator, Input, Method, RuleError, RuleSet};
+use crate::{Band, Indicator, Input, Method, RuleError, RuleSet, StepDeduction};
 
 /// Something allowed but worth a look, e.g. weights off the national profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,7 +263,7 @@ fn validate_method(
         }
         Method::ByDirection { .. } => matches!(input, Input::Rows(_)),
         Method::Tiers { .. } => on_rows,
-        Method::BudgetExecution { .. } | Method::StepDeduction { .. } | Method::Bands { .. } => {
+        Method::BudgetExecution { .. } | Method::StepDeduction(_) | Method::Bands { .. } => {
             on_metric
         }
         Method::Checklist { .. } => matches!(input, Input::Facts),
@@ -315,12 +315,12 @@ fn validate_method(
         }
         Method::Tiers { tiers } => check_tiers(v, &name, &format!("{key}.tiers"), tiers),
         Method::BudgetExecution { .. } => {}
-        Method::StepDeduction {
+        Method::StepDeduction(StepDeduction {
             limit,
             per,
             deduction,
             ..
-        } => {
+        }) => {
             at_least("limit", *limit, Decimal::ZERO, true);
             at_least("per", *per, Decimal::ZERO, false);
             at_least("deduction", *deduction, Decimal::ZERO, true);

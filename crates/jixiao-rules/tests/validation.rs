@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use jixiao_rules::{LoadError, RuleSet};
+use jixiao_rules::{LoadError, RuleSet, ValidRuleSet};
 
 const HEADER: &str = r#"
 id = "test"
@@ -62,7 +62,7 @@ input = { rows = { level1 = "满意度指标" } }
 method = { kind = "by_direction" }
 "#;
 
-fn load(text: &str) -> Result<RuleSet, Vec<String>> {
+fn load(text: &str) -> Result<ValidRuleSet, Vec<String>> {
     match RuleSet::from_toml(text, Path::new("rules.toml")) {
         Ok((rules, _)) => Ok(rules),
         Err(LoadError::Invalid(errors)) => Err(errors.iter().map(ToString::to_string).collect()),

@@ -1,14 +1,14 @@
 //! A deterministic generator of realistic, varied synthetic self-evaluations (both kinds), with
-//! the faults reviewers catch (domain.md §6) at fixed rates, for tests and benchmarks.
+//! the faults reviewers catch (docs/domain.md §6) at fixed rates, for tests and benchmarks.
 //!
 //! Unit `i` of seed `s` depends only on `(s, i)`: a population can be generated lazily, in
 //! parallel or in part, and is the same on every machine. The rates of the faults are constants in
 //! [`rates`], so a test can state what share of a population should be flagged.
 
 use jixiao_model::{
-    Account, BaseData, Budget, BudgetAccounts, Claim, Declared, Direction, EvaluationKind,
-    FundSource, Goal, GoalMeasure, IndicatorRow, Narrative, SelfEvaluation, SpecialFund, Staffing,
-    Tasks, Tier, UnitIdentity,
+    Account, BaseData, Budget, BudgetAccounts, CheckedUnit, Claim, Declared, Direction,
+    EvaluationKind, FundSource, Goal, GoalMeasure, IndicatorRow, Narrative, SelfEvaluation,
+    SpecialFund, Staffing, Tasks, Tier, UnitIdentity, round,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -82,7 +82,7 @@ fn wan(rng: &mut ChaCha8Rng, lo: i64, hi: i64) -> Decimal {
 
 /// `value × percent / 100`, rounded to 2 decimals.
 fn share(value: Decimal, percent: i64) -> Decimal {
-    (value * Decimal::from(percent) / Decimal::ONE_HUNDRED).round_dp(2)
+    round(value * Decimal::from(percent) / Decimal::ONE_HUNDRED, 2)
 }
 
 /// The generator for one seed.
@@ -92,35 +92,42 @@ pub struct Population {
     pub year: u16,
 }
 
+/// A generated unit, checked like every unit a reader returns. Figures are generated within
+/// bounds, so a unit that fails is a bug in this generator.
+fn checked(unit: SelfEvaluation) -> CheckedUnit {
+    unit.check()
+        .unwrap_or_else(|problems| panic!("generated a unit out of bounds: {problems:?}"))
+}
+
 impl Population {
     pub fn new(seed: u64) -> Population {
         Population { seed, year: 2024 }
     }
 
     /// The `index`-th unit of this population.
-    pub fn unit(&self, index: u64) -> SelfEvaluation {
+    pub fn unit(&self, index: u64) -> CheckedUnit {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         rng.set_stream(index);
-        if rng.random_ratio(rates::PROJECT, 1000) {
+        checked(if rng.random_ratio(rates::PROJECT, 1000) {
             project(&mut rng, index, self.year)
         } else {
             department(&mut rng, index, self.year)
-        }
+        })
     }
 
     /// The `index`-th unit forced to one kind (for rule sets of that kind).
-    pub fn unit_of_kind(&self, index: u64, kind: EvaluationKind) -> SelfEvaluation {
+    pub fn unit_of_kind(&self, index: u64, kind: EvaluationKind) -> CheckedUnit {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         rng.set_stream(index);
         let _ = rng.random_ratio(rates::PROJECT, 1000);
-        match kind {
+        checked(match kind {
             EvaluationKind::Department => department(&mut rng, index, self.year),
             EvaluationKind::Project => project(&mut rng, index, self.year),
-        }
+        })
     }
 
     /// Units `0..count`.
-    pub fn units(&self, count: u64) -> impl Iterator<Item = SelfEvaluation> + '_ {
+    pub fn units(&self, count: u64) -> impl Iterator<Item = CheckedUnit> + '_ {
         (0..count).map(move |i| self.unit(i))
     }
 }
@@ -185,7 +192,7 @@ fn funds(rng: &mut ChaCha8Rng, project_total: Decimal) -> Vec<SpecialFund> {
                 change += Decimal::new(rng.random_range(1..100), 2);
             }
             let level = Decimal::from(rng.random_range(0..=100)) / Decimal::ONE_HUNDRED;
-            let above = (spent * level).round_dp(2);
+            let above = round(spent * level, 2);
             SpecialFund {
                 name: format!("专项资金{}", i + 1),
                 opening,
@@ -207,19 +214,28 @@ fn funds(rng: &mut ChaCha8Rng, project_total: Decimal) -> Vec<SpecialFund> {
         .collect()
 }
 
-/// A numeric row and the score a unit honestly gives it (or full marks when inflating).
-#[allow(clippy::too_many_arguments)]
-fn numeric_row(
-    rng: &mut ChaCha8Rng,
-    level1: &str,
-    level2: &str,
-    name: &str,
-    unit: &str,
+/// What a generated numeric row is: its place in the table, its target and its points.
+struct RowSpec<'a> {
+    level1: &'a str,
+    level2: &'a str,
+    name: &'a str,
+    unit: &'a str,
     direction: Direction,
     target: Decimal,
     points: Decimal,
-    inflate: bool,
-) -> IndicatorRow {
+}
+
+/// A numeric row and the score a unit honestly gives it (or full marks when inflating).
+fn numeric_row(rng: &mut ChaCha8Rng, spec: RowSpec<'_>, inflate: bool) -> IndicatorRow {
+    let RowSpec {
+        level1,
+        level2,
+        name,
+        unit,
+        direction,
+        target,
+        points,
+    } = spec;
     let percent: i64 =
         if rng.random_ratio(rates::OVER_ACHIEVEMENT, 1000) && direction == Direction::AtLeast {
             rng.random_range(130..300)
@@ -233,11 +249,12 @@ fn numeric_row(
     let actual = share(target, percent);
     let honest = match direction {
         Direction::AtLeast | Direction::Equal if actual < target => {
-            (points * actual / target).round_dp(2)
+            round(points * actual / target, 2)
         }
-        Direction::AtMost if actual > target => (points * (Decimal::TWO - actual / target))
-            .max(Decimal::ZERO)
-            .round_dp(2),
+        Direction::AtMost if actual > target => round(
+            (points * (Decimal::TWO - actual / target)).max(Decimal::ZERO),
+            2,
+        ),
         _ => points,
     };
     let written = if level2.contains("成本") && rng.random_ratio(rates::COST_AS_AT_LEAST, 1000) {
@@ -341,13 +358,15 @@ fn department(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
         let reach = Decimal::from(rng.random_range(1..100) * 1000);
         rows.push(numeric_row(
             rng,
-            "效益指标",
-            "社会效益指标",
-            "服务覆盖人次",
-            "人次",
-            Direction::AtLeast,
-            reach,
-            Decimal::from(6),
+            RowSpec {
+                level1: "效益指标",
+                level2: "社会效益指标",
+                name: "服务覆盖人次",
+                unit: "人次",
+                direction: Direction::AtLeast,
+                target: reach,
+                points: Decimal::from(6),
+            },
             inflate,
         ));
         rows.push(qualitative_row(
@@ -360,13 +379,15 @@ fn department(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
         ));
         rows.push(numeric_row(
             rng,
-            "满意度指标",
-            "服务对象满意度指标",
-            "服务对象满意度",
-            "%",
-            Direction::AtLeast,
-            Decimal::from(90),
-            Decimal::from(5),
+            RowSpec {
+                level1: "满意度指标",
+                level2: "服务对象满意度指标",
+                name: "服务对象满意度",
+                unit: "%",
+                direction: Direction::AtLeast,
+                target: Decimal::from(90),
+                points: Decimal::from(5),
+            },
             inflate,
         ));
     }
@@ -402,7 +423,7 @@ fn department(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
                 indicator: "重点工作任务".into(),
                 direction: Direction::AtLeast,
                 target,
-                actual: Some(share(target, rng.random_range(80..=150)).round()),
+                actual: Some(round(share(target, rng.random_range(80..=150)), 0)),
                 unit: "项".into(),
             }),
         },
@@ -472,73 +493,83 @@ fn project(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
         name: "预算执行率".into(),
         direction: Some(Direction::AtLeast),
         target: Some(Decimal::ONE_HUNDRED),
-        actual: Some((rate * Decimal::ONE_HUNDRED).round_dp(2)),
+        actual: Some(round(rate * Decimal::ONE_HUNDRED, 2)),
         unit: Some("%".into()),
         tier: None,
         points: execution_points,
         self_score: Some(if inflate {
             execution_points
         } else {
-            (execution_points * rate).round_dp(2)
+            round(execution_points * rate, 2)
         }),
         explanation: None,
     }];
     let quantity = Decimal::from(rng.random_range(10..5000));
     rows.push(numeric_row(
         rng,
-        "产出指标",
-        "数量指标",
-        output_name,
-        output_unit,
-        Direction::AtLeast,
-        quantity,
-        Decimal::from(20),
+        RowSpec {
+            level1: "产出指标",
+            level2: "数量指标",
+            name: output_name,
+            unit: output_unit,
+            direction: Direction::AtLeast,
+            target: quantity,
+            points: Decimal::from(20),
+        },
         inflate,
     ));
     rows.push(numeric_row(
         rng,
-        "产出指标",
-        "质量指标",
-        "验收合格率",
-        "%",
-        Direction::AtLeast,
-        Decimal::ONE_HUNDRED,
-        Decimal::from(15),
+        RowSpec {
+            level1: "产出指标",
+            level2: "质量指标",
+            name: "验收合格率",
+            unit: "%",
+            direction: Direction::AtLeast,
+            target: Decimal::ONE_HUNDRED,
+            points: Decimal::from(15),
+        },
         inflate,
     ));
     rows.push(numeric_row(
         rng,
-        "产出指标",
-        "时效指标",
-        "完成时间",
-        "月",
-        Direction::AtMost,
-        Decimal::from(12),
-        Decimal::from(5),
+        RowSpec {
+            level1: "产出指标",
+            level2: "时效指标",
+            name: "完成时间",
+            unit: "月",
+            direction: Direction::AtMost,
+            target: Decimal::from(12),
+            points: Decimal::from(5),
+        },
         inflate,
     ));
-    let unit_cost = (full_year / quantity).round_dp(4).max(Decimal::new(1, 4));
+    let unit_cost = round(full_year / quantity, 4).max(Decimal::new(1, 4));
     rows.push(numeric_row(
         rng,
-        "产出指标",
-        "成本指标",
-        "单位成本",
-        "万元",
-        Direction::AtMost,
-        unit_cost,
-        Decimal::from(10),
+        RowSpec {
+            level1: "产出指标",
+            level2: "成本指标",
+            name: "单位成本",
+            unit: "万元",
+            direction: Direction::AtMost,
+            target: unit_cost,
+            points: Decimal::from(10),
+        },
         inflate,
     ));
     let beneficiaries = Decimal::from(rng.random_range(100..10_000));
     rows.push(numeric_row(
         rng,
-        "效益指标",
-        "社会效益指标",
-        "受益人数",
-        "人",
-        Direction::AtLeast,
-        beneficiaries,
-        Decimal::from(15),
+        RowSpec {
+            level1: "效益指标",
+            level2: "社会效益指标",
+            name: "受益人数",
+            unit: "人",
+            direction: Direction::AtLeast,
+            target: beneficiaries,
+            points: Decimal::from(15),
+        },
         inflate,
     ));
     rows.push(qualitative_row(
@@ -551,13 +582,15 @@ fn project(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
     ));
     rows.push(numeric_row(
         rng,
-        "满意度指标",
-        "服务对象满意度指标",
-        "受益群众满意度",
-        "%",
-        Direction::AtLeast,
-        Decimal::from(90),
-        Decimal::from(10),
+        RowSpec {
+            level1: "满意度指标",
+            level2: "服务对象满意度指标",
+            name: "受益群众满意度",
+            unit: "%",
+            direction: Direction::AtLeast,
+            target: Decimal::from(90),
+            points: Decimal::from(10),
+        },
         inflate,
     ));
     let declared = declared(rng, &rows);

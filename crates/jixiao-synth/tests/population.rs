@@ -2,12 +2,13 @@
 
 use std::path::Path;
 
+use jixiao_engine::RuleId;
 use jixiao_engine::Severity;
 use jixiao_model::{EvaluationKind, SelfEvaluation};
-use jixiao_rules::RuleSet;
+use jixiao_rules::{CheckId, RuleSet, ValidRuleSet};
 use jixiao_synth::{Population, rates};
 
-fn rules(name: &str) -> RuleSet {
+fn rules(name: &str) -> ValidRuleSet {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../configs")
         .join(name);
@@ -51,11 +52,15 @@ fn faults_are_flagged_at_about_the_planted_rates() {
         };
         let card = jixiao_engine::score(&unit, rules).unwrap();
         assert!(card.total >= 0.into() && card.total <= 100.into());
-        empty += u64::from(card.findings.iter().any(|f| f.rule == "empty_narrative"));
+        empty += u64::from(
+            card.findings
+                .iter()
+                .any(|f| f.rule == RuleId::Check(CheckId::EmptyNarrative)),
+        );
         funds_flagged += u64::from(
             card.findings
                 .iter()
-                .any(|f| f.rule == "fund_reconciliation"),
+                .any(|f| f.rule == RuleId::Check(CheckId::FundReconciliation)),
         );
         hard_units += u64::from(card.count(Severity::Hard) > 0);
     }

@@ -1,22 +1,27 @@
-//! Candour of the report (坦诚度, domain.md §6): a problems (存在的问题) or improvements
+//! Candour of the report (坦诚度, docs/domain.md §6): a problems (存在的问题) or improvements
 //! (改进措施) section that is absent, says only "无" / "暂无" (the `empty_words`), or is shorter
 //! than `min_chars` characters is a soft finding; with `deduction` > 0 each such section also
 //! takes that many points off the leaf `indicator`.
 
-use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Part, Plugin, Rule};
+use jixiao_plugin_api::wire::ParamSpec;
+use jixiao_plugin_api::{Decimal, Finding, Input, Output, Part, Plugin, Rule, RuleParams};
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawParams {
-    #[serde(default = "min_chars")]
-    min_chars: usize,
-    #[serde(default = "empty_words")]
-    empty_words: Vec<String>,
-    #[serde(default)]
-    deduction: Decimal,
-    #[serde(default)]
-    indicator: Option<String>,
+jixiao_plugin_api::params! {
+    /// The parameters as the rule set gives them.
+    #[derive(Debug)]
+    struct RawParams {
+        /// a section shorter than this (letters and digits) says nothing
+        min_chars: usize = 10,
+        /// texts that mean nothing
+        empty_words: Vec<String> = ["无", "暂无", "没有", "无问题", "暂无问题", "不存在问题"]
+            .map(String::from)
+            .to_vec(),
+        /// points off `indicator` per empty section
+        deduction: Decimal = Decimal::ZERO,
+        /// the leaf id a deduction applies to
+        indicator: Option<String> = None,
+    }
 }
 
 /// The rule's parameters; a deduction needs a leaf to take it from.
@@ -26,6 +31,13 @@ pub struct Params {
     pub min_chars: usize,
     pub empty_words: Vec<String>,
     pub deduction: Option<(Decimal, String)>,
+}
+
+/// Declared as the rule set gives them.
+impl RuleParams for Params {
+    fn specs() -> Vec<ParamSpec> {
+        RawParams::specs()
+    }
 }
 
 impl TryFrom<RawParams> for Params {
@@ -47,16 +59,6 @@ impl TryFrom<RawParams> for Params {
             deduction,
         })
     }
-}
-
-fn min_chars() -> usize {
-    10
-}
-
-fn empty_words() -> Vec<String> {
-    ["无", "暂无", "没有", "无问题", "暂无问题", "不存在问题"]
-        .map(String::from)
-        .to_vec()
 }
 
 /// The text without space and punctuation.
@@ -102,36 +104,12 @@ pub fn narrative_candour(input: &Input<'_>, p: &Params) -> Output {
 
 pub fn plugin() -> Plugin {
     Plugin::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")).rule(
-        Rule::new(
+        Rule::with_params(
             "narrative_candour",
             "问题与改进措施为空、仅写「无」「暂无」或少于 min_chars 字: 提示, 可扣分",
             narrative_candour,
         )
-        .needs(&[Part::Narrative])
-        .param(Param::optional(
-            "min_chars",
-            ParamKind::Integer,
-            "10",
-            "a section shorter than this (letters and digits) says nothing",
-        ))
-        .param(Param::optional(
-            "empty_words",
-            ParamKind::Strings,
-            "[\"无\", \"暂无\", ...]",
-            "texts that mean nothing",
-        ))
-        .param(Param::optional(
-            "deduction",
-            ParamKind::Decimal,
-            "0",
-            "points off `indicator` per empty section",
-        ))
-        .param(Param::optional(
-            "indicator",
-            ParamKind::String,
-            "",
-            "the leaf id a deduction applies to",
-        )),
+        .needs(&[Part::Narrative]),
     )
 }
 
@@ -149,7 +127,9 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/fixtures/units/department/lusong-kexie-2024.toml"
         );
-        SelfEvaluation::load(std::path::Path::new(path)).unwrap()
+        SelfEvaluation::load(std::path::Path::new(path))
+            .unwrap()
+            .into_inner()
     }
 
     #[test]
@@ -193,5 +173,14 @@ mod tests {
             err,
             "`deduction` needs `indicator`, the leaf to deduct from"
         );
+    }
+
+    /// What the handshake declares of the rules: each parameter with its kind, default and doc.
+    const RULES: &str = r#"[{"name":"narrative_candour","summary":"问题与改进措施为空、仅写「无」「暂无」或少于 min_chars 字: 提示, 可扣分","params":[{"name":"min_chars","kind":"integer","required":false,"default":"10","doc":"a section shorter than this (letters and digits) says nothing"},{"name":"empty_words","kind":"strings","required":false,"default":"[\"无\", \"暂无\", ...]","doc":"texts that mean nothing"},{"name":"deduction","kind":"decimal","required":false,"default":"0","doc":"points off `indicator` per empty section"},{"name":"indicator","kind":"string","required":false,"default":"","doc":"the leaf id a deduction applies to"}],"needs":["narrative"]}]"#;
+
+    #[test]
+    fn the_manifest_declares_each_parameter_with_its_default() {
+        let manifest = super::plugin().manifest();
+        assert_eq!(serde_json::to_string(&manifest.rules).unwrap(), RULES);
     }
 }

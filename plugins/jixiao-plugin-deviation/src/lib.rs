@@ -1,4 +1,4 @@
-//! Target deviation (偏离度, domain.md §4 and §6): an actual at or above `threshold` × target
+//! Target deviation (偏离度, docs/domain.md §4 and §6): an actual at or above `threshold` × target
 //! (default 130 %) needs an explanation; where none is given, a soft finding, and the score of
 //! the leaf concerned is reduced by `slope` × points per 100 % above the threshold, never below
 //! `floor` × points.
@@ -9,36 +9,25 @@
 
 use std::collections::BTreeMap;
 
-use jixiao_plugin_api::model::Direction;
-use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Part, Plugin, Rule};
-use serde::Deserialize;
+use jixiao_plugin_api::model::{Direction, round};
+use jixiao_plugin_api::{Decimal, Finding, Input, Output, Part, Plugin, Rule};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    #[serde(default = "threshold")]
-    pub threshold: Decimal,
-    #[serde(default = "slope")]
-    pub slope: Decimal,
-    #[serde(default = "floor")]
-    pub floor: Decimal,
-    /// The leaf a goal's deviation reduces; without it, goals give findings only.
-    #[serde(default)]
-    pub indicator: Option<String>,
-}
-
-fn threshold() -> Decimal {
-    Decimal::new(13, 1)
-}
-fn slope() -> Decimal {
-    Decimal::new(2, 1)
-}
-fn floor() -> Decimal {
-    Decimal::new(8, 1)
+jixiao_plugin_api::params! {
+    #[derive(Debug)]
+    pub struct Params {
+        /// 实际/目标 at or above which an explanation is needed
+        pub threshold: Decimal = Decimal::new(13, 1),
+        /// share of the leaf's points deducted per 100 % above the threshold
+        pub slope: Decimal = Decimal::new(2, 1),
+        /// the leaf keeps at least this share of its points
+        pub floor: Decimal = Decimal::new(8, 1),
+        /// leaf id a goal's deviation reduces (rows reduce their own leaf)
+        pub indicator: Option<String> = None,
+    }
 }
 
 fn pct(fraction: Decimal) -> String {
-    format!("{:.2}%", (fraction * Decimal::ONE_HUNDRED).round_dp(2))
+    format!("{:.2}%", round(fraction * Decimal::ONE_HUNDRED, 2))
 }
 
 fn num(value: Decimal) -> String {
@@ -115,12 +104,12 @@ pub fn target_deviation(input: &Input<'_>, p: &Params) -> Output {
                         pct(p.threshold),
                         num(leaf.points),
                         num(p.slope),
-                        num(ratio.round_dp(4)),
+                        num(round(ratio, 4)),
                         num(p.threshold),
-                        deduction.round_dp(2),
+                        round(deduction, 2),
                         num(p.floor),
                         num(leaf.points),
-                        lowest.round_dp(2)
+                        round(lowest, 2)
                     ),
                 );
                 *current = new;
@@ -133,36 +122,12 @@ pub fn target_deviation(input: &Input<'_>, p: &Params) -> Output {
 
 pub fn plugin() -> Plugin {
     Plugin::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")).rule(
-        Rule::new(
+        Rule::with_params(
             "target_deviation",
             "实际达目标 threshold 倍及以上须说明原因, 否则按 slope 扣分, 不低于 floor × 分值",
             target_deviation,
         )
-        .needs(&[Part::Goals, Part::Indicators, Part::Leaves])
-        .param(Param::optional(
-            "threshold",
-            ParamKind::Decimal,
-            "1.3",
-            "实际/目标 at or above which an explanation is needed",
-        ))
-        .param(Param::optional(
-            "slope",
-            ParamKind::Decimal,
-            "0.2",
-            "share of the leaf's points deducted per 100 % above the threshold",
-        ))
-        .param(Param::optional(
-            "floor",
-            ParamKind::Decimal,
-            "0.8",
-            "the leaf keeps at least this share of its points",
-        ))
-        .param(Param::optional(
-            "indicator",
-            ParamKind::String,
-            "",
-            "leaf id a goal's deviation reduces (rows reduce their own leaf)",
-        )),
+        .needs(&[Part::Goals, Part::Indicators, Part::Leaves]),
     )
 }
 
@@ -180,7 +145,9 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/fixtures/units/project/synthetic-inflated-2024.toml"
         );
-        SelfEvaluation::load(std::path::Path::new(path)).unwrap()
+        SelfEvaluation::load(std::path::Path::new(path))
+            .unwrap()
+            .into_inner()
     }
 
     fn leaf() -> Leaf {
@@ -221,5 +188,14 @@ mod tests {
             .evaluate("target_deviation", &json!({}), &unit, &[leaf()])
             .unwrap();
         assert!(out.findings.is_empty() && out.adjustments.is_empty());
+    }
+
+    /// What the handshake declares of the rules: each parameter with its kind, default and doc.
+    const RULES: &str = r#"[{"name":"target_deviation","summary":"实际达目标 threshold 倍及以上须说明原因, 否则按 slope 扣分, 不低于 floor × 分值","params":[{"name":"threshold","kind":"decimal","required":false,"default":"1.3","doc":"实际/目标 at or above which an explanation is needed"},{"name":"slope","kind":"decimal","required":false,"default":"0.2","doc":"share of the leaf's points deducted per 100 % above the threshold"},{"name":"floor","kind":"decimal","required":false,"default":"0.8","doc":"the leaf keeps at least this share of its points"},{"name":"indicator","kind":"string","required":false,"default":"","doc":"leaf id a goal's deviation reduces (rows reduce their own leaf)"}],"needs":["goals","indicators","leaves"]}]"#;
+
+    #[test]
+    fn the_manifest_declares_each_parameter_with_its_default() {
+        let manifest = super::plugin().manifest();
+        assert_eq!(serde_json::to_string(&manifest.rules).unwrap(), RULES);
     }
 }

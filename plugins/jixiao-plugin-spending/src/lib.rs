@@ -1,4 +1,4 @@
-//! Spending against claims (domain.md §6), on the general public budget:
+//! Spending against claims (docs/domain.md §6), on the general public budget:
 //! - claimed achievement ahead of execution: the share of indicator points the unit gave itself
 //!   exceeds the execution rate by more than `claim_margin` (relative, default 5 %);
 //! - more than `unspent_max` (default 20 %) of the full-year budget unspent;
@@ -6,43 +6,27 @@
 //!
 //! Soft findings only. Rows under `execution_level1` (default 预算执行率) are not claims.
 
-use jixiao_plugin_api::model::IndicatorRow;
-use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Part, Plugin, Rule};
-use serde::Deserialize;
+use jixiao_plugin_api::model::{IndicatorRow, round};
+use jixiao_plugin_api::{Decimal, Finding, Input, Output, Part, Plugin, Rule};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    #[serde(default = "claim_margin")]
-    pub claim_margin: Decimal,
-    #[serde(default = "unspent_max")]
-    pub unspent_max: Decimal,
-    #[serde(default = "low_execution")]
-    pub low_execution: Decimal,
-    #[serde(default = "execution_level1")]
-    pub execution_level1: String,
-    #[serde(default = "output_level1")]
-    pub output_level1: String,
-}
-
-fn claim_margin() -> Decimal {
-    Decimal::new(5, 2)
-}
-fn unspent_max() -> Decimal {
-    Decimal::new(2, 1)
-}
-fn low_execution() -> Decimal {
-    Decimal::new(5, 1)
-}
-fn execution_level1() -> String {
-    "预算执行率".into()
-}
-fn output_level1() -> String {
-    "产出指标".into()
+jixiao_plugin_api::params! {
+    #[derive(Debug)]
+    pub struct Params {
+        /// claimed share may exceed the execution rate by this much, relative
+        pub claim_margin: Decimal = Decimal::new(5, 2),
+        /// largest unspent share of the full-year budget
+        pub unspent_max: Decimal = Decimal::new(2, 1),
+        /// execution rate below which full output points are suspect
+        pub low_execution: Decimal = Decimal::new(5, 1),
+        /// 一级指标 of the unit's execution rows (not claims)
+        pub execution_level1: String = "预算执行率".into(),
+        /// 一级指标 of the unit's output rows
+        pub output_level1: String = "产出指标".into(),
+    }
 }
 
 fn pct(fraction: Decimal) -> String {
-    format!("{:.2}%", (fraction * Decimal::ONE_HUNDRED).round_dp(2))
+    format!("{:.2}%", round(fraction * Decimal::ONE_HUNDRED, 2))
 }
 
 pub fn spending_vs_claims(input: &Input<'_>, p: &Params) -> Output {
@@ -118,43 +102,25 @@ pub fn spending_vs_claims(input: &Input<'_>, p: &Params) -> Output {
 
 pub fn plugin() -> Plugin {
     Plugin::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")).rule(
-        Rule::new(
+        Rule::with_params(
             "spending_vs_claims",
             "所称成效超前于资金执行、结余过多、低执行率而产出满分: 提示",
             spending_vs_claims,
         )
-        .needs(&[Part::Budget, Part::Indicators])
-        .param(Param::optional(
-            "claim_margin",
-            ParamKind::Decimal,
-            "0.05",
-            "claimed share may exceed the execution rate by this much, relative",
-        ))
-        .param(Param::optional(
-            "unspent_max",
-            ParamKind::Decimal,
-            "0.2",
-            "largest unspent share of the full-year budget",
-        ))
-        .param(Param::optional(
-            "low_execution",
-            ParamKind::Decimal,
-            "0.5",
-            "execution rate below which full output points are suspect",
-        ))
-        .param(Param::optional(
-            "execution_level1",
-            ParamKind::String,
-            "预算执行率",
-            "一级指标 of the unit's execution rows (not claims)",
-        ))
-        .param(Param::optional(
-            "output_level1",
-            ParamKind::String,
-            "产出指标",
-            "一级指标 of the unit's output rows",
-        )),
+        .needs(&[Part::Budget, Part::Indicators]),
     )
 }
 
 jixiao_plugin_api::export_plugin!(plugin);
+
+#[cfg(test)]
+mod tests {
+    /// What the handshake declares of the rules: each parameter with its kind, default and doc.
+    const RULES: &str = r#"[{"name":"spending_vs_claims","summary":"所称成效超前于资金执行、结余过多、低执行率而产出满分: 提示","params":[{"name":"claim_margin","kind":"decimal","required":false,"default":"0.05","doc":"claimed share may exceed the execution rate by this much, relative"},{"name":"unspent_max","kind":"decimal","required":false,"default":"0.2","doc":"largest unspent share of the full-year budget"},{"name":"low_execution","kind":"decimal","required":false,"default":"0.5","doc":"execution rate below which full output points are suspect"},{"name":"execution_level1","kind":"string","required":false,"default":"预算执行率","doc":"一级指标 of the unit's execution rows (not claims)"},{"name":"output_level1","kind":"string","required":false,"default":"产出指标","doc":"一级指标 of the unit's output rows"}],"needs":["budget","indicators"]}]"#;
+
+    #[test]
+    fn the_manifest_declares_each_parameter_with_its_default() {
+        let manifest = super::plugin().manifest();
+        assert_eq!(serde_json::to_string(&manifest.rules).unwrap(), RULES);
+    }
+}

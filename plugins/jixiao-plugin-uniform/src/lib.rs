@@ -1,23 +1,16 @@
-//! Uniform full marks (domain.md §6): every row of the unit's table at full points (at least
+//! Uniform full marks (docs/domain.md §6): every row of the unit's table at full points (at least
 //! `min_rows` rows), or a self-declared total at `full` (default 100). Soft findings only.
 
-use jixiao_plugin_api::{Decimal, Finding, Input, Output, Param, ParamKind, Part, Plugin, Rule};
-use serde::Deserialize;
+use jixiao_plugin_api::{Decimal, Finding, Input, Output, Part, Plugin, Rule};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Params {
-    #[serde(default = "min_rows")]
-    pub min_rows: usize,
-    #[serde(default = "full")]
-    pub full: Decimal,
-}
-
-fn min_rows() -> usize {
-    2
-}
-fn full() -> Decimal {
-    Decimal::ONE_HUNDRED
+jixiao_plugin_api::params! {
+    #[derive(Debug)]
+    pub struct Params {
+        /// fewer rows than this are not judged
+        pub min_rows: usize = 2,
+        /// a declared total at or above this is full marks
+        pub full: Decimal = Decimal::ONE_HUNDRED,
+    }
 }
 
 pub fn uniform_full_marks(input: &Input<'_>, p: &Params) -> Output {
@@ -46,25 +39,25 @@ pub fn uniform_full_marks(input: &Input<'_>, p: &Params) -> Output {
 
 pub fn plugin() -> Plugin {
     Plugin::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")).rule(
-        Rule::new(
+        Rule::with_params(
             "uniform_full_marks",
             "全部指标满分或自评总分满分: 提示",
             uniform_full_marks,
         )
-        .needs(&[Part::Indicators, Part::Declared])
-        .param(Param::optional(
-            "min_rows",
-            ParamKind::Integer,
-            "2",
-            "fewer rows than this are not judged",
-        ))
-        .param(Param::optional(
-            "full",
-            ParamKind::Decimal,
-            "100",
-            "a declared total at or above this is full marks",
-        )),
+        .needs(&[Part::Indicators, Part::Declared]),
     )
 }
 
 jixiao_plugin_api::export_plugin!(plugin);
+
+#[cfg(test)]
+mod tests {
+    /// What the handshake declares of the rules: each parameter with its kind, default and doc.
+    const RULES: &str = r#"[{"name":"uniform_full_marks","summary":"全部指标满分或自评总分满分: 提示","params":[{"name":"min_rows","kind":"integer","required":false,"default":"2","doc":"fewer rows than this are not judged"},{"name":"full","kind":"decimal","required":false,"default":"100","doc":"a declared total at or above this is full marks"}],"needs":["indicators","declared"]}]"#;
+
+    #[test]
+    fn the_manifest_declares_each_parameter_with_its_default() {
+        let manifest = super::plugin().manifest();
+        assert_eq!(serde_json::to_string(&manifest.rules).unwrap(), RULES);
+    }
+}
