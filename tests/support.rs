@@ -61,10 +61,11 @@ pub fn profile_dir() -> PathBuf {
         .to_owned()
 }
 
-/// Runs `cargo ARGS` in the workspace root, panicking if it fails.
+/// Runs `cargo ARGS --locked` in the workspace root, panicking if it fails.
 pub fn cargo(args: &[&str]) {
     let status = Command::new(env!("CARGO"))
         .args(args)
+        .arg("--locked")
         .current_dir(root())
         .status()
         .expect("cargo runs");

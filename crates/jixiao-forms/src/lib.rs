@@ -15,6 +15,8 @@
 //! the form was made for differs from the one it is scored under.
 //!
 //! The layout is documented in `docs/forms.md`.
+//!
+//! [`SelfEvaluation`]: jixiao_model::SelfEvaluation
 
 mod layout;
 mod read;

@@ -543,8 +543,6 @@ fn open(path: &Path, workbook: &str) -> Result<Book, FormError> {
     };
     let mut xlsx: Xlsx<_> =
         open_workbook(path).map_err(|e: calamine::XlsxError| cannot(e.to_string()))?;
-    xlsx.load_merged_regions()
-        .map_err(|e| cannot(e.to_string()))?;
     let mut sheet = |name: &'static str| -> Result<Sheet, FormError> {
         let range = xlsx
             .worksheet_range(name)
@@ -553,10 +551,8 @@ fn open(path: &Path, workbook: &str) -> Result<Book, FormError> {
                 sheet: name.to_owned(),
             })?;
         let merges = xlsx
-            .merged_regions_by_sheet(name)
-            .into_iter()
-            .map(|(_, _, d)| *d)
-            .collect();
+            .merge_cells_by_sheet_name(name)
+            .map_err(|e| cannot(e.to_string()))?;
         Ok(Sheet {
             name,
             range,

@@ -3,10 +3,10 @@
 //! phrase) and listing what it could not find, never filling a field by guessing.
 //!
 //! The steps: [`text`] turns the file into numbered, normalised lines; [`sections`] places each
-//! line under its headings and recognises each section's topic by keywords; [`fields`] reads the
+//! line under its headings and recognises each section's topic by keywords; `fields` reads the
 //! unit's figures with label-anchored patterns (so dates, document numbers and project codes are
-//! never amounts); [`claims`] lists the narrative's quantitative claims and suggests which claim
-//! answers which goal target; [`draft`] renders the unit file draft with provenance comments.
+//! never amounts); `claims` lists the narrative's quantitative claims and suggests which claim
+//! answers which goal target; `draft` renders the unit file draft with provenance comments.
 
 mod claims;
 mod draft;

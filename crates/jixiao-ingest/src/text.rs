@@ -147,29 +147,25 @@ pub fn docx_paragraphs(bytes: &[u8]) -> Result<Vec<String>, String> {
     loop {
         match reader.read_event() {
             Ok(Event::Start(e)) => match e.name().as_ref() {
-                b"w:t" => in_text = true,
-                b"w:p" => current.clear(),
+                "w:t" => in_text = true,
+                "w:p" => current.clear(),
                 _ => {}
             },
             Ok(Event::Empty(e)) => match e.name().as_ref() {
-                b"w:tab" => current.push('\t'),
-                b"w:br" | b"w:cr" => current.push(' '),
-                b"w:p" => paragraphs.push(String::new()),
+                "w:tab" => current.push('\t'),
+                "w:br" | "w:cr" => current.push(' '),
+                "w:p" => paragraphs.push(String::new()),
                 _ => {}
             },
             Ok(Event::Text(t)) if in_text => {
-                let text = t
-                    .xml10_content()
-                    .map_err(|e| format!("bad text in word/document.xml: {e}"))?;
-                current.push_str(&text);
+                current.push_str(&t.xml10_content());
             }
             Ok(Event::GeneralRef(r)) if in_text => {
-                let name = String::from_utf8_lossy(r.as_ref()).into_owned();
-                current.push_str(&entity(&name));
+                current.push_str(&entity(r.as_ref()));
             }
             Ok(Event::End(e)) => match e.name().as_ref() {
-                b"w:t" => in_text = false,
-                b"w:p" => paragraphs.push(std::mem::take(&mut current)),
+                "w:t" => in_text = false,
+                "w:p" => paragraphs.push(std::mem::take(&mut current)),
                 _ => {}
             },
             Ok(Event::Eof) => break,

@@ -218,7 +218,7 @@ fn into_raw(bytes: Vec<u8>) -> Bytes {
     Bytes { ptr, len }
 }
 
-/// Frees bytes made by [`into_raw`].
+/// Frees bytes made by `into_raw`.
 ///
 /// # Safety
 ///

@@ -11,9 +11,11 @@
 //! At scoring time a rule that fails, panics or answers with malformed bytes on one unit becomes
 //! an error finding on that unit; the batch goes on.
 //!
-//! This is the only crate of jixiao with `unsafe` code (besides the three functions the SDK's
-//! `export_plugin!` macro writes into each plugin); each block says why it is sound.
-#![allow(unsafe_code)]
+//! The crate denies `unsafe_code` like the rest of the workspace, except in one module,
+//! `ffi` (`src/ffi.rs`): opening libraries and calling across the ABI. Each unsafe block there
+//! says why it is sound.
+
+mod ffi;
 
 use std::path::{Path, PathBuf};
 
@@ -23,13 +25,12 @@ use jixiao_engine::{
 };
 use jixiao_model::SelfEvaluation;
 use jixiao_plugin_api::wire::{self, Manifest, ParamSpec, Part, Response};
-use jixiao_plugin_api::{
-    ABI_VERSION, Bytes, CALL_SYMBOL, CallFn, FREE_SYMBOL, FreeFn, HANDSHAKE_SYMBOL, HandshakeFn,
-    ParamKind, WIRE_FORMAT, status,
-};
+use jixiao_plugin_api::{ABI_VERSION, ParamKind, WIRE_FORMAT};
 use jixiao_rules::{PluginEntry, RuleSet};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
+
+use ffi::{Library, open};
 
 /// How plugins are found and trusted.
 #[derive(Debug, Clone, Default)]
@@ -144,13 +145,6 @@ impl ConfiguredRule {
     }
 }
 
-/// An opened library: its entry points, valid for the life of the process.
-#[derive(Debug, Clone, Copy)]
-struct Library {
-    call: CallFn,
-    free: FreeFn,
-}
-
 /// A loaded plugin.
 #[derive(Debug)]
 struct Loaded {
@@ -183,105 +177,7 @@ pub fn inspect(path: &Path) -> Result<Inspected, Problem> {
     })
 }
 
-/// Opens a library (never to unload it), checks the handshake and looks up the entry points.
-/// `file` is what is loaded; `path` is the library as the rule set names it, for messages.
-fn open(file: &Path, path: &Path) -> Result<(Manifest, Library), Problem> {
-    // SAFETY: loading a library runs its initialisers. The library is the one the rule set names,
-    // and (when scoring) `file` is a private copy of exactly the bytes that were hashed and
-    // checked against the pin (or explicitly allowed unpinned).
-    let library = unsafe { libloading::Library::new(file) }.map_err(|e| Problem::Open {
-        path: path.to_owned(),
-        message: e.to_string(),
-    })?;
-    // Never unloaded: code and static data of the plugin stay valid for the whole process.
-    let library: &'static libloading::Library = Box::leak(Box::new(library));
-    let missing = |symbol: &'static str, e: libloading::Error| Problem::MissingSymbol {
-        path: path.to_owned(),
-        symbol,
-        message: e.to_string(),
-    };
-    // SAFETY: a jixiao plugin exports this symbol with the `HandshakeFn` signature (ABI 1 and
-    // every later ABI keep it); the library is never unloaded, so the pointer stays valid.
-    let handshake: HandshakeFn = unsafe { library.get::<HandshakeFn>(HANDSHAKE_SYMBOL.as_bytes()) }
-        .map(|symbol| *symbol)
-        .map_err(|e| missing(HANDSHAKE_SYMBOL, e))?;
-    let answer = handshake();
-    if answer.abi_version != ABI_VERSION {
-        return Err(Problem::AbiMismatch {
-            path: path.to_owned(),
-            found: answer.abi_version,
-        });
-    }
-    let bad = |message: String| Problem::BadManifest {
-        path: path.to_owned(),
-        message,
-    };
-    if answer.manifest.ptr.is_null() || answer.manifest.len == 0 {
-        return Err(bad("the handshake returned no manifest".into()));
-    }
-    // SAFETY: ABI 1 says the manifest is `len` bytes of static data in the plugin, which is
-    // never unloaded; the pointer was checked to be non-null.
-    let bytes = unsafe { std::slice::from_raw_parts(answer.manifest.ptr, answer.manifest.len) };
-    let manifest: Manifest =
-        serde_json::from_slice(bytes).map_err(|e| bad(format!("not a manifest: {e}")))?;
-    if manifest.format != WIRE_FORMAT {
-        return Err(bad(format!(
-            "wire format {}, this jixiao reads format {WIRE_FORMAT}",
-            manifest.format
-        )));
-    }
-    // SAFETY: ABI 1 gives these symbols the `CallFn` and `FreeFn` signatures; the library is
-    // never unloaded, so the pointers stay valid.
-    let call: CallFn = unsafe { library.get::<CallFn>(CALL_SYMBOL.as_bytes()) }
-        .map(|symbol| *symbol)
-        .map_err(|e| missing(CALL_SYMBOL, e))?;
-    // SAFETY: as above.
-    let free: FreeFn = unsafe { library.get::<FreeFn>(FREE_SYMBOL.as_bytes()) }
-        .map(|symbol| *symbol)
-        .map_err(|e| missing(FREE_SYMBOL, e))?;
-    Ok((manifest, Library { call, free }))
-}
-
 impl Library {
-    /// One call across the ABI: `read` sees the response bytes in place, before they are freed;
-    /// or why there are none.
-    fn call<R>(
-        self,
-        request: &[u8],
-        read: impl FnOnce(&[u8]) -> Result<R, String>,
-    ) -> Result<R, String> {
-        let mut response = Bytes::EMPTY;
-        // SAFETY: `request` is a live slice of `len` bytes for the whole call, and `response` a
-        // writable `Bytes`, as ABI 1 requires; the function pointer is valid (never unloaded).
-        let code = unsafe { (self.call)(request.as_ptr(), request.len(), &mut response) };
-        let answer = |bytes: &[u8]| {
-            let text = || String::from_utf8_lossy(bytes).into_owned();
-            match code {
-                status::OK => read(bytes),
-                status::ERROR => Err(text()),
-                status::PANIC => Err(format!("the plugin panicked: {}", text())),
-                other => Err(format!("the plugin returned unknown status {other}")),
-            }
-        };
-        if response.ptr.is_null() {
-            if response.len != 0 {
-                return Err(format!(
-                    "the plugin returned a null pointer with length {}",
-                    response.len
-                ));
-            }
-            return answer(&[]);
-        }
-        // SAFETY: ABI 1: a non-null response points to `len` bytes the plugin allocated and
-        // keeps until we free them, which happens just below, once; `answer` only borrows them
-        // (whatever it keeps, it copies).
-        let outcome = answer(unsafe { std::slice::from_raw_parts(response.ptr, response.len) });
-        // SAFETY: the bytes came from this library's call and are freed once, by its own free
-        // function (whoever allocates frees); nothing borrows them any more.
-        unsafe { (self.free)(response) };
-        outcome
-    }
-
     fn request(self, request: &[u8]) -> Result<Response, String> {
         let response: Response = self.call(request, |bytes| {
             serde_json::from_slice(bytes)
@@ -850,5 +746,18 @@ mod tests {
         let mut list = Vec::new();
         leaves(&indicators, &mut list);
         serde_json::to_value(&list).unwrap()
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_file_that_is_no_library_is_refused_with_the_systems_reason() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), b"not a library").unwrap();
+        match inspect(file.path()) {
+            Err(Problem::Open { message, .. }) => {
+                assert!(message.contains("file too short"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

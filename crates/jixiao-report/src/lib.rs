@@ -184,7 +184,7 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
     }
     let mut table = Table::new();
     table
-        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::DynamicFullWidth)
         .set_width(width)
         .set_header(vec!["指标", "分值", "得分", "计算与说明"]);

@@ -69,9 +69,9 @@ impl SummaryWorkbook {
         let points = Format::new().set_num_format("0.00");
         // The summary sheet comes first; it is filled at the end.
         workbook
-            .add_worksheet_with_constant_memory()
+            .add_worksheet_with_constant_memory()?
             .set_name("汇总")?;
-        let sheet = workbook.add_worksheet_with_constant_memory();
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
         sheet.set_name("指标得分")?;
         let mut headers = vec!["来源".to_owned(), "单位".to_owned(), "总分".to_owned()];
         headers.extend(columns.iter().map(|c| c.header.clone()));
@@ -101,7 +101,7 @@ impl SummaryWorkbook {
         } else {
             format!("发现问题{}", self.findings_sheets)
         };
-        let sheet = self.workbook.add_worksheet_with_constant_memory();
+        let sheet = self.workbook.add_worksheet_with_constant_memory()?;
         sheet.set_name(name)?;
         let headers =
             ["来源", "单位", "性质", "规则", "规则说明", "指标", "说明"].map(String::from);
