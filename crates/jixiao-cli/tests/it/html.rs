@@ -8,9 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-mod common;
-
-use common::jixiao;
+use crate::common::jixiao;
 
 fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("JIXIAO_CHROMIUM") {

@@ -1,6 +1,6 @@
 //! Rule plugins end to end: the four plugins of `plugins/` on the sample unit, pinning, and the
-//! failure paths with deliberately bad plugins (built here from `tests/bad-plugin`, one build per
-//! feature, in the same target directory so the dependencies are shared).
+//! failure paths with deliberately bad plugins (built here from `crates/jixiao-cli/tests/bad-plugin`,
+//! one build per feature, in the same target directory so the dependencies are shared).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -12,9 +12,7 @@ use rust_decimal_macros::dec;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use crate::common::{SAMPLE, root};
 
 fn library(dir: &Path, stem: &str) -> PathBuf {
     dir.join(format!(
@@ -110,8 +108,6 @@ fn findings<'a>(card: &'a Value, rule: &str) -> Vec<&'a str> {
 fn decimal(v: &Value) -> Decimal {
     v.as_str().unwrap().parse().unwrap()
 }
-
-const SAMPLE: &str = "tests/fixtures/units/department/lusong-kexie-2024.toml";
 
 #[test]
 fn the_sample_unit_triggers_deviation_and_candour() {
