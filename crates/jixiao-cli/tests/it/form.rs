@@ -1,24 +1,26 @@
 //! `jixiao form`: the fill-in workbook, and `validate` reading it back cell by cell.
 
+use assert_cmd::assert::OutputAssertExt as _;
 use predicates::str::contains;
 
-use crate::common::{HUNAN, jixiao};
+use crate::common::{HUNAN, jixiao, jixiao_snapshot};
 
 #[test]
 fn form_writes_a_workbook_that_validate_reads_cell_by_cell() {
     let dir = tempfile::tempdir().unwrap();
     let form = dir.path().join("表.xlsx");
-    jixiao()
-        .args(["form", "--rules", HUNAN, "--out"])
-        .arg(&form)
-        .assert()
-        .code(0)
-        .stderr(contains("hunan-department v2024.1"));
+    jixiao_snapshot!(
+        "form_written",
+        jixiao()
+            .args(["form", "--rules", HUNAN, "--out"])
+            .arg(&form)
+    )
+    .assert()
+    .code(0)
+    .stderr(contains("hunan-department v2024.1"));
     // A blank form is found in a directory and read: its required cells are named.
     let f = form.display();
-    jixiao()
-        .arg("validate")
-        .arg(dir.path())
+    jixiao_snapshot!("blank_form", jixiao().arg("validate").arg(dir.path()))
         .assert()
         .code(1)
         .stderr(contains(format!(

@@ -1,8 +1,24 @@
-//! `jixiao validate`: the messages for bad unit files, naming the file, the line and the key.
+//! `jixiao validate`: the fixtures pass, and the messages for bad unit files name the file, the
+//! line and the key.
 
+use assert_cmd::assert::OutputAssertExt as _;
 use predicates::str::contains;
 
-use crate::common::{jixiao, sample_with};
+use crate::common::{jixiao, jixiao_snapshot, sample_with};
+
+#[test]
+fn the_fixtures_are_valid() {
+    jixiao_snapshot!(
+        "fixtures",
+        jixiao().args(["validate", "tests/fixtures/units"])
+    )
+    .assert()
+    .code(0)
+    .stdout(contains(
+        "ok: tests/fixtures/units/department/lusong-kexie-2024.toml (株洲市芦淞区科学技术协会 2024 部门整体支出)",
+    ))
+    .stderr(contains(" valid, 0 invalid"));
+}
 
 #[test]
 fn malformed_toml_names_the_file_and_line() {
@@ -13,9 +29,7 @@ fn malformed_toml_names_the_file_and_line() {
         "spent = 85.33",
         "spent = = 85.33",
     );
-    jixiao()
-        .arg("validate")
-        .arg(&path)
+    jixiao_snapshot!("malformed_toml", jixiao().arg("validate").arg(&path))
         .assert()
         .code(1)
         .stderr(contains(
@@ -33,9 +47,7 @@ fn an_unknown_key_is_rejected_with_its_path() {
         "personnel = 47.3",
         "personel = 47.3",
     );
-    jixiao()
-        .arg("validate")
-        .arg(&path)
+    jixiao_snapshot!("unknown_key", jixiao().arg("validate").arg(&path))
         .assert()
         .code(1)
         .stderr(contains("typo.toml: at `budget.personel`"))
@@ -46,9 +58,7 @@ fn an_unknown_key_is_rejected_with_its_path() {
 fn a_negative_amount_is_rejected_with_its_key() {
     let dir = tempfile::tempdir().unwrap();
     let path = sample_with(dir.path(), "negative.toml", "spent = 2.4", "spent = -2.4");
-    jixiao()
-        .arg("validate")
-        .arg(&path)
+    jixiao_snapshot!("negative_amount", jixiao().arg("validate").arg(&path))
         .assert()
         .code(1)
         .stderr(contains("negative.toml: at `funds[1].spent`"))
