@@ -1,25 +1,31 @@
 //! `jixiao score --out`: the files written (scorecards, summary.csv, summary.xlsx, summary.md,
 //! index.html), the inputs left alone, and a rerun into the same directory.
 
+use assert_cmd::assert::OutputAssertExt as _;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use predicates::prelude::*;
+use predicates::str::contains;
 
-use crate::common::{HUNAN, SAMPLE, jixiao, root};
+use crate::common::{HUNAN, SAMPLE, assert_filtered_snapshot, jixiao, jixiao_snapshot, root};
 
 #[test]
 fn out_dir_gets_a_scorecard_per_unit_and_a_summary() {
     let dir = tempfile::tempdir().unwrap();
-    jixiao()
-        .args([
-            "score",
-            "--rules",
-            "configs/national-project.toml",
-            "tests/fixtures/units/project",
-        ])
-        .arg("--out")
-        .arg(dir.path())
-        .assert()
-        .code(0);
+    jixiao_snapshot!(
+        "project_units",
+        jixiao()
+            .args([
+                "score",
+                "--rules",
+                "configs/national-project.toml",
+                "tests/fixtures/units/project",
+            ])
+            .arg("--out")
+            .arg(dir.path())
+    )
+    .assert()
+    .code(0)
+    .stderr(contains("scored 2 units (优 1, 良 1)"));
     for name in [
         "scorecards/synthetic-clean-2024.json",
         "scorecards/synthetic-clean-2024.md",
@@ -46,6 +52,10 @@ fn out_dir_gets_a_scorecard_per_unit_and_a_summary() {
         "{}",
         lines[2]
     );
+    assert_filtered_snapshot!("project_units_summary.csv", csv);
+    let markdown = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(markdown.contains("83.46"), "{markdown}");
+    assert_filtered_snapshot!("project_units_summary.md", markdown);
 }
 
 #[test]
