@@ -180,3 +180,39 @@ fn escape(text: &str) -> String {
     }
     escaped
 }
+
+/// A view of `score -f json` output: each scorecard's unit, total and grade, plugins (with
+/// their hashes) and findings (severity, rule and message), one line each.
+pub const SCORECARDS: View = ("each scorecard's total, plugins and findings", scorecards);
+
+fn scorecards(stdout: &str) -> String {
+    let mut text = String::new();
+    for card in serde_json::Deserializer::from_str(stdout).into_iter::<jixiao_engine::Scorecard>() {
+        let card = card.expect("standard output is a stream of JSON scorecards");
+        text += &format!(
+            "{} {}: 总分 {} 等级 {}\n",
+            card.unit.name,
+            card.unit.year,
+            card.total,
+            card.grade_label()
+        );
+        for plugin in &card.plugins {
+            text += &format!(
+                "  plugin {} v{} sha256 {} (rules: {})\n",
+                plugin.name,
+                plugin.version,
+                plugin.sha256,
+                plugin.rules.join(", ")
+            );
+        }
+        for finding in &card.findings {
+            text += &format!(
+                "  [{}] {}: {}\n",
+                finding.severity.label(),
+                finding.rule,
+                finding.message
+            );
+        }
+    }
+    text
+}
