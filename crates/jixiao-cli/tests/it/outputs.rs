@@ -1,88 +1,74 @@
-//! Batch scoring: JSON Lines input, bad lines reported and skipped, the summary workbook, and
-//! output that is the same byte for byte whatever the number of threads.
+//! `jixiao score --out`: the files written (scorecards, summary.csv, summary.xlsx, summary.md,
+//! index.html), the inputs left alone, and a rerun into the same directory.
 
-use std::path::{Path, PathBuf};
-
+use assert_cmd::assert::OutputAssertExt as _;
 use calamine::{Data, Reader, Xlsx, open_workbook};
+use predicates::prelude::*;
 use predicates::str::contains;
 
-mod common;
-
-use common::{HUNAN, jixiao, root};
-
-fn generate(dir: &Path, n: u32) -> PathBuf {
-    let units = dir.join("units.jsonl");
-    jixiao()
-        .args(["generate", "--kind", "department", "--jsonl"])
-        .arg(&units)
-        .args(["-n", &n.to_string()])
-        .assert()
-        .code(0);
-    units
-}
-
-fn score(units: &Path, out: &Path, threads: &str) {
-    jixiao()
-        .args([
-            "score",
-            "--rules",
-            HUNAN,
-            "--no-scorecards",
-            "--threads",
-            threads,
-            "--input",
-        ])
-        .arg(units)
-        .arg("--out")
-        .arg(out)
-        .assert()
-        .code(0);
-}
+use crate::common::{HUNAN, SAMPLE, assert_filtered_snapshot, jixiao, jixiao_snapshot, root};
 
 #[test]
-fn output_is_the_same_whatever_the_thread_count() {
+fn out_dir_gets_a_scorecard_per_unit_and_a_summary() {
     let dir = tempfile::tempdir().unwrap();
-    let units = generate(dir.path(), 1500);
-    score(&units, &dir.path().join("one"), "1");
-    score(&units, &dir.path().join("two"), "2");
-    for file in ["summary.csv", "summary.md", "summary.xlsx", "index.html"] {
-        let one = std::fs::read(dir.path().join("one").join(file)).unwrap();
-        let two = std::fs::read(dir.path().join("two").join(file)).unwrap();
-        assert!(one == two, "{file} differs between 1 and 2 threads");
+    jixiao_snapshot!(
+        "project_units",
+        jixiao()
+            .args([
+                "score",
+                "--rules",
+                "configs/national-project.toml",
+                "tests/fixtures/units/project",
+            ])
+            .arg("--out")
+            .arg(dir.path())
+    )
+    .assert()
+    .code(0)
+    .stderr(contains("scored 2 units (优 1, 良 1)"));
+    for name in [
+        "scorecards/synthetic-clean-2024.json",
+        "scorecards/synthetic-clean-2024.md",
+        "scorecards/synthetic-clean-2024.html",
+        "scorecards/synthetic-inflated-2024.json",
+        "scorecards/synthetic-inflated-2024.md",
+        "scorecards/synthetic-inflated-2024.html",
+        "summary.md",
+        "summary.xlsx",
+        "index.html",
+    ] {
+        assert!(dir.path().join(name).is_file(), "{name} written");
     }
+    let csv = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[1].contains(",95.70,优,95.70,0.00,0,0,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains(",83.46,良,100.00,16.54,6,4,"),
+        "{}",
+        lines[2]
+    );
+    assert_filtered_snapshot!("project_units_summary.csv", csv);
+    let markdown = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(markdown.contains("83.46"), "{markdown}");
+    assert_filtered_snapshot!("project_units_summary.md", markdown);
 }
 
 #[test]
-fn a_malformed_line_is_reported_with_file_and_line_and_the_rest_scored() {
+fn inputs_are_never_modified() {
+    let before = std::fs::read(root().join(SAMPLE)).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let units = generate(dir.path(), 5);
-    let text = std::fs::read_to_string(&units).unwrap();
-    let mut lines: Vec<String> = text.lines().map(String::from).collect();
-    lines[1] = lines[1].replacen("\"opening\":\"", "\"opening\":\"-", 1);
-    lines[3] = "{ not json".into();
-    std::fs::write(&units, lines.join("\n") + "\n").unwrap();
-    let out = dir.path().join("out");
     jixiao()
-        .args(["score", "--rules", HUNAN, "--input"])
-        .arg(&units)
-        .arg("--out")
-        .arg(&out)
+        .args(["score", "--rules", HUNAN, SAMPLE, "--out"])
+        .arg(dir.path())
         .assert()
-        .code(1)
-        .stderr(contains(
-            "units.jsonl:2: at `budget.opening`: invalid value: the negative amount",
-        ))
-        .stderr(contains(
-            "units.jsonl:4: key must be a string at line 1 column 3",
-        ))
-        .stderr(contains("2 of 5 units could not be scored"));
-    let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 6);
-    assert_eq!(
-        csv.lines().filter(|l| l.ends_with(',')).count(),
-        3,
-        "three scored rows"
-    );
+        .code(0);
+    assert_eq!(std::fs::read(root().join(SAMPLE)).unwrap(), before);
+    assert!(predicate::path::is_file().eval(&dir.path().join("scorecards/lusong-kexie-2024.json")));
 }
 
 fn cell(sheet: &calamine::Range<Data>, row: u32, col: u32) -> Data {
@@ -167,47 +153,6 @@ fn an_earlier_runs_output_is_not_taken_for_input() {
     }
     let csv = std::fs::read_to_string(units.join("out/summary.csv")).unwrap();
     assert_eq!(csv.lines().count(), 2, "{csv}");
-}
-
-#[test]
-fn a_directory_of_json_lines_is_scored_and_an_empty_one_is_an_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let units = dir.path().join("exports");
-    std::fs::create_dir(&units).unwrap();
-    generate(&units, 3);
-    jixiao()
-        .args(["score", "--rules", HUNAN, "-f", "json"])
-        .arg(&units)
-        .assert()
-        .code(0)
-        .stdout(contains("\"grade\"").count(3));
-    let empty = dir.path().join("empty");
-    std::fs::create_dir(&empty).unwrap();
-    jixiao()
-        .args(["score", "--rules", HUNAN])
-        .arg(&empty)
-        .assert()
-        .code(2)
-        .stderr(contains("no units were found in"));
-}
-
-#[test]
-fn a_negative_amount_read_from_a_report_is_refused_not_scored() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("tests/fixtures/reports/lusong-kexie-2024.txt"))
-        .unwrap()
-        .replacen("2024年预算资金69.16万元", "2024年预算资金-69.16万元", 1);
-    let report = dir.path().join("report.txt");
-    std::fs::write(&report, text).unwrap();
-    jixiao()
-        .args(["score", "--rules", HUNAN])
-        .arg(&report)
-        .assert()
-        .code(1)
-        .stderr(contains(
-            "report.txt: 二、一般公共预算支出情况 › （一）基本支出情况, 第31行: at `budget.opening`: \
-             expected an amount of zero or more, found the negative amount -69.16",
-        ));
 }
 
 #[test]

@@ -1,20 +1,19 @@
 //! Rule plugins end to end: the four plugins of `plugins/` on the sample unit, pinning, and the
-//! failure paths with deliberately bad plugins (built here from `tests/bad-plugin`, one build per
-//! feature, in the same target directory so the dependencies are shared).
+//! failure paths with deliberately bad plugins (built here from `crates/jixiao-cli/tests/bad-plugin`,
+//! one build per feature, in the same target directory so the dependencies are shared).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use std::process::Output;
+
 use assert_cmd::Command;
-use jixiao_tests::{cargo, plugin_dir, profile_dir};
-use rust_decimal::Decimal;
+use jixiao_engine::{Finding, RuleId, Scorecard, Severity};
+use jixiao_tests::{PLUGINS, cargo, plugin_dir, profile_dir};
 use rust_decimal_macros::dec;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use crate::common::{SAMPLE, SCORECARDS, jixiao, jixiao_snapshot, root};
 
 fn library(dir: &Path, stem: &str) -> PathBuf {
     dir.join(format!(
@@ -70,54 +69,71 @@ fn bad_entry(library: &Path, sha: Option<&str>) -> String {
     )
 }
 
+/// A `jixiao score -f json` run: its exit code, its scorecards (read back as the engine's, so
+/// that findings are compared by their typed rule) and its standard error.
 struct Run {
     code: i32,
-    cards: Vec<Value>,
+    cards: Vec<Scorecard>,
     stderr: String,
 }
 
-fn score(rules: &Path, units: &str, extra: &[&str]) -> Run {
-    let output = Command::cargo_bin("jixiao")
-        .unwrap()
-        .current_dir(root())
-        .args(["score", "--format", "json", "--rules"])
-        .arg(rules)
-        .args(extra)
-        .arg(units)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        cards: serde_json::Deserializer::from_str(&stdout)
-            .into_iter::<Value>()
-            .map(Result::unwrap)
-            .collect(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
+impl Run {
+    fn of(output: Output) -> Run {
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        Run {
+            code: output.status.code().unwrap(),
+            cards: serde_json::Deserializer::from_str(&stdout)
+                .into_iter::<Scorecard>()
+                .map(Result::unwrap)
+                .collect(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        }
     }
 }
 
-fn findings<'a>(card: &'a Value, rule: &str) -> Vec<&'a str> {
-    card["findings"]
-        .as_array()
-        .unwrap()
+/// `jixiao score --format json --rules RULES EXTRA UNITS`.
+fn score_command(rules: &Path, units: &str, extra: &[&str]) -> Command {
+    let mut cmd = jixiao();
+    cmd.args(["score", "--format", "json", "--rules"])
+        .arg(rules)
+        .args(extra)
+        .arg(units);
+    cmd
+}
+
+/// Runs `score_command` and snapshots it as `name` (its scorecards by their totals, plugins and
+/// findings).
+fn score(name: &str, rules: &Path, units: &str, extra: &[&str]) -> Run {
+    Run::of(jixiao_snapshot!(
+        name,
+        &mut score_command(rules, units, extra),
+        stdout: SCORECARDS
+    ))
+}
+
+/// A plugin's rule, as findings name it.
+fn plugin_rule(plugin: &str, rule: &str) -> RuleId {
+    RuleId::Plugin {
+        plugin: plugin.into(),
+        rule: rule.into(),
+    }
+}
+
+/// The messages of the findings of `rule`, in order.
+fn findings<'a>(card: &'a Scorecard, rule: &RuleId) -> Vec<&'a str> {
+    card.findings
         .iter()
-        .filter(|f| f["rule"] == rule)
-        .map(|f| f["message"].as_str().unwrap())
+        .filter(|f| f.rule == *rule)
+        .map(|f| f.message.as_str())
         .collect()
 }
-
-fn decimal(v: &Value) -> Decimal {
-    v.as_str().unwrap().parse().unwrap()
-}
-
-const SAMPLE: &str = "tests/fixtures/units/department/lusong-kexie-2024.toml";
 
 #[test]
 fn the_sample_unit_triggers_deviation_and_candour() {
     let dir = plugin_dir();
     let plugins = [dir.to_str().unwrap()];
     let with = score(
+        "sample_with_plugins",
         Path::new("configs/hunan-department-plugins.toml"),
         SAMPLE,
         &["--allow-unpinned", "--plugin-dir", plugins[0]],
@@ -125,15 +141,19 @@ fn the_sample_unit_triggers_deviation_and_candour() {
     assert_eq!(with.code, 0, "{}", with.stderr);
     let card = &with.cards[0];
     // 科普宣传受众: 70000 / 10000 = 700 % ≥ 130 %; 青少年科技系列活动: 4 / 2 = 200 %.
+    let deviation = plugin_rule("jixiao-plugin-deviation", "target_deviation");
     assert_eq!(
-        findings(card, "jixiao-plugin-deviation/target_deviation"),
+        findings(card, &deviation),
         vec![
             "绩效目标「科普宣传受众」实际 70000 人次, 为目标 10000 人次的 700.00%, 达到或超过 130.00% 而未说明偏差原因 (目标可能定得过低)",
             "绩效目标「青少年科技系列活动」实际 4 次, 为目标 2 次的 200.00%, 达到或超过 130.00% 而未说明偏差原因 (目标可能定得过低)",
         ]
     );
     assert_eq!(
-        findings(card, "jixiao-plugin-candour/narrative_candour"),
+        findings(
+            card,
+            &plugin_rule("jixiao-plugin-candour", "narrative_candour")
+        ),
         vec![
             "「存在的问题及原因分析」仅写「无。」, 自评未如实反映问题",
             "「下一步改进措施」仅写「无。」, 自评未如实反映问题",
@@ -141,24 +161,30 @@ fn the_sample_unit_triggers_deviation_and_candour() {
     );
     // 实际完成率 (15 points, full): 15 × 0.2 × (7 − 1.3) = 17.1 off, but not below 0.8 × 15 = 12,
     // so −3; the 200 % goal would take 15 × 0.2 × (2 − 1.3) = 2.1 but 12 is the floor already.
-    let leaf = &card["indicators"][2]["children"][0];
-    assert_eq!(leaf["id"], "output.completion");
-    assert_eq!(decimal(&leaf["score"]), dec!(12));
-    let adjustments = leaf["detail"]["adjustments"].as_array().unwrap();
+    let leaf = &card.indicators[2].children[0];
+    assert_eq!(leaf.id, "output.completion");
+    assert_eq!(leaf.score, dec!(12));
+    let adjustments = &leaf.detail.as_ref().unwrap().adjustments;
     assert_eq!(adjustments.len(), 1);
-    assert_eq!(decimal(&adjustments[0]["applied"]), dec!(-3));
+    assert_eq!(adjustments[0].applied, dec!(-3));
+    assert_eq!(adjustments[0].source, deviation);
     // The total: the plain rubric's, less 3 points rescaled by 100 / 90 (two 5-point leaves
     // are dropped as not applicable).
-    let plain = score(Path::new("configs/hunan-department.toml"), SAMPLE, &[]);
-    let expected = decimal(&plain.cards[0]["total_exact"]) - dec!(3) * dec!(100) / dec!(90);
-    assert!((decimal(&card["total_exact"]) - expected).abs() < dec!(0.0000000001));
+    let plain = Run::of(
+        score_command(Path::new("configs/hunan-department.toml"), SAMPLE, &[])
+            .output()
+            .unwrap(),
+    );
+    let expected = plain.cards[0].total_exact - dec!(3) * dec!(100) / dec!(90);
+    assert!((card.total_exact - expected).abs() < dec!(0.0000000001));
+    assert_eq!(card.total, dec!(64.95));
     // Every plugin recorded with its version and the hash of the library that ran.
-    let recorded = card["plugins"].as_array().unwrap();
+    let recorded = &card.plugins;
     assert_eq!(recorded.len(), 4);
     for plugin in recorded {
-        assert_eq!(plugin["version"], "0.1.0");
-        let name = plugin["name"].as_str().unwrap().replace('-', "_");
-        assert_eq!(plugin["sha256"], sha256(&library(&dir, &name)));
+        assert_eq!(plugin.version, "0.1.0");
+        let name = plugin.name.replace('-', "_");
+        assert_eq!(plugin.sha256, sha256(&library(&dir, &name)));
     }
 }
 
@@ -174,7 +200,7 @@ fn an_unpinned_plugin_needs_the_flag_and_a_pinned_one_does_not() {
         )
     };
     let rules = rule_set(tmp.path(), "national-project.toml", &entry(""));
-    let run = score(&rules, "tests/fixtures/units/project", &[]);
+    let run = score("unpinned", &rules, "tests/fixtures/units/project", &[]);
     assert_eq!(run.code, 1);
     let error = format!(
         "error: rule set {}: plugin `jixiao-plugin-uniform`: library {} is not pinned; check it and add `sha256 = \"{}\"` to the entry, or pass --allow-unpinned",
@@ -190,10 +216,13 @@ fn an_unpinned_plugin_needs_the_flag_and_a_pinned_one_does_not() {
         "national-project.toml",
         &entry(&format!("sha256 = \"{}\"", sha256(&lib))),
     );
-    let run = score(&pinned, "tests/fixtures/units/project", &[]);
+    let run = score("pinned", &pinned, "tests/fixtures/units/project", &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
-        findings(&run.cards[1], "jixiao-plugin-uniform/uniform_full_marks"),
+        findings(
+            &run.cards[1],
+            &plugin_rule("jixiao-plugin-uniform", "uniform_full_marks")
+        ),
         vec![
             "自评表全部 5 个指标均自评满分, 缺乏区分度",
             "自评总分为满分 100 分"
@@ -202,24 +231,22 @@ fn an_unpinned_plugin_needs_the_flag_and_a_pinned_one_does_not() {
 }
 
 /// Scores both project units with one bad plugin: each unit is scored, with an error finding.
-fn both_units_scored_with_error(rules: &Path, extra: &[&str], expected: &str) -> Run {
-    let run = score(rules, "tests/fixtures/units/project", extra);
+fn both_units_scored_with_error(name: &str, rules: &Path, extra: &[&str], expected: &str) -> Run {
+    let run = score(name, rules, "tests/fixtures/units/project", extra);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.cards.len(), 2, "{}", run.stderr);
     for card in &run.cards {
-        let errors: Vec<&Value> = card["findings"]
-            .as_array()
-            .unwrap()
+        let errors: Vec<&Finding> = card
+            .findings
             .iter()
-            .filter(|f| f["severity"] == "error")
+            .filter(|f| f.severity == Severity::Error)
             .collect();
-        if card["unit"]["name"] == "某区文化旅游广电体育局" || !expected.contains("panicked")
-        {
-            assert_eq!(errors.len(), 1, "{card}");
-            assert_eq!(errors[0]["rule"], "jixiao-bad-plugin/boom");
-            assert_eq!(errors[0]["message"], expected);
+        if card.unit.name == "某区文化旅游广电体育局" || !expected.contains("panicked") {
+            assert_eq!(errors.len(), 1, "{card:#?}");
+            assert_eq!(errors[0].rule, plugin_rule("jixiao-bad-plugin", "boom"));
+            assert_eq!(errors[0].message, expected);
         } else {
-            assert!(errors.is_empty(), "{card}");
+            assert!(errors.is_empty(), "{card:#?}");
         }
     }
     run
@@ -231,12 +258,13 @@ fn a_panicking_plugin_gives_an_error_finding_on_that_unit_only() {
     let lib = bad_plugin("panic");
     let rules = rule_set(tmp.path(), "national-project.toml", &bad_entry(&lib, None));
     let run = both_units_scored_with_error(
+        "panicking_plugin",
         &rules,
         &["--allow-unpinned"],
         "插件 jixiao-bad-plugin 的规则 boom 未能用于本单位: the plugin panicked: deliberate panic on 某区文化旅游广电体育局",
     );
     assert_eq!(
-        findings(&run.cards[0], "jixiao-bad-plugin/boom"),
+        findings(&run.cards[0], &plugin_rule("jixiao-bad-plugin", "boom")),
         vec!["boom ran"]
     );
 }
@@ -251,6 +279,7 @@ fn a_plugin_with_another_abi_is_refused_and_the_units_scored() {
         lib.display()
     );
     let run = both_units_scored_with_error(
+        "another_abi",
         &rules,
         &["--allow-unpinned"],
         &format!(
@@ -270,6 +299,7 @@ fn a_plugin_missing_a_symbol_is_refused_and_the_units_scored() {
     let lib = bad_plugin("missing_symbol");
     let rules = rule_set(tmp.path(), "national-project.toml", &bad_entry(&lib, None));
     let run = score(
+        "missing_symbol",
         &rules,
         "tests/fixtures/units/project",
         &["--allow-unpinned"],
@@ -283,7 +313,7 @@ fn a_plugin_missing_a_symbol_is_refused_and_the_units_scored() {
     );
     assert!(run.stderr.contains(&error), "{}", run.stderr);
     for card in &run.cards {
-        let message = findings(card, "jixiao-bad-plugin/boom");
+        let message = findings(card, &plugin_rule("jixiao-bad-plugin", "boom"));
         assert_eq!(message.len(), 1);
         assert!(message[0].contains("does not export `jixiao_plugin_call`"));
     }
@@ -306,6 +336,7 @@ fn a_plugin_whose_hash_differs_is_refused_and_the_units_scored() {
     );
     // Refused even with --allow-unpinned: a pin that does not match is never overridden.
     let run = both_units_scored_with_error(
+        "pin_differs",
         &rules,
         &["--allow-unpinned"],
         &format!(
@@ -323,6 +354,7 @@ fn a_plugin_returning_malformed_bytes_gives_error_findings() {
     // Loading calls `check_params`, which already gets the malformed answer.
     let problem = "rule `boom`: bad parameters: malformed response (16 bytes): expected ident at line 1 column 2";
     let run = both_units_scored_with_error(
+        "malformed_answers",
         &rules,
         &["--allow-unpinned"],
         &format!(
@@ -337,23 +369,27 @@ fn check_names_unknown_rules_and_bad_parameters() {
     let dir = plugin_dir();
     let tmp = tempfile::tempdir().unwrap();
     let lib = library(&dir, "jixiao_plugin_candour");
-    for (rule, params, problem) in [
+    for (name, rule, params, problem) in [
         (
+            "check_unknown_rule",
             "nope",
             "{}",
             "jixiao-plugin-candour v0.1.0 offers no rule `nope` (it offers: narrative_candour)",
         ),
         (
+            "check_unknown_parameter",
             "narrative_candour",
             "{ min_char = 3 }",
             "rule `narrative_candour`: bad parameters: unknown parameter `min_char` (the rule takes: min_chars, empty_words, deduction, indicator)",
         ),
         (
+            "check_parameter_of_the_wrong_type",
             "narrative_candour",
             "{ min_chars = \"ten\" }",
             "rule `narrative_candour`: bad parameters: `min_chars` must be an integer, found string `\"ten\"`",
         ),
         (
+            "check_deduction_without_its_leaf",
             "narrative_candour",
             "{ deduction = 1 }",
             "rule `narrative_candour`: bad parameters: `deduction` needs `indicator`, the leaf to deduct from",
@@ -367,12 +403,10 @@ fn check_names_unknown_rules_and_bad_parameters() {
                 lib.to_str().unwrap()
             ),
         );
-        let output = Command::cargo_bin("jixiao")
-            .unwrap()
-            .args(["check", "--allow-unpinned"])
-            .arg(&rules)
-            .output()
-            .unwrap();
+        let output = jixiao_snapshot!(
+            name,
+            jixiao().args(["check", "--allow-unpinned"]).arg(&rules)
+        );
         assert_eq!(output.status.code(), Some(2));
         let stderr = String::from_utf8(output.stderr).unwrap();
         let error = format!(
@@ -386,18 +420,23 @@ fn check_names_unknown_rules_and_bad_parameters() {
 #[test]
 fn check_loads_the_plugins_of_the_shipped_rule_sets() {
     let dir = plugin_dir();
-    for rules in [
-        "configs/hunan-department-plugins.toml",
-        "configs/national-project-plugins.toml",
+    for (name, rules) in [
+        (
+            "check_hunan_department_plugins",
+            "configs/hunan-department-plugins.toml",
+        ),
+        (
+            "check_national_project_plugins",
+            "configs/national-project-plugins.toml",
+        ),
     ] {
-        let output = Command::cargo_bin("jixiao")
-            .unwrap()
-            .current_dir(root())
-            .args(["check", "--allow-unpinned", "--plugin-dir"])
-            .arg(&dir)
-            .arg(rules)
-            .output()
-            .unwrap();
+        let output = jixiao_snapshot!(
+            name,
+            jixiao()
+                .args(["check", "--allow-unpinned", "--plugin-dir"])
+                .arg(&dir)
+                .arg(rules)
+        );
         let stdout = String::from_utf8(output.stdout).unwrap();
         assert!(output.status.success(), "{stdout}");
         assert_eq!(
@@ -406,4 +445,45 @@ fn check_loads_the_plugins_of_the_shipped_rule_sets() {
             "{stdout}"
         );
     }
+}
+
+#[test]
+fn plugin_shows_each_librarys_hash_name_version_and_rules() {
+    let dir = plugin_dir();
+    let libraries: Vec<PathBuf> = PLUGINS
+        .iter()
+        .map(|p| library(&dir, &p.replace('-', "_")))
+        .collect();
+    let output = jixiao_snapshot!("info", jixiao().arg("plugin").args(&libraries));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "{stdout}");
+    // The hash to pin is the library's, for each library, in the order given.
+    let pins: Vec<String> = libraries
+        .iter()
+        .map(|lib| format!("{}\n  sha256 = \"{}\"\n", lib.display(), sha256(lib)))
+        .collect();
+    let mut at = 0;
+    for pin in &pins {
+        let found = stdout[at..]
+            .find(pin.as_str())
+            .unwrap_or_else(|| panic!("{pin} in {stdout}"));
+        at += found + pin.len();
+    }
+    assert!(
+        stdout.contains("  jixiao-plugin-deviation v0.1.0 (wire format 1)\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  rule target_deviation: "), "{stdout}");
+}
+
+#[test]
+fn plugin_refuses_a_file_that_is_not_a_plugin() {
+    let output = jixiao_snapshot!("not_a_plugin", jixiao().args(["plugin", SAMPLE]));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with(&format!("error: {SAMPLE}: ")),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
 }

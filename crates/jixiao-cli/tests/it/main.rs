@@ -1,0 +1,18 @@
+//! The `jixiao` binary's tests, in one test binary (uv's layout: one link, one process that runs
+//! every test), grouped by command. Each test runs the binary as a user would, from the
+//! workspace root.
+
+mod common;
+
+mod batch;
+mod check;
+mod convert;
+mod form;
+mod generate;
+mod html;
+mod ingest;
+mod outputs;
+mod plugins;
+mod score;
+mod usage;
+mod validate;
