@@ -35,8 +35,13 @@ pub fn sources_for(card: &Scorecard, ing: &Ingested) -> Vec<SourceRow> {
                 Some(p) => p.to_string(),
                 None => "未从报告读取".to_owned(),
             };
+            // A sum over several fields is shown once per field: say which it is part of.
+            let shown = match figure.fields.len() {
+                1 => figure.to_string(),
+                n => format!("{figure} (为 {n} 项之和, 此为其一)"),
+            };
             rows.push(SourceRow {
-                figure: figure.to_string(),
+                figure: shown,
                 field: field.clone(),
                 source,
             });
