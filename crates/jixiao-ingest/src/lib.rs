@@ -9,6 +9,7 @@
 //! answers which goal target; `draft` renders the unit file draft with provenance comments.
 
 mod claims;
+pub mod document;
 mod draft;
 mod fields;
 pub mod sections;

@@ -1,0 +1,527 @@
+//! A document as blocks: the paragraphs of its body and its tables as grids, in reading order.
+//!
+//! A Word file's tables are read from `word/document.xml` as grids: a cell merged across columns
+//! (`w:gridSpan`) or down rows (`w:vMerge`) answers for every grid position it covers, a table
+//! nested in a cell is a table of its own (numbered after the table that holds it, as a person
+//! counts them), and the text of table cells never becomes a body paragraph. A workbook's sheets
+//! (`.xlsx`, `.xls`, read with calamine) are grids too, with merged regions filled the same way.
+//! What the grids mean is [`crate::tables`]' business.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+/// A document read into blocks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Document {
+    /// The body's paragraphs (for a Word file, table cells excluded), numbered from 1 with the
+    /// empty ones counted: what [`crate::text::Line`]s are made of.
+    pub paragraphs: Vec<String>,
+    /// The tables, in document order (a nested table right after the table holding it).
+    pub tables: Vec<Grid>,
+    /// For each table, how many body paragraphs come before it: where it sits in the text.
+    pub table_after: Vec<usize>,
+}
+
+/// Where a grid was found, for provenance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GridOrigin {
+    /// The n-th table of a Word document (1-based, nested tables counted).
+    Word { table: usize },
+    /// A sheet of a workbook; row and column 0 of the grid are the sheet's `first_row` and
+    /// `first_col` (0-based, as calamine counts).
+    Sheet {
+        sheet: String,
+        first_row: u32,
+        first_col: u32,
+    },
+}
+
+/// One table as a grid of cells: every row as wide as the widest, merged cells repeated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grid {
+    pub origin: GridOrigin,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// One grid position.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cell {
+    /// The text as written, paragraphs joined by a line break, trimmed.
+    pub text: String,
+    /// The grid position (row, column) of the merged cell this position belongs to: its own for
+    /// a cell that is not merged.
+    pub anchor: (usize, usize),
+}
+
+impl Grid {
+    /// The cell at `(row, col)`, if the grid has it.
+    pub fn cell(&self, row: usize, col: usize) -> Option<&Cell> {
+        self.rows.get(row).and_then(|r| r.get(col))
+    }
+
+    /// How a person names the position `(row, col)` (0-based): `表2 第5行第3列` in a Word file,
+    /// `Sheet1!C7` in a workbook.
+    pub fn place(&self, row: usize, col: usize) -> String {
+        match &self.origin {
+            GridOrigin::Word { table } => format!("表{table} 第{}行第{}列", row + 1, col + 1),
+            GridOrigin::Sheet {
+                sheet,
+                first_row,
+                first_col,
+            } => {
+                let r = u64::from(*first_row) + row as u64 + 1;
+                let c = u64::from(*first_col) + col as u64;
+                format!("{sheet}!{}{r}", column_name(c))
+            }
+        }
+    }
+
+    /// The table's name alone: `表2`, or the sheet's name.
+    pub fn name(&self) -> String {
+        match &self.origin {
+            GridOrigin::Word { table } => format!("表{table}"),
+            GridOrigin::Sheet { sheet, .. } => sheet.clone(),
+        }
+    }
+
+    fn pad(&mut self) {
+        let width = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        for (r, row) in self.rows.iter_mut().enumerate() {
+            let start = row.len();
+            row.extend((start..width).map(|c| Cell {
+                text: String::new(),
+                anchor: (r, c),
+            }));
+        }
+    }
+}
+
+/// Spreadsheet column letters: 0 → A, 25 → Z, 26 → AA.
+pub fn column_name(mut col: u64) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+/// A table being read: its rows so far, and the row and cell being read.
+#[derive(Default)]
+struct TableBuilder {
+    number: usize,
+    rows: Vec<Vec<Cell>>,
+    row: Vec<Cell>,
+    /// Grid columns skipped before the row's first cell (`w:gridBefore`).
+    grid_before: usize,
+    cell: Option<CellBuilder>,
+}
+
+#[derive(Default)]
+struct CellBuilder {
+    paragraphs: Vec<String>,
+    span: usize,
+    /// `Some(true)` for `w:vMerge w:val="restart"`, `Some(false)` for a continuation.
+    vmerge: Option<bool>,
+}
+
+impl TableBuilder {
+    fn start_row(&mut self) {
+        self.row.clear();
+        self.grid_before = 0;
+    }
+
+    fn end_row(&mut self) {
+        let r = self.rows.len();
+        for (c, cell) in self.row.iter_mut().enumerate() {
+            if cell.anchor == (usize::MAX, usize::MAX) {
+                cell.anchor = (r, c);
+            }
+        }
+        self.rows.push(std::mem::take(&mut self.row));
+    }
+
+    fn end_cell(&mut self) {
+        let Some(cell) = self.cell.take() else { return };
+        if self.row.is_empty() && self.grid_before > 0 {
+            let r = self.rows.len();
+            self.row.extend((0..self.grid_before).map(|c| Cell {
+                text: String::new(),
+                anchor: (r, c),
+            }));
+        }
+        let r = self.rows.len();
+        let c0 = self.row.len();
+        let text = cell
+            .paragraphs
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        // A vertical continuation takes the text and anchor of the cell above.
+        let above = (cell.vmerge == Some(false))
+            .then(|| self.rows.last().and_then(|row| row.get(c0)).cloned())
+            .flatten();
+        let (text, anchor) = match above {
+            Some(a) => (a.text, a.anchor),
+            None => (text, (r, c0)),
+        };
+        for _ in 0..cell.span.max(1) {
+            self.row.push(Cell {
+                text: text.clone(),
+                anchor,
+            });
+        }
+    }
+}
+
+fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .and_then(|a| Some(a.value.to_string()))
+}
+
+/// Reads the body of a Word (`.docx`) file: its paragraphs and its tables as grids.
+pub fn docx(bytes: &[u8]) -> Result<Document, String> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a Word (.docx) file: {e}"))?;
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .map_err(|e| format!("no word/document.xml in the archive: {e}"))?
+        .read_to_string(&mut xml)
+        .map_err(|e| format!("cannot read word/document.xml: {e}"))?;
+    parse_document_xml(&xml)
+}
+
+fn parse_document_xml(xml: &str) -> Result<Document, String> {
+    let mut reader = Reader::from_str(xml);
+    let mut doc = Document::default();
+    // Open tables, outermost first; finished ones wait in `done` with their number.
+    let mut open: Vec<TableBuilder> = Vec::new();
+    let mut done: Vec<(usize, Grid, usize)> = Vec::new();
+    let mut tables_started = 0;
+    let mut paragraph: Option<String> = None;
+    let mut in_text = false;
+
+    loop {
+        let event = reader.read_event().map_err(|e| {
+            format!(
+                "malformed word/document.xml at byte {}: {e}",
+                reader.error_position()
+            )
+        })?;
+        match event {
+            Event::Start(e) => match e.name().as_ref() {
+                "w:t" => in_text = true,
+                "w:p" => paragraph = Some(String::new()),
+                "w:tbl" => {
+                    tables_started += 1;
+                    open.push(TableBuilder {
+                        number: tables_started,
+                        ..TableBuilder::default()
+                    });
+                    doc.table_after.push(doc.paragraphs.len());
+                }
+                "w:tr" => {
+                    if let Some(t) = open.last_mut() {
+                        t.start_row();
+                    }
+                }
+                "w:tc" => {
+                    if let Some(t) = open.last_mut() {
+                        t.cell = Some(CellBuilder {
+                            span: 1,
+                            ..CellBuilder::default()
+                        });
+                    }
+                }
+                "w:vMerge" => set_vmerge(&e, &mut open),
+                _ => {}
+            },
+            Event::Empty(e) => match e.name().as_ref() {
+                "w:tab" => {
+                    if let Some(p) = paragraph.as_mut() {
+                        p.push('\t');
+                    }
+                }
+                "w:br" | "w:cr" => {
+                    if let Some(p) = paragraph.as_mut() {
+                        p.push(' ');
+                    }
+                }
+                "w:p" => end_paragraph(String::new(), &mut open, &mut doc),
+                "w:gridSpan" => {
+                    let span = attr(&e, "w:val").and_then(|v| v.parse::<usize>().ok());
+                    if let (Some(cell), Some(span)) =
+                        (open.last_mut().and_then(|t| t.cell.as_mut()), span)
+                    {
+                        cell.span = span.clamp(1, 64);
+                    }
+                }
+                "w:gridBefore" => {
+                    let n = attr(&e, "w:val").and_then(|v| v.parse::<usize>().ok());
+                    if let (Some(t), Some(n)) = (open.last_mut(), n) {
+                        t.grid_before = n.min(64);
+                    }
+                }
+                "w:vMerge" => set_vmerge(&e, &mut open),
+                _ => {}
+            },
+            Event::Text(t) if in_text => {
+                if let Some(p) = paragraph.as_mut() {
+                    p.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) if in_text => {
+                if let Some(p) = paragraph.as_mut() {
+                    p.push_str(&entity(r.as_ref()));
+                }
+            }
+            Event::End(e) => match e.name().as_ref() {
+                "w:t" => in_text = false,
+                "w:p" => {
+                    let text = paragraph.take().unwrap_or_default();
+                    end_paragraph(text, &mut open, &mut doc);
+                }
+                "w:tc" => {
+                    if let Some(t) = open.last_mut() {
+                        t.end_cell();
+                    }
+                }
+                "w:tr" => {
+                    if let Some(t) = open.last_mut() {
+                        t.end_row();
+                    }
+                }
+                "w:tbl" => {
+                    if let Some(t) = open.pop() {
+                        let mut grid = Grid {
+                            origin: GridOrigin::Word { table: t.number },
+                            rows: t.rows,
+                        };
+                        grid.pad();
+                        let after = doc.table_after[t.number - 1];
+                        done.push((t.number, grid, after));
+                    }
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    done.sort_by_key(|(n, _, _)| *n);
+    doc.tables = done.into_iter().map(|(_, g, _)| g).collect();
+    Ok(doc)
+}
+
+/// A finished paragraph goes to the cell being read, or to the body outside any table.
+fn end_paragraph(text: String, open: &mut [TableBuilder], doc: &mut Document) {
+    if open.is_empty() {
+        doc.paragraphs.push(text);
+    } else if let Some(cell) = open.last_mut().and_then(|t| t.cell.as_mut()) {
+        cell.paragraphs.push(text);
+    }
+}
+
+fn set_vmerge(e: &BytesStart<'_>, open: &mut [TableBuilder]) {
+    if let Some(cell) = open.last_mut().and_then(|t| t.cell.as_mut()) {
+        cell.vmerge = Some(attr(e, "w:val").is_some_and(|v| v == "restart"));
+    }
+}
+
+fn entity(name: &str) -> String {
+    match name {
+        "amp" => "&".into(),
+        "lt" => "<".into(),
+        "gt" => ">".into(),
+        "quot" => "\"".into(),
+        "apos" => "'".into(),
+        _ => {
+            let code = name
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()));
+            code.and_then(char::from_u32)
+                .map_or_else(String::new, String::from)
+        }
+    }
+}
+
+/// Reads every sheet of a workbook (`.xlsx`, `.xls`) as a grid, merged regions filled.
+pub fn workbook(path: &Path) -> Result<Document, String> {
+    use calamine::{Data, Reader as _, Sheets, open_workbook_auto};
+    let mut book =
+        open_workbook_auto(path).map_err(|e| format!("cannot open the workbook: {e}"))?;
+    let names = book.sheet_names();
+    let mut doc = Document::default();
+    for name in names {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| format!("sheet 「{name}」: {e}"))?;
+        let merges = match &mut book {
+            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            #[allow(deprecated)]
+            Sheets::Xls(x) => x.worksheet_merge_cells(&name).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let Some((first_row, first_col)) = range.start() else {
+            continue;
+        };
+        let (height, width) = range.get_size();
+        let mut rows: Vec<Vec<Cell>> = (0..height)
+            .map(|r| {
+                (0..width)
+                    .map(|c| Cell {
+                        text: range
+                            .get((r, c))
+                            .map(|d| match d {
+                                Data::Float(f) => format!("{f}"),
+                                Data::Empty => String::new(),
+                                other => other.to_string(),
+                            })
+                            .unwrap_or_default()
+                            .trim()
+                            .to_owned(),
+                        anchor: (r, c),
+                    })
+                    .collect()
+            })
+            .collect();
+        for m in merges {
+            let to_grid = |(r, c): (u32, u32)| {
+                (
+                    r.checked_sub(first_row).map(|v| v as usize),
+                    c.checked_sub(first_col).map(|v| v as usize),
+                )
+            };
+            let (Some(r0), Some(c0)) = to_grid(m.start) else {
+                continue;
+            };
+            let (Some(r1), Some(c1)) = to_grid(m.end) else {
+                continue;
+            };
+            let Some(text) = rows.get(r0).and_then(|r| r.get(c0)).map(|c| c.text.clone()) else {
+                continue;
+            };
+            for row in rows.iter_mut().take(r1 + 1).skip(r0) {
+                for cell in row.iter_mut().take(c1 + 1).skip(c0) {
+                    cell.text.clone_from(&text);
+                    cell.anchor = (r0, c0);
+                }
+            }
+        }
+        doc.table_after.push(0);
+        doc.tables.push(Grid {
+            origin: GridOrigin::Sheet {
+                sheet: name,
+                first_row,
+                first_col,
+            },
+            rows,
+        });
+    }
+    Ok(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+
+    fn p(text: &str) -> String {
+        format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p>")
+    }
+
+    fn tc(props: &str, body: &str) -> String {
+        format!("<w:tc><w:tcPr>{props}</w:tcPr>{body}</w:tc>")
+    }
+
+    #[test]
+    fn merged_cells_answer_for_every_position_they_cover() {
+        let xml = format!(
+            "<w:document {W}><w:body>{}<w:tbl>\
+             <w:tr>{}{}</w:tr>\
+             <w:tr>{}{}{}</w:tr>\
+             <w:tr>{}{}{}</w:tr>\
+             </w:tbl>{}</w:body></w:document>",
+            p("标题"),
+            tc(r#"<w:vMerge w:val="restart"/>"#, &p("产出指标")),
+            tc(r#"<w:gridSpan w:val="2"/>"#, &p("数量指标")),
+            tc("<w:vMerge/>", "<w:p/>"),
+            tc("", &p("a")),
+            tc("", &p("b")),
+            tc("<w:vMerge/>", "<w:p/>"),
+            tc("", &p("c")),
+            tc("", &p("d")),
+            p("结尾"),
+        );
+        let doc = parse_document_xml(&xml).expect("parses");
+        assert_eq!(doc.paragraphs, ["标题", "结尾"]);
+        let g = &doc.tables[0];
+        let texts: Vec<Vec<&str>> = g
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ["产出指标", "数量指标", "数量指标"],
+                ["产出指标", "a", "b"],
+                ["产出指标", "c", "d"]
+            ]
+        );
+        assert_eq!(g.rows[2][0].anchor, (0, 0));
+        assert_eq!(g.rows[0][2].anchor, (0, 1));
+        assert_eq!(g.place(2, 1), "表1 第3行第2列");
+        assert_eq!(doc.table_after, [1]);
+    }
+
+    #[test]
+    fn a_nested_table_is_numbered_after_its_parent_and_stays_out_of_its_cell() {
+        let inner = format!("<w:tbl><w:tr>{}</w:tr></w:tbl>", tc("", &p("内")));
+        let xml = format!(
+            "<w:document {W}><w:body><w:tbl><w:tr>{}{}</w:tr></w:tbl>\
+             <w:tbl><w:tr>{}</w:tr></w:tbl></w:body></w:document>",
+            tc("", &p("外")),
+            tc("", &format!("{}{inner}", p("资金来源"))),
+            tc("", &p("第三")),
+        );
+        let doc = parse_document_xml(&xml).expect("parses");
+        let first: Vec<Vec<String>> = doc
+            .tables
+            .iter()
+            .map(|g| g.rows[0].iter().map(|c| c.text.clone()).collect())
+            .collect();
+        assert_eq!(first, [vec!["外", "资金来源"], vec!["内"], vec!["第三"]]);
+        assert_eq!(doc.tables[1].name(), "表2");
+    }
+
+    #[test]
+    fn sheet_places_are_cell_references() {
+        let g = Grid {
+            origin: GridOrigin::Sheet {
+                sheet: "自评表".into(),
+                first_row: 2,
+                first_col: 1,
+            },
+            rows: vec![],
+        };
+        assert_eq!(g.place(0, 0), "自评表!B3");
+        assert_eq!(g.place(4, 26), "自评表!AB7");
+        assert_eq!(column_name(701), "ZZ");
+        assert_eq!(column_name(702), "AAA");
+    }
+}
