@@ -187,7 +187,7 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == name)
-        .and_then(|a| Some(a.value.to_string()))
+        .map(|a| a.value.to_string())
 }
 
 /// Reads the body of a Word (`.docx`) file: its paragraphs and its tables as grids.

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 use crate::sections::{Placed, Topic, place};
 use crate::text::Line;
-use crate::{IngestError, Ingested, Missing, Provenance, claims, dec};
+use crate::{IngestError, Missing, Provenance, claims, dec};
 
 fn re(s: &str) -> Regex {
     Regex::new(s).expect("valid regex")
@@ -202,8 +202,22 @@ static SIMPLE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     re(r"^([^，,。(（]{4,40}?)(?:\(以下简称[^)]*\)|(?:是|属于?)(?:群团组织|行政|事业|参公|参照))")
 });
 
+/// What the prose of a report gave, before the tables are laid over it: the unit as far as
+/// read (with placeholders where a required field failed, listed in `required`), where each
+/// figure was read, and what was not found.
+pub(crate) struct Draft {
+    pub unit: SelfEvaluation,
+    pub provenance: BTreeMap<FieldPath, Provenance>,
+    pub missing: Vec<Missing>,
+    pub pairings: Vec<crate::Pairing>,
+    pub sections: Vec<(usize, String, String)>,
+    /// Required fields the prose did not give: the unit has a placeholder there, which only a
+    /// table's figure may replace; if none does, the first of these is the error.
+    pub required: Vec<IngestError>,
+}
+
 /// Reads the unit from the lines of the report at `report`.
-pub fn read(report: &Path, lines: &[Line]) -> Result<Ingested, IngestError> {
+pub(crate) fn read_draft(report: &Path, lines: &[Line]) -> Result<Draft, IngestError> {
     let placed = place(lines);
     let sections = placed
         .iter()
@@ -222,10 +236,54 @@ pub fn read(report: &Path, lines: &[Line]) -> Result<Ingested, IngestError> {
         provenance: BTreeMap::new(),
         missing: Vec::new(),
     };
-    let unit = identity(&mut r)?;
+    let mut required = Vec::new();
+    fn soft<T>(
+        result: Result<T, IngestError>,
+        placeholder: T,
+        required: &mut Vec<IngestError>,
+    ) -> Result<T, IngestError> {
+        match result {
+            Ok(v) => Ok(v),
+            Err(e @ IngestError::Required { .. }) => {
+                required.push(e);
+                Ok(placeholder)
+            }
+            Err(e) => Err(e),
+        }
+    }
+    let unit = identity(&mut r);
+    let unit = soft(
+        unit,
+        UnitIdentity {
+            name: String::new(),
+            code: None,
+            region: None,
+            year: 0,
+            kind: EvaluationKind::Department,
+            project: None,
+            category: None,
+            level: None,
+            sub_units: None,
+        },
+        &mut required,
+    )?;
     let staffing = staffing(&mut r);
     let goals = goals(&mut r);
-    let budget = budget(&mut r)?;
+    let budget = budget(&mut r);
+    let budget = soft(
+        budget,
+        jixiao_model::Budget {
+            opening: Decimal::ZERO,
+            full_year: None,
+            income: None,
+            spent: Decimal::ZERO,
+            basic: None,
+            personnel: None,
+            public: None,
+            project: None,
+        },
+        &mut required,
+    )?;
     let accounts = accounts(&mut r);
     let funds = funds(&mut r);
     let narrative = narrative(&mut r);
@@ -252,36 +310,13 @@ pub fn read(report: &Path, lines: &[Line]) -> Result<Ingested, IngestError> {
     }
     unit.claims = found.iter().map(|c| c.claim.clone()).collect();
     let pairings = claims::pair(&mut unit, &found, &mut r.provenance, &mut r.missing);
-    r.missing.push(Missing {
-        field: FieldPath::new("indicators"),
-        why: "自评表 (indicator rows) are not read from the narrative; add them by hand".into(),
-    });
-    r.missing.push(Missing {
-        field: FieldPath::new("base"),
-        why: "三公经费, 政府采购, 上年结转, 年度工作任务: not read from the narrative".into(),
-    });
-    if !r.provenance.contains_key(&FieldPath::new("declared")) {
-        r.missing.push(Missing {
-            field: FieldPath::new("declared"),
-            why: "自评总分 and 等级 are not read".into(),
-        });
-    }
-    let unit = unit.check().map_err(|problems| {
-        let problem = problems.into_iter().next().expect("check: never empty");
-        IngestError::Figure {
-            report: report.to_owned(),
-            read_at: r.provenance.get(&problem.field).cloned().map(Box::new),
-            field: problem.field,
-            message: problem.message,
-        }
-    })?;
-    Ok(Ingested {
-        report: report.to_owned(),
+    Ok(Draft {
         unit,
         provenance: r.provenance,
         missing: r.missing,
         pairings,
         sections,
+        required,
     })
 }
 

@@ -8,12 +8,15 @@
 //! never amounts); `claims` lists the narrative's quantitative claims and suggests which claim
 //! answers which goal target; `draft` renders the unit file draft with provenance comments.
 
+mod assemble;
 mod claims;
+mod declared;
 pub mod document;
 mod draft;
 mod fields;
 pub mod sections;
 mod sources;
+pub mod tables;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -37,7 +40,7 @@ pub enum IngestError {
         source: std::io::Error,
     },
     #[error(
-        "{report}: not a report jixiao can read (expected .txt, .md or .docx)",
+        "{report}: not a report jixiao can read (expected .txt, .md, .docx, .xlsx or .xls)",
         report = report.display()
     )]
     Format { report: PathBuf },
@@ -45,6 +48,8 @@ pub enum IngestError {
     Encoding { report: PathBuf },
     #[error("{report}: cannot read the Word file: {why}", report = report.display())]
     Docx { report: PathBuf, why: String },
+    #[error("{report}: cannot read the workbook: {why}", report = report.display())]
+    Workbook { report: PathBuf, why: String },
     /// A figure was read but is out of bounds (a negative amount, say).
     #[error(
         "{report}: {at}at `{field}`: {message} (as read from the report)",
@@ -111,9 +116,11 @@ pub struct Ingested {
     pub report: PathBuf,
     /// The unit as far as the report gives it, every figure checked.
     pub unit: CheckedUnit,
-    /// Where each filled field was read, by field (`budget.opening`, `funds[0].spent`,
-    /// `goals[4].measure.actual`, `claims[3]`...).
+    /// Where each field filled from the text was read, by field (`budget.opening`,
+    /// `funds[0].spent`, `goals[4].measure.actual`, `claims[3]`...).
     pub provenance: BTreeMap<FieldPath, Provenance>,
+    /// Where each field filled from a table was read: the table, the cell, its header.
+    pub cells: BTreeMap<FieldPath, tables::CellSource>,
     /// Fields not filled, with the reason.
     pub missing: Vec<Missing>,
     /// Suggested pairings of goal targets with narrative claims.
@@ -125,20 +132,33 @@ pub struct Ingested {
 impl Ingested {
     /// How many fields were filled.
     pub fn filled(&self) -> usize {
-        self.provenance.len()
+        self.provenance.len() + self.cells.len()
     }
 }
 
-/// Reads the report at `path` (`.txt`, `.md` or `.docx`).
+/// Reads the report at `path` (`.txt`, `.md`, `.docx`, or a unit's own `.xlsx` / `.xls`):
+/// its prose and its tables.
 pub fn ingest(path: &Path) -> Result<Ingested, IngestError> {
-    let lines = text::read_lines(path)?;
-    fields::read(path, &lines)
+    let (lines, doc) = text::read_document(path)?;
+    read(path, &lines, &doc)
 }
 
 /// Reads a report given as text; `name` names it in provenance and errors.
 pub fn ingest_text(text: &str, name: &Path) -> Result<Ingested, IngestError> {
     let lines = text::lines_of(text.lines().map(str::to_owned));
-    fields::read(name, &lines)
+    read(name, &lines, &document::Document::default())
+}
+
+fn read(
+    path: &Path,
+    lines: &[text::Line],
+    doc: &document::Document,
+) -> Result<Ingested, IngestError> {
+    let mut draft = fields::read_draft(path, lines)?;
+    declared::read(lines, &mut draft);
+    let year = (draft.unit.unit.year != 0).then_some(draft.unit.unit.year);
+    let tables = tables::read(doc, tables::TableVocabulary::builtin(), year);
+    assemble::assemble(path, draft, tables)
 }
 
 /// Whether `path` looks like a report this crate reads (by extension).

@@ -1,13 +1,10 @@
 //! Turning a report file into numbered lines: plain text, Markdown, or a Word (.docx) document
 //! read directly from its zip and XML. Also the normalisation used before reading figures.
 
-use std::io::Read as _;
 use std::path::Path;
 
-use quick_xml::Reader;
-use quick_xml::events::Event;
-
 use crate::IngestError;
+use crate::document::Document;
 
 /// One line (a paragraph in a Word file) of the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +24,8 @@ pub enum Format {
     Text,
     Markdown,
     Docx,
+    /// A unit's own workbook (`.xlsx`, `.xls`): tables only.
+    Workbook,
 }
 
 impl Format {
@@ -37,44 +36,57 @@ impl Format {
             "txt" | "text" => Some(Format::Text),
             "md" | "markdown" => Some(Format::Markdown),
             "docx" => Some(Format::Docx),
+            "xlsx" | "xls" => Some(Format::Workbook),
             _ => None,
         }
     }
 }
 
-/// Reads a report file into its lines.
-pub fn read_lines(path: &Path) -> Result<Vec<Line>, IngestError> {
+/// Reads a report file into its lines (the body's paragraphs) and its tables.
+pub fn read_document(path: &Path) -> Result<(Vec<Line>, Document), IngestError> {
     let format = Format::of(path).ok_or_else(|| IngestError::Format {
         report: path.to_owned(),
     })?;
-    let raw: Vec<String> = match format {
+    let read = || {
+        std::fs::read(path).map_err(|source| IngestError::Io {
+            report: path.to_owned(),
+            source,
+        })
+    };
+    let (raw, doc): (Vec<String>, Document) = match format {
         Format::Text | Format::Markdown => {
-            let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
-                report: path.to_owned(),
-                source,
-            })?;
-            let text = String::from_utf8(bytes).map_err(|_| IngestError::Encoding {
+            let text = String::from_utf8(read()?).map_err(|_| IngestError::Encoding {
                 report: path.to_owned(),
             })?;
             let lines = text.lines().map(str::to_owned);
-            if format == Format::Markdown {
+            let raw = if format == Format::Markdown {
                 lines.filter_map(|l| markdown_line(&l)).collect()
             } else {
                 lines.collect()
-            }
+            };
+            (raw, Document::default())
         }
         Format::Docx => {
-            let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
-                report: path.to_owned(),
-                source,
-            })?;
-            docx_paragraphs(&bytes).map_err(|why| IngestError::Docx {
+            let doc = crate::document::docx(&read()?).map_err(|why| IngestError::Docx {
                 report: path.to_owned(),
                 why,
-            })?
+            })?;
+            (doc.paragraphs.clone(), doc)
+        }
+        Format::Workbook => {
+            let doc = crate::document::workbook(path).map_err(|why| IngestError::Workbook {
+                report: path.to_owned(),
+                why,
+            })?;
+            (Vec::new(), doc)
         }
     };
-    Ok(lines_of(raw))
+    Ok((lines_of(raw), doc))
+}
+
+/// Reads a report file into its lines.
+pub fn read_lines(path: &Path) -> Result<Vec<Line>, IngestError> {
+    read_document(path).map(|(lines, _)| lines)
 }
 
 /// Numbers and normalises raw lines (paragraphs).
@@ -128,75 +140,6 @@ fn markdown_line(line: &str) -> Option<String> {
         .or_else(|| t.strip_prefix("* "))
         .unwrap_or(&t);
     Some(t.to_owned())
-}
-
-/// The text of every paragraph of `word/document.xml`, in order; table cells are paragraphs too.
-pub fn docx_paragraphs(bytes: &[u8]) -> Result<Vec<String>, String> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not a Word (.docx) file: {e}"))?;
-    let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .map_err(|e| format!("no word/document.xml in the archive: {e}"))?
-        .read_to_string(&mut xml)
-        .map_err(|e| format!("cannot read word/document.xml: {e}"))?;
-    let mut reader = Reader::from_str(&xml);
-    let mut paragraphs = Vec::new();
-    let mut current = String::new();
-    let mut in_text = false;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) => match e.name().as_ref() {
-                "w:t" => in_text = true,
-                "w:p" => current.clear(),
-                _ => {}
-            },
-            Ok(Event::Empty(e)) => match e.name().as_ref() {
-                "w:tab" => current.push('\t'),
-                "w:br" | "w:cr" => current.push(' '),
-                "w:p" => paragraphs.push(String::new()),
-                _ => {}
-            },
-            Ok(Event::Text(t)) if in_text => {
-                current.push_str(&t.xml10_content());
-            }
-            Ok(Event::GeneralRef(r)) if in_text => {
-                current.push_str(&entity(r.as_ref()));
-            }
-            Ok(Event::End(e)) => match e.name().as_ref() {
-                "w:t" => in_text = false,
-                "w:p" => paragraphs.push(std::mem::take(&mut current)),
-                _ => {}
-            },
-            Ok(Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => {
-                return Err(format!(
-                    "malformed word/document.xml at byte {}: {e}",
-                    reader.error_position()
-                ));
-            }
-        }
-    }
-    Ok(paragraphs)
-}
-
-fn entity(name: &str) -> String {
-    match name {
-        "amp" => "&".into(),
-        "lt" => "<".into(),
-        "gt" => ">".into(),
-        "quot" => "\"".into(),
-        "apos" => "'".into(),
-        _ => {
-            let code = name
-                .strip_prefix("#x")
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()));
-            code.and_then(char::from_u32)
-                .map_or_else(String::new, String::from)
-        }
-    }
 }
 
 /// Full-width ASCII (U+FF01–U+FF5E, except the Chinese comma and semicolon, which stay clause
