@@ -143,7 +143,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
             walk(path, &mut files, &mut jsonl)?;
             if files.len() == before && jsonl.len() == before_jsonl {
                 eprintln!(
-                    "warning: no unit files (.toml, .jsonl), forms (.xlsx) or reports (.txt, .md, .docx) under {}",
+                    "warning: no unit files (.toml, .jsonl), forms (.xlsx) or reports (.txt, .md, .docx, .xlsx, .xls) under {}",
                     path.display()
                 );
             }

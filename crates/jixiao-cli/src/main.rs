@@ -60,7 +60,7 @@ enum Command {
     },
     /// Validate unit files (and forms and reports, by reading them) without scoring them.
     Validate {
-        /// Unit files (TOML), filled forms (.xlsx), reports (.txt, .md, .docx), JSON Lines files
+        /// Unit files (TOML), filled forms (.xlsx), reports (.txt, .md, .docx; a unit's own .xlsx / .xls tables), JSON Lines files
         /// (.jsonl) or directories of unit files, forms and reports.
         #[arg(required = true)]
         units: Vec<PathBuf>,
@@ -84,7 +84,7 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct ConvertArgs {
-    /// Unit files (TOML), filled forms (.xlsx), reports (.txt, .md, .docx), JSON Lines files
+    /// Unit files (TOML), filled forms (.xlsx), reports (.txt, .md, .docx; a unit's own .xlsx / .xls tables), JSON Lines files
     /// (.jsonl) or directories of them.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
@@ -134,7 +134,7 @@ struct ScoreArgs {
     /// The rule set to score by (TOML).
     #[arg(long, short)]
     rules: PathBuf,
-    /// Unit files (TOML), filled forms (.xlsx, written by `jixiao form`), reports (.txt, .md,
+    /// Unit files (TOML), filled forms (.xlsx, written by `jixiao form`), reports (.txt, .md, a unit's own .xlsx / .xls,
     /// .docx, read as `jixiao ingest` reads them), JSON Lines files (.jsonl, one unit per line)
     /// or directories of unit files, forms and reports (searched recursively, in name order).
     units: Vec<PathBuf>,

@@ -183,11 +183,21 @@ impl FormOrigin {
     }
 }
 
-/// Whether `path` looks like a form: an `.xlsx` file that is not an Excel lock file (`~$…`).
+/// Whether `path` is a form written by `jixiao form`: an `.xlsx` file (not an Excel lock file,
+/// `~$…`) with the form's `jixiao` sheet. A unit's own workbook has no such sheet and is read as
+/// a report (jixiao-ingest); a workbook that cannot be opened counts as a form, so the form
+/// reader says why it cannot be read.
 pub fn is_form(path: &Path) -> bool {
-    path.extension()
+    use calamine::Reader as _;
+    let looks = path
+        .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
         && !path
             .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+            .is_some_and(|n| n.to_string_lossy().starts_with("~$"));
+    looks
+        && match calamine::open_workbook::<calamine::Xlsx<_>, _>(path) {
+            Ok(book) => book.sheet_names().iter().any(|n| n == layout::META),
+            Err(_) => true,
+        }
 }

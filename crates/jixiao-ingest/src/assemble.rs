@@ -253,23 +253,45 @@ pub(crate) fn assemble(
             cells.insert(name.clone(), src);
         }
     }
-    if let Some(first) = absent.first() {
-        let still: Vec<&IngestError> = required.iter().collect();
-        if let Some(IngestError::Required {
-            report,
-            section,
-            field,
-            why,
-        }) = still.first().copied()
-        {
-            let _ = first;
-            return Err(IngestError::Required {
-                report: report.clone(),
-                section: section.clone(),
-                field: field.clone(),
-                why: format!("{why}; no table gives it either"),
-            });
+    // What the model cannot do without: if neither the prose nor a table gave it, the unit
+    // cannot be read, and the error says why (the prose's reason, or the candidates that
+    // disagreed).
+    for field in ["unit.name", "unit.year", "unit.kind", "budget.spent"] {
+        let Ok(path) = FieldPath::parse(field) else {
+            continue;
+        };
+        let given =
+            get(&json, &path).is_some_and(|v| v.as_str() != Some("")) && !absent.contains(&path);
+        if given {
+            continue;
         }
+        let prose = required.iter().find_map(|e| match e {
+            IngestError::Required {
+                section,
+                field: f,
+                why,
+                ..
+            } if f == field => Some((section.clone(), why.clone())),
+            _ => None,
+        });
+        let seen = missing
+            .iter()
+            .find(|m| m.field == path)
+            .map(|m| m.why.clone());
+        let (section, why) = match (prose, seen) {
+            (_, Some(seen)) => ("表格与正文".to_owned(), seen),
+            (Some((section, why)), None) => (section, format!("{why}; no table gives it either")),
+            (None, None) => (
+                "标题".to_owned(),
+                "neither the text nor a table gives it".to_owned(),
+            ),
+        };
+        return Err(IngestError::Required {
+            report: report.to_owned(),
+            section,
+            field: field.to_owned(),
+            why,
+        });
     }
     complete(&mut json, &mut missing);
     let unit: SelfEvaluation = serde_json::from_value(json).map_err(|e| {

@@ -94,6 +94,9 @@ pub struct LabelRule {
     pub field: String,
     pub labels: Vec<String>,
     pub kind: Kind,
+    /// The kind of evaluation the label shows (`项目名称` → project), when it shows one.
+    #[serde(default)]
+    pub evaluation: Option<String>,
 }
 
 /// What the tables of reports are called: columns, rows and labels (see `tables.toml`).
@@ -602,6 +605,7 @@ impl GridReader<'_> {
         let mut r = 0;
         while r < rows.len() {
             self.statement(r);
+            self.title(r);
             if let Some(block) = self.header(r) {
                 let end = match block {
                     Block::Indicators(cols) => self.indicators(r, &cols),
@@ -613,6 +617,58 @@ impl GridReader<'_> {
             }
             self.labels(r);
             r += 1;
+        }
+    }
+
+    /// A title row (one cell across the table: `2024年度部门整体支出绩效自评表`, `（2021年度）`):
+    /// the year and the kind of evaluation.
+    fn title(&mut self, r: usize) {
+        static TITLE_YEAR: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"(20\d{2})\s*年度").expect("regex"));
+        let cells = distinct(&self.grid.rows[r]);
+        let texts: Vec<&str> = cells
+            .iter()
+            .map(|(_, t)| *t)
+            .filter(|t| !t.trim().is_empty())
+            .collect();
+        let [text] = texts.as_slice() else { return };
+        let norm: String = text
+            .chars()
+            .map(half_width)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let is_title = norm.contains("绩效") && (norm.contains("自评") || norm.contains("评价"))
+            || norm.trim_matches(['(', ')', '（', '）']).ends_with("年度") && norm.len() < 20;
+        if !is_title || norm.chars().count() > 60 {
+            return;
+        }
+        let col = cells
+            .iter()
+            .find(|(_, t)| !t.trim().is_empty())
+            .map_or(0, |(c, _)| *c);
+        if let Some(c) = TITLE_YEAR.captures(&norm)
+            && let Ok(year) = c[1].parse::<u32>()
+        {
+            let s = self.source(r, col, "表题", None);
+            self.push(FieldPath::new("unit").key("year"), Value::Count(year), s);
+        }
+        let kind = if norm.contains("整体") {
+            Some("department")
+        } else if ["项目", "专项", "转移支付"]
+            .iter()
+            .any(|k| norm.contains(k))
+        {
+            Some("project")
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            let s = self.source(r, col, "表题", None);
+            self.push(
+                FieldPath::new("unit").key("kind"),
+                Value::Text(kind.into()),
+                s,
+            );
         }
     }
 
@@ -905,6 +961,14 @@ impl GridReader<'_> {
                 self.vocab.label_rule(&key)
             };
             let Some(rule) = rule.cloned() else { continue };
+            if let Some(kind) = &rule.evaluation {
+                let s = self.source(r, *col, &key, Some(format!("「{key}」表明评价类型")));
+                self.push(
+                    FieldPath::new("unit").key("kind"),
+                    Value::Text(kind.clone()),
+                    s,
+                );
+            }
             let right = cells.get(i + 1).map(|(c, t)| (*c, *t));
             match right {
                 Some((_, t)) if blank(t) => {} // the unit wrote that there is none
@@ -967,11 +1031,7 @@ impl GridReader<'_> {
             .map(|(_, t)| self.norm(t).text)
             .unwrap_or_default();
         self.vocab.label_rule(&first).is_some()
-            && !self
-                .vocab
-                .cells
-                .iter()
-                .any(|c| c.rows.contains(&first))
+            && !self.vocab.cells.iter().any(|c| c.rows.contains(&first))
     }
 
     /// The label of data row `r` under header `head`: the text of the cells left of the first
