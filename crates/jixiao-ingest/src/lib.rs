@@ -7,6 +7,9 @@
 //! unit's figures with label-anchored patterns (so dates, document numbers and project codes are
 //! never amounts); `claims` lists the narrative's quantitative claims and suggests which claim
 //! answers which goal target; `draft` renders the unit file draft with provenance comments.
+//!
+//! Every label, keyword and measure word comes from a [`Vocabulary`]: the one shipped with the
+//! crate (`vocabulary.toml`), or that one extended by a bureau's file ([`ingest_with`]).
 
 mod claims;
 mod draft;
@@ -14,6 +17,7 @@ mod fields;
 pub mod sections;
 mod sources;
 pub mod text;
+mod vocabulary;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +29,7 @@ pub use claims::Pairing;
 pub use draft::render_draft;
 pub use sources::{SourceRow, sources_for, sources_markdown};
 pub use text::Format;
+pub use vocabulary::{Vocabulary, VocabularyError};
 
 /// Why a report could not be read into a unit.
 #[derive(Debug, thiserror::Error)]
@@ -128,16 +133,32 @@ impl Ingested {
     }
 }
 
-/// Reads the report at `path` (`.txt`, `.md` or `.docx`).
+/// Reads the report at `path` (`.txt`, `.md` or `.docx`) with the built-in vocabulary.
 pub fn ingest(path: &Path) -> Result<Ingested, IngestError> {
-    let lines = text::read_lines(path)?;
-    fields::read(path, &lines)
+    ingest_with(path, Vocabulary::builtin())
 }
 
-/// Reads a report given as text; `name` names it in provenance and errors.
+/// Reads the report at `path` (`.txt`, `.md` or `.docx`) with `vocabulary` (the built-in one
+/// extended by a bureau's file: [`Vocabulary::from_file`]).
+pub fn ingest_with(path: &Path, vocabulary: &Vocabulary) -> Result<Ingested, IngestError> {
+    let lines = text::read_lines(path)?;
+    fields::read(path, &lines, vocabulary)
+}
+
+/// Reads a report given as text with the built-in vocabulary; `name` names it in provenance and
+/// errors.
 pub fn ingest_text(text: &str, name: &Path) -> Result<Ingested, IngestError> {
+    ingest_text_with(text, name, Vocabulary::builtin())
+}
+
+/// Reads a report given as text with `vocabulary`; `name` names it in provenance and errors.
+pub fn ingest_text_with(
+    text: &str,
+    name: &Path,
+    vocabulary: &Vocabulary,
+) -> Result<Ingested, IngestError> {
     let lines = text::lines_of(text.lines().map(str::to_owned));
-    fields::read(name, &lines)
+    fields::read(name, &lines, vocabulary)
 }
 
 /// Whether `path` looks like a report this crate reads (by extension).
