@@ -9,6 +9,7 @@ use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::sections::{Placed, Topic};
+use crate::vocabulary::Vocabulary;
 use crate::{Missing, Provenance, dec};
 
 /// A claim with where it was read.
@@ -37,12 +38,6 @@ pub struct Pairing {
     pub note: String,
 }
 
-static CLAIM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(超过|超|逾|达到|达|共|近|累计)?\s*(\d+(?:\.\d+)?)\s*(万)?\s*(余|多)?\s*(人次|名|人|位|个|家|所|项|次|场|期|篇|件|户|处|台|套|批|支|份|座|条)(以上)?",
-    )
-    .expect("valid regex")
-});
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{1,2})月(\d{1,2})日?\s*(?:至|到|-|—|~|～)\s*(?:(\d{1,2})月)?(\d{1,2})日")
         .expect("valid regex")
@@ -97,8 +92,8 @@ fn range_days(sentence: &str, year: u16) -> Option<(u32, String)> {
     Some((days, c[0].to_owned()))
 }
 
-/// Lists the claims in the narrative sections.
-pub fn find(placed: &[Placed<'_>], year: u16) -> Vec<Found> {
+/// Lists the claims in the narrative sections, by the measure words of `vocabulary`.
+pub fn find(placed: &[Placed<'_>], year: u16, vocabulary: &Vocabulary) -> Vec<Found> {
     let mut out = Vec::new();
     for p in placed {
         if p.heading.is_some() || p.path.is_empty() || NOT_CLAIMS.iter().any(|t| p.under(*t)) {
@@ -112,10 +107,10 @@ pub fn find(placed: &[Placed<'_>], year: u16) -> Vec<Found> {
         }
         let norm = p.line.norm.as_str();
         for sentence in norm.split_inclusive(['。', '；', '！']) {
-            for caps in CLAIM.captures_iter(sentence) {
+            for caps in vocabulary.re.claim.captures_iter(sentence) {
                 let Some(whole) = caps.get(0) else { continue };
-                let number = caps.get(2).map_or("", |m| m.as_str());
-                let start = caps.get(2).map_or(0, |m| m.start());
+                let number = caps.name("number").map_or("", |m| m.as_str());
+                let start = caps.name("number").map_or(0, |m| m.start());
                 let before = &sentence[..start];
                 let after = &sentence[whole.end()..];
                 if before.ends_with(['第', '-', '.', '〔', '['])
@@ -127,14 +122,13 @@ pub fn find(placed: &[Placed<'_>], year: u16) -> Vec<Found> {
                 let Some(mut quantity) = dec(number) else {
                     continue;
                 };
-                if caps.get(3).is_some() {
+                if caps.name("wan").is_some() {
                     quantity *= Decimal::from(10_000);
                 }
-                let at_least =
-                    matches!(caps.get(1).map(|m| m.as_str()), Some("超过" | "超" | "逾"))
-                        || caps.get(4).is_some()
-                        || caps.get(6).is_some();
-                let unit = caps[5].to_owned();
+                let at_least = caps.name("before").is_some()
+                    || caps.name("more").is_some()
+                    || caps.name("above").is_some();
+                let unit = caps["unit"].to_owned();
                 // What is counted: the clause around the number.
                 let clause_start = before
                     .rfind(['，', '、', '：', ':', ',', '；', '。'])
@@ -173,21 +167,11 @@ pub fn find(placed: &[Placed<'_>], year: u16) -> Vec<Found> {
     out
 }
 
-/// Measure words counted as the same kind of thing.
-fn family(unit: &str) -> u8 {
-    match unit {
-        "人" | "人次" | "名" | "位" => 1,
-        "次" | "场" | "期" => 2,
-        "个" | "项" | "件" | "篇" | "批" | "份" | "套" | "台" | "条" => 3,
-        "家" | "所" | "户" | "处" | "座" | "支" => 4,
-        _ => 0,
-    }
-}
-
 /// Pairs each goal target with the claims of the same kind and order of magnitude; where exactly
 /// one claim fits, fills the goal's actual from it (a daily figure times the days of its range)
 /// and says so in provenance. Goals left without an actual are listed as missing.
 pub fn pair(
+    vocabulary: &Vocabulary,
     unit: &mut SelfEvaluation,
     found: &[Found],
     provenance: &mut BTreeMap<FieldPath, Provenance>,
@@ -198,14 +182,14 @@ pub fn pair(
         let Some(measure) = goal.measure.as_mut() else {
             continue;
         };
-        let fam = family(&measure.unit);
+        let fam = vocabulary.family(&measure.unit);
         let candidates: Vec<usize> = found
             .iter()
             .enumerate()
             .filter(|(_, f)| {
                 let q = f.claim.quantity;
-                family(&f.claim.unit) == fam
-                    && fam != 0
+                fam.is_some()
+                    && vocabulary.family(&f.claim.unit) == fam
                     && q * Decimal::TEN >= measure.target
                     && q <= measure.target * Decimal::ONE_HUNDRED
             })

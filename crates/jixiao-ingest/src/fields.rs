@@ -2,9 +2,9 @@
 //! to (年初预算, 财政拨款支出, 结余结转...) and must carry a money unit (元 / 万元 / 亿元), so a
 //! date, a document number (〔2020〕15号) or a project code is never taken for an amount.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::LazyLock;
 
 use jixiao_model::{
     Account, AccountFigures, BudgetAccounts, Direction, EvaluationKind, FieldPath, FundSource,
@@ -13,18 +13,14 @@ use jixiao_model::{
 use regex::Regex;
 use rust_decimal::Decimal;
 
-use crate::sections::{Placed, Topic, place};
-use crate::text::Line;
+use crate::sections::{Placed, Topic, place_in};
+use crate::text::{Line, normalize};
+use crate::vocabulary::{AMOUNT, GAP, LabelSet, Vocabulary};
 use crate::{IngestError, Missing, Provenance, claims, dec};
 
 fn re(s: &str) -> Regex {
     Regex::new(s).expect("valid regex")
 }
-
-/// The connector allowed between a label and its amount: an optional parenthesis, 为/是/共...
-const GAP: &str = r"(?:数|额|金额|资金|总额)?\s*(?:[(（][^)）]{0,40}[)）])?\s*[为是共计有达约合:：]*\s*(?:人民币)?\s*";
-/// An amount with its unit.
-const AMOUNT: &str = r"(-?\d+(?:\.\d+)?)\s*(亿元|万元|元)";
 
 /// An amount read, in 万元.
 #[derive(Debug, Clone)]
@@ -58,40 +54,21 @@ fn to_wan(number: &str, unit: &str) -> Option<(Decimal, Option<String>)> {
     })
 }
 
-/// `(?:label|label…) GAP AMOUNT`, compiled once per list of labels (a report asks for the same
-/// lists on every line).
-fn label_regex(labels: &[&str]) -> Regex {
-    static COMPILED: LazyLock<Mutex<HashMap<String, Regex>>> = LazyLock::new(Default::default);
-    let key = labels.join("|");
-    let mut compiled = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
-    compiled
-        .entry(key)
-        .or_insert_with_key(|key| re(&format!("(?:{key}){GAP}{AMOUNT}")))
-        .clone()
-}
-
-/// Finds `label GAP AMOUNT` in `text`; labels in `forbid` mark a preceding word that makes the
-/// label something else (预算 before 支出).
-fn labelled(text: &str, labels: &[&str], forbid: &[&str]) -> Option<Amount> {
-    let regex = label_regex(labels);
-    for caps in regex.captures_iter(text) {
-        let whole = caps.get(0)?;
-        let before = &text[..whole.start()];
-        if forbid.iter().any(|f| before.ends_with(f)) {
-            continue;
-        }
-        let (wan, note) = to_wan(&caps[1], &caps[2])?;
-        return Some(Amount {
-            wan,
-            phrase: whole.as_str().to_owned(),
-            note,
-        });
-    }
-    None
+/// The first `label GAP AMOUNT` of `labels` in `text` (a label after one of its `not_after`
+/// words is something else: 预算 before 支出).
+fn labelled(text: &str, labels: &LabelSet) -> Option<Amount> {
+    let m = labels.first(text)?;
+    let (wan, note) = to_wan(m.group("number")?, m.group("unit")?)?;
+    Some(Amount {
+        wan,
+        phrase: m.whole().as_str().to_owned(),
+        note,
+    })
 }
 
 struct Reader<'a> {
     report: &'a Path,
+    vocabulary: &'a Vocabulary,
     placed: Vec<Placed<'a>>,
     provenance: BTreeMap<FieldPath, Provenance>,
     missing: Vec<Missing>,
@@ -142,12 +119,11 @@ impl<'a> Reader<'a> {
         &mut self,
         field: &str,
         lines: &[&Placed<'_>],
-        labels: &[&str],
-        forbid: &[&str],
+        labels: &LabelSet,
     ) -> Option<Decimal> {
         let mut found: Vec<(Amount, &Placed<'_>)> = Vec::new();
         for p in lines {
-            if let Some(a) = labelled(&p.line.norm, labels, forbid) {
+            if let Some(a) = labelled(&p.line.norm, labels) {
                 found.push((a, p));
             }
         }
@@ -173,28 +149,6 @@ impl<'a> Reader<'a> {
 }
 
 static TITLE_YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"(20\d{2})\s*年度?"));
-static TITLE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?:部门|单位)?(?:整体支出|整体|项目支出)?(?:绩效)?(?:自评|自我评价|评价)(?:价)?(?:报告|的报告|情况报告)?$",
-    )
-});
-static AUTHORISED: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:核定|人员|事业|行政)?编制(?:数|人数|总数)?\s*[为是共有:]*\s*(\d{1,5})\s*(?:名|人|个)")
-});
-static IN_POST: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(在职在编人数|在职在编人员|在职人数|在职人员|在职在编|在职|实有人数|实有在编人数|实有人员|实有|现有干部职工|现有人员)\s*[为是共有:]*\s*(\d{1,5})\s*(?:名|人)",
-    )
-});
-static IN_POST_WITH_RETIRED: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\s*[(（]?\s*(?:其中|含|包括)退休(?:人员)?(\d{1,4})\s*(?:名|人)"));
-static RETIRED: LazyLock<Regex> =
-    LazyLock::new(|| re(r"退休(?:人员|人数|干部|职工)?\s*[为是共有:]*\s*(\d{1,5})\s*(?:名|人)"));
-static CATEGORY: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?:是|为|属于?)((?:群团组织|行政单位|事业单位|参公事业单位|参照公务员法管理的事业单位|行政机关|全额拨款事业单位|差额拨款事业单位|自收自支事业单位))",
-    )
-});
 static LEVEL: LazyLock<Regex> = LazyLock::new(|| re(r"([正副](?:科|处|厅|局|股)级)"));
 static SUB_UNITS: LazyLock<Regex> =
     LazyLock::new(|| re(r"下设(?:独立核算的?)?(?:二级机构|二级单位)?\s*(\d{1,3})\s*个"));
@@ -216,9 +170,13 @@ pub(crate) struct Draft {
     pub required: Vec<IngestError>,
 }
 
-/// Reads the unit from the lines of the report at `report`.
-pub(crate) fn read_draft(report: &Path, lines: &[Line]) -> Result<Draft, IngestError> {
-    let placed = place(lines);
+/// Reads the unit from the lines of the report at `report`, by the labels of `vocabulary`.
+pub(crate) fn read_draft(
+    report: &Path,
+    lines: &[Line],
+    vocabulary: &Vocabulary,
+) -> Result<Draft, IngestError> {
+    let placed = place_in(lines, vocabulary);
     let sections = placed
         .iter()
         .filter_map(|p| p.heading.as_ref())
@@ -232,6 +190,7 @@ pub(crate) fn read_draft(report: &Path, lines: &[Line]) -> Result<Draft, IngestE
         .collect();
     let mut r = Reader {
         report,
+        vocabulary,
         placed,
         provenance: BTreeMap::new(),
         missing: Vec::new(),
@@ -303,13 +262,19 @@ pub(crate) fn read_draft(report: &Path, lines: &[Line]) -> Result<Draft, IngestE
         narrative,
         declared: None,
     };
-    let found = claims::find(&r.placed, unit.unit.year);
+    let found = claims::find(&r.placed, unit.unit.year, vocabulary);
     for (i, c) in found.iter().enumerate() {
         r.provenance
             .insert(FieldPath::new("claims").index(i), c.provenance.clone());
     }
     unit.claims = found.iter().map(|c| c.claim.clone()).collect();
-    let pairings = claims::pair(&mut unit, &found, &mut r.provenance, &mut r.missing);
+    let pairings = claims::pair(
+        vocabulary,
+        &mut unit,
+        &found,
+        &mut r.provenance,
+        &mut r.missing,
+    );
     Ok(Draft {
         unit,
         provenance: r.provenance,
@@ -323,11 +288,12 @@ pub(crate) fn read_draft(report: &Path, lines: &[Line]) -> Result<Draft, IngestE
 /// Name, year and kind from the title (the lines before the first heading); category, level and
 /// sub-units from the 机构情况 text.
 fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
+    let v = r.vocabulary;
     let title_line = r
         .placed
         .iter()
         .take_while(|p| p.path.is_empty())
-        .find(|p| p.line.norm.contains("报告") || p.line.norm.contains("绩效"))
+        .find(|p| Vocabulary::has(&p.line.norm, &v.words.title.markers))
         .map(|p| (p.line.number, p.line.norm.clone(), p.line.original.clone()));
     let report = r.report.to_owned();
     let required = |field: &str, why: &str| IngestError::Required {
@@ -355,9 +321,9 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
         .parse()
         .map_err(|_| required("unit.year", "bad year"))?;
     r.set("unit.year", title_prov(&caps[0], None));
-    let kind = if norm.contains("整体") {
+    let kind = if Vocabulary::has(&norm, &v.words.title.department) {
         EvaluationKind::Department
-    } else if norm.contains("项目") || norm.contains("专项") {
+    } else if Vocabulary::has(&norm, &v.words.title.project) {
         EvaluationKind::Project
     } else {
         return Err(required(
@@ -379,7 +345,7 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
     let mut name = TITLE_YEAR.replace(&norm, "").into_owned();
     name = name.trim().to_owned();
     name = name.trim_start_matches("关于").to_owned();
-    name = TITLE_TAIL.replace(&name, "").into_owned();
+    name = v.re.title_tail.replace(&name, "").into_owned();
     let mut name = name
         .trim_end_matches('的')
         .trim_end_matches("部门")
@@ -421,7 +387,7 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
     let mut sub_units = None;
     for (text, prov) in &org_lines {
         if category.is_none()
-            && let Some(c) = CATEGORY.captures(text)
+            && let Some(c) = v.re.category.captures(text)
         {
             category = Some(c[1].to_owned());
             r.set(
@@ -445,12 +411,15 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
             );
         }
         if sub_units.is_none() {
-            let none = ["无下设", "没有下设", "无二级", "未下设", "无独立核算"]
+            let none = v
+                .words
+                .unit
+                .no_sub_units
                 .iter()
-                .find(|w| text.contains(*w));
+                .find(|w| text.contains(w.as_str()));
             if let Some(w) = none {
                 sub_units = Some(0);
-                let phrase = text[text.find(w).unwrap_or(0)..]
+                let phrase = text[text.find(w.as_str()).unwrap_or(0)..]
                     .split(['。', '，', '；'])
                     .next()
                     .unwrap_or(w)
@@ -502,6 +471,7 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
 }
 
 fn staffing(r: &mut Reader<'_>) -> Option<Staffing> {
+    let v = r.vocabulary;
     let mut lines = r.under(&[Topic::Staffing]);
     if lines.is_empty() {
         lines = r.under(&[Topic::Basic, Topic::Organisation]);
@@ -515,42 +485,41 @@ fn staffing(r: &mut Reader<'_>) -> Option<Staffing> {
     let mut retired = None;
     for (text, prov) in &lines {
         if authorised.is_none()
-            && let Some(c) = AUTHORISED.captures(text)
+            && let Some(c) = v.re.authorised.first(text)
         {
-            authorised = c[1].parse::<u32>().ok();
+            authorised = c.group("n").and_then(|n| n.parse::<u32>().ok());
             r.set(
                 "staffing.authorised",
                 Provenance {
-                    phrase: c[0].to_owned(),
+                    phrase: c.whole().as_str().to_owned(),
                     ..prov.clone()
                 },
             );
         }
         if retired.is_none()
-            && let Some(c) = RETIRED.captures(text)
+            && let Some(c) = v.re.retired.first(text)
         {
-            retired = c[1].parse::<u32>().ok();
+            retired = c.group("n").and_then(|n| n.parse::<u32>().ok());
             r.set(
                 "staffing.retired",
                 Provenance {
-                    phrase: c[0].to_owned(),
+                    phrase: c.whole().as_str().to_owned(),
                     ..prov.clone()
                 },
             );
         }
         if in_post.is_none()
-            && let Some(c) = IN_POST.captures(text)
+            && let Some(c) = v.re.in_post.first(text)
         {
-            let mut n: u32 = c[2].parse().unwrap_or(0);
+            let mut n: u32 = c.group("n").and_then(|n| n.parse().ok()).unwrap_or(0);
             let mut note = None;
             // 实有人数 sometimes counts retirees: "实有12人(含退休2人)".
-            let rest = &text[c.get(0).map_or(0, |m| m.end())..];
-            let inclusive = &*IN_POST_WITH_RETIRED;
-            if let Some(inc) = inclusive.captures(rest) {
-                let r_count: u32 = inc[1].parse().unwrap_or(0);
+            let rest = &text[c.whole().end()..];
+            if let Some(inc) = v.re.includes_retired.captures(rest) {
+                let r_count: u32 = inc["n"].parse().unwrap_or(0);
                 note = Some(format!(
                     "「{}」含退休 {r_count} 人, 在职按 {n} − {r_count} 计",
-                    &c[1]
+                    c.label_text()
                 ));
                 n = n.saturating_sub(r_count);
             }
@@ -558,7 +527,7 @@ fn staffing(r: &mut Reader<'_>) -> Option<Staffing> {
             r.set(
                 "staffing.in_post",
                 Provenance {
-                    phrase: c[0].to_owned(),
+                    phrase: c.whole().as_str().to_owned(),
                     note,
                     ..prov.clone()
                 },
@@ -606,11 +575,6 @@ static GOAL_NUMBERED: LazyLock<Regex> = LazyLock::new(|| re(r"^目标\s*\d"));
 static FUND_GOAL: LazyLock<Regex> =
     LazyLock::new(|| re(r"^([^:：，。；]{2,20}?)(?:项目|专项资金|专项)?(?:绩效目标)?[:：](.+)$"));
 static SHI: LazyLock<Regex> = LazyLock::new(|| re(r"[一二三四五六七八九十]是"));
-static TARGET: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(不少于|不低于|不超过|超过|达到|≥|≤)?\s*(\d+(?:\.\d+)?)\s*(万)?\s*(余|多|以上)?\s*(人次|人|次|场|家|所|期|项|户|名|个|篇|件)",
-    )
-});
 
 fn goals(r: &mut Reader<'_>) -> Vec<Goal> {
     let overall_lines = if r.has_section(Topic::OverallGoals) {
@@ -712,7 +676,7 @@ fn goals(r: &mut Reader<'_>) -> Vec<Goal> {
     }
     let mut out = Vec::new();
     for (i, (mut goal, prov, _)) in goals.into_iter().enumerate() {
-        if let Some((measure, phrase)) = measure_of(&goal.text) {
+        if let Some((measure, phrase)) = measure_of(&goal.text, r.vocabulary) {
             r.set(
                 &format!("goals[{i}].measure.target"),
                 Provenance {
@@ -744,20 +708,21 @@ fn goals(r: &mut Reader<'_>) -> Vec<Goal> {
 }
 
 /// The measurable target in a goal's text: "宣传受众1万余人" → 宣传受众 ≥ 10000 人.
-fn measure_of(text: &str) -> Option<(GoalMeasure, String)> {
-    let norm = crate::text::normalize(text);
-    for caps in TARGET.captures_iter(&norm) {
+fn measure_of(text: &str, vocabulary: &Vocabulary) -> Option<(GoalMeasure, String)> {
+    let norm = normalize(text);
+    for caps in vocabulary.re.target.captures_iter(&norm) {
         let whole = caps.get(0)?;
         let before = &norm[..whole.start()];
         if before.ends_with('第') || before.ends_with(|c: char| c.is_ascii_digit() || c == '.') {
             continue;
         }
-        let mut target = dec(&caps[2])?;
-        if caps.get(3).is_some() {
+        let mut target = dec(&caps["number"])?;
+        if caps.name("wan").is_some() {
             target *= Decimal::from(10_000);
         }
-        let direction = match caps.get(1).map(|m| m.as_str()) {
-            Some("不超过" | "≤") => Direction::AtMost,
+        let at_most = &vocabulary.words.goals.at_most;
+        let direction = match caps.name("direction") {
+            Some(d) if at_most.iter().any(|w| normalize(w) == d.as_str()) => Direction::AtMost,
             _ => Direction::AtLeast,
         };
         let clause_start = before
@@ -787,7 +752,7 @@ fn measure_of(text: &str) -> Option<(GoalMeasure, String)> {
                 direction,
                 target: target.normalize(),
                 actual: None,
-                unit: caps[5].to_owned(),
+                unit: caps["unit"].to_owned(),
             },
             phrase,
         ));
@@ -826,70 +791,21 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
     };
     let lines: Vec<Placed<'_>> = lines.into_iter().cloned().collect();
     let lines: Vec<&Placed<'_>> = lines.iter().collect();
-    let opening = r.amount_in(
-        "budget.opening",
-        &lines,
-        &[
-            "年初预算",
-            "年初部门预算",
-            r"20\d{2}年(?:度)?(?:部门)?预算",
-            "预算安排",
-        ],
-        &[],
-    );
-    let full_year = r.amount_in(
-        "budget.full_year",
-        &lines,
-        &["全年预算", "调整后预算", "调整后的预算", "调整预算"],
-        &[],
-    );
-    let income = r.amount_in(
-        "budget.income",
-        &lines,
-        &["财政拨款收入", "本年财政拨款收入"],
-        &[],
-    );
-    let spent = r.amount_in(
-        "budget.spent",
-        &lines,
-        &[
-            "财政拨款支出",
-            "全年执行数",
-            "全年执行",
-            "实际支出",
-            "本年支出",
-            "共支出",
-            "支出合计",
-            "总支出",
-        ],
-        &["项目", "基本", "专项", "经费"],
-    );
-    let boundary = ["项目", "专项", "经费"];
-    let basic = r.amount_in("budget.basic", &lines, &["基本支出"], &[]);
-    let personnel = r.amount_in("budget.personnel", &lines, &["人员经费", "人员支出"], &[]);
-    let public = r.amount_in(
-        "budget.public",
-        &lines,
-        &["日常公用经费", "公用经费", "公用支出"],
-        &[],
-    );
-    let project = r.amount_in(
-        "budget.project",
-        &lines,
-        &["项目支出合计", "项目支出"],
-        &boundary,
-    );
+    let re = &r.vocabulary.re;
+    let opening = r.amount_in("budget.opening", &lines, &re.opening);
+    let full_year = r.amount_in("budget.full_year", &lines, &re.full_year);
+    let income = r.amount_in("budget.income", &lines, &re.income);
+    let spent = r.amount_in("budget.spent", &lines, &re.spent);
+    let basic = r.amount_in("budget.basic", &lines, &re.basic);
+    let personnel = r.amount_in("budget.personnel", &lines, &re.personnel);
+    let public = r.amount_in("budget.public", &lines, &re.public);
+    let project = r.amount_in("budget.project", &lines, &re.project);
     // Full-year budget derived from 年初预算 + 追加 when it is not stated.
     let mut full_year = full_year;
     if full_year.is_none()
         && let Some(open) = opening
     {
-        let extra = r.amount_in(
-            "budget.full_year",
-            &lines,
-            &["本年追加预算", "追加预算", "年中追加", "追加"],
-            &[],
-        );
+        let extra = r.amount_in("budget.full_year", &lines, &re.addition);
         if let Some(extra) = extra {
             let value = open + extra;
             if let Some(p) = r.provenance.get_mut(&path("budget.full_year")) {
@@ -947,20 +863,23 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
 }
 
 fn accounts(r: &mut Reader<'_>) -> BudgetAccounts {
+    let w = &r.vocabulary.words;
     let mut one = |topic: Topic, field: &str| -> Account {
         let lines: Vec<Placed<'_>> = r.under(&[topic]).into_iter().cloned().collect();
         if !r.has_section(topic) {
-            // A sentence elsewhere may still say the unit has none.
-            let key = match topic {
-                Topic::GovernmentFund => "政府性基金",
-                Topic::StateCapital => "国有资本",
-                _ => "社会保险基金",
+            // A sentence elsewhere may still say the unit has none: "无政府性基金…".
+            let keys = match topic {
+                Topic::GovernmentFund => &w.sections.government_fund,
+                Topic::StateCapital => &w.sections.state_capital,
+                _ => &w.sections.social_insurance,
             };
             let hit = r.placed.iter().find(|p| {
-                p.line.norm.contains(key)
-                    && ["无", "没有", "未安排", "未发生"]
+                keys.iter().any(|key| {
+                    w.accounts
+                        .none
                         .iter()
-                        .any(|w| p.line.norm.contains(&format!("{w}{key}")))
+                        .any(|none| p.line.norm.contains(&format!("{none}{key}")))
+                })
             });
             if let Some(p) = hit {
                 let prov = Reader::prov(p, &p.line.original, None);
@@ -973,18 +892,11 @@ fn accounts(r: &mut Reader<'_>) -> BudgetAccounts {
         let text: String = lines.iter().map(|p| p.line.norm.as_str()).collect();
         let trimmed = text.trim_end_matches(['。', '.']).trim();
         let says_none = trimmed.is_empty()
-            || ([
-                "无",
-                "没有",
-                "未安排",
-                "未发生",
-                "不涉及",
-                "本单位无",
-                "本部门无",
-                "我单位无",
-            ]
-            .iter()
-            .any(|w| trimmed.starts_with(w))
+            || (w
+                .accounts
+                .none
+                .iter()
+                .any(|w| trimmed.starts_with(w.as_str()))
                 && !trimmed.contains('元'));
         let line = lines.first();
         if says_none {
@@ -994,8 +906,9 @@ fn accounts(r: &mut Reader<'_>) -> BudgetAccounts {
             return Account::None;
         }
         let refs: Vec<&Placed<'_>> = lines.iter().collect();
-        let income = r.amount_in(&format!("{field}.income"), &refs, &["收入"], &[]);
-        let spent = r.amount_in(&format!("{field}.spent"), &refs, &["支出"], &[]);
+        let re = &r.vocabulary.re;
+        let income = r.amount_in(&format!("{field}.income"), &refs, &re.account_income);
+        let spent = r.amount_in(&format!("{field}.spent"), &refs, &re.account_spent);
         match (income, spent) {
             (Some(income), Some(spent)) => Account::Figures(AccountFigures { income, spent }),
             _ => {
@@ -1050,27 +963,9 @@ fn funds(r: &mut Reader<'_>) -> Vec<SpecialFund> {
         let norm = p.line.norm.as_str();
         let i = funds.len();
         let one = [p];
-        let opening = r.amount_in(
-            &format!("funds[{i}].opening"),
-            &one,
-            &["年初预算", "预算支出", "预算安排", "预算资金", "预算"],
-            &["调整后", "全年"],
-        );
-        let spent = r.amount_in(
-            &format!("funds[{i}].spent"),
-            &one,
-            &[
-                "实际支出",
-                "实际使用",
-                "实际执行",
-                "全年执行数",
-                "执行数",
-                "共支出",
-                "已支出",
-                "累计支出",
-            ],
-            &[],
-        );
+        let re = &r.vocabulary.re;
+        let opening = r.amount_in(&format!("funds[{i}].opening"), &one, &re.fund_opening);
+        let spent = r.amount_in(&format!("funds[{i}].spent"), &one, &re.fund_spent);
         let (Some(opening), Some(spent)) = (opening, spent) else {
             r.provenance
                 .retain(|k, _| !k.starts_with(&FieldPath::new("funds").index(i)));
@@ -1090,26 +985,12 @@ fn funds(r: &mut Reader<'_>) -> Vec<SpecialFund> {
         };
         r.set(&format!("funds[{i}].name"), Reader::prov(p, &name, None));
         let mut change = Decimal::ZERO;
-        if let Some(up) = r.amount_in(
-            &format!("funds[{i}].change"),
-            &one,
-            &["调增", "追加", "增加"],
-            &[],
-        ) {
+        let change_field = format!("funds[{i}].change");
+        if let Some(up) = r.amount_in(&change_field, &one, &re.fund_increase) {
             change = up;
-        } else if let Some(down) = r.amount_in(
-            &format!("funds[{i}].change"),
-            &one,
-            &["调减", "核减", "减少"],
-            &[],
-        ) {
+        } else if let Some(down) = r.amount_in(&change_field, &one, &re.fund_decrease) {
             change = -down;
-        } else if let Some(adjusted) = r.amount_in(
-            &format!("funds[{i}].change"),
-            &one,
-            &["调整后预算", "调整后的预算", "全年预算"],
-            &[],
-        ) {
+        } else if let Some(adjusted) = r.amount_in(&change_field, &one, &re.fund_adjusted) {
             change = adjusted - opening;
             if let Some(pr) = r.provenance.get_mut(&FieldPath::item("funds", i, "change")) {
                 pr.note = Some(format!(
@@ -1125,8 +1006,7 @@ fn funds(r: &mut Reader<'_>) -> Vec<SpecialFund> {
         let carried = r.amount_in(
             &format!("funds[{i}].carried_over"),
             &one,
-            &["结余结转", "结转结余", "年末结余", "结余", "结转"],
-            &["上年"],
+            &re.fund_carried_over,
         );
         let carried_over = match carried {
             Some(c) => c,
@@ -1204,10 +1084,14 @@ fn read_section(r: &mut Reader<'_>, topic: Topic, field: &str) -> Option<String>
     }
     match section_text(r, topic) {
         Some((text, mut prov)) => {
-            let empty = matches!(
-                text.trim_end_matches(['。', '.']),
-                "无" | "暂无" | "没有" | "无问题" | "暂无问题" | "" | "不涉及"
-            );
+            let body = text.trim_end_matches(['。', '.']);
+            let empty = body.is_empty()
+                || r.vocabulary
+                    .words
+                    .narrative
+                    .says_nothing
+                    .iter()
+                    .any(|w| w == body);
             prov.note = Some(if empty {
                 "says nothing (only 无/暂无)".into()
             } else {
@@ -1240,7 +1124,7 @@ fn narrative(r: &mut Reader<'_>) -> Narrative {
         let combined = r.placed.iter().any(|p| {
             p.heading.as_ref().is_some_and(|h| {
                 h.topic == Some(Topic::Problems)
-                    && ["措施", "建议", "改进"].iter().any(|w| h.text.contains(w))
+                    && Vocabulary::has(&h.text, &r.vocabulary.words.narrative.combined)
             })
         });
         if combined {
@@ -1266,12 +1150,11 @@ fn narrative(r: &mut Reader<'_>) -> Narrative {
 
 fn disclosure(r: &mut Reader<'_>, facts: &mut BTreeMap<String, bool>) {
     let lines: Vec<Placed<'_>> = r.under(&[Topic::Disclosure]).into_iter().cloned().collect();
+    let words = &r.vocabulary.words.disclosure;
     for p in &lines {
         let t = p.line.norm.as_str();
-        let negative = ["不公开", "未公开", "不予公开", "未公示", "不公示"]
-            .iter()
-            .find(|w| t.contains(*w));
-        let positive = ["公示公开", "公开", "公示"].iter().find(|w| t.contains(*w));
+        let negative = words.negative.iter().find(|w| t.contains(w.as_str()));
+        let positive = words.positive.iter().find(|w| t.contains(w.as_str()));
         if let Some(w) = negative {
             facts.insert("results_disclosed".into(), false);
             r.set("facts.results_disclosed", Reader::prov(p, w, None));
@@ -1280,7 +1163,7 @@ fn disclosure(r: &mut Reader<'_>, facts: &mut BTreeMap<String, bool>) {
         if let Some(w) = positive {
             let clause = t
                 .split(['。', '，', '；'])
-                .find(|c| c.contains(*w))
+                .find(|c| c.contains(w.as_str()))
                 .unwrap_or(w);
             facts.insert("results_disclosed".into(), true);
             r.set("facts.results_disclosed", Reader::prov(p, clause, None));

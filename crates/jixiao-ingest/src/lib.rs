@@ -7,6 +7,9 @@
 //! unit's figures with label-anchored patterns (so dates, document numbers and project codes are
 //! never amounts); `claims` lists the narrative's quantitative claims and suggests which claim
 //! answers which goal target; `draft` renders the unit file draft with provenance comments.
+//!
+//! Every label, keyword and measure word comes from a [`Vocabulary`]: the one shipped with the
+//! crate (`vocabulary.toml`), or that one extended by a bureau's file ([`ingest_with`]).
 
 mod assemble;
 mod claims;
@@ -18,6 +21,7 @@ pub mod sections;
 mod sources;
 pub mod tables;
 pub mod text;
+mod vocabulary;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +33,7 @@ pub use claims::Pairing;
 pub use draft::render_draft;
 pub use sources::{SourceRow, sources_for, sources_markdown};
 pub use text::Format;
+pub use vocabulary::{Vocabulary, VocabularyError};
 
 /// Why a report could not be read into a unit.
 #[derive(Debug, thiserror::Error)]
@@ -136,25 +141,42 @@ impl Ingested {
     }
 }
 
-/// Reads the report at `path` (`.txt`, `.md`, `.docx`, or a unit's own `.xlsx` / `.xls`):
-/// its prose and its tables.
+/// Reads the report at `path` (`.txt`, `.md`, `.docx`, or a unit's own `.xlsx` / `.xls`): its
+/// prose and its tables, with the built-in vocabulary.
 pub fn ingest(path: &Path) -> Result<Ingested, IngestError> {
-    let (lines, doc) = text::read_document(path)?;
-    read(path, &lines, &doc)
+    ingest_with(path, Vocabulary::builtin())
 }
 
-/// Reads a report given as text; `name` names it in provenance and errors.
+/// Reads the report at `path` (`.txt`, `.md` or `.docx`) with `vocabulary` (the built-in one
+/// extended by a bureau's file: [`Vocabulary::from_file`]).
+pub fn ingest_with(path: &Path, vocabulary: &Vocabulary) -> Result<Ingested, IngestError> {
+    let (lines, doc) = text::read_document(path)?;
+    read(path, &lines, &doc, vocabulary)
+}
+
+/// Reads a report given as text with the built-in vocabulary; `name` names it in provenance and
+/// errors.
 pub fn ingest_text(text: &str, name: &Path) -> Result<Ingested, IngestError> {
+    ingest_text_with(text, name, Vocabulary::builtin())
+}
+
+/// Reads a report given as text with `vocabulary`; `name` names it in provenance and errors.
+pub fn ingest_text_with(
+    text: &str,
+    name: &Path,
+    vocabulary: &Vocabulary,
+) -> Result<Ingested, IngestError> {
     let lines = text::lines_of(text.lines().map(str::to_owned));
-    read(name, &lines, &document::Document::default())
+    read(name, &lines, &document::Document::default(), vocabulary)
 }
 
 fn read(
     path: &Path,
     lines: &[text::Line],
     doc: &document::Document,
+    vocabulary: &Vocabulary,
 ) -> Result<Ingested, IngestError> {
-    let mut draft = fields::read_draft(path, lines)?;
+    let mut draft = fields::read_draft(path, lines, vocabulary)?;
     declared::read(lines, &mut draft);
     let year = (draft.unit.unit.year != 0).then_some(draft.unit.unit.year);
     let tables = tables::read(doc, tables::TableVocabulary::builtin(), year);

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::text::Line;
+use crate::vocabulary::Vocabulary;
 
 /// What a section is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -71,56 +72,50 @@ impl Topic {
         }
     }
 
-    /// The topic a heading's title names, if any. Most specific keywords first.
+    /// The topic a heading's title names, if any, by the built-in vocabulary.
     pub fn of_title(title: &str) -> Option<Topic> {
-        let has = |words: &[&str]| words.iter().any(|w| title.contains(w));
-        Some(if has(&["政府性基金"]) {
+        Topic::of_title_in(title, Vocabulary::builtin())
+    }
+
+    /// The topic a heading's title names, if any, by the keywords of `vocabulary`
+    /// (`[sections]`), the most specific first.
+    pub fn of_title_in(title: &str, vocabulary: &Vocabulary) -> Option<Topic> {
+        let w = &vocabulary.words.sections;
+        let has = |words: &[String]| Vocabulary::has(title, words);
+        Some(if has(&w.government_fund) {
             Topic::GovernmentFund
-        } else if has(&["国有资本"]) {
+        } else if has(&w.state_capital) {
             Topic::StateCapital
-        } else if has(&["社会保险基金", "社保基金"]) {
+        } else if has(&w.social_insurance) {
             Topic::SocialInsurance
-        } else if has(&["问题"]) {
+        } else if has(&w.problems) {
             Topic::Problems
-        } else if has(&["改进", "整改", "措施", "建议", "下一步"]) {
+        } else if has(&w.improvements) {
             Topic::Improvements
-        } else if has(&["应用", "公开", "公示"]) {
+        } else if has(&w.disclosure) {
             Topic::Disclosure
-        } else if has(&["其他需要说明", "其他说明", "其它需要说明", "其他情况"])
-        {
+        } else if has(&w.other) {
             Topic::Other
-        } else if has(&["绩效目标", "年度目标", "工作目标"]) {
-            if has(&["整体"]) && has(&["专项", "项目"]) {
-                Topic::Goals
-            } else if has(&["专项", "项目"]) {
-                Topic::FundGoals
-            } else if has(&["整体"]) {
-                Topic::OverallGoals
-            } else {
-                Topic::Goals
+        } else if has(&w.goals) {
+            let (overall, fund) = (has(&w.goals_overall), has(&w.goals_fund));
+            match (overall, fund) {
+                (true, true) | (false, false) => Topic::Goals,
+                (false, true) => Topic::FundGoals,
+                (true, false) => Topic::OverallGoals,
             }
-        } else if has(&["专项资金", "项目资金", "专项经费", "项目支出绩效"]) {
+        } else if has(&w.funds) {
             Topic::Funds
-        } else if has(&["人员", "编制"]) {
+        } else if has(&w.staffing) {
             Topic::Staffing
-        } else if has(&["机构"]) {
+        } else if has(&w.organisation) {
             Topic::Organisation
-        } else if has(&["职能", "职责"]) {
+        } else if has(&w.functions) {
             Topic::Functions
-        } else if has(&[
-            "绩效情况",
-            "绩效分析",
-            "履职",
-            "成效",
-            "产出",
-            "工作完成",
-            "使用情况",
-        ]) {
+        } else if has(&w.performance) {
             Topic::Performance
-        } else if has(&["预算", "收支", "支出情况", "收入", "经费情况", "资金情况"])
-        {
+        } else if has(&w.budget) {
             Topic::Budget
-        } else if has(&["基本情况", "概况", "单位情况", "部门情况"]) {
+        } else if has(&w.basic) {
             Topic::Basic
         } else {
             return None;
@@ -215,8 +210,13 @@ static MARKERS: LazyLock<Vec<(u8, Regex)>> = LazyLock::new(|| {
 static AMOUNT_IN_TITLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\d\s*(?:万元|元|人|名|个|%)").expect("valid regex"));
 
-/// The heading `line` is, if any.
+/// The heading `line` is, if any, by the built-in vocabulary.
 pub fn heading(line: &Line) -> Option<Heading> {
+    heading_in(line, Vocabulary::builtin())
+}
+
+/// The heading `line` is, if any; topics by the keywords of `vocabulary`.
+pub fn heading_in(line: &Line, vocabulary: &Vocabulary) -> Option<Heading> {
     let text = line.original.as_str();
     let norm = line.norm.as_str();
     if norm.is_empty() {
@@ -231,7 +231,7 @@ pub fn heading(line: &Line) -> Option<Heading> {
             return Some(Heading {
                 level: *level,
                 text: text.to_owned(),
-                topic: Topic::of_title(title),
+                topic: Topic::of_title_in(title, vocabulary),
                 line: line.number,
             });
         }
@@ -243,7 +243,7 @@ pub fn heading(line: &Line) -> Option<Heading> {
     }
     let title = norm;
     if title.chars().count() <= 20 && !title.contains(['，', '；', ',']) {
-        let topic = Topic::of_title(title)?;
+        let topic = Topic::of_title_in(title, vocabulary)?;
         if AMOUNT_IN_TITLE.is_match(title) {
             return None;
         }
@@ -272,12 +272,17 @@ fn is_title(title: &str, major: bool) -> bool {
     major || len <= 12 || !title.ends_with('。')
 }
 
-/// Places every line under its headings.
+/// Places every line under its headings, by the built-in vocabulary.
 pub fn place(lines: &[Line]) -> Vec<Placed<'_>> {
+    place_in(lines, Vocabulary::builtin())
+}
+
+/// Places every line under its headings; topics by the keywords of `vocabulary`.
+pub fn place_in<'a>(lines: &'a [Line], vocabulary: &Vocabulary) -> Vec<Placed<'a>> {
     let mut stack: Vec<Heading> = Vec::new();
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
-        let head = heading(line);
+        let head = heading_in(line, vocabulary);
         if let Some(h) = &head {
             while stack.last().is_some_and(|top| top.level >= h.level) {
                 stack.pop();

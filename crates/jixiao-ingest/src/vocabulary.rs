@@ -1,0 +1,778 @@
+//! The prose reader's vocabulary: the labels, keywords and measure words it looks for, kept in a
+//! data file (`vocabulary.toml`, shipped inside the crate) so that a new phrasing is a line, not
+//! code. A bureau extends it with a file of the same shape holding only what it adds
+//! ([`Vocabulary::from_file`]); its entries are appended to the built-in lists, never replace
+//! them. Every pattern is compiled once per vocabulary, when it is made.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::text::normalize;
+
+/// The built-in vocabulary file, as shipped with the crate.
+pub const BUILTIN: &str = include_str!("../vocabulary.toml");
+
+/// What names the built-in vocabulary in messages.
+const BUILTIN_NAME: &str = "vocabulary.toml (built in)";
+
+/// Why a vocabulary file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum VocabularyError {
+    #[error("cannot read the vocabulary file {file}: {source}", file = file.display())]
+    Io {
+        file: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not TOML, or a key or value the vocabulary does not have.
+    #[error(
+        "{file}: {at}{message}",
+        file = file.display(),
+        at = if key.is_empty() { String::new() } else { format!("at `{key}`: ") }
+    )]
+    Parse {
+        file: PathBuf,
+        /// The key at fault, e.g. `budget.opening.labels`; empty when the file is not TOML.
+        key: String,
+        message: String,
+    },
+    /// An entry that cannot be a label (empty, or an unknown `{placeholder}`).
+    #[error("{file}: at `{key}`: {entry:?}: {why}", file = file.display())]
+    Entry {
+        file: PathBuf,
+        key: String,
+        entry: String,
+        why: String,
+    },
+}
+
+/// Labels of an amount and the words that, just before a label, make it something else.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct AmountWords {
+    pub labels: Vec<String>,
+    pub not_after: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct TitleWords {
+    pub markers: Vec<String>,
+    pub department: Vec<String>,
+    pub project: Vec<String>,
+    pub spending: Vec<String>,
+    pub evaluation: Vec<String>,
+    pub report: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct UnitWords {
+    pub categories: Vec<String>,
+    pub no_sub_units: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct StaffingWords {
+    pub authorised: Vec<String>,
+    pub in_post: Vec<String>,
+    pub retired: Vec<String>,
+    pub includes_retired: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct BudgetWords {
+    pub opening: AmountWords,
+    pub full_year: AmountWords,
+    pub addition: AmountWords,
+    pub income: AmountWords,
+    pub basic: AmountWords,
+    pub personnel: AmountWords,
+    pub public: AmountWords,
+    pub project: AmountWords,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct AccountWords {
+    pub none: Vec<String>,
+    pub income: Vec<String>,
+    pub spent: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct FundWords {
+    pub opening: AmountWords,
+    pub spent: AmountWords,
+    pub increase: AmountWords,
+    pub decrease: AmountWords,
+    pub adjusted: AmountWords,
+    pub carried_over: AmountWords,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct GoalWords {
+    pub measure_words: Vec<String>,
+    pub at_most: Vec<String>,
+    pub at_least: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct ClaimWords {
+    pub at_least_before: Vec<String>,
+    /// Measure words by family name.
+    pub families: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct SectionWords {
+    pub government_fund: Vec<String>,
+    pub state_capital: Vec<String>,
+    pub social_insurance: Vec<String>,
+    pub problems: Vec<String>,
+    pub improvements: Vec<String>,
+    pub disclosure: Vec<String>,
+    pub other: Vec<String>,
+    pub goals: Vec<String>,
+    pub goals_overall: Vec<String>,
+    pub goals_fund: Vec<String>,
+    pub funds: Vec<String>,
+    pub staffing: Vec<String>,
+    pub organisation: Vec<String>,
+    pub functions: Vec<String>,
+    pub performance: Vec<String>,
+    pub budget: Vec<String>,
+    pub basic: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct NarrativeWords {
+    pub says_nothing: Vec<String>,
+    pub combined: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct DisclosureWords {
+    pub negative: Vec<String>,
+    pub positive: Vec<String>,
+}
+
+/// The vocabulary file's shape: every group optional, so a bureau's file holds only what it adds.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct Words {
+    pub title: TitleWords,
+    pub unit: UnitWords,
+    pub staffing: StaffingWords,
+    pub budget: BudgetWords,
+    pub spending: AmountWords,
+    pub accounts: AccountWords,
+    pub funds: FundWords,
+    pub goals: GoalWords,
+    pub claims: ClaimWords,
+    pub sections: SectionWords,
+    pub narrative: NarrativeWords,
+    pub disclosure: DisclosureWords,
+}
+
+/// A list of labels compiled into one pattern `(?:label…) SUFFIX`, longest label first, with the
+/// words that must not stand just before a label.
+#[derive(Debug, Clone)]
+pub(crate) struct LabelSet {
+    regex: Regex,
+    /// How many labels (capture groups 1..=count).
+    count: usize,
+    not_after: Vec<String>,
+}
+
+/// One match of a [`LabelSet`].
+#[derive(Debug)]
+pub(crate) struct LabelMatch<'t> {
+    pub caps: regex::Captures<'t>,
+    /// Index of the label (in the sorted list).
+    pub label: usize,
+}
+
+impl LabelMatch<'_> {
+    /// The whole match: label, connector and figure.
+    pub fn whole(&self) -> regex::Match<'_> {
+        self.caps.get(0).expect("group 0 is the match")
+    }
+
+    /// The label as it stands in the text.
+    pub fn label_text(&self) -> &str {
+        self.caps.get(self.label + 1).map_or("", |m| m.as_str())
+    }
+
+    /// A named group of the suffix.
+    pub fn group(&self, name: &str) -> Option<&str> {
+        self.caps.name(name).map(|m| m.as_str())
+    }
+}
+
+impl LabelSet {
+    fn new(
+        c: &mut Compiler<'_>,
+        key: &str,
+        labels: &[String],
+        suffix: &str,
+        not_after: &[String],
+    ) -> LabelSet {
+        let alternatives = label_alternation(labels, true);
+        let count = alternatives.len();
+        let body = if alternatives.is_empty() {
+            NEVER.to_owned()
+        } else {
+            alternatives.join("|")
+        };
+        LabelSet {
+            regex: c.re(key, &format!("(?:{body}){suffix}")),
+            count,
+            not_after: normalized(not_after),
+        }
+    }
+
+    /// Every match in `text` not preceded by a `not_after` word, in order.
+    pub fn matches<'t>(&'t self, text: &'t str) -> impl Iterator<Item = LabelMatch<'t>> + 't {
+        self.regex.captures_iter(text).filter_map(move |caps| {
+            let start = caps.get(0)?.start();
+            let before = &text[..start];
+            if self.not_after.iter().any(|w| before.ends_with(w.as_str())) {
+                return None;
+            }
+            let label = (1..=self.count).find(|i| caps.get(*i).is_some())?;
+            Some(LabelMatch {
+                caps,
+                label: label - 1,
+            })
+        })
+    }
+
+    /// The first match in `text` not preceded by a `not_after` word.
+    pub fn first<'t>(&'t self, text: &'t str) -> Option<LabelMatch<'t>> {
+        self.matches(text).next()
+    }
+}
+
+/// The connector allowed between a label and its amount: an optional parenthesis, 为/是/共...
+pub(crate) const GAP: &str = r"(?:数|额|金额|资金|总额)?\s*(?:[(（][^)）]{0,40}[)）])?\s*[为是共计有达约合:：]*\s*(?:人民币)?\s*";
+/// An amount with its unit.
+pub(crate) const AMOUNT: &str = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)";
+/// A head count after its label.
+const COUNT: &str = r"\s*[为是共有:]*\s*(?P<n>\d{1,5})\s*(?:名|人|个)";
+/// A count of people after its label.
+const PEOPLE: &str = r"\s*[为是共有:]*\s*(?P<n>\d{1,5})\s*(?:名|人)";
+
+/// The patterns of a vocabulary, compiled once.
+#[derive(Debug, Clone)]
+pub(crate) struct Compiled {
+    pub opening: LabelSet,
+    pub full_year: LabelSet,
+    pub addition: LabelSet,
+    pub income: LabelSet,
+    pub basic: LabelSet,
+    pub personnel: LabelSet,
+    pub public: LabelSet,
+    pub project: LabelSet,
+    pub spent: LabelSet,
+    pub account_income: LabelSet,
+    pub account_spent: LabelSet,
+    pub fund_opening: LabelSet,
+    pub fund_spent: LabelSet,
+    pub fund_increase: LabelSet,
+    pub fund_decrease: LabelSet,
+    pub fund_adjusted: LabelSet,
+    pub fund_carried_over: LabelSet,
+    pub authorised: LabelSet,
+    pub in_post: LabelSet,
+    pub retired: LabelSet,
+    /// Right after an in-post count: `(含退休2人)`; group `n`.
+    pub includes_retired: Regex,
+    /// `是群团组织`; group 1 the category.
+    pub category: Regex,
+    /// What ends a title after the name.
+    pub title_tail: Regex,
+    /// A claim: groups `before` (at-least word), `number`, `wan`, `more`, `unit`, `above`.
+    pub claim: Regex,
+    /// A goal's target: groups `direction`, `number`, `wan`, `more`, `unit`.
+    pub target: Regex,
+}
+
+/// The vocabulary the prose reader uses: the built-in one ([`Vocabulary::builtin`]) or the
+/// built-in one extended by a bureau's file ([`Vocabulary::from_file`]).
+#[derive(Debug, Clone)]
+pub struct Vocabulary {
+    /// The files it was made from, the built-in one first.
+    sources: Vec<PathBuf>,
+    /// The merged file, kept to merge the next one into.
+    table: toml::Table,
+    pub(crate) words: Words,
+    pub(crate) re: Compiled,
+}
+
+static BUILTIN_VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
+    Vocabulary::parse(BUILTIN, Path::new(BUILTIN_NAME))
+        .unwrap_or_else(|e| panic!("the built-in vocabulary is valid: {e}"))
+});
+
+impl Vocabulary {
+    /// The vocabulary shipped with the crate (`vocabulary.toml`), parsed and compiled once.
+    pub fn builtin() -> &'static Vocabulary {
+        &BUILTIN_VOCABULARY
+    }
+
+    /// The built-in vocabulary extended by the vocabulary file at `path`.
+    pub fn from_file(path: &Path) -> Result<Vocabulary, VocabularyError> {
+        let mut v = Self::builtin().clone();
+        v.extend_from_file(path)?;
+        Ok(v)
+    }
+
+    /// The built-in vocabulary extended by `text` (a vocabulary file's contents); `file` names it
+    /// in errors.
+    pub fn from_toml(text: &str, file: &Path) -> Result<Vocabulary, VocabularyError> {
+        let mut v = Self::builtin().clone();
+        v.extend_from_toml(text, file)?;
+        Ok(v)
+    }
+
+    /// Adds the entries of the vocabulary file at `path` to this vocabulary's lists (after the
+    /// entries already there; an entry already present is not repeated).
+    pub fn extend_from_file(&mut self, path: &Path) -> Result<(), VocabularyError> {
+        let text = std::fs::read_to_string(path).map_err(|source| VocabularyError::Io {
+            file: path.to_owned(),
+            source,
+        })?;
+        self.extend_from_toml(&text, path)
+    }
+
+    /// As [`Vocabulary::extend_from_file`], from the file's text; `file` names it in errors.
+    pub fn extend_from_toml(&mut self, text: &str, file: &Path) -> Result<(), VocabularyError> {
+        let (table, words) = parse_words(text, file)?;
+        validate(&words, file)?;
+        let mut merged = self.table.clone();
+        merge(&mut merged, table);
+        let words: Words = from_table(&merged, file)?;
+        self.re = compile(&words, file)?;
+        self.words = words;
+        self.table = merged;
+        self.sources.push(file.to_owned());
+        Ok(())
+    }
+
+    /// The files this vocabulary was made from: the built-in one, then each bureau file.
+    pub fn sources(&self) -> &[PathBuf] {
+        &self.sources
+    }
+
+    fn parse(text: &str, file: &Path) -> Result<Vocabulary, VocabularyError> {
+        let (table, words) = parse_words(text, file)?;
+        validate(&words, file)?;
+        Ok(Vocabulary {
+            sources: vec![file.to_owned()],
+            table,
+            re: compile(&words, file)?,
+            words,
+        })
+    }
+}
+
+fn parse_error(file: &Path, key: String, message: String) -> VocabularyError {
+    VocabularyError::Parse {
+        file: file.to_owned(),
+        key,
+        message: message.trim_end().to_owned(),
+    }
+}
+
+fn parse_words(text: &str, file: &Path) -> Result<(toml::Table, Words), VocabularyError> {
+    let deserializer = toml::Deserializer::parse(text)
+        .map_err(|e| parse_error(file, String::new(), e.to_string()))?;
+    let words: Words = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let key = e.path().to_string();
+        parse_error(file, key, e.into_inner().to_string())
+    })?;
+    let table: toml::Table =
+        toml::from_str(text).map_err(|e| parse_error(file, String::new(), e.to_string()))?;
+    Ok((table, words))
+}
+
+/// The merged lists, each already valid in its file.
+fn from_table(table: &toml::Table, file: &Path) -> Result<Words, VocabularyError> {
+    Words::deserialize(toml::Value::Table(table.clone()))
+        .map_err(|e| parse_error(file, String::new(), e.to_string()))
+}
+
+/// Merges `add` into `into`: tables key by key, lists by appending the entries not yet there.
+fn merge(into: &mut toml::Table, add: toml::Table) {
+    for (key, value) in add {
+        match (into.get_mut(&key), value) {
+            (Some(toml::Value::Table(a)), toml::Value::Table(b)) => merge(a, b),
+            (Some(toml::Value::Array(a)), toml::Value::Array(b)) => {
+                for entry in b {
+                    if !a.contains(&entry) {
+                        a.push(entry);
+                    }
+                }
+            }
+            (_, value) => {
+                into.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Every label list of `words`, by key, for checking.
+fn label_lists(w: &Words) -> Vec<(String, &[String])> {
+    let mut out: Vec<(String, &[String])> = vec![
+        ("staffing.authorised".into(), &w.staffing.authorised),
+        ("staffing.in_post".into(), &w.staffing.in_post),
+        ("staffing.retired".into(), &w.staffing.retired),
+        ("spending.labels".into(), &w.spending.labels),
+        ("accounts.income".into(), &w.accounts.income),
+        ("accounts.spent".into(), &w.accounts.spent),
+    ];
+    let b = &w.budget;
+    for (name, a) in [
+        ("opening", &b.opening),
+        ("full_year", &b.full_year),
+        ("addition", &b.addition),
+        ("income", &b.income),
+        ("basic", &b.basic),
+        ("personnel", &b.personnel),
+        ("public", &b.public),
+        ("project", &b.project),
+    ] {
+        out.push((format!("budget.{name}.labels"), &a.labels));
+    }
+    let f = &w.funds;
+    for (name, a) in [
+        ("opening", &f.opening),
+        ("spent", &f.spent),
+        ("increase", &f.increase),
+        ("decrease", &f.decrease),
+        ("adjusted", &f.adjusted),
+        ("carried_over", &f.carried_over),
+    ] {
+        out.push((format!("funds.{name}.labels"), &a.labels));
+    }
+    out
+}
+
+/// Checks every label: it must have some text besides placeholders, and use only known ones.
+fn validate(words: &Words, file: &Path) -> Result<(), VocabularyError> {
+    let bad = |key: &str, entry: &str, why: String| VocabularyError::Entry {
+        file: file.to_owned(),
+        key: key.to_owned(),
+        entry: entry.to_owned(),
+        why,
+    };
+    for (key, labels) in label_lists(words) {
+        for label in labels {
+            let mut text = String::new();
+            let mut rest = label.as_str();
+            while let Some(i) = rest.find(['{', '}']) {
+                text.push_str(&rest[..i]);
+                let Some(close) = rest[i..].find('}').filter(|_| rest[i..].starts_with('{')) else {
+                    return Err(bad(
+                        &key,
+                        label,
+                        "a brace that opens or closes no placeholder".into(),
+                    ));
+                };
+                let name = &rest[i + 1..i + close];
+                if !PLACEHOLDERS.iter().any(|(p, _)| *p == name) {
+                    return Err(bad(
+                        &key,
+                        label,
+                        format!("unknown placeholder {{{name}}} (known: {{year}}, {{any}})"),
+                    ));
+                }
+                rest = &rest[i + close + 1..];
+            }
+            text.push_str(rest);
+            if normalize(&text).trim().is_empty() {
+                return Err(bad(
+                    &key,
+                    label,
+                    "a label needs some text besides placeholders".into(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The placeholders a label may use, and what they stand for.
+const PLACEHOLDERS: [(&str, &str); 2] = [
+    ("year", r"20\d{2}\s*年度?"),
+    ("any", r"[^，,。；;：:、!！?？()（）\d\s]{0,20}?"),
+];
+
+/// A label as a pattern: its text normalised and escaped, placeholders expanded.
+fn label_pattern(label: &str) -> String {
+    let label = normalize(label);
+    let mut out = String::new();
+    let mut rest = label.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        out.push_str(&regex::escape(&rest[..open]));
+        let name = &rest[open + 1..open + close];
+        match PLACEHOLDERS.iter().find(|(p, _)| *p == name) {
+            Some((_, pattern)) => out.push_str(pattern),
+            None => out.push_str(&regex::escape(&rest[open..=open + close])),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(&regex::escape(rest));
+    out
+}
+
+fn normalized(words: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in words {
+        let w = normalize(w).trim().to_owned();
+        if !w.is_empty() && !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// The labels as alternatives, the longest first (at one place in a line the longest label
+/// wins), each a capture group when `groups`.
+fn label_alternation(labels: &[String], groups: bool) -> Vec<String> {
+    let mut sorted = normalized(labels);
+    // Longest first, by the text without placeholders; stable, so equal lengths keep file order.
+    sorted.sort_by_key(|l| {
+        std::cmp::Reverse(l.replace("{year}", "").replace("{any}", "").chars().count())
+    });
+    sorted
+        .iter()
+        .map(|l| {
+            let p = label_pattern(l);
+            if groups { format!("({p})") } else { p }
+        })
+        .collect()
+}
+
+/// `(?:a|b|c)` of the words, the longest first; a never-matching pattern when there are none.
+fn words_pattern(words: &[String]) -> String {
+    let alternatives = label_alternation(words, false);
+    if alternatives.is_empty() {
+        NEVER.to_owned()
+    } else {
+        format!("(?:{})", alternatives.join("|"))
+    }
+}
+
+/// A pattern that never matches (for an empty list).
+const NEVER: &str = r"[^\s\S]";
+
+/// Compiles the patterns of one vocabulary, keeping the first error (a list too long for a
+/// pattern, say) to report it with the file.
+struct Compiler<'f> {
+    file: &'f Path,
+    error: Option<VocabularyError>,
+}
+
+impl Compiler<'_> {
+    fn re(&mut self, key: &str, pattern: &str) -> Regex {
+        match Regex::new(pattern) {
+            Ok(re) => re,
+            Err(e) => {
+                self.error.get_or_insert_with(|| VocabularyError::Parse {
+                    file: self.file.to_owned(),
+                    key: key.to_owned(),
+                    message: format!("the entries make no usable pattern: {e}"),
+                });
+                Regex::new(NEVER).expect("a valid pattern")
+            }
+        }
+    }
+}
+
+fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
+    let c = &mut Compiler { file, error: None };
+    let amount_suffix = format!("{GAP}{AMOUNT}");
+    let b = &w.budget;
+    let f = &w.funds;
+    let measure: Vec<String> = w.claims.families.values().flatten().cloned().collect();
+    let t = &w.title;
+    let amount = |c: &mut Compiler<'_>, key: &str, a: &AmountWords| {
+        LabelSet::new(c, key, &a.labels, &amount_suffix, &a.not_after)
+    };
+    let compiled = Compiled {
+        opening: amount(c, "budget.opening", &b.opening),
+        full_year: amount(c, "budget.full_year", &b.full_year),
+        addition: amount(c, "budget.addition", &b.addition),
+        income: amount(c, "budget.income", &b.income),
+        basic: amount(c, "budget.basic", &b.basic),
+        personnel: amount(c, "budget.personnel", &b.personnel),
+        public: amount(c, "budget.public", &b.public),
+        project: amount(c, "budget.project", &b.project),
+        spent: amount(c, "spending", &w.spending),
+        account_income: LabelSet::new(c, "accounts.income", &w.accounts.income, &amount_suffix, &[]),
+        account_spent: LabelSet::new(c, "accounts.spent", &w.accounts.spent, &amount_suffix, &[]),
+        fund_opening: amount(c, "funds.opening", &f.opening),
+        fund_spent: amount(c, "funds.spent", &f.spent),
+        fund_increase: amount(c, "funds.increase", &f.increase),
+        fund_decrease: amount(c, "funds.decrease", &f.decrease),
+        fund_adjusted: amount(c, "funds.adjusted", &f.adjusted),
+        fund_carried_over: amount(c, "funds.carried_over", &f.carried_over),
+        authorised: LabelSet::new(c, "staffing.authorised", &w.staffing.authorised, COUNT, &[]),
+        in_post: LabelSet::new(c, "staffing.in_post", &w.staffing.in_post, PEOPLE, &[]),
+        retired: LabelSet::new(c, "staffing.retired", &w.staffing.retired, PEOPLE, &[]),
+        includes_retired: c.re(
+            "staffing.includes_retired",
+            &format!(
+                r"^\s*[(（]?\s*{}{}(?:人员)?(?P<n>\d{{1,4}})\s*(?:名|人)",
+                words_pattern(&w.staffing.includes_retired),
+                words_pattern(&w.staffing.retired),
+            ),
+        ),
+        category: c.re(
+            "unit.categories",
+            &format!(r"(?:是|为|属于?)({})", words_pattern(&w.unit.categories)),
+        ),
+        title_tail: c.re(
+            "title",
+            &format!(
+                r"(?:部门|单位)?{}?(?:绩效)?{}{}?$",
+                words_pattern(&t.spending),
+                words_pattern(&t.evaluation),
+                words_pattern(&t.report),
+            ),
+        ),
+        claim: c.re(
+            "claims",
+            &format!(
+                r"(?P<before>{})?\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*(?P<more>余|多)?\s*(?P<unit>{})(?P<above>以上)?",
+                words_pattern(&w.claims.at_least_before),
+                words_pattern(&measure),
+            ),
+        ),
+        target: c.re(
+            "goals",
+            &format!(
+                r"(?P<direction>{}|{})?\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*(?P<more>余|多|以上)?\s*(?P<unit>{})",
+                words_pattern(&w.goals.at_most),
+                words_pattern(&w.goals.at_least),
+                words_pattern(&w.goals.measure_words),
+            ),
+        ),
+    };
+    match c.error.take() {
+        Some(error) => Err(error),
+        None => Ok(compiled),
+    }
+}
+
+impl Vocabulary {
+    /// The family of a claim's measure word (人 and 人次 are one family), if it has one.
+    pub(crate) fn family(&self, word: &str) -> Option<&str> {
+        self.words
+            .claims
+            .families
+            .iter()
+            .find(|(_, words)| words.iter().any(|w| w == word))
+            .map(|(name, _)| name.as_str())
+    }
+
+    /// Whether `text` has any of `words`.
+    pub(crate) fn has(text: &str, words: &[String]) -> bool {
+        words.iter().any(|w| text.contains(w.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_vocabulary_parses_and_compiles() {
+        let v = Vocabulary::builtin();
+        assert!(!v.words.spending.labels.is_empty());
+        assert_eq!(v.sources(), [PathBuf::from(BUILTIN_NAME)]);
+        let m =
+            v.re.opening
+                .first("2024年预算资金69.16万元")
+                .expect("a match");
+        assert_eq!(m.group("number"), Some("69.16"));
+        assert_eq!(m.label_text(), "2024年预算");
+    }
+
+    #[test]
+    fn a_bureau_file_adds_to_the_lists() {
+        let v = Vocabulary::from_toml(
+            "[spending]\nlabels = [\"花费\", \"实际支出\"]\n",
+            Path::new("bureau.toml"),
+        )
+        .expect("valid");
+        let labels = &v.words.spending.labels;
+        assert_eq!(labels.last().map(String::as_str), Some("花费"));
+        assert_eq!(labels.iter().filter(|l| *l == "实际支出").count(), 1);
+        assert!(v.re.spent.first("本年花费12万元").is_some());
+        assert!(
+            Vocabulary::builtin()
+                .re
+                .spent
+                .first("本年花费12万元")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_bad_file_is_an_error_naming_file_and_key() {
+        let err = Vocabulary::from_toml("[spending]\nlabls = [\"x\"]\n", Path::new("b.toml"))
+            .expect_err("unknown key");
+        let msg = err.to_string();
+        assert!(msg.contains("b.toml") && msg.contains("labls"), "{msg}");
+        let err = Vocabulary::from_toml("[budget.opening]\nlabels = \"x\"\n", Path::new("b.toml"))
+            .expect_err("not a list");
+        assert!(err.to_string().contains("budget.opening.labels"), "{err}");
+        let err = Vocabulary::from_toml(
+            "[budget.opening]\nlabels = [\"{yr}预算\"]\n",
+            Path::new("b.toml"),
+        )
+        .expect_err("unknown placeholder");
+        assert!(err.to_string().contains("{yr}"), "{err}");
+        let err =
+            Vocabulary::from_toml("[wording]\n", Path::new("b.toml")).expect_err("unknown group");
+        assert!(err.to_string().contains("wording"), "{err}");
+        let err = Vocabulary::from_toml("[spending\n", Path::new("b.toml")).expect_err("not TOML");
+        assert!(err.to_string().contains("b.toml"), "{err}");
+    }
+
+    #[test]
+    fn placeholders_stand_for_a_year_and_a_few_words() {
+        let v = Vocabulary::from_toml(
+            "[budget.full_year]\nlabels = [\"中央下达{any}资金预算\"]\n",
+            Path::new("b.toml"),
+        )
+        .expect("valid");
+        let m =
+            v.re.full_year
+                .first("中央下达政法转移支付资金预算150万元")
+                .expect("match");
+        assert_eq!(m.group("number"), Some("150"));
+        assert!(
+            v.re.full_year
+                .first("中央下达资金，共计预算150万元")
+                .is_none()
+        );
+    }
+}
