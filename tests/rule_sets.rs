@@ -330,6 +330,64 @@ fn sample_edited(from: &str, to: &str) -> jixiao_model::CheckedUnit {
 }
 
 #[test]
+fn a_unit_without_an_opening_budget_scores_the_adjustment_as_missing_input() {
+    let rules = config("hunan-department.toml");
+    let whole = jixiao_engine::score(&sample(), &rules).unwrap();
+    let unit = sample_edited("opening = 69.16", "");
+    assert_eq!(unit.budget.opening, None);
+    let card = jixiao_engine::score(&unit, &rules).unwrap();
+
+    // 预算控制率 needs 年初预算: missing input, 0 instead of 2, with its finding.
+    let control = leaf(&card, "input.planning.budget_control");
+    assert_eq!((control.score, control.status), (dec!(0), Status::Missing));
+    let missing: Vec<_> = card
+        .findings
+        .iter()
+        .filter(|f| f.rule == RuleId::Engine(EngineRule::MissingInput))
+        .collect();
+    let ids: Vec<_> = missing.iter().map(|f| f.indicator.as_deref()).collect();
+    assert_eq!(
+        ids,
+        [
+            Some("input.planning.budget_control"),
+            Some("input.cost.three_public_change"),
+            Some("effect.benefits"),
+            Some("effect.satisfaction"),
+        ]
+    );
+    assert!(
+        missing[0].message.contains("未提供年初预算数"),
+        "{}",
+        missing[0].message
+    );
+    // Nothing to compare the full-year budget with: no 预算调整 finding (23.38 % with it).
+    assert!(
+        !card
+            .findings
+            .iter()
+            .any(|f| f.rule == RuleId::Check(CheckId::BudgetAdjustment))
+    );
+
+    // Every other leaf scores as with the opening budget.
+    let scores = |card: &Scorecard| -> Vec<(String, Decimal, Status)> {
+        card.leaves()
+            .into_iter()
+            .map(|(_, l)| (l.id.clone(), l.score, l.status))
+            .filter(|(id, _, _)| id != "input.planning.budget_control")
+            .collect()
+    };
+    assert_eq!(scores(&card), scores(&whole));
+    // The sample's raw 61.5 − 4/85.33 less the 2 points of 预算控制率, out of the same 90
+    // available points, rescaled to 100: 66.06 → 中.
+    let raw = dec!(59.5) - dec!(4) / dec!(85.33);
+    let rescaled = card.rescaled.as_ref().expect("two leaves were dropped");
+    assert_eq!(rescaled.available, dec!(90));
+    assert_eq!(round(rescaled.raw, 10), round(raw, 10));
+    assert_eq!(card.total, dec!(66.06));
+    assert_eq!(card.grade.as_deref(), Some("中"));
+}
+
+#[test]
 fn no_three_public_spending_in_either_year_is_no_change() {
     let rules = config("hunan-department.toml");
     // 0 → 0 is a 0 % change: full marks, not missing data.

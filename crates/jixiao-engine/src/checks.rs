@@ -228,9 +228,12 @@ pub fn overspending(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
     )]
 }
 
-/// The full-year budget moved from the opening budget by more than `max` (a share).
+/// The full-year budget moved from the opening budget by more than `max` (a share). Without
+/// either budget there is nothing to compare, as for [`overspending`].
 pub fn budget_adjustment(unit: &SelfEvaluation, max: Decimal) -> Vec<Finding> {
-    let opening = unit.budget.opening;
+    let Some(opening) = unit.budget.opening else {
+        return Vec::new();
+    };
     let Ok(full_year) = full_year_budget(unit) else {
         return Vec::new();
     };

@@ -300,13 +300,14 @@ pub fn compute(
         }
         Metric::BudgetAdjustmentRate => {
             let full_year = full_year_budget(unit)?;
-            if budget.opening.is_zero() {
+            let opening = require("年初预算数", budget.opening)?;
+            if opening.is_zero() {
                 return Err(NotComputed::Undefined(
                     "年初预算为 0, 无法计算预算调整率".into(),
                 ));
             }
-            let adjustment = (full_year.value - budget.opening).abs();
-            let value = adjustment / budget.opening;
+            let adjustment = (full_year.value - opening).abs();
+            let value = adjustment / opening;
             if ex == Explain::ScoresOnly {
                 return Ok(Computed::bare(value));
             }
@@ -315,14 +316,13 @@ pub fn compute(
                     "预算调整率 = |{} − 年初预算| / 年初预算 = |{} − {}| / {} = {}",
                     full_year.label,
                     number(full_year.value),
-                    number(budget.opening),
-                    number(budget.opening),
+                    number(opening),
+                    number(opening),
                     percent(value)
                 ),
                 inputs: vec![
                     full_year.figure(),
-                    Figure::amount("年初预算", budget.opening)
-                        .of(FieldPath::new("budget").key("opening")),
+                    Figure::amount("年初预算", opening).of(FieldPath::new("budget").key("opening")),
                 ],
                 value,
             })

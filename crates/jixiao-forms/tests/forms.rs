@@ -166,7 +166,7 @@ fn fill(filler: &mut Filler, unit: &SelfEvaluation) {
         filler.unit("staffing.retired", V::N(f64::from(st.retired)));
     }
     let b = &unit.budget;
-    filler.unit("budget.opening", n(b.opening));
+    opt(filler, "budget.opening", b.opening);
     opt(filler, "budget.full_year", b.full_year);
     opt(filler, "budget.income", b.income);
     filler.unit("budget.spent", n(b.spent));

@@ -146,8 +146,8 @@ pub fn render_draft(ing: &Ingested) -> String {
 
     let b = &u.budget;
     o.line("\n[budget]");
-    o.kv("budget.opening", "opening", d(b.opening));
     let optional = [
+        ("budget.opening", "opening", b.opening),
         ("budget.full_year", "full_year", b.full_year),
         ("budget.income", "income", b.income),
     ];

@@ -817,20 +817,18 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
             full_year = Some(value);
         }
     }
-    let report = r.report.to_owned();
-    let opening = opening.ok_or_else(|| IngestError::Required {
-        report: report.clone(),
-        section: section.clone(),
-        field: "budget.opening".into(),
-        why: "no 年初预算 amount (e.g. 年初预算69.16万元) found".into(),
-    })?;
     let spent = spent.ok_or_else(|| IngestError::Required {
-        report: report.clone(),
-        section: section.clone(),
+        report: r.report.to_owned(),
+        section,
         field: "budget.spent".into(),
         why: "no spending amount (财政拨款支出 / 全年执行数 / 实际支出) found".into(),
     })?;
     for (field, value, why) in [
+        (
+            "budget.opening",
+            opening.is_none(),
+            "no 年初预算 amount (e.g. 年初预算69.16万元) found",
+        ),
         (
             "budget.full_year",
             full_year.is_none(),

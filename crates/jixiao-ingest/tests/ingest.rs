@@ -257,7 +257,7 @@ fn the_sample_is_read_as_transcribed_by_hand() {
     let st = u.staffing.expect("staffing");
     assert_eq!((st.authorised, st.in_post, st.retired), (3, 3, 1));
     let b = &u.budget;
-    assert_eq!(b.opening, dec!(69.16));
+    assert_eq!(b.opening, Some(dec!(69.16)));
     assert_eq!(b.full_year, None);
     assert_eq!(b.income, Some(dec!(85.33)));
     assert_eq!(b.spent, dec!(85.33));
@@ -536,13 +536,41 @@ fn the_sample_as_a_word_file_reads_like_the_text() {
 }
 
 #[test]
+fn a_report_without_an_opening_budget_lists_it_as_not_filled() {
+    let text = std::fs::read_to_string(sample()).unwrap().replacen(
+        "1、2024年预算资金69.16万元。",
+        "1、预算安排详见附表。",
+        1,
+    );
+    let ing = jixiao_ingest::ingest_text(&text, Path::new("no-opening.txt")).unwrap();
+    assert_eq!(ing.unit.budget.opening, None);
+    let missing = ing
+        .missing
+        .iter()
+        .find(|m| m.field == field("budget.opening"))
+        .expect("budget.opening listed as not filled");
+    assert!(missing.why.contains("年初预算"), "{}", missing.why);
+    // Every other figure is read as from the sample.
+    let mut whole = ingested(&sample()).unit.into_inner();
+    whole.budget.opening = None;
+    assert_eq!(ing.unit, whole);
+    let draft = render_draft(&ing);
+    let budget = &draft[draft.find("[budget]").unwrap()..draft.find("[accounts]").unwrap()];
+    assert!(!budget.contains("opening"), "{budget}");
+    assert_eq!(
+        SelfEvaluation::from_toml(&draft, Path::new("d.toml")).unwrap(),
+        whole
+    );
+}
+
+#[test]
 fn an_unreadable_section_is_an_error_naming_report_and_section() {
-    let bad = root().join("tests/fixtures/reports-unreadable/no-opening-budget.txt");
-    let err = ingest(&bad).expect_err("no 年初预算");
+    let bad = root().join("tests/fixtures/reports-unreadable/no-spending.txt");
+    let err = ingest(&bad).expect_err("no spending");
     let msg = err.to_string();
-    assert!(msg.contains("no-opening-budget.txt"), "{msg}");
+    assert!(msg.contains("no-spending.txt"), "{msg}");
     assert!(msg.contains("二、一般公共预算支出情况"), "{msg}");
-    assert!(msg.contains("budget.opening"), "{msg}");
+    assert!(msg.contains("budget.spent"), "{msg}");
 
     let bad = root().join("tests/fixtures/reports-unreadable/no-title.txt");
     let msg = ingest(&bad).expect_err("no title").to_string();

@@ -65,7 +65,7 @@ impl SelfEvaluation {
             problems: Vec::new(),
         };
         let b = &self.budget;
-        c.amount(|| FieldPath::new("budget").key("opening"), b.opening);
+        c.optional(|| FieldPath::new("budget").key("opening"), b.opening);
         c.optional(|| FieldPath::new("budget").key("full_year"), b.full_year);
         c.optional(|| FieldPath::new("budget").key("income"), b.income);
         c.amount(|| FieldPath::new("budget").key("spent"), b.spent);

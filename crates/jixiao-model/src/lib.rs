@@ -185,9 +185,14 @@ impl Direction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Budget {
-    /// 年初预算数.
-    #[serde(deserialize_with = "non_negative")]
-    pub opening: Decimal,
+    /// 年初预算数; absent when the report gives none (a Hubei project table gives only its
+    /// 项目资金合计, the full-year budget).
+    #[serde(
+        default,
+        deserialize_with = "non_negative_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub opening: Option<Decimal>,
     /// 全年预算数 (调整后预算数); when absent, 财政拨款收入 stands for it.
     #[serde(
         default,

@@ -22,7 +22,7 @@ fn the_sample_holds_every_figure_of_the_report() {
         (3, 3, 1)
     );
     let b = &unit.budget;
-    assert_eq!(b.opening, dec!(69.16));
+    assert_eq!(b.opening, Some(dec!(69.16)));
     assert_eq!(b.income, Some(dec!(85.33)));
     assert_eq!(b.spent, dec!(85.33));
     assert_eq!(b.basic, Some(dec!(55.09)));
@@ -87,6 +87,23 @@ fn accounts_are_not_reported_none_or_figures() {
     let unit = SelfEvaluation::from_toml(&text, Path::new("u.toml")).unwrap();
     assert!(matches!(unit.accounts.state_capital, Account::Figures(ref f) if f.spent == dec!(1.2)));
     assert_eq!(unit.accounts.social_insurance, Account::NotReported);
+}
+
+#[test]
+fn a_budget_may_leave_out_its_opening_figure() {
+    let text = std::fs::read_to_string(sample_path()).unwrap();
+    let without = text.replacen("opening = 69.16", "", 1);
+    let unit = SelfEvaluation::from_toml(&without, Path::new("u.toml")).unwrap();
+    assert_eq!(unit.budget.opening, None);
+    assert!(!unit.to_json_line().contains(r#""budget":{"opening""#));
+    let negative = text.replacen("opening = 69.16", "opening = -69.16", 1);
+    let message = SelfEvaluation::from_toml(&negative, Path::new("u.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.starts_with("u.toml: at `budget.opening`: "),
+        "{message}"
+    );
 }
 
 #[test]

@@ -450,7 +450,7 @@ fn department(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
         }),
         goals,
         budget: Budget {
-            opening,
+            opening: Some(opening),
             full_year: Some(full_year),
             income: Some(full_year),
             spent,
@@ -614,7 +614,7 @@ fn project(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
         staffing: None,
         goals: Vec::new(),
         budget: Budget {
-            opening,
+            opening: Some(opening),
             full_year: Some(full_year),
             income: None,
             spent,

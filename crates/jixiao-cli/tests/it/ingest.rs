@@ -54,14 +54,14 @@ fn the_draft_gives_the_source_of_each_figure() {
 #[test]
 fn a_report_without_a_required_figure_is_refused_naming_it() {
     jixiao_snapshot!(
-        "no_opening_budget",
+        "no_spending",
         jixiao().args([
             "ingest",
-            "tests/fixtures/reports-unreadable/no-opening-budget.txt"
+            "tests/fixtures/reports-unreadable/no-spending.txt"
         ])
     )
     .assert()
     .code(1)
     .stdout("")
-    .stderr(contains("cannot read `budget.opening`: no 年初预算 amount"));
+    .stderr(contains("cannot read `budget.spent`: no spending amount"));
 }
