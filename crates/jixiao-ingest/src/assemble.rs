@@ -159,7 +159,7 @@ pub(crate) fn assemble(
             let group: &[&str] = if field.starts_with("unit.") {
                 &["unit.name", "unit.year", "unit.kind"]
             } else {
-                &["budget.opening", "budget.spent"]
+                &["budget.spent"]
             };
             for f in group {
                 if let Ok(p) = FieldPath::parse(f) {
@@ -265,31 +265,37 @@ pub(crate) fn assemble(
         if given {
             continue;
         }
+        let group = field.split('.').next().unwrap_or("");
         let prose = required.iter().find_map(|e| match e {
             IngestError::Required {
                 section,
                 field: f,
                 why,
                 ..
-            } if f == field => Some((section.clone(), why.clone())),
+            } if f.split('.').next() == Some(group) => {
+                Some((section.clone(), f.clone(), why.clone()))
+            }
             _ => None,
         });
         let seen = missing
             .iter()
             .find(|m| m.field == path)
             .map(|m| m.why.clone());
-        let (section, why) = match (prose, seen) {
-            (_, Some(seen)) => ("表格与正文".to_owned(), seen),
-            (Some((section, why)), None) => (section, format!("{why}; no table gives it either")),
+        let (section, field, why) = match (prose, seen) {
+            (_, Some(seen)) => ("表格与正文".to_owned(), field.to_owned(), seen),
+            (Some((section, f, why)), None) => {
+                (section, f, format!("{why}; no table gives it either"))
+            }
             (None, None) => (
                 "标题".to_owned(),
+                field.to_owned(),
                 "neither the text nor a table gives it".to_owned(),
             ),
         };
         return Err(IngestError::Required {
             report: report.to_owned(),
             section,
-            field: field.to_owned(),
+            field,
             why,
         });
     }

@@ -232,7 +232,7 @@ pub(crate) fn read_draft(
     let budget = soft(
         budget,
         jixiao_model::Budget {
-            opening: Decimal::ZERO,
+            opening: None,
             full_year: None,
             income: None,
             spent: Decimal::ZERO,
