@@ -31,9 +31,10 @@ pub fn sources_for(card: &Scorecard, ing: &Ingested) -> Vec<SourceRow> {
             if rows.iter().any(|r| &r.field == field) {
                 continue;
             }
-            let source = match ing.provenance.get(field) {
-                Some(p) => p.to_string(),
-                None => "未从报告读取".to_owned(),
+            let source = match (ing.cells.get(field), ing.provenance.get(field)) {
+                (Some(c), _) => c.to_string(),
+                (None, Some(p)) => p.to_string(),
+                (None, None) => "未从报告读取".to_owned(),
             };
             // A sum over several fields is shown once per field: say which it is part of.
             let shown = match figure.fields.len() {

@@ -280,6 +280,17 @@ pub struct CellSource {
     pub note: Option<String>,
 }
 
+impl std::fmt::Display for CellSource {
+    /// `表1 第3行第5列「全年执行数」: 「85.33」 (note)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}「{}」: 「{}」", self.place, self.header, self.text)?;
+        if let Some(note) = &self.note {
+            write!(f, " ({note})")?;
+        }
+        Ok(())
+    }
+}
+
 /// One figure of the unit read from a table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figure {
