@@ -134,8 +134,8 @@ struct ScoreArgs {
     /// The rule set to score by (TOML).
     #[arg(long, short)]
     rules: PathBuf,
-    /// Unit files (TOML), filled forms (.xlsx, written by `jixiao form`), reports (.txt, .md, a unit's own .xlsx / .xls,
-    /// .docx, read as `jixiao ingest` reads them), JSON Lines files (.jsonl, one unit per line)
+    /// Unit files (TOML), filled forms (.xlsx, written by `jixiao form`), reports (.txt, .md,
+    /// .docx, a unit's own .xlsx / .xls tables, read as `jixiao ingest` reads them), JSON Lines files (.jsonl, one unit per line)
     /// or directories of unit files, forms and reports (searched recursively, in name order).
     units: Vec<PathBuf>,
     /// JSON Lines files of units, e.g. an export from a budget system.

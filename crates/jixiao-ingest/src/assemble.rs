@@ -300,10 +300,45 @@ pub(crate) fn assemble(
         });
     }
     complete(&mut json, &mut missing);
-    let unit: SelfEvaluation = serde_json::from_value(json).map_err(|e| {
-        internal(format!(
-            "the figures read do not make a unit ({e}); please report this document"
-        ))
+    if json
+        .get("indicators")
+        .and_then(Json::as_array)
+        .is_none_or(Vec::is_empty)
+    {
+        missing.push(Missing {
+            field: FieldPath::new("indicators"),
+            why: "没有找到绩效指标表 (自评表的指标行): 请按单位的自评表补录".into(),
+        });
+    }
+    if json.get("declared").is_none_or(Json::is_null)
+        && !missing
+            .iter()
+            .any(|m| m.field.starts_with(&FieldPath::new("declared")))
+    {
+        missing.push(Missing {
+            field: FieldPath::new("declared"),
+            why: "没有找到自评总分和自评等级".into(),
+        });
+    }
+    // The model's own deserialisation refuses what no unit may hold (a negative amount): the
+    // error names the field and where it was read.
+    let unit: SelfEvaluation = serde_path_to_error::deserialize(json).map_err(|e| {
+        let at = e.path().to_string();
+        let message = e.inner().to_string();
+        match FieldPath::parse(&at) {
+            Ok(field) => IngestError::Figure {
+                report: report.to_owned(),
+                read_at: provenance.get(&field).cloned().map(Box::new),
+                message: match cells.get(&field) {
+                    Some(c) => format!("{message} ({})", cell_text(c)),
+                    None => message,
+                },
+                field,
+            },
+            Err(_) => internal(format!(
+                "the figures read do not make a unit ({message} at `{at}`); please report this document"
+            )),
+        }
     })?;
     let unit = unit.check().map_err(|problems| {
         let problem = problems.into_iter().next().expect("check: never empty");
