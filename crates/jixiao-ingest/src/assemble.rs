@@ -325,6 +325,14 @@ pub(crate) fn assemble(
     let unit: SelfEvaluation = serde_path_to_error::deserialize(json).map_err(|e| {
         let at = e.path().to_string();
         let message = e.inner().to_string();
+        // serde says "invalid value: X, expected Y"; the model's checks say "expected Y, found X".
+        let message = match message
+            .strip_prefix("invalid value: ")
+            .and_then(|m| m.split_once(", expected "))
+        {
+            Some((found, expected)) => format!("expected {expected}, found {found}"),
+            None => message,
+        };
         match FieldPath::parse(&at) {
             Ok(field) => IngestError::Figure {
                 report: report.to_owned(),
