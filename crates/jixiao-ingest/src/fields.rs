@@ -236,9 +236,11 @@ pub fn read(report: &Path, lines: &[Line]) -> Result<Ingested, IngestError> {
         staffing,
         goals,
         budget,
+        execution: None,
         accounts,
         funds,
         base: Default::default(),
+        tasks: Vec::new(),
         indicators: Vec::new(),
         claims: Vec::new(),
         facts,
@@ -463,6 +465,10 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
         category,
         level,
         sub_units,
+        supervisor: None,
+        implementer: None,
+        project_code: None,
+        filed_on: None,
     })
 }
 
