@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use jixiao_model::{Account, SelfEvaluation};
+use jixiao_model::{Account, Direction, FieldPath, SelfEvaluation, ThreePublicParts};
 use rust_decimal::Decimal;
 
 use crate::Ingested;
@@ -13,8 +13,43 @@ fn s(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
 }
 
+/// A figure as a TOML number, or as a string when it has more digits than a binary float keeps
+/// exactly (15 significant digits), so that it reads back as written.
 fn d(value: Decimal) -> String {
-    value.normalize().to_string()
+    let text = value.normalize().to_string();
+    let digits = text
+        .trim_start_matches('-')
+        .trim_start_matches(['0', '.'])
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .count();
+    if digits > 15 { s(&text) } else { text }
+}
+
+fn direction(value: Direction) -> String {
+    s(match value {
+        Direction::AtLeast => ">=",
+        Direction::AtMost => "<=",
+        Direction::Equal => "=",
+    })
+}
+
+/// `{ a = 1, b = 2 }` of the items given, `None` when none is.
+fn inline(items: &[(&str, Option<String>)]) -> Option<String> {
+    let given: Vec<String> = items
+        .iter()
+        .filter_map(|(key, value)| value.as_ref().map(|v| format!("{key} = {v}")))
+        .collect();
+    (!given.is_empty()).then(|| format!("{{ {} }}", given.join(", ")))
+}
+
+fn parts(p: &ThreePublicParts) -> String {
+    inline(&[
+        ("cars", p.cars.map(d)),
+        ("receptions", p.receptions.map(d)),
+        ("overseas", p.overseas.map(d)),
+    ])
+    .unwrap_or_else(|| "{}".to_owned())
 }
 
 struct Out<'a> {
@@ -30,7 +65,11 @@ impl Out<'_> {
 
     /// The provenance comment of `field`, if any.
     fn source(&mut self, field: &str) {
-        if let Some(p) = self.ing.provenance.get(&crate::fields::path(field)) {
+        let Ok(field) = FieldPath::parse(field) else {
+            // A fact whose code is not a key (`Budget-Disclosed`) has no path, hence no source.
+            return;
+        };
+        if let Some(p) = self.ing.provenance.get(&field) {
             let phrase: String = p.phrase.replace('\n', " ").chars().take(120).collect();
             let _ = writeln!(
                 self.text,
@@ -47,6 +86,13 @@ impl Out<'_> {
     fn kv(&mut self, field: &str, key: &str, value: String) {
         self.source(field);
         let _ = writeln!(self.text, "{key} = {value}");
+    }
+
+    /// `key = value` of `table.key` when the value is given.
+    fn opt(&mut self, table: &str, key: &str, value: Option<String>) {
+        if let Some(v) = value {
+            self.kv(&format!("{table}.{key}"), key, v);
+        }
     }
 }
 
@@ -80,6 +126,7 @@ pub fn render_draft(ing: &Ingested) -> String {
 
     o.line("[unit]");
     o.kv("unit.name", "name", s(&u.unit.name));
+    o.opt("unit", "code", u.unit.code.as_deref().map(s));
     if let Some(region) = &u.unit.region {
         o.kv("unit.region", "region", s(region));
     }
@@ -104,6 +151,18 @@ pub fn render_draft(ing: &Ingested) -> String {
     if let Some(v) = u.unit.sub_units {
         o.kv("unit.sub_units", "sub_units", v.to_string());
     }
+    o.opt("unit", "supervisor", u.unit.supervisor.as_deref().map(s));
+    o.opt("unit", "implementer", u.unit.implementer.as_deref().map(s));
+    o.opt(
+        "unit",
+        "project_code",
+        u.unit.project_code.as_deref().map(s),
+    );
+    o.opt(
+        "unit",
+        "filed_on",
+        u.unit.filed_on.map(|date| s(&date.to_string())),
+    );
 
     if let Some(st) = &u.staffing {
         o.line("\n[staffing]");
@@ -133,11 +192,7 @@ pub fn render_draft(ing: &Ingested) -> String {
             o.line(&format!(
                 "measure = {{ indicator = {}, direction = {}, target = {}{actual}, unit = {} }}",
                 s(&m.indicator),
-                s(match m.direction {
-                    jixiao_model::Direction::AtLeast => ">=",
-                    jixiao_model::Direction::AtMost => "<=",
-                    jixiao_model::Direction::Equal => "=",
-                }),
+                direction(m.direction),
                 d(m.target),
                 s(&m.unit)
             ));
@@ -167,6 +222,13 @@ pub fn render_draft(ing: &Ingested) -> String {
         if let Some(v) = value {
             o.kv(field, key, d(v));
         }
+    }
+
+    if let Some(e) = &u.execution {
+        o.line("\n[execution]");
+        o.opt("execution", "points", e.points.map(d));
+        o.opt("execution", "rate", e.rate.map(d));
+        o.opt("execution", "self_score", e.self_score.map(d));
     }
 
     o.line("\n[accounts]");
@@ -227,6 +289,35 @@ pub fn render_draft(ing: &Ingested) -> String {
         }
     }
 
+    base(&mut o, u);
+
+    for (i, t) in u.tasks.iter().enumerate() {
+        let at = format!("tasks[{i}]");
+        o.line("\n[[tasks]]");
+        o.kv(&format!("{at}.name"), "name", s(&t.name));
+        o.opt(&at, "content", t.content.as_deref().map(s));
+        o.opt(&at, "budget", t.budget.map(d));
+        o.opt(&at, "spent", t.spent.map(d));
+    }
+
+    for (i, row) in u.indicators.iter().enumerate() {
+        let at = format!("indicators[{i}]");
+        o.line("\n[[indicators]]");
+        o.kv(&format!("{at}.level1"), "level1", s(&row.level1));
+        o.opt(&at, "level2", row.level2.as_deref().map(s));
+        o.kv(&format!("{at}.name"), "name", s(&row.name));
+        o.opt(&at, "direction", row.direction.map(direction));
+        o.opt(&at, "target", row.target.map(d));
+        o.opt(&at, "target_text", row.target_text.as_deref().map(s));
+        o.opt(&at, "actual", row.actual.map(d));
+        o.opt(&at, "actual_text", row.actual_text.as_deref().map(s));
+        o.opt(&at, "unit", row.unit.as_deref().map(s));
+        o.opt(&at, "tier", row.tier.map(|t| s(t.label())));
+        o.kv(&format!("{at}.points"), "points", d(row.points));
+        o.opt(&at, "self_score", row.self_score.map(d));
+        o.opt(&at, "explanation", row.explanation.as_deref().map(s));
+    }
+
     if !ing.pairings.is_empty() {
         o.line("\n# Goal targets paired with narrative claims (suggestions):");
         for p in &ing.pairings {
@@ -280,5 +371,78 @@ pub fn render_draft(ing: &Ingested) -> String {
             o.kv(field, key, s(t));
         }
     }
+
+    if let Some(declared) = &u.declared {
+        o.line("\n[declared]");
+        o.opt("declared", "total", declared.total.map(d));
+        o.opt("declared", "grade", declared.grade.as_deref().map(s));
+    }
     o.text
+}
+
+/// `[base]`, when the unit has any base data.
+fn base(o: &mut Out<'_>, u: &SelfEvaluation) {
+    let b = &u.base;
+    if *b == jixiao_model::BaseData::default() {
+        return;
+    }
+    o.line("\n[base]");
+    let figures = [
+        ("three_public", b.three_public),
+        ("three_public_last_year", b.three_public_last_year),
+        ("three_public_budget", b.three_public_budget),
+        ("public_budget", b.public_budget),
+        ("procurement_budget", b.procurement_budget),
+        ("procurement_actual", b.procurement_actual),
+        ("key_project_spending", b.key_project_spending),
+        ("carried_in", b.carried_in),
+        ("carried_over", b.carried_over),
+        ("carried_over_last_year", b.carried_over_last_year),
+    ];
+    for (key, value) in figures {
+        o.opt("base", key, value.map(d));
+    }
+    for (key, value) in [
+        ("three_public_parts", &b.three_public_parts),
+        (
+            "three_public_last_year_parts",
+            &b.three_public_last_year_parts,
+        ),
+    ] {
+        if let Some(p) = value {
+            for part in ["cars", "receptions", "overseas"] {
+                o.source(&format!("base.{key}.{part}"));
+            }
+            o.kv(&format!("base.{key}"), key, parts(p));
+        }
+    }
+    if let Some(x) = &b.buildings {
+        for key in [
+            "planned_area",
+            "actual_area",
+            "planned_investment",
+            "actual_investment",
+        ] {
+            o.source(&format!("base.buildings.{key}"));
+        }
+        let line = inline(&[
+            ("planned_area", Some(d(x.planned_area))),
+            ("actual_area", Some(d(x.actual_area))),
+            ("planned_investment", Some(d(x.planned_investment))),
+            ("actual_investment", Some(d(x.actual_investment))),
+        ]);
+        o.opt("base", "buildings", line);
+    }
+    if let Some(t) = &b.tasks {
+        for key in ["planned", "completed", "on_time", "up_to_standard"] {
+            o.source(&format!("base.tasks.{key}"));
+        }
+        let line = inline(&[
+            ("planned", Some(t.planned.to_string())),
+            ("completed", Some(t.completed.to_string())),
+            ("on_time", Some(t.on_time.to_string())),
+            ("up_to_standard", Some(t.up_to_standard.to_string())),
+        ]);
+        o.opt("base", "tasks", line);
+    }
 }

@@ -253,9 +253,11 @@ pub(crate) fn read_draft(
         staffing,
         goals,
         budget,
+        execution: None,
         accounts,
         funds,
         base: Default::default(),
+        tasks: Vec::new(),
         indicators: Vec::new(),
         claims: Vec::new(),
         facts,
@@ -467,6 +469,10 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
         category,
         level,
         sub_units,
+        supervisor: None,
+        implementer: None,
+        project_code: None,
+        filed_on: None,
     })
 }
 

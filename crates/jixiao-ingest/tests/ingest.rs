@@ -479,6 +479,57 @@ fn drafts_reparse_to_the_same_unit() {
     assert!(draft.contains("# ← 二、一般公共预算支出情况 › （一）基本支出情况, 第31行: 「2024年预算资金69.16万元」\nopening = 69.16\n"));
 }
 
+#[test]
+fn a_draft_of_every_field_reparses_to_the_same_unit() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/every-field.toml");
+    let unit = SelfEvaluation::load(&path).unwrap();
+    let read_at = |line, phrase: &str| jixiao_ingest::Provenance {
+        section: "表1".to_owned(),
+        line,
+        phrase: phrase.to_owned(),
+        note: None,
+    };
+    let provenance = [
+        ("unit.supervisor", read_at(1, "主管部门 某某县人民政府")),
+        ("execution.rate", read_at(5, "96.41%")),
+        (
+            "base.three_public_parts.cars",
+            read_at(7, "公务用车购置及运行 5.2"),
+        ),
+        ("tasks[0].spent", read_at(9, "118.5")),
+        ("indicators[1].target_text", read_at(12, "效果明显")),
+        ("declared.total", read_at(20, "总分 100 92.5")),
+    ]
+    .into_iter()
+    .map(|(f, p)| (field(f), p))
+    .collect();
+    let ing = Ingested {
+        report: path.clone(),
+        unit,
+        provenance,
+        missing: Vec::new(),
+        pairings: Vec::new(),
+        sections: Vec::new(),
+    };
+    let draft = render_draft(&ing);
+    let back = SelfEvaluation::from_toml(&draft, &path).unwrap_or_else(|e| panic!("{e}\n{draft}"));
+    assert_eq!(back, ing.unit, "{draft}");
+    for expected in [
+        "# ← 表1, 第1行: 「主管部门 某某县人民政府」\nsupervisor = \"某某县人民政府\"\n",
+        "filed_on = \"2025-03-15\"\n",
+        "project_code = \"43000021R000000019951\"\n",
+        "# ← 表1, 第5行: 「96.41%」\nrate = 96.41\n",
+        "# ← 表1, 第7行: 「公务用车购置及运行 5.2」\nthree_public_parts = { cars = 5.2, receptions = 2, overseas = 1 }\n",
+        "# ← 表1, 第9行: 「118.5」\nspent = 118.5\n",
+        "# ← 表1, 第12行: 「效果明显」\ntarget_text = \"效果明显\"\n",
+        "# ← 表1, 第20行: 「总分 100 92.5」\ntotal = 92.5\n",
+        // 16 significant digits: a float would not keep them, so the draft writes a string.
+        "key_project_spending = \"123456789012.3456\"\n",
+    ] {
+        assert!(draft.contains(expected), "{expected:?} not in\n{draft}");
+    }
+}
+
 /// Writes a minimal Word file holding `lines`, one paragraph each, the first run split in two
 /// so that a paragraph's text must be joined from its runs.
 fn write_docx(path: &Path, lines: &[&str]) {

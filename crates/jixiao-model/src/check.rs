@@ -73,6 +73,15 @@ impl SelfEvaluation {
         c.optional(|| FieldPath::new("budget").key("personnel"), b.personnel);
         c.optional(|| FieldPath::new("budget").key("public"), b.public);
         c.optional(|| FieldPath::new("budget").key("project"), b.project);
+        if let Some(e) = &self.execution {
+            for (name, value) in [
+                ("points", e.points),
+                ("rate", e.rate),
+                ("self_score", e.self_score),
+            ] {
+                c.optional(|| FieldPath::new("execution").key(name), value);
+            }
+        }
         for (name, account) in [
             ("government_fund", &self.accounts.government_fund),
             ("state_capital", &self.accounts.state_capital),
@@ -124,6 +133,27 @@ impl SelfEvaluation {
             ("carried_over_last_year", base.carried_over_last_year),
         ] {
             c.optional(|| FieldPath::new("base").key(name), value);
+        }
+        for (name, parts) in [
+            ("three_public_parts", &base.three_public_parts),
+            (
+                "three_public_last_year_parts",
+                &base.three_public_last_year_parts,
+            ),
+        ] {
+            if let Some(p) = parts {
+                for (part, value) in [
+                    ("cars", p.cars),
+                    ("receptions", p.receptions),
+                    ("overseas", p.overseas),
+                ] {
+                    c.optional(|| FieldPath::new("base").key(name).key(part), value);
+                }
+            }
+        }
+        for (i, task) in self.tasks.iter().enumerate() {
+            c.optional(|| FieldPath::item("tasks", i, "budget"), task.budget);
+            c.optional(|| FieldPath::item("tasks", i, "spent"), task.spent);
         }
         if let Some(b) = &base.buildings {
             c.amount(

@@ -5,18 +5,21 @@
 //! indicators, its own indicator rows with the points it gave itself, the narrative sections and
 //! the total and grade it declared. Nothing here scores anything: that is `jixiao-engine`.
 //!
-//! All money is in 万元 (ten thousand yuan) and is a [`Decimal`]; rates are fractions (1 = 100 %).
+//! All money is in 万元 (ten thousand yuan) and is a [`Decimal`]; rates are fractions (1 = 100 %),
+//! except where a field keeps a rate as the unit wrote it ([`Execution::rate`], in percent).
 //! The on-disk format is TOML, documented in `docs/unit-format.md`; [`SelfEvaluation::from_toml`]
 //! reads it, rejecting unknown keys and negative amounts with the key's path and line.
 
 mod amounts;
 mod check;
+mod date;
 mod load;
 mod path;
 mod round;
 
 use std::collections::BTreeMap;
 
+pub use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +43,9 @@ pub struct SelfEvaluation {
     pub goals: Vec<Goal>,
     /// The general public budget (一般公共预算) of the unit or project.
     pub budget: Budget,
+    /// 预算执行情况: the 自评表's execution row (分值, 执行率, 得分), as the unit filled it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution: Option<Execution>,
     /// The other three budget accounts.
     #[serde(default)]
     pub accounts: BudgetAccounts,
@@ -49,6 +55,9 @@ pub struct SelfEvaluation {
     /// Optional figures that ratio indicators need.
     #[serde(default)]
     pub base: BaseData,
+    /// 年度主要任务: the rows of the 自评表's task block (the counts are in [`BaseData::tasks`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<MainTask>,
     /// The unit's own indicator rows, as in its 自评表.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indicators: Vec<IndicatorRow>,
@@ -92,6 +101,23 @@ pub struct UnitIdentity {
     /// Number of subordinate units with their own accounts (下设独立核算二级机构).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_units: Option<u32>,
+    /// 主管部门: the department the unit or project answers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supervisor: Option<String>,
+    /// 实施单位: the unit carrying out the project.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implementer: Option<String>,
+    /// 项目编码: the project's code in the budget system, kept as written (a code of digits and
+    /// letters, e.g. `51000021R000000019951`, never a number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_code: Option<String>,
+    /// 填报日期: the day the evaluation was filed, written `YYYY-MM-DD`.
+    #[serde(
+        default,
+        deserialize_with = "date::iso_date_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub filed_on: Option<Date>,
 }
 
 /// Whole-department (部门整体支出) or single-project (项目支出) evaluation.
@@ -252,6 +278,35 @@ impl Budget {
     }
 }
 
+/// 预算执行情况: the execution row of the 自评表 (the 年度资金总额 row's 分值, 执行率 and 得分), as the
+/// unit filled it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Execution {
+    /// 分值 (权重): the points the row carries, usually 10.
+    #[serde(
+        default,
+        deserialize_with = "non_negative_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub points: Option<Decimal>,
+    /// 执行率 **in percent, as written**: `98.92` is 98.92 % (unlike the model's other rates,
+    /// which are fractions); above 100 when spending exceeds the budget.
+    #[serde(
+        default,
+        deserialize_with = "non_negative_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rate: Option<Decimal>,
+    /// 得分: the points the unit gave itself for execution.
+    #[serde(
+        default,
+        deserialize_with = "non_negative_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub self_score: Option<Decimal>,
+}
+
 /// Where [`Budget::full_year_budget`] took its figure from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FullYearSource {
@@ -355,6 +410,12 @@ pub struct BaseData {
         skip_serializing_if = "Option::is_none"
     )]
     pub three_public_last_year: Option<Decimal>,
+    /// 本年三公经费 by part, when the report splits it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub three_public_parts: Option<ThreePublicParts>,
+    /// 上年三公经费 by part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub three_public_last_year_parts: Option<ThreePublicParts>,
     /// 三公经费预算数.
     #[serde(
         default,
@@ -419,6 +480,33 @@ pub struct BaseData {
     pub tasks: Option<Tasks>,
 }
 
+/// 三公经费 by part (万元); a part the report does not give is absent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThreePublicParts {
+    /// 公务用车购置及运行.
+    #[serde(
+        default,
+        deserialize_with = "non_negative_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cars: Option<Decimal>,
+    /// 公务接待.
+    #[serde(
+        default,
+        deserialize_with = "non_negative_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub receptions: Option<Decimal>,
+    /// 因公出国（境）.
+    #[serde(
+        default,
+        deserialize_with = "non_negative_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub overseas: Option<Decimal>,
+}
+
 /// 新建楼堂馆所.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -443,7 +531,35 @@ pub struct Tasks {
     pub up_to_standard: u32,
 }
 
+/// 年度主要任务: one row of the 自评表's task block (任务名称 | 主要内容 | 预算数 | 执行数).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MainTask {
+    /// 任务名称.
+    pub name: String,
+    /// 主要内容.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// 预算数 (万元).
+    #[serde(
+        default,
+        deserialize_with = "non_negative_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub budget: Option<Decimal>,
+    /// 执行数 (万元).
+    #[serde(
+        default,
+        deserialize_with = "non_negative_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub spent: Option<Decimal>,
+}
+
 /// One row of the unit's 自评表.
+///
+/// `target` and `actual` hold a number; a target or actual with no number (效果明显,
+/// 2024年12月前) is kept as written in `target_text` / `actual_text`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorRow {
@@ -457,12 +573,18 @@ pub struct IndicatorRow {
     /// ≥ / ≤ / =; absent for a qualitative indicator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
-    /// 年度指标值 (numeric indicators).
+    /// 年度指标值, the number (numeric indicators).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Decimal>,
-    /// 实际完成值 (numeric indicators).
+    /// 实际完成值, the number (numeric indicators).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual: Option<Decimal>,
+    /// 年度指标值 in words, as written, when it has no number (效果明显, 2024年12月前).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_text: Option<String>,
+    /// 实际完成值 in words, as written, when it has no number (达到预期).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_text: Option<String>,
     /// Unit of measure (%, 人次, 万元...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use jixiao_model::{Account, EvaluationKind, SelfEvaluation};
+use jixiao_model::{Account, EvaluationKind, FieldPath, SelfEvaluation};
 use rust_decimal_macros::dec;
 
 fn sample_path() -> std::path::PathBuf {
@@ -115,4 +115,215 @@ fn a_missing_required_key_is_named() {
     let message = error.to_string();
     assert!(message.starts_with("u.toml: at `unit`: "), "{message}");
     assert!(message.contains("missing field `year`"), "{message}");
+}
+
+/// A project unit with every field a 自评表 adds: who supervises and implements it, its code and
+/// filing date, the execution row, 三公经费 parts, 年度主要任务 and qualitative indicator values.
+const TABLE_UNIT: &str = r#"
+[unit]
+name = "某区市政设施维护中心"
+year = 2023
+kind = "project"
+project = "城市道路照明设施维护"
+supervisor = "某区城市管理局"
+implementer = "某区市政设施维护中心"
+project_code = "51000021R000000019951"
+filed_on = "2024-03-15"
+
+[budget]
+full_year = "1350.00"
+spent = "1386.45"
+
+[execution]
+points = 10
+rate = "102.70"
+self_score = 10
+
+[base]
+three_public = 12.5
+three_public_parts = { cars = 8, receptions = "4.5", overseas = 0 }
+three_public_last_year_parts = { cars = 9.1 }
+
+[[tasks]]
+name = "路灯维护"
+content = "全区3.2万盏路灯的日常维护"
+budget = 800
+spent = "812.30"
+
+[[tasks]]
+name = "设施更新"
+
+[[indicators]]
+level1 = "效益指标"
+level2 = "社会效益指标"
+name = "夜间出行条件改善"
+target_text = "效果明显"
+actual_text = "达到预期"
+points = 10
+self_score = 9
+"#;
+
+fn table_unit() -> SelfEvaluation {
+    SelfEvaluation::from_toml(TABLE_UNIT, Path::new("t.toml"))
+        .unwrap()
+        .into_inner()
+}
+
+#[test]
+fn the_fields_of_a_table_read_from_toml() {
+    let unit = table_unit();
+    let u = &unit.unit;
+    assert_eq!(u.supervisor.as_deref(), Some("某区城市管理局"));
+    assert_eq!(u.implementer.as_deref(), Some("某区市政设施维护中心"));
+    assert_eq!(u.project_code.as_deref(), Some("51000021R000000019951"));
+    assert_eq!(u.filed_on, Some(jiff::civil::date(2024, 3, 15)));
+    assert_eq!(unit.budget.opening, None);
+    assert_eq!(unit.budget.full_year, Some(dec!(1350)));
+    let e = unit.execution.as_ref().unwrap();
+    assert_eq!(
+        (e.points, e.rate, e.self_score),
+        (Some(dec!(10)), Some(dec!(102.70)), Some(dec!(10)))
+    );
+    let parts = unit.base.three_public_parts.as_ref().unwrap();
+    assert_eq!(
+        (parts.cars, parts.receptions, parts.overseas),
+        (Some(dec!(8)), Some(dec!(4.5)), Some(dec!(0)))
+    );
+    let last = unit.base.three_public_last_year_parts.as_ref().unwrap();
+    assert_eq!((last.cars, last.receptions), (Some(dec!(9.1)), None));
+    assert_eq!(unit.tasks.len(), 2);
+    assert_eq!(unit.tasks[0].spent, Some(dec!(812.3)));
+    assert_eq!(unit.tasks[1].name, "设施更新");
+    assert_eq!(
+        (unit.tasks[1].content.as_ref(), unit.tasks[1].budget),
+        (None, None)
+    );
+    let row = &unit.indicators[0];
+    assert_eq!(
+        (row.target, row.target_text.as_deref()),
+        (None, Some("效果明显"))
+    );
+    assert_eq!(row.actual_text.as_deref(), Some("达到预期"));
+}
+
+#[test]
+fn the_fields_of_a_table_round_trip_through_toml_and_json_lines() {
+    let unit = table_unit();
+    let toml = unit.to_toml();
+    assert_eq!(
+        SelfEvaluation::from_toml(&toml, Path::new("again.toml")).unwrap(),
+        unit
+    );
+    let line = unit.to_json_line();
+    assert!(line.contains(r#""filed_on":"2024-03-15""#), "{line}");
+    assert!(
+        line.contains(r#""project_code":"51000021R000000019951""#),
+        "{line}"
+    );
+    assert_eq!(
+        SelfEvaluation::from_json(&line, Path::new("u.jsonl"), 1).unwrap(),
+        unit
+    );
+}
+
+#[test]
+fn a_filing_date_is_a_real_date_written_yyyy_mm_dd() {
+    // A TOML date literal is the same date as the string.
+    let literal = TABLE_UNIT.replacen(r#"filed_on = "2024-03-15""#, "filed_on = 2024-03-15", 1);
+    assert_eq!(
+        SelfEvaluation::from_toml(&literal, Path::new("t.toml")).unwrap(),
+        table_unit()
+    );
+    for (bad, says) in [
+        (r#""2023-02-29""#, "is not a date"),
+        (r#""2024/03/15""#, "YYYY-MM-DD"),
+        (r#""20240315""#, "YYYY-MM-DD"),
+        ("2024-03-15T10:00:00", "date and time"),
+    ] {
+        let text = TABLE_UNIT.replacen(r#""2024-03-15""#, bad, 1);
+        let message = SelfEvaluation::from_toml(&text, Path::new("t.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.starts_with("t.toml: at `unit.filed_on`: "),
+            "{bad}: {message}"
+        );
+        assert!(message.contains(says), "{bad}: {message}");
+    }
+    let line = table_unit()
+        .to_json_line()
+        .replacen("2024-03-15", "2024-13-01", 1);
+    let message = SelfEvaluation::from_json(&line, Path::new("u.jsonl"), 3)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.starts_with("u.jsonl:3: at `unit.filed_on`: "),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_negative_figure_of_a_table_is_refused_at_its_key() {
+    for (from, to, key) in [
+        ("rate = \"102.70\"", "rate = -1", "execution.rate"),
+        (
+            "receptions = \"4.5\"",
+            "receptions = -4.5",
+            "base.three_public_parts.receptions",
+        ),
+        ("spent = \"812.30\"", "spent = -812.3", "tasks[0].spent"),
+    ] {
+        let text = TABLE_UNIT.replacen(from, to, 1);
+        let message = SelfEvaluation::from_toml(&text, Path::new("t.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.starts_with(&format!("t.toml: at `{key}`: ")),
+            "{key}: {message}"
+        );
+        assert!(message.contains("negative amount"), "{key}: {message}");
+    }
+}
+
+#[test]
+fn the_figures_of_a_table_are_checked_however_the_unit_was_built() {
+    let mut unit = table_unit();
+    let huge = dec!(2000000000000);
+    let e = unit.execution.as_mut().unwrap();
+    e.points = Some(dec!(-1));
+    e.rate = Some(huge);
+    e.self_score = Some(dec!(0.0000001));
+    unit.base.three_public_parts.as_mut().unwrap().overseas = Some(dec!(-2));
+    unit.base
+        .three_public_last_year_parts
+        .as_mut()
+        .unwrap()
+        .cars = Some(huge);
+    unit.tasks[0].budget = Some(dec!(-800));
+    unit.tasks[1].spent = Some(huge);
+    unit.budget.opening = Some(dec!(-1));
+    let problems = unit.check().unwrap_err();
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "budget.opening",
+            "execution.points",
+            "execution.rate",
+            "execution.self_score",
+            "base.three_public_parts.overseas",
+            "base.three_public_last_year_parts.cars",
+            "tasks[0].budget",
+            "tasks[1].spent",
+        ]
+    );
+    assert!(
+        problems[2].message.contains("at most 10^12"),
+        "{problems:?}"
+    );
+    assert_eq!(
+        problems[6].field,
+        FieldPath::item("tasks", 0, "budget"),
+        "{problems:?}"
+    );
 }
