@@ -223,6 +223,10 @@ pub(crate) fn read_draft(
             category: None,
             level: None,
             sub_units: None,
+            supervisor: None,
+            implementer: None,
+            project_code: None,
+            filed_on: None,
         },
         &mut required,
     )?;
