@@ -1,0 +1,465 @@
+//! The document accuracy harness: every document of `tests/fixtures/documents/` (Word, Excel and
+//! text 自评表 and reports) read by `jixiao_ingest::ingest` and compared, field by field, with
+//! what a careful person reads from it (`NAME.expected.toml`, see that folder's README.md).
+//!
+//! Each expected field is
+//! - **right**: the unit has it, equal (decimals as decimals: `"39.30"` is `39.3`; strings
+//!   trimmed). An indicator's `target` / `actual` expected as words is compared with the row's
+//!   `target_text` / `actual_text`. An `"AMBIGUOUS"` field is right when the unit leaves it out
+//!   and `ing.missing` lists it (or a part of the unit holding it, e.g. `declared`);
+//! - **wrong**: the unit has another value (or any value for an `"AMBIGUOUS"` field; a number
+//!   where the row's words are expected, or words where its number is);
+//! - **missing**: the unit does not have it (every field of a document `ingest` refuses).
+//!
+//! Fields the unit has and the expected file does not list are not counted.
+//!
+//! Run `cargo test -p jixiao-ingest --test documents -- --nocapture` for the table. It asserts
+//! that nothing is read wrong but the fields of [`KNOWN_WRONG`], and that the share read right
+//! does not fall below [`READ_BAR`].
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use jixiao_ingest::{Ingested, ingest};
+use jixiao_model::FieldPath;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use serde_json::Value;
+
+/// The share of expected fields read right, in percent, that the reader may not fall below: the
+/// share achieved when the harness was written, rounded down: 29 of 2186 fields (1.32 %), with
+/// the narrative reader only: Word tables read cell by cell as paragraphs, and 35 of the 36
+/// documents refused (the 7 spreadsheets as a format, 28 for a title, year, unit name, kind or
+/// spending not found). Raise it as the reader improves; issue 10 aims at 95.
+const READ_BAR: Decimal = dec!(1.3);
+
+/// Fields read wrong when the harness was written (`document: field`), tolerated until the
+/// table reader lands; any other wrong field fails the test.
+///
+/// - The Word table's header cell 偏差原因分析及改进措施, read as a paragraph, is taken for the
+///   heading of 改进措施, and the indicator grid's cells below it for the section's text.
+const KNOWN_WRONG: &[&str] = &["hn-lusong-kexie-2024-zibiao.docx: narrative.improvements"];
+
+fn documents_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/documents")
+}
+
+/// `NAME.expected.toml` of a document `NAME.ext`.
+fn expected_path(document: &Path) -> PathBuf {
+    let stem = document.file_stem().expect("a file name").to_string_lossy();
+    document.with_file_name(format!("{stem}.expected.toml"))
+}
+
+/// Every document with an expected file beside it, in name order.
+fn documents() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(documents_dir())
+        .expect("tests/fixtures/documents")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .filter(|p| !p.to_string_lossy().ends_with(".expected.toml"))
+        .filter(|p| expected_path(p).is_file())
+        .collect()
+}
+
+/// The unit as flat `field.path` → leaf value (Decimals are strings); JSON `null` left out.
+fn flatten(value: &Value, at: &str, out: &mut BTreeMap<String, Value>) {
+    match value {
+        Value::Object(table) => {
+            for (key, v) in table {
+                let path = if at.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{at}.{key}")
+                };
+                flatten(v, &path, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten(v, &format!("{at}[{i}]"), out);
+            }
+        }
+        Value::Null => {}
+        leaf => {
+            out.insert(at.to_owned(), leaf.clone());
+        }
+    }
+}
+
+/// A leaf as text: strings as they are, numbers and booleans as written.
+fn text_of_json(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.trim().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+fn text_of_toml(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.trim().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+fn decimal(text: &str) -> Option<Decimal> {
+    Decimal::from_str_exact(text).ok()
+}
+
+/// Equal as decimals when both are numbers, else as trimmed text.
+fn same(expected: &str, got: &str) -> bool {
+    match (decimal(expected), decimal(got)) {
+        (Some(e), Some(g)) => e == g,
+        _ => expected == got,
+    }
+}
+
+/// Whether `path` is an indicator row's `target` or `actual`.
+fn is_row_value(path: &str) -> bool {
+    path.starts_with("indicators[") && (path.ends_with("].target") || path.ends_with("].actual"))
+}
+
+/// Where the unit keeps an expected value: an indicator's target or actual expected as words is
+/// in `target_text` / `actual_text`.
+fn unit_field(path: &str, expected: &str) -> String {
+    if is_row_value(path) && decimal(expected).is_none() {
+        format!("{path}_text")
+    } else {
+        path.to_owned()
+    }
+}
+
+/// The provenance of `path` or, failing that, of the nearest part of the unit holding it
+/// (`claims[3]` for `claims[3].quantity`).
+fn provenance_of(ing: &Ingested, path: &str) -> Option<String> {
+    let field = FieldPath::parse(path).ok()?;
+    ing.provenance
+        .iter()
+        .filter(|(f, _)| field.starts_with(f))
+        .max_by_key(|(f, _)| f.segments().count())
+        .map(|(f, p)| format!("{f} ← {p}"))
+}
+
+/// Whether `ing.missing` lists `path`, or a part of the unit that holds it.
+fn listed_missing(ing: &Ingested, path: &str) -> bool {
+    let Ok(field) = FieldPath::parse(path) else {
+        return false;
+    };
+    ing.missing.iter().any(|m| field.starts_with(&m.field))
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    fields: usize,
+    right: usize,
+    wrong: usize,
+    missing: usize,
+}
+
+impl Tally {
+    fn add(&mut self, other: Tally) {
+        self.fields += other.fields;
+        self.right += other.right;
+        self.wrong += other.wrong;
+        self.missing += other.missing;
+    }
+
+    /// The share read right, in percent, rounded down to two decimals.
+    fn read(&self) -> Decimal {
+        if self.fields == 0 {
+            return Decimal::ZERO;
+        }
+        (Decimal::from(self.right) * Decimal::ONE_HUNDRED / Decimal::from(self.fields))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero)
+    }
+}
+
+fn percent(share: Decimal) -> String {
+    format!("{share:.2}")
+}
+
+fn one_line(text: &str) -> String {
+    text.replace('\n', " ⏎ ")
+}
+
+/// A value read, quoted, on one line and cut at 80 characters.
+fn shown(value: &str) -> String {
+    let line = one_line(value);
+    if line.chars().count() > 80 {
+        format!(
+            "\"{}…\" ({} characters)",
+            line.chars().take(80).collect::<String>(),
+            value.chars().count()
+        )
+    } else {
+        format!("{line:?}")
+    }
+}
+
+/// A field read wrong: its path and what was expected and read.
+type Wrong = (String, String);
+
+/// One document compared with its expected file: the tally, the wrong fields, and the error
+/// when `ingest` refused the document.
+fn compare(document: &Path) -> (Tally, Vec<Wrong>, Option<String>) {
+    let expected_text = std::fs::read_to_string(expected_path(document)).expect("expected file");
+    let expected: toml::Table = toml::from_str(&expected_text)
+        .unwrap_or_else(|e| panic!("{}: {e}", expected_path(document).display()));
+    let mut t = Tally {
+        fields: expected.len(),
+        ..Tally::default()
+    };
+    match ingest(document) {
+        Ok(ing) => {
+            let (t, wrong) = score(&expected, &ing);
+            (t, wrong, None)
+        }
+        Err(e) => {
+            t.missing = t.fields;
+            // The error names the document: the table's row already does.
+            let prefix = format!("{}: ", document.display());
+            let error = e.to_string();
+            let error = error.strip_prefix(&prefix).unwrap_or(&error).to_owned();
+            (t, Vec::new(), Some(error))
+        }
+    }
+}
+
+/// The expected fields of one document against the unit read from it.
+fn score(expected: &toml::Table, ing: &Ingested) -> (Tally, Vec<Wrong>) {
+    let mut t = Tally {
+        fields: expected.len(),
+        ..Tally::default()
+    };
+    let mut got = BTreeMap::new();
+    let json = serde_json::to_value(&*ing.unit).expect("a unit serialises");
+    flatten(&json, "", &mut got);
+    let mut wrong = Vec::new();
+    for (path, value) in expected {
+        let want = text_of_toml(value);
+        let ambiguous = want == "AMBIGUOUS";
+        // An indicator's target or actual is looked for where the expected value belongs (as a
+        // number or as words), then in the other field: a number read for words, or words for
+        // a number, is read wrong; an ambiguous one must be left out in both.
+        let mut candidates = vec![unit_field(path, &want)];
+        if is_row_value(path) {
+            let other = [path.clone(), format!("{path}_text")]
+                .into_iter()
+                .find(|f| *f != candidates[0]);
+            candidates.extend(other);
+        }
+        let held = candidates
+            .iter()
+            .find_map(|f| got.get(f).map(|v| (f.as_str(), text_of_json(v))));
+        match held {
+            None if ambiguous && listed_missing(ing, path) => t.right += 1,
+            None => t.missing += 1,
+            Some((_, value)) if !ambiguous && same(&want, &value) => t.right += 1,
+            Some((field, value)) => {
+                t.wrong += 1;
+                let mut line = format!("expected {want:?}, got {}", shown(&value));
+                if field != path {
+                    let _ = write!(line, " (as {field})");
+                }
+                if let Some(p) = provenance_of(ing, field) {
+                    let _ = write!(line, "\n      read from {}", one_line(&p));
+                }
+                wrong.push((path.clone(), line));
+            }
+        }
+    }
+    (t, wrong)
+}
+
+/// The harness's own judgements, on a unit built by hand (the reader cannot yet produce most of
+/// these cases from the documents).
+#[test]
+fn fields_are_judged_right_wrong_or_missing() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/every-field.toml");
+    let unit = jixiao_model::SelfEvaluation::load(&path).unwrap();
+    let field = |p: &str| FieldPath::parse(p).unwrap();
+    let ing = Ingested {
+        report: path.clone(),
+        unit,
+        provenance: [(
+            field("budget.spent"),
+            jixiao_ingest::Provenance {
+                section: "表1".into(),
+                line: 3,
+                phrase: "540.1234".into(),
+                note: None,
+            },
+        )]
+        .into_iter()
+        .collect(),
+        missing: vec![
+            jixiao_ingest::Missing {
+                field: field("staffing.retired"),
+                why: "两个数".into(),
+            },
+            jixiao_ingest::Missing {
+                field: field("goals"),
+                why: "not read".into(),
+            },
+        ],
+        pairings: Vec::new(),
+        sections: Vec::new(),
+    };
+    let expected: toml::Table = toml::from_str(
+        r#"
+        "budget.opening" = "500.50"             # right: 500.5 as a decimal
+        "unit.year" = "2024"                     # right: a string against the integer
+        "staffing.authorised" = 12               # right
+        "unit.name" = " 某某县某某局 "            # right: trimmed
+        "indicators[0].direction" = ">="         # right
+        "indicators[1].target" = "效果明显"       # right: against target_text
+        "indicators[1].actual" = "基本达到预期"   # right: against actual_text
+        "claims[0].at_least" = true              # right
+        "funds[0].change" = "-12.5"              # right
+        "goals[5].measure.target" = "AMBIGUOUS"  # right: absent, inside the listed `goals`
+        "budget.spent" = "540.12"                # wrong
+        "indicators[0].target" = "效果明显"       # wrong: the row has a number, no words
+        "staffing.in_post" = "AMBIGUOUS"         # wrong: the unit has a value
+        "unit.region" = "湖南省"                  # wrong
+        "tasks[5].name" = "某任务"                # missing
+        "base.three_public_parts.cars" = "AMBIGUOUS"  # wrong: present
+        "declared.grade" = "AMBIGUOUS"           # wrong: present
+        "execution.points" = "AMBIGUOUS"         # wrong: present
+        "unit.filed_on" = "2025-03-15"           # right
+        "unit.project_code" = "43000021R000000019951"  # right: a code, not a number
+        "narrative.other" = "无。"                # wrong: the unit says 无
+        "indicators[2].name" = "不存在"           # missing
+        "#,
+    )
+    .unwrap();
+    let (t, wrong) = score(&expected, &ing);
+    let wrong_fields: Vec<&str> = wrong.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        wrong_fields,
+        [
+            "base.three_public_parts.cars",
+            "budget.spent",
+            "declared.grade",
+            "execution.points",
+            "indicators[0].target",
+            "narrative.other",
+            "staffing.in_post",
+            "unit.region",
+        ]
+    );
+    assert_eq!((t.fields, t.right, t.wrong, t.missing), (22, 12, 8, 2));
+    assert_eq!(t.read(), dec!(54.54));
+    let spent = &wrong[1].1;
+    assert!(
+        spent.contains(r#"expected "540.12", got "540.1234""#),
+        "{spent}"
+    );
+    assert!(
+        spent.contains("budget.spent ← 表1, 第3行: 「540.1234」"),
+        "{spent}"
+    );
+    assert!(
+        wrong[4].1.starts_with(r#"expected "效果明显", got "100""#),
+        "{}",
+        wrong[4].1
+    );
+}
+
+#[test]
+fn every_expected_file_has_its_document() {
+    let documents = documents();
+    let expected: Vec<PathBuf> = std::fs::read_dir(documents_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".expected.toml"))
+        .collect();
+    assert_eq!(
+        documents.len(),
+        expected.len(),
+        "each NAME.expected.toml has exactly one document NAME.ext beside it: {documents:?}"
+    );
+    assert!(documents.len() >= 36, "{} documents", documents.len());
+}
+
+#[test]
+fn documents_are_read_right_or_left_missing() {
+    let mut out = String::from(
+        "| file | fields | right | wrong | missing | read % |\n|---|---:|---:|---:|---:|---:|\n",
+    );
+    let mut total = Tally::default();
+    let mut wrongs = Vec::new();
+    let mut errors = Vec::new();
+    let documents = documents();
+    for document in &documents {
+        let name = document.file_name().unwrap().to_string_lossy().into_owned();
+        let (t, wrong, error) = compare(document);
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} | {} | {} | {} |",
+            t.fields,
+            t.right,
+            t.wrong,
+            t.missing,
+            percent(t.read())
+        );
+        total.add(t);
+        wrongs.extend(
+            wrong
+                .into_iter()
+                .map(|(field, what)| (format!("{name}: {field}"), what)),
+        );
+        if let Some(e) = error {
+            errors.push(format!("{name}: {e}"));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "| **total: {} documents** | {} | {} | {} | {} | {} |",
+        documents.len(),
+        total.fields,
+        total.right,
+        total.wrong,
+        total.missing,
+        percent(total.read())
+    );
+    println!("{out}");
+    println!("Read wrong ({}):", wrongs.len());
+    for (field, what) in &wrongs {
+        let known = if KNOWN_WRONG.contains(&field.as_str()) {
+            " [known]"
+        } else {
+            ""
+        };
+        println!("  {field}{known}: {what}");
+    }
+    for known in KNOWN_WRONG {
+        if !wrongs.iter().any(|(field, _)| field == known) {
+            println!("  no longer wrong, to be removed from KNOWN_WRONG: {known}");
+        }
+    }
+    println!("Not read at all ({}):", errors.len());
+    for e in &errors {
+        println!("  {e}");
+    }
+    println!(
+        "Read right: {} % of {} fields (bar {READ_BAR} %).",
+        total.read(),
+        total.fields
+    );
+    assert!(total.fields > 0, "no expected fields");
+    let new: Vec<String> = wrongs
+        .iter()
+        .filter(|(field, _)| !KNOWN_WRONG.contains(&field.as_str()))
+        .map(|(field, what)| format!("{field}: {what}"))
+        .collect();
+    assert!(new.is_empty(), "fields read wrong:\n{}", new.join("\n"));
+    assert!(
+        total.read() >= READ_BAR,
+        "read right {} % < {READ_BAR} %\n{out}",
+        total.read()
+    );
+}
