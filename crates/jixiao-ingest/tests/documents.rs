@@ -285,6 +285,7 @@ fn fields_are_judged_right_wrong_or_missing() {
     let ing = Ingested {
         report: path.clone(),
         unit,
+        cells: Default::default(),
         provenance: [(
             field("budget.spent"),
             jixiao_ingest::Provenance {

@@ -506,6 +506,7 @@ fn a_draft_of_every_field_reparses_to_the_same_unit() {
     let ing = Ingested {
         report: path.clone(),
         unit,
+        cells: Default::default(),
         provenance,
         missing: Vec::new(),
         pairings: Vec::new(),
