@@ -227,6 +227,19 @@ pub fn render_draft(ing: &Ingested) -> String {
         }
     }
 
+    let base = [
+        ("base.three_public", "three_public", u.base.three_public),
+        ("base.carried_over", "carried_over", u.base.carried_over),
+    ];
+    if base.iter().any(|(_, _, v)| v.is_some()) {
+        o.line("\n[base]");
+        for (field, key, value) in base {
+            if let Some(v) = value {
+                o.kv(field, key, d(v));
+            }
+        }
+    }
+
     if !ing.pairings.is_empty() {
         o.line("\n# Goal targets paired with narrative claims (suggestions):");
         for p in &ing.pairings {

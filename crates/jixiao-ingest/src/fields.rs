@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use jixiao_model::{
-    Account, AccountFigures, BudgetAccounts, Direction, EvaluationKind, FieldPath, FundSource,
-    Goal, GoalMeasure, Narrative, SelfEvaluation, SpecialFund, Staffing, UnitIdentity,
+    Account, AccountFigures, BaseData, BudgetAccounts, Direction, EvaluationKind, FieldPath,
+    FundSource, Goal, GoalMeasure, Narrative, SelfEvaluation, SpecialFund, Staffing, UnitIdentity,
 };
 use regex::Regex;
 use rust_decimal::Decimal;
@@ -59,6 +59,10 @@ fn to_wan(number: &str, unit: &str) -> Option<(Decimal, Option<String>)> {
 fn labelled(text: &str, labels: &LabelSet) -> Option<Amount> {
     let m = labels.first(text)?;
     let (wan, note) = to_wan(m.group("number")?, m.group("unit")?)?;
+    let note = match (note, m.typo_note()) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
+    };
     Some(Amount {
         wan,
         phrase: m.whole().as_str().to_owned(),
@@ -185,6 +189,7 @@ pub fn read(
     let staffing = staffing(&mut r);
     let goals = goals(&mut r);
     let budget = budget(&mut r)?;
+    let base = base(&mut r);
     let accounts = accounts(&mut r);
     let funds = funds(&mut r);
     let narrative = narrative(&mut r);
@@ -197,7 +202,7 @@ pub fn read(
         budget,
         accounts,
         funds,
-        base: Default::default(),
+        base,
         indicators: Vec::new(),
         claims: Vec::new(),
         facts,
@@ -221,9 +226,23 @@ pub fn read(
         field: FieldPath::new("indicators"),
         why: "自评表 (indicator rows) are not read from the narrative; add them by hand".into(),
     });
+    let read_base: Vec<&str> = [
+        ("本年三公经费", unit.base.three_public.is_some()),
+        ("年末结余", unit.base.carried_over.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(what, read)| read.then_some(what))
+    .collect();
     r.missing.push(Missing {
         field: FieldPath::new("base"),
-        why: "三公经费, 政府采购, 上年结转, 年度工作任务: not read from the narrative".into(),
+        why: if read_base.is_empty() {
+            "三公经费, 政府采购, 上年结转, 年度工作任务: not read from the narrative".into()
+        } else {
+            format!(
+                "上年三公经费, 三公经费预算, 政府采购, 上年结转, 年度工作任务: not read from the narrative (read: {})",
+                read_base.join(", ")
+            )
+        },
     });
     if !r.provenance.contains_key(&FieldPath::new("declared")) {
         r.missing.push(Missing {
@@ -725,7 +744,9 @@ fn measure_of(text: &str, vocabulary: &Vocabulary) -> Option<(GoalMeasure, Strin
     None
 }
 
-fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
+/// The lines the unit's budget is read from: its 一般公共预算 section, else the whole report but
+/// the fund and goal sections; and the section's name.
+fn budget_lines<'a>(r: &Reader<'a>) -> (Vec<Placed<'a>>, String) {
     let in_section = r.under(&[Topic::Budget]);
     let (lines, section): (Vec<&Placed<'_>>, String) = if in_section.is_empty() {
         // No 一般公共预算 section: read the whole report, except fund and goal sections.
@@ -754,7 +775,11 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
             .map_or(Topic::Budget.title().to_owned(), |h| h.text.clone());
         (in_section, s)
     };
-    let lines: Vec<Placed<'_>> = lines.into_iter().cloned().collect();
+    (lines.into_iter().cloned().collect(), section)
+}
+
+fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
+    let (lines, section) = budget_lines(r);
     let lines: Vec<&Placed<'_>> = lines.iter().collect();
     let re = &r.vocabulary.re;
     let opening = r.amount_in("budget.opening", &lines, &re.opening);
@@ -827,6 +852,22 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
     })
 }
 
+/// Base data stated in the budget's text: 年末结余 (the unit's, not a fund's) and 三公经费.
+fn base(r: &mut Reader<'_>) -> BaseData {
+    let (lines, _) = budget_lines(r);
+    // A fund's paragraph ("一是X专项资金，…结余结转…") gives the fund's carry-over, not the unit's.
+    let lines: Vec<&Placed<'_>> = lines
+        .iter()
+        .filter(|p| !p.under(Topic::Funds) && !FUND_MARKER.is_match(&p.line.norm))
+        .collect();
+    let re = &r.vocabulary.re;
+    BaseData {
+        carried_over: r.amount_in("base.carried_over", &lines, &re.base_carried_over),
+        three_public: r.amount_in("base.three_public", &lines, &re.base_three_public),
+        ..BaseData::default()
+    }
+}
+
 fn accounts(r: &mut Reader<'_>) -> BudgetAccounts {
     let w = &r.vocabulary.words;
     let mut one = |topic: Topic, field: &str| -> Account {
@@ -891,6 +932,9 @@ fn accounts(r: &mut Reader<'_>) -> BudgetAccounts {
     }
 }
 
+/// The ordinal a fund's paragraph starts with: 一是 / 1. / (1).
+static FUND_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:[一二三四五六七八九十]+是|\d{1,2}\s*[、.]|[(（]\d{1,2}[)）])"));
 static FUND_NAME: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(?:[一二三四五六七八九十]+是|\d{1,2}\s*[、.]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]+、)?\s*([^，,：:；]{2,30}?)(?:专项资金|项目资金|专项)?\s*[，,：:]",

@@ -99,6 +99,13 @@ pub(crate) struct BudgetWords {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+pub(crate) struct BaseWords {
+    pub carried_over: AmountWords,
+    pub three_public: AmountWords,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct AccountWords {
     pub none: Vec<String>,
     pub income: Vec<String>,
@@ -177,6 +184,7 @@ pub(crate) struct Words {
     pub staffing: StaffingWords,
     pub budget: BudgetWords,
     pub spending: AmountWords,
+    pub base: BaseWords,
     pub accounts: AccountWords,
     pub funds: FundWords,
     pub goals: GoalWords,
@@ -184,6 +192,8 @@ pub(crate) struct Words {
     pub sections: SectionWords,
     pub narrative: NarrativeWords,
     pub disclosure: DisclosureWords,
+    /// Known typos and what they stand for: `"年未" = "年末"`.
+    pub typos: std::collections::BTreeMap<String, String>,
 }
 
 /// A list of labels compiled into one pattern `(?:label…) SUFFIX`, longest label first, with the
@@ -191,9 +201,16 @@ pub(crate) struct Words {
 #[derive(Debug, Clone)]
 pub(crate) struct LabelSet {
     regex: Regex,
-    /// How many labels (capture groups 1..=count).
-    count: usize,
+    /// The labels, in the order of their capture groups (1..).
+    labels: Vec<Label>,
     not_after: Vec<String>,
+}
+
+/// One label of a [`LabelSet`].
+#[derive(Debug, Clone)]
+struct Label {
+    /// `(typo, meant)` when this is a known typo's form of a label (年未结余 for 年末结余).
+    typo: Option<(String, String)>,
 }
 
 /// One match of a [`LabelSet`].
@@ -202,6 +219,7 @@ pub(crate) struct LabelMatch<'t> {
     pub caps: regex::Captures<'t>,
     /// Index of the label (in the sorted list).
     pub label: usize,
+    set: &'t LabelSet,
 }
 
 impl LabelMatch<'_> {
@@ -219,6 +237,15 @@ impl LabelMatch<'_> {
     pub fn group(&self, name: &str) -> Option<&str> {
         self.caps.name(name).map(|m| m.as_str())
     }
+
+    /// When the label matched is a known typo's form: a note saying what it stands for.
+    pub fn typo_note(&self) -> Option<String> {
+        let (typo, meant) = self.set.labels.get(self.label)?.typo.as_ref()?;
+        Some(format!(
+            "「{}」: {typo} 是 {meant} 的笔误 (a known typo)",
+            self.label_text()
+        ))
+    }
 }
 
 impl LabelSet {
@@ -229,16 +256,33 @@ impl LabelSet {
         suffix: &str,
         not_after: &[String],
     ) -> LabelSet {
-        let alternatives = label_alternation(labels, true);
-        let count = alternatives.len();
-        let body = if alternatives.is_empty() {
+        // Each label, and its forms with a known typo (年未结余 for 年末结余).
+        let mut all: Vec<(String, Option<(String, String)>)> = Vec::new();
+        for label in normalized(labels) {
+            for (typo, meant) in &c.typos {
+                if label.contains(meant.as_str()) {
+                    let form = label.replace(meant.as_str(), typo);
+                    all.push((form, Some((typo.clone(), meant.clone()))));
+                }
+            }
+            all.push((label, None));
+        }
+        all.retain({
+            let mut seen = std::collections::HashSet::new();
+            move |(l, _)| seen.insert(l.clone())
+        });
+        all.sort_by_key(|(l, _)| std::cmp::Reverse(text_length(l)));
+        let body = if all.is_empty() {
             NEVER.to_owned()
         } else {
-            alternatives.join("|")
+            all.iter()
+                .map(|(l, _)| format!("({})", label_pattern(l)))
+                .collect::<Vec<_>>()
+                .join("|")
         };
         LabelSet {
             regex: c.re(key, &format!("(?:{body}){suffix}")),
-            count,
+            labels: all.into_iter().map(|(_, typo)| Label { typo }).collect(),
             not_after: normalized(not_after),
         }
     }
@@ -251,10 +295,11 @@ impl LabelSet {
             if self.not_after.iter().any(|w| before.ends_with(w.as_str())) {
                 return None;
             }
-            let label = (1..=self.count).find(|i| caps.get(*i).is_some())?;
+            let label = (1..=self.labels.len()).find(|i| caps.get(*i).is_some())?;
             Some(LabelMatch {
                 caps,
                 label: label - 1,
+                set: self,
             })
         })
     }
@@ -286,6 +331,8 @@ pub(crate) struct Compiled {
     pub public: LabelSet,
     pub project: LabelSet,
     pub spent: LabelSet,
+    pub base_carried_over: LabelSet,
+    pub base_three_public: LabelSet,
     pub account_income: LabelSet,
     pub account_spent: LabelSet,
     pub fund_opening: LabelSet,
@@ -456,6 +503,12 @@ fn label_lists(w: &Words) -> Vec<(String, &[String])> {
     ] {
         out.push((format!("budget.{name}.labels"), &a.labels));
     }
+    for (name, a) in [
+        ("carried_over", &w.base.carried_over),
+        ("three_public", &w.base.three_public),
+    ] {
+        out.push((format!("base.{name}.labels"), &a.labels));
+    }
     let f = &w.funds;
     for (name, a) in [
         ("opening", &f.opening),
@@ -511,6 +564,15 @@ fn validate(words: &Words, file: &Path) -> Result<(), VocabularyError> {
             }
         }
     }
+    for (typo, meant) in &words.typos {
+        if normalize(typo).trim().is_empty() || normalize(meant).trim().is_empty() {
+            return Err(bad(
+                "typos",
+                typo,
+                "a typo and what it stands for are both text".into(),
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -552,29 +614,24 @@ fn normalized(words: &[String]) -> Vec<String> {
     out
 }
 
-/// The labels as alternatives, the longest first (at one place in a line the longest label
-/// wins), each a capture group when `groups`.
-fn label_alternation(labels: &[String], groups: bool) -> Vec<String> {
-    let mut sorted = normalized(labels);
-    // Longest first, by the text without placeholders; stable, so equal lengths keep file order.
-    sorted.sort_by_key(|l| {
-        std::cmp::Reverse(l.replace("{year}", "").replace("{any}", "").chars().count())
-    });
-    sorted
-        .iter()
-        .map(|l| {
-            let p = label_pattern(l);
-            if groups { format!("({p})") } else { p }
-        })
-        .collect()
+/// A label's length without its placeholders: the longest label is tried first (at one place in
+/// a line the longest label wins); sorting is stable, so equal lengths keep the file's order.
+fn text_length(label: &str) -> usize {
+    label
+        .replace("{year}", "")
+        .replace("{any}", "")
+        .chars()
+        .count()
 }
 
 /// `(?:a|b|c)` of the words, the longest first; a never-matching pattern when there are none.
 fn words_pattern(words: &[String]) -> String {
-    let alternatives = label_alternation(words, false);
-    if alternatives.is_empty() {
+    let mut sorted = normalized(words);
+    sorted.sort_by_key(|l| std::cmp::Reverse(text_length(l)));
+    if sorted.is_empty() {
         NEVER.to_owned()
     } else {
+        let alternatives: Vec<String> = sorted.iter().map(|w| label_pattern(w)).collect();
         format!("(?:{})", alternatives.join("|"))
     }
 }
@@ -587,6 +644,9 @@ const NEVER: &str = r"[^\s\S]";
 struct Compiler<'f> {
     file: &'f Path,
     error: Option<VocabularyError>,
+    /// Known typos (`年未` for `年末`), normalised: every label with the meant text also matches
+    /// its typo's form.
+    typos: Vec<(String, String)>,
 }
 
 impl Compiler<'_> {
@@ -606,7 +666,16 @@ impl Compiler<'_> {
 }
 
 fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
-    let c = &mut Compiler { file, error: None };
+    let c = &mut Compiler {
+        file,
+        error: None,
+        typos: w
+            .typos
+            .iter()
+            .map(|(typo, meant)| (normalize(typo), normalize(meant)))
+            .filter(|(typo, meant)| !typo.is_empty() && !meant.is_empty())
+            .collect(),
+    };
     let amount_suffix = format!("{GAP}{AMOUNT}");
     let b = &w.budget;
     let f = &w.funds;
@@ -625,6 +694,8 @@ fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
         public: amount(c, "budget.public", &b.public),
         project: amount(c, "budget.project", &b.project),
         spent: amount(c, "spending", &w.spending),
+        base_carried_over: amount(c, "base.carried_over", &w.base.carried_over),
+        base_three_public: amount(c, "base.three_public", &w.base.three_public),
         account_income: LabelSet::new(c, "accounts.income", &w.accounts.income, &amount_suffix, &[]),
         account_spent: LabelSet::new(c, "accounts.spent", &w.accounts.spent, &amount_suffix, &[]),
         fund_opening: amount(c, "funds.opening", &f.opening),
@@ -755,6 +826,25 @@ mod tests {
         assert!(err.to_string().contains("wording"), "{err}");
         let err = Vocabulary::from_toml("[spending\n", Path::new("b.toml")).expect_err("not TOML");
         assert!(err.to_string().contains("b.toml"), "{err}");
+    }
+
+    #[test]
+    fn a_known_typo_is_read_and_said() {
+        let v = Vocabulary::builtin();
+        let m =
+            v.re.base_carried_over
+                .first("年未结余183.36万元")
+                .expect("match");
+        assert_eq!(m.group("number"), Some("183.36"));
+        assert!(m.typo_note().is_some_and(|n| n.contains("年未")));
+        let m =
+            v.re.base_carried_over
+                .first("年末结余183.36万元")
+                .expect("match");
+        assert_eq!(m.typo_note(), None);
+        let err = Vocabulary::from_toml("[typos]\n\"年未\" = \"\"\n", Path::new("b.toml"))
+            .expect_err("empty");
+        assert!(err.to_string().contains("typos"), "{err}");
     }
 
     #[test]

@@ -112,6 +112,14 @@ fn text_documents_are_read_right_or_reported_missing() {
                 println!("{name}: refused: {error}");
             }
             Ok(ing) => {
+                // The draft reads back as the unit read.
+                let draft = jixiao_ingest::render_draft(&ing);
+                let back = jixiao_model::SelfEvaluation::from_toml(&draft, report)
+                    .unwrap_or_else(|e| panic!("{name}: {e}\n{draft}"));
+                assert_eq!(
+                    back, ing.unit,
+                    "{name}: the draft reads back as another unit"
+                );
                 let got = toml::Value::try_from(&ing.unit).expect("unit serialises");
                 for (path, value) in &want {
                     let found = at(&got, path);
