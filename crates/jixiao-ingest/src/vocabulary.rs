@@ -79,7 +79,9 @@ pub(crate) struct UnitWords {
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct StaffingWords {
     pub authorised: Vec<String>,
+    pub authorised_parts: Vec<String>,
     pub in_post: Vec<String>,
+    pub headcount: Vec<String>,
     pub retired: Vec<String>,
     pub includes_retired: Vec<String>,
 }
@@ -209,6 +211,8 @@ pub(crate) struct LabelSet {
 /// One label of a [`LabelSet`].
 #[derive(Debug, Clone)]
 struct Label {
+    /// Which of the set's lists it comes from (0 for a set of one list).
+    class: usize,
     /// `(typo, meant)` when this is a known typo's form of a label (年未结余 for 年末结余).
     typo: Option<(String, String)>,
 }
@@ -238,6 +242,11 @@ impl LabelMatch<'_> {
         self.caps.name(name).map(|m| m.as_str())
     }
 
+    /// Which of the set's lists the label matched comes from.
+    pub fn class(&self) -> usize {
+        self.set.labels.get(self.label).map_or(0, |l| l.class)
+    }
+
     /// When the label matched is a known typo's form: a note saying what it stands for.
     pub fn typo_note(&self) -> Option<String> {
         let (typo, meant) = self.set.labels.get(self.label)?.typo.as_ref()?;
@@ -256,16 +265,31 @@ impl LabelSet {
         suffix: &str,
         not_after: &[String],
     ) -> LabelSet {
+        LabelSet::of_classes(c, key, &[labels], suffix, not_after)
+    }
+
+    /// A set of several lists (classes) in one pattern, so that at one place in a line the
+    /// longest label of any list wins; a match says its list ([`LabelMatch::class`]).
+    fn of_classes(
+        c: &mut Compiler<'_>,
+        key: &str,
+        lists: &[&[String]],
+        suffix: &str,
+        not_after: &[String],
+    ) -> LabelSet {
         // Each label, and its forms with a known typo (年未结余 for 年末结余).
-        let mut all: Vec<(String, Option<(String, String)>)> = Vec::new();
-        for label in normalized(labels) {
-            for (typo, meant) in &c.typos {
-                if label.contains(meant.as_str()) {
-                    let form = label.replace(meant.as_str(), typo);
-                    all.push((form, Some((typo.clone(), meant.clone()))));
+        let mut all: Vec<(String, Label)> = Vec::new();
+        for (class, labels) in lists.iter().enumerate() {
+            for label in normalized(labels) {
+                for (typo, meant) in &c.typos {
+                    if label.contains(meant.as_str()) {
+                        let form = label.replace(meant.as_str(), typo);
+                        let typo = Some((typo.clone(), meant.clone()));
+                        all.push((form, Label { class, typo }));
+                    }
                 }
+                all.push((label, Label { class, typo: None }));
             }
-            all.push((label, None));
         }
         all.retain({
             let mut seen = std::collections::HashSet::new();
@@ -282,7 +306,7 @@ impl LabelSet {
         };
         LabelSet {
             regex: c.re(key, &format!("(?:{body}){suffix}")),
-            labels: all.into_iter().map(|(_, typo)| Label { typo }).collect(),
+            labels: all.into_iter().map(|(_, label)| label).collect(),
             not_after: normalized(not_after),
         }
     }
@@ -314,8 +338,9 @@ impl LabelSet {
 pub(crate) const GAP: &str = r"(?:数|额|金额|资金|总额)?\s*(?:[(（][^)）]{0,40}[)）])?\s*[为是共计有达约合:：]*\s*(?:人民币)?\s*";
 /// An amount with its unit.
 pub(crate) const AMOUNT: &str = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)";
-/// A head count after its label.
-const COUNT: &str = r"\s*[为是共有:]*\s*(?P<n>\d{1,5})\s*(?:名|人|个)";
+/// A head count after its label (编制 also in 个, or bare before a closing parenthesis:
+/// "(编制219)").
+const COUNT: &str = r"\s*[为是共有:]*\s*(?P<n>\d{1,5})\s*(?:名|人|个|[)）])";
 /// A count of people after its label.
 const PEOPLE: &str = r"\s*[为是共有:]*\s*(?P<n>\d{1,5})\s*(?:名|人)";
 
@@ -484,7 +509,12 @@ fn merge(into: &mut toml::Table, add: toml::Table) {
 fn label_lists(w: &Words) -> Vec<(String, &[String])> {
     let mut out: Vec<(String, &[String])> = vec![
         ("staffing.authorised".into(), &w.staffing.authorised),
+        (
+            "staffing.authorised_parts".into(),
+            &w.staffing.authorised_parts,
+        ),
         ("staffing.in_post".into(), &w.staffing.in_post),
+        ("staffing.headcount".into(), &w.staffing.headcount),
         ("staffing.retired".into(), &w.staffing.retired),
         ("spending.labels".into(), &w.spending.labels),
         ("accounts.income".into(), &w.accounts.income),
@@ -704,8 +734,20 @@ fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
         fund_decrease: amount(c, "funds.decrease", &f.decrease),
         fund_adjusted: amount(c, "funds.adjusted", &f.adjusted),
         fund_carried_over: amount(c, "funds.carried_over", &f.carried_over),
-        authorised: LabelSet::new(c, "staffing.authorised", &w.staffing.authorised, COUNT, &[]),
-        in_post: LabelSet::new(c, "staffing.in_post", &w.staffing.in_post, PEOPLE, &[]),
+        authorised: LabelSet::of_classes(
+            c,
+            "staffing.authorised",
+            &[&w.staffing.authorised, &w.staffing.authorised_parts],
+            COUNT,
+            &[],
+        ),
+        in_post: LabelSet::of_classes(
+            c,
+            "staffing.in_post",
+            &[&w.staffing.in_post, &w.staffing.headcount],
+            PEOPLE,
+            &[],
+        ),
         retired: LabelSet::new(c, "staffing.retired", &w.staffing.retired, PEOPLE, &[]),
         includes_retired: c.re(
             "staffing.includes_retired",
