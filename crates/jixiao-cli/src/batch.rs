@@ -9,7 +9,7 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use anyhow::{Context as _, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use jixiao_engine::{Options, Scorecard, Severity};
-use jixiao_ingest::Ingested;
+use jixiao_ingest::{Ingested, Vocabulary};
 use jixiao_report::html::{BatchInfo, FindingCounts};
 use jixiao_report::xlsx::{IndicatorColumn, SummaryWorkbook};
 use jixiao_report::{SummaryRow, UnitSummary};
@@ -33,12 +33,17 @@ pub struct Scored {
 
 /// Scores one job; any failure (unreadable, invalid, wrong kind, engine panic) is this unit's
 /// error alone.
-fn score_job(job: Job, rules: &ValidRuleSet, options: &Options<'_>) -> Scored {
+fn score_job(
+    job: Job,
+    rules: &ValidRuleSet,
+    options: &Options<'_>,
+    vocabulary: &Vocabulary,
+) -> Scored {
     let (source, stem) = (job.source(), job.stem());
     // Reading (a form, a report) and scoring both run under `catch_unwind`: a bug tripped by one
     // unit is that unit's error, never the end of the batch.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let loaded = job.load_with(Some(rules))?;
+        let loaded = job.load_with(Some(rules), vocabulary)?;
         let card = jixiao_engine::score_with(&loaded.unit, rules, options)
             .map_err(|error| format!("{source}: {error}"))?;
         Ok::<_, String>((card, loaded.ingested, loaded.warnings))
@@ -71,6 +76,7 @@ pub fn run<S: Sink>(
     jobs: impl Iterator<Item = Result<Job, (String, String)>>,
     rules: &ValidRuleSet,
     options: &Options<'_>,
+    vocabulary: &Vocabulary,
     sink: &mut S,
 ) -> Result<()> {
     let (sender, receiver) = sync_channel::<Vec<Scored>>(2);
@@ -89,7 +95,7 @@ pub fn run<S: Sink>(
             let scored: Vec<Scored> = chunk
                 .into_par_iter()
                 .map(|job| match job {
-                    Ok(job) => score_job(job, rules, options),
+                    Ok(job) => score_job(job, rules, options, vocabulary),
                     Err((source, error)) => Scored {
                         stem: source.clone(),
                         source,

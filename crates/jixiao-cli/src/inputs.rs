@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
-use jixiao_ingest::Ingested;
+use jixiao_ingest::{Ingested, Vocabulary};
 use jixiao_model::{CheckedUnit, SelfEvaluation};
 use jixiao_rules::RuleSet;
 
@@ -44,10 +44,10 @@ impl Job {
         }
     }
 
-    /// Reads and parses the unit (a report is read as `jixiao ingest` reads it, and comes with
-    /// what was read from where); the error names the file (and line) and the key.
-    pub fn load(&self) -> Result<Loaded, String> {
-        self.load_with(None)
+    /// Reads and parses the unit (a report is read as `jixiao ingest` reads it, by `vocabulary`,
+    /// and comes with what was read from where); the error names the file (and line) and the key.
+    pub fn load(&self, vocabulary: &Vocabulary) -> Result<Loaded, String> {
+        self.load_with(None, vocabulary)
     }
 
     /// As [`Job::load`]; a filled form (.xlsx) is read cell by cell, and what the reader noted
@@ -55,7 +55,11 @@ impl Job {
     /// changed since the rule-set version the form was made for (else that version).
     /// Every reader returns a [`CheckedUnit`]: every figure is checked as it is read, whichever
     /// way (a report may say "-69.16万元"), and the error names where it was read.
-    pub fn load_with(&self, rules: Option<&RuleSet>) -> Result<Loaded, String> {
+    pub fn load_with(
+        &self,
+        rules: Option<&RuleSet>,
+        vocabulary: &Vocabulary,
+    ) -> Result<Loaded, String> {
         match self {
             Job::File(path) if jixiao_forms::is_form(path) => {
                 let filled = jixiao_forms::read_form(path).map_err(|e| e.to_string())?;
@@ -85,7 +89,8 @@ impl Job {
                 })
             }
             Job::File(path) if is_report(path) => {
-                let ingested = jixiao_ingest::ingest(path).map_err(|e| e.to_string())?;
+                let ingested =
+                    jixiao_ingest::ingest_with(path, vocabulary).map_err(|e| e.to_string())?;
                 Ok(Loaded {
                     unit: ingested.unit.clone(),
                     ingested: Some(ingested),

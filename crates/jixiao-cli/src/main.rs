@@ -9,12 +9,14 @@ mod batch;
 mod inputs;
 mod output;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use jixiao_engine::{Explain, RuleExtension as _};
+use jixiao_ingest::Vocabulary;
 use jixiao_model::EvaluationKind;
 use jixiao_plugin_host::Plugins;
 use jixiao_rules::{RuleSet, ValidRuleSet};
@@ -57,6 +59,8 @@ enum Command {
         /// Write the draft here instead of standard output.
         #[arg(long, short)]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        vocabulary: VocabularyArgs,
     },
     /// Validate unit files (and forms and reports, by reading them) without scoring them.
     Validate {
@@ -64,6 +68,8 @@ enum Command {
         /// (.jsonl) or directories of unit files, forms and reports.
         #[arg(required = true)]
         units: Vec<PathBuf>,
+        #[command(flatten)]
+        vocabulary: VocabularyArgs,
     },
     /// Generate a synthetic population of units (deterministic for a seed), for tests,
     /// demonstrations and benchmarks.
@@ -95,6 +101,8 @@ struct ConvertArgs {
     /// unit; for jsonl: the file.
     #[arg(long, short)]
     out: PathBuf,
+    #[command(flatten)]
+    vocabulary: VocabularyArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -159,6 +167,27 @@ struct ScoreArgs {
     width: u16,
     #[command(flatten)]
     plugins: PluginArgs,
+    #[command(flatten)]
+    vocabulary: VocabularyArgs,
+}
+
+/// How reports are read.
+#[derive(Debug, clap::Args)]
+struct VocabularyArgs {
+    /// For reports (.txt, .md, .docx): a bureau's vocabulary file (TOML) whose labels are added
+    /// to the reader's built-in ones (see docs/ingest.md).
+    #[arg(long, value_name = "FILE")]
+    vocabulary: Option<PathBuf>,
+}
+
+impl VocabularyArgs {
+    /// The built-in vocabulary, extended by the file given.
+    fn load(&self) -> Result<Cow<'static, Vocabulary>> {
+        Ok(match &self.vocabulary {
+            Some(path) => Cow::Owned(Vocabulary::from_file(path)?),
+            None => Cow::Borrowed(Vocabulary::builtin()),
+        })
+    }
 }
 
 /// How the rule set's plugins are found and trusted.
@@ -200,9 +229,13 @@ fn main() -> ExitCode {
         Command::Score(args) => score(&args),
         Command::Check { rule_sets, plugins } => check(&rule_sets, &plugins),
         Command::Plugin { libraries } => plugin_info(&libraries),
-        Command::Validate { units } => validate(&units),
+        Command::Validate { units, vocabulary } => validate(&units, &vocabulary),
         Command::Generate(args) => generate(&args),
-        Command::Ingest { report, out } => ingest(&report, out.as_deref()),
+        Command::Ingest {
+            report,
+            out,
+            vocabulary,
+        } => ingest(&report, out.as_deref(), &vocabulary),
         Command::Form { rules, out } => form(&rules, &out),
         Command::Convert(args) => convert(&args),
     };
@@ -322,13 +355,14 @@ fn count_leaves(indicators: &[jixiao_rules::Indicator]) -> usize {
         .sum()
 }
 
-fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
+fn validate(paths: &[PathBuf], vocabulary: &VocabularyArgs) -> Result<ExitCode> {
+    let vocabulary = vocabulary.load()?;
     let (files, jsonl) = inputs::discover(paths)?;
     let (mut valid, mut invalid) = (0usize, 0usize);
     for job in inputs::jobs(files, jsonl)? {
         match job
             .map_err(|(_, e)| e)
-            .and_then(|job| job.load().map(|u| (job, u)))
+            .and_then(|job| job.load(&vocabulary).map(|u| (job, u)))
         {
             Ok((job, loaded)) => {
                 valid += 1;
@@ -360,6 +394,7 @@ fn validate(paths: &[PathBuf]) -> Result<ExitCode> {
 
 fn score(args: &ScoreArgs) -> Result<ExitCode> {
     let rules = load_rules(&args.rules)?;
+    let vocabulary = args.vocabulary.load()?;
     let (plugins, plugin_errors) =
         Plugins::load_or_report(&rules, &args.rules, &args.plugins.options());
     for error in &plugin_errors {
@@ -401,7 +436,13 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         explain,
         extensions: if plugins.is_empty() { &[] } else { &extensions },
     };
-    batch::run(inputs::jobs(files, jsonl)?, &rules, &options, &mut outputs)?;
+    batch::run(
+        inputs::jobs(files, jsonl)?,
+        &rules,
+        &options,
+        &vocabulary,
+        &mut outputs,
+    )?;
     let finished = outputs.finish(&rules)?;
     if finished.scored + finished.failed == 0 {
         anyhow::bail!("no units were found in {}", paths_list(&paths));
@@ -450,8 +491,9 @@ fn paths_list(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
-fn ingest(report: &Path, out: Option<&Path>) -> Result<ExitCode> {
-    let ingested = match jixiao_ingest::ingest(report) {
+fn ingest(report: &Path, out: Option<&Path>, vocabulary: &VocabularyArgs) -> Result<ExitCode> {
+    let vocabulary = vocabulary.load()?;
+    let ingested = match jixiao_ingest::ingest_with(report, &vocabulary) {
         Ok(i) => i,
         Err(error) => {
             eprintln!("error: {error}");
@@ -522,12 +564,13 @@ fn form(rules_path: &Path, out: &Path) -> Result<ExitCode> {
 }
 
 fn convert(args: &ConvertArgs) -> Result<ExitCode> {
+    let vocabulary = args.vocabulary.load()?;
     let (files, jsonl) = inputs::discover(&args.inputs)?;
     let mut units = Vec::new();
     let mut failed = 0usize;
     for job in inputs::jobs(files, jsonl)? {
         match job.map_err(|(_, e)| e).and_then(|job| {
-            job.load().map(|loaded| {
+            job.load(&vocabulary).map(|loaded| {
                 for warning in &loaded.warnings {
                     eprintln!("{warning}");
                 }

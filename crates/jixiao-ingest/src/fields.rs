@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use jixiao_model::{
-    Account, AccountFigures, BudgetAccounts, Direction, EvaluationKind, FieldPath, FundSource,
-    Goal, GoalMeasure, Narrative, SelfEvaluation, SpecialFund, Staffing, UnitIdentity,
+    Account, AccountFigures, BaseData, BudgetAccounts, Direction, EvaluationKind, FieldPath,
+    FundSource, Goal, GoalMeasure, Narrative, SelfEvaluation, SpecialFund, Staffing, UnitIdentity,
 };
 use regex::Regex;
 use rust_decimal::Decimal;
@@ -59,6 +59,10 @@ fn to_wan(number: &str, unit: &str) -> Option<(Decimal, Option<String>)> {
 fn labelled(text: &str, labels: &LabelSet) -> Option<Amount> {
     let m = labels.first(text)?;
     let (wan, note) = to_wan(m.group("number")?, m.group("unit")?)?;
+    let note = match (note, m.typo_note()) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
+    };
     Some(Amount {
         wan,
         phrase: m.whole().as_str().to_owned(),
@@ -247,6 +251,7 @@ pub(crate) fn read_draft(
         },
         &mut required,
     )?;
+    let base = base(&mut r);
     let accounts = accounts(&mut r);
     let funds = funds(&mut r);
     let narrative = narrative(&mut r);
@@ -260,7 +265,7 @@ pub(crate) fn read_draft(
         execution: None,
         accounts,
         funds,
-        base: Default::default(),
+        base,
         tasks: Vec::new(),
         indicators: Vec::new(),
         claims: Vec::new(),
@@ -480,6 +485,122 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
     })
 }
 
+/// A head count read after its label.
+#[derive(Debug, Clone)]
+struct Count {
+    n: u32,
+    /// Which list of labels it was read by (total or part, 在职 or head count).
+    class: usize,
+    label: String,
+    prov: Provenance,
+    /// The line's text after the count.
+    rest: String,
+}
+
+impl Count {
+    fn at(&self) -> String {
+        format!("第{}行「{}」", self.prov.line, self.prov.phrase)
+    }
+}
+
+/// Every count `set` reads in `lines`, in order.
+fn counts(set: &LabelSet, lines: &[(String, Provenance)]) -> Vec<Count> {
+    let mut out = Vec::new();
+    for (text, prov) in lines {
+        for m in set.matches(text) {
+            let Some(n) = m.group("n").and_then(|n| n.parse().ok()) else {
+                continue;
+            };
+            out.push(Count {
+                n,
+                class: m.class(),
+                label: m.label_text().to_owned(),
+                prov: Provenance {
+                    phrase: m.whole().as_str().to_owned(),
+                    ..prov.clone()
+                },
+                rest: text[m.whole().end()..].to_owned(),
+            });
+        }
+    }
+    out
+}
+
+/// The one value of `counts`, or why there is none: the same figure given with different values
+/// (per sub-unit, say) is left to a reviewer.
+fn single<'c>(counts: &[&'c Count], what: &str) -> Result<Option<&'c Count>, String> {
+    let Some(first) = counts.first() else {
+        return Ok(None);
+    };
+    if counts.iter().all(|c| c.n == first.n) {
+        return Ok(Some(first));
+    }
+    Err(format!(
+        "{what} given with different figures ({}); not filled, a reviewer must choose",
+        counts.iter().map(|c| c.at()).collect::<Vec<_>>().join(", ")
+    ))
+}
+
+/// 编制数: a total wins over its parts (the note names them); one part alone is the 编制; parts of
+/// different kinds without a total are summed (and said so); different totals are left unfilled.
+fn authorised(found: &[Count]) -> Result<Option<(u32, Provenance)>, String> {
+    let totals: Vec<&Count> = found.iter().filter(|c| c.class == 0).collect();
+    let mut parts: Vec<&Count> = Vec::new();
+    for c in found.iter().filter(|c| c.class == 1) {
+        if !parts.iter().any(|p| p.label == c.label && p.n == c.n) {
+            parts.push(c);
+        }
+    }
+    let listed = |parts: &[&Count]| {
+        parts
+            .iter()
+            .map(|p| format!("{} {}", p.label, p.n))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let sum: u32 = parts.iter().map(|p| p.n).sum();
+    if let Some(total) = single(&totals, "编制 (总数)")? {
+        let mut prov = total.prov.clone();
+        if !parts.is_empty() {
+            let agree = if sum == total.n {
+                format!("= {sum}")
+            } else {
+                format!("= {sum}, 与总数不符")
+            };
+            prov.note = Some(format!(
+                "总编制 {} 优先; 另见其中 {} {agree}",
+                total.n,
+                listed(&parts)
+            ));
+        }
+        return Ok(Some((total.n, prov)));
+    }
+    match parts[..] {
+        [] => Ok(None),
+        [one] => Ok(Some((one.n, one.prov.clone()))),
+        _ => {
+            let same_kind = parts
+                .iter()
+                .enumerate()
+                .any(|(i, p)| parts[..i].iter().any(|q| q.label == p.label));
+            // One part the sum of the others is a subtotal, not a kind of post.
+            let subtotal = parts.iter().any(|p| p.n * 2 == sum);
+            if same_kind || subtotal {
+                return Err(format!(
+                    "编制 given only in parts that do not add up to one total ({}); not filled, a reviewer must choose",
+                    parts.iter().map(|c| c.at()).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            let mut prov = parts[0].prov.clone();
+            prov.note = Some(format!(
+                "derived: no total stated, the parts {} = {sum}",
+                listed(&parts)
+            ));
+            Ok(Some((sum, prov)))
+        }
+    }
+}
+
 fn staffing(r: &mut Reader<'_>) -> Option<Staffing> {
     let v = r.vocabulary;
     let mut lines = r.under(&[Topic::Staffing]);
@@ -490,67 +611,101 @@ fn staffing(r: &mut Reader<'_>) -> Option<Staffing> {
         .iter()
         .map(|p| (p.line.norm.clone(), Reader::prov(p, "", None)))
         .collect();
-    let mut authorised = None;
-    let mut in_post = None;
-    let mut retired = None;
-    for (text, prov) in &lines {
-        if authorised.is_none()
-            && let Some(c) = v.re.authorised.first(text)
-        {
-            authorised = c.group("n").and_then(|n| n.parse::<u32>().ok());
-            r.set(
-                "staffing.authorised",
-                Provenance {
-                    phrase: c.whole().as_str().to_owned(),
-                    ..prov.clone()
-                },
-            );
+    let mut unfilled: Vec<(&str, String)> = Vec::new();
+
+    let authorised = match authorised(&counts(&v.re.authorised, &lines)) {
+        Ok(Some((n, prov))) => {
+            r.set("staffing.authorised", prov);
+            Some(n)
         }
-        if retired.is_none()
-            && let Some(c) = v.re.retired.first(text)
-        {
-            retired = c.group("n").and_then(|n| n.parse::<u32>().ok());
-            r.set(
-                "staffing.retired",
-                Provenance {
-                    phrase: c.whole().as_str().to_owned(),
-                    ..prov.clone()
-                },
-            );
+        Ok(None) => {
+            unfilled.push(("staffing.authorised", "编制数 not found in 人员情况".into()));
+            None
         }
-        if in_post.is_none()
-            && let Some(c) = v.re.in_post.first(text)
-        {
-            let mut n: u32 = c.group("n").and_then(|n| n.parse().ok()).unwrap_or(0);
-            let mut note = None;
-            // 实有人数 sometimes counts retirees: "实有12人(含退休2人)".
-            let rest = &text[c.whole().end()..];
-            if let Some(inc) = v.re.includes_retired.captures(rest) {
-                let r_count: u32 = inc["n"].parse().unwrap_or(0);
-                note = Some(format!(
-                    "「{}」含退休 {r_count} 人, 在职按 {n} − {r_count} 计",
-                    c.label_text()
-                ));
-                n = n.saturating_sub(r_count);
-            }
-            in_post = Some(n);
-            r.set(
-                "staffing.in_post",
-                Provenance {
-                    phrase: c.whole().as_str().to_owned(),
-                    note,
-                    ..prov.clone()
-                },
-            );
+        Err(why) => {
+            unfilled.push(("staffing.authorised", why));
+            None
+        }
+    };
+
+    // 在职: a 在职 figure wins over a head count that may count retirees (实有48人, 其中在职26人).
+    let mut found = counts(&v.re.in_post, &lines);
+    for c in &mut found {
+        // A head count sometimes says it counts retirees: "实有12人(含退休2人)".
+        if let Some(inc) = v.re.includes_retired.captures(&c.rest) {
+            let r_count: u32 = inc["n"].parse().unwrap_or(0);
+            c.prov.note = Some(format!(
+                "「{}」含退休 {r_count} 人, 在职按 {} − {r_count} 计",
+                c.label, c.n
+            ));
+            c.n = c.n.saturating_sub(r_count);
         }
     }
+    let specific: Vec<&Count> = found.iter().filter(|c| c.class == 0).collect();
+    let heads: Vec<&Count> = found.iter().filter(|c| c.class == 1).collect();
+    let in_post = match single(&specific, "在职人数") {
+        Ok(Some(c)) => {
+            let mut prov = c.prov.clone();
+            let others: Vec<String> = heads
+                .iter()
+                .filter(|h| h.n != c.n)
+                .map(|h| h.at())
+                .collect();
+            if !others.is_empty() {
+                prov.note = Some(format!(
+                    "在职人数优先; 另见 {} (实有人数可含离退休), 未取",
+                    others.join(", ")
+                ));
+            }
+            r.set("staffing.in_post", prov);
+            Some(c.n)
+        }
+        Ok(None) => match single(&heads, "实有人数") {
+            Ok(Some(c)) => {
+                r.set("staffing.in_post", c.prov.clone());
+                Some(c.n)
+            }
+            Ok(None) => {
+                unfilled.push(("staffing.in_post", "在职人数 not found in 人员情况".into()));
+                None
+            }
+            Err(why) => {
+                unfilled.push(("staffing.in_post", why));
+                None
+            }
+        },
+        Err(why) => {
+            unfilled.push(("staffing.in_post", why));
+            None
+        }
+    };
+
+    let found = counts(&v.re.retired, &lines);
+    let retired = match single(&found.iter().collect::<Vec<_>>(), "退休人数") {
+        Ok(Some(c)) => {
+            r.set("staffing.retired", c.prov.clone());
+            Some(c.n)
+        }
+        Ok(None) => {
+            unfilled.push((
+                "staffing.retired",
+                "退休人数 not stated; the model reads it as 0".into(),
+            ));
+            None
+        }
+        Err(why) => {
+            unfilled.push((
+                "staffing.retired",
+                format!("{why}; the model reads it as 0"),
+            ));
+            None
+        }
+    };
+
     match (authorised, in_post) {
         (Some(authorised), Some(in_post)) => {
-            if retired.is_none() {
-                r.miss(
-                    "staffing.retired",
-                    "退休人数 not stated; the model reads it as 0",
-                );
+            for (field, why) in unfilled {
+                r.miss(field, why);
             }
             Some(Staffing {
                 authorised,
@@ -558,12 +713,11 @@ fn staffing(r: &mut Reader<'_>) -> Option<Staffing> {
                 retired: retired.unwrap_or(0),
             })
         }
-        (a, i) => {
-            if a.is_none() {
-                r.miss("staffing.authorised", "编制数 not found in 人员情况");
-            }
-            if i.is_none() {
-                r.miss("staffing.in_post", "在职人数 not found in 人员情况");
+        _ => {
+            for (field, why) in unfilled {
+                if field != "staffing.retired" {
+                    r.miss(field, why);
+                }
             }
             r.provenance
                 .retain(|k, _| !k.starts_with(&FieldPath::new("staffing")));
@@ -770,7 +924,9 @@ fn measure_of(text: &str, vocabulary: &Vocabulary) -> Option<(GoalMeasure, Strin
     None
 }
 
-fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
+/// The lines the unit's budget is read from: its 一般公共预算 section, else the whole report but
+/// the fund and goal sections; and the section's name.
+fn budget_lines<'a>(r: &Reader<'a>) -> (Vec<Placed<'a>>, String) {
     let in_section = r.under(&[Topic::Budget]);
     let (lines, section): (Vec<&Placed<'_>>, String) = if in_section.is_empty() {
         // No 一般公共预算 section: read the whole report, except fund and goal sections.
@@ -799,7 +955,11 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
             .map_or(Topic::Budget.title().to_owned(), |h| h.text.clone());
         (in_section, s)
     };
-    let lines: Vec<Placed<'_>> = lines.into_iter().cloned().collect();
+    (lines.into_iter().cloned().collect(), section)
+}
+
+fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
+    let (lines, section) = budget_lines(r);
     let lines: Vec<&Placed<'_>> = lines.iter().collect();
     let re = &r.vocabulary.re;
     let opening = r.amount_in("budget.opening", &lines, &re.opening);
@@ -870,6 +1030,22 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
     })
 }
 
+/// Base data stated in the budget's text: 年末结余 (the unit's, not a fund's) and 三公经费.
+fn base(r: &mut Reader<'_>) -> BaseData {
+    let (lines, _) = budget_lines(r);
+    // A fund's paragraph ("一是X专项资金，…结余结转…") gives the fund's carry-over, not the unit's.
+    let lines: Vec<&Placed<'_>> = lines
+        .iter()
+        .filter(|p| !p.under(Topic::Funds) && !FUND_MARKER.is_match(&p.line.norm))
+        .collect();
+    let re = &r.vocabulary.re;
+    BaseData {
+        carried_over: r.amount_in("base.carried_over", &lines, &re.base_carried_over),
+        three_public: r.amount_in("base.three_public", &lines, &re.base_three_public),
+        ..BaseData::default()
+    }
+}
+
 fn accounts(r: &mut Reader<'_>) -> BudgetAccounts {
     let w = &r.vocabulary.words;
     let mut one = |topic: Topic, field: &str| -> Account {
@@ -934,6 +1110,9 @@ fn accounts(r: &mut Reader<'_>) -> BudgetAccounts {
     }
 }
 
+/// The ordinal a fund's paragraph starts with: 一是 / 1. / (1).
+static FUND_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:[一二三四五六七八九十]+是|\d{1,2}\s*[、.]|[(（]\d{1,2}[)）])"));
 static FUND_NAME: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(?:[一二三四五六七八九十]+是|\d{1,2}\s*[、.]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]+、)?\s*([^，,：:；]{2,30}?)(?:专项资金|项目资金|专项)?\s*[，,：:]",

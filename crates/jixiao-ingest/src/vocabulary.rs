@@ -79,7 +79,9 @@ pub(crate) struct UnitWords {
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct StaffingWords {
     pub authorised: Vec<String>,
+    pub authorised_parts: Vec<String>,
     pub in_post: Vec<String>,
+    pub headcount: Vec<String>,
     pub retired: Vec<String>,
     pub includes_retired: Vec<String>,
 }
@@ -95,6 +97,13 @@ pub(crate) struct BudgetWords {
     pub personnel: AmountWords,
     pub public: AmountWords,
     pub project: AmountWords,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct BaseWords {
+    pub carried_over: AmountWords,
+    pub three_public: AmountWords,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -177,6 +186,7 @@ pub(crate) struct Words {
     pub staffing: StaffingWords,
     pub budget: BudgetWords,
     pub spending: AmountWords,
+    pub base: BaseWords,
     pub accounts: AccountWords,
     pub funds: FundWords,
     pub goals: GoalWords,
@@ -184,6 +194,8 @@ pub(crate) struct Words {
     pub sections: SectionWords,
     pub narrative: NarrativeWords,
     pub disclosure: DisclosureWords,
+    /// Known typos and what they stand for: `"年未" = "年末"`.
+    pub typos: std::collections::BTreeMap<String, String>,
 }
 
 /// A list of labels compiled into one pattern `(?:label…) SUFFIX`, longest label first, with the
@@ -191,9 +203,18 @@ pub(crate) struct Words {
 #[derive(Debug, Clone)]
 pub(crate) struct LabelSet {
     regex: Regex,
-    /// How many labels (capture groups 1..=count).
-    count: usize,
+    /// The labels, in the order of their capture groups (1..).
+    labels: Vec<Label>,
     not_after: Vec<String>,
+}
+
+/// One label of a [`LabelSet`].
+#[derive(Debug, Clone)]
+struct Label {
+    /// Which of the set's lists it comes from (0 for a set of one list).
+    class: usize,
+    /// `(typo, meant)` when this is a known typo's form of a label (年未结余 for 年末结余).
+    typo: Option<(String, String)>,
 }
 
 /// One match of a [`LabelSet`].
@@ -202,6 +223,7 @@ pub(crate) struct LabelMatch<'t> {
     pub caps: regex::Captures<'t>,
     /// Index of the label (in the sorted list).
     pub label: usize,
+    set: &'t LabelSet,
 }
 
 impl LabelMatch<'_> {
@@ -219,6 +241,20 @@ impl LabelMatch<'_> {
     pub fn group(&self, name: &str) -> Option<&str> {
         self.caps.name(name).map(|m| m.as_str())
     }
+
+    /// Which of the set's lists the label matched comes from.
+    pub fn class(&self) -> usize {
+        self.set.labels.get(self.label).map_or(0, |l| l.class)
+    }
+
+    /// When the label matched is a known typo's form: a note saying what it stands for.
+    pub fn typo_note(&self) -> Option<String> {
+        let (typo, meant) = self.set.labels.get(self.label)?.typo.as_ref()?;
+        Some(format!(
+            "「{}」: {typo} 是 {meant} 的笔误 (a known typo)",
+            self.label_text()
+        ))
+    }
 }
 
 impl LabelSet {
@@ -229,16 +265,48 @@ impl LabelSet {
         suffix: &str,
         not_after: &[String],
     ) -> LabelSet {
-        let alternatives = label_alternation(labels, true);
-        let count = alternatives.len();
-        let body = if alternatives.is_empty() {
+        LabelSet::of_classes(c, key, &[labels], suffix, not_after)
+    }
+
+    /// A set of several lists (classes) in one pattern, so that at one place in a line the
+    /// longest label of any list wins; a match says its list ([`LabelMatch::class`]).
+    fn of_classes(
+        c: &mut Compiler<'_>,
+        key: &str,
+        lists: &[&[String]],
+        suffix: &str,
+        not_after: &[String],
+    ) -> LabelSet {
+        // Each label, and its forms with a known typo (年未结余 for 年末结余).
+        let mut all: Vec<(String, Label)> = Vec::new();
+        for (class, labels) in lists.iter().enumerate() {
+            for label in normalized(labels) {
+                for (typo, meant) in &c.typos {
+                    if label.contains(meant.as_str()) {
+                        let form = label.replace(meant.as_str(), typo);
+                        let typo = Some((typo.clone(), meant.clone()));
+                        all.push((form, Label { class, typo }));
+                    }
+                }
+                all.push((label, Label { class, typo: None }));
+            }
+        }
+        all.retain({
+            let mut seen = std::collections::HashSet::new();
+            move |(l, _)| seen.insert(l.clone())
+        });
+        all.sort_by_key(|(l, _)| std::cmp::Reverse(text_length(l)));
+        let body = if all.is_empty() {
             NEVER.to_owned()
         } else {
-            alternatives.join("|")
+            all.iter()
+                .map(|(l, _)| format!("({})", label_pattern(l)))
+                .collect::<Vec<_>>()
+                .join("|")
         };
         LabelSet {
             regex: c.re(key, &format!("(?:{body}){suffix}")),
-            count,
+            labels: all.into_iter().map(|(_, label)| label).collect(),
             not_after: normalized(not_after),
         }
     }
@@ -251,10 +319,11 @@ impl LabelSet {
             if self.not_after.iter().any(|w| before.ends_with(w.as_str())) {
                 return None;
             }
-            let label = (1..=self.count).find(|i| caps.get(*i).is_some())?;
+            let label = (1..=self.labels.len()).find(|i| caps.get(*i).is_some())?;
             Some(LabelMatch {
                 caps,
                 label: label - 1,
+                set: self,
             })
         })
     }
@@ -269,8 +338,9 @@ impl LabelSet {
 pub(crate) const GAP: &str = r"(?:数|额|金额|资金|总额)?\s*(?:[(（][^)）]{0,40}[)）])?\s*[为是共计有达约合:：]*\s*(?:人民币)?\s*";
 /// An amount with its unit.
 pub(crate) const AMOUNT: &str = r"(?P<number>-?\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)";
-/// A head count after its label.
-const COUNT: &str = r"\s*[为是共有:]*\s*(?P<n>\d{1,5})\s*(?:名|人|个)";
+/// A head count after its label (编制 also in 个, or bare before a closing parenthesis:
+/// "(编制219)").
+const COUNT: &str = r"\s*[为是共有:]*\s*(?P<n>\d{1,5})\s*(?:名|人|个|[)）])";
 /// A count of people after its label.
 const PEOPLE: &str = r"\s*[为是共有:]*\s*(?P<n>\d{1,5})\s*(?:名|人)";
 
@@ -286,6 +356,8 @@ pub(crate) struct Compiled {
     pub public: LabelSet,
     pub project: LabelSet,
     pub spent: LabelSet,
+    pub base_carried_over: LabelSet,
+    pub base_three_public: LabelSet,
     pub account_income: LabelSet,
     pub account_spent: LabelSet,
     pub fund_opening: LabelSet,
@@ -437,7 +509,12 @@ fn merge(into: &mut toml::Table, add: toml::Table) {
 fn label_lists(w: &Words) -> Vec<(String, &[String])> {
     let mut out: Vec<(String, &[String])> = vec![
         ("staffing.authorised".into(), &w.staffing.authorised),
+        (
+            "staffing.authorised_parts".into(),
+            &w.staffing.authorised_parts,
+        ),
         ("staffing.in_post".into(), &w.staffing.in_post),
+        ("staffing.headcount".into(), &w.staffing.headcount),
         ("staffing.retired".into(), &w.staffing.retired),
         ("spending.labels".into(), &w.spending.labels),
         ("accounts.income".into(), &w.accounts.income),
@@ -455,6 +532,12 @@ fn label_lists(w: &Words) -> Vec<(String, &[String])> {
         ("project", &b.project),
     ] {
         out.push((format!("budget.{name}.labels"), &a.labels));
+    }
+    for (name, a) in [
+        ("carried_over", &w.base.carried_over),
+        ("three_public", &w.base.three_public),
+    ] {
+        out.push((format!("base.{name}.labels"), &a.labels));
     }
     let f = &w.funds;
     for (name, a) in [
@@ -511,6 +594,15 @@ fn validate(words: &Words, file: &Path) -> Result<(), VocabularyError> {
             }
         }
     }
+    for (typo, meant) in &words.typos {
+        if normalize(typo).trim().is_empty() || normalize(meant).trim().is_empty() {
+            return Err(bad(
+                "typos",
+                typo,
+                "a typo and what it stands for are both text".into(),
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -552,29 +644,24 @@ fn normalized(words: &[String]) -> Vec<String> {
     out
 }
 
-/// The labels as alternatives, the longest first (at one place in a line the longest label
-/// wins), each a capture group when `groups`.
-fn label_alternation(labels: &[String], groups: bool) -> Vec<String> {
-    let mut sorted = normalized(labels);
-    // Longest first, by the text without placeholders; stable, so equal lengths keep file order.
-    sorted.sort_by_key(|l| {
-        std::cmp::Reverse(l.replace("{year}", "").replace("{any}", "").chars().count())
-    });
-    sorted
-        .iter()
-        .map(|l| {
-            let p = label_pattern(l);
-            if groups { format!("({p})") } else { p }
-        })
-        .collect()
+/// A label's length without its placeholders: the longest label is tried first (at one place in
+/// a line the longest label wins); sorting is stable, so equal lengths keep the file's order.
+fn text_length(label: &str) -> usize {
+    label
+        .replace("{year}", "")
+        .replace("{any}", "")
+        .chars()
+        .count()
 }
 
 /// `(?:a|b|c)` of the words, the longest first; a never-matching pattern when there are none.
 fn words_pattern(words: &[String]) -> String {
-    let alternatives = label_alternation(words, false);
-    if alternatives.is_empty() {
+    let mut sorted = normalized(words);
+    sorted.sort_by_key(|l| std::cmp::Reverse(text_length(l)));
+    if sorted.is_empty() {
         NEVER.to_owned()
     } else {
+        let alternatives: Vec<String> = sorted.iter().map(|w| label_pattern(w)).collect();
         format!("(?:{})", alternatives.join("|"))
     }
 }
@@ -587,6 +674,9 @@ const NEVER: &str = r"[^\s\S]";
 struct Compiler<'f> {
     file: &'f Path,
     error: Option<VocabularyError>,
+    /// Known typos (`年未` for `年末`), normalised: every label with the meant text also matches
+    /// its typo's form.
+    typos: Vec<(String, String)>,
 }
 
 impl Compiler<'_> {
@@ -606,7 +696,16 @@ impl Compiler<'_> {
 }
 
 fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
-    let c = &mut Compiler { file, error: None };
+    let c = &mut Compiler {
+        file,
+        error: None,
+        typos: w
+            .typos
+            .iter()
+            .map(|(typo, meant)| (normalize(typo), normalize(meant)))
+            .filter(|(typo, meant)| !typo.is_empty() && !meant.is_empty())
+            .collect(),
+    };
     let amount_suffix = format!("{GAP}{AMOUNT}");
     let b = &w.budget;
     let f = &w.funds;
@@ -625,6 +724,8 @@ fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
         public: amount(c, "budget.public", &b.public),
         project: amount(c, "budget.project", &b.project),
         spent: amount(c, "spending", &w.spending),
+        base_carried_over: amount(c, "base.carried_over", &w.base.carried_over),
+        base_three_public: amount(c, "base.three_public", &w.base.three_public),
         account_income: LabelSet::new(c, "accounts.income", &w.accounts.income, &amount_suffix, &[]),
         account_spent: LabelSet::new(c, "accounts.spent", &w.accounts.spent, &amount_suffix, &[]),
         fund_opening: amount(c, "funds.opening", &f.opening),
@@ -633,8 +734,20 @@ fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
         fund_decrease: amount(c, "funds.decrease", &f.decrease),
         fund_adjusted: amount(c, "funds.adjusted", &f.adjusted),
         fund_carried_over: amount(c, "funds.carried_over", &f.carried_over),
-        authorised: LabelSet::new(c, "staffing.authorised", &w.staffing.authorised, COUNT, &[]),
-        in_post: LabelSet::new(c, "staffing.in_post", &w.staffing.in_post, PEOPLE, &[]),
+        authorised: LabelSet::of_classes(
+            c,
+            "staffing.authorised",
+            &[&w.staffing.authorised, &w.staffing.authorised_parts],
+            COUNT,
+            &[],
+        ),
+        in_post: LabelSet::of_classes(
+            c,
+            "staffing.in_post",
+            &[&w.staffing.in_post, &w.staffing.headcount],
+            PEOPLE,
+            &[],
+        ),
         retired: LabelSet::new(c, "staffing.retired", &w.staffing.retired, PEOPLE, &[]),
         includes_retired: c.re(
             "staffing.includes_retired",
@@ -755,6 +868,25 @@ mod tests {
         assert!(err.to_string().contains("wording"), "{err}");
         let err = Vocabulary::from_toml("[spending\n", Path::new("b.toml")).expect_err("not TOML");
         assert!(err.to_string().contains("b.toml"), "{err}");
+    }
+
+    #[test]
+    fn a_known_typo_is_read_and_said() {
+        let v = Vocabulary::builtin();
+        let m =
+            v.re.base_carried_over
+                .first("年未结余183.36万元")
+                .expect("match");
+        assert_eq!(m.group("number"), Some("183.36"));
+        assert!(m.typo_note().is_some_and(|n| n.contains("年未")));
+        let m =
+            v.re.base_carried_over
+                .first("年末结余183.36万元")
+                .expect("match");
+        assert_eq!(m.typo_note(), None);
+        let err = Vocabulary::from_toml("[typos]\n\"年未\" = \"\"\n", Path::new("b.toml"))
+            .expect_err("empty");
+        assert!(err.to_string().contains("typos"), "{err}");
     }
 
     #[test]

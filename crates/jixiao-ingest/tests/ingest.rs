@@ -631,3 +631,68 @@ fn an_unreadable_section_is_an_error_naming_report_and_section() {
     let err = ingest(Path::new("report.pdf")).expect_err("pdf");
     assert!(err.to_string().contains(".docx"));
 }
+
+/// A minimal department report with `staffing` as its 人员情况 line.
+fn with_staffing(staffing: &str) -> Ingested {
+    let text = format!(
+        "某局2024年度部门整体支出绩效自评报告\n一、基本情况\n（一）人员情况\n{staffing}\n二、一般公共预算支出情况\n年初预算100万元，全年执行数90万元。\n"
+    );
+    jixiao_ingest::ingest_text(&text, Path::new("staffing.txt")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn missing_why(ing: &Ingested, path: &str) -> String {
+    ing.missing
+        .iter()
+        .find(|m| m.field.as_str() == path)
+        .map(|m| m.why.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn staffing_totals_win_over_parts_and_disagreeing_figures_are_left_to_a_reviewer() {
+    // A total over its parts: the total, and the note names the parts.
+    let ing = with_staffing(
+        "人员编制326名，其中：行政编制43名，参照公务员法管理编制7名，事业编制276名。实有在职人数326人。",
+    );
+    let st = ing.unit.staffing.expect("staffing");
+    assert_eq!((st.authorised, st.in_post), (326, 326));
+    let note = ing.provenance[&field("staffing.authorised")]
+        .note
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        note.contains("行政编制 43 + 参照公务员法管理编制 7 + 事业编制 276 = 326"),
+        "{note}"
+    );
+
+    // Parts of different kinds and no total: summed, said so.
+    let ing = with_staffing("机关行政编制39名，事业编制5名，在职实有42人。");
+    assert_eq!(ing.unit.staffing.map(|s| s.authorised), Some(44));
+    let note = ing.provenance[&field("staffing.authorised")]
+        .note
+        .clone()
+        .unwrap_or_default();
+    assert!(note.starts_with("derived"), "{note}");
+
+    // A head count counting retirees gives way to the 在职 figure.
+    let ing = with_staffing("核定编制30人，本年年末实有人数48人，其中在职26人，离退休22人。");
+    let st = ing.unit.staffing.expect("staffing");
+    assert_eq!((st.in_post, st.retired), (26, 22));
+    let note = ing.provenance[&field("staffing.in_post")]
+        .note
+        .clone()
+        .unwrap_or_default();
+    assert!(note.contains("实有人数48人"), "{note}");
+
+    // Figures per sub-unit with no total: nothing filled, the candidates listed.
+    let ing = with_staffing(
+        "机关现有干部职工128人（编制169人），下属国有林场现有干部职工163人（编制219）。局机关现有退休64人，国有林场退休246人。",
+    );
+    assert_eq!(ing.unit.staffing, None);
+    let why = missing_why(&ing, "staffing.authorised");
+    assert!(
+        why.contains("编制169人") && why.contains("编制219"),
+        "{why}"
+    );
+    assert!(missing_why(&ing, "staffing.in_post").contains("163人"));
+}
