@@ -13,7 +13,7 @@ use jixiao_model::{
 use regex::Regex;
 use rust_decimal::Decimal;
 
-use crate::sections::{Placed, Topic, place_in};
+use crate::sections::{Placed, Topic, heading_content, place_in};
 use crate::text::{Line, normalize};
 use crate::vocabulary::{AMOUNT, GAP, LabelSet, Vocabulary};
 use crate::{IngestError, Ingested, Missing, Provenance, claims, dec};
@@ -1222,12 +1222,26 @@ fn funds(r: &mut Reader<'_>) -> Vec<SpecialFund> {
     funds
 }
 
+/// The section's text: its lines, and the text after a heading's lead-in label
+/// ("（一）存在问题：部分乡镇…").
 fn section_text(r: &Reader<'_>, topic: Topic) -> Option<(String, Provenance)> {
-    let lines = r.under(&[topic]);
-    let first = lines.first()?;
-    let text = lines
+    let mut parts: Vec<(&Placed<'_>, &str)> = Vec::new();
+    for p in &r.placed {
+        match &p.heading {
+            Some(h) if h.topic == Some(topic) => {
+                if let Some(content) = heading_content(&p.line.original) {
+                    parts.push((p, content));
+                }
+            }
+            Some(_) => {}
+            None if p.under(topic) => parts.push((p, p.line.original.as_str())),
+            None => {}
+        }
+    }
+    let (first, _) = parts.first()?;
+    let text = parts
         .iter()
-        .map(|p| p.line.original.as_str())
+        .map(|(_, t)| *t)
         .filter(|t| !t.is_empty())
         .collect::<Vec<_>>()
         .join("\n");

@@ -154,6 +154,7 @@ pub(crate) struct SectionWords {
     pub goals: Vec<String>,
     pub goals_overall: Vec<String>,
     pub goals_fund: Vec<String>,
+    pub goals_achieved: Vec<String>,
     pub funds: Vec<String>,
     pub staffing: Vec<String>,
     pub organisation: Vec<String>,
