@@ -271,14 +271,211 @@ pub fn read(
 
 /// Name, year and kind from the title (the lines before the first heading); category, level and
 /// sub-units from the 机构情况 text.
-fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
-    let v = r.vocabulary;
-    let title_line = r
+/// The title as read: the line with 报告 / 绩效 before the first heading, joined with the line
+/// above when it is the title's first half (`万源市2021年度困难群众救助补助资金` /
+/// `专项转移支付资金绩效自评报告`).
+struct Title {
+    /// The title line (the one with 报告 / 绩效).
+    line: usize,
+    norm: String,
+    original: String,
+    /// The first line of a title across two lines.
+    joined_from: Option<usize>,
+}
+
+fn title(r: &Reader<'_>) -> Option<Title> {
+    let w = &r.vocabulary.words.title;
+    let preamble: Vec<&Placed<'_>> = r
         .placed
         .iter()
         .take_while(|p| p.path.is_empty())
-        .find(|p| Vocabulary::has(&p.line.norm, &v.words.title.markers))
-        .map(|p| (p.line.number, p.line.norm.clone(), p.line.original.clone()));
+        .filter(|p| !p.line.norm.is_empty())
+        .collect();
+    let at = preamble
+        .iter()
+        .position(|p| Vocabulary::has(&p.line.norm, &w.markers))?;
+    let p = preamble[at];
+    let mut t = Title {
+        line: p.line.number,
+        norm: p.line.norm.clone(),
+        original: p.line.original.clone(),
+        joined_from: None,
+    };
+    // The first half on the line above: short, no sentence, not an attachment mark (附件2), and
+    // it holds what the second half lacks (the year, or a name).
+    if let Some(prev) = at.checked_sub(1).map(|i| preamble[i]) {
+        let text = prev.line.norm.as_str();
+        let fragment = text.chars().count() <= 30
+            && !text.contains(['。', '：', ':', '，', ',', '；'])
+            && !w.not_title.iter().any(|n| text.starts_with(n.as_str()));
+        let lacks_year = !TITLE_YEAR.is_match(&t.norm);
+        if fragment && lacks_year && TITLE_YEAR.is_match(text) {
+            t.norm = format!("{text}{}", t.norm);
+            t.original = format!("{}{}", prev.line.original, t.original);
+            t.joined_from = Some(prev.line.number);
+        }
+    }
+    Some(t)
+}
+
+/// A line that is only a year: `( 20 21 年度 )`.
+static YEAR_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^[(（]?\s*(20\d{2})\s*年度?\s*[)）]?$"));
+/// A year in the text (`2016年`), not a date (`2016年10月`).
+static BODY_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(20\d{2})\s*年(?:度)?(\s*\d{1,2}\s*月)?"));
+/// A remark in parentheses ending the title: `（汇总）`.
+static TITLE_REMARK: LazyLock<Regex> = LazyLock::new(|| re(r"\s*[(（][^)）]{1,10}[)）]\s*$"));
+
+/// The year, when the title has none: a line below the title that is only a year, else the
+/// year the body names most often (dates left out), when one year is named more than any other.
+fn year_outside_title(r: &Reader<'_>, title: &Title) -> Option<(u16, Provenance)> {
+    let below = r
+        .placed
+        .iter()
+        .take_while(|p| p.path.is_empty())
+        .filter(|p| p.line.number > title.line);
+    for p in below {
+        if let Some(c) = YEAR_LINE.captures(&p.line.norm) {
+            let year = c[1].parse().ok()?;
+            return Some((year, Reader::prov(p, &p.line.original, None)));
+        }
+    }
+    let mut seen: BTreeMap<u16, Vec<&Placed<'_>>> = BTreeMap::new();
+    for p in r.placed.iter().filter(|p| !p.path.is_empty()) {
+        for c in BODY_YEAR.captures_iter(&p.line.norm) {
+            if c.get(2).is_some() {
+                continue; // a date
+            }
+            if let Ok(year) = c[1].parse::<u16>() {
+                seen.entry(year).or_default().push(p);
+            }
+        }
+    }
+    let most = seen.values().map(Vec::len).max()?;
+    let mut top = seen.iter().filter(|(_, at)| at.len() == most);
+    let (year, at) = top.next()?;
+    if top.next().is_some() {
+        return None;
+    }
+    let lines: Vec<String> = at
+        .iter()
+        .map(|p| format!("第{}行", p.line.number))
+        .collect();
+    let others: Vec<String> = seen
+        .iter()
+        .filter(|(y, _)| *y != year)
+        .map(|(y, at)| format!("{y}年 {} 次", at.len()))
+        .collect();
+    let note = format!(
+        "标题无年份; 正文中 {year}年 出现 {most} 次 ({}){}",
+        lines.join("、"),
+        if others.is_empty() {
+            String::new()
+        } else {
+            format!(", 另见 {}", others.join(", "))
+        }
+    );
+    Some((*year, Reader::prov(at[0], &format!("{year}年"), Some(note))))
+}
+
+/// Whether `name` is only a region (万源市, 株洲市芦淞区), not a unit.
+fn is_region(name: &str, vocabulary: &Vocabulary) -> bool {
+    let endings = &vocabulary.words.unit.region_endings;
+    let mut rest = name;
+    while !rest.is_empty() {
+        // The shortest run of 1..=8 characters ending with a region's ending.
+        let cut = rest
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| i)
+            .chain([rest.len()])
+            .take(8)
+            .find(|i| endings.iter().any(|e| rest[..*i].ends_with(e.as_str())));
+        match cut {
+            Some(i) => rest = &rest[i..],
+            None => return false,
+        }
+    }
+    !name.is_empty()
+}
+
+/// Whether `name` ends like a unit's name (局, 中心, 党校...).
+fn is_unit_name(name: &str, vocabulary: &Vocabulary) -> bool {
+    name.chars().count() >= 3
+        && !name.contains(|c: char| c.is_ascii_digit() || "，,。；;：:、".contains(c))
+        && vocabulary
+            .words
+            .unit
+            .unit_endings
+            .iter()
+            .any(|e| name.ends_with(e.as_str()))
+}
+
+/// `name` without a lead-in such as 本项目由.
+fn without_lead_in<'n>(name: &'n str, vocabulary: &Vocabulary) -> &'n str {
+    let mut leads: Vec<&String> = vocabulary.words.unit.name_lead_ins.iter().collect();
+    leads.sort_by_key(|l| std::cmp::Reverse(l.len()));
+    leads
+        .iter()
+        .find_map(|l| name.strip_prefix(l.as_str()))
+        .unwrap_or(name)
+        .trim()
+}
+
+/// The unit's name where the title does not give it: a line of the title block naming it
+/// (单位名称（盖章）：X, or the name alone on a line), `X（以下简称…）` / `X是行政单位`, or, when the
+/// title names the region, the subject of a sentence in that region (`万源市民政局共收到…`).
+fn name_outside_title(
+    r: &Reader<'_>,
+    title: &Title,
+    region: Option<&str>,
+) -> Option<(String, Provenance)> {
+    let v = r.vocabulary;
+    let preamble = r
+        .placed
+        .iter()
+        .take_while(|p| p.path.is_empty())
+        .filter(|p| p.line.number != title.line && Some(p.line.number) != title.joined_from);
+    for p in preamble {
+        let text = p.line.norm.trim();
+        if let Some(c) = v.re.name_label.captures(text) {
+            let name = c["name"].trim();
+            if name.chars().count() >= 2 {
+                return Some((name.to_owned(), Reader::prov(p, text, None)));
+            }
+        }
+        if p.line.number > title.line && is_unit_name(text, v) && text.chars().count() <= 30 {
+            return Some((text.to_owned(), Reader::prov(p, text, None)));
+        }
+    }
+    let org = r.under(&[Topic::Organisation, Topic::Basic]);
+    let rest = r.placed.iter().filter(|p| !p.path.is_empty());
+    for p in org.into_iter().chain(rest) {
+        if let Some(c) = SIMPLE_NAME.captures(&p.line.norm) {
+            let name = without_lead_in(c[1].trim(), v);
+            if name.chars().count() >= 2 {
+                return Some((name.to_owned(), Reader::prov(p, &c[0], None)));
+            }
+        }
+    }
+    let region = region?;
+    r.placed.iter().find_map(|p| {
+        let c = v.re.subject.captures(&p.line.norm)?;
+        let name = without_lead_in(c["name"].trim(), v);
+        (name.starts_with(region) && name.len() > region.len() && is_unit_name(name, v)).then(
+            || {
+                let note =
+                    format!("the title names the region {region}; the unit is the subject here");
+                (name.to_owned(), Reader::prov(p, &c[0], Some(note)))
+            },
+        )
+    })
+}
+
+/// Name, year and kind from the title (the lines before the first heading); category, level and
+/// sub-units from the 机构情况 text.
+fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
+    let v = r.vocabulary;
     let report = r.report.to_owned();
     let required = |field: &str, why: &str| IngestError::Required {
         report: report.clone(),
@@ -286,73 +483,111 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
         field: field.into(),
         why: why.into(),
     };
-    let Some((number, norm, original)) = title_line else {
+    let Some(t) = title(r) else {
         return Err(required(
             "unit.year",
             "no title line (e.g. 2024年度…整体支出绩效自评报告) before the first heading",
         ));
     };
+    let number = t.line;
+    let title_note = t
+        .joined_from
+        .map(|from| format!("标题跨两行 (第{from}-{number}行)"));
     let title_prov = |phrase: &str, note: Option<String>| Provenance {
         section: "(标题)".into(),
         line: number,
         phrase: phrase.to_owned(),
         note,
     };
-    let caps = TITLE_YEAR
-        .captures(&norm)
-        .ok_or_else(|| required("unit.year", "the title names no year (20XX年度)"))?;
-    let year: u16 = caps[1]
-        .parse()
-        .map_err(|_| required("unit.year", "bad year"))?;
-    r.set("unit.year", title_prov(&caps[0], None));
-    let kind = if Vocabulary::has(&norm, &v.words.title.department) {
-        EvaluationKind::Department
-    } else if Vocabulary::has(&norm, &v.words.title.project) {
-        EvaluationKind::Project
-    } else {
-        return Err(required(
-            "unit.kind",
-            "the title says neither 整体支出 nor 项目支出",
-        ));
+    let norm = TITLE_REMARK.replace(&t.norm, "").into_owned();
+    let original = t.original.clone();
+    let title_year = TITLE_YEAR.captures(&norm);
+    let year: u16 = match &title_year {
+        Some(caps) => {
+            let year = caps[1]
+                .parse()
+                .map_err(|_| required("unit.year", "bad year"))?;
+            r.set("unit.year", title_prov(&caps[0], title_note.clone()));
+            year
+        }
+        None => {
+            let (year, prov) = year_outside_title(r, &t).ok_or_else(|| {
+                required(
+                    "unit.year",
+                    "the title names no year (20XX年度), nor does a line below it, and the body names no one year more often than the others",
+                )
+            })?;
+            r.set("unit.year", prov);
+            year
+        }
     };
-    r.set(
-        "unit.kind",
-        title_prov(
-            if kind == EvaluationKind::Department {
-                "整体"
-            } else {
-                "项目"
-            },
-            None,
-        ),
-    );
-    let mut name = TITLE_YEAR.replace(&norm, "").into_owned();
-    name = name.trim().to_owned();
-    name = name.trim_start_matches("关于").to_owned();
-    name = v.re.title_tail.replace(&name, "").into_owned();
-    let mut name = name
-        .trim_end_matches('的')
-        .trim_end_matches("部门")
-        .trim()
-        .to_owned();
+    let department = v
+        .words
+        .title
+        .department
+        .iter()
+        .find(|w| norm.contains(w.as_str()));
+    let project = v
+        .words
+        .title
+        .project
+        .iter()
+        .find(|w| norm.contains(w.as_str()));
+    let (kind, kind_word) = match (department, project) {
+        (Some(w), _) => (EvaluationKind::Department, w.clone()),
+        (None, Some(w)) => (EvaluationKind::Project, w.clone()),
+        (None, None) => {
+            return Err(required(
+                "unit.kind",
+                "the title says neither 整体支出 nor 项目支出 (专项资金, 转移支付)",
+            ));
+        }
+    };
+    r.set("unit.kind", title_prov(&kind_word, None));
+    // The name and, for a project, the project: the title without its year and ending; for a
+    // project, what stands before the year is the unit (unless it is only a region) and what
+    // follows is the project.
+    let clean = |text: &str| -> String {
+        let text = text.trim().trim_start_matches("关于");
+        let text = v.re.title_tail.replace(text, "");
+        text.trim_end_matches('的')
+            .trim_end_matches("部门")
+            .trim()
+            .to_owned()
+    };
+    let (before, after) = match &title_year {
+        Some(c) => {
+            let m = c.get(0).expect("group 0");
+            (norm[..m.start()].to_owned(), norm[m.end()..].to_owned())
+        }
+        None => (String::new(), norm.clone()),
+    };
+    let mut region = None;
     let mut project = None;
-    if kind == EvaluationKind::Project && name.chars().count() >= 2 {
-        // The title names the project; the unit is named where the report presents itself.
-        project = Some(name.clone());
-        r.set("unit.project", title_prov(&original, None));
-        name.clear();
+    let mut name = String::new();
+    if kind == EvaluationKind::Department {
+        name = clean(&format!("{before}{after}"));
+    } else {
+        let before = clean(&before);
+        let after = clean(&after);
+        if !before.is_empty() && is_region(&before, v) {
+            region = Some(before);
+        } else if before.chars().count() >= 2 {
+            name = before;
+        } else if title_year.is_none() && is_unit_name(&after, v) {
+            name = after.clone();
+        }
+        if name != after && after.chars().count() >= 2 {
+            // The title names the project; the unit is named where the report presents itself.
+            project = Some(after);
+            r.set("unit.project", title_prov(&original, title_note.clone()));
+        }
     }
     let name = if name.chars().count() >= 2 {
-        r.set("unit.name", title_prov(&original, None));
+        r.set("unit.name", title_prov(&original, title_note.clone()));
         name
     } else {
-        let org = r.under(&[Topic::Organisation, Topic::Basic]);
-        let from_org = org.iter().find_map(|p| {
-            SIMPLE_NAME
-                .captures(&p.line.norm)
-                .map(|c| (c[1].to_owned(), Reader::prov(p, &c[0], None)))
-        });
-        match from_org {
+        match name_outside_title(r, &t, region.as_deref()) {
             Some((n, prov)) => {
                 r.set("unit.name", prov);
                 n

@@ -61,6 +61,7 @@ pub(crate) struct AmountWords {
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct TitleWords {
     pub markers: Vec<String>,
+    pub not_title: Vec<String>,
     pub department: Vec<String>,
     pub project: Vec<String>,
     pub spending: Vec<String>,
@@ -73,6 +74,11 @@ pub(crate) struct TitleWords {
 pub(crate) struct UnitWords {
     pub categories: Vec<String>,
     pub no_sub_units: Vec<String>,
+    pub name_labels: Vec<String>,
+    pub unit_endings: Vec<String>,
+    pub region_endings: Vec<String>,
+    pub name_lead_ins: Vec<String>,
+    pub subject_verbs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -376,6 +382,10 @@ pub(crate) struct Compiled {
     pub category: Regex,
     /// What ends a title after the name.
     pub title_tail: Regex,
+    /// A line of the title block naming the unit: `单位名称（盖章）：X`; group `name`.
+    pub name_label: Regex,
+    /// A unit as the subject of a sentence: `…，万源市民政局共收到…`; group `name`.
+    pub subject: Regex,
     /// A claim: groups `before` (at-least word), `number`, `wan`, `more`, `unit`, `above`.
     pub claim: Regex,
     /// A goal's target: groups `direction`, `number`, `wan`, `more`, `unit`.
@@ -769,6 +779,21 @@ fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
                 words_pattern(&t.spending),
                 words_pattern(&t.evaluation),
                 words_pattern(&t.report),
+            ),
+        ),
+        name_label: c.re(
+            "unit.name_labels",
+            &format!(
+                r"^{}\s*(?:[(（][^)）]{{0,10}}[)）])?\s*[:：]\s*(?P<name>[^\s，,。；;:：]{{2,40}})\s*$",
+                words_pattern(&w.unit.name_labels)
+            ),
+        ),
+        subject: c.re(
+            "unit.subject_verbs",
+            &format!(
+                r#"(?:^|[，,。；;])\s*(?P<name>[^\d\s，,。；;:：、()（）“”"]{{3,30}}?{}){}"#,
+                words_pattern(&w.unit.unit_endings),
+                words_pattern(&w.unit.subject_verbs)
             ),
         ),
         claim: c.re(

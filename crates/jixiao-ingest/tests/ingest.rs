@@ -616,3 +616,59 @@ fn staffing_totals_win_over_parts_and_disagreeing_figures_are_left_to_a_reviewer
     );
     assert!(missing_why(&ing, "staffing.in_post").contains("163人"));
 }
+
+fn read_text(text: &str) -> Ingested {
+    jixiao_ingest::ingest_text(text, Path::new("title.txt")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn titles_across_two_lines_without_a_year_or_naming_only_the_project_are_read() {
+    const BUDGET: &str = "二、预算执行情况\n年初预算100万元，全年执行数90万元。\n";
+    // Across two lines; a transfer payment is a project; the title names only the region, the
+    // body the unit.
+    let ing = read_text(&format!(
+        "万源市2021年度困难群众救助补助资金\n专项转移支付资金绩效自评报告\n一、绩效目标分解下达情况\n2021年，万源市民政局共收到中央下达资金100万元。\n{BUDGET}"
+    ));
+    let u = &ing.unit.unit;
+    assert_eq!(
+        (u.year, u.kind),
+        (2021, jixiao_model::EvaluationKind::Project)
+    );
+    assert_eq!(u.name, "万源市民政局");
+    assert_eq!(u.project.as_deref(), Some("困难群众救助补助资金"));
+    let note = ing.provenance[&field("unit.year")]
+        .note
+        .clone()
+        .unwrap_or_default();
+    assert!(note.contains("第1-2行"), "{note}");
+
+    // The year on the line below the title; a remark (汇总) after it.
+    let ing = read_text(&format!(
+        "衡阳县林业局部门整体支出绩效自评报告（汇总）\n( 20 21 年度 )\n预算编码：418001\n一、基本情况\n{BUDGET}"
+    ));
+    assert_eq!(
+        (ing.unit.unit.year, ing.unit.unit.name.as_str()),
+        (2021, "衡阳县林业局")
+    );
+
+    // No year in the title: the year the body names most often (dates left out).
+    let ing = read_text(&format!(
+        "中共开远市委党校整体支出绩效自评报告\n一、基本情况\n下达2016年财政经费支出预算（开财字〔2017〕6号），截至2017年3月31日。\n{}",
+        BUDGET.replace("年初预算", "2016年年初预算")
+    ));
+    assert_eq!(ing.unit.unit.year, 2016);
+
+    // A project's title names the project; the unit is named in the body.
+    let ing = read_text(&format!(
+        "2022年度河湖水系闸坝工程运行维修经费项目支出绩效自评报告\n一、项目基本情况\n本项目由许昌市河湖水系水源调度中心（以下简称“中心”）实施。\n{BUDGET}"
+    ));
+    let u = &ing.unit.unit;
+    assert_eq!(u.name, "许昌市河湖水系水源调度中心");
+    assert_eq!(u.project.as_deref(), Some("河湖水系闸坝工程运行维修经费"));
+
+    // Or on a line of its own below the title.
+    let ing = read_text(&format!(
+        "2019年旅游发展基金补助地方项目（旅游厕所）专项资金绩效评价报告\n攀枝花市文化广播电视和旅游局\n一、基本情况\n{BUDGET}"
+    ));
+    assert_eq!(ing.unit.unit.name, "攀枝花市文化广播电视和旅游局");
+}
