@@ -73,6 +73,8 @@ fn labelled(text: &str, labels: &LabelSet) -> Option<Amount> {
 struct Reader<'a> {
     report: &'a Path,
     vocabulary: &'a Vocabulary,
+    /// The kind of evaluation, once the title is read.
+    kind: Option<EvaluationKind>,
     placed: Vec<Placed<'a>>,
     provenance: BTreeMap<FieldPath, Provenance>,
     missing: Vec<Missing>,
@@ -152,6 +154,125 @@ impl<'a> Reader<'a> {
     }
 }
 
+impl Reader<'_> {
+    /// Every labelled amount of `labels` in `lines` (all of a line's, in order).
+    fn all_amounts<'p>(
+        lines: &[&'p Placed<'p>],
+        labels: &LabelSet,
+    ) -> Vec<(Amount, &'p Placed<'p>)> {
+        let mut out = Vec::new();
+        for p in lines {
+            for m in labels.matches(&p.line.norm) {
+                let (Some(number), Some(unit)) = (m.group("number"), m.group("unit")) else {
+                    continue;
+                };
+                if let Some((wan, note)) = to_wan(number, unit) {
+                    let phrase = m.whole().as_str().to_owned();
+                    out.push((Amount { wan, phrase, note }, *p));
+                }
+            }
+        }
+        out
+    }
+
+    /// A total (`totals`) over its parts (`parts`: 中央 / 省级 / 市县下达资金): the total when one is
+    /// stated, the note naming the parts; else the one part when there is only one; else nothing,
+    /// the parts listed for a reviewer.
+    fn total_over_parts(
+        &mut self,
+        field: &str,
+        lines: &[&Placed<'_>],
+        totals: &LabelSet,
+        parts: &LabelSet,
+    ) -> Option<Decimal> {
+        let found = Self::all_amounts(lines, parts);
+        let mentioned =
+            |set: &LabelSet| -> usize { lines.iter().map(|p| set.mentions(&p.line.norm)).sum() };
+        let listed = |found: &[(Amount, &Placed<'_>)]| {
+            found
+                .iter()
+                .map(|(a, p)| format!("第{}行「{}」", p.line.number, a.phrase))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if let Some(total) = self.amount_in(field, lines, totals) {
+            if !found.is_empty() {
+                let sum: Decimal = found.iter().map(|(a, _)| a.wan).sum();
+                let agree = if sum == total { "=" } else { "≠" };
+                let parts = format!(
+                    "合计优先; 另见部分 {} (和 {} {agree} 合计 {total})",
+                    listed(&found),
+                    sum.normalize()
+                );
+                if let Some(p) = self.provenance.get_mut(&path(field)) {
+                    p.note = Some(match p.note.take() {
+                        Some(n) => format!("{n}; {parts}"),
+                        None => parts,
+                    });
+                }
+            }
+            return Some(total);
+        }
+        if mentioned(totals) > 0 {
+            self.miss(
+                field,
+                "a total (合计) is stated but its amount could not be read; not filled",
+            );
+            return None;
+        }
+        let (first, at) = found.first()?;
+        if mentioned(parts) > found.len() {
+            self.miss(
+                field,
+                format!(
+                    "several allocations, not all with a readable amount ({}); not filled, a reviewer must choose",
+                    listed(&found)
+                ),
+            );
+            return None;
+        }
+        if found.iter().any(|(a, _)| a.wan != first.wan) {
+            self.miss(
+                field,
+                format!(
+                    "several amounts and no total ({}); not filled, a reviewer must choose",
+                    listed(&found)
+                ),
+            );
+            return None;
+        }
+        let prov = Self::prov(at, &first.phrase, first.note.clone());
+        self.set(field, prov);
+        Some(first.wan)
+    }
+
+    /// Spending stated only as "the money was spent in full" (支出完毕): the budget, said so. A
+    /// clause about money received (到位) is never spending.
+    fn spent_in_full(&mut self, lines: &[&Placed<'_>], budget: Option<Decimal>) -> Option<Decimal> {
+        let budget = budget?;
+        let words = &self.vocabulary.words.spending;
+        for p in lines {
+            for clause in p.line.norm.split(['，', '。', '；', ',', ';']) {
+                let Some(w) = words
+                    .spent_in_full
+                    .iter()
+                    .find(|w| clause.contains(w.as_str()))
+                else {
+                    continue;
+                };
+                if Vocabulary::has(clause, &words.received) {
+                    continue;
+                }
+                let note = format!("derived: 「{w}」: the budget {budget} spent in full");
+                let prov = Self::prov(p, clause.trim(), Some(note));
+                self.set("budget.spent", prov);
+                return Some(budget);
+            }
+        }
+        None
+    }
+}
+
 static TITLE_YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"(20\d{2})\s*年度?"));
 static LEVEL: LazyLock<Regex> = LazyLock::new(|| re(r"([正副](?:科|处|厅|局|股)级)"));
 static SUB_UNITS: LazyLock<Regex> =
@@ -181,11 +302,13 @@ pub fn read(
     let mut r = Reader {
         report,
         vocabulary,
+        kind: None,
         placed,
         provenance: BTreeMap::new(),
         missing: Vec::new(),
     };
     let unit = identity(&mut r)?;
+    r.kind = Some(unit.kind);
     let staffing = staffing(&mut r);
     let goals = goals(&mut r);
     let budget = budget(&mut r)?;
@@ -1129,9 +1252,11 @@ fn measure_of(text: &str, vocabulary: &Vocabulary) -> Option<(GoalMeasure, Strin
 }
 
 /// The lines the unit's budget is read from: its 一般公共预算 section, else the whole report but
-/// the fund and goal sections; and the section's name.
+/// the fund and goal sections (for a project evaluation, the whole report: its 项目资金 and
+/// 绩效目标 sections say what the project's money was); and the section's name.
 fn budget_lines<'a>(r: &Reader<'a>) -> (Vec<Placed<'a>>, String) {
     let in_section = r.under(&[Topic::Budget]);
+    let project = r.kind == Some(EvaluationKind::Project);
     let (lines, section): (Vec<&Placed<'_>>, String) = if in_section.is_empty() {
         // No 一般公共预算 section: read the whole report, except fund and goal sections.
         (
@@ -1140,14 +1265,15 @@ fn budget_lines<'a>(r: &Reader<'a>) -> (Vec<Placed<'a>>, String) {
                 .filter(|p| {
                     p.heading.is_none()
                         && !p.path.is_empty()
-                        && ![
-                            Topic::Funds,
-                            Topic::Goals,
-                            Topic::FundGoals,
-                            Topic::OverallGoals,
-                        ]
-                        .iter()
-                        .any(|t| p.under(*t))
+                        && (project
+                            || ![
+                                Topic::Funds,
+                                Topic::Goals,
+                                Topic::FundGoals,
+                                Topic::OverallGoals,
+                            ]
+                            .iter()
+                            .any(|t| p.under(*t)))
                 })
                 .collect(),
             format!("{} (没有这一节, 在全文中查找)", Topic::Budget.title()),
@@ -1166,16 +1292,30 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
     let (lines, section) = budget_lines(r);
     let lines: Vec<&Placed<'_>> = lines.iter().collect();
     let re = &r.vocabulary.re;
-    let opening = r.amount_in("budget.opening", &lines, &re.opening);
-    let full_year = r.amount_in("budget.full_year", &lines, &re.full_year);
+    let project_kind = r.kind == Some(EvaluationKind::Project);
+    let mut opening = r.amount_in("budget.opening", &lines, &re.opening);
+    if opening.is_none() && project_kind {
+        opening = r.amount_in("budget.opening", &lines, &re.project_opening);
+    }
+    let mut full_year = r.amount_in("budget.full_year", &lines, &re.full_year);
+    if full_year.is_none() && project_kind {
+        full_year = r.total_over_parts(
+            "budget.full_year",
+            &lines,
+            &re.project_full_year,
+            &re.project_full_year_parts,
+        );
+    }
     let income = r.amount_in("budget.income", &lines, &re.income);
-    let spent = r.amount_in("budget.spent", &lines, &re.spent);
+    let mut spent = r.amount_in("budget.spent", &lines, &re.spent);
+    if spent.is_none() {
+        spent = r.spent_in_full(&lines, full_year.or(opening));
+    }
     let basic = r.amount_in("budget.basic", &lines, &re.basic);
     let personnel = r.amount_in("budget.personnel", &lines, &re.personnel);
     let public = r.amount_in("budget.public", &lines, &re.public);
     let project = r.amount_in("budget.project", &lines, &re.project);
     // Full-year budget derived from 年初预算 + 追加 when it is not stated.
-    let mut full_year = full_year;
     if full_year.is_none()
         && let Some(open) = opening
     {
@@ -1196,7 +1336,13 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
         report: report.clone(),
         section: section.clone(),
         field: "budget.opening".into(),
-        why: "no 年初预算 amount (e.g. 年初预算69.16万元) found".into(),
+        why: match (full_year, r.provenance.get(&path("budget.full_year"))) {
+            (Some(v), Some(p)) => format!(
+                "no 年初预算 amount (e.g. 年初预算69.16万元) found; the report gives the full-year budget {v} (第{}行「{}」) but not the opening budget, which the unit model requires",
+                p.line, p.phrase
+            ),
+            _ => "no 年初预算 amount (e.g. 年初预算69.16万元) found".into(),
+        },
     })?;
     let spent = spent.ok_or_else(|| IngestError::Required {
         report: report.clone(),
@@ -1240,9 +1386,11 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
 fn base(r: &mut Reader<'_>) -> BaseData {
     let (lines, _) = budget_lines(r);
     // A fund's paragraph ("一是X专项资金，…结余结转…") gives the fund's carry-over, not the unit's.
+    // In a project evaluation the 项目资金 sections are the project's money.
+    let project = r.kind == Some(EvaluationKind::Project);
     let lines: Vec<&Placed<'_>> = lines
         .iter()
-        .filter(|p| !p.under(Topic::Funds) && !FUND_MARKER.is_match(&p.line.norm))
+        .filter(|p| (project || !p.under(Topic::Funds)) && !FUND_MARKER.is_match(&p.line.norm))
         .collect();
     let re = &r.vocabulary.re;
     BaseData {
@@ -1319,9 +1467,11 @@ fn accounts(r: &mut Reader<'_>) -> BudgetAccounts {
 /// The ordinal a fund's paragraph starts with: 一是 / 1. / (1).
 static FUND_MARKER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:[一二三四五六七八九十]+是|\d{1,2}\s*[、.]|[(（]\d{1,2}[)）])"));
+/// A fund's paragraph: its ordinal, then its name (no figure in it but in a parenthesis: a
+/// project code), up to the first comma or colon.
 static FUND_NAME: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:[一二三四五六七八九十]+是|\d{1,2}\s*[、.]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]+、)?\s*([^，,：:；]{2,30}?)(?:专项资金|项目资金|专项)?\s*[，,：:]",
+        r"^(?:[一二三四五六七八九十]+是|\d{1,2}\s*[、.]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]+、)?\s*((?:[^，,：:；\d(（]|[(（][^)）]*[)）]){2,30}?)(?:专项资金|项目资金|专项)?\s*[，,：:]",
     )
 });
 static PARENS: LazyLock<Regex> = LazyLock::new(|| re(r"[(（][^)）]*[)）]"));

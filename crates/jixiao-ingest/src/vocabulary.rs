@@ -107,6 +107,23 @@ pub(crate) struct BudgetWords {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+pub(crate) struct SpendingWords {
+    pub labels: Vec<String>,
+    pub not_after: Vec<String>,
+    pub spent_in_full: Vec<String>,
+    pub received: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct ProjectWords {
+    pub opening: AmountWords,
+    pub full_year: AmountWords,
+    pub full_year_parts: AmountWords,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct BaseWords {
     pub carried_over: AmountWords,
     pub three_public: AmountWords,
@@ -192,7 +209,8 @@ pub(crate) struct Words {
     pub unit: UnitWords,
     pub staffing: StaffingWords,
     pub budget: BudgetWords,
-    pub spending: AmountWords,
+    pub spending: SpendingWords,
+    pub project: ProjectWords,
     pub base: BaseWords,
     pub accounts: AccountWords,
     pub funds: FundWords,
@@ -210,6 +228,8 @@ pub(crate) struct Words {
 #[derive(Debug, Clone)]
 pub(crate) struct LabelSet {
     regex: Regex,
+    /// The labels alone, without what must follow them.
+    bare: Regex,
     /// The labels, in the order of their capture groups (1..).
     labels: Vec<Label>,
     not_after: Vec<String>,
@@ -313,6 +333,7 @@ impl LabelSet {
         };
         LabelSet {
             regex: c.re(key, &format!("(?:{body}){suffix}")),
+            bare: c.re(key, &format!("(?:{body})")),
             labels: all.into_iter().map(|(_, label)| label).collect(),
             not_after: normalized(not_after),
         }
@@ -333,6 +354,18 @@ impl LabelSet {
                 set: self,
             })
         })
+    }
+
+    /// How many times a label stands in `text` (not after a `not_after` word), whatever follows
+    /// it: more than [`LabelSet::matches`] finds when a figure after one could not be read.
+    pub fn mentions(&self, text: &str) -> usize {
+        self.bare
+            .find_iter(text)
+            .filter(|m| {
+                let before = &text[..m.start()];
+                !self.not_after.iter().any(|w| before.ends_with(w.as_str()))
+            })
+            .count()
     }
 
     /// The first match in `text` not preceded by a `not_after` word.
@@ -363,6 +396,9 @@ pub(crate) struct Compiled {
     pub public: LabelSet,
     pub project: LabelSet,
     pub spent: LabelSet,
+    pub project_opening: LabelSet,
+    pub project_full_year: LabelSet,
+    pub project_full_year_parts: LabelSet,
     pub base_carried_over: LabelSet,
     pub base_three_public: LabelSet,
     pub account_income: LabelSet,
@@ -543,6 +579,13 @@ fn label_lists(w: &Words) -> Vec<(String, &[String])> {
         ("project", &b.project),
     ] {
         out.push((format!("budget.{name}.labels"), &a.labels));
+    }
+    for (name, a) in [
+        ("opening", &w.project.opening),
+        ("full_year", &w.project.full_year),
+        ("full_year_parts", &w.project.full_year_parts),
+    ] {
+        out.push((format!("project.{name}.labels"), &a.labels));
     }
     for (name, a) in [
         ("carried_over", &w.base.carried_over),
@@ -734,7 +777,20 @@ fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
         personnel: amount(c, "budget.personnel", &b.personnel),
         public: amount(c, "budget.public", &b.public),
         project: amount(c, "budget.project", &b.project),
-        spent: amount(c, "spending", &w.spending),
+        spent: LabelSet::new(
+            c,
+            "spending",
+            &w.spending.labels,
+            &amount_suffix,
+            &w.spending.not_after,
+        ),
+        project_opening: amount(c, "project.opening", &w.project.opening),
+        project_full_year: amount(c, "project.full_year", &w.project.full_year),
+        project_full_year_parts: amount(
+            c,
+            "project.full_year_parts",
+            &w.project.full_year_parts,
+        ),
         base_carried_over: amount(c, "base.carried_over", &w.base.carried_over),
         base_three_public: amount(c, "base.three_public", &w.base.three_public),
         account_income: LabelSet::new(c, "accounts.income", &w.accounts.income, &amount_suffix, &[]),

@@ -672,3 +672,46 @@ fn titles_across_two_lines_without_a_year_or_naming_only_the_project_are_read() 
     ));
     assert_eq!(ing.unit.unit.name, "攀枝花市文化广播电视和旅游局");
 }
+
+#[test]
+fn a_projects_money_a_total_over_its_parts_and_money_received_is_not_spent() {
+    // Allocations per level under a stated total (full-width digits and separators): the total,
+    // the note naming the parts.
+    let ing = read_text(
+        "万源市民政局2021年度困难群众救助补助资金专项转移支付资金绩效自评报告\n一、绩效目标分解下达情况\n２０２１年，共收到中央下达困难群众救助补助资金９，０５６万元，年初预算９，０５６万元。\n省级下达资金８０４万元。\n市县下达资金２，０４０．５６万元。三级资金合计１１，９００．５６万元。\n二、绩效目标完成情况分析\n各级资金全部到位，资金到位率１００％。全年执行数１１，８７３．２０万元。\n",
+    );
+    let b = &ing.unit.budget;
+    assert_eq!(
+        (b.opening, b.full_year, b.spent),
+        (dec!(9056), Some(dec!(11900.56)), dec!(11873.2))
+    );
+    let note = ing.provenance[&field("budget.full_year")]
+        .note
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        note.contains("合计优先") && note.contains("804万元"),
+        "{note}"
+    );
+
+    // Several allocations and no total: not filled, listed.
+    let ing = read_text(
+        "某县民政局2021年度救助资金专项资金绩效自评报告\n一、资金情况\n年初预算100万元，中央下达救助资金60万元，省级下达资金40万元，实际支出90万元。\n",
+    );
+    assert_eq!(ing.unit.budget.full_year, None);
+    assert!(missing_why(&ing, "budget.full_year").contains("no total"));
+
+    // "支出完毕" is the budget spent in full; "到位" is money received, never spending.
+    let ing = read_text(
+        "某区文化和旅游局2021年省级旅游发展资金绩效自评报告\n一、绩效目标情况\n下达我区省级旅游发展资金87万元，年初预算87万元。\n二、绩效目标完成情况分析\n项目资金全部到位，到位率100%。项目资金已于2021年12月支出完毕。\n",
+    );
+    assert_eq!(ing.unit.budget.spent, dec!(87));
+    let p = &ing.provenance[&field("budget.spent")];
+    assert!(p.phrase.contains("支出完毕") && p.note.as_deref().unwrap_or("").contains("derived"));
+    let err = jixiao_ingest::ingest_text(
+        "某区文化和旅游局2021年省级旅游发展资金绩效自评报告\n一、资金情况\n年初预算87万元，资金已全部到位。\n",
+        Path::new("received.txt"),
+    )
+    .expect_err("received is not spent");
+    assert!(err.to_string().contains("budget.spent"), "{err}");
+}
