@@ -80,6 +80,15 @@ struct Reader<'a> {
     missing: Vec<Missing>,
 }
 
+/// `prov` with another phrase and note (same section and line).
+fn rephrased(prov: &Provenance, phrase: &str, note: Option<String>) -> Provenance {
+    Provenance {
+        phrase: phrase.to_owned(),
+        note,
+        ..prov.clone()
+    }
+}
+
 /// A field path written in this reader's code.
 pub(crate) fn path(field: &str) -> FieldPath {
     FieldPath::parse(field).expect("the reader names only valid field paths")
@@ -1073,9 +1082,22 @@ fn goals(r: &mut Reader<'_>) -> Vec<Goal> {
     } else {
         r.under(&[Topic::Goals])
             .into_iter()
-            .filter(|p| !p.under(Topic::FundGoals) && !FUND_GOAL.is_match(&p.line.norm))
+            .filter(|p| {
+                // "目标1：…" is an overall goal, not a fund's ("科普经费：…").
+                !p.under(Topic::FundGoals)
+                    && (!FUND_GOAL.is_match(&p.line.norm) || GOAL_NUMBERED.is_match(&p.line.norm))
+            })
             .collect()
     };
+    // A 绩效目标完成情况 section states its goals as "目标1：…" lines, with their actuals.
+    let achieved: Vec<&Placed<'_>> = r
+        .under(&[Topic::Performance])
+        .into_iter()
+        .filter(|p| GOAL_NUMBERED.is_match(&p.line.norm) && !p.under(Topic::Goals))
+        .collect();
+    let mut overall_lines = overall_lines;
+    overall_lines.extend(achieved);
+    overall_lines.sort_by_key(|p| p.line.number);
     let mut goals: Vec<(Goal, Provenance, bool)> = Vec::new();
     // Overall goals: one item per marker; an unmarked line continues an unfinished item.
     let mut items: Vec<(String, Provenance)> = Vec::new();
@@ -1167,11 +1189,12 @@ fn goals(r: &mut Reader<'_>) -> Vec<Goal> {
     }
     let mut out = Vec::new();
     for (i, (mut goal, prov, _)) in goals.into_iter().enumerate() {
-        if let Some((measure, phrase)) = measure_of(&goal.text, r.vocabulary) {
+        if let Some(read) = measure_of(&goal.text, r.vocabulary) {
+            let measure = read.measure;
             r.set(
                 &format!("goals[{i}].measure.target"),
                 Provenance {
-                    phrase,
+                    phrase: read.phrase,
                     note: Some(format!(
                         "目标值 {} {}{}",
                         measure.direction.symbol(),
@@ -1181,6 +1204,16 @@ fn goals(r: &mut Reader<'_>) -> Vec<Goal> {
                     ..prov.clone()
                 },
             );
+            if let (Some(phrase), Some(actual)) = (read.actual, measure.actual) {
+                let note = format!(
+                    "实际完成值 {actual}{}, stated in the goal's sentence",
+                    measure.unit
+                );
+                r.set(
+                    &format!("goals[{i}].measure.actual"),
+                    rephrased(&prov, &phrase, Some(note)),
+                );
+            }
             goal.measure = Some(measure);
         } else if goal
             .text
@@ -1198,9 +1231,20 @@ fn goals(r: &mut Reader<'_>) -> Vec<Goal> {
     out
 }
 
-/// The measurable target in a goal's text: "宣传受众1万余人" → 宣传受众 ≥ 10000 人.
-fn measure_of(text: &str, vocabulary: &Vocabulary) -> Option<(GoalMeasure, String)> {
+/// A goal's measure as read from its text, with the phrases it was read from.
+struct MeasureRead {
+    measure: GoalMeasure,
+    phrase: String,
+    /// The phrase of an actual stated in the goal's own sentence ("实际完成1350吨").
+    actual: Option<String>,
+}
+
+/// The measurable target in a goal's text: "宣传受众1万余人" → 宣传受众 ≥ 10000 人; "年度目标1200吨，
+/// 实际完成1350吨" → ≥ 1200 吨, actual 1350. Counted measure words take 万 as a multiplier;
+/// quantities (万吨, 万亩, 亿元) keep their unit as written.
+fn measure_of(text: &str, vocabulary: &Vocabulary) -> Option<MeasureRead> {
     let norm = normalize(text);
+    let w = &vocabulary.words.goals;
     for caps in vocabulary.re.target.captures_iter(&norm) {
         let whole = caps.get(0)?;
         let before = &norm[..whole.start()];
@@ -1208,23 +1252,40 @@ fn measure_of(text: &str, vocabulary: &Vocabulary) -> Option<(GoalMeasure, Strin
             continue;
         }
         let mut target = dec(&caps["number"])?;
-        if caps.name("wan").is_some() {
-            target *= Decimal::from(10_000);
-        }
-        let at_most = &vocabulary.words.goals.at_most;
+        let unit = match (caps.name("quantity"), caps.name("unit")) {
+            (Some(q), _) => q.as_str().to_owned(),
+            (None, Some(u)) => {
+                if caps.name("wan").is_some() {
+                    target *= Decimal::from(10_000);
+                }
+                u.as_str().to_owned()
+            }
+            (None, None) => continue,
+        };
         let direction = match caps.name("direction") {
-            Some(d) if at_most.iter().any(|w| normalize(w) == d.as_str()) => Direction::AtMost,
+            Some(d) if w.at_most.iter().any(|m| normalize(m) == d.as_str()) => Direction::AtMost,
             _ => Direction::AtLeast,
         };
-        let clause_start = before
-            .rfind(['，', '；', '。', ',', ':', '：', '、'])
-            .map_or(0, |i| {
-                i + before[i..].chars().next().map_or(1, char::len_utf8)
-            });
-        let indicator: String = before[clause_start..]
+        let clause_at = |text: &str| {
+            text.rfind(['，', '；', '。', ',', ':', '：', '、'])
+                .map_or(0, |i| {
+                    i + text[i..].chars().next().map_or(1, char::len_utf8)
+                })
+        };
+        let clause_start = clause_at(before);
+        let mut indicator: String = before[clause_start..]
             .trim_start_matches(|c: char| "一二三四五六七八九十是".contains(c))
             .trim()
             .to_owned();
+        // "清理河道垃圾，年度目标1200吨": the clause before the target marker names it.
+        if !indicator.is_empty() && w.target_markers.iter().any(|m| normalize(m) == indicator) {
+            let earlier =
+                before[..clause_start].trim_end_matches(['，', '；', ',', ':', '：', '、']);
+            let named = earlier[clause_at(earlier)..].trim();
+            if !named.is_empty() {
+                indicator = named.to_owned();
+            }
+        }
         let indicator = if indicator.chars().count() > 16 {
             indicator
                 .chars()
@@ -1237,16 +1298,33 @@ fn measure_of(text: &str, vocabulary: &Vocabulary) -> Option<(GoalMeasure, Strin
             continue;
         }
         let phrase = format!("{indicator}{}", whole.as_str());
-        return Some((
-            GoalMeasure {
+        // An actual in the same sentence, in the same unit: "…，实际完成1350吨".
+        let sentence_end = norm[whole.end()..]
+            .find(['。', '；', ';'])
+            .map_or(norm.len(), |i| whole.end() + i);
+        let rest = &norm[whole.end()..sentence_end];
+        let actual = vocabulary.re.goal_actual.captures_iter(rest).find_map(|c| {
+            let written = c.name("quantity").or(c.name("unit"))?.as_str();
+            if written != unit {
+                return None;
+            }
+            let mut n = dec(&c["number"])?;
+            if c.name("unit").is_some() && c.name("wan").is_some() {
+                n *= Decimal::from(10_000);
+            }
+            Some((n.normalize(), c[0].to_owned()))
+        });
+        return Some(MeasureRead {
+            measure: GoalMeasure {
                 indicator,
                 direction,
                 target: target.normalize(),
-                actual: None,
-                unit: caps["unit"].to_owned(),
+                actual: actual.as_ref().map(|(n, _)| *n),
+                unit,
             },
             phrase,
-        ));
+            actual: actual.map(|(_, phrase)| phrase),
+        });
     }
     None
 }

@@ -152,14 +152,18 @@ pub(crate) struct FundWords {
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct GoalWords {
     pub measure_words: Vec<String>,
+    pub quantities: Vec<String>,
     pub at_most: Vec<String>,
     pub at_least: Vec<String>,
+    pub target_markers: Vec<String>,
+    pub actual_markers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct ClaimWords {
     pub at_least_before: Vec<String>,
+    pub not_measure_words: Vec<String>,
     /// Measure words by family name.
     pub families: std::collections::BTreeMap<String, Vec<String>>,
 }
@@ -424,8 +428,11 @@ pub(crate) struct Compiled {
     pub subject: Regex,
     /// A claim: groups `before` (at-least word), `number`, `wan`, `more`, `unit`, `above`.
     pub claim: Regex,
-    /// A goal's target: groups `direction`, `number`, `wan`, `more`, `unit`.
+    /// A goal's target: groups `direction`, `number`, then `quantity` (万吨, as written) or
+    /// `wan`, `more`, `unit` (a counted measure word).
     pub target: Regex,
+    /// An actual after a goal's target: `实际完成1350吨`; groups as [`Compiled::target`].
+    pub goal_actual: Regex,
 }
 
 /// The vocabulary the prose reader uses: the built-in one ([`Vocabulary::builtin`]) or the
@@ -764,6 +771,12 @@ fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
     let b = &w.budget;
     let f = &w.funds;
     let measure: Vec<String> = w.claims.families.values().flatten().cloned().collect();
+    // A goal's measure: a quantity as written (146万吨), else a counted word (1万余人 = 10000 人).
+    let goal_measure = format!(
+        r"(?:(?P<quantity>{})|(?P<wan>万)?\s*(?P<more>余|多|以上)?\s*(?P<unit>{}))",
+        words_pattern(&w.goals.quantities),
+        words_pattern(&w.goals.measure_words),
+    );
     let t = &w.title;
     let amount = |c: &mut Compiler<'_>, key: &str, a: &AmountWords| {
         LabelSet::new(c, key, &a.labels, &amount_suffix, &a.not_after)
@@ -863,10 +876,16 @@ fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
         target: c.re(
             "goals",
             &format!(
-                r"(?P<direction>{}|{})?\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*(?P<more>余|多|以上)?\s*(?P<unit>{})",
+                r"(?P<direction>{}|{})?\s*(?P<number>\d+(?:\.\d+)?)\s*{goal_measure}(?:以上)?",
                 words_pattern(&w.goals.at_most),
                 words_pattern(&w.goals.at_least),
-                words_pattern(&w.goals.measure_words),
+            ),
+        ),
+        goal_actual: c.re(
+            "goals.actual_markers",
+            &format!(
+                r"{}\s*(?P<number>\d+(?:\.\d+)?)\s*{goal_measure}",
+                words_pattern(&w.goals.actual_markers),
             ),
         ),
     };

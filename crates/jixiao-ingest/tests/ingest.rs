@@ -715,3 +715,36 @@ fn a_projects_money_a_total_over_its_parts_and_money_received_is_not_spent() {
     .expect_err("received is not spent");
     assert!(err.to_string().contains("budget.spent"), "{err}");
 }
+
+#[test]
+fn a_goals_target_and_actual_in_one_sentence_and_quantities_as_written() {
+    let ing = read_text(
+        "某市农业农村局2019年度部门整体支出绩效自评报告\n一、部门基本情况\n（一）部门绩效目标的设立情况\n1.粮食总产量稳定在146万吨以上，实际完成148.2万吨。\n2.闸坝启闭设备维修不少于12座，实际维修12座。\n（二）部门整体支出情况\n年初预算100万元，预算执行数90万元。\n三、绩效目标完成情况\n目标1：清理河道垃圾，年度目标1200吨，实际完成1350吨。\n四、部门整体支出绩效情况\n1项目资金到位情况分析。完成2个乡村旅游重点村建设，新建污水管网18.6公里。\n",
+    );
+    let measures: Vec<_> = ing
+        .unit
+        .goals
+        .iter()
+        .filter_map(|g| g.measure.as_ref())
+        .map(|m| (m.indicator.as_str(), m.target, m.actual, m.unit.as_str()))
+        .collect();
+    assert_eq!(
+        measures,
+        [
+            ("粮食总产量稳定在", dec!(146), Some(dec!(148.2)), "万吨"),
+            ("闸坝启闭设备维修", dec!(12), Some(dec!(12)), "座"),
+            ("清理河道垃圾", dec!(1200), Some(dec!(1350)), "吨"),
+        ]
+    );
+    let p = &ing.provenance[&field("goals[2].measure.actual")];
+    assert_eq!(p.phrase, "实际完成1350吨");
+    assert!(ing.pairings.is_empty(), "stated actuals are no suggestions");
+    // "1项目…" is an item numbered 1, not a claim of 1 项; the goal line is no claim.
+    let claims: Vec<_> = ing
+        .unit
+        .claims
+        .iter()
+        .map(|c| (c.quantity, c.unit.as_str()))
+        .collect();
+    assert_eq!(claims, [(dec!(2), "个"), (dec!(18.6), "公里")]);
+}
