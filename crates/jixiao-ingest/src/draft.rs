@@ -276,6 +276,16 @@ pub fn render_draft(ing: &Ingested) -> String {
         }
     }
 
+    if let Some(dec) = &u.declared {
+        o.line("\n[declared]");
+        if let Some(t) = dec.total {
+            o.kv("declared.total", "total", d(t));
+        }
+        if let Some(g) = &dec.grade {
+            o.kv("declared.grade", "grade", s(g));
+        }
+    }
+
     o.line("\n[narrative]");
     let n = &u.narrative;
     let texts = [

@@ -7,8 +7,9 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use jixiao_model::{
-    Account, AccountFigures, BaseData, BudgetAccounts, Direction, EvaluationKind, FieldPath,
-    FundSource, Goal, GoalMeasure, Narrative, SelfEvaluation, SpecialFund, Staffing, UnitIdentity,
+    Account, AccountFigures, BaseData, BudgetAccounts, Declared, Direction, EvaluationKind,
+    FieldPath, FundSource, Goal, GoalMeasure, Narrative, SelfEvaluation, SpecialFund, Staffing,
+    UnitIdentity,
 };
 use regex::Regex;
 use rust_decimal::Decimal;
@@ -341,6 +342,7 @@ pub fn read(
         narrative,
         declared: None,
     };
+    unit.declared = declared(&mut r);
     let found = claims::find(&r.placed, unit.unit.year, vocabulary);
     for (i, c) in found.iter().enumerate() {
         r.provenance
@@ -376,10 +378,10 @@ pub fn read(
             )
         },
     });
-    if !r.provenance.contains_key(&FieldPath::new("declared")) {
+    if unit.declared.is_none() {
         r.missing.push(Missing {
             field: FieldPath::new("declared"),
-            why: "自评总分 and 等级 are not read".into(),
+            why: "自评总分 and 等级 are not stated in the text (自评得分96分, 等级为优)".into(),
         });
     }
     let unit = unit.check().map_err(|problems| {
@@ -1781,6 +1783,50 @@ fn narrative(r: &mut Reader<'_>) -> Narrative {
         use_and_disclosure,
         other,
     }
+}
+
+/// The self-evaluation the report states in its text: "项目自评得分96分，等级为优". The same figure
+/// given twice with different values is left to a reviewer.
+fn declared(r: &mut Reader<'_>) -> Option<Declared> {
+    let re = &r.vocabulary.re;
+    let mut totals: Vec<(Decimal, Provenance)> = Vec::new();
+    let mut grades: Vec<(String, Provenance)> = Vec::new();
+    for p in r.placed.iter().filter(|p| p.heading.is_none()) {
+        for c in re.declared_total.captures_iter(&p.line.norm) {
+            if let Some(n) = dec(&c["n"]) {
+                totals.push((n.normalize(), Reader::prov(p, &c[0], None)));
+            }
+        }
+        for c in re.declared_grade.captures_iter(&p.line.norm) {
+            grades.push((c["grade"].to_owned(), Reader::prov(p, &c[0], None)));
+        }
+    }
+    fn one<T: PartialEq + Clone>(
+        r: &mut Reader<'_>,
+        field: &str,
+        found: &[(T, Provenance)],
+    ) -> Option<T> {
+        let (first, prov) = found.first()?;
+        if found.iter().any(|(v, _)| v != first) {
+            let seen: Vec<String> = found
+                .iter()
+                .map(|(_, p)| format!("第{}行「{}」", p.line, p.phrase))
+                .collect();
+            r.miss(
+                field,
+                format!(
+                    "stated with different values ({}); not filled, a reviewer must choose",
+                    seen.join(", ")
+                ),
+            );
+            return None;
+        }
+        r.set(field, prov.clone());
+        Some(first.clone())
+    }
+    let total = one(r, "declared.total", &totals);
+    let grade = one(r, "declared.grade", &grades);
+    (total.is_some() || grade.is_some()).then_some(Declared { total, grade })
 }
 
 fn disclosure(r: &mut Reader<'_>, facts: &mut BTreeMap<String, bool>) {

@@ -200,6 +200,14 @@ pub(crate) struct NarrativeWords {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+pub(crate) struct DeclaredWords {
+    pub total: Vec<String>,
+    pub grade: Vec<String>,
+    pub grades: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct DisclosureWords {
     pub negative: Vec<String>,
     pub positive: Vec<String>,
@@ -223,6 +231,7 @@ pub(crate) struct Words {
     pub sections: SectionWords,
     pub narrative: NarrativeWords,
     pub disclosure: DisclosureWords,
+    pub declared: DeclaredWords,
     /// Known typos and what they stand for: `"年未" = "年末"`.
     pub typos: std::collections::BTreeMap<String, String>,
 }
@@ -433,6 +442,10 @@ pub(crate) struct Compiled {
     pub target: Regex,
     /// An actual after a goal's target: `实际完成1350吨`; groups as [`Compiled::target`].
     pub goal_actual: Regex,
+    /// The unit's own total: `自评得分96分`; group `n`.
+    pub declared_total: Regex,
+    /// The unit's own grade: `等级为优`; group `grade`.
+    pub declared_grade: Regex,
 }
 
 /// The vocabulary the prose reader uses: the built-in one ([`Vocabulary::builtin`]) or the
@@ -848,6 +861,21 @@ fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
                 words_pattern(&t.spending),
                 words_pattern(&t.evaluation),
                 words_pattern(&t.report),
+            ),
+        ),
+        declared_total: c.re(
+            "declared.total",
+            &format!(
+                r"{}\s*[为是:：]*\s*(?P<n>\d{{1,3}}(?:\.\d{{1,2}})?)\s*分",
+                words_pattern(&w.declared.total)
+            ),
+        ),
+        declared_grade: c.re(
+            "declared.grade",
+            &format!(
+                r#"{}\s*[为是:：]*\s*[“"]?(?P<grade>{})"#,
+                words_pattern(&w.declared.grade),
+                words_pattern(&w.declared.grades)
             ),
         ),
         name_label: c.re(

@@ -748,3 +748,19 @@ fn a_goals_target_and_actual_in_one_sentence_and_quantities_as_written() {
         .collect();
     assert_eq!(claims, [(dec!(2), "个"), (dec!(18.6), "公里")]);
 }
+
+#[test]
+fn the_self_evaluation_stated_in_the_text_is_read_and_a_disagreement_left_to_a_reviewer() {
+    const HEAD: &str = "某局2022年度部门整体支出绩效自评报告\n一、部门整体支出情况\n年初预算100万元，全年执行数90万元，执行率得分9分。\n二、自评结论\n";
+    let ing = read_text(&format!("{HEAD}项目自评得分96分，等级为优。\n"));
+    let d = ing.unit.declared.clone().expect("declared");
+    assert_eq!((d.total, d.grade.as_deref()), (Some(dec!(96)), Some("优")));
+    let ing = read_text(&format!("{HEAD}整体绩效自评为优秀。\n"));
+    assert_eq!(
+        ing.unit.declared.as_ref().and_then(|d| d.grade.as_deref()),
+        Some("优秀")
+    );
+    let ing = read_text(&format!("{HEAD}自评得分92.5分。\n自评总分91.45分。\n"));
+    assert_eq!(ing.unit.declared, None);
+    assert!(missing_why(&ing, "declared.total").contains("different values"));
+}
