@@ -80,6 +80,9 @@ pub fn render_draft(ing: &Ingested) -> String {
 
     o.line("[unit]");
     o.kv("unit.name", "name", s(&u.unit.name));
+    if let Some(code) = &u.unit.code {
+        o.kv("unit.code", "code", s(code));
+    }
     if let Some(region) = &u.unit.region {
         o.kv("unit.region", "region", s(region));
     }

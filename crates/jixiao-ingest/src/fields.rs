@@ -809,10 +809,32 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
         "unit.region",
         "the report does not state the region apart from the unit's name; fill by hand",
     );
-    r.miss("unit.code", "the report gives no unit code");
+    // 预算编码：418001 on a line of the title block (spaced out as 预 算 编 码 too).
+    let code = r
+        .placed
+        .iter()
+        .take_while(|p| p.path.is_empty())
+        .find_map(|p| {
+            let text: String = p.line.norm.chars().filter(|c| !c.is_whitespace()).collect();
+            let c = v.re.unit_code.captures(&text)?;
+            Some((
+                c["code"].to_owned(),
+                Reader::prov(p, &p.line.original, None),
+            ))
+        });
+    let code = match code {
+        Some((code, prov)) => {
+            r.set("unit.code", prov);
+            Some(code)
+        }
+        None => {
+            r.miss("unit.code", "the report gives no unit code");
+            None
+        }
+    };
     Ok(UnitIdentity {
         name,
-        code: None,
+        code,
         region: None,
         year,
         kind,

@@ -75,6 +75,7 @@ pub(crate) struct UnitWords {
     pub categories: Vec<String>,
     pub no_sub_units: Vec<String>,
     pub name_labels: Vec<String>,
+    pub code_labels: Vec<String>,
     pub unit_endings: Vec<String>,
     pub region_endings: Vec<String>,
     pub name_lead_ins: Vec<String>,
@@ -433,6 +434,8 @@ pub(crate) struct Compiled {
     pub title_tail: Regex,
     /// A line of the title block naming the unit: `单位名称（盖章）：X`; group `name`.
     pub name_label: Regex,
+    /// A line of the title block giving the unit's code: `预算编码：418001`; group `code`.
+    pub unit_code: Regex,
     /// A unit as the subject of a sentence: `…，万源市民政局共收到…`; group `name`.
     pub subject: Regex,
     /// A claim: groups `before` (at-least word), `number`, `wan`, `more`, `unit`, `above`.
@@ -861,6 +864,13 @@ fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
                 words_pattern(&t.spending),
                 words_pattern(&t.evaluation),
                 words_pattern(&t.report),
+            ),
+        ),
+        unit_code: c.re(
+            "unit.code_labels",
+            &format!(
+                r"^{}[:：](?P<code>[0-9A-Za-z-]{{2,30}})$",
+                words_pattern(&w.unit.code_labels)
             ),
         ),
         declared_total: c.re(

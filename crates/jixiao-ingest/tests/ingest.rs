@@ -650,6 +650,7 @@ fn titles_across_two_lines_without_a_year_or_naming_only_the_project_are_read() 
         (ing.unit.unit.year, ing.unit.unit.name.as_str()),
         (2021, "衡阳县林业局")
     );
+    assert_eq!(ing.unit.unit.code.as_deref(), Some("418001"));
 
     // No year in the title: the year the body names most often (dates left out).
     let ing = read_text(&format!(
