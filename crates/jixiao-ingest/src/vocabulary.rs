@@ -242,7 +242,7 @@ pub(crate) struct Words {
 #[derive(Debug, Clone)]
 pub(crate) struct LabelSet {
     regex: Regex,
-    /// The labels alone, without what must follow them.
+    /// The labels followed by a figure, whatever its form (`资金9，056万元`).
     bare: Regex,
     /// The labels, in the order of their capture groups (1..).
     labels: Vec<Label>,
@@ -347,7 +347,7 @@ impl LabelSet {
         };
         LabelSet {
             regex: c.re(key, &format!("(?:{body}){suffix}")),
-            bare: c.re(key, &format!("(?:{body})")),
+            bare: c.re(key, &format!("(?:{body}){GAP}[0-9０-９]")),
             labels: all.into_iter().map(|(_, label)| label).collect(),
             not_after: normalized(not_after),
         }
@@ -370,8 +370,8 @@ impl LabelSet {
         })
     }
 
-    /// How many times a label stands in `text` (not after a `not_after` word), whatever follows
-    /// it: more than [`LabelSet::matches`] finds when a figure after one could not be read.
+    /// How many times a label followed by a figure stands in `text` (not after a `not_after`
+    /// word): more than [`LabelSet::matches`] finds when a figure could not be read.
     pub fn mentions(&self, text: &str) -> usize {
         self.bare
             .find_iter(text)

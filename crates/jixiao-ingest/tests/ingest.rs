@@ -702,6 +702,14 @@ fn a_projects_money_a_total_over_its_parts_and_money_received_is_not_spent() {
     assert_eq!(ing.unit.budget.full_year, None);
     assert!(missing_why(&ing, "budget.full_year").contains("no total"));
 
+    // A total whose amount cannot be read (1，200 is no number) leaves the parts unused; a
+    // mention without a figure (专项资金实行专款专用) is no allocation.
+    let ing = read_text(
+        "某县民政局2021年度救助资金专项资金绩效自评报告\n一、资金情况\n年初预算100万元，中央下达救助资金1000万元，资金合计1，200万元，实际支出90万元。专项资金实行专款专用。\n",
+    );
+    assert_eq!(ing.unit.budget.full_year, None);
+    assert!(missing_why(&ing, "budget.full_year").contains("total"));
+
     // "支出完毕" is the budget spent in full; "到位" is money received, never spending.
     let ing = read_text(
         "某区文化和旅游局2021年省级旅游发展资金绩效自评报告\n一、绩效目标情况\n下达我区省级旅游发展资金87万元，年初预算87万元。\n二、绩效目标完成情况分析\n项目资金全部到位，到位率100%。项目资金已于2021年12月支出完毕。\n",
