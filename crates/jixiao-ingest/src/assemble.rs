@@ -156,10 +156,11 @@ pub(crate) fn assemble(
     let mut absent: Vec<FieldPath> = Vec::new();
     for e in &required {
         if let IngestError::Required { field, .. } = e {
-            let group: &[&str] = if field.starts_with("unit.") {
-                &["unit.name", "unit.year", "unit.kind"]
+            // The title gave none of the three when there is no title line at all.
+            let group: Vec<&str> = if field == "unit.year" && !json_has_title(&json) {
+                vec!["unit.name", "unit.year", "unit.kind"]
             } else {
-                &["budget.spent"]
+                vec![field.as_str()]
             };
             for f in group {
                 if let Ok(p) = FieldPath::parse(f) {
@@ -460,4 +461,12 @@ fn points_add_up(
             ),
         });
     }
+}
+
+/// Whether the prose read anything of the title (a name or a kind beside a missing year).
+fn json_has_title(json: &Json) -> bool {
+    json.get("unit")
+        .and_then(|u| u.get("name"))
+        .and_then(Json::as_str)
+        .is_some_and(|n| !n.is_empty())
 }

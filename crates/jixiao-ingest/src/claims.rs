@@ -38,6 +38,8 @@ pub struct Pairing {
     pub note: String,
 }
 
+static GOAL_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^目标\s*\d").expect("valid regex"));
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{1,2})月(\d{1,2})日?\s*(?:至|到|-|—|~|～)\s*(?:(\d{1,2})月)?(\d{1,2})日")
         .expect("valid regex")
@@ -106,6 +108,9 @@ pub fn find(placed: &[Placed<'_>], year: u16, vocabulary: &Vocabulary) -> Vec<Fo
             continue;
         }
         let norm = p.line.norm.as_str();
+        if GOAL_LINE.is_match(norm) {
+            continue; // a goal with its target and actual ("目标1：…年度目标1200吨，实际完成1350吨")
+        }
         for sentence in norm.split_inclusive(['。', '；', '！']) {
             for caps in vocabulary.re.claim.captures_iter(sentence) {
                 let Some(whole) = caps.get(0) else { continue };
@@ -113,9 +118,16 @@ pub fn find(placed: &[Placed<'_>], year: u16, vocabulary: &Vocabulary) -> Vec<Fo
                 let start = caps.name("number").map_or(0, |m| m.start());
                 let before = &sentence[..start];
                 let after = &sentence[whole.end()..];
+                let unit_at = caps.name("unit").map_or(0, |m| m.start());
                 if before.ends_with(['第', '-', '.', '〔', '['])
                     || before.ends_with(|c: char| c.is_ascii_digit())
                     || after.starts_with(['届', '年', '月', '日', '号', '期'])
+                    || vocabulary
+                        .words
+                        .claims
+                        .not_measure_words
+                        .iter()
+                        .any(|w| sentence[unit_at..].starts_with(w.as_str()))
                 {
                     continue;
                 }
@@ -182,6 +194,9 @@ pub fn pair(
         let Some(measure) = goal.measure.as_mut() else {
             continue;
         };
+        if measure.actual.is_some() {
+            continue; // stated in the goal's own sentence
+        }
         let fam = vocabulary.family(&measure.unit);
         let candidates: Vec<usize> = found
             .iter()

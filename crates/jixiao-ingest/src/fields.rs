@@ -7,13 +7,14 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use jixiao_model::{
-    Account, AccountFigures, BaseData, BudgetAccounts, Direction, EvaluationKind, FieldPath,
-    FundSource, Goal, GoalMeasure, Narrative, SelfEvaluation, SpecialFund, Staffing, UnitIdentity,
+    Account, AccountFigures, BaseData, BudgetAccounts, Declared, Direction, EvaluationKind,
+    FieldPath, FundSource, Goal, GoalMeasure, Narrative, SelfEvaluation, SpecialFund, Staffing,
+    UnitIdentity,
 };
 use regex::Regex;
 use rust_decimal::Decimal;
 
-use crate::sections::{Placed, Topic, place_in};
+use crate::sections::{Placed, Topic, heading_content, place_in};
 use crate::text::{Line, normalize};
 use crate::vocabulary::{AMOUNT, GAP, LabelSet, Vocabulary};
 use crate::{IngestError, Missing, Provenance, claims, dec};
@@ -73,9 +74,22 @@ fn labelled(text: &str, labels: &LabelSet) -> Option<Amount> {
 struct Reader<'a> {
     report: &'a Path,
     vocabulary: &'a Vocabulary,
+    /// The kind of evaluation, once the title is read.
+    kind: Option<EvaluationKind>,
     placed: Vec<Placed<'a>>,
     provenance: BTreeMap<FieldPath, Provenance>,
     missing: Vec<Missing>,
+    /// Required fields not read (the unit holds a placeholder there), for a table to give.
+    required: Vec<IngestError>,
+}
+
+/// `prov` with another phrase and note (same section and line).
+fn rephrased(prov: &Provenance, phrase: &str, note: Option<String>) -> Provenance {
+    Provenance {
+        phrase: phrase.to_owned(),
+        note,
+        ..prov.clone()
+    }
 }
 
 /// A field path written in this reader's code.
@@ -152,6 +166,125 @@ impl<'a> Reader<'a> {
     }
 }
 
+impl Reader<'_> {
+    /// Every labelled amount of `labels` in `lines` (all of a line's, in order).
+    fn all_amounts<'p>(
+        lines: &[&'p Placed<'p>],
+        labels: &LabelSet,
+    ) -> Vec<(Amount, &'p Placed<'p>)> {
+        let mut out = Vec::new();
+        for p in lines {
+            for m in labels.matches(&p.line.norm) {
+                let (Some(number), Some(unit)) = (m.group("number"), m.group("unit")) else {
+                    continue;
+                };
+                if let Some((wan, note)) = to_wan(number, unit) {
+                    let phrase = m.whole().as_str().to_owned();
+                    out.push((Amount { wan, phrase, note }, *p));
+                }
+            }
+        }
+        out
+    }
+
+    /// A total (`totals`) over its parts (`parts`: 中央 / 省级 / 市县下达资金): the total when one is
+    /// stated, the note naming the parts; else the one part when there is only one; else nothing,
+    /// the parts listed for a reviewer.
+    fn total_over_parts(
+        &mut self,
+        field: &str,
+        lines: &[&Placed<'_>],
+        totals: &LabelSet,
+        parts: &LabelSet,
+    ) -> Option<Decimal> {
+        let found = Self::all_amounts(lines, parts);
+        let mentioned =
+            |set: &LabelSet| -> usize { lines.iter().map(|p| set.mentions(&p.line.norm)).sum() };
+        let listed = |found: &[(Amount, &Placed<'_>)]| {
+            found
+                .iter()
+                .map(|(a, p)| format!("第{}行「{}」", p.line.number, a.phrase))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if let Some(total) = self.amount_in(field, lines, totals) {
+            if !found.is_empty() {
+                let sum: Decimal = found.iter().map(|(a, _)| a.wan).sum();
+                let agree = if sum == total { "=" } else { "≠" };
+                let parts = format!(
+                    "合计优先; 另见部分 {} (和 {} {agree} 合计 {total})",
+                    listed(&found),
+                    sum.normalize()
+                );
+                if let Some(p) = self.provenance.get_mut(&path(field)) {
+                    p.note = Some(match p.note.take() {
+                        Some(n) => format!("{n}; {parts}"),
+                        None => parts,
+                    });
+                }
+            }
+            return Some(total);
+        }
+        if mentioned(totals) > 0 {
+            self.miss(
+                field,
+                "a total (合计) is stated but its amount could not be read; not filled",
+            );
+            return None;
+        }
+        let (first, at) = found.first()?;
+        if mentioned(parts) > found.len() {
+            self.miss(
+                field,
+                format!(
+                    "several allocations, not all with a readable amount ({}); not filled, a reviewer must choose",
+                    listed(&found)
+                ),
+            );
+            return None;
+        }
+        if found.iter().any(|(a, _)| a.wan != first.wan) {
+            self.miss(
+                field,
+                format!(
+                    "several amounts and no total ({}); not filled, a reviewer must choose",
+                    listed(&found)
+                ),
+            );
+            return None;
+        }
+        let prov = Self::prov(at, &first.phrase, first.note.clone());
+        self.set(field, prov);
+        Some(first.wan)
+    }
+
+    /// Spending stated only as "the money was spent in full" (支出完毕): the budget, said so. A
+    /// clause about money received (到位) is never spending.
+    fn spent_in_full(&mut self, lines: &[&Placed<'_>], budget: Option<Decimal>) -> Option<Decimal> {
+        let budget = budget?;
+        let words = &self.vocabulary.words.spending;
+        for p in lines {
+            for clause in p.line.norm.split(['，', '。', '；', ',', ';']) {
+                let Some(w) = words
+                    .spent_in_full
+                    .iter()
+                    .find(|w| clause.contains(w.as_str()))
+                else {
+                    continue;
+                };
+                if Vocabulary::has(clause, &words.received) {
+                    continue;
+                }
+                let note = format!("derived: 「{w}」: the budget {budget} spent in full");
+                let prov = Self::prov(p, clause.trim(), Some(note));
+                self.set("budget.spent", prov);
+                return Some(budget);
+            }
+        }
+        None
+    }
+}
+
 static TITLE_YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"(20\d{2})\s*年度?"));
 static LEVEL: LazyLock<Regex> = LazyLock::new(|| re(r"([正副](?:科|处|厅|局|股)级)"));
 static SUB_UNITS: LazyLock<Regex> =
@@ -195,9 +328,11 @@ pub(crate) fn read_draft(
     let mut r = Reader {
         report,
         vocabulary,
+        kind: None,
         placed,
         provenance: BTreeMap::new(),
         missing: Vec::new(),
+        required: Vec::new(),
     };
     let mut required = Vec::new();
     fn soft<T>(
@@ -234,6 +369,15 @@ pub(crate) fn read_draft(
         },
         &mut required,
     )?;
+    let kind_read = required.is_empty()
+        && !r
+            .required
+            .iter()
+            .any(|e| matches!(e, IngestError::Required { field, .. } if field == "unit.kind"));
+    required.append(&mut r.required);
+    if kind_read {
+        r.kind = Some(unit.kind);
+    }
     let staffing = staffing(&mut r);
     let goals = goals(&mut r);
     let budget = budget(&mut r);
@@ -273,6 +417,7 @@ pub(crate) fn read_draft(
         narrative,
         declared: None,
     };
+    unit.declared = declared(&mut r);
     let found = claims::find(&r.placed, unit.unit.year, vocabulary);
     for (i, c) in found.iter().enumerate() {
         r.provenance
@@ -298,14 +443,211 @@ pub(crate) fn read_draft(
 
 /// Name, year and kind from the title (the lines before the first heading); category, level and
 /// sub-units from the 机构情况 text.
-fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
-    let v = r.vocabulary;
-    let title_line = r
+/// The title as read: the line with 报告 / 绩效 before the first heading, joined with the line
+/// above when it is the title's first half (`万源市2021年度困难群众救助补助资金` /
+/// `专项转移支付资金绩效自评报告`).
+struct Title {
+    /// The title line (the one with 报告 / 绩效).
+    line: usize,
+    norm: String,
+    original: String,
+    /// The first line of a title across two lines.
+    joined_from: Option<usize>,
+}
+
+fn title(r: &Reader<'_>) -> Option<Title> {
+    let w = &r.vocabulary.words.title;
+    let preamble: Vec<&Placed<'_>> = r
         .placed
         .iter()
         .take_while(|p| p.path.is_empty())
-        .find(|p| Vocabulary::has(&p.line.norm, &v.words.title.markers))
-        .map(|p| (p.line.number, p.line.norm.clone(), p.line.original.clone()));
+        .filter(|p| !p.line.norm.is_empty())
+        .collect();
+    let at = preamble
+        .iter()
+        .position(|p| Vocabulary::has(&p.line.norm, &w.markers))?;
+    let p = preamble[at];
+    let mut t = Title {
+        line: p.line.number,
+        norm: p.line.norm.clone(),
+        original: p.line.original.clone(),
+        joined_from: None,
+    };
+    // The first half on the line above: short, no sentence, not an attachment mark (附件2), and
+    // it holds what the second half lacks (the year, or a name).
+    if let Some(prev) = at.checked_sub(1).map(|i| preamble[i]) {
+        let text = prev.line.norm.as_str();
+        let fragment = text.chars().count() <= 30
+            && !text.contains(['。', '：', ':', '，', ',', '；'])
+            && !w.not_title.iter().any(|n| text.starts_with(n.as_str()));
+        let lacks_year = !TITLE_YEAR.is_match(&t.norm);
+        if fragment && lacks_year && TITLE_YEAR.is_match(text) {
+            t.norm = format!("{text}{}", t.norm);
+            t.original = format!("{}{}", prev.line.original, t.original);
+            t.joined_from = Some(prev.line.number);
+        }
+    }
+    Some(t)
+}
+
+/// A line that is only a year: `( 20 21 年度 )`.
+static YEAR_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^[(（]?\s*(20\d{2})\s*年度?\s*[)）]?$"));
+/// A year in the text (`2016年`), not a date (`2016年10月`).
+static BODY_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(20\d{2})\s*年(?:度)?(\s*\d{1,2}\s*月)?"));
+/// A remark in parentheses ending the title: `（汇总）`.
+static TITLE_REMARK: LazyLock<Regex> = LazyLock::new(|| re(r"\s*[(（][^)）]{1,10}[)）]\s*$"));
+
+/// The year, when the title has none: a line below the title that is only a year, else the
+/// year the body names most often (dates left out), when one year is named more than any other.
+fn year_outside_title(r: &Reader<'_>, title: &Title) -> Option<(u16, Provenance)> {
+    let below = r
+        .placed
+        .iter()
+        .take_while(|p| p.path.is_empty())
+        .filter(|p| p.line.number > title.line);
+    for p in below {
+        if let Some(c) = YEAR_LINE.captures(&p.line.norm) {
+            let year = c[1].parse().ok()?;
+            return Some((year, Reader::prov(p, &p.line.original, None)));
+        }
+    }
+    let mut seen: BTreeMap<u16, Vec<&Placed<'_>>> = BTreeMap::new();
+    for p in r.placed.iter().filter(|p| !p.path.is_empty()) {
+        for c in BODY_YEAR.captures_iter(&p.line.norm) {
+            if c.get(2).is_some() {
+                continue; // a date
+            }
+            if let Ok(year) = c[1].parse::<u16>() {
+                seen.entry(year).or_default().push(p);
+            }
+        }
+    }
+    let most = seen.values().map(Vec::len).max()?;
+    let mut top = seen.iter().filter(|(_, at)| at.len() == most);
+    let (year, at) = top.next()?;
+    if top.next().is_some() {
+        return None;
+    }
+    let lines: Vec<String> = at
+        .iter()
+        .map(|p| format!("第{}行", p.line.number))
+        .collect();
+    let others: Vec<String> = seen
+        .iter()
+        .filter(|(y, _)| *y != year)
+        .map(|(y, at)| format!("{y}年 {} 次", at.len()))
+        .collect();
+    let note = format!(
+        "标题无年份; 正文中 {year}年 出现 {most} 次 ({}){}",
+        lines.join("、"),
+        if others.is_empty() {
+            String::new()
+        } else {
+            format!(", 另见 {}", others.join(", "))
+        }
+    );
+    Some((*year, Reader::prov(at[0], &format!("{year}年"), Some(note))))
+}
+
+/// Whether `name` is only a region (万源市, 株洲市芦淞区), not a unit.
+fn is_region(name: &str, vocabulary: &Vocabulary) -> bool {
+    let endings = &vocabulary.words.unit.region_endings;
+    let mut rest = name;
+    while !rest.is_empty() {
+        // The shortest run of 1..=8 characters ending with a region's ending.
+        let cut = rest
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| i)
+            .chain([rest.len()])
+            .take(8)
+            .find(|i| endings.iter().any(|e| rest[..*i].ends_with(e.as_str())));
+        match cut {
+            Some(i) => rest = &rest[i..],
+            None => return false,
+        }
+    }
+    !name.is_empty()
+}
+
+/// Whether `name` ends like a unit's name (局, 中心, 党校...).
+fn is_unit_name(name: &str, vocabulary: &Vocabulary) -> bool {
+    name.chars().count() >= 3
+        && !name.contains(|c: char| c.is_ascii_digit() || "，,。；;：:、".contains(c))
+        && vocabulary
+            .words
+            .unit
+            .unit_endings
+            .iter()
+            .any(|e| name.ends_with(e.as_str()))
+}
+
+/// `name` without a lead-in such as 本项目由.
+fn without_lead_in<'n>(name: &'n str, vocabulary: &Vocabulary) -> &'n str {
+    let mut leads: Vec<&String> = vocabulary.words.unit.name_lead_ins.iter().collect();
+    leads.sort_by_key(|l| std::cmp::Reverse(l.len()));
+    leads
+        .iter()
+        .find_map(|l| name.strip_prefix(l.as_str()))
+        .unwrap_or(name)
+        .trim()
+}
+
+/// The unit's name where the title does not give it: a line of the title block naming it
+/// (单位名称（盖章）：X, or the name alone on a line), `X（以下简称…）` / `X是行政单位`, or, when the
+/// title names the region, the subject of a sentence in that region (`万源市民政局共收到…`).
+fn name_outside_title(
+    r: &Reader<'_>,
+    title: &Title,
+    region: Option<&str>,
+) -> Option<(String, Provenance)> {
+    let v = r.vocabulary;
+    let preamble = r
+        .placed
+        .iter()
+        .take_while(|p| p.path.is_empty())
+        .filter(|p| p.line.number != title.line && Some(p.line.number) != title.joined_from);
+    for p in preamble {
+        let text = p.line.norm.trim();
+        if let Some(c) = v.re.name_label.captures(text) {
+            let name = c["name"].trim();
+            if name.chars().count() >= 2 {
+                return Some((name.to_owned(), Reader::prov(p, text, None)));
+            }
+        }
+        if p.line.number > title.line && is_unit_name(text, v) && text.chars().count() <= 30 {
+            return Some((text.to_owned(), Reader::prov(p, text, None)));
+        }
+    }
+    let org = r.under(&[Topic::Organisation, Topic::Basic]);
+    let rest = r.placed.iter().filter(|p| !p.path.is_empty());
+    for p in org.into_iter().chain(rest) {
+        if let Some(c) = SIMPLE_NAME.captures(&p.line.norm) {
+            let name = without_lead_in(c[1].trim(), v);
+            if name.chars().count() >= 2 {
+                return Some((name.to_owned(), Reader::prov(p, &c[0], None)));
+            }
+        }
+    }
+    let region = region?;
+    r.placed.iter().find_map(|p| {
+        let c = v.re.subject.captures(&p.line.norm)?;
+        let name = without_lead_in(c["name"].trim(), v);
+        (name.starts_with(region) && name.len() > region.len() && is_unit_name(name, v)).then(
+            || {
+                let note =
+                    format!("the title names the region {region}; the unit is the subject here");
+                (name.to_owned(), Reader::prov(p, &c[0], Some(note)))
+            },
+        )
+    })
+}
+
+/// Name, year and kind from the title (the lines before the first heading); category, level and
+/// sub-units from the 机构情况 text.
+fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
+    let v = r.vocabulary;
     let report = r.report.to_owned();
     let required = |field: &str, why: &str| IngestError::Required {
         report: report.clone(),
@@ -313,78 +655,136 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
         field: field.into(),
         why: why.into(),
     };
-    let Some((number, norm, original)) = title_line else {
+    let Some(t) = title(r) else {
         return Err(required(
             "unit.year",
             "no title line (e.g. 2024年度…整体支出绩效自评报告) before the first heading",
         ));
     };
+    let number = t.line;
+    let title_note = t
+        .joined_from
+        .map(|from| format!("标题跨两行 (第{from}-{number}行)"));
     let title_prov = |phrase: &str, note: Option<String>| Provenance {
         section: "(标题)".into(),
         line: number,
         phrase: phrase.to_owned(),
         note,
     };
-    let caps = TITLE_YEAR
-        .captures(&norm)
-        .ok_or_else(|| required("unit.year", "the title names no year (20XX年度)"))?;
-    let year: u16 = caps[1]
-        .parse()
-        .map_err(|_| required("unit.year", "bad year"))?;
-    r.set("unit.year", title_prov(&caps[0], None));
-    let kind = if Vocabulary::has(&norm, &v.words.title.department) {
-        EvaluationKind::Department
-    } else if Vocabulary::has(&norm, &v.words.title.project) {
-        EvaluationKind::Project
-    } else {
-        return Err(required(
-            "unit.kind",
-            "the title says neither 整体支出 nor 项目支出",
-        ));
+    let norm = TITLE_REMARK.replace(&t.norm, "").into_owned();
+    let original = t.original.clone();
+    let title_year = TITLE_YEAR.captures(&norm);
+    let year: u16 = match &title_year {
+        Some(caps) => {
+            let year = caps[1]
+                .parse()
+                .map_err(|_| required("unit.year", "bad year"))?;
+            r.set("unit.year", title_prov(&caps[0], title_note.clone()));
+            year
+        }
+        None => match year_outside_title(r, &t) {
+            Some((year, prov)) => {
+                r.set("unit.year", prov);
+                year
+            }
+            None => {
+                // Left for a table to give (a title row 「（2021年度）」); else the error.
+                r.required.push(required(
+                    "unit.year",
+                    "the title names no year (20XX年度), nor does a line below it, and the body names no one year more often than the others",
+                ));
+                0
+            }
+        },
     };
-    r.set(
-        "unit.kind",
-        title_prov(
-            if kind == EvaluationKind::Department {
-                "整体"
-            } else {
-                "项目"
-            },
-            None,
-        ),
-    );
-    let mut name = TITLE_YEAR.replace(&norm, "").into_owned();
-    name = name.trim().to_owned();
-    name = name.trim_start_matches("关于").to_owned();
-    name = v.re.title_tail.replace(&name, "").into_owned();
-    let mut name = name
-        .trim_end_matches('的')
-        .trim_end_matches("部门")
-        .trim()
-        .to_owned();
+    let department = v
+        .words
+        .title
+        .department
+        .iter()
+        .find(|w| norm.contains(w.as_str()));
+    let project = v
+        .words
+        .title
+        .project
+        .iter()
+        .find(|w| norm.contains(w.as_str()));
+    let (kind, kind_word) = match (department, project) {
+        (Some(w), _) => (EvaluationKind::Department, w.clone()),
+        (None, Some(w)) => (EvaluationKind::Project, w.clone()),
+        (None, None) => {
+            // Left for a table to give (项目名称 shows a project); else the error.
+            r.required.push(required(
+                "unit.kind",
+                "the title says neither 整体支出 nor 项目支出 (专项资金, 转移支付)",
+            ));
+            (EvaluationKind::Department, String::new())
+        }
+    };
+    if !kind_word.is_empty() {
+        r.set("unit.kind", title_prov(&kind_word, None));
+    }
+    // The name and, for a project, the project: the title without its year and ending; for a
+    // project, what stands before the year is the unit (unless it is only a region) and what
+    // follows is the project.
+    let clean = |text: &str| -> String {
+        let text = text.trim().trim_start_matches("关于");
+        let text = v.re.title_tail.replace(text, "");
+        text.trim_end_matches('的')
+            .trim_end_matches("部门")
+            .trim()
+            .to_owned()
+    };
+    let (before, after) = match &title_year {
+        Some(c) => {
+            let m = c.get(0).expect("group 0");
+            (norm[..m.start()].to_owned(), norm[m.end()..].to_owned())
+        }
+        None => (String::new(), norm.clone()),
+    };
+    let mut region = None;
     let mut project = None;
-    if kind == EvaluationKind::Project && name.chars().count() >= 2 {
-        // The title names the project; the unit is named where the report presents itself.
-        project = Some(name.clone());
-        r.set("unit.project", title_prov(&original, None));
-        name.clear();
+    let mut name = String::new();
+    if kind == EvaluationKind::Department {
+        name = clean(&format!("{before}{after}"));
+        // 岳阳市部门（单位）整体支出绩效评价自评报告: the template's words, not a unit.
+        if ["部门(单位)", "部门（单位）", "绩效", "整体支出", "自评"]
+            .iter()
+            .any(|w| name.contains(w))
+        {
+            name.clear();
+        }
+    } else {
+        let before = clean(&before);
+        let after = clean(&after);
+        if !before.is_empty() && is_region(&before, v) {
+            region = Some(before);
+        } else if before.chars().count() >= 2 {
+            name = before;
+        } else if title_year.is_none() && is_unit_name(&after, v) {
+            name = after.clone();
+        }
+        if name != after && after.chars().count() >= 2 {
+            // The title names the project; the unit is named where the report presents itself.
+            project = Some(after);
+            r.set("unit.project", title_prov(&original, title_note.clone()));
+        }
     }
     let name = if name.chars().count() >= 2 {
-        r.set("unit.name", title_prov(&original, None));
+        r.set("unit.name", title_prov(&original, title_note.clone()));
         name
     } else {
-        let org = r.under(&[Topic::Organisation, Topic::Basic]);
-        let from_org = org.iter().find_map(|p| {
-            SIMPLE_NAME
-                .captures(&p.line.norm)
-                .map(|c| (c[1].to_owned(), Reader::prov(p, &c[0], None)))
-        });
-        match from_org {
+        match name_outside_title(r, &t, region.as_deref()) {
             Some((n, prov)) => {
                 r.set("unit.name", prov);
                 n
             }
-            None => return Err(required("unit.name", "the title names no unit")),
+            None => {
+                // Left for a table to give (部门（单位）名称, 实施单位); else the error.
+                r.required
+                    .push(required("unit.name", "the title names no unit"));
+                String::new()
+            }
         }
     };
 
@@ -467,10 +867,32 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
         "unit.region",
         "the report does not state the region apart from the unit's name; fill by hand",
     );
-    r.miss("unit.code", "the report gives no unit code");
+    // 预算编码：418001 on a line of the title block (spaced out as 预 算 编 码 too).
+    let code = r
+        .placed
+        .iter()
+        .take_while(|p| p.path.is_empty())
+        .find_map(|p| {
+            let text: String = p.line.norm.chars().filter(|c| !c.is_whitespace()).collect();
+            let c = v.re.unit_code.captures(&text)?;
+            Some((
+                c["code"].to_owned(),
+                Reader::prov(p, &p.line.original, None),
+            ))
+        });
+    let code = match code {
+        Some((code, prov)) => {
+            r.set("unit.code", prov);
+            Some(code)
+        }
+        None => {
+            r.miss("unit.code", "the report gives no unit code");
+            None
+        }
+    };
     Ok(UnitIdentity {
         name,
-        code: None,
+        code,
         region: None,
         year,
         kind,
@@ -746,9 +1168,22 @@ fn goals(r: &mut Reader<'_>) -> Vec<Goal> {
     } else {
         r.under(&[Topic::Goals])
             .into_iter()
-            .filter(|p| !p.under(Topic::FundGoals) && !FUND_GOAL.is_match(&p.line.norm))
+            .filter(|p| {
+                // "目标1：…" is an overall goal, not a fund's ("科普经费：…").
+                !p.under(Topic::FundGoals)
+                    && (!FUND_GOAL.is_match(&p.line.norm) || GOAL_NUMBERED.is_match(&p.line.norm))
+            })
             .collect()
     };
+    // A 绩效目标完成情况 section states its goals as "目标1：…" lines, with their actuals.
+    let achieved: Vec<&Placed<'_>> = r
+        .under(&[Topic::Performance])
+        .into_iter()
+        .filter(|p| GOAL_NUMBERED.is_match(&p.line.norm) && !p.under(Topic::Goals))
+        .collect();
+    let mut overall_lines = overall_lines;
+    overall_lines.extend(achieved);
+    overall_lines.sort_by_key(|p| p.line.number);
     let mut goals: Vec<(Goal, Provenance, bool)> = Vec::new();
     // Overall goals: one item per marker; an unmarked line continues an unfinished item.
     let mut items: Vec<(String, Provenance)> = Vec::new();
@@ -840,11 +1275,12 @@ fn goals(r: &mut Reader<'_>) -> Vec<Goal> {
     }
     let mut out = Vec::new();
     for (i, (mut goal, prov, _)) in goals.into_iter().enumerate() {
-        if let Some((measure, phrase)) = measure_of(&goal.text, r.vocabulary) {
+        if let Some(read) = measure_of(&goal.text, r.vocabulary) {
+            let measure = read.measure;
             r.set(
                 &format!("goals[{i}].measure.target"),
                 Provenance {
-                    phrase,
+                    phrase: read.phrase,
                     note: Some(format!(
                         "目标值 {} {}{}",
                         measure.direction.symbol(),
@@ -854,6 +1290,16 @@ fn goals(r: &mut Reader<'_>) -> Vec<Goal> {
                     ..prov.clone()
                 },
             );
+            if let (Some(phrase), Some(actual)) = (read.actual, measure.actual) {
+                let note = format!(
+                    "实际完成值 {actual}{}, stated in the goal's sentence",
+                    measure.unit
+                );
+                r.set(
+                    &format!("goals[{i}].measure.actual"),
+                    rephrased(&prov, &phrase, Some(note)),
+                );
+            }
             goal.measure = Some(measure);
         } else if goal
             .text
@@ -871,9 +1317,20 @@ fn goals(r: &mut Reader<'_>) -> Vec<Goal> {
     out
 }
 
-/// The measurable target in a goal's text: "宣传受众1万余人" → 宣传受众 ≥ 10000 人.
-fn measure_of(text: &str, vocabulary: &Vocabulary) -> Option<(GoalMeasure, String)> {
+/// A goal's measure as read from its text, with the phrases it was read from.
+struct MeasureRead {
+    measure: GoalMeasure,
+    phrase: String,
+    /// The phrase of an actual stated in the goal's own sentence ("实际完成1350吨").
+    actual: Option<String>,
+}
+
+/// The measurable target in a goal's text: "宣传受众1万余人" → 宣传受众 ≥ 10000 人; "年度目标1200吨，
+/// 实际完成1350吨" → ≥ 1200 吨, actual 1350. Counted measure words take 万 as a multiplier;
+/// quantities (万吨, 万亩, 亿元) keep their unit as written.
+fn measure_of(text: &str, vocabulary: &Vocabulary) -> Option<MeasureRead> {
     let norm = normalize(text);
+    let w = &vocabulary.words.goals;
     for caps in vocabulary.re.target.captures_iter(&norm) {
         let whole = caps.get(0)?;
         let before = &norm[..whole.start()];
@@ -881,23 +1338,40 @@ fn measure_of(text: &str, vocabulary: &Vocabulary) -> Option<(GoalMeasure, Strin
             continue;
         }
         let mut target = dec(&caps["number"])?;
-        if caps.name("wan").is_some() {
-            target *= Decimal::from(10_000);
-        }
-        let at_most = &vocabulary.words.goals.at_most;
+        let unit = match (caps.name("quantity"), caps.name("unit")) {
+            (Some(q), _) => q.as_str().to_owned(),
+            (None, Some(u)) => {
+                if caps.name("wan").is_some() {
+                    target *= Decimal::from(10_000);
+                }
+                u.as_str().to_owned()
+            }
+            (None, None) => continue,
+        };
         let direction = match caps.name("direction") {
-            Some(d) if at_most.iter().any(|w| normalize(w) == d.as_str()) => Direction::AtMost,
+            Some(d) if w.at_most.iter().any(|m| normalize(m) == d.as_str()) => Direction::AtMost,
             _ => Direction::AtLeast,
         };
-        let clause_start = before
-            .rfind(['，', '；', '。', ',', ':', '：', '、'])
-            .map_or(0, |i| {
-                i + before[i..].chars().next().map_or(1, char::len_utf8)
-            });
-        let indicator: String = before[clause_start..]
+        let clause_at = |text: &str| {
+            text.rfind(['，', '；', '。', ',', ':', '：', '、'])
+                .map_or(0, |i| {
+                    i + text[i..].chars().next().map_or(1, char::len_utf8)
+                })
+        };
+        let clause_start = clause_at(before);
+        let mut indicator: String = before[clause_start..]
             .trim_start_matches(|c: char| "一二三四五六七八九十是".contains(c))
             .trim()
             .to_owned();
+        // "清理河道垃圾，年度目标1200吨": the clause before the target marker names it.
+        if !indicator.is_empty() && w.target_markers.iter().any(|m| normalize(m) == indicator) {
+            let earlier =
+                before[..clause_start].trim_end_matches(['，', '；', ',', ':', '：', '、']);
+            let named = earlier[clause_at(earlier)..].trim();
+            if !named.is_empty() {
+                indicator = named.to_owned();
+            }
+        }
         let indicator = if indicator.chars().count() > 16 {
             indicator
                 .chars()
@@ -910,24 +1384,43 @@ fn measure_of(text: &str, vocabulary: &Vocabulary) -> Option<(GoalMeasure, Strin
             continue;
         }
         let phrase = format!("{indicator}{}", whole.as_str());
-        return Some((
-            GoalMeasure {
+        // An actual in the same sentence, in the same unit: "…，实际完成1350吨".
+        let sentence_end = norm[whole.end()..]
+            .find(['。', '；', ';'])
+            .map_or(norm.len(), |i| whole.end() + i);
+        let rest = &norm[whole.end()..sentence_end];
+        let actual = vocabulary.re.goal_actual.captures_iter(rest).find_map(|c| {
+            let written = c.name("quantity").or(c.name("unit"))?.as_str();
+            if written != unit {
+                return None;
+            }
+            let mut n = dec(&c["number"])?;
+            if c.name("unit").is_some() && c.name("wan").is_some() {
+                n *= Decimal::from(10_000);
+            }
+            Some((n.normalize(), c[0].to_owned()))
+        });
+        return Some(MeasureRead {
+            measure: GoalMeasure {
                 indicator,
                 direction,
                 target: target.normalize(),
-                actual: None,
-                unit: caps["unit"].to_owned(),
+                actual: actual.as_ref().map(|(n, _)| *n),
+                unit,
             },
             phrase,
-        ));
+            actual: actual.map(|(_, phrase)| phrase),
+        });
     }
     None
 }
 
 /// The lines the unit's budget is read from: its 一般公共预算 section, else the whole report but
-/// the fund and goal sections; and the section's name.
+/// the fund and goal sections (for a project evaluation, the whole report: its 项目资金 and
+/// 绩效目标 sections say what the project's money was); and the section's name.
 fn budget_lines<'a>(r: &Reader<'a>) -> (Vec<Placed<'a>>, String) {
     let in_section = r.under(&[Topic::Budget]);
+    let project = r.kind == Some(EvaluationKind::Project);
     let (lines, section): (Vec<&Placed<'_>>, String) = if in_section.is_empty() {
         // No 一般公共预算 section: read the whole report, except fund and goal sections.
         (
@@ -936,14 +1429,15 @@ fn budget_lines<'a>(r: &Reader<'a>) -> (Vec<Placed<'a>>, String) {
                 .filter(|p| {
                     p.heading.is_none()
                         && !p.path.is_empty()
-                        && ![
-                            Topic::Funds,
-                            Topic::Goals,
-                            Topic::FundGoals,
-                            Topic::OverallGoals,
-                        ]
-                        .iter()
-                        .any(|t| p.under(*t))
+                        && (project
+                            || ![
+                                Topic::Funds,
+                                Topic::Goals,
+                                Topic::FundGoals,
+                                Topic::OverallGoals,
+                            ]
+                            .iter()
+                            .any(|t| p.under(*t)))
                 })
                 .collect(),
             format!("{} (没有这一节, 在全文中查找)", Topic::Budget.title()),
@@ -962,16 +1456,30 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
     let (lines, section) = budget_lines(r);
     let lines: Vec<&Placed<'_>> = lines.iter().collect();
     let re = &r.vocabulary.re;
-    let opening = r.amount_in("budget.opening", &lines, &re.opening);
-    let full_year = r.amount_in("budget.full_year", &lines, &re.full_year);
+    let project_kind = r.kind == Some(EvaluationKind::Project);
+    let mut opening = r.amount_in("budget.opening", &lines, &re.opening);
+    if opening.is_none() && project_kind {
+        opening = r.amount_in("budget.opening", &lines, &re.project_opening);
+    }
+    let mut full_year = r.amount_in("budget.full_year", &lines, &re.full_year);
+    if full_year.is_none() && project_kind {
+        full_year = r.total_over_parts(
+            "budget.full_year",
+            &lines,
+            &re.project_full_year,
+            &re.project_full_year_parts,
+        );
+    }
     let income = r.amount_in("budget.income", &lines, &re.income);
-    let spent = r.amount_in("budget.spent", &lines, &re.spent);
+    let mut spent = r.amount_in("budget.spent", &lines, &re.spent);
+    if spent.is_none() {
+        spent = r.spent_in_full(&lines, full_year.or(opening));
+    }
     let basic = r.amount_in("budget.basic", &lines, &re.basic);
     let personnel = r.amount_in("budget.personnel", &lines, &re.personnel);
     let public = r.amount_in("budget.public", &lines, &re.public);
     let project = r.amount_in("budget.project", &lines, &re.project);
     // Full-year budget derived from 年初预算 + 追加 when it is not stated.
-    let mut full_year = full_year;
     if full_year.is_none()
         && let Some(open) = opening
     {
@@ -1034,9 +1542,11 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
 fn base(r: &mut Reader<'_>) -> BaseData {
     let (lines, _) = budget_lines(r);
     // A fund's paragraph ("一是X专项资金，…结余结转…") gives the fund's carry-over, not the unit's.
+    // In a project evaluation the 项目资金 sections are the project's money.
+    let project = r.kind == Some(EvaluationKind::Project);
     let lines: Vec<&Placed<'_>> = lines
         .iter()
-        .filter(|p| !p.under(Topic::Funds) && !FUND_MARKER.is_match(&p.line.norm))
+        .filter(|p| (project || !p.under(Topic::Funds)) && !FUND_MARKER.is_match(&p.line.norm))
         .collect();
     let re = &r.vocabulary.re;
     BaseData {
@@ -1113,9 +1623,11 @@ fn accounts(r: &mut Reader<'_>) -> BudgetAccounts {
 /// The ordinal a fund's paragraph starts with: 一是 / 1. / (1).
 static FUND_MARKER: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:[一二三四五六七八九十]+是|\d{1,2}\s*[、.]|[(（]\d{1,2}[)）])"));
+/// A fund's paragraph: its ordinal, then its name (no figure in it but in a parenthesis: a
+/// project code), up to the first comma or colon.
 static FUND_NAME: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:[一二三四五六七八九十]+是|\d{1,2}\s*[、.]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]+、)?\s*([^，,：:；]{2,30}?)(?:专项资金|项目资金|专项)?\s*[，,：:]",
+        r"^(?:[一二三四五六七八九十]+是|\d{1,2}\s*[、.]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]+、)?\s*((?:[^，,：:；\d(（]|[(（][^)）]*[)）]){2,30}?)(?:专项资金|项目资金|专项)?\s*[，,：:]",
     )
 });
 static PARENS: LazyLock<Regex> = LazyLock::new(|| re(r"[(（][^)）]*[)）]"));
@@ -1251,12 +1763,26 @@ fn funds(r: &mut Reader<'_>) -> Vec<SpecialFund> {
     funds
 }
 
+/// The section's text: its lines, and the text after a heading's lead-in label
+/// ("（一）存在问题：部分乡镇…").
 fn section_text(r: &Reader<'_>, topic: Topic) -> Option<(String, Provenance)> {
-    let lines = r.under(&[topic]);
-    let first = lines.first()?;
-    let text = lines
+    let mut parts: Vec<(&Placed<'_>, &str)> = Vec::new();
+    for p in &r.placed {
+        match &p.heading {
+            Some(h) if h.topic == Some(topic) => {
+                if let Some(content) = heading_content(&p.line.original) {
+                    parts.push((p, content));
+                }
+            }
+            Some(_) => {}
+            None if p.under(topic) => parts.push((p, p.line.original.as_str())),
+            None => {}
+        }
+    }
+    let (first, _) = parts.first()?;
+    let text = parts
         .iter()
-        .map(|p| p.line.original.as_str())
+        .map(|(_, t)| *t)
         .filter(|t| !t.is_empty())
         .collect::<Vec<_>>()
         .join("\n");
@@ -1333,6 +1859,50 @@ fn narrative(r: &mut Reader<'_>) -> Narrative {
         use_and_disclosure,
         other,
     }
+}
+
+/// The self-evaluation the report states in its text: "项目自评得分96分，等级为优". The same figure
+/// given twice with different values is left to a reviewer.
+fn declared(r: &mut Reader<'_>) -> Option<Declared> {
+    let re = &r.vocabulary.re;
+    let mut totals: Vec<(Decimal, Provenance)> = Vec::new();
+    let mut grades: Vec<(String, Provenance)> = Vec::new();
+    for p in r.placed.iter().filter(|p| p.heading.is_none()) {
+        for c in re.declared_total.captures_iter(&p.line.norm) {
+            if let Some(n) = dec(&c["n"]) {
+                totals.push((n.normalize(), Reader::prov(p, &c[0], None)));
+            }
+        }
+        for c in re.declared_grade.captures_iter(&p.line.norm) {
+            grades.push((c["grade"].to_owned(), Reader::prov(p, &c[0], None)));
+        }
+    }
+    fn one<T: PartialEq + Clone>(
+        r: &mut Reader<'_>,
+        field: &str,
+        found: &[(T, Provenance)],
+    ) -> Option<T> {
+        let (first, prov) = found.first()?;
+        if found.iter().any(|(v, _)| v != first) {
+            let seen: Vec<String> = found
+                .iter()
+                .map(|(_, p)| format!("第{}行「{}」", p.line, p.phrase))
+                .collect();
+            r.miss(
+                field,
+                format!(
+                    "stated with different values ({}); not filled, a reviewer must choose",
+                    seen.join(", ")
+                ),
+            );
+            return None;
+        }
+        r.set(field, prov.clone());
+        Some(first.clone())
+    }
+    let total = one(r, "declared.total", &totals);
+    let grade = one(r, "declared.grade", &grades);
+    (total.is_some() || grade.is_some()).then_some(Declared { total, grade })
 }
 
 fn disclosure(r: &mut Reader<'_>, facts: &mut BTreeMap<String, bool>) {

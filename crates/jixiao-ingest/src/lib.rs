@@ -13,7 +13,6 @@
 
 mod assemble;
 mod claims;
-mod declared;
 pub mod document;
 mod draft;
 mod fields;
@@ -176,8 +175,7 @@ fn read(
     doc: &document::Document,
     vocabulary: &Vocabulary,
 ) -> Result<Ingested, IngestError> {
-    let mut draft = fields::read_draft(path, lines, vocabulary)?;
-    declared::read(lines, &mut draft);
+    let draft = fields::read_draft(path, lines, vocabulary)?;
     let year = (draft.unit.unit.year != 0).then_some(draft.unit.unit.year);
     let tables = tables::read(doc, tables::TableVocabulary::builtin(), year);
     assemble::assemble(path, draft, tables)

@@ -96,6 +96,9 @@ impl Topic {
             Topic::Disclosure
         } else if has(&w.other) {
             Topic::Other
+        } else if has(&w.goals) && has(&w.goals_achieved) {
+            // 绩效目标完成情况: what was achieved.
+            Topic::Performance
         } else if has(&w.goals) {
             let (overall, fund) = (has(&w.goals_overall), has(&w.goals_fund));
             match (overall, fund) {
@@ -186,6 +189,8 @@ impl Placed<'_> {
 
 static CN_NUM: &str = "[一二三四五六七八九十]+";
 
+static ANNEX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^附\s*件\s*\d{1,2}(?:\s|[:：、.]|$)").expect("regex"));
 static MARKERS: LazyLock<Vec<(u8, Regex)>> = LazyLock::new(|| {
     [
         (
@@ -207,6 +212,10 @@ static MARKERS: LazyLock<Vec<(u8, Regex)>> = LazyLock::new(|| {
     .collect()
 });
 
+/// The first second-level heading: （一） / (一) / 一).
+static FIRST_SUB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[(（]\s*一\s*[)）]|一\s*[)）])").expect("valid regex"));
+
 static AMOUNT_IN_TITLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\d\s*(?:万元|元|人|名|个|%)").expect("valid regex"));
 
@@ -222,6 +231,15 @@ pub fn heading_in(line: &Line, vocabulary: &Vocabulary) -> Option<Heading> {
     if norm.is_empty() {
         return None;
     }
+    // 附件6 收入支出决算表: an annex starts; whatever section came before ends.
+    if ANNEX.is_match(norm) {
+        return Some(Heading {
+            level: 1,
+            text: text.to_owned(),
+            topic: None,
+            line: line.number,
+        });
+    }
     for (level, re) in MARKERS.iter() {
         if let Some(m) = re.find(norm) {
             let title = norm[m.end()..].trim();
@@ -231,7 +249,7 @@ pub fn heading_in(line: &Line, vocabulary: &Vocabulary) -> Option<Heading> {
             return Some(Heading {
                 level: *level,
                 text: text.to_owned(),
-                topic: Topic::of_title_in(title, vocabulary),
+                topic: Topic::of_title_in(label_of(title), vocabulary),
                 line: line.number,
             });
         }
@@ -242,7 +260,11 @@ pub fn heading_in(line: &Line, vocabulary: &Vocabulary) -> Option<Heading> {
         return None;
     }
     let title = norm;
-    if title.chars().count() <= 20 && !title.contains(['，', '；', ',']) {
+    // "预算编码：418001" is a line of the title block (a key and its value), not a heading.
+    let key_value = title
+        .split_once([':', '：'])
+        .is_some_and(|(_, value)| !value.trim().is_empty());
+    if title.chars().count() <= 20 && !title.contains(['，', '；', ',']) && !key_value {
         let topic = Topic::of_title_in(title, vocabulary)?;
         if AMOUNT_IN_TITLE.is_match(title) {
             return None;
@@ -255,6 +277,22 @@ pub fn heading_in(line: &Line, vocabulary: &Vocabulary) -> Option<Heading> {
         });
     }
     None
+}
+
+/// A heading's label: in "存在问题：部分乡镇…" (a lead-in label and the section's text on one line)
+/// the part before the colon, which alone says the topic.
+fn label_of(title: &str) -> &str {
+    match title.split_once([':', '：']) {
+        Some((label, content)) if !content.trim().is_empty() => label,
+        _ => title,
+    }
+}
+
+/// The text after a heading's lead-in label ("（一）存在问题：部分乡镇…" → "部分乡镇…"), if any.
+pub fn heading_content(heading: &str) -> Option<&str> {
+    let (_, content) = heading.split_once([':', '：'])?;
+    let content = content.trim();
+    (!content.is_empty()).then_some(content)
 }
 
 /// Whether the text after a numeral is a title rather than content: short, no amounts, no full
@@ -279,10 +317,25 @@ pub fn place(lines: &[Line]) -> Vec<Placed<'_>> {
 
 /// Places every line under its headings; topics by the keywords of `vocabulary`.
 pub fn place_in<'a>(lines: &'a [Line], vocabulary: &Vocabulary) -> Vec<Placed<'a>> {
+    let mut heads: Vec<Option<Heading>> = lines.iter().map(|l| heading_in(l, vocabulary)).collect();
+    // A heading without numeral followed by a "(一)" heading is a top-level one whose numeral
+    // was lost ("绩效目标完成情况分析" / "一)资金投入情况分析").
+    for i in 0..heads.len() {
+        let bare = heads[i].is_some() && !MARKERS.iter().any(|(_, re)| re.is_match(&lines[i].norm));
+        if !bare {
+            continue;
+        }
+        let next = (i + 1..lines.len()).find(|j| !lines[*j].norm.is_empty());
+        let first_sub = next.is_some_and(|j| {
+            heads[j].as_ref().is_some_and(|h| h.level == 2) && FIRST_SUB.is_match(&lines[j].norm)
+        });
+        if first_sub && let Some(h) = heads[i].as_mut() {
+            h.level = 1;
+        }
+    }
     let mut stack: Vec<Heading> = Vec::new();
     let mut out = Vec::with_capacity(lines.len());
-    for line in lines {
-        let head = heading_in(line, vocabulary);
+    for (line, head) in lines.iter().zip(heads) {
         if let Some(h) = &head {
             while stack.last().is_some_and(|top| top.level >= h.level) {
                 stack.pop();
@@ -329,10 +382,19 @@ mod tests {
             Some((1, Some(Topic::Problems)))
         );
         assert_eq!(head("1、2024年预算资金69.16万元。"), None);
+        assert_eq!(head("预算编码：418001"), None);
         assert_eq!(head("2024年度项目支出合计30.24万元"), None);
         assert_eq!(
             head("七、主要经验及做法、存在的问题和建议"),
             Some((1, Some(Topic::Problems)))
+        );
+        assert_eq!(
+            head("（一）存在问题：部分乡镇临时救助审批时限偏长。"),
+            Some((2, Some(Topic::Problems)))
+        );
+        assert_eq!(
+            head("二、绩效目标完成情况分析"),
+            Some((1, Some(Topic::Performance)))
         );
     }
 }

@@ -154,9 +154,13 @@ pub fn half_width(c: char) -> char {
 }
 
 /// Normalises a line for reading figures: half-width characters, spaced-out digits joined
-/// ("6 9 . 1 6" → "69.16"), thousands separators dropped ("691,600.00" → "691600.00").
+/// ("6 9 . 1 6" → "69.16"), thousands separators dropped ("691,600.00" → "691600.00", and
+/// between full-width digits the full-width comma too: "９，０５６" → "9056"; between half-width
+/// digits "3，456" the Chinese comma stays a clause separator).
 pub fn normalize(text: &str) -> String {
-    let chars: Vec<char> = text.chars().map(half_width).collect();
+    let original: Vec<char> = text.chars().collect();
+    let chars: Vec<char> = original.iter().copied().map(half_width).collect();
+    let full_digit = |c: &char| ('０'..='９').contains(c);
     let mut out = String::with_capacity(text.len());
     let numeric = |c: char| c.is_ascii_digit() || c == '.';
     for (i, &c) in chars.iter().enumerate() {
@@ -176,6 +180,15 @@ pub fn normalize(text: &str) -> String {
         {
             continue;
         }
+        if c == '，'
+            && i > 0
+            && full_digit(&original[i - 1])
+            && original.len() > i + 3
+            && original[i + 1..i + 4].iter().all(full_digit)
+            && chars.get(i + 4).is_none_or(|n| !n.is_ascii_digit())
+        {
+            continue;
+        }
         out.push(c);
     }
     out
@@ -191,6 +204,10 @@ mod tests {
         assert_eq!(normalize("6 9 . 1 6 万元"), "69.16 万元");
         assert_eq!(normalize("691,600.00元"), "691600.00元");
         assert_eq!(normalize("（编制３人），在职"), "(编制3人)，在职");
+        assert_eq!(normalize("资金９，０５６万元"), "资金9056万元");
+        assert_eq!(normalize("１１，９００．５６万元"), "11900.56万元");
+        assert_eq!(normalize("完成3，456人"), "完成3，456人");
+        assert_eq!(normalize("２个，１００%"), "2个，100%");
     }
 
     #[test]

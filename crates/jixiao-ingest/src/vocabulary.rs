@@ -61,6 +61,7 @@ pub(crate) struct AmountWords {
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct TitleWords {
     pub markers: Vec<String>,
+    pub not_title: Vec<String>,
     pub department: Vec<String>,
     pub project: Vec<String>,
     pub spending: Vec<String>,
@@ -73,6 +74,12 @@ pub(crate) struct TitleWords {
 pub(crate) struct UnitWords {
     pub categories: Vec<String>,
     pub no_sub_units: Vec<String>,
+    pub name_labels: Vec<String>,
+    pub code_labels: Vec<String>,
+    pub unit_endings: Vec<String>,
+    pub region_endings: Vec<String>,
+    pub name_lead_ins: Vec<String>,
+    pub subject_verbs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -97,6 +104,23 @@ pub(crate) struct BudgetWords {
     pub personnel: AmountWords,
     pub public: AmountWords,
     pub project: AmountWords,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct SpendingWords {
+    pub labels: Vec<String>,
+    pub not_after: Vec<String>,
+    pub spent_in_full: Vec<String>,
+    pub received: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct ProjectWords {
+    pub opening: AmountWords,
+    pub full_year: AmountWords,
+    pub full_year_parts: AmountWords,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -129,14 +153,18 @@ pub(crate) struct FundWords {
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct GoalWords {
     pub measure_words: Vec<String>,
+    pub quantities: Vec<String>,
     pub at_most: Vec<String>,
     pub at_least: Vec<String>,
+    pub target_markers: Vec<String>,
+    pub actual_markers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct ClaimWords {
     pub at_least_before: Vec<String>,
+    pub not_measure_words: Vec<String>,
     /// Measure words by family name.
     pub families: std::collections::BTreeMap<String, Vec<String>>,
 }
@@ -154,6 +182,7 @@ pub(crate) struct SectionWords {
     pub goals: Vec<String>,
     pub goals_overall: Vec<String>,
     pub goals_fund: Vec<String>,
+    pub goals_achieved: Vec<String>,
     pub funds: Vec<String>,
     pub staffing: Vec<String>,
     pub organisation: Vec<String>,
@@ -172,6 +201,14 @@ pub(crate) struct NarrativeWords {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+pub(crate) struct DeclaredWords {
+    pub total: Vec<String>,
+    pub grade: Vec<String>,
+    pub grades: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct DisclosureWords {
     pub negative: Vec<String>,
     pub positive: Vec<String>,
@@ -185,7 +222,8 @@ pub(crate) struct Words {
     pub unit: UnitWords,
     pub staffing: StaffingWords,
     pub budget: BudgetWords,
-    pub spending: AmountWords,
+    pub spending: SpendingWords,
+    pub project: ProjectWords,
     pub base: BaseWords,
     pub accounts: AccountWords,
     pub funds: FundWords,
@@ -194,6 +232,7 @@ pub(crate) struct Words {
     pub sections: SectionWords,
     pub narrative: NarrativeWords,
     pub disclosure: DisclosureWords,
+    pub declared: DeclaredWords,
     /// Known typos and what they stand for: `"年未" = "年末"`.
     pub typos: std::collections::BTreeMap<String, String>,
 }
@@ -203,6 +242,8 @@ pub(crate) struct Words {
 #[derive(Debug, Clone)]
 pub(crate) struct LabelSet {
     regex: Regex,
+    /// The labels followed by a figure, whatever its form (`资金9，056万元`).
+    bare: Regex,
     /// The labels, in the order of their capture groups (1..).
     labels: Vec<Label>,
     not_after: Vec<String>,
@@ -306,6 +347,7 @@ impl LabelSet {
         };
         LabelSet {
             regex: c.re(key, &format!("(?:{body}){suffix}")),
+            bare: c.re(key, &format!("(?:{body}){GAP}[0-9０-９]")),
             labels: all.into_iter().map(|(_, label)| label).collect(),
             not_after: normalized(not_after),
         }
@@ -326,6 +368,18 @@ impl LabelSet {
                 set: self,
             })
         })
+    }
+
+    /// How many times a label followed by a figure stands in `text` (not after a `not_after`
+    /// word): more than [`LabelSet::matches`] finds when a figure could not be read.
+    pub fn mentions(&self, text: &str) -> usize {
+        self.bare
+            .find_iter(text)
+            .filter(|m| {
+                let before = &text[..m.start()];
+                !self.not_after.iter().any(|w| before.ends_with(w.as_str()))
+            })
+            .count()
     }
 
     /// The first match in `text` not preceded by a `not_after` word.
@@ -356,6 +410,9 @@ pub(crate) struct Compiled {
     pub public: LabelSet,
     pub project: LabelSet,
     pub spent: LabelSet,
+    pub project_opening: LabelSet,
+    pub project_full_year: LabelSet,
+    pub project_full_year_parts: LabelSet,
     pub base_carried_over: LabelSet,
     pub base_three_public: LabelSet,
     pub account_income: LabelSet,
@@ -375,10 +432,23 @@ pub(crate) struct Compiled {
     pub category: Regex,
     /// What ends a title after the name.
     pub title_tail: Regex,
+    /// A line of the title block naming the unit: `单位名称（盖章）：X`; group `name`.
+    pub name_label: Regex,
+    /// A line of the title block giving the unit's code: `预算编码：418001`; group `code`.
+    pub unit_code: Regex,
+    /// A unit as the subject of a sentence: `…，万源市民政局共收到…`; group `name`.
+    pub subject: Regex,
     /// A claim: groups `before` (at-least word), `number`, `wan`, `more`, `unit`, `above`.
     pub claim: Regex,
-    /// A goal's target: groups `direction`, `number`, `wan`, `more`, `unit`.
+    /// A goal's target: groups `direction`, `number`, then `quantity` (万吨, as written) or
+    /// `wan`, `more`, `unit` (a counted measure word).
     pub target: Regex,
+    /// An actual after a goal's target: `实际完成1350吨`; groups as [`Compiled::target`].
+    pub goal_actual: Regex,
+    /// The unit's own total: `自评得分96分`; group `n`.
+    pub declared_total: Regex,
+    /// The unit's own grade: `等级为优`; group `grade`.
+    pub declared_grade: Regex,
 }
 
 /// The vocabulary the prose reader uses: the built-in one ([`Vocabulary::builtin`]) or the
@@ -532,6 +602,13 @@ fn label_lists(w: &Words) -> Vec<(String, &[String])> {
         ("project", &b.project),
     ] {
         out.push((format!("budget.{name}.labels"), &a.labels));
+    }
+    for (name, a) in [
+        ("opening", &w.project.opening),
+        ("full_year", &w.project.full_year),
+        ("full_year_parts", &w.project.full_year_parts),
+    ] {
+        out.push((format!("project.{name}.labels"), &a.labels));
     }
     for (name, a) in [
         ("carried_over", &w.base.carried_over),
@@ -710,6 +787,12 @@ fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
     let b = &w.budget;
     let f = &w.funds;
     let measure: Vec<String> = w.claims.families.values().flatten().cloned().collect();
+    // A goal's measure: a quantity as written (146万吨), else a counted word (1万余人 = 10000 人).
+    let goal_measure = format!(
+        r"(?:(?P<quantity>{})|(?P<wan>万)?\s*(?P<more>余|多|以上)?\s*(?P<unit>{}))",
+        words_pattern(&w.goals.quantities),
+        words_pattern(&w.goals.measure_words),
+    );
     let t = &w.title;
     let amount = |c: &mut Compiler<'_>, key: &str, a: &AmountWords| {
         LabelSet::new(c, key, &a.labels, &amount_suffix, &a.not_after)
@@ -723,7 +806,20 @@ fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
         personnel: amount(c, "budget.personnel", &b.personnel),
         public: amount(c, "budget.public", &b.public),
         project: amount(c, "budget.project", &b.project),
-        spent: amount(c, "spending", &w.spending),
+        spent: LabelSet::new(
+            c,
+            "spending",
+            &w.spending.labels,
+            &amount_suffix,
+            &w.spending.not_after,
+        ),
+        project_opening: amount(c, "project.opening", &w.project.opening),
+        project_full_year: amount(c, "project.full_year", &w.project.full_year),
+        project_full_year_parts: amount(
+            c,
+            "project.full_year_parts",
+            &w.project.full_year_parts,
+        ),
         base_carried_over: amount(c, "base.carried_over", &w.base.carried_over),
         base_three_public: amount(c, "base.three_public", &w.base.three_public),
         account_income: LabelSet::new(c, "accounts.income", &w.accounts.income, &amount_suffix, &[]),
@@ -770,6 +866,43 @@ fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
                 words_pattern(&t.report),
             ),
         ),
+        unit_code: c.re(
+            "unit.code_labels",
+            &format!(
+                r"^{}[:：](?P<code>[0-9A-Za-z-]{{2,30}})$",
+                words_pattern(&w.unit.code_labels)
+            ),
+        ),
+        declared_total: c.re(
+            "declared.total",
+            &format!(
+                r"{}\s*[为是:：]*\s*(?P<n>\d{{1,3}}(?:\.\d{{1,2}})?)\s*分",
+                words_pattern(&w.declared.total)
+            ),
+        ),
+        declared_grade: c.re(
+            "declared.grade",
+            &format!(
+                r#"{}\s*[为是:：]*\s*[“"]?(?P<grade>{})"#,
+                words_pattern(&w.declared.grade),
+                words_pattern(&w.declared.grades)
+            ),
+        ),
+        name_label: c.re(
+            "unit.name_labels",
+            &format!(
+                r"^{}\s*(?:[(（][^)）]{{0,10}}[)）])?\s*[:：]\s*(?P<name>[^\s，,。；;:：]{{2,40}})\s*$",
+                words_pattern(&w.unit.name_labels)
+            ),
+        ),
+        subject: c.re(
+            "unit.subject_verbs",
+            &format!(
+                r#"(?:^|[，,。；;])\s*(?P<name>[^\d\s，,。；;:：、()（）“”"]{{3,30}}?{}){}"#,
+                words_pattern(&w.unit.unit_endings),
+                words_pattern(&w.unit.subject_verbs)
+            ),
+        ),
         claim: c.re(
             "claims",
             &format!(
@@ -781,10 +914,16 @@ fn compile(w: &Words, file: &Path) -> Result<Compiled, VocabularyError> {
         target: c.re(
             "goals",
             &format!(
-                r"(?P<direction>{}|{})?\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<wan>万)?\s*(?P<more>余|多|以上)?\s*(?P<unit>{})",
+                r"(?P<direction>{}|{})?\s*(?P<number>\d+(?:\.\d+)?)\s*{goal_measure}(?:以上)?",
                 words_pattern(&w.goals.at_most),
                 words_pattern(&w.goals.at_least),
-                words_pattern(&w.goals.measure_words),
+            ),
+        ),
+        goal_actual: c.re(
+            "goals.actual_markers",
+            &format!(
+                r"{}\s*(?P<number>\d+(?:\.\d+)?)\s*{goal_measure}",
+                words_pattern(&w.goals.actual_markers),
             ),
         ),
     };

@@ -696,3 +696,160 @@ fn staffing_totals_win_over_parts_and_disagreeing_figures_are_left_to_a_reviewer
     );
     assert!(missing_why(&ing, "staffing.in_post").contains("163人"));
 }
+
+fn read_text(text: &str) -> Ingested {
+    jixiao_ingest::ingest_text(text, Path::new("title.txt")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn titles_across_two_lines_without_a_year_or_naming_only_the_project_are_read() {
+    const BUDGET: &str = "二、预算执行情况\n年初预算100万元，全年执行数90万元。\n";
+    // Across two lines; a transfer payment is a project; the title names only the region, the
+    // body the unit.
+    let ing = read_text(&format!(
+        "万源市2021年度困难群众救助补助资金\n专项转移支付资金绩效自评报告\n一、绩效目标分解下达情况\n2021年，万源市民政局共收到中央下达资金100万元。\n{BUDGET}"
+    ));
+    let u = &ing.unit.unit;
+    assert_eq!(
+        (u.year, u.kind),
+        (2021, jixiao_model::EvaluationKind::Project)
+    );
+    assert_eq!(u.name, "万源市民政局");
+    assert_eq!(u.project.as_deref(), Some("困难群众救助补助资金"));
+    let note = ing.provenance[&field("unit.year")]
+        .note
+        .clone()
+        .unwrap_or_default();
+    assert!(note.contains("第1-2行"), "{note}");
+
+    // The year on the line below the title; a remark (汇总) after it.
+    let ing = read_text(&format!(
+        "衡阳县林业局部门整体支出绩效自评报告（汇总）\n( 20 21 年度 )\n预算编码：418001\n一、基本情况\n{BUDGET}"
+    ));
+    assert_eq!(
+        (ing.unit.unit.year, ing.unit.unit.name.as_str()),
+        (2021, "衡阳县林业局")
+    );
+    assert_eq!(ing.unit.unit.code.as_deref(), Some("418001"));
+
+    // No year in the title: the year the body names most often (dates left out).
+    let ing = read_text(&format!(
+        "中共开远市委党校整体支出绩效自评报告\n一、基本情况\n下达2016年财政经费支出预算（开财字〔2017〕6号），截至2017年3月31日。\n{}",
+        BUDGET.replace("年初预算", "2016年年初预算")
+    ));
+    assert_eq!(ing.unit.unit.year, 2016);
+
+    // A project's title names the project; the unit is named in the body.
+    let ing = read_text(&format!(
+        "2022年度河湖水系闸坝工程运行维修经费项目支出绩效自评报告\n一、项目基本情况\n本项目由许昌市河湖水系水源调度中心（以下简称“中心”）实施。\n{BUDGET}"
+    ));
+    let u = &ing.unit.unit;
+    assert_eq!(u.name, "许昌市河湖水系水源调度中心");
+    assert_eq!(u.project.as_deref(), Some("河湖水系闸坝工程运行维修经费"));
+
+    // Or on a line of its own below the title.
+    let ing = read_text(&format!(
+        "2019年旅游发展基金补助地方项目（旅游厕所）专项资金绩效评价报告\n攀枝花市文化广播电视和旅游局\n一、基本情况\n{BUDGET}"
+    ));
+    assert_eq!(ing.unit.unit.name, "攀枝花市文化广播电视和旅游局");
+}
+
+#[test]
+fn a_projects_money_a_total_over_its_parts_and_money_received_is_not_spent() {
+    // Allocations per level under a stated total (full-width digits and separators): the total,
+    // the note naming the parts.
+    let ing = read_text(
+        "万源市民政局2021年度困难群众救助补助资金专项转移支付资金绩效自评报告\n一、绩效目标分解下达情况\n２０２１年，共收到中央下达困难群众救助补助资金９，０５６万元，年初预算９，０５６万元。\n省级下达资金８０４万元。\n市县下达资金２，０４０．５６万元。三级资金合计１１，９００．５６万元。\n二、绩效目标完成情况分析\n各级资金全部到位，资金到位率１００％。全年执行数１１，８７３．２０万元。\n",
+    );
+    let b = &ing.unit.budget;
+    assert_eq!(
+        (b.opening, b.full_year, b.spent),
+        (Some(dec!(9056)), Some(dec!(11900.56)), dec!(11873.2))
+    );
+    let note = ing.provenance[&field("budget.full_year")]
+        .note
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        note.contains("合计优先") && note.contains("804万元"),
+        "{note}"
+    );
+
+    // Several allocations and no total: not filled, listed.
+    let ing = read_text(
+        "某县民政局2021年度救助资金专项资金绩效自评报告\n一、资金情况\n年初预算100万元，中央下达救助资金60万元，省级下达资金40万元，实际支出90万元。\n",
+    );
+    assert_eq!(ing.unit.budget.full_year, None);
+    assert!(missing_why(&ing, "budget.full_year").contains("no total"));
+
+    // A total whose amount cannot be read (1，200 is no number) leaves the parts unused; a
+    // mention without a figure (专项资金实行专款专用) is no allocation.
+    let ing = read_text(
+        "某县民政局2021年度救助资金专项资金绩效自评报告\n一、资金情况\n年初预算100万元，中央下达救助资金1000万元，资金合计1，200万元，实际支出90万元。专项资金实行专款专用。\n",
+    );
+    assert_eq!(ing.unit.budget.full_year, None);
+    assert!(missing_why(&ing, "budget.full_year").contains("total"));
+
+    // "支出完毕" is the budget spent in full; "到位" is money received, never spending.
+    let ing = read_text(
+        "某区文化和旅游局2021年省级旅游发展资金绩效自评报告\n一、绩效目标情况\n下达我区省级旅游发展资金87万元，年初预算87万元。\n二、绩效目标完成情况分析\n项目资金全部到位，到位率100%。项目资金已于2021年12月支出完毕。\n",
+    );
+    assert_eq!(ing.unit.budget.spent, dec!(87));
+    let p = &ing.provenance[&field("budget.spent")];
+    assert!(p.phrase.contains("支出完毕") && p.note.as_deref().unwrap_or("").contains("derived"));
+    let err = jixiao_ingest::ingest_text(
+        "某区文化和旅游局2021年省级旅游发展资金绩效自评报告\n一、资金情况\n年初预算87万元，资金已全部到位。\n",
+        Path::new("received.txt"),
+    )
+    .expect_err("received is not spent");
+    assert!(err.to_string().contains("budget.spent"), "{err}");
+}
+
+#[test]
+fn a_goals_target_and_actual_in_one_sentence_and_quantities_as_written() {
+    let ing = read_text(
+        "某市农业农村局2019年度部门整体支出绩效自评报告\n一、部门基本情况\n（一）部门绩效目标的设立情况\n1.粮食总产量稳定在146万吨以上，实际完成148.2万吨。\n2.闸坝启闭设备维修不少于12座，实际维修12座。\n（二）部门整体支出情况\n年初预算100万元，预算执行数90万元。\n三、绩效目标完成情况\n目标1：清理河道垃圾，年度目标1200吨，实际完成1350吨。\n四、部门整体支出绩效情况\n1项目资金到位情况分析。完成2个乡村旅游重点村建设，新建污水管网18.6公里。\n",
+    );
+    let measures: Vec<_> = ing
+        .unit
+        .goals
+        .iter()
+        .filter_map(|g| g.measure.as_ref())
+        .map(|m| (m.indicator.as_str(), m.target, m.actual, m.unit.as_str()))
+        .collect();
+    assert_eq!(
+        measures,
+        [
+            ("粮食总产量稳定在", dec!(146), Some(dec!(148.2)), "万吨"),
+            ("闸坝启闭设备维修", dec!(12), Some(dec!(12)), "座"),
+            ("清理河道垃圾", dec!(1200), Some(dec!(1350)), "吨"),
+        ]
+    );
+    let p = &ing.provenance[&field("goals[2].measure.actual")];
+    assert_eq!(p.phrase, "实际完成1350吨");
+    assert!(ing.pairings.is_empty(), "stated actuals are no suggestions");
+    // "1项目…" is an item numbered 1, not a claim of 1 项; the goal line is no claim.
+    let claims: Vec<_> = ing
+        .unit
+        .claims
+        .iter()
+        .map(|c| (c.quantity, c.unit.as_str()))
+        .collect();
+    assert_eq!(claims, [(dec!(2), "个"), (dec!(18.6), "公里")]);
+}
+
+#[test]
+fn the_self_evaluation_stated_in_the_text_is_read_and_a_disagreement_left_to_a_reviewer() {
+    const HEAD: &str = "某局2022年度部门整体支出绩效自评报告\n一、部门整体支出情况\n年初预算100万元，全年执行数90万元，执行率得分9分。\n二、自评结论\n";
+    let ing = read_text(&format!("{HEAD}项目自评得分96分，等级为优。\n"));
+    let d = ing.unit.declared.clone().expect("declared");
+    assert_eq!((d.total, d.grade.as_deref()), (Some(dec!(96)), Some("优")));
+    let ing = read_text(&format!("{HEAD}整体绩效自评为优秀。\n"));
+    assert_eq!(
+        ing.unit.declared.as_ref().and_then(|d| d.grade.as_deref()),
+        Some("优秀")
+    );
+    let ing = read_text(&format!("{HEAD}自评得分92.5分。\n自评总分91.45分。\n"));
+    assert_eq!(ing.unit.declared, None);
+    assert!(missing_why(&ing, "declared.total").contains("different values"));
+}
