@@ -239,19 +239,29 @@ pub(crate) fn assemble(
             });
         }
     }
-    // A project evaluation's unit is its 实施单位 when nothing else names it.
+    // A project evaluation's unit is its 实施单位 (else its 主管部门, the only unit a Hubei
+    // 项目自评表 names) when nothing else names it.
     let name = FieldPath::new("unit").key("name");
-    let implementer = FieldPath::new("unit").key("implementer");
-    if get(&json, &name).is_none_or(|n| n.as_str() == Some(""))
-        && let Some(Json::String(who)) = get(&json, &implementer).cloned()
-        && get(&json, &FieldPath::new("unit").key("kind")).and_then(Json::as_str) == Some("project")
-    {
-        set(&mut json, &name, Json::String(who));
-        absent.retain(|a| *a != name);
-        if let Some(src) = cells.get(&implementer).cloned() {
-            let mut src = src;
-            src.note = Some("项目自评: 以实施单位为填报单位".into());
-            cells.insert(name.clone(), src);
+    let is_project =
+        get(&json, &FieldPath::new("unit").key("kind")).and_then(Json::as_str) == Some("project");
+    for (key, note) in [
+        ("implementer", "项目自评: 以实施单位为填报单位"),
+        ("supervisor", "项目自评: 表中只有主管单位, 以之为填报单位"),
+    ] {
+        let from = FieldPath::new("unit").key(key);
+        let unnamed =
+            get(&json, &name).is_none_or(|n| n.as_str() == Some("")) || absent.contains(&name);
+        if is_project
+            && unnamed
+            && !missing.iter().any(|m| m.field == name)
+            && let Some(Json::String(who)) = get(&json, &from).cloned()
+        {
+            set(&mut json, &name, Json::String(who));
+            absent.retain(|a| *a != name);
+            if let Some(mut src) = cells.get(&from).cloned() {
+                src.note = Some(note.into());
+                cells.insert(name.clone(), src);
+            }
         }
     }
     // What the model cannot do without: if neither the prose nor a table gave it, the unit

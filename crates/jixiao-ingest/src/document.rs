@@ -30,6 +30,9 @@ pub struct Document {
 pub enum GridOrigin {
     /// The n-th table of a Word document (1-based, nested tables counted).
     Word { table: usize },
+    /// A body paragraph (1-based) read as one row, its parts (split at wide spaces) as cells:
+    /// a cover line such as `填报单位：某局　　单位：万元`.
+    Paragraph { number: usize },
     /// A sheet of a workbook; row and column 0 of the grid are the sheet's `first_row` and
     /// `first_col` (0-based, as calamine counts).
     Sheet {
@@ -67,6 +70,7 @@ impl Grid {
     pub fn place(&self, row: usize, col: usize) -> String {
         match &self.origin {
             GridOrigin::Word { table } => format!("表{table} 第{}行第{}列", row + 1, col + 1),
+            GridOrigin::Paragraph { number } => format!("第{number}段"),
             GridOrigin::Sheet {
                 sheet,
                 first_row,
@@ -83,6 +87,7 @@ impl Grid {
     pub fn name(&self) -> String {
         match &self.origin {
             GridOrigin::Word { table } => format!("表{table}"),
+            GridOrigin::Paragraph { .. } => "正文".to_owned(),
             GridOrigin::Sheet { sheet, .. } => sheet.clone(),
         }
     }
@@ -95,6 +100,28 @@ impl Grid {
                 text: String::new(),
                 anchor: (r, c),
             }));
+        }
+    }
+}
+
+impl Grid {
+    /// Paragraph `number` (1-based) as a one-row grid, split at runs of two or more spaces (or an
+    /// ideographic space) into cells.
+    pub fn paragraph(number: usize, text: &str) -> Grid {
+        let mut cells = Vec::new();
+        for part in text.split('\u{3000}').flat_map(|p| p.split("  ")) {
+            let part = part.trim();
+            if !part.is_empty() {
+                let c = cells.len();
+                cells.push(Cell {
+                    text: part.to_owned(),
+                    anchor: (0, c),
+                });
+            }
+        }
+        Grid {
+            origin: GridOrigin::Paragraph { number },
+            rows: vec![cells],
         }
     }
 }

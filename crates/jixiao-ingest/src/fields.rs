@@ -731,6 +731,7 @@ fn identity(r: &mut Reader<'_>) -> Result<UnitIdentity, IngestError> {
         let text = text.trim().trim_start_matches("关于");
         let text = v.re.title_tail.replace(text, "");
         text.trim_end_matches('的')
+            .trim_end_matches("部门预算")
             .trim_end_matches("部门")
             .trim()
             .to_owned()
@@ -1827,9 +1828,24 @@ fn read_section(r: &mut Reader<'_>, topic: Topic, field: &str) -> Option<String>
     }
 }
 
+/// A combined section's text in two labelled parts, "存在的问题：X。改进措施：Y。": (X, Y).
+fn labelled_parts(text: &str) -> Option<(String, String)> {
+    const PROBLEMS: [&str; 3] = ["存在的问题：", "存在问题：", "存在的问题:"];
+    const IMPROVEMENTS: [&str; 4] = ["下一步改进措施：", "改进措施：", "改进建议：", "改进措施:"];
+    let rest = PROBLEMS.iter().find_map(|l| text.trim().strip_prefix(l))?;
+    let (at, label) = IMPROVEMENTS
+        .iter()
+        .filter_map(|l| rest.find(l).map(|i| (i, *l)))
+        .min_by_key(|(i, _)| *i)?;
+    let problems = rest[..at].trim();
+    let improvements = rest[at + label.len()..].trim();
+    (!problems.is_empty() && !improvements.is_empty())
+        .then(|| (problems.to_owned(), improvements.to_owned()))
+}
+
 fn narrative(r: &mut Reader<'_>) -> Narrative {
     let read = read_section;
-    let problems = read(r, Topic::Problems, "narrative.problems");
+    let mut problems = read(r, Topic::Problems, "narrative.problems");
     let improvements = if r.has_section(Topic::Improvements) {
         read(r, Topic::Improvements, "narrative.improvements")
     } else {
@@ -1841,12 +1857,22 @@ fn narrative(r: &mut Reader<'_>) -> Narrative {
             })
         });
         if combined {
-            let text = problems.clone();
+            let parts = problems.as_deref().and_then(labelled_parts);
             if let Some(mut prov) = r.provenance.get(&path("narrative.problems")).cloned() {
-                prov.note = Some("same section as 存在的问题 (combined heading)".into());
+                prov.note = Some(if parts.is_some() {
+                    "the combined section's part after 改进措施：".into()
+                } else {
+                    "same section as 存在的问题 (combined heading)".into()
+                });
                 r.set("narrative.improvements", prov);
             }
-            text
+            match parts {
+                Some((p, i)) => {
+                    problems = Some(p);
+                    Some(i)
+                }
+                None => problems.clone(),
+            }
         } else {
             read(r, Topic::Improvements, "narrative.improvements")
         }

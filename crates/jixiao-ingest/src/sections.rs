@@ -190,7 +190,7 @@ impl Placed<'_> {
 static CN_NUM: &str = "[一二三四五六七八九十]+";
 
 static ANNEX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^附\s*件\s*\d{1,2}(?:\s|[:：、.]|$)").expect("regex"));
+    LazyLock::new(|| Regex::new(r"^附\s*件\s*\d{1,2}\s*[:：、.]?\s*\S").expect("regex"));
 static MARKERS: LazyLock<Vec<(u8, Regex)>> = LazyLock::new(|| {
     [
         (

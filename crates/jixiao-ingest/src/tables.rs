@@ -73,6 +73,8 @@ pub enum Kind {
     Date,
     /// A grade word (优, 良好...).
     Grade,
+    /// A budget year: `2022年`, `2022年度`, `2022`.
+    Year,
 }
 
 /// A figure at the crossing of a row and a column of a block.
@@ -516,6 +518,24 @@ fn strip_thousands(s: &str) -> String {
 /// `2018年预算数` into 本年预算数.
 pub fn read(doc: &Document, vocab: &TableVocabulary, year: Option<u16>) -> TableRead {
     let mut out = TableRead::default();
+    let year = year.or_else(|| header_year(doc, &mut out));
+    // The cover lines of a Word report (before its first table): 评价年度：2022年, 填报日期：…
+    let cover = doc.table_after.first().copied().unwrap_or(0).min(20);
+    for (i, text) in doc.paragraphs.iter().take(cover).enumerate() {
+        if text.trim().is_empty() || text.chars().count() > 120 {
+            continue;
+        }
+        let grid = Grid::paragraph(i + 1, text);
+        let mut reader = GridReader {
+            grid: &grid,
+            vocab,
+            year,
+            money: None,
+            out: &mut out,
+        };
+        reader.title(0);
+        reader.labels(0);
+    }
     for (t, grid) in doc.tables.iter().enumerate() {
         let before = doc.table_after.get(t).copied().unwrap_or(0);
         let money = doc.paragraphs[..before.min(doc.paragraphs.len())]
@@ -534,6 +554,47 @@ pub fn read(doc: &Document, vocab: &TableVocabulary, year: Option<u16>) -> Table
         reader.read();
     }
     out
+}
+
+/// The budget year when only column headers say it (`2017年决算数 | 2018年预算数 | 2018年决算数`):
+/// the latest year of a 预算数 or 决算数 header, given only when the headers name that year and at
+/// most the year before.
+fn header_year(doc: &Document, out: &mut TableRead) -> Option<u16> {
+    static HEADER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(20\d{2})年(?:度)?(?:预算数|决算数|实际在职人数|年初预算|预算)$")
+            .expect("regex")
+    });
+    let mut years: Vec<(u16, usize, usize, usize)> = Vec::new();
+    for (t, grid) in doc.tables.iter().enumerate() {
+        for (r, row) in grid.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let text: String = cell.text.chars().filter(|c| !c.is_whitespace()).collect();
+                if let Some(m) = HEADER.captures(&text)
+                    && let Ok(y) = m[1].parse::<u16>()
+                {
+                    years.push((y, t, r, c));
+                }
+            }
+        }
+    }
+    let latest = years.iter().map(|y| y.0).max()?;
+    if years.iter().any(|y| y.0 + 1 < latest) {
+        return None;
+    }
+    let &(_, t, r, c) = years.iter().find(|y| y.0 == latest)?;
+    let grid = &doc.tables[t];
+    out.figures.push(Figure {
+        field: FieldPath::new("unit").key("year"),
+        value: Value::Count(u32::from(latest)),
+        source: CellSource {
+            table: grid.name(),
+            place: grid.place(r, c),
+            header: "表头中的年度".into(),
+            text: grid.rows[r][c].text.clone(),
+            note: Some("年度只见于表头".into()),
+        },
+    });
+    Some(latest)
 }
 
 fn money_statement(text: &str) -> Option<Money> {
@@ -881,6 +942,18 @@ impl GridReader<'_> {
                 Value::Text(date(t).ok_or_else(|| format!("「{t}」不是日期"))?),
                 None,
             )),
+            Kind::Year => {
+                let y: String = t
+                    .chars()
+                    .map(half_width)
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                let y = y.trim_end_matches('度').trim_end_matches('年');
+                match y.parse::<u32>() {
+                    Ok(y) if (2000..=2100).contains(&y) => Some((Value::Count(y), None)),
+                    _ => return Err(format!("「{t}」不是年度")),
+                }
+            }
             Kind::Grade => {
                 let g = t.trim_matches(['“', '”', '"']);
                 if self.vocab.indicator.grades.iter().any(|w| w == g) {
@@ -1054,7 +1127,7 @@ impl GridReader<'_> {
             .into_iter()
             .filter(|(c, _)| *c < first_value && row[*c].anchor != block_anchor)
             .map(|(_, t)| self.norm(t).text)
-            .find(|t| !t.is_empty())
+            .find(|t| !blank(t) && number(t).is_none())
             .unwrap_or_default()
     }
 
@@ -1069,7 +1142,13 @@ impl GridReader<'_> {
             .map(|(c, t)| (c, self.norm(t).text))
             .filter(|(_, t)| !t.is_empty())
             .collect();
-        let first_value = cols.first().map_or(header_row.len(), |(c, _)| *c);
+        // Values start at the first column the vocabulary knows (年度预算数（万元） over the row
+        // labels is their header, not a value column's).
+        let first_value = cols
+            .iter()
+            .find(|(_, h)| self.vocab.is_column(h))
+            .or(cols.first())
+            .map_or(header_row.len(), |(c, _)| *c);
         let merged_down = self
             .grid
             .rows
