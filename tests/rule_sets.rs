@@ -500,3 +500,55 @@ fn figures_out_of_bounds_are_refused_with_their_key() {
         "{error}"
     );
 }
+
+/// The 自评表's execution row counts towards the declared total: rows 15 + 10 + 10 + 15 + 28.5 +
+/// 9 = 87.5, plus the execution row's 9.33, is the declared 96.83 (gd-suixi-shuiku-2022).
+#[test]
+fn the_execution_rows_score_counts_in_the_row_sums() {
+    let rules = config("national-project.toml");
+    let mut unit =
+        load_unit(&root().join("tests/fixtures/units/project/synthetic-clean-2024.toml"))
+            .into_inner();
+    let scores = [dec!(15), dec!(10), dec!(10), dec!(15), dec!(28.5), dec!(9)];
+    unit.indicators.truncate(scores.len());
+    assert_eq!(
+        unit.indicators.len(),
+        scores.len(),
+        "the fixture has six rows"
+    );
+    for (row, score) in unit.indicators.iter_mut().zip(scores) {
+        row.self_score = Some(score);
+    }
+    unit.declared = Some(jixiao_model::Declared {
+        total: Some(dec!(96.83)),
+        grade: None,
+    });
+    let row_sums = |card: &Scorecard| {
+        card.findings
+            .iter()
+            .filter(|f| f.rule == RuleId::Check(CheckId::RowSums))
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+    };
+    // Without the execution row: 87.50 ≠ 96.83.
+    let card = jixiao_engine::score(&jixiao_tests::recheck(unit.clone()), &rules).unwrap();
+    assert_eq!(
+        row_sums(&card),
+        ["自评表各行得分合计 87.50 与自评总分 96.83 不符"]
+    );
+    // With it: 87.50 + 9.33 = 96.83, no finding.
+    unit.execution = Some(jixiao_model::Execution {
+        points: Some(dec!(10)),
+        rate: Some(dec!(93.30)),
+        self_score: Some(dec!(9.33)),
+    });
+    let card = jixiao_engine::score(&jixiao_tests::recheck(unit.clone()), &rules).unwrap();
+    assert!(row_sums(&card).is_empty(), "{:?}", row_sums(&card));
+    // A wrong execution score is named in the message.
+    unit.execution.as_mut().unwrap().self_score = Some(dec!(8));
+    let card = jixiao_engine::score(&jixiao_tests::recheck(unit), &rules).unwrap();
+    assert_eq!(
+        row_sums(&card),
+        ["自评表各行得分合计 87.50 加预算执行得分 8.00 为 95.50, 与自评总分 96.83 不符"]
+    );
+}

@@ -166,14 +166,22 @@ pub struct Outputs {
     findings: FindingCounts,
     plugin_errors: usize,
     progress: ProgressBar,
+    /// The rule set scored by: what a unit read from a document must give (读取完整度).
+    rules: jixiao_rules::RuleSet,
 }
 
 /// The 数据来源 section for a unit read from a report (empty for a unit file).
-fn sources(card: &Scorecard, ingested: Option<&Ingested>, markdown: bool) -> String {
+fn sources(
+    card: &Scorecard,
+    ingested: Option<&Ingested>,
+    rules: &jixiao_rules::RuleSet,
+    markdown: bool,
+) -> String {
     match ingested {
         Some(ingested) => {
             let rows = jixiao_ingest::sources_for(card, ingested);
-            jixiao_ingest::sources_markdown(&rows, ingested, markdown)
+            let completeness = jixiao_ingest::completeness(&ingested.unit, rules);
+            jixiao_ingest::sources_markdown(&rows, ingested, &completeness, markdown)
         }
         None => String::new(),
     }
@@ -268,6 +276,7 @@ impl Outputs {
             findings: FindingCounts::default(),
             plugin_errors: 0,
             progress: progress(total),
+            rules: (**rules).clone(),
         })
     }
 
@@ -296,7 +305,7 @@ impl Outputs {
         )?;
         write_atomic_unsynced(
             &base.join(format!("{name}.md")),
-            jixiao_report::markdown(card) + &sources(card, ingested, true),
+            jixiao_report::markdown(card) + &sources(card, ingested, &self.rules, true),
         )?;
         write_atomic_unsynced(
             &base.join(format!("{name}.html")),
@@ -383,13 +392,13 @@ impl Sink for Outputs {
                         Print::Terminal { width } => {
                             jixiao_report::terminal(&card, width)
                                 + "\n"
-                                + &sources(&card, ingested.as_ref(), false)
+                                + &sources(&card, ingested.as_ref(), &self.rules, false)
                         }
                         Print::Json => jixiao_report::json(&card),
                         Print::Markdown => {
                             jixiao_report::markdown(&card)
                                 + "\n"
-                                + &sources(&card, ingested.as_ref(), true)
+                                + &sources(&card, ingested.as_ref(), &self.rules, true)
                         }
                     };
                     std::io::stdout()
@@ -404,7 +413,13 @@ impl Sink for Outputs {
                 self.pages.push(page);
                 self.rows.push(SummaryRow {
                     source: scored.source.clone(),
-                    outcome: Ok(UnitSummary::of(&card)),
+                    outcome: Ok(UnitSummary {
+                        read: ingested.as_ref().map(|i| {
+                            let c = jixiao_ingest::completeness(&i.unit, &self.rules);
+                            (c.found(), c.needed())
+                        }),
+                        ..UnitSummary::of(&card)
+                    }),
                 });
                 if let Some(workbook) = &self.workbook
                     && workbook.sender.send((scored.source, card)).is_err()

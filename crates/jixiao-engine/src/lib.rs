@@ -762,23 +762,43 @@ impl Context<'_> {
             let scores: Option<Vec<Decimal>> =
                 self.unit.indicators.iter().map(|r| r.self_score).collect();
             if let Some(scores) = scores {
-                let sum: Decimal = scores.iter().sum();
+                // The 自评表's own execution row (预算执行 得分) counts towards its total.
+                let execution = self.unit.execution.as_ref().and_then(|e| e.self_score);
+                let rows: Decimal = scores.iter().sum();
+                let sum = rows + execution.unwrap_or(Decimal::ZERO);
                 if (sum - declared_total).abs() > rules.tolerances.score {
+                    let mut figures = vec![
+                        Figure::new("各行得分合计", rows, "分")
+                            .of_all((0..scores.len()).map(|i| row_field(i, "self_score"))),
+                    ];
+                    if let Some(e) = execution {
+                        figures.push(
+                            Figure::new("预算执行得分", e, "分")
+                                .of(FieldPath::new("execution").key("self_score")),
+                        );
+                    }
+                    figures.push(
+                        Figure::new("自评总分", declared_total, "分").of(declared_total_field()),
+                    );
                     self.findings.push(Finding {
                         rule: CheckId::RowSums.into(),
                         severity: Severity::Hard,
                         indicator: None,
-                        message: format!(
-                            "自评表各行得分合计 {} 与自评总分 {} 不符",
-                            fmt::points(sum, 2),
-                            fmt::points(declared_total, 2)
-                        ),
-                        figures: vec![
-                            Figure::new("各行得分合计", sum, "分")
-                                .of_all((0..scores.len()).map(|i| row_field(i, "self_score"))),
-                            Figure::new("自评总分", declared_total, "分")
-                                .of(declared_total_field()),
-                        ],
+                        message: match execution {
+                            Some(e) => format!(
+                                "自评表各行得分合计 {} 加预算执行得分 {} 为 {}, 与自评总分 {} 不符",
+                                fmt::points(rows, 2),
+                                fmt::points(e, 2),
+                                fmt::points(sum, 2),
+                                fmt::points(declared_total, 2)
+                            ),
+                            None => format!(
+                                "自评表各行得分合计 {} 与自评总分 {} 不符",
+                                fmt::points(sum, 2),
+                                fmt::points(declared_total, 2)
+                            ),
+                        },
+                        figures,
                     });
                 }
             }

@@ -544,30 +544,7 @@ pub const UNIT_FIELDS: &[Field] = &[
 
 /// The base-data keys each metric needs, for the notes on the unit sheet.
 pub fn metric_keys(metric: jixiao_rules::Metric) -> &'static [&'static str] {
-    use jixiao_rules::Metric as M;
-    match metric {
-        M::ExecutionRate => &["budget.full_year", "budget.income", "budget.spent"],
-        M::BudgetCompletionRate => &["base.carried_in", "budget.full_year", "base.carried_over"],
-        M::BudgetAdjustmentRate => &["budget.opening", "budget.full_year"],
-        M::StaffingControlRate => &["staffing.authorised", "staffing.in_post"],
-        M::CarryOverRate => &["base.carried_over", "budget.full_year"],
-        M::CarryOverChangeRate => &["base.carried_over", "base.carried_over_last_year"],
-        M::ThreePublicChangeRate => &["base.three_public", "base.three_public_last_year"],
-        M::ThreePublicControlRate => &["base.three_public", "base.three_public_budget"],
-        M::PublicFundsControlRate => &["budget.public", "base.public_budget"],
-        M::KeySpendingRate => &["base.key_project_spending", "budget.project"],
-        M::ProcurementExecutionRate => &["base.procurement_actual", "base.procurement_budget"],
-        M::BuildingAreaControlRate => {
-            &["base.buildings.planned_area", "base.buildings.actual_area"]
-        }
-        M::BuildingInvestmentControlRate => &[
-            "base.buildings.planned_investment",
-            "base.buildings.actual_investment",
-        ],
-        M::CompletionRate => &["base.tasks.planned", "base.tasks.completed"],
-        M::TimelinessRate => &["base.tasks.planned", "base.tasks.on_time"],
-        M::QualityRate => &["base.tasks.planned", "base.tasks.up_to_standard"],
-    }
+    metric.fields()
 }
 
 /// `A1`-style reference of a zero-based cell.

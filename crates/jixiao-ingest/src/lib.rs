@@ -13,6 +13,7 @@
 
 mod assemble;
 mod claims;
+mod completeness;
 pub mod document;
 mod draft;
 mod fields;
@@ -29,6 +30,7 @@ use jixiao_model::{CheckedUnit, FieldPath};
 use rust_decimal::Decimal;
 
 pub use claims::Pairing;
+pub use completeness::{Completeness, Need, completeness};
 pub use draft::render_draft;
 pub use sources::{SourceRow, sources_for, sources_markdown};
 pub use text::Format;

@@ -53,7 +53,12 @@ pub fn sources_for(card: &Scorecard, ing: &Ingested) -> Vec<SourceRow> {
 
 /// The 数据来源 section printed under a scorecard scored from a report: Markdown when
 /// `markdown`, else plain text for the terminal.
-pub fn sources_markdown(rows: &[SourceRow], ing: &Ingested, markdown: bool) -> String {
+pub fn sources_markdown(
+    rows: &[SourceRow],
+    ing: &Ingested,
+    completeness: &crate::Completeness,
+    markdown: bool,
+) -> String {
     let mut out = String::new();
     let report = ing.report.display();
     if markdown {
@@ -61,6 +66,20 @@ pub fn sources_markdown(rows: &[SourceRow], ing: &Ingested, markdown: bool) -> S
     } else {
         out.push_str(&format!("数据来源 (读自报告 {report}):\n"));
     }
+    let missing: Vec<&str> = completeness.missing().collect();
+    out.push_str(&format!(
+        "{}读取完整度 {}: 本规则集所需数据中读到 {} 项, 共 {} 项{}\n{}",
+        if markdown { "" } else { "  " },
+        completeness.label(),
+        completeness.found(),
+        completeness.needed(),
+        if missing.is_empty() {
+            "。".to_owned()
+        } else {
+            format!("; 未读到: {}。", missing.join("、"))
+        },
+        if markdown { "\n" } else { "" }
+    ));
     for r in rows {
         out.push_str(&format!(
             "{}{} [{}] ← {}\n",

@@ -460,3 +460,67 @@ fn documents_are_read_right_or_left_missing() {
         total.read()
     );
 }
+
+/// Read completeness against what a person reads: a field the rule set needs is reported read
+/// only where the document gives it (its expected file lists it); a field the reader missed is
+/// reported not read (the reader's misses are the harness's "missing"). Departments under the
+/// Hunan rubric, projects under the national one.
+#[test]
+fn read_completeness_agrees_with_the_documents() {
+    let configs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs");
+    let (department, _) =
+        jixiao_rules::RuleSet::load(&configs.join("hunan-department.toml")).expect("rule set");
+    let (project, _) =
+        jixiao_rules::RuleSet::load(&configs.join("national-project.toml")).expect("rule set");
+    let mut checked = 0;
+    for document in documents() {
+        let Ok(ing) = ingest(&document) else { continue };
+        let expected: toml::Table =
+            toml::from_str(&std::fs::read_to_string(expected_path(&document)).unwrap()).unwrap();
+        let rules = match ing.unit.unit.kind {
+            jixiao_model::EvaluationKind::Department => &department,
+            jixiao_model::EvaluationKind::Project => &project,
+        };
+        let c = jixiao_ingest::completeness(&ing.unit, rules);
+        for need in &c.needs {
+            let Some((_, field)) = need.what.rsplit_once(": ") else {
+                continue;
+            };
+            let listed = expected
+                .get(field)
+                .is_some_and(|v| v.as_str() != Some("AMBIGUOUS"));
+            let stands_in = field == "budget.full_year" && expected.contains_key("budget.income");
+            let in_unit = serde_json::to_value(&*ing.unit)
+                .ok()
+                .and_then(|v| {
+                    let mut flat = BTreeMap::new();
+                    flatten(&v, "", &mut flat);
+                    flat.get(field).cloned()
+                })
+                .is_some();
+            if !need.found {
+                assert!(
+                    !in_unit,
+                    "{}: {field} reported not read, but read",
+                    document.display()
+                );
+            } else if !field.starts_with("base.tasks.") && !stands_in {
+                assert!(
+                    listed,
+                    "{}: {field} reported read, the document does not give it",
+                    document.display()
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 30, "only {checked} documents read");
+
+    // The Hunan 科协 report in Word, by hand: of the rubric's 22 needs it gives 11; it has no
+    // 三公经费 (2), no 上年结转 / 年末结余 (3 needs: 预算完成率 ×2, 结转结余率), no task counts and
+    // no measurable goal (6: three rates × 2 fields).
+    let ing = ingest(&documents_dir().join("hn-lusong-kexie-2024-zibiao.docx")).unwrap();
+    let c = jixiao_ingest::completeness(&ing.unit, &department);
+    assert_eq!((c.found(), c.needed()), (11, 22));
+    assert_eq!(c.label(), "11/22 (50.0%)");
+}

@@ -240,7 +240,7 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
         }
         h2 { "单位排名" }
         table {
-            thead { tr { th { "排名" } th { "单位" } th { "类型" } th { "复核总分" } th { "等级" } th { "自评总分" } th { "硬性问题" } th { "提示" } th { "来源" } } }
+            thead { tr { th { "排名" } th { "单位" } th { "类型" } th { "复核总分" } th { "等级" } th { "自评总分" } th { "硬性问题" } th { "提示" } th { "读取完整度" } th { "来源" } } }
             tbody {
                 @for (rank, index) in ranked(rows) {
                     @let row = &rows[index];
@@ -260,6 +260,7 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
                             td.n { (s.declared_total.map_or("—".into(), p)) }
                             td.n class=(if s.hard > 0 { "hard" } else { "" }) { (s.hard) }
                             td.n { (s.soft) }
+                            td.n { (s.read_label().unwrap_or_else(|| "—".into())) }
                             td.muted { (row.source) }
                         }
                     }

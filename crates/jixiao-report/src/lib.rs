@@ -374,9 +374,17 @@ pub struct UnitSummary {
     pub gap: Option<Decimal>,
     pub hard: usize,
     pub soft: usize,
+    /// For a unit read from a document: of the data the rule set needs, how much was read
+    /// (found, needed), the 读取完整度.
+    pub read: Option<(usize, usize)>,
 }
 
 impl UnitSummary {
+    /// `12/14`, or `None` for a unit not read from a document.
+    pub fn read_label(&self) -> Option<String> {
+        self.read.map(|(found, needed)| format!("{found}/{needed}"))
+    }
+
     /// The grade for people: the band's name, or 无等级.
     pub fn grade_label(&self) -> &str {
         self.grade.as_deref().unwrap_or("无等级")
@@ -393,6 +401,7 @@ impl UnitSummary {
             gap: card.declared.as_ref().and_then(|d| d.gap),
             hard: card.count(Severity::Hard),
             soft: card.count(Severity::Soft),
+            read: None,
         }
     }
 }
@@ -439,6 +448,7 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
         "gap",
         "hard_findings",
         "soft_findings",
+        "read_completeness",
         "error",
     ];
     writer.write_record(header).expect("writing to memory");
@@ -455,11 +465,12 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
                 s.gap.map(p).unwrap_or_default(),
                 s.hard.to_string(),
                 s.soft.to_string(),
+                s.read_label().unwrap_or_default(),
                 String::new(),
             ],
             Err(e) => {
                 let mut r = vec![row.source.clone()];
-                r.extend(std::iter::repeat_n(String::new(), 9));
+                r.extend(std::iter::repeat_n(String::new(), 10));
                 r.push(e.clone());
                 r
             }
@@ -476,14 +487,14 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
 pub fn summary_markdown(rows: &[SummaryRow]) -> String {
     let mut out = String::from("# 绩效自评复核汇总\n\n");
     out.push_str(
-        "| 来源 | 单位 | 年度 | 类型 | 复核总分 | 等级 | 自评总分 | 差 | 硬性问题 | 提示 |\n",
+        "| 来源 | 单位 | 年度 | 类型 | 复核总分 | 等级 | 自评总分 | 差 | 硬性问题 | 提示 | 读取完整度 |\n",
     );
-    out.push_str("|---|---|---:|---|---:|---|---:|---:|---:|---:|\n");
+    out.push_str("|---|---|---:|---|---:|---|---:|---:|---:|---:|---:|\n");
     let mut failed = Vec::new();
     for row in rows {
         match &row.outcome {
             Ok(s) => out.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 cell(&row.source),
                 cell(&s.unit),
                 s.year,
@@ -493,7 +504,8 @@ pub fn summary_markdown(rows: &[SummaryRow]) -> String {
                 s.declared_total.map_or("—".into(), p),
                 s.gap.map_or("—".into(), signed),
                 s.hard,
-                s.soft
+                s.soft,
+                s.read_label().unwrap_or_else(|| "—".into())
             )),
             Err(e) => failed.push((row.source.as_str(), e.as_str())),
         }

@@ -166,6 +166,7 @@ impl SummaryWorkbook {
             "自评−复核",
             "硬性问题",
             "提示",
+            "读取完整度",
             "错误",
         ]
         .map(String::from);
@@ -184,7 +185,8 @@ impl SummaryWorkbook {
             (8, 10),
             (9, 9),
             (10, 6),
-            (11, 60),
+            (11, 14),
+            (12, 60),
         ] {
             sheet.set_column_width(col, width)?;
         }
@@ -223,9 +225,12 @@ impl SummaryWorkbook {
                         10,
                         f64::from(u32::try_from(s.soft).unwrap_or(u32::MAX)),
                     )?;
+                    if let Some(read) = s.read_label() {
+                        sheet.write_string(row, 11, &read)?;
+                    }
                 }
                 Err(e) => {
-                    sheet.write_string(row, 11, e)?;
+                    sheet.write_string(row, 12, e)?;
                 }
             }
             row += 1;

@@ -351,6 +351,37 @@ pub enum Metric {
 }
 
 impl Metric {
+    /// The unit's fields (paths of the unit format) this metric is computed from; for
+    /// 预算执行率, 财政拨款收入 stands for a missing 全年预算数.
+    pub fn fields(self) -> &'static [&'static str] {
+        use Metric as M;
+        match self {
+            M::ExecutionRate => &["budget.full_year", "budget.income", "budget.spent"],
+            M::BudgetCompletionRate => {
+                &["base.carried_in", "budget.full_year", "base.carried_over"]
+            }
+            M::BudgetAdjustmentRate => &["budget.opening", "budget.full_year"],
+            M::StaffingControlRate => &["staffing.authorised", "staffing.in_post"],
+            M::CarryOverRate => &["base.carried_over", "budget.full_year"],
+            M::CarryOverChangeRate => &["base.carried_over", "base.carried_over_last_year"],
+            M::ThreePublicChangeRate => &["base.three_public", "base.three_public_last_year"],
+            M::ThreePublicControlRate => &["base.three_public", "base.three_public_budget"],
+            M::PublicFundsControlRate => &["budget.public", "base.public_budget"],
+            M::KeySpendingRate => &["base.key_project_spending", "budget.project"],
+            M::ProcurementExecutionRate => &["base.procurement_actual", "base.procurement_budget"],
+            M::BuildingAreaControlRate => {
+                &["base.buildings.planned_area", "base.buildings.actual_area"]
+            }
+            M::BuildingInvestmentControlRate => &[
+                "base.buildings.planned_investment",
+                "base.buildings.actual_investment",
+            ],
+            M::CompletionRate => &["base.tasks.planned", "base.tasks.completed"],
+            M::TimelinessRate => &["base.tasks.planned", "base.tasks.on_time"],
+            M::QualityRate => &["base.tasks.planned", "base.tasks.up_to_standard"],
+        }
+    }
+
     /// The metric's Chinese name.
     pub fn label(self) -> &'static str {
         match self {
