@@ -147,3 +147,70 @@ fn a_negative_amount_read_from_a_report_is_refused_not_scored() {
          expected an amount of zero or more, found the negative amount -69.16",
     ));
 }
+
+/// A round folder of the units' own documents (a Word 自评表, an .xlsx and an .xls export) is
+/// scored from their tables, the self-score compared, the read completeness in the summary.
+/// By hand, yn-baoshan-tsg-ggwhfw-2022.xlsx: execution 10 × 95.61 % = 9.56; every row meets its
+/// target: 20 + 20 + 30 + 20 = 90; total 99.56 against the declared 100.
+#[test]
+fn a_folder_of_documents_is_scored_from_their_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let round = dir.path().join("round");
+    std::fs::create_dir(&round).unwrap();
+    let fixtures = crate::common::root().join("tests/fixtures/documents");
+    for name in [
+        "gd-suixi-shuiku-2022.docx",
+        "yn-baoshan-tsg-ggwhfw-2022.xlsx",
+        "jx-shangrao-sfj-2021.xls",
+    ] {
+        std::fs::copy(fixtures.join(name), round.join(name)).unwrap();
+    }
+    let out = dir.path().join("out");
+    jixiao()
+        .args(["score", "--rules", "configs/national-project.toml", "--out"])
+        .arg(&out)
+        .arg(&round)
+        .assert()
+        .stderr(contains("scored 3 units"));
+    let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let row = |name: &str| -> Vec<String> {
+        csv.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} in {csv}"))
+            .split(',')
+            .map(str::to_owned)
+            .collect()
+    };
+    // source, unit, year, kind, total, grade, declared_total, gap, hard, soft, read, error
+    let ggwhfw = row("ggwhfw");
+    assert_eq!(
+        (
+            &ggwhfw[1][..],
+            &ggwhfw[2][..],
+            &ggwhfw[4][..],
+            &ggwhfw[5][..],
+            &ggwhfw[6][..]
+        ),
+        ("保山市图书馆", "2022", "99.56", "优", "100.00")
+    );
+    assert_eq!(ggwhfw[10], "6/6");
+    // The Word 自评表: its self-score 96.83 and its 2022 year read from the table and cover.
+    let suixi = row("suixi");
+    assert_eq!(
+        (&suixi[1][..], &suixi[2][..], &suixi[6][..]),
+        ("遂溪县水务局", "2022", "96.83")
+    );
+    // The .xls export: its funds block's 分值 100 (for 10) is left unfilled, not scored.
+    let shangrao = row("shangrao");
+    assert_eq!(
+        (&shangrao[1][..], &shangrao[6][..]),
+        ("上饶市司法局", "98.00")
+    );
+    let card =
+        std::fs::read_to_string(out.join("scorecards/yn-baoshan-tsg-ggwhfw-2022.md")).unwrap();
+    assert!(card.contains("读取完整度 6/6"), "{card}");
+    assert!(
+        card.contains("Sheet1!F8「年度资金总额 × 全年执行数」"),
+        "{card}"
+    );
+}
