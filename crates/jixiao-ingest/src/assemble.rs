@@ -20,7 +20,7 @@ use serde_json::Value as Json;
 
 use crate::fields::Draft;
 use crate::tables::{CellSource, Figure, TableRead, Value};
-use crate::{IngestError, Ingested, Missing};
+use crate::{IngestError, Ingested, Missing, Review, ReviewKind};
 
 /// The JSON value at `path`, if present.
 fn get<'a>(json: &'a Json, path: &FieldPath) -> Option<&'a Json> {
@@ -179,6 +179,7 @@ pub(crate) fn assemble(
         }
     }
     let mut cells: BTreeMap<FieldPath, CellSource> = BTreeMap::new();
+    let mut review: Vec<Review> = Vec::new();
     let ambiguous =
         |field: &FieldPath, why: String, json: &mut Json, missing: &mut Vec<Missing>| {
             remove(json, field);
@@ -200,6 +201,11 @@ pub(crate) fn assemble(
                 &mut json,
                 &mut missing,
             );
+            review.push(Review {
+                field: field.clone(),
+                kind: ReviewKind::Disagrees,
+                candidates,
+            });
             provenance.remove(field);
             continue;
         }
@@ -209,6 +215,14 @@ pub(crate) fn assemble(
                 let line = provenance
                     .get(field)
                     .map_or(String::new(), |p| format!("第{}行", p.line));
+                review.push(Review {
+                    field: field.clone(),
+                    kind: ReviewKind::TableAndText,
+                    candidates: vec![
+                        format!("{} ({})", figure.value, cell_text(&figure.source)),
+                        format!("{} (正文{line})", shown(prose)),
+                    ],
+                });
                 ambiguous(
                     field,
                     format!(
@@ -231,6 +245,7 @@ pub(crate) fn assemble(
         }
     }
     points_add_up(&tables, &mut json, &mut missing, &mut cells);
+    implausible(&json, &cells, &provenance, &mut review);
     for u in &tables.unread {
         if get(&json, &u.field).is_none() {
             missing.push(Missing {
@@ -379,6 +394,7 @@ pub(crate) fn assemble(
         unit,
         provenance,
         cells,
+        review,
         missing,
         pairings,
         sections,
@@ -479,4 +495,40 @@ fn json_has_title(json: &Json) -> bool {
         .and_then(|u| u.get("name"))
         .and_then(Json::as_str)
         .is_some_and(|n| !n.is_empty())
+}
+
+/// The money figures of a unit or project below which an amount is implausible: under 0.1 万元
+/// (1,000 元), a budget or its spending is almost surely in 元 where 万元 were expected (a project
+/// budget of 100元 read as 100 万元 would be the opposite slip, and is not caught here).
+const IMPLAUSIBLE_BELOW: Decimal = Decimal::from_parts(1, 0, 0, false, 1);
+
+/// A budget, full-year budget or spending above 0 but under 0.1 万元 is read as written and
+/// flagged for a person.
+fn implausible(
+    json: &Json,
+    cells: &BTreeMap<FieldPath, CellSource>,
+    provenance: &BTreeMap<FieldPath, crate::Provenance>,
+    review: &mut Vec<Review>,
+) {
+    for key in ["opening", "full_year", "income", "spent"] {
+        let field = FieldPath::new("budget").key(key);
+        let Some(value) = get(json, &field)
+            .and_then(Json::as_str)
+            .and_then(|s| s.parse::<Decimal>().ok())
+        else {
+            continue;
+        };
+        if value > Decimal::ZERO && value < IMPLAUSIBLE_BELOW {
+            let at = match (cells.get(&field), provenance.get(&field)) {
+                (Some(c), _) => cell_text(c),
+                (None, Some(p)) => format!("第{}行「{}」", p.line, p.phrase),
+                (None, None) => String::new(),
+            };
+            review.push(Review {
+                field,
+                kind: ReviewKind::Implausible,
+                candidates: vec![format!("{} 万元 ({at})", value.normalize())],
+            });
+        }
+    }
 }

@@ -115,6 +115,37 @@ pub struct Missing {
     pub why: String,
 }
 
+/// Something a person must look at in a document: its figures disagree, or one is implausible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub field: FieldPath,
+    pub kind: ReviewKind,
+    /// The values seen, each with where (`91.45 (表1 第16行第8列「91.45」)`).
+    pub candidates: Vec<String>,
+}
+
+/// Why a field needs a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewKind {
+    /// Two tables give different values (left unfilled).
+    Disagrees,
+    /// A table and the text give different values (left unfilled; domain.md §6).
+    TableAndText,
+    /// A budget or spending under 0.1 万元 (read as written).
+    Implausible,
+}
+
+impl ReviewKind {
+    /// The reason in Chinese.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewKind::Disagrees => "表中两处数字不一致, 未采用",
+            ReviewKind::TableAndText => "表格与正文数字不一致, 未采用",
+            ReviewKind::Implausible => "金额过小, 可能单位有误 (元/万元)",
+        }
+    }
+}
+
 /// A report read into the unit model.
 #[derive(Debug, Clone)]
 pub struct Ingested {
@@ -127,6 +158,8 @@ pub struct Ingested {
     pub provenance: BTreeMap<FieldPath, Provenance>,
     /// Where each field filled from a table was read: the table, the cell, its header.
     pub cells: BTreeMap<FieldPath, tables::CellSource>,
+    /// What a person must look at: disagreements and implausible figures.
+    pub review: Vec<Review>,
     /// Fields not filled, with the reason.
     pub missing: Vec<Missing>,
     /// Suggested pairings of goal targets with narrative claims.

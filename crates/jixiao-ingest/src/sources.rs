@@ -89,6 +89,22 @@ pub fn sources_markdown(
             r.source
         ));
     }
+    if !ing.review.is_empty() {
+        out.push_str(&format!(
+            "{}需人工核对 {} 项:\n",
+            if markdown { "\n" } else { "  " },
+            ing.review.len()
+        ));
+        for r in &ing.review {
+            out.push_str(&format!(
+                "{}{} [{}]: {}\n",
+                if markdown { "- " } else { "  - " },
+                r.kind.label(),
+                r.field,
+                r.candidates.join("; ")
+            ));
+        }
+    }
     let unfilled = ing.missing.len();
     out.push_str(&format!(
         "{}未能从报告读取的字段 {unfilled} 项 (jixiao ingest 列出明细)。\n",

@@ -282,6 +282,7 @@ fn fields_are_judged_right_wrong_or_missing() {
         report: path.clone(),
         unit,
         cells: Default::default(),
+        review: Vec::new(),
         provenance: [(
             field("budget.spent"),
             jixiao_ingest::Provenance {
@@ -523,4 +524,41 @@ fn read_completeness_agrees_with_the_documents() {
     let c = jixiao_ingest::completeness(&ing.unit, &department);
     assert_eq!((c.found(), c.needed()), (11, 22));
     assert_eq!(c.label(), "11/22 (50.0%)");
+}
+
+/// What a person must look at is said, typed: the 摘要's 92.5 against the 总分 row's 91.45
+/// (yn-xundian-xwbgs-2023), and a budget of 100 元 (0.01 万元) in the sample report.
+#[test]
+fn disagreements_and_implausible_amounts_are_for_review() {
+    let ing = ingest(&documents_dir().join("yn-xundian-xwbgs-2023.docx")).unwrap();
+    let total = FieldPath::parse("declared.total").unwrap();
+    let review = ing
+        .review
+        .iter()
+        .find(|r| r.field == total)
+        .expect("declared.total for review");
+    assert_eq!(review.kind, jixiao_ingest::ReviewKind::TableAndText);
+    assert!(
+        review.candidates[0].starts_with("91.45 (表1 第16行第8列"),
+        "{review:?}"
+    );
+    assert!(review.candidates[1].starts_with("92.5 (正文"), "{review:?}");
+    assert!(ing.unit.declared.as_ref().is_none_or(|d| d.total.is_none()));
+
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/reports/lusong-kexie-2024.txt");
+    let text =
+        std::fs::read_to_string(&sample)
+            .unwrap()
+            .replacen("预算资金69.16万元", "预算资金100元", 1);
+    assert!(text.contains("预算资金100元"));
+    let ing = jixiao_ingest::ingest_text(&text, &sample).unwrap();
+    let opening = FieldPath::parse("budget.opening").unwrap();
+    assert_eq!(ing.unit.budget.opening, Some(dec!(0.01)));
+    let review = ing
+        .review
+        .iter()
+        .find(|r| r.field == opening)
+        .expect("flagged");
+    assert_eq!(review.kind, jixiao_ingest::ReviewKind::Implausible);
 }

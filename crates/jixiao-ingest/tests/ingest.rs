@@ -507,6 +507,7 @@ fn a_draft_of_every_field_reparses_to_the_same_unit() {
         report: path.clone(),
         unit,
         cells: Default::default(),
+        review: Vec::new(),
         provenance,
         missing: Vec::new(),
         pairings: Vec::new(),

@@ -157,7 +157,7 @@ fn a_folder_of_documents_is_scored_from_their_tables() {
     let dir = tempfile::tempdir().unwrap();
     let round = dir.path().join("round");
     std::fs::create_dir(&round).unwrap();
-    let fixtures = crate::common::root().join("tests/fixtures/documents");
+    let fixtures = root().join("tests/fixtures/documents");
     for name in [
         "gd-suixi-shuiku-2022.docx",
         "yn-baoshan-tsg-ggwhfw-2022.xlsx",
