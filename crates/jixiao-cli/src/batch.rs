@@ -170,6 +170,21 @@ pub struct Outputs {
     rules: jixiao_rules::RuleSet,
 }
 
+/// The JSON scorecard; for a unit read from a report, with its `sources` (数据来源, 读取完整度,
+/// 需人工核对).
+fn json_card(
+    card: &Scorecard,
+    ingested: Option<&Ingested>,
+    rules: &jixiao_rules::RuleSet,
+) -> String {
+    let Some(ingested) = ingested else {
+        return jixiao_report::json(card);
+    };
+    let rows = jixiao_ingest::sources_for(card, ingested);
+    let completeness = jixiao_ingest::completeness(&ingested.unit, rules);
+    jixiao_ingest::scorecard_json(card, &rows, ingested, &completeness)
+}
+
 /// The 数据来源 section for a unit read from a report (empty for a unit file).
 fn sources(
     card: &Scorecard,
@@ -301,7 +316,7 @@ impl Outputs {
         let base = dir.join("scorecards");
         write_atomic_unsynced(
             &base.join(format!("{name}.json")),
-            jixiao_report::json(card),
+            json_card(card, ingested, &self.rules),
         )?;
         write_atomic_unsynced(
             &base.join(format!("{name}.md")),
@@ -394,7 +409,7 @@ impl Sink for Outputs {
                                 + "\n"
                                 + &sources(&card, ingested.as_ref(), &self.rules, false)
                         }
-                        Print::Json => jixiao_report::json(&card),
+                        Print::Json => json_card(&card, ingested.as_ref(), &self.rules),
                         Print::Markdown => {
                             jixiao_report::markdown(&card)
                                 + "\n"

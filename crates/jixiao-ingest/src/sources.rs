@@ -112,3 +112,56 @@ pub fn sources_markdown(
     ));
     out
 }
+
+/// The 数据来源 section as JSON, for a JSON scorecard of a unit read from a report: the report,
+/// the read completeness, each figure's field and source, and what a person must look at.
+pub fn sources_json(
+    rows: &[SourceRow],
+    ing: &Ingested,
+    completeness: &crate::Completeness,
+) -> serde_json::Value {
+    use serde_json::json;
+    json!({
+        "report": ing.report.display().to_string(),
+        "read_completeness": {
+            "found": completeness.found(),
+            "needed": completeness.needed(),
+            "missing": completeness.missing().collect::<Vec<_>>(),
+        },
+        "figures": rows
+            .iter()
+            .map(|r| json!({
+                "field": r.field.to_string(),
+                "figure": r.figure,
+                "source": r.source,
+            }))
+            .collect::<Vec<_>>(),
+        "review": ing
+            .review
+            .iter()
+            .map(|r| json!({
+                "field": r.field.to_string(),
+                "why": r.kind.label(),
+                "candidates": r.candidates,
+            }))
+            .collect::<Vec<_>>(),
+        "not_read": ing.missing.len(),
+    })
+}
+
+/// A JSON scorecard of a unit read from a report: the scorecard with its `sources`
+/// ([`sources_json`]).
+pub fn scorecard_json(
+    card: &Scorecard,
+    rows: &[SourceRow],
+    ing: &Ingested,
+    completeness: &crate::Completeness,
+) -> String {
+    let mut value = serde_json::to_value(card).expect("a scorecard always serialises");
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert("sources".into(), sources_json(rows, ing, completeness));
+    }
+    let mut out = serde_json::to_string_pretty(&value).expect("JSON values serialise");
+    out.push('\n');
+    out
+}
