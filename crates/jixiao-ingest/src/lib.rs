@@ -212,7 +212,7 @@ fn read(
 ) -> Result<Ingested, IngestError> {
     let draft = fields::read_draft(path, lines, vocabulary)?;
     let year = (draft.unit.unit.year != 0).then_some(draft.unit.unit.year);
-    let tables = tables::read(doc, tables::TableVocabulary::builtin(), year);
+    let tables = tables::read(doc, vocabulary.tables(), year);
     assemble::assemble(path, draft, tables)
 }
 

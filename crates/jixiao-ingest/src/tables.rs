@@ -114,15 +114,22 @@ pub struct TableVocabulary {
 }
 
 impl TableVocabulary {
-    /// The built-in vocabulary.
-    pub fn builtin() -> &'static TableVocabulary {
-        static BUILT: LazyLock<TableVocabulary> = LazyLock::new(|| {
-            let mut v: TableVocabulary =
-                toml::from_str(BUILTIN).expect("tables.toml: the built-in vocabulary parses");
-            v.normalise();
-            v
-        });
-        &BUILT
+    /// The vocabulary of a `tables.toml` table (the built-in one merged with a bureau's
+    /// `[tables]`), its labels normalised; an unknown key is refused with its path.
+    pub fn from_table(table: &toml::Table) -> Result<TableVocabulary, (String, String)> {
+        let mut v: TableVocabulary =
+            serde_path_to_error::deserialize(toml::Value::Table(table.clone()))
+                .map_err(|e| (e.path().to_string(), e.into_inner().to_string()))?;
+        for rule in &v.cells {
+            FieldPath::parse(&rule.field)
+                .map_err(|e| ("cell.field".to_owned(), format!("{}: {e}", rule.field)))?;
+        }
+        for rule in &v.labels {
+            FieldPath::parse(&rule.field)
+                .map_err(|e| ("label.field".to_owned(), format!("{}: {e}", rule.field)))?;
+        }
+        v.normalise();
+        Ok(v)
     }
 
     /// Normalises every label once, as cells are normalised before they are compared.
@@ -1518,7 +1525,7 @@ mod tests {
 
     #[test]
     fn the_builtin_vocabulary_parses() {
-        let v = TableVocabulary::builtin();
+        let v = crate::Vocabulary::builtin().tables();
         assert!(v.indicator.name.iter().any(|n| n == "三级指标"));
         for rule in &v.cells {
             assert!(FieldPath::parse(&rule.field).is_ok(), "{}", rule.field);

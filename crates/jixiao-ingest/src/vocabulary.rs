@@ -461,6 +461,11 @@ pub struct Vocabulary {
     table: toml::Table,
     pub(crate) words: Words,
     pub(crate) re: Compiled,
+    /// The merged table vocabulary (`tables.toml`, then each file's `[tables]`), kept to merge
+    /// the next one into.
+    tables_table: toml::Table,
+    /// What the tables of reports call their columns, rows and labels.
+    pub(crate) tables: crate::tables::TableVocabulary,
 }
 
 static BUILTIN_VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
@@ -501,6 +506,14 @@ impl Vocabulary {
 
     /// As [`Vocabulary::extend_from_file`], from the file's text; `file` names it in errors.
     pub fn extend_from_toml(&mut self, text: &str, file: &Path) -> Result<(), VocabularyError> {
+        let (text, tables) = split_tables(text, file)?;
+        if let Some(tables) = tables {
+            let mut merged = self.tables_table.clone();
+            merge(&mut merged, tables);
+            self.tables = tables_of(&merged, file)?;
+            self.tables_table = merged;
+        }
+        let text = text.as_str();
         let (table, words) = parse_words(text, file)?;
         validate(&words, file)?;
         let mut merged = self.table.clone();
@@ -521,13 +534,53 @@ impl Vocabulary {
     fn parse(text: &str, file: &Path) -> Result<Vocabulary, VocabularyError> {
         let (table, words) = parse_words(text, file)?;
         validate(&words, file)?;
+        let tables_file = Path::new("tables.toml");
+        let tables_table: toml::Table = toml::from_str(crate::tables::BUILTIN)
+            .map_err(|e| parse_error(tables_file, String::new(), e.to_string()))?;
         Ok(Vocabulary {
             sources: vec![file.to_owned()],
             table,
             re: compile(&words, file)?,
             words,
+            tables: tables_of(&tables_table, tables_file)?,
+            tables_table,
         })
     }
+
+    /// The table vocabulary: the built-in `tables.toml` and each file's `[tables]`.
+    pub fn tables(&self) -> &crate::tables::TableVocabulary {
+        &self.tables
+    }
+}
+
+/// A bureau file's `[tables]` (the table vocabulary, in the form of `tables.toml`) apart from
+/// the rest of the file (the prose vocabulary).
+fn split_tables(text: &str, file: &Path) -> Result<(String, Option<toml::Table>), VocabularyError> {
+    let mut table: toml::Table =
+        toml::from_str(text).map_err(|e| parse_error(file, String::new(), e.to_string()))?;
+    match table.remove("tables") {
+        None => Ok((text.to_owned(), None)),
+        Some(toml::Value::Table(tables)) => Ok((table.to_string(), Some(tables))),
+        Some(_) => Err(parse_error(
+            file,
+            "tables".into(),
+            "expected a table ([tables]), as in tables.toml".into(),
+        )),
+    }
+}
+
+/// The table vocabulary of a merged `tables.toml`, unknown keys refused with their path.
+fn tables_of(
+    table: &toml::Table,
+    file: &Path,
+) -> Result<crate::tables::TableVocabulary, VocabularyError> {
+    crate::tables::TableVocabulary::from_table(table).map_err(|(key, message)| {
+        parse_error(
+            file,
+            format!("tables.{key}").trim_end_matches('.').to_owned(),
+            message,
+        )
+    })
 }
 
 fn parse_error(file: &Path, key: String, message: String) -> VocabularyError {

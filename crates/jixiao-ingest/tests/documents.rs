@@ -562,3 +562,52 @@ fn disagreements_and_implausible_amounts_are_for_review() {
         .expect("flagged");
     assert_eq!(review.kind, jixiao_ingest::ReviewKind::Implausible);
 }
+
+/// A bureau's vocabulary file extends the table vocabulary too: a grid whose target column is
+/// headed 计划值 is read once `[tables.indicator] target = ["计划值"]` says so; a misspelt key is
+/// refused with its path.
+#[test]
+fn a_bureaus_file_extends_the_table_vocabulary() {
+    use jixiao_ingest::Vocabulary;
+    use jixiao_ingest::document::{Cell, Document, Grid, GridOrigin};
+    let row = |r: usize, cells: &[&str]| -> Vec<Cell> {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(c, t)| Cell {
+                text: (*t).to_owned(),
+                anchor: (r, c),
+            })
+            .collect()
+    };
+    let doc = Document {
+        paragraphs: Vec::new(),
+        tables: vec![Grid {
+            origin: GridOrigin::Word { table: 1 },
+            rows: vec![
+                row(0, &["三级指标", "计划值", "实际完成值", "分值", "得分"]),
+                row(1, &["培训次数", "≥12次", "14次", "10", "10"]),
+            ],
+        }],
+        table_after: vec![0],
+    };
+    let target = FieldPath::parse("indicators[0].target").unwrap();
+    let read = |v: &Vocabulary| jixiao_ingest::tables::read(&doc, v.tables(), Some(2024));
+    let builtin = read(Vocabulary::builtin());
+    assert!(!builtin.figures.iter().any(|f| f.field == target));
+    let file = Path::new("bureau.toml");
+    let bureau =
+        Vocabulary::from_toml("[tables.indicator]\ntarget = [\"计划值\"]\n", file).unwrap();
+    let with = read(&bureau);
+    let got = with
+        .figures
+        .iter()
+        .find(|f| f.field == target)
+        .expect("read");
+    assert_eq!(got.value.to_string(), "12");
+    assert_eq!(got.source.place, "表1 第2行第2列");
+
+    let err = Vocabulary::from_toml("[tables.indicator]\ntargte = [\"计划值\"]\n", file)
+        .expect_err("unknown key");
+    assert!(err.to_string().contains("tables.indicator"), "{err}");
+}
