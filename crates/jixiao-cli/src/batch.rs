@@ -44,8 +44,13 @@ fn score_job(
     // unit is that unit's error, never the end of the batch.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let loaded = job.load_with(Some(rules), vocabulary)?;
-        let card = jixiao_engine::score_with(&loaded.unit, rules, options)
+        let mut card = jixiao_engine::score_with(&loaded.unit, rules, options)
             .map_err(|error| format!("{source}: {error}"))?;
+        // What the document's reader says a person must look at is a finding of the unit.
+        if let Some(ingested) = &loaded.ingested {
+            card.findings
+                .extend(jixiao_ingest::review_findings(ingested));
+        }
         Ok::<_, String>((card, loaded.ingested, loaded.warnings))
     }));
     let (result, warnings) = match outcome {

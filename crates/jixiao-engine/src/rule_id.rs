@@ -15,13 +15,18 @@ pub enum EngineRule {
     UndefinedInput,
     /// A qualitative self-score outside its tier's range.
     Tiers,
+    /// A figure of a document a person must look at (two tables or a table and the text
+    /// disagreeing, an implausible amount): the reader's review (jixiao-ingest), a finding on a
+    /// unit read from a document.
+    DocumentReview,
 }
 
 impl EngineRule {
-    pub const ALL: [EngineRule; 3] = [
+    pub const ALL: [EngineRule; 4] = [
         EngineRule::MissingInput,
         EngineRule::UndefinedInput,
         EngineRule::Tiers,
+        EngineRule::DocumentReview,
     ];
 
     /// The id as written in scorecards.
@@ -30,6 +35,7 @@ impl EngineRule {
             EngineRule::MissingInput => "missing_input",
             EngineRule::UndefinedInput => "undefined_input",
             EngineRule::Tiers => "tiers",
+            EngineRule::DocumentReview => "document_review",
         }
     }
 
@@ -39,6 +45,7 @@ impl EngineRule {
             EngineRule::MissingInput => "缺少数据",
             EngineRule::UndefinedInput => "无法计算",
             EngineRule::Tiers => "定性得分超出档次",
+            EngineRule::DocumentReview => "文档数据需人工核对",
         }
     }
 }

@@ -32,7 +32,9 @@ use rust_decimal::Decimal;
 pub use claims::Pairing;
 pub use completeness::{Completeness, Need, completeness};
 pub use draft::render_draft;
-pub use sources::{SourceRow, scorecard_json, sources_for, sources_json, sources_markdown};
+pub use sources::{
+    SourceRow, review_findings, scorecard_json, sources_for, sources_json, sources_markdown,
+};
 pub use text::Format;
 pub use vocabulary::{Vocabulary, VocabularyError};
 

@@ -165,3 +165,23 @@ pub fn scorecard_json(
     out.push('\n');
     out
 }
+
+/// The review of a unit read from a document as findings of its scorecard (提示, rule
+/// `document_review`): the document disagrees with itself or gives an implausible figure.
+pub fn review_findings(ing: &Ingested) -> Vec<jixiao_engine::Finding> {
+    ing.review
+        .iter()
+        .map(|r| jixiao_engine::Finding {
+            rule: jixiao_engine::RuleId::Engine(jixiao_engine::EngineRule::DocumentReview),
+            severity: jixiao_engine::Severity::Soft,
+            indicator: None,
+            message: format!(
+                "{} [{}]: {}",
+                r.kind.label(),
+                r.field,
+                r.candidates.join("; ")
+            ),
+            figures: Vec::new(),
+        })
+        .collect()
+}

@@ -544,6 +544,22 @@ fn disagreements_and_implausible_amounts_are_for_review() {
     );
     assert!(review.candidates[1].starts_with("92.5 (正文"), "{review:?}");
     assert!(ing.unit.declared.as_ref().is_none_or(|d| d.total.is_none()));
+    // On the scorecard, a finding (提示) of its own rule.
+    let findings = jixiao_ingest::review_findings(&ing);
+    let finding = findings
+        .iter()
+        .find(|f| f.message.contains("[declared.total]"))
+        .expect("a finding");
+    assert_eq!(
+        finding.rule,
+        jixiao_engine::RuleId::Engine(jixiao_engine::EngineRule::DocumentReview)
+    );
+    assert_eq!(finding.severity, jixiao_engine::Severity::Soft);
+    assert!(
+        finding
+            .message
+            .starts_with("表格与正文数字不一致, 未采用 [declared.total]: 91.45")
+    );
 
     let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/fixtures/reports/lusong-kexie-2024.txt");
