@@ -507,16 +507,9 @@ fn strip_thousands(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     for (i, &c) in chars.iter().enumerate() {
-        if c == ','
-            && i > 0
-            && chars[i - 1].is_ascii_digit()
-            && chars.len() > i + 3
-            && chars[i + 1..i + 4].iter().all(char::is_ascii_digit)
-            && chars.get(i + 4).is_none_or(|n| !n.is_ascii_digit())
-        {
-            continue;
+        if !crate::text::thousands_comma(&chars, i) {
+            out.push(c);
         }
-        out.push(c);
     }
     out
 }

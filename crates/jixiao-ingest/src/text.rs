@@ -153,6 +153,17 @@ pub fn half_width(c: char) -> char {
     }
 }
 
+/// Whether `chars[i]` is a comma between thousands (`691,600.00`): a digit before it, exactly
+/// three after it.
+pub(crate) fn thousands_comma(chars: &[char], i: usize) -> bool {
+    chars[i] == ','
+        && i > 0
+        && chars[i - 1].is_ascii_digit()
+        && chars.len() > i + 3
+        && chars[i + 1..i + 4].iter().all(char::is_ascii_digit)
+        && chars.get(i + 4).is_none_or(|n| !n.is_ascii_digit())
+}
+
 /// Normalises a line for reading figures: half-width characters, spaced-out digits joined
 /// ("6 9 . 1 6" → "69.16"), thousands separators dropped ("691,600.00" → "691600.00", and
 /// between full-width digits the full-width comma too: "９，０５６" → "9056"; between half-width
@@ -171,13 +182,7 @@ pub fn normalize(text: &str) -> String {
                 continue;
             }
         }
-        if c == ','
-            && i > 0
-            && chars[i - 1].is_ascii_digit()
-            && chars.len() > i + 3
-            && chars[i + 1..i + 4].iter().all(char::is_ascii_digit)
-            && chars.get(i + 4).is_none_or(|n| !n.is_ascii_digit())
-        {
+        if thousands_comma(&chars, i) {
             continue;
         }
         if c == '，'
