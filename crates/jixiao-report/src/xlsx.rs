@@ -226,7 +226,9 @@ impl SummaryWorkbook {
                         f64::from(u32::try_from(s.soft).unwrap_or(u32::MAX)),
                     )?;
                     if let Some(read) = s.read_label() {
-                        sheet.write_string(row, 11, &read)?;
+                        // A count like its neighbours: right-aligned, off the 提示 column.
+                        let right = Format::new().set_align(FormatAlign::Right);
+                        sheet.write_string_with_format(row, 11, &read, &right)?;
                     }
                 }
                 Err(e) => {
