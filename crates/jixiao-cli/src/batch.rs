@@ -9,7 +9,7 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use anyhow::{Context as _, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use jixiao_engine::{Options, Scorecard, Severity};
-use jixiao_ingest::{Ingested, Vocabulary};
+use jixiao_ingest::{Completeness, Ingested, Vocabulary};
 use jixiao_report::html::{BatchInfo, FindingCounts};
 use jixiao_report::xlsx::{IndicatorColumn, SummaryWorkbook};
 use jixiao_report::{SummaryRow, UnitSummary};
@@ -175,33 +175,28 @@ pub struct Outputs {
     rules: jixiao_rules::RuleSet,
 }
 
+/// A unit read from a document: what its reader gave, and its read completeness under the rule
+/// set (computed once per unit, shown in its pages and its summary row).
+type FromDocument<'a> = Option<(&'a Ingested, &'a Completeness)>;
+
 /// The JSON scorecard; for a unit read from a report, with its `sources` (数据来源, 读取完整度,
 /// 需人工核对).
-fn json_card(
-    card: &Scorecard,
-    ingested: Option<&Ingested>,
-    rules: &jixiao_rules::RuleSet,
-) -> String {
-    let Some(ingested) = ingested else {
-        return jixiao_report::json(card);
-    };
-    let rows = jixiao_ingest::sources_for(card, ingested);
-    let completeness = jixiao_ingest::completeness(&ingested.unit, rules);
-    jixiao_ingest::scorecard_json(card, &rows, ingested, &completeness)
+fn json_card(card: &Scorecard, document: FromDocument<'_>) -> String {
+    match document {
+        Some((ingested, completeness)) => {
+            let rows = jixiao_ingest::sources_for(card, ingested);
+            jixiao_ingest::scorecard_json(card, &rows, ingested, completeness)
+        }
+        None => jixiao_report::json(card),
+    }
 }
 
 /// The 数据来源 section for a unit read from a report (empty for a unit file).
-fn sources(
-    card: &Scorecard,
-    ingested: Option<&Ingested>,
-    rules: &jixiao_rules::RuleSet,
-    markdown: bool,
-) -> String {
-    match ingested {
-        Some(ingested) => {
+fn sources(card: &Scorecard, document: FromDocument<'_>, markdown: bool) -> String {
+    match document {
+        Some((ingested, completeness)) => {
             let rows = jixiao_ingest::sources_for(card, ingested);
-            let completeness = jixiao_ingest::completeness(&ingested.unit, rules);
-            jixiao_ingest::sources_markdown(&rows, ingested, &completeness, markdown)
+            jixiao_ingest::sources_markdown(&rows, ingested, completeness, markdown)
         }
         None => String::new(),
     }
@@ -309,7 +304,7 @@ impl Outputs {
         &mut self,
         stem: &str,
         card: &Scorecard,
-        ingested: Option<&Ingested>,
+        document: FromDocument<'_>,
     ) -> Result<Option<String>> {
         let Some(dir) = &self.dir else {
             return Ok(None);
@@ -321,11 +316,11 @@ impl Outputs {
         let base = dir.join("scorecards");
         write_atomic_unsynced(
             &base.join(format!("{name}.json")),
-            json_card(card, ingested, &self.rules),
+            json_card(card, document),
         )?;
         write_atomic_unsynced(
             &base.join(format!("{name}.md")),
-            jixiao_report::markdown(card) + &sources(card, ingested, &self.rules, true),
+            jixiao_report::markdown(card) + &sources(card, document, true),
         )?;
         write_atomic_unsynced(
             &base.join(format!("{name}.html")),
@@ -404,6 +399,10 @@ impl Sink for Outputs {
         }
         match scored.result {
             Ok((card, ingested)) => {
+                let completeness = ingested
+                    .as_ref()
+                    .map(|i| jixiao_ingest::completeness(&i.unit, &self.rules));
+                let document = ingested.as_ref().zip(completeness.as_ref());
                 if card.count(Severity::Error) > 0 {
                     self.plugin_errors += 1;
                 }
@@ -412,13 +411,11 @@ impl Sink for Outputs {
                         Print::Terminal { width } => {
                             jixiao_report::terminal(&card, width)
                                 + "\n"
-                                + &sources(&card, ingested.as_ref(), &self.rules, false)
+                                + &sources(&card, document, false)
                         }
-                        Print::Json => json_card(&card, ingested.as_ref(), &self.rules),
+                        Print::Json => json_card(&card, document),
                         Print::Markdown => {
-                            jixiao_report::markdown(&card)
-                                + "\n"
-                                + &sources(&card, ingested.as_ref(), &self.rules, true)
+                            jixiao_report::markdown(&card) + "\n" + &sources(&card, document, true)
                         }
                     };
                     std::io::stdout()
@@ -426,7 +423,7 @@ impl Sink for Outputs {
                         .write_all(text.as_bytes())
                         .context("cannot write to standard output")?;
                 }
-                let page = self.write_scorecard(&scored.stem, &card, ingested.as_ref())?;
+                let page = self.write_scorecard(&scored.stem, &card, document)?;
                 if self.dir.is_some() {
                     self.findings.add(&card);
                 }
@@ -434,10 +431,7 @@ impl Sink for Outputs {
                 self.rows.push(SummaryRow {
                     source: scored.source.clone(),
                     outcome: Ok(UnitSummary {
-                        read: ingested.as_ref().map(|i| {
-                            let c = jixiao_ingest::completeness(&i.unit, &self.rules);
-                            (c.found(), c.needed())
-                        }),
+                        read: completeness.as_ref().map(|c| (c.found(), c.needed())),
                         ..UnitSummary::of(&card)
                     }),
                 });

@@ -235,7 +235,7 @@ fn parse_document_xml(xml: &str) -> Result<Document, String> {
     let mut doc = Document::default();
     // Open tables, outermost first; finished ones wait in `done` with their number.
     let mut open: Vec<TableBuilder> = Vec::new();
-    let mut done: Vec<(usize, Grid, usize)> = Vec::new();
+    let mut done: Vec<(usize, Grid)> = Vec::new();
     let mut tables_started = 0;
     let mut paragraph: Option<String> = None;
     let mut in_text = false;
@@ -337,8 +337,7 @@ fn parse_document_xml(xml: &str) -> Result<Document, String> {
                             rows: t.rows,
                         };
                         grid.pad();
-                        let after = doc.table_after[t.number - 1];
-                        done.push((t.number, grid, after));
+                        done.push((t.number, grid));
                     }
                 }
                 _ => {}
@@ -347,8 +346,9 @@ fn parse_document_xml(xml: &str) -> Result<Document, String> {
             _ => {}
         }
     }
-    done.sort_by_key(|(n, _, _)| *n);
-    doc.tables = done.into_iter().map(|(_, g, _)| g).collect();
+    // A nested table ends before its parent: put them back in the order they start.
+    done.sort_by_key(|(n, _)| *n);
+    doc.tables = done.into_iter().map(|(_, g)| g).collect();
     Ok(doc)
 }
 

@@ -778,7 +778,6 @@ impl GridReader<'_> {
         if known < 2 {
             return None;
         }
-        let width = self.grid.rows[r].len();
         let mut roles = BTreeMap::new();
         for (c, h) in &heads {
             if let Some(role) = self.vocab.role(h) {
@@ -799,7 +798,6 @@ impl GridReader<'_> {
         if tasks.values().any(|r| *r == TaskRole::Name) {
             return Some(Block::Tasks(tasks));
         }
-        let _ = width;
         Some(Block::Matrix)
     }
 
