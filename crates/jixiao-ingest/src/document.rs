@@ -33,6 +33,9 @@ pub enum GridOrigin {
     /// A body paragraph (1-based) read as one row, its parts (split at wide spaces) as cells:
     /// a cover line such as `填报单位：某局　　单位：万元`.
     Paragraph { number: usize },
+    /// The n-th table of a PDF (1-based), rebuilt from the positions of its text; `pages[r]` is
+    /// the page (1-based) row `r` of the grid is printed on (a table may run over pages).
+    Pdf { table: usize, pages: Vec<u32> },
     /// A sheet of a workbook; row and column 0 of the grid are the sheet's `first_row` and
     /// `first_col` (0-based, as calamine counts).
     Sheet {
@@ -71,6 +74,10 @@ impl Grid {
         match &self.origin {
             GridOrigin::Word { table } => format!("表{table} 第{}行第{}列", row + 1, col + 1),
             GridOrigin::Paragraph { number } => format!("第{number}段"),
+            GridOrigin::Pdf { table, pages } => match pages.get(row) {
+                Some(page) => format!("表{table} 第{}行第{}列 (第{page}页)", row + 1, col + 1),
+                None => format!("表{table} 第{}行第{}列", row + 1, col + 1),
+            },
             GridOrigin::Sheet {
                 sheet,
                 first_row,
@@ -86,7 +93,7 @@ impl Grid {
     /// The table's name alone: `表2`, or the sheet's name.
     pub fn name(&self) -> String {
         match &self.origin {
-            GridOrigin::Word { table } => format!("表{table}"),
+            GridOrigin::Word { table } | GridOrigin::Pdf { table, .. } => format!("表{table}"),
             GridOrigin::Paragraph { .. } => "正文".to_owned(),
             GridOrigin::Sheet { sheet, .. } => sheet.clone(),
         }

@@ -17,6 +17,7 @@ mod completeness;
 pub mod document;
 mod draft;
 mod fields;
+pub mod pdf;
 pub mod sections;
 mod sources;
 pub mod tables;
@@ -48,7 +49,7 @@ pub enum IngestError {
         source: std::io::Error,
     },
     #[error(
-        "{report}: not a report jixiao can read (expected .txt, .md, .docx, .xlsx or .xls)",
+        "{report}: not a report jixiao can read (expected .txt, .md, .docx, .pdf, .xlsx or .xls)",
         report = report.display()
     )]
     Format { report: PathBuf },
@@ -58,6 +59,8 @@ pub enum IngestError {
     Docx { report: PathBuf, why: String },
     #[error("{report}: cannot read the workbook: {why}", report = report.display())]
     Workbook { report: PathBuf, why: String },
+    #[error("{report}: {why}", report = report.display())]
+    Pdf { report: PathBuf, why: pdf::PdfError },
     /// A figure was read but is out of bounds (a negative amount, say).
     #[error(
         "{report}: {at}at `{field}`: {message} (as read from the report)",

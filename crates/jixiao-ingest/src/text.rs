@@ -26,6 +26,8 @@ pub enum Format {
     Docx,
     /// A unit's own workbook (`.xlsx`, `.xls`): tables only.
     Workbook,
+    /// A PDF with a text layer.
+    Pdf,
 }
 
 impl Format {
@@ -37,6 +39,7 @@ impl Format {
             "md" | "markdown" => Some(Format::Markdown),
             "docx" => Some(Format::Docx),
             "xlsx" | "xls" => Some(Format::Workbook),
+            "pdf" => Some(Format::Pdf),
             _ => None,
         }
     }
@@ -79,6 +82,13 @@ pub fn read_document(path: &Path) -> Result<(Vec<Line>, Document), IngestError> 
                 why,
             })?;
             (Vec::new(), doc)
+        }
+        Format::Pdf => {
+            let doc = crate::pdf::read(&read()?).map_err(|why| IngestError::Pdf {
+                report: path.to_owned(),
+                why,
+            })?;
+            (doc.paragraphs.clone(), doc)
         }
     };
     Ok((lines_of(raw), doc))
