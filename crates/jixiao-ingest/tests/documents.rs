@@ -41,23 +41,43 @@ fn documents_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/documents")
 }
 
-/// `NAME.expected.toml` of a document `NAME.ext`.
+/// The expected file of a document. For `NAME.ext` it is `NAME.expected.toml` beside it. A
+/// **derived** document, `derived/NAME.VARIANT.ext` (the same document printed to PDF by some
+/// producer, or saved in another encoding), is judged by its source's expectations,
+/// `NAME.expected.toml` in the folder above, unless `derived/NAME.VARIANT.expected.toml` exists.
 fn expected_path(document: &Path) -> PathBuf {
     let stem = document.file_stem().expect("a file name").to_string_lossy();
-    document.with_file_name(format!("{stem}.expected.toml"))
+    let own = document.with_file_name(format!("{stem}.expected.toml"));
+    let derived = document
+        .parent()
+        .is_some_and(|dir| dir.file_name().is_some_and(|n| n == "derived"));
+    if own.is_file() || !derived {
+        return own;
+    }
+    let source = stem.split_once('.').map_or(&*stem, |(source, _)| source);
+    documents_dir().join(format!("{source}.expected.toml"))
 }
 
-/// Every document with an expected file beside it, in name order.
+/// Every document with an expected file, in name order: those of the folder, then the derived
+/// ones.
 fn documents() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(documents_dir())
-        .expect("tests/fixtures/documents")
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
+    let listing = |dir: PathBuf| -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Vec::new();
+        };
+        let mut files: Vec<PathBuf> = entries
+            .map(|e| e.expect("a directory entry").path())
+            .filter(|p| p.is_file())
+            .filter(|p| !p.to_string_lossy().ends_with(".expected.toml"))
+            .filter(|p| p.extension().is_none_or(|e| e != "md"))
+            .collect();
+        files.sort();
+        files
+    };
+    let mut files = listing(documents_dir());
+    files.extend(listing(documents_dir().join("derived")));
     files
         .into_iter()
-        .filter(|p| !p.to_string_lossy().ends_with(".expected.toml"))
         .filter(|p| expected_path(p).is_file())
         .collect()
 }
@@ -369,7 +389,10 @@ fn fields_are_judged_right_wrong_or_missing() {
 
 #[test]
 fn every_expected_file_has_its_document() {
-    let documents = documents();
+    let documents: Vec<PathBuf> = documents()
+        .into_iter()
+        .filter(|d| d.parent() == Some(&*documents_dir()))
+        .collect();
     let expected: Vec<PathBuf> = std::fs::read_dir(documents_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -393,7 +416,11 @@ fn documents_are_read_right_or_left_missing() {
     let mut errors = Vec::new();
     let documents = documents();
     for document in &documents {
-        let name = document.file_name().unwrap().to_string_lossy().into_owned();
+        let name = document
+            .strip_prefix(documents_dir())
+            .unwrap_or(document)
+            .to_string_lossy()
+            .into_owned();
         let (t, wrong, error) = compare(document);
         let _ = writeln!(
             out,
