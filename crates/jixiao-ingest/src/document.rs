@@ -99,7 +99,8 @@ impl Grid {
         }
     }
 
-    fn pad(&mut self) {
+    /// Every row made as wide as the widest, with empty cells.
+    pub(crate) fn pad(&mut self) {
         let width = self.rows.iter().map(Vec::len).max().unwrap_or(0);
         for (r, row) in self.rows.iter_mut().enumerate() {
             let start = row.len();
