@@ -30,9 +30,10 @@ struct Line {
     first_width: f32,
 }
 
-/// Punctuation a line may not start with (it stays with the character before it).
+/// Punctuation a line may not start with (it stays with the character before it; a solidus
+/// too, as in `万元/人`).
 fn closing(c: char) -> bool {
-    "，。、；：）》”’】！？%…,.;:)!?".contains(c)
+    "，。、；：）》”’】！？%…,.;:)!?/／".contains(c)
 }
 
 /// Punctuation a line may not end with.
@@ -848,4 +849,77 @@ fn continues_paragraph(prev: &Line, line: &Line, left: f32, right: f32, new_page
     let same_size = (prev.size - line.size).abs() <= 0.15 * size;
     let close = new_page || (prev.y - line.y) <= 2.0 * size;
     full && !indented && same_size && close && prev.spans.len() <= 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyphs(text: &str, x: f32, y: f32, size: f32) -> Vec<Glyph> {
+        let mut x = x;
+        text.chars()
+            .map(|c| {
+                let w = if c.is_ascii() { size / 2.0 } else { size };
+                let g = Glyph {
+                    x,
+                    end: x + w,
+                    y,
+                    size,
+                    text: c.to_string(),
+                };
+                x += w;
+                g
+            })
+            .collect()
+    }
+
+    #[test]
+    fn page_numbers_and_footers_are_recognised() {
+        for footer in [
+            "- 3 -",
+            "第 2 页",
+            "第2页 共5页",
+            "共 5 页",
+            "3/5",
+            "Page 2",
+            "— 12 —",
+        ] {
+            assert!(PAGE_NUMBER.is_match(&footer.replace(' ', "")), "{footer}");
+        }
+        for text in ["2024年度", "预算执行率100%", "第一节", "3.5万人"] {
+            assert!(!PAGE_NUMBER.is_match(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_line_keeps_words_and_marks_wide_gaps() {
+        let mut g = glyphs("填报单位：某局", 90.0, 700.0, 10.0);
+        g.extend(glyphs("单位：万元", 300.0, 700.0, 10.0));
+        g.extend(glyphs("Total 12", 400.0, 700.0, 10.0));
+        let line = line_of(g.iter().collect());
+        assert_eq!(line.text, "填报单位：某局  单位：万元  Total 12");
+        assert_eq!(line.spans.len(), 3);
+    }
+
+    #[test]
+    fn the_first_piece_of_a_line_keeps_what_may_not_be_parted() {
+        let width = |t: &str| first_piece(&glyphs(t, 0.0, 0.0, 10.0).iter().collect::<Vec<_>>());
+        assert_eq!(width("元，结余"), 20.0); // 元 with its comma
+        assert_eq!(width("元/人"), 15.0); // no break before a solidus: 元/
+        assert_eq!(width("（单位）"), 20.0); // an opening bracket stays with what follows
+        assert_eq!(width("19.84万元"), 25.0); // a number is one piece
+    }
+
+    #[test]
+    fn rules_on_one_line_are_joined_and_edges_clustered() {
+        let rule = |at, from, to| Rule { at, from, to };
+        let merged = merge(vec![
+            rule(100.0, 0.0, 50.0),
+            rule(100.4, 51.0, 90.0),
+            rule(200.0, 0.0, 10.0),
+        ]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!((merged[0].from, merged[0].to), (0.0, 90.0));
+        assert_eq!(cluster(vec![10.0, 10.5, 11.0, 40.0]), vec![10.5, 40.0]);
+    }
 }
