@@ -311,7 +311,15 @@ fn ruled_tables(page: &Page) -> (Vec<Table>, Vec<&Glyph>) {
 fn ruled_table(h: &[Rule], v: &[Rule], page: &Page, taken: &mut [bool]) -> Option<Table> {
     let xs = cluster(v.iter().map(|r| r.at).collect());
     let mut ys = cluster(h.iter().map(|r| r.at).collect());
-    ys.reverse(); // top first
+    // Where the borders stop short of a closing rule (a browser leaves the bottom border off a
+    // table cut by a page break), the ends of the vertical rules close the row.
+    let ends = cluster(v.iter().flat_map(|r| [r.from, r.to]).collect());
+    let open: Vec<f32> = ends
+        .into_iter()
+        .filter(|e| ys.iter().all(|y| (y - e).abs() > 2.0 * SNAP))
+        .collect();
+    ys.extend(open);
+    ys.sort_by(|a, b| b.total_cmp(a)); // top first
     if xs.len() < 2 || ys.len() < 2 {
         return None;
     }
@@ -848,8 +856,21 @@ fn continues_paragraph(prev: &Line, line: &Line, left: f32, right: f32, new_page
     let indented = line.x0 > left + 0.9 * size && !centred;
     let same_size = (prev.size - line.size).abs() <= 0.15 * size;
     let close = new_page || (prev.y - line.y) <= 2.0 * size;
-    full && !indented && same_size && close && prev.spans.len() <= 1
+    full && !indented
+        && same_size
+        && close
+        && prev.spans.len() <= 1
+        && !ENUMERATED.is_match(&line.text)
 }
+
+/// A line opening with a heading's or a list's number (`一、`, `（二）`, `3.`, `(1)`) starts a
+/// paragraph, even after a full line.
+static ENUMERATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．](?:\D|$))",
+    )
+    .expect("a valid pattern")
+});
 
 #[cfg(test)]
 mod tests {
