@@ -23,6 +23,9 @@ pub struct Document {
     pub tables: Vec<Grid>,
     /// For each table, how many body paragraphs come before it: where it sits in the text.
     pub table_after: Vec<usize>,
+    /// What the reader could not read, in Chinese, for the scorecard: a PDF's page that is a
+    /// picture, a table whose text runs over its rules.
+    pub notes: Vec<String>,
 }
 
 /// Where a grid was found, for provenance.

@@ -1317,6 +1317,9 @@ impl GridReader<'_> {
                 Role::Level1 | Role::Level2 => {
                     // 项目决策（2分）: the weight is not part of the name.
                     let name = TRAILING_PAREN.replace(&text, "").trim().to_owned();
+                    if name.is_empty() {
+                        continue; // a weight alone, `（12分）`: no name
+                    }
                     let key = if role == Role::Level1 {
                         "level1"
                     } else {

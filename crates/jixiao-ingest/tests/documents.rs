@@ -633,6 +633,7 @@ fn a_bureaus_file_extends_the_table_vocabulary() {
             ],
         }],
         table_after: vec![0],
+        notes: Vec::new(),
     };
     let target = FieldPath::parse("indicators[0].target").unwrap();
     let read = |v: &Vocabulary| jixiao_ingest::tables::read(&doc, v.tables(), Some(2024));

@@ -72,6 +72,12 @@ pub(super) struct Glyph {
     /// The font size on the page.
     pub size: f32,
     pub text: String,
+    /// The text object (`BT` … `ET`) it was drawn in, counted over the page: a program that
+    /// writes a table cell by cell starts one per cell.
+    pub object: u32,
+    /// The clipping box it was drawn in (x0, y0, x1, y1), when one was set: a spreadsheet clips
+    /// each cell's text to its cell, and text beyond the box belongs to it all the same.
+    pub clip: Option<[f32; 4]>,
 }
 
 /// A straight line drawn on the page: `at` is its y (horizontal) or x (vertical), from `from` to
@@ -113,6 +119,7 @@ struct TextState<'a> {
 struct State<'a> {
     ctm: Matrix,
     text: TextState<'a>,
+    clip: Option<[f32; 4]>,
 }
 
 /// The fonts and forms a content stream can name.
@@ -162,6 +169,12 @@ struct Painter<'a, 'f> {
     path: Vec<(f32, f32, f32, f32)>,
     start: (f32, f32),
     current: (f32, f32),
+    /// Text objects begun on the page.
+    objects: u32,
+    /// Where each subpath of `path` starts (`m` and `re` open one).
+    starts: Vec<usize>,
+    /// A `W` seen: the path, when painted (or ended with `n`), clips what follows.
+    clipping: bool,
 }
 
 /// The fonts of a document, each read once, by the address of its dictionary.
@@ -195,6 +208,9 @@ pub(super) fn page<'a>(
         path: Vec::new(),
         start: (0.0, 0.0),
         current: (0.0, 0.0),
+        objects: 0,
+        starts: Vec::new(),
+        clipping: false,
     };
     let mut content = Vec::new();
     for stream_id in doc.get_page_contents(id) {
@@ -215,9 +231,35 @@ pub(super) fn page<'a>(
             rise: 0.0,
             font: None,
         },
+        clip: None,
     };
     painter.run(&content, &resources, state, 0)?;
     Ok(painter.page)
+}
+
+/// The bounding box of `path` within the clip already set.
+fn clip_box(path: &[(f32, f32, f32, f32)], outer: Option<[f32; 4]>) -> Option<[f32; 4]> {
+    if path.is_empty() {
+        return outer;
+    }
+    let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    for &(x0, y0, x1, y1) in path {
+        b = [
+            b[0].min(x0).min(x1),
+            b[1].min(y0).min(y1),
+            b[2].max(x0).max(x1),
+            b[3].max(y0).max(y1),
+        ];
+    }
+    Some(match outer {
+        Some(o) => [
+            b[0].max(o[0]),
+            b[1].max(o[1]),
+            b[2].min(o[2]),
+            b[3].min(o[3]),
+        ],
+        None => b,
+    })
 }
 
 /// The page's media box (inherited from the page tree when the page has none).
@@ -304,6 +346,7 @@ impl<'a> Painter<'a, '_> {
                     }
                 }
                 "BT" => {
+                    self.objects = self.objects.saturating_add(1);
                     tm = Matrix::IDENTITY;
                     tlm = Matrix::IDENTITY;
                 }
@@ -368,6 +411,7 @@ impl<'a> Painter<'a, '_> {
                     }
                 }
                 "m" => {
+                    self.starts.push(self.path.len());
                     if let (Some(x), Some(y)) = (n(0), n(1)) {
                         self.current = state.ctm.apply(x, y);
                         self.start = self.current;
@@ -386,6 +430,7 @@ impl<'a> Painter<'a, '_> {
                     self.current = self.start;
                 }
                 "re" => {
+                    self.starts.push(self.path.len());
                     if let (Some(x), Some(y), Some(w), Some(h)) = (n(0), n(1), n(2), n(3)) {
                         let c = [
                             state.ctm.apply(x, y),
@@ -401,11 +446,19 @@ impl<'a> Painter<'a, '_> {
                         self.start = c[0];
                     }
                 }
-                "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
-                    let filled = !matches!(op.operator.as_str(), "S" | "s");
-                    self.paint(filled);
+                "W" | "W*" => self.clipping = true,
+                "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "n" => {
+                    if std::mem::take(&mut self.clipping) {
+                        state.clip = clip_box(&self.path, state.clip);
+                    }
+                    if op.operator == "n" {
+                        self.path.clear();
+                        self.starts.clear();
+                    } else {
+                        let filled = !matches!(op.operator.as_str(), "S" | "s");
+                        self.paint(filled);
+                    }
                 }
-                "n" => self.path.clear(),
                 "BI" => self.page.images += 1,
                 "Do" => {
                     let name = o.first().and_then(|x| x.as_name().ok());
@@ -447,6 +500,8 @@ impl<'a> Painter<'a, '_> {
                     y,
                     size,
                     text,
+                    object: self.objects,
+                    clip: state.clip,
                 }),
                 Text::Unmapped if font.decorative() => {}
                 Text::Unmapped => *self.page.unmapped.entry(font.name.clone()).or_default() += 1,
@@ -460,27 +515,33 @@ impl<'a> Painter<'a, '_> {
     /// filled bar thin enough to be a rule (browsers draw borders so).
     fn paint(&mut self, filled: bool) {
         let path = std::mem::take(&mut self.path);
+        let mut starts = std::mem::take(&mut self.starts);
         if filled {
-            // A filled box: a rule only when thin.
-            let xs = path.iter().flat_map(|s| [s.0, s.2]);
-            let ys = path.iter().flat_map(|s| [s.1, s.3]);
-            let (x0, x1) = xs.fold((f32::MAX, f32::MIN), |(a, b), v| (a.min(v), b.max(v)));
-            let (y0, y1) = ys.fold((f32::MAX, f32::MIN), |(a, b), v| (a.min(v), b.max(v)));
-            if path.is_empty() {
-                return;
-            }
-            if y1 - y0 <= 2.5 && x1 - x0 > 2.0 {
-                self.page.horizontal.push(Rule {
-                    at: (y0 + y1) / 2.0,
-                    from: x0,
-                    to: x1,
-                });
-            } else if x1 - x0 <= 2.5 && y1 - y0 > 2.0 {
-                self.page.vertical.push(Rule {
-                    at: (x0 + x1) / 2.0,
-                    from: y0,
-                    to: y1,
-                });
+            // Each filled box of the path (a browser fills many in one go) is a rule when thin.
+            starts.push(path.len());
+            starts.dedup();
+            for w in starts.windows(2) {
+                let sub = &path[w[0].min(path.len())..w[1].min(path.len())];
+                if sub.is_empty() {
+                    continue;
+                }
+                let xs = sub.iter().flat_map(|s| [s.0, s.2]);
+                let ys = sub.iter().flat_map(|s| [s.1, s.3]);
+                let (x0, x1) = xs.fold((f32::MAX, f32::MIN), |(a, b), v| (a.min(v), b.max(v)));
+                let (y0, y1) = ys.fold((f32::MAX, f32::MIN), |(a, b), v| (a.min(v), b.max(v)));
+                if y1 - y0 <= 2.5 && x1 - x0 > 2.0 {
+                    self.page.horizontal.push(Rule {
+                        at: (y0 + y1) / 2.0,
+                        from: x0,
+                        to: x1,
+                    });
+                } else if x1 - x0 <= 2.5 && y1 - y0 > 2.0 {
+                    self.page.vertical.push(Rule {
+                        at: (x0 + x1) / 2.0,
+                        from: y0,
+                        to: y1,
+                    });
+                }
             }
             return;
         }
@@ -528,9 +589,12 @@ impl<'a> Painter<'a, '_> {
                 {
                     inner.ctm = m.then(inner.ctm);
                 }
-                let saved = std::mem::take(&mut self.path);
+                let saved = (
+                    std::mem::take(&mut self.path),
+                    std::mem::take(&mut self.starts),
+                );
                 self.run(&content, &resources, inner, depth + 1)?;
-                self.path = saved;
+                (self.path, self.starts) = saved;
             }
             _ => {}
         }

@@ -142,7 +142,7 @@ impl<'a> Font<'a> {
             Mapping::None => None,
         };
         match units.map(|u| String::from_utf16_lossy(&u)) {
-            Some(s) if !s.chars().any(unreadable) => Text::Mapped(s),
+            Some(s) if !s.chars().any(unreadable) => Text::Mapped(ideograph(s)),
             _ => Text::Unmapped,
         }
     }
@@ -162,6 +162,28 @@ impl<'a> Font<'a> {
                 }
             }
         }
+    }
+}
+
+/// The ideograph a radical stands for (some fonts' maps give the radical: ⽂ for 文).
+fn ideograph(text: String) -> String {
+    static RADICALS: std::sync::LazyLock<std::collections::BTreeMap<char, char>> =
+        std::sync::LazyLock::new(|| {
+            include_str!("radicals.txt")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| {
+                    let mut chars = l.chars().filter(|c| !c.is_whitespace());
+                    Some((chars.next()?, chars.next()?))
+                })
+                .collect()
+        });
+    if text.chars().any(|c| RADICALS.contains_key(&c)) {
+        text.chars()
+            .map(|c| RADICALS.get(&c).copied().unwrap_or(c))
+            .collect()
+    } else {
+        text
     }
 }
 

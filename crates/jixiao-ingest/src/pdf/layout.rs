@@ -24,6 +24,10 @@ struct Line {
     text: String,
     /// Parts separated by a wide gap: (x0, x1, text).
     spans: Vec<(f32, f32, String)>,
+    /// Parts separated by a wide gap, or by a small one where a new text object starts (a
+    /// program writing a table without rules starts one per cell): what an unruled table's
+    /// columns are found from.
+    chunks: Vec<(f32, f32, String)>,
     /// How wide the line's first unbreakable piece is (a character with the punctuation that
     /// may not be parted from it, or a run of Latin letters and digits): had it fitted at the end
     /// of the line before, it would have been put there.
@@ -61,10 +65,13 @@ fn first_piece(glyphs: &[&Glyph]) -> f32 {
         i = 2;
     }
     let word = latin(glyphs[i - 1].text.chars().next().unwrap_or(' '));
+    let mut joined = false;
     for g in &glyphs[i..] {
         let c = ch(g);
-        if closing(c) || (word && latin(c)) {
+        if closing(c) || (word && latin(c)) || joined {
             end = g.end;
+            // A solidus binds what follows it too: `元/人` is one piece.
+            joined = matches!(c, '/' | '／');
         } else {
             break;
         }
@@ -106,6 +113,8 @@ const PADDING: f32 = 6.0;
 enum Block {
     Line(Line),
     Table(Table),
+    /// Something left unread, for the document's notes.
+    Note(String),
 }
 
 fn is_cjk(c: char) -> bool {
@@ -119,6 +128,7 @@ fn line_of(mut glyphs: Vec<&Glyph>) -> Line {
     let first_width = first_piece(&glyphs);
     let size = glyphs.iter().map(|g| g.size).fold(0.0, f32::max).max(1.0);
     let mut spans: Vec<(f32, f32, String)> = Vec::new();
+    let mut chunks: Vec<(f32, f32, String)> = Vec::new();
     let mut text = String::new();
     let mut prev: Option<&Glyph> = None;
     for g in glyphs {
@@ -128,6 +138,9 @@ fn line_of(mut glyphs: Vec<&Glyph>) -> Line {
                 continue;
             }
             let gap = g.x - p.end;
+            if gap > 1.2 * size || (g.object != p.object && gap > 0.15 * size) {
+                chunks.push((g.x, g.end, String::new()));
+            }
             let last = text.chars().last();
             let next = g.text.chars().next();
             if gap > 1.2 * size {
@@ -144,14 +157,22 @@ fn line_of(mut glyphs: Vec<&Glyph>) -> Line {
             }
         } else {
             spans.push((g.x, g.end, String::new()));
+            chunks.push((g.x, g.end, String::new()));
         }
         text.push_str(&g.text);
-        if let Some(s) = spans.last_mut() {
+        for s in [spans.last_mut(), chunks.last_mut()].into_iter().flatten() {
             s.1 = s.1.max(g.end);
             s.2.push_str(&g.text);
         }
         prev = Some(g);
     }
+    let tidy = |parts: Vec<(f32, f32, String)>| -> Vec<(f32, f32, String)> {
+        parts
+            .into_iter()
+            .map(|(a, b, t)| (a, b, t.trim().to_owned()))
+            .filter(|s| !s.2.is_empty())
+            .collect()
+    };
     let x0 = spans.first().map_or(0.0, |s| s.0);
     let x1 = spans.iter().map(|s| s.1).fold(x0, f32::max);
     Line {
@@ -160,11 +181,8 @@ fn line_of(mut glyphs: Vec<&Glyph>) -> Line {
         x1,
         size,
         text: text.trim().to_owned(),
-        spans: spans
-            .into_iter()
-            .map(|(a, b, t)| (a, b, t.trim().to_owned()))
-            .filter(|s| !s.2.is_empty())
-            .collect(),
+        spans: tidy(spans),
+        chunks: tidy(chunks),
         first_width,
     }
 }
@@ -219,20 +237,36 @@ fn cluster(mut values: Vec<f32>) -> Vec<f32> {
     out.into_iter().map(|(sum, n)| sum / n as f32).collect()
 }
 
-/// Rules on one line joined where they touch.
+/// Rules on one line joined where they touch: rules within a point of each other across are
+/// one line, and along it they are joined where they overlap or nearly meet.
 fn merge(mut rules: Vec<Rule>) -> Vec<Rule> {
-    rules.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.from.total_cmp(&b.from)));
-    let mut out: Vec<Rule> = Vec::new();
+    rules.sort_by(|a, b| a.at.total_cmp(&b.at));
+    let mut lines: Vec<Vec<Rule>> = Vec::new();
     for r in rules {
-        match out
-            .iter_mut()
-            .rev()
-            .take_while(|o| r.at - o.at <= 1.0)
-            .find(|o| r.from <= o.to + SNAP)
-        {
-            Some(o) => o.to = o.to.max(r.to),
-            None => out.push(r),
+        match lines.last_mut() {
+            Some(line) if r.at - line[0].at <= 1.0 => line.push(r),
+            _ => lines.push(vec![r]),
         }
+    }
+    let mut out = Vec::new();
+    for mut line in lines {
+        let at = line.iter().map(|r| r.at).sum::<f32>() / line.len() as f32;
+        line.sort_by(|a, b| a.from.total_cmp(&b.from));
+        let mut current: Option<Rule> = None;
+        for r in line {
+            current = match current {
+                Some(mut c) if r.from <= c.to + SNAP => {
+                    c.to = c.to.max(r.to);
+                    Some(c)
+                }
+                Some(c) => {
+                    out.push(c);
+                    Some(Rule { at, ..r })
+                }
+                None => Some(Rule { at, ..r }),
+            };
+        }
+        out.extend(current);
     }
     out
 }
@@ -294,6 +328,8 @@ fn ruled_tables(page: &Page) -> (Vec<Table>, Vec<&Glyph>) {
             continue;
         }
         if let Some(table) = ruled_table(&h, &v, page, &mut taken) {
+            // A table read as nothing (its text runs over its rules) is kept out of the text
+            // too; it comes back with no rows, to be noted.
             tables.push(table);
         }
     }
@@ -351,14 +387,32 @@ fn ruled_table(h: &[Rule], v: &[Rule], page: &Page, taken: &mut [bool]) -> Optio
     // Each merged cell: its glyphs, and the right edge of its last column.
     let mut glyphs: BTreeMap<usize, Vec<&Glyph>> = BTreeMap::new();
     let mut claimed = Vec::new();
+    let mut overrun = false;
     let (left, right, top, bottom) = (xs[0], xs[cols], ys[0], ys[rows]);
     for (i, g) in page.glyphs.iter().enumerate() {
-        let (x, y) = ((g.x + g.end) / 2.0, g.y + 0.3 * g.size);
+        let (mut x, mut y) = ((g.x + g.end) / 2.0, g.y + 0.3 * g.size);
+        // Text clipped out of sight belongs where its clipping box is (a spreadsheet cell whose
+        // wrapped text runs over the row below).
+        if let Some([x0, y0, x1, y1]) = g.clip
+            && x0 <= x1
+            && y0 <= y1
+        {
+            x = x.clamp(x0, x1);
+            y = y.clamp(y0, y1);
+        }
         if taken[i] || x < left || x > right || y > top || y < bottom {
             continue;
         }
         let c = xs.partition_point(|e| *e < x).clamp(1, cols) - 1;
         let r = ys.partition_point(|e| *e > y).clamp(1, rows) - 1;
+        // Text drawn across a rule (a spreadsheet's wrapped text too tall for its row runs
+        // over the rows around it) cannot be told to one cell: such a grid is not read as a
+        // table at all, rather than give one row's words to another.
+        let (head, foot) = (g.y + 0.75 * g.size, g.y - 0.1 * g.size);
+        let across = |at: f32| foot + 0.5 < at && at < head - 0.5 && horizontal_at(at, x);
+        if (r > 0 && across(ys[r])) || (r + 1 < rows && across(ys[r + 1])) {
+            overrun = true;
+        }
         claimed.push(i);
         glyphs.entry(cells.find(r * cols + c)).or_default().push(g);
     }
@@ -400,6 +454,16 @@ fn ruled_table(h: &[Rule], v: &[Rule], page: &Page, taken: &mut [bool]) -> Optio
     }
     for i in claimed {
         taken[i] = true;
+    }
+    if overrun {
+        // Its text is left out altogether (neither a table nor prose), and said so.
+        return Some(Table {
+            xs,
+            top,
+            bottom,
+            rows: Vec::new(),
+            ends: BTreeMap::new(),
+        });
     }
     let grid = (0..rows)
         .map(|r| {
@@ -450,22 +514,45 @@ fn needs_space(before: &str, after: &str) -> bool {
     last.is_some_and(|c| c.is_ascii_alphabetic()) && next.is_some_and(|c| c.is_ascii_alphabetic())
 }
 
-/// Runs of lines that are rows of an unruled table: at least three lines of at least two parts
-/// each, with at least three columns between them. Returns the tables and the lines left.
+/// Whether a line looks like a row of a table drawn without rules: parts written apart, at
+/// least one gap between them as wide as a character (prose is written in one run).
+fn tabular(line: &Line) -> bool {
+    line.chunks.len() >= 2 && line.chunks.windows(2).any(|w| w[1].0 - w[0].1 >= line.size)
+}
+
+/// Tables drawn without rules: runs of at least three tabular lines (with the lines of wrapped
+/// cells between them), whose parts line up in at least three columns. Returns the tables and
+/// the lines left.
 fn unruled_tables(lines: Vec<Line>) -> (Vec<Table>, Vec<Line>) {
     let mut tables = Vec::new();
     let mut rest = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        let mut j = i;
-        while j < lines.len() && lines[j].spans.len() >= 2 {
+        if !tabular(&lines[i]) {
+            rest.push(lines[i].clone());
+            i += 1;
+            continue;
+        }
+        // The run: tabular lines, and between two of them the lines of wrapped cells, all
+        // close together.
+        let mut end = i + 1;
+        let mut j = i + 1;
+        while j < lines.len() {
+            let pitch = 3.0 * lines[j].size.max(lines[j - 1].size);
+            if lines[j - 1].y - lines[j].y > pitch {
+                break;
+            }
+            if tabular(&lines[j]) {
+                end = j + 1;
+            }
             j += 1;
         }
-        if j - i >= 3
-            && let Some(table) = columns_table(&lines[i..j])
+        let run = &lines[i..end];
+        if run.iter().filter(|l| tabular(l)).count() >= 3
+            && let Some(table) = columns_table(run)
         {
             tables.push(table);
-            i = j;
+            i = end;
             continue;
         }
         rest.push(lines[i].clone());
@@ -474,42 +561,94 @@ fn unruled_tables(lines: Vec<Line>) -> (Vec<Table>, Vec<Line>) {
     (tables, rest)
 }
 
-/// Lines as the rows of a table whose columns are where no part crosses.
-fn columns_table(lines: &[Line]) -> Option<Table> {
-    let mut spans: Vec<(f32, f32)> = lines
+/// The gutters between the columns of parts `(x0, x1)`: where at most `tolerance` parts (cells
+/// spanning columns) cross; their middles, left to right.
+fn gutters(parts: &[(f32, f32)], tolerance: usize) -> Vec<f32> {
+    let mut events: Vec<(f32, i32)> = parts
         .iter()
-        .flat_map(|l| l.spans.iter().map(|s| (s.0, s.1)))
+        .flat_map(|(a, b)| [(*a, 1), (*b, -1)])
         .collect();
-    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut columns: Vec<(f32, f32)> = Vec::new();
-    for (a, b) in spans {
-        match columns.last_mut() {
-            Some(c) if a <= c.1 + 1.0 => c.1 = c.1.max(b),
-            _ => columns.push((a, b)),
+    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut out = Vec::new();
+    let mut covered: i32 = 0;
+    let mut open: Option<f32> = None;
+    let limit = i32::try_from(tolerance).unwrap_or(i32::MAX);
+    for (x, step) in events {
+        let before = covered;
+        covered += step;
+        if before > limit && covered <= limit {
+            open = Some(x);
+        } else if before <= limit
+            && covered > limit
+            && let Some(start) = open.take()
+            && x - start >= 1.0
+        {
+            out.push((start + x) / 2.0);
         }
     }
-    if columns.len() < 3 {
+    out
+}
+
+/// Lines as the rows of a table whose columns are the gutters no part crosses (but a few cells
+/// spanning columns); the lines of wrapped cells join the row of the tabular line nearest to
+/// them, and a part over several columns is a cell merged across them.
+fn columns_table(lines: &[Line]) -> Option<Table> {
+    let anchors: Vec<&Line> = lines.iter().filter(|l| tabular(l)).collect();
+    let parts: Vec<(f32, f32)> = lines
+        .iter()
+        .flat_map(|l| l.chunks.iter().map(|c| (c.0, c.1)))
+        .collect();
+    let left = parts.iter().map(|p| p.0).fold(f32::MAX, f32::min);
+    let right = parts.iter().map(|p| p.1).fold(f32::MIN, f32::max);
+    let mut xs = vec![left];
+    xs.extend(
+        gutters(&parts, lines.len() / 4)
+            .into_iter()
+            .filter(|x| *x > left && *x < right),
+    );
+    xs.push(right);
+    let cols = xs.len() - 1;
+    if cols < 3 {
         return None;
     }
-    let mut xs: Vec<f32> = vec![columns[0].0];
-    for w in columns.windows(2) {
-        xs.push((w[0].1 + w[1].0) / 2.0);
+    let column = |x: f32| xs.partition_point(|e| *e <= x).clamp(1, cols) - 1;
+    // Every part of every line, in the row of the nearest tabular line: (y, first and last
+    // column, text).
+    let mut placed: Vec<Vec<(f32, usize, usize, String)>> = vec![Vec::new(); anchors.len()];
+    for line in lines {
+        let row = anchors
+            .iter()
+            .enumerate()
+            .min_by(|a, b| (a.1.y - line.y).abs().total_cmp(&(b.1.y - line.y).abs()))
+            .map_or(0, |(r, _)| r);
+        for (a, b, text) in &line.chunks {
+            let (first, last) = (column(a + 0.5), column(b - 0.5));
+            placed[row].push((line.y, first, last.max(first), text.clone()));
+        }
     }
-    xs.push(columns[columns.len() - 1].1);
-    let cols = columns.len();
-    let rows = lines
-        .iter()
+    let rows = placed
+        .into_iter()
         .enumerate()
-        .map(|(r, line)| {
+        .map(|(r, mut parts)| {
+            parts.sort_by(|a, b| b.0.total_cmp(&a.0));
             let mut row: Vec<Cell> = (0..cols)
                 .map(|c| Cell {
                     text: String::new(),
                     anchor: (r, c),
                 })
                 .collect();
-            for (a, _, text) in &line.spans {
-                let c = columns.partition_point(|col| col.1 < *a).min(cols - 1);
-                row[c].text.push_str(text);
+            for (_, first, last, text) in parts {
+                let joined = {
+                    let cell = &row[first].text;
+                    let space = if needs_space(cell, &text) { " " } else { "" };
+                    format!("{cell}{space}{text}")
+                };
+                for cell in &mut row[first..=last] {
+                    *cell = Cell {
+                        text: joined.clone(),
+                        anchor: (r, first),
+                    };
+                }
             }
             row
         })
@@ -573,9 +712,19 @@ fn blocks(pages: &[Page]) -> Vec<(u32, Block)> {
                 && (PAGE_NUMBER.is_match(&l.text.replace(' ', ""))
                     || (pages.len() > 1 && seen.get(&key(l)).is_some_and(|n| *n > 1))))
         });
+        let page_number = number + 1;
         let mut page_blocks: Vec<(f32, Block)> = std::mem::take(tables)
             .into_iter()
-            .map(|t| (t.top, Block::Table(t)))
+            .map(|t| {
+                let block = if t.rows.is_empty() {
+                    Block::Note(format!(
+                        "第{page_number}页的一个表格未读取: 表中文字超出单元格, 压在表格线上, 无法确定各单元格的内容"
+                    ))
+                } else {
+                    Block::Table(t)
+                };
+                (t_top(&block), block)
+            })
             .chain(
                 std::mem::take(lines)
                     .into_iter()
@@ -587,6 +736,14 @@ fn blocks(pages: &[Page]) -> Vec<(u32, Block)> {
         out.extend(page_blocks.into_iter().map(|(_, b)| (number, b)));
     }
     out
+}
+
+fn t_top(block: &Block) -> f32 {
+    match block {
+        Block::Table(t) => t.top,
+        Block::Line(l) => l.y + l.size,
+        Block::Note(_) => f32::MAX,
+    }
 }
 
 /// Whether `next` (first on its page) continues `table` (last on the page before): the same
@@ -649,6 +806,11 @@ fn join(table: &mut Table, row_pages: &mut Vec<u32>, mut next: Table, page: u32)
         })
         .count();
     let cut = cut_row(table, &next, header_rows);
+    let halved = if cut {
+        Vec::new()
+    } else {
+        halved_cells(table, &next, header_rows)
+    };
     let xs = cluster(table.xs.iter().chain(&next.xs).copied().collect());
     regrid(table, &xs);
     regrid(&mut next, &xs);
@@ -670,7 +832,7 @@ fn join(table: &mut Table, row_pages: &mut Vec<u32>, mut next: Table, page: u32)
     // Where each of the new part's merged cells goes: by default a cell of its own, moved down.
     let mut moved: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
     let mut drop_first = false;
-    if let Some(first) = rows.first() {
+    if let Some(first) = rows.first().cloned() {
         let tail = table.rows[last].clone();
         if cut {
             // The last row goes on at the top of the new page: its cells' text continues.
@@ -691,6 +853,22 @@ fn join(table: &mut Table, row_pages: &mut Vec<u32>, mut next: Table, page: u32)
         } else {
             for c in 0..first.len() {
                 let above = tail[c].anchor;
+                if halved.iter().any(|x| (x - xs[c]).abs() <= 3.0 * SNAP) {
+                    // Half a word above the break, half below: neither half is the cell's
+                    // text, and which cells the whole spans cannot be told.
+                    for row in table.rows.iter_mut() {
+                        for x in row.iter_mut().filter(|x| x.anchor == above) {
+                            x.text.clear();
+                        }
+                    }
+                    let below = first[c].anchor;
+                    for row in rows.iter_mut() {
+                        for x in row.iter_mut().filter(|x| x.anchor == below) {
+                            x.text.clear();
+                        }
+                    }
+                    continue;
+                }
                 // A cell merged down to the foot of the page (or a name cell of the first
                 // columns, such as 一级指标, starting on the last row) goes on.
                 let merged = above.0 < last
@@ -726,6 +904,43 @@ fn join(table: &mut Table, row_pages: &mut Vec<u32>, mut next: Table, page: u32)
     table.bottom = next.bottom;
 }
 
+/// Whether the text of a cell (`a`) was cut by the page break and goes on in the cell below it
+/// on the next page (`b`): `a` ends in a full line, of text long enough to be cut (not a number
+/// centred in a narrow column), and `b`'s first piece would not have fitted on it.
+fn cut(a: &Ends, b: &Ends) -> bool {
+    let full = a.last_x0 <= a.left + PADDING + 0.5 * a.size;
+    let long = a.lines > 1 || a.last_x1 - a.last_x0 >= 2.5 * a.size;
+    full && long && a.last_x1 + b.first_width > a.right - PADDING
+}
+
+/// The left edges of the merged cells the page break cut in the middle of their text: the
+/// last row's cell ends in a full line and the cell below it on the new page, merged down over
+/// rows, goes on (`社会效` above the break, `益指标` below it, for 社会效益指标).
+fn halved_cells(table: &Table, next: &Table, first: usize) -> Vec<f32> {
+    let last = table.rows.len().saturating_sub(1);
+    let Some(tail) = table.rows.last() else {
+        return Vec::new();
+    };
+    let spans_rows = |t: &Table, anchor: (usize, usize)| {
+        t.rows
+            .iter()
+            .filter(|row| row.get(anchor.1).is_some_and(|c| c.anchor == anchor))
+            .count()
+            > 1
+    };
+    tail.iter()
+        .filter_map(|cell| {
+            let a = table.ends.get(&cell.anchor)?;
+            let (below, b) = next
+                .ends
+                .iter()
+                .find(|((r, _), b)| *r == first && (b.left - a.left).abs() <= 3.0 * SNAP)?;
+            let merged = cell.anchor.0 < last || spans_rows(next, *below);
+            (merged && cut(a, b)).then_some(a.left)
+        })
+        .collect()
+}
+
 /// Whether the page break cut the table's last row in two, its text going on in the row `first`
 /// of `next`: some cells of the last row end in a full line whose text goes on in the cell below,
 /// every cell below that has text is such a continuation, and some cell of the last row has
@@ -745,13 +960,6 @@ fn cut_row(table: &Table, next: &Table, first: usize) -> bool {
         .map(|(_, e)| e)
         .collect();
     let same_column = |a: &Ends, b: &Ends| (a.left - b.left).abs() <= 3.0 * SNAP;
-    let cut = |a: &Ends, b: &Ends| {
-        // A full line, of text long enough to be cut (not a number centred in a narrow
-        // column), whose continuation would not have fitted on it.
-        let full = a.last_x0 <= a.left + PADDING + 0.5 * a.size;
-        let long = a.lines > 1 || a.last_x1 - a.last_x0 >= 2.5 * a.size;
-        full && long && a.last_x1 + b.first_width > a.right - PADDING
-    };
     let continued = below
         .iter()
         .all(|b| above.iter().any(|a| same_column(a, b) && cut(a, b)));
@@ -816,6 +1024,7 @@ pub(super) fn document(pages: &[Page]) -> Document {
                     }
                 }
             }
+            Block::Note(note) => doc.notes.push(note),
             Block::Line(line) => {
                 close(&mut doc, &mut open);
                 let right = right_edge.get(&page).copied().unwrap_or(line.x1);
@@ -887,6 +1096,8 @@ mod tests {
                     y,
                     size,
                     text: c.to_string(),
+                    object: 0,
+                    clip: None,
                 };
                 x += w;
                 g
@@ -926,7 +1137,7 @@ mod tests {
     fn the_first_piece_of_a_line_keeps_what_may_not_be_parted() {
         let width = |t: &str| first_piece(&glyphs(t, 0.0, 0.0, 10.0).iter().collect::<Vec<_>>());
         assert_eq!(width("元，结余"), 20.0); // 元 with its comma
-        assert_eq!(width("元/人"), 15.0); // no break before a solidus: 元/
+        assert_eq!(width("元/人"), 25.0); // a solidus binds both sides
         assert_eq!(width("（单位）"), 20.0); // an opening bracket stays with what follows
         assert_eq!(width("19.84万元"), 25.0); // a number is one piece
     }
