@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use crate::IngestError;
 use crate::document::Document;
+use crate::{IngestError, SourceFile};
 
 /// One line (a paragraph in a Word file) of the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +31,17 @@ pub enum Format {
 }
 
 impl Format {
+    /// The code, for JSON: `text`, `markdown`, `docx`, `workbook`, `pdf`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Docx => "docx",
+            Format::Workbook => "workbook",
+            Format::Pdf => "pdf",
+        }
+    }
+
     /// The format of `path`, from its extension (`.txt`, `.md`/`.markdown`, `.docx`).
     pub fn of(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
@@ -45,8 +56,9 @@ impl Format {
     }
 }
 
-/// Reads a report file into its lines (the body's paragraphs) and its tables.
-pub fn read_document(path: &Path) -> Result<(Vec<Line>, Document), IngestError> {
+/// Reads a report file into its lines (the body's paragraphs) and its tables, with its format
+/// and, for a text file, the encoding it was decoded from.
+pub fn read_document(path: &Path) -> Result<(Vec<Line>, Document, SourceFile), IngestError> {
     let format = Format::of(path).ok_or_else(|| IngestError::Format {
         report: path.to_owned(),
     })?;
@@ -56,11 +68,15 @@ pub fn read_document(path: &Path) -> Result<(Vec<Line>, Document), IngestError> 
             source,
         })
     };
+    let mut encoding = None;
     let (raw, doc): (Vec<String>, Document) = match format {
         Format::Text | Format::Markdown => {
-            let text = String::from_utf8(read()?).map_err(|_| IngestError::Encoding {
-                report: path.to_owned(),
-            })?;
+            let (text, used) =
+                crate::encoding::decode(&read()?).map_err(|why| IngestError::Encoding {
+                    report: path.to_owned(),
+                    why,
+                })?;
+            encoding = Some(used);
             let lines = text.lines().map(str::to_owned);
             let raw = if format == Format::Markdown {
                 lines.filter_map(|l| markdown_line(&l)).collect()
@@ -91,12 +107,12 @@ pub fn read_document(path: &Path) -> Result<(Vec<Line>, Document), IngestError> 
             (doc.paragraphs.clone(), doc)
         }
     };
-    Ok((lines_of(raw), doc))
+    Ok((lines_of(raw), doc, SourceFile { format, encoding }))
 }
 
 /// Reads a report file into its lines.
 pub fn read_lines(path: &Path) -> Result<Vec<Line>, IngestError> {
-    read_document(path).map(|(lines, _)| lines)
+    read_document(path).map(|(lines, ..)| lines)
 }
 
 /// Numbers and normalises raw lines (paragraphs).

@@ -300,6 +300,7 @@ fn fields_are_judged_right_wrong_or_missing() {
     let field = |p: &str| FieldPath::parse(p).unwrap();
     let ing = Ingested {
         report: path.clone(),
+        source: jixiao_ingest::SourceFile::text(),
         unit,
         cells: Default::default(),
         review: Vec::new(),

@@ -505,6 +505,7 @@ fn a_draft_of_every_field_reparses_to_the_same_unit() {
     .collect();
     let ing = Ingested {
         report: path.clone(),
+        source: jixiao_ingest::SourceFile::text(),
         unit,
         cells: Default::default(),
         review: Vec::new(),
@@ -629,8 +630,13 @@ fn an_unreadable_section_is_an_error_naming_report_and_section() {
     let msg = ingest(&bad).expect_err("no title").to_string();
     assert!(msg.contains("标题") && msg.contains("unit.year"), "{msg}");
 
-    let err = ingest(Path::new("report.pdf")).expect_err("pdf");
-    assert!(err.to_string().contains(".docx"));
+    // A file that is not there (the formats not read: tests/formats.rs).
+    let err = ingest(Path::new("no-such-report.pdf")).expect_err("missing");
+    assert!(
+        matches!(err, jixiao_ingest::IngestError::Io { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("no-such-report.pdf"), "{err}");
 }
 
 /// A minimal department report with `staffing` as its 人员情况 line.
