@@ -18,6 +18,7 @@ pub mod document;
 mod draft;
 mod encoding;
 mod fields;
+pub mod formats;
 pub mod pdf;
 pub mod sections;
 mod sources;
@@ -50,14 +51,21 @@ pub enum IngestError {
         #[source]
         source: std::io::Error,
     },
-    #[error(
-        "{report}: not a report jixiao can read (expected .txt, .md, .docx, .pdf, .xlsx or .xls)",
-        report = report.display()
-    )]
-    Format { report: PathBuf },
+    /// A file in a format that is not read (`.doc`, `.ofd`, a picture, an archive...), told by
+    /// its content where it has a signature, else by its extension (`formats.toml`).
+    #[error("{report}: {refusal}", report = report.display(), refusal = format.refusal(report))]
+    Unsupported {
+        report: PathBuf,
+        format: &'static formats::FormatInfo,
+    },
     /// A text file in an encoding that cannot be told (see `encoding.rs`).
-    #[error("{report}: {why}: 请另存为 UTF-8 或 GBK 编码的文本", report = report.display())]
-    Encoding { report: PathBuf, why: EncodingError },
+    #[error("{report}: {why}: {advice}", report = report.display(), advice = format.advice())]
+    Encoding {
+        report: PathBuf,
+        why: EncodingError,
+        /// The text format, whose advice says what to send instead.
+        format: &'static formats::FormatInfo,
+    },
     #[error("{report}: cannot read the Word file: {why}", report = report.display())]
     Docx { report: PathBuf, why: String },
     #[error("{report}: cannot read the workbook: {why}", report = report.display())]
@@ -94,7 +102,7 @@ impl IngestError {
     pub fn is_unreadable(&self) -> bool {
         match self {
             IngestError::Io { .. }
-            | IngestError::Format { .. }
+            | IngestError::Unsupported { .. }
             | IngestError::Encoding { .. }
             | IngestError::Docx { .. }
             | IngestError::Workbook { .. }
@@ -274,7 +282,8 @@ fn read(
     assemble::assemble(path, source, draft, tables)
 }
 
-/// Whether `path` looks like a report this crate reads (by extension).
+/// Whether `path` looks like a report this crate reads (by extension; [`formats::identify`]
+/// tells a file by its content).
 pub fn is_report(path: &Path) -> bool {
     Format::of(path).is_some()
 }

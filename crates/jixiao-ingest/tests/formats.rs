@@ -1,9 +1,12 @@
 //! The formats a submission arrives in (tests/fixtures/formats/, made by its make.py): text in
-//! GBK or UTF-16 read like the UTF-8 sample.
+//! GBK or UTF-16 read like the UTF-8 sample, a workbook under a Word name read as the workbook it
+//! is, a PDF under any name sent to the PDF reader, and every format that is not read refused
+//! with its name and what to send instead; each file against `expected.toml`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use jixiao_ingest::{Format, TextEncoding, ingest};
+use jixiao_ingest::{Format, IngestError, TextEncoding, ingest};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
@@ -13,21 +16,97 @@ fn folder() -> PathBuf {
     fixtures().join("formats")
 }
 
-/// The sample in GBK and in UTF-16 reads exactly like the sample in UTF-8.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    format: String,
+    #[serde(default)]
+    encoding: Option<String>,
+    #[serde(default)]
+    reads_like: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+fn expected() -> BTreeMap<String, Expected> {
+    let text = std::fs::read_to_string(folder().join("expected.toml")).unwrap();
+    toml::from_str(&text).unwrap_or_else(|e| panic!("expected.toml: {e}"))
+}
+
+/// The folder's fixtures, in name order.
+fn files() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !["expected.toml", "README.md", "make.py"].contains(&n.as_str()))
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
-fn gbk_and_utf16_copies_of_the_sample_read_like_it() {
-    let sample = ingest(&fixtures().join("reports/lusong-kexie-2024.txt")).unwrap();
-    assert_eq!(sample.source.encoding, Some(TextEncoding::Utf8));
-    for (name, encoding) in [
-        ("lusong-kexie-2024.gbk.txt", TextEncoding::Gb18030),
-        ("lusong-kexie-2024.utf16.txt", TextEncoding::Utf16Le),
-    ] {
-        let ing = ingest(&folder().join(name)).unwrap();
-        assert_eq!(ing.source.encoding, Some(encoding), "{name}");
-        assert_eq!(ing.source.format, Format::Text, "{name}");
-        assert_eq!(ing.unit, sample.unit, "{name}");
-        assert_eq!(ing.provenance, sample.provenance, "{name}");
+fn every_fixture_is_taken_for_its_format_and_read_or_refused_as_expected() {
+    let expected = expected();
+    let names = files();
+    let unlisted: Vec<&String> = names
+        .iter()
+        .filter(|n| !expected.contains_key(*n))
+        .collect();
+    assert!(unlisted.is_empty(), "not in expected.toml: {unlisted:?}");
+    let absent: Vec<&String> = expected.keys().filter(|n| !names.contains(n)).collect();
+    assert!(
+        absent.is_empty(),
+        "in expected.toml, not in the folder: {absent:?}"
+    );
+    let mut seen = String::new();
+    for name in &names {
+        let path = folder().join(name);
+        let want = &expected[name];
+        let format = jixiao_ingest::formats::identify(&path).unwrap();
+        assert_eq!(format.id(), want.format, "{name}");
+        let result = ingest(&path);
+        let outcome = match &result {
+            Ok(ing) => format!(
+                "read: {} {} {}",
+                ing.unit.unit.name,
+                ing.source.format.code(),
+                ing.source.encoding.map_or("-", TextEncoding::code)
+            ),
+            Err(e) => e
+                .to_string()
+                .strip_prefix(&format!("{}: ", path.display()))
+                .map_or_else(|| e.to_string(), str::to_owned),
+        };
+        if format.reader() == Some(Format::Pdf) {
+            seen += &format!("{name} [{}]: (the PDF reader's)\n", format.id());
+            // The PDF reader's own result; never another reader's error.
+            assert!(
+                matches!(result, Ok(_) | Err(IngestError::Pdf { .. })),
+                "{name}: {result:?}"
+            );
+            continue;
+        }
+        seen += &format!("{name} [{}]: {outcome}\n", format.id());
+        match (&want.error, &result) {
+            (Some(error), Err(e)) => {
+                assert_eq!(&outcome, error, "{name}");
+                assert!(e.is_unreadable(), "{name}: {e}");
+            }
+            (None, Ok(ing)) => {
+                let like = want.reads_like.as_ref().expect("reads_like");
+                let original = ingest(&fixtures().join(like)).unwrap();
+                assert_eq!(ing.unit, original.unit, "{name} reads like {like}");
+                assert_eq!(ing.provenance, original.provenance, "{name}");
+                assert_eq!(
+                    ing.source.encoding.map(TextEncoding::code),
+                    want.encoding.as_deref(),
+                    "{name}"
+                );
+            }
+            (_, result) => panic!("{name}: expected {want:?}, got {result:?}"),
+        }
     }
+    insta::assert_snapshot!("every_fixture", seen);
 }
 
 /// The GBK copy of the sample (CRLF line endings) scores like the sample, and its 数据来源 says
