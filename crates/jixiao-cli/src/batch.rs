@@ -16,7 +16,7 @@ use jixiao_report::{SummaryRow, UnitSummary};
 use jixiao_rules::{Indicator, ValidRuleSet};
 use rayon::prelude::*;
 
-use crate::inputs::Job;
+use crate::inputs::{Failed, Job};
 use crate::output::{Names, write_atomic, write_atomic_unsynced};
 
 /// Units read and scored together before being handed to the writer.
@@ -28,7 +28,7 @@ pub struct Scored {
     pub stem: String,
     /// What reading the unit noted (forms), printed before its result.
     pub warnings: Vec<String>,
-    pub result: Result<(Scorecard, Option<Ingested>), String>,
+    pub result: Result<(Scorecard, Option<Ingested>), Failed>,
 }
 
 /// Scores one job; any failure (unreadable, invalid, wrong kind, engine panic) is this unit's
@@ -45,21 +45,21 @@ fn score_job(
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let loaded = job.load_with(Some(rules), vocabulary)?;
         let mut card = jixiao_engine::score_with(&loaded.unit, rules, options)
-            .map_err(|error| format!("{source}: {error}"))?;
+            .map_err(|error| Failed::invalid(format!("{source}: {error}")))?;
         // What the document's reader says a person must look at is a finding of the unit.
         if let Some(ingested) = &loaded.ingested {
             card.findings
                 .extend(jixiao_ingest::review_findings(ingested));
         }
-        Ok::<_, String>((card, loaded.ingested, loaded.warnings))
+        Ok::<_, Failed>((card, loaded.ingested, loaded.warnings))
     }));
     let (result, warnings) = match outcome {
         Ok(Ok((card, ingested, warnings))) => (Ok((card, ingested)), warnings),
         Ok(Err(error)) => (Err(error), Vec::new()),
         Err(_) => (
-            Err(format!(
+            Err(Failed::invalid(format!(
                 "{source}: internal error while reading or scoring this unit (a panic); please report it"
-            )),
+            ))),
             Vec::new(),
         ),
     };
@@ -105,7 +105,7 @@ pub fn run<S: Sink>(
                         stem: source.clone(),
                         source,
                         warnings: Vec::new(),
-                        result: Err(error),
+                        result: Err(Failed::invalid(error)),
                     },
                 })
                 .collect();
@@ -148,14 +148,17 @@ impl WorkbookThread {
         WorkbookThread { sender, handle }
     }
 
-    /// Waits for the rows sent so far to be written, then adds the summary sheet.
-    fn finish(self, rows: &[SummaryRow]) -> Result<Vec<u8>> {
+    /// Waits for the rows sent so far to be written, then adds the summary sheet (and `notes`
+    /// under it).
+    fn finish(self, rows: &[SummaryRow], notes: &[String]) -> Result<Vec<u8>> {
         drop(self.sender);
         let workbook = self
             .handle
             .join()
             .map_err(|_| anyhow::anyhow!("the summary.xlsx writer panicked"))??;
-        workbook.finish(rows).context("cannot write summary.xlsx")
+        workbook
+            .finish(rows, notes)
+            .context("cannot write summary.xlsx")
     }
 }
 
@@ -170,6 +173,10 @@ pub struct Outputs {
     pages: Vec<Option<String>>,
     findings: FindingCounts,
     plugin_errors: usize,
+    /// Files that could not be read at all (format, encoding, a scan).
+    not_read: usize,
+    /// Lines under the summaries (skipped files, files not read), in Chinese.
+    notes: Vec<String>,
     progress: ProgressBar,
     /// The rule set scored by: what a unit read from a document must give (读取完整度).
     rules: jixiao_rules::RuleSet,
@@ -290,9 +297,16 @@ impl Outputs {
             pages: Vec::new(),
             findings: FindingCounts::default(),
             plugin_errors: 0,
+            not_read: 0,
+            notes: Vec::new(),
             progress: progress(total),
             rules: (**rules).clone(),
         })
+    }
+
+    /// A line for the notes under the summaries (`跳过 2 个非报送文件 (…)`).
+    pub fn note(&mut self, line: String) {
+        self.notes.push(line);
     }
 
     /// Whether anything shows the explanation of each point.
@@ -336,6 +350,7 @@ impl Outputs {
         let finished = Finished {
             scored: self.rows.len() - failed,
             failed,
+            not_read: self.not_read,
             plugin_errors: self.plugin_errors,
             grades: grade_counts(&self.rows),
         };
@@ -343,12 +358,25 @@ impl Outputs {
             return Ok(finished);
         };
         let rows = &self.rows;
+        let mut notes = self.notes.clone();
+        if self.not_read > 0 {
+            notes.insert(
+                0,
+                format!(
+                    "未能读取 {} 个文件 (格式、编码或无文字层, 原因见「未能评分」)",
+                    self.not_read
+                ),
+            );
+        }
+        let notes = &notes;
         std::thread::scope(|scope| -> Result<()> {
-            let workbook = self.workbook.map(|w| scope.spawn(move || w.finish(rows)));
+            let workbook = self
+                .workbook
+                .map(|w| scope.spawn(move || w.finish(rows, notes)));
             write_atomic(&dir.join("summary.csv"), jixiao_report::summary_csv(rows))?;
             write_atomic(
                 &dir.join("summary.md"),
-                jixiao_report::summary_markdown(rows),
+                jixiao_report::summary_markdown(rows, notes),
             )?;
             let rule_set = jixiao_engine::RuleSetRef {
                 id: rules.id.clone(),
@@ -362,6 +390,7 @@ impl Outputs {
                 rule_set: &rule_set,
                 grades: &grades,
                 findings: &self.findings,
+                notes,
             };
             write_atomic(
                 &dir.join("index.html"),
@@ -384,6 +413,8 @@ impl Outputs {
 pub struct Finished {
     pub scored: usize,
     pub failed: usize,
+    /// Of the failed, the files that could not be read at all.
+    pub not_read: usize,
     /// Units scored with at least one plugin error finding.
     pub plugin_errors: usize,
     /// e.g. "优 3, 良 5".
@@ -439,15 +470,21 @@ impl Sink for Outputs {
                     && workbook.sender.send((scored.source, card)).is_err()
                 {
                     // The writer stopped on an error: `finish` reports it.
-                    self.workbook.take().map(|w| w.finish(&[])).transpose()?;
+                    self.workbook
+                        .take()
+                        .map(|w| w.finish(&[], &[]))
+                        .transpose()?;
                 }
             }
             Err(error) => {
                 self.progress.suspend(|| eprintln!("error: {error}"));
+                if error.not_read {
+                    self.not_read += 1;
+                }
                 self.pages.push(None);
                 self.rows.push(SummaryRow {
                     source: scored.source,
-                    outcome: Err(error),
+                    outcome: Err(error.message),
                 });
             }
         }

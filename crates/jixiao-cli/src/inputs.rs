@@ -1,12 +1,15 @@
 //! Finding the units named on the command line: unit files (TOML), filled forms (.xlsx, written
-//! by `jixiao form`), directories of them, and JSON Lines files of units (one unit per line, the
-//! model as JSON).
+//! by `jixiao form`), reports, directories of them, and JSON Lines files of units (one unit per
+//! line, the model as JSON). Under a directory every file is an input (one that cannot be read is
+//! an error of its own, with its reason) except what is plainly not a submission, which is
+//! skipped and counted (`formats.toml`'s `[[skip]]`).
 
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
+use jixiao_ingest::formats::{Skip, not_a_submission};
 use jixiao_ingest::{Ingested, Vocabulary};
 use jixiao_model::{CheckedUnit, SelfEvaluation};
 use jixiao_rules::RuleSet;
@@ -46,7 +49,7 @@ impl Job {
 
     /// Reads and parses the unit (a report is read as `jixiao ingest` reads it, by `vocabulary`,
     /// and comes with what was read from where); the error names the file (and line) and the key.
-    pub fn load(&self, vocabulary: &Vocabulary) -> Result<Loaded, String> {
+    pub fn load(&self, vocabulary: &Vocabulary) -> Result<Loaded, Failed> {
         self.load_with(None, vocabulary)
     }
 
@@ -59,10 +62,10 @@ impl Job {
         &self,
         rules: Option<&RuleSet>,
         vocabulary: &Vocabulary,
-    ) -> Result<Loaded, String> {
+    ) -> Result<Loaded, Failed> {
         match self {
-            Job::File(path) if jixiao_forms::is_form(path) => {
-                let filled = jixiao_forms::read_form(path).map_err(|e| e.to_string())?;
+            Job::File(path) if is_form(path) => {
+                let filled = jixiao_forms::read_form(path).map_err(Failed::invalid)?;
                 let mut lines: Vec<String> = filled
                     .notes
                     .iter()
@@ -88,28 +91,65 @@ impl Job {
                     warnings: lines,
                 })
             }
-            Job::File(path) if is_report(path) => {
+            Job::File(path) if is_unit_file(path) => SelfEvaluation::load(path)
+                .map(Loaded::unit)
+                .map_err(Failed::invalid),
+            // Anything else is a report, or a file in a format that is not read (refused by the
+            // reader with its reason).
+            Job::File(path) => {
                 let ingested =
-                    jixiao_ingest::ingest_with(path, vocabulary).map_err(|e| e.to_string())?;
+                    jixiao_ingest::ingest_with(path, vocabulary).map_err(|e| Failed {
+                        not_read: e.is_unreadable(),
+                        message: e.to_string(),
+                    })?;
                 Ok(Loaded {
                     unit: ingested.unit.clone(),
                     ingested: Some(ingested),
                     warnings: Vec::new(),
                 })
             }
-            Job::File(path) => SelfEvaluation::load(path)
-                .map(Loaded::unit)
-                .map_err(|e| e.to_string()),
             Job::Line { path, line, text } => SelfEvaluation::from_json(text, path, *line)
                 .map(Loaded::unit)
-                .map_err(|e| e.to_string()),
+                .map_err(Failed::invalid),
         }
     }
 }
 
-/// Whether `path` is a narrative report (`.txt`, `.md`, `.docx`) rather than a unit file.
-pub fn is_report(path: &Path) -> bool {
-    jixiao_ingest::is_report(path)
+/// Why a unit could not be loaded: the message (naming the file), and whether the file could
+/// not be read at all (its format, its encoding, a scan) rather than read and found wanting.
+#[derive(Debug)]
+pub struct Failed {
+    pub message: String,
+    pub not_read: bool,
+}
+
+impl Failed {
+    /// A unit read but not valid.
+    pub fn invalid(error: impl std::fmt::Display) -> Failed {
+        Failed {
+            message: error.to_string(),
+            not_read: false,
+        }
+    }
+}
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Whether `path` is a unit file (TOML).
+fn is_unit_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+}
+
+/// Whether `path` is a filled form: a workbook written by `jixiao form`, in truth (not a PDF or
+/// an old binary workbook under an .xlsx name, which the report reader takes for what it is).
+fn is_form(path: &Path) -> bool {
+    jixiao_forms::is_form(path)
+        && jixiao_ingest::formats::identify(path).is_ok_and(|f| f.id() == "xlsx")
 }
 
 /// A unit as read, with where its figures came from (a report) and what the reader noted (a
@@ -136,40 +176,89 @@ fn is_jsonl(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "jsonl")
 }
 
-/// The unit files, forms and reports named, with every `.toml` unit file, `.xlsx` form and
-/// `.txt` / `.md` / `.docx` report under each directory named, recursively, in name order; and the JSON Lines files
-/// (named, or `.jsonl` files among the paths).
-pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
-    let (mut files, mut jsonl) = (Vec::new(), Vec::new());
+/// What was found under the paths named: the files to read, the JSON Lines files, and what was
+/// skipped as plainly not a submission.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub files: Vec<PathBuf>,
+    pub jsonl: Vec<PathBuf>,
+    pub skipped: Skipped,
+}
+
+/// Entries of the directories named that were skipped, counted by kind (`formats.toml`'s
+/// `[[skip]]`), kinds in the order first met (the walk is in name order, so always the same).
+#[derive(Debug, Default)]
+pub struct Skipped {
+    counts: Vec<(&'static str, &'static str, usize)>,
+}
+
+impl Skipped {
+    fn add(&mut self, kind: &'static Skip) {
+        match self.counts.iter_mut().find(|(id, ..)| *id == kind.id()) {
+            Some((.., n)) => *n += 1,
+            None => self.counts.push((kind.id(), kind.label(), 1)),
+        }
+    }
+
+    /// A kind told by what the entry is (`earlier_output`, `special`, `linked_folder`).
+    fn add_kind(&mut self, id: &str) {
+        if let Some(kind) = jixiao_ingest::formats::skip_kind(id) {
+            self.add(kind);
+        }
+    }
+
+    /// `跳过 2 个非报送文件 (隐藏文件 1, Office 锁定文件 1)`, or `None` when nothing was skipped.
+    pub fn summary(&self) -> Option<String> {
+        let total: usize = self.counts.iter().map(|(.., n)| n).sum();
+        (total > 0).then(|| {
+            let kinds: Vec<String> = self
+                .counts
+                .iter()
+                .map(|(_, label, n)| format!("{label} {n}"))
+                .collect();
+            format!("跳过 {total} 个非报送文件 ({})", kinds.join(", "))
+        })
+    }
+}
+
+/// The files named, with every file under each directory named, recursively, in name order,
+/// but what is plainly not a submission; and the JSON Lines files (named, or `.jsonl` files
+/// among the paths).
+pub fn discover(paths: &[PathBuf]) -> Result<Found> {
+    let mut found = Found::default();
     for path in paths {
         if path.is_dir() {
-            let before = files.len();
-            let before_jsonl = jsonl.len();
-            walk(path, &mut files, &mut jsonl)?;
-            if files.len() == before && jsonl.len() == before_jsonl {
+            let before = found.files.len() + found.jsonl.len();
+            walk(path, &mut found)?;
+            if found.files.len() + found.jsonl.len() == before {
                 eprintln!(
-                    "warning: no unit files (.toml, .jsonl), forms (.xlsx) or reports (.txt, .md, .docx, .xlsx, .xls) under {}",
+                    "warning: no files to read under {} (unit files, forms, reports)",
                     path.display()
                 );
             }
         } else if path.is_file() {
             if is_jsonl(path) {
-                jsonl.push(path.clone());
+                found.jsonl.push(path.clone());
             } else {
-                files.push(path.clone());
+                found.files.push(path.clone());
             }
+        } else if path.exists() {
+            bail!(
+                "{}: not a regular file or a directory (a pipe, socket or device)",
+                path.display()
+            );
         } else {
             bail!("no such file or directory: {}", path.display());
         }
     }
-    Ok((files, jsonl))
+    Ok(found)
 }
 
 /// The file `jixiao score --out DIR` leaves in DIR, so that a later run over a parent directory
 /// does not take the outputs for inputs.
 pub const OUTPUT_MARKER: &str = ".jixiao-output";
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, jsonl: &mut Vec<PathBuf>) -> Result<()> {
+fn walk(dir: &Path, found: &mut Found) -> Result<()> {
     let mut entries: Vec<(PathBuf, std::fs::FileType)> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot list {}", dir.display()))?
         .map(|entry| entry.and_then(|e| Ok((e.path(), e.file_type()?))))
@@ -177,25 +266,52 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, jsonl: &mut Vec<PathBuf>) -> Resul
         .with_context(|| format!("cannot list {}", dir.display()))?;
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     for (entry, kind) in entries {
-        // Links to directories are not followed: a link loop cannot send the walk round for ever.
+        let name = entry
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if kind.is_dir() {
-            // A previous run's --out directory holds scorecards (.md) and summaries (.xlsx)
-            // that are not inputs.
-            if entry.join(OUTPUT_MARKER).exists() {
+            if let Some(skip) = not_a_submission(&name, true) {
+                found.skipped.add(skip);
+            } else if entry.join(OUTPUT_MARKER).exists() {
+                // A previous run's --out directory holds scorecards (.md) and summaries (.xlsx)
+                // that are not inputs.
                 eprintln!(
                     "note: skipping {}, the output of an earlier run",
                     entry.display()
                 );
-                continue;
+                found.skipped.add_kind("earlier_output");
+            } else {
+                walk(&entry, found)?;
             }
-            walk(&entry, files, jsonl)?;
-        } else if is_jsonl(&entry) {
-            jsonl.push(entry);
-        } else if entry.extension().is_some_and(|e| e == "toml")
-            || is_report(&entry)
-            || jixiao_forms::is_form(&entry)
-        {
-            files.push(entry);
+            continue;
+        }
+        // A link is followed to a file; a link to a directory is not (a link loop cannot send
+        // the walk round for ever); a dangling link is a file that cannot be read.
+        let target = if kind.is_symlink() {
+            std::fs::metadata(&entry).map(|m| m.file_type()).ok()
+        } else {
+            Some(kind)
+        };
+        match target {
+            Some(t) if t.is_dir() => found.skipped.add_kind("linked_folder"),
+            Some(t) if !t.is_file() => {
+                // A pipe, a socket or a device: reading it could wait for ever.
+                eprintln!(
+                    "warning: skipping {}: not a regular file (a pipe, socket or device)",
+                    entry.display()
+                );
+                found.skipped.add_kind("special");
+            }
+            _ => {
+                if let Some(skip) = not_a_submission(&name, false) {
+                    found.skipped.add(skip);
+                } else if is_jsonl(&entry) {
+                    found.jsonl.push(entry);
+                } else {
+                    found.files.push(entry);
+                }
+            }
         }
     }
     Ok(())

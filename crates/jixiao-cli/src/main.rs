@@ -357,11 +357,11 @@ fn count_leaves(indicators: &[jixiao_rules::Indicator]) -> usize {
 
 fn validate(paths: &[PathBuf], vocabulary: &VocabularyArgs) -> Result<ExitCode> {
     let vocabulary = vocabulary.load()?;
-    let (files, jsonl) = inputs::discover(paths)?;
+    let found = inputs::discover(paths)?;
     let (mut valid, mut invalid) = (0usize, 0usize);
-    for job in inputs::jobs(files, jsonl)? {
+    for job in inputs::jobs(found.files, found.jsonl)? {
         match job
-            .map_err(|(_, e)| e)
+            .map_err(|(_, e)| inputs::Failed::invalid(e))
             .and_then(|job| job.load(&vocabulary).map(|u| (job, u)))
         {
             Ok((job, loaded)) => {
@@ -385,6 +385,7 @@ fn validate(paths: &[PathBuf], vocabulary: &VocabularyArgs) -> Result<ExitCode> 
         }
     }
     eprintln!("{valid} valid, {invalid} invalid");
+    skipped_note(&found.skipped);
     Ok(if invalid > 0 {
         ExitCode::from(SOME_FAILED)
     } else {
@@ -411,7 +412,11 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     if paths.is_empty() {
         anyhow::bail!("no units given: name unit files, directories or --input FILE.jsonl");
     }
-    let (files, jsonl) = inputs::discover(&paths)?;
+    let inputs::Found {
+        files,
+        jsonl,
+        skipped,
+    } = inputs::discover(&paths)?;
     let total = jsonl.is_empty().then_some(files.len() as u64);
     let print = match (&args.out, args.format) {
         (Some(_), _) => None,
@@ -420,6 +425,9 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         (None, Format::Markdown) => Some(Print::Markdown),
     };
     let mut outputs = Outputs::new(&rules, print, args.out.clone(), !args.no_scorecards, total)?;
+    if let Some(line) = skipped.summary() {
+        outputs.note(line);
+    }
     let explain = if outputs.explains() {
         Explain::Full
     } else {
@@ -445,6 +453,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     )?;
     let finished = outputs.finish(&rules)?;
     if finished.scored + finished.failed == 0 {
+        skipped_note(&skipped);
         anyhow::bail!("no units were found in {}", paths_list(&paths));
     }
     if let Some(dir) = &args.out {
@@ -470,17 +479,32 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
             finished.plugin_errors
         );
     }
+    skipped_note(&skipped);
     if finished.failed > 0 {
         eprintln!(
-            "{} of {} units could not be scored",
+            "{} of {} units could not be scored{}",
             finished.failed,
-            finished.scored + finished.failed
+            finished.scored + finished.failed,
+            match finished.not_read {
+                0 => String::new(),
+                1 => "; 1 file not read".to_owned(),
+                n => format!("; {n} files not read"),
+            }
         );
     }
+    // A file not read is a failed unit: the same exit status.
     if finished.failed > 0 || finished.plugin_errors > 0 {
         return Ok(ExitCode::from(SOME_FAILED));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `note: 跳过 2 个非报送文件 (隐藏文件 1, Office 锁定文件 1)` on standard error, when the
+/// directories named held any.
+fn skipped_note(skipped: &inputs::Skipped) {
+    if let Some(line) = skipped.summary() {
+        eprintln!("note: {line}");
+    }
 }
 
 fn paths_list(paths: &[PathBuf]) -> String {
@@ -565,18 +589,20 @@ fn form(rules_path: &Path, out: &Path) -> Result<ExitCode> {
 
 fn convert(args: &ConvertArgs) -> Result<ExitCode> {
     let vocabulary = args.vocabulary.load()?;
-    let (files, jsonl) = inputs::discover(&args.inputs)?;
+    let found = inputs::discover(&args.inputs)?;
     let mut units = Vec::new();
     let mut failed = 0usize;
-    for job in inputs::jobs(files, jsonl)? {
-        match job.map_err(|(_, e)| e).and_then(|job| {
-            job.load(&vocabulary).map(|loaded| {
-                for warning in &loaded.warnings {
-                    eprintln!("{warning}");
-                }
-                (job.stem(), loaded.unit)
-            })
-        }) {
+    for job in inputs::jobs(found.files, found.jsonl)? {
+        match job
+            .map_err(|(_, e)| inputs::Failed::invalid(e))
+            .and_then(|job| {
+                job.load(&vocabulary).map(|loaded| {
+                    for warning in &loaded.warnings {
+                        eprintln!("{warning}");
+                    }
+                    (job.stem(), loaded.unit)
+                })
+            }) {
             Ok(unit) => units.push(unit),
             Err(error) => {
                 failed += 1;
@@ -619,6 +645,7 @@ fn convert(args: &ConvertArgs) -> Result<ExitCode> {
             }
         }
     }
+    skipped_note(&found.skipped);
     if failed > 0 {
         eprintln!("{failed} inputs could not be read");
         return Ok(ExitCode::from(SOME_FAILED));

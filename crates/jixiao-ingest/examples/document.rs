@@ -11,7 +11,7 @@ fn main() {
         std::process::exit(2);
     };
     let doc = match jixiao_ingest::text::read_document(&path) {
-        Ok((_, doc)) => doc,
+        Ok((_, doc, _)) => doc,
         Err(e) => {
             eprintln!("error: {e}");
             std::process::exit(1);
@@ -27,6 +27,9 @@ fn main() {
     }
     for grid in &doc.tables[table..] {
         print_table(grid);
+    }
+    for note in &doc.notes {
+        println!("note: {note}");
     }
 }
 

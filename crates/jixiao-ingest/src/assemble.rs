@@ -136,6 +136,7 @@ fn cell_text(s: &CellSource) -> String {
 /// Lays the tables over the draft and checks the unit.
 pub(crate) fn assemble(
     report: &Path,
+    source: crate::SourceFile,
     draft: Draft,
     tables: TableRead,
 ) -> Result<Ingested, IngestError> {
@@ -391,6 +392,7 @@ pub(crate) fn assemble(
     }
     Ok(Ingested {
         report: report.to_owned(),
+        source,
         unit,
         provenance,
         cells,
@@ -398,6 +400,7 @@ pub(crate) fn assemble(
         missing,
         pairings,
         sections,
+        notes: Vec::new(),
     })
 }
 

@@ -16,7 +16,9 @@ mod claims;
 mod completeness;
 pub mod document;
 mod draft;
+mod encoding;
 mod fields;
+pub mod formats;
 pub mod pdf;
 pub mod sections;
 mod sources;
@@ -33,6 +35,7 @@ use rust_decimal::Decimal;
 pub use claims::Pairing;
 pub use completeness::{Completeness, Need, completeness};
 pub use draft::render_draft;
+pub use encoding::{EncodingError, TextEncoding};
 pub use sources::{
     SourceRow, review_findings, scorecard_json, sources_for, sources_json, sources_markdown,
 };
@@ -48,13 +51,21 @@ pub enum IngestError {
         #[source]
         source: std::io::Error,
     },
-    #[error(
-        "{report}: not a report jixiao can read (expected .txt, .md, .docx, .pdf, .xlsx or .xls)",
-        report = report.display()
-    )]
-    Format { report: PathBuf },
-    #[error("{report}: the text is not UTF-8; save it as UTF-8 text", report = report.display())]
-    Encoding { report: PathBuf },
+    /// A file in a format that is not read (`.doc`, `.ofd`, a picture, an archive...), told by
+    /// its content where it has a signature, else by its extension (`formats.toml`).
+    #[error("{report}: {refusal}", report = report.display(), refusal = format.refusal(report))]
+    Unsupported {
+        report: PathBuf,
+        format: &'static formats::FormatInfo,
+    },
+    /// A text file in an encoding that cannot be told (see `encoding.rs`).
+    #[error("{report}: {why}: {advice}", report = report.display(), advice = format.advice())]
+    Encoding {
+        report: PathBuf,
+        why: EncodingError,
+        /// The text format, whose advice says what to send instead.
+        format: &'static formats::FormatInfo,
+    },
     #[error("{report}: cannot read the Word file: {why}", report = report.display())]
     Docx { report: PathBuf, why: String },
     #[error("{report}: cannot read the workbook: {why}", report = report.display())]
@@ -83,6 +94,22 @@ pub enum IngestError {
         field: String,
         why: String,
     },
+}
+
+impl IngestError {
+    /// Whether the file could not be read at all (its format, its encoding, a scan, a damaged or
+    /// unreadable file), as against a report read whose figures do not make a unit.
+    pub fn is_unreadable(&self) -> bool {
+        match self {
+            IngestError::Io { .. }
+            | IngestError::Unsupported { .. }
+            | IngestError::Encoding { .. }
+            | IngestError::Docx { .. }
+            | IngestError::Workbook { .. }
+            | IngestError::Pdf { .. } => true,
+            IngestError::Figure { .. } | IngestError::Required { .. } => false,
+        }
+    }
 }
 
 /// Where one figure was read.
@@ -151,11 +178,38 @@ impl ReviewKind {
     }
 }
 
+/// The file a unit was read from: its format and, for a text file, the encoding it was in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceFile {
+    pub format: Format,
+    /// For a text file (`.txt`, `.md`), the encoding it was decoded from; `None` for the other
+    /// formats, and for text given as a string ([`ingest_text`]).
+    pub encoding: Option<TextEncoding>,
+}
+
+impl SourceFile {
+    /// Text given as a string, not read from a file's bytes.
+    pub fn text() -> SourceFile {
+        SourceFile {
+            format: Format::Text,
+            encoding: None,
+        }
+    }
+
+    /// What the 数据来源 section says of the file, when a person should know:
+    /// `文件编码: GBK (GB18030), 已转换为 UTF-8`.
+    pub fn note(&self) -> Option<String> {
+        self.encoding.and_then(TextEncoding::note)
+    }
+}
+
 /// A report read into the unit model.
 #[derive(Debug, Clone)]
 pub struct Ingested {
     /// The report file.
     pub report: PathBuf,
+    /// Its format and encoding.
+    pub source: SourceFile,
     /// The unit as far as the report gives it, every figure checked.
     pub unit: CheckedUnit,
     /// Where each field filled from the text was read, by field (`budget.opening`,
@@ -171,6 +225,9 @@ pub struct Ingested {
     pub pairings: Vec<Pairing>,
     /// The sections recognised: (line, heading text, topic title or "—").
     pub sections: Vec<(usize, String, String)>,
+    /// What of the document could not be read, in Chinese (a PDF page that is a picture, a
+    /// table whose text runs over its rules).
+    pub notes: Vec<String>,
 }
 
 impl Ingested {
@@ -189,8 +246,8 @@ pub fn ingest(path: &Path) -> Result<Ingested, IngestError> {
 /// Reads the report at `path` (`.txt`, `.md` or `.docx`) with `vocabulary` (the built-in one
 /// extended by a bureau's file: [`Vocabulary::from_file`]).
 pub fn ingest_with(path: &Path, vocabulary: &Vocabulary) -> Result<Ingested, IngestError> {
-    let (lines, doc) = text::read_document(path)?;
-    read(path, &lines, &doc, vocabulary)
+    let (lines, doc, source) = text::read_document(path)?;
+    read(path, &lines, &doc, source, vocabulary)
 }
 
 /// Reads a report given as text with the built-in vocabulary; `name` names it in provenance and
@@ -206,22 +263,32 @@ pub fn ingest_text_with(
     vocabulary: &Vocabulary,
 ) -> Result<Ingested, IngestError> {
     let lines = text::lines_of(text.lines().map(str::to_owned));
-    read(name, &lines, &document::Document::default(), vocabulary)
+    read(
+        name,
+        &lines,
+        &document::Document::default(),
+        SourceFile::text(),
+        vocabulary,
+    )
 }
 
 fn read(
     path: &Path,
     lines: &[text::Line],
     doc: &document::Document,
+    source: SourceFile,
     vocabulary: &Vocabulary,
 ) -> Result<Ingested, IngestError> {
     let draft = fields::read_draft(path, lines, vocabulary)?;
     let year = (draft.unit.unit.year != 0).then_some(draft.unit.unit.year);
     let tables = tables::read(doc, vocabulary.tables(), year);
-    assemble::assemble(path, draft, tables)
+    let mut ingested = assemble::assemble(path, source, draft, tables)?;
+    ingested.notes.clone_from(&doc.notes);
+    Ok(ingested)
 }
 
-/// Whether `path` looks like a report this crate reads (by extension).
+/// Whether `path` looks like a report this crate reads (by extension; [`formats::identify`]
+/// tells a file by its content).
 pub fn is_report(path: &Path) -> bool {
     Format::of(path).is_some()
 }

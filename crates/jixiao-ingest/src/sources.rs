@@ -66,6 +66,13 @@ pub fn sources_markdown(
     } else {
         out.push_str(&format!("数据来源 (读自报告 {report}):\n"));
     }
+    for note in ing.source.note().iter().chain(&ing.notes) {
+        out.push_str(&format!(
+            "{}{note}。\n{}",
+            if markdown { "" } else { "  " },
+            if markdown { "\n" } else { "" }
+        ));
+    }
     let missing: Vec<&str> = completeness.missing().collect();
     out.push_str(&format!(
         "{}读取完整度 {}: 本规则集所需数据中读到 {} 项, 共 {} 项{}\n{}",
@@ -113,8 +120,9 @@ pub fn sources_markdown(
     out
 }
 
-/// The 数据来源 section as JSON, for a JSON scorecard of a unit read from a report: the report,
-/// the read completeness, each figure's field and source, and what a person must look at.
+/// The 数据来源 section as JSON, for a JSON scorecard of a unit read from a report: the report
+/// and its format and encoding (codes, and the note when the text was converted), the read
+/// completeness, each figure's field and source, and what a person must look at.
 pub fn sources_json(
     rows: &[SourceRow],
     ing: &Ingested,
@@ -123,6 +131,12 @@ pub fn sources_json(
     use serde_json::json;
     json!({
         "report": ing.report.display().to_string(),
+        "file": {
+            "format": ing.source.format.code(),
+            "encoding": ing.source.encoding.map(crate::TextEncoding::code),
+            "note": ing.source.note(),
+            "unread": ing.notes,
+        },
         "read_completeness": {
             "found": completeness.found(),
             "needed": completeness.needed(),

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use crate::IngestError;
 use crate::document::Document;
+use crate::{IngestError, SourceFile};
 
 /// One line (a paragraph in a Word file) of the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,8 +18,9 @@ pub struct Line {
     pub norm: String,
 }
 
-/// The report's formats, by file extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The formats a report is read in (which files are of which: `formats.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Format {
     Text,
     Markdown,
@@ -31,36 +32,54 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format of `path`, from its extension (`.txt`, `.md`/`.markdown`, `.docx`).
-    pub fn of(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "txt" | "text" => Some(Format::Text),
-            "md" | "markdown" => Some(Format::Markdown),
-            "docx" => Some(Format::Docx),
-            "xlsx" | "xls" => Some(Format::Workbook),
-            "pdf" => Some(Format::Pdf),
-            _ => None,
+    /// The code, for JSON: `text`, `markdown`, `docx`, `workbook`, `pdf`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Docx => "docx",
+            Format::Workbook => "workbook",
+            Format::Pdf => "pdf",
         }
+    }
+
+    /// The format of `path` by its extension alone (`.txt`, `.md`, `.docx`, `.xlsx`, `.pdf`...),
+    /// if it is one that is read.
+    pub fn of(path: &Path) -> Option<Format> {
+        crate::formats::by_extension(path).reader()
     }
 }
 
-/// Reads a report file into its lines (the body's paragraphs) and its tables.
-pub fn read_document(path: &Path) -> Result<(Vec<Line>, Document), IngestError> {
-    let format = Format::of(path).ok_or_else(|| IngestError::Format {
+/// Reads a report file into its lines (the body's paragraphs) and its tables, with its format
+/// and, for a text file, the encoding it was decoded from.
+pub fn read_document(path: &Path) -> Result<(Vec<Line>, Document, SourceFile), IngestError> {
+    let io = |source| IngestError::Io {
         report: path.to_owned(),
-    })?;
-    let read = || {
-        std::fs::read(path).map_err(|source| IngestError::Io {
-            report: path.to_owned(),
-            source,
-        })
+        source,
     };
+    // The format is told by the content where it has a signature: a `.doc` renamed `.docx` is
+    // refused as a `.doc`, a PDF goes to the PDF reader whatever its name.
+    let (head, whole) = crate::formats::read_head(path).map_err(io)?;
+    let found = crate::formats::identify_bytes(path, &head);
+    let format = found.reader().ok_or_else(|| IngestError::Unsupported {
+        report: path.to_owned(),
+        format: found,
+    })?;
+    let mut head = whole.then_some(head);
+    let mut read = || match head.take() {
+        Some(bytes) => Ok(bytes),
+        None => std::fs::read(path).map_err(io),
+    };
+    let mut encoding = None;
     let (raw, doc): (Vec<String>, Document) = match format {
         Format::Text | Format::Markdown => {
-            let text = String::from_utf8(read()?).map_err(|_| IngestError::Encoding {
-                report: path.to_owned(),
-            })?;
+            let (text, used) =
+                crate::encoding::decode(&read()?).map_err(|why| IngestError::Encoding {
+                    report: path.to_owned(),
+                    why,
+                    format: found,
+                })?;
+            encoding = Some(used);
             let lines = text.lines().map(str::to_owned);
             let raw = if format == Format::Markdown {
                 lines.filter_map(|l| markdown_line(&l)).collect()
@@ -91,12 +110,12 @@ pub fn read_document(path: &Path) -> Result<(Vec<Line>, Document), IngestError> 
             (doc.paragraphs.clone(), doc)
         }
     };
-    Ok((lines_of(raw), doc))
+    Ok((lines_of(raw), doc, SourceFile { format, encoding }))
 }
 
 /// Reads a report file into its lines.
 pub fn read_lines(path: &Path) -> Result<Vec<Line>, IngestError> {
-    read_document(path).map(|(lines, _)| lines)
+    read_document(path).map(|(lines, ..)| lines)
 }
 
 /// Numbers and normalises raw lines (paragraphs).

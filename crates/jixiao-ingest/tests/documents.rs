@@ -300,6 +300,7 @@ fn fields_are_judged_right_wrong_or_missing() {
     let field = |p: &str| FieldPath::parse(p).unwrap();
     let ing = Ingested {
         report: path.clone(),
+        source: jixiao_ingest::SourceFile::text(),
         unit,
         cells: Default::default(),
         review: Vec::new(),
@@ -326,6 +327,7 @@ fn fields_are_judged_right_wrong_or_missing() {
         ],
         pairings: Vec::new(),
         sections: Vec::new(),
+        notes: Vec::new(),
     };
     let expected: toml::Table = toml::from_str(
         r#"

@@ -505,6 +505,7 @@ fn a_draft_of_every_field_reparses_to_the_same_unit() {
     .collect();
     let ing = Ingested {
         report: path.clone(),
+        source: jixiao_ingest::SourceFile::text(),
         unit,
         cells: Default::default(),
         review: Vec::new(),
@@ -512,6 +513,7 @@ fn a_draft_of_every_field_reparses_to_the_same_unit() {
         missing: Vec::new(),
         pairings: Vec::new(),
         sections: Vec::new(),
+        notes: Vec::new(),
     };
     let draft = render_draft(&ing);
     let back = SelfEvaluation::from_toml(&draft, &path).unwrap_or_else(|e| panic!("{e}\n{draft}"));
@@ -629,8 +631,13 @@ fn an_unreadable_section_is_an_error_naming_report_and_section() {
     let msg = ingest(&bad).expect_err("no title").to_string();
     assert!(msg.contains("标题") && msg.contains("unit.year"), "{msg}");
 
-    let err = ingest(Path::new("report.pdf")).expect_err("pdf");
-    assert!(err.to_string().contains(".docx"));
+    // A file that is not there (the formats not read: tests/formats.rs).
+    let err = ingest(Path::new("no-such-report.pdf")).expect_err("missing");
+    assert!(
+        matches!(err, jixiao_ingest::IngestError::Io { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("no-such-report.pdf"), "{err}");
 }
 
 /// A minimal department report with `staffing` as its 人员情况 line.

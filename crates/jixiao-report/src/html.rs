@@ -173,6 +173,8 @@ pub struct BatchInfo<'a> {
     /// Grade names, best first, as the rule set lists them.
     pub grades: &'a [String],
     pub findings: &'a FindingCounts,
+    /// Lines under the summary line (files not read, files skipped as not submissions).
+    pub notes: &'a [String],
 }
 
 /// `index.html`: grade distribution, score histogram, most frequent findings, units ranked.
@@ -217,6 +219,9 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
             ": 共 " (rows.len()) " 个单位, 评分 " (scored.len()) " 个"
             @if scored.len() < rows.len() { ", " span.hard { (rows.len() - scored.len()) " 个未能评分" } }
             "。"
+        }
+        @for note in info.notes {
+            p.muted { (note) "。" }
         }
         h2 { "等级分布与得分分布" }
         div.charts {

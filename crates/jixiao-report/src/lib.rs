@@ -483,8 +483,9 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
     out
 }
 
-/// The batch summary as a Markdown table.
-pub fn summary_markdown(rows: &[SummaryRow]) -> String {
+/// The batch summary as a Markdown table; `notes` (files not read, files skipped as not
+/// submissions) under a 说明 heading at the end.
+pub fn summary_markdown(rows: &[SummaryRow], notes: &[String]) -> String {
     let mut out = String::from("# 绩效自评复核汇总\n\n");
     out.push_str(
         "| 来源 | 单位 | 年度 | 类型 | 复核总分 | 等级 | 自评总分 | 差 | 硬性问题 | 提示 | 读取完整度 |\n",
@@ -514,6 +515,12 @@ pub fn summary_markdown(rows: &[SummaryRow]) -> String {
         out.push_str("\n## 未能评分\n\n");
         for (source, error) in failed {
             out.push_str(&format!("- `{source}`: {}\n", error.replace('\n', " ")));
+        }
+    }
+    if !notes.is_empty() {
+        out.push_str("\n## 说明\n\n");
+        for note in notes {
+            out.push_str(&format!("- {note}\n"));
         }
     }
     out

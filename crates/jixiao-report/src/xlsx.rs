@@ -152,8 +152,9 @@ impl SummaryWorkbook {
         Ok(())
     }
 
-    /// Writes the ranked summary sheet and returns the workbook's bytes.
-    pub fn finish(mut self, rows: &[SummaryRow]) -> Result<Vec<u8>, XlsxError> {
+    /// Writes the ranked summary sheet, with `notes` (files not read, files skipped as not
+    /// submissions) a row below it, and returns the workbook's bytes.
+    pub fn finish(mut self, rows: &[SummaryRow], notes: &[String]) -> Result<Vec<u8>, XlsxError> {
         let headers = [
             "排名",
             "来源",
@@ -238,6 +239,13 @@ impl SummaryWorkbook {
             row += 1;
         }
         sheet.autofilter(0, 0, row.saturating_sub(1).max(1), 11)?;
+        for (i, note) in notes.iter().enumerate() {
+            let at = row + 1 + u32::try_from(i).unwrap_or(u32::MAX);
+            if at > MAX_ROW {
+                break;
+            }
+            sheet.write_string(at, 1, note)?;
+        }
         let (index, last) = self.indicators;
         let last_col = u16::try_from(self.columns.len() + 2).unwrap_or(u16::MAX);
         self.workbook.worksheet_from_index(index)?.autofilter(

@@ -73,7 +73,7 @@ fn every_summary_rounds_midpoints_away_from_zero() {
         assert!(!text.contains("84.12"), "{output} never shows 84.12");
     };
     total("summary.csv", &jixiao_report::summary_csv(&rows));
-    total("summary.md", &jixiao_report::summary_markdown(&rows));
+    total("summary.md", &jixiao_report::summary_markdown(&rows, &[]));
     let mut findings = FindingCounts::default();
     findings.add(&card);
     let grades = [
@@ -86,6 +86,7 @@ fn every_summary_rounds_midpoints_away_from_zero() {
         rule_set: &card.rule_set,
         grades: &grades,
         findings: &findings,
+        notes: &[],
     };
     total(
         "index.html",
@@ -98,7 +99,7 @@ fn every_summary_rounds_midpoints_away_from_zero() {
     }];
     let mut workbook = SummaryWorkbook::new(columns, 2024).unwrap();
     workbook.add_unit("lusong.toml", &card).unwrap();
-    let bytes = workbook.finish(&rows).unwrap();
+    let bytes = workbook.finish(&rows, &[]).unwrap();
     let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
     let sheet = xlsx.worksheet_range("指标得分").unwrap();
     assert_eq!(sheet.get_value((1, 2)), Some(&Data::Float(84.13)));

@@ -8,6 +8,7 @@ mod batch;
 mod check;
 mod convert;
 mod form;
+mod formats;
 mod generate;
 mod html;
 mod ingest;

@@ -108,5 +108,21 @@ pub fn read(bytes: &[u8]) -> Result<Document, PdfError> {
     if glyphs == 0 {
         return Err(PdfError::NoTextLayer { pages: pages.len() });
     }
-    Ok(layout::document(&pages))
+    let mut document = layout::document(&pages);
+    let pictures: Vec<String> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.glyphs.is_empty() && p.images > 0)
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    if !pictures.is_empty() {
+        document.notes.insert(
+            0,
+            format!(
+                "第{}页是图片 (扫描件, 无文字层), 未读取",
+                pictures.join("、")
+            ),
+        );
+    }
+    Ok(document)
 }
