@@ -82,7 +82,8 @@ fn documents() -> Vec<PathBuf> {
         .collect()
 }
 
-/// The unit as flat `field.path` → leaf value (Decimals are strings); JSON `null` left out.
+/// The unit as flat `field.path` → leaf value (Decimals are strings); JSON `null` and empty
+/// strings left out.
 fn flatten(value: &Value, at: &str, out: &mut BTreeMap<String, Value>) {
     match value {
         Value::Object(table) => {
@@ -100,7 +101,10 @@ fn flatten(value: &Value, at: &str, out: &mut BTreeMap<String, Value>) {
                 flatten(v, &format!("{at}[{i}]"), out);
             }
         }
+        // An empty string is a field the model must hold but the reader did not read (an
+        // indicator row's `level1` where the table gives none): not a value.
         Value::Null => {}
+        Value::String(s) if s.is_empty() => {}
         leaf => {
             out.insert(at.to_owned(), leaf.clone());
         }
