@@ -384,15 +384,13 @@ fn ruled_table(h: &[Rule], v: &[Rule], page: &Page, taken: &mut [bool]) -> Optio
             }
         }
     }
-    // Each merged cell: its glyphs, and the right edge of its last column.
-    let mut glyphs: BTreeMap<usize, Vec<&Glyph>> = BTreeMap::new();
-    let mut claimed = Vec::new();
-    let mut overrun = false;
+    // Each glyph's cell: where its middle is, but for text that runs over its cell (below).
+    let mut placed: Vec<(usize, usize, usize)> = Vec::new();
+    let mut overflowing = std::collections::BTreeSet::new();
     let (left, right, top, bottom) = (xs[0], xs[cols], ys[0], ys[rows]);
     for (i, g) in page.glyphs.iter().enumerate() {
         let (mut x, mut y) = ((g.x + g.end) / 2.0, g.y + 0.3 * g.size);
-        // Text clipped out of sight belongs where its clipping box is (a spreadsheet cell whose
-        // wrapped text runs over the row below).
+        // Text clipped out of sight belongs where its clipping box is.
         if let Some([x0, y0, x1, y1]) = g.clip
             && x0 <= x1
             && y0 <= y1
@@ -403,18 +401,34 @@ fn ruled_table(h: &[Rule], v: &[Rule], page: &Page, taken: &mut [bool]) -> Optio
         if taken[i] || x < left || x > right || y > top || y < bottom {
             continue;
         }
-        let c = xs.partition_point(|e| *e < x).clamp(1, cols) - 1;
+        let mut c = xs.partition_point(|e| *e < x).clamp(1, cols) - 1;
         let r = ys.partition_point(|e| *e > y).clamp(1, rows) - 1;
-        // Text drawn across a rule (a spreadsheet's wrapped text too tall for its row runs
-        // over the rows around it) cannot be told to one cell: such a grid is not read as a
-        // table at all, rather than give one row's words to another.
+        // A glyph drawn across the rule on its left ran over from the cell there (a
+        // spreadsheet's text too long for its cell spills into the next).
+        if c > 0 && g.x < xs[c] - 0.5 && vertical_at(xs[c], g.y + 0.3 * g.size) {
+            c -= 1;
+        }
+        // Text drawn across a rule above or below it: its column's text runs over its rows
+        // (a spreadsheet's wrapped text too tall for its row).
         let (head, foot) = (g.y + 0.75 * g.size, g.y - 0.1 * g.size);
         let across = |at: f32| foot + 0.5 < at && at < head - 0.5 && horizontal_at(at, x);
         if (r > 0 && across(ys[r])) || (r + 1 < rows && across(ys[r + 1])) {
-            overrun = true;
+            overflowing.insert(c);
         }
+        placed.push((i, r, c));
+    }
+    let mut overrun = false;
+    for &c in &overflowing {
+        overrun |= !refit_column(c, &mut placed, page, (&xs, &ys), &mut cells);
+    }
+    let mut glyphs: BTreeMap<usize, Vec<&Glyph>> = BTreeMap::new();
+    let mut claimed = Vec::new();
+    for &(i, r, c) in &placed {
         claimed.push(i);
-        glyphs.entry(cells.find(r * cols + c)).or_default().push(g);
+        glyphs
+            .entry(cells.find(r * cols + c))
+            .or_default()
+            .push(&page.glyphs[i]);
     }
     let mut right_edge: BTreeMap<usize, f32> = BTreeMap::new();
     for r in 0..rows {
@@ -485,6 +499,156 @@ fn ruled_table(h: &[Rule], v: &[Rule], page: &Page, taken: &mut [bool]) -> Optio
         rows: grid,
         ends,
     })
+}
+
+/// Places the lines of column `c` whose text runs over its rows (a spreadsheet's wrapped text,
+/// too tall for its row, centred on it and so drawn over the rows above and below): each cell
+/// of the column takes the lines, in order, whose block sits on it best, all the blocks aligned
+/// the same way (top, middle or bottom, whichever fits the column best). Returns false when
+/// even the best fit leaves a block off its cell by half the cell's height or more: the column
+/// cannot be told apart, and the table is not read.
+fn refit_column(
+    c: usize,
+    placed: &mut [(usize, usize, usize)],
+    page: &Page,
+    (xs, ys): (&[f32], &[f32]),
+    cells: &mut UnionFind,
+) -> bool {
+    let cols = xs.len() - 1;
+    let (xs_left, xs_right) = (xs[c], xs[c + 1]);
+    // The column's cells, top to bottom: (anchor, top, bottom, a row of it).
+    let rows = ys.len() - 1;
+    let mut column: Vec<(usize, f32, f32, usize)> = Vec::new();
+    for r in 0..rows {
+        let a = cells.find(r * cols + c);
+        match column.last_mut() {
+            Some(last) if last.0 == a => last.2 = ys[r + 1],
+            _ => column.push((a, ys[r], ys[r + 1], r)),
+        }
+    }
+    // The column's lines, top to bottom: (baseline, top, bottom, indices into `placed`).
+    let mut lines: Vec<(f32, f32, f32, Vec<usize>)> = Vec::new();
+    let mut mine: Vec<usize> = (0..placed.len()).filter(|&k| placed[k].2 == c).collect();
+    mine.sort_by(|&a, &b| {
+        page.glyphs[placed[b].0]
+            .y
+            .total_cmp(&page.glyphs[placed[a].0].y)
+    });
+    for k in mine {
+        let g = &page.glyphs[placed[k].0];
+        match lines.last_mut() {
+            Some(l) if (l.0 - g.y).abs() <= 0.3 * g.size => {
+                l.1 = l.1.max(g.y + 0.8 * g.size);
+                l.2 = l.2.min(g.y - 0.2 * g.size);
+                l.3.push(k);
+            }
+            _ => lines.push((g.y, g.y + 0.8 * g.size, g.y - 0.2 * g.size, vec![k])),
+        }
+    }
+    let (n, m) = (lines.len(), column.len());
+    if n == 0 || m == 0 {
+        return true;
+    }
+    // Whether line l runs on in line l + 1 (it is full and what follows would not have fitted
+    // on it): the two may be one cell's text (a full line may also end a cell's text).
+    let texts: Vec<Line> = lines
+        .iter()
+        .map(|l| line_of(l.3.iter().map(|&k| &page.glyphs[placed[k].0]).collect()))
+        .collect();
+    let (left, right) = (xs_left + PADDING / 2.0, xs_right - PADDING / 2.0);
+    let runs_on: Vec<bool> = texts
+        .windows(2)
+        .map(|w| wrapped(&w[0], &w[1], left, right))
+        .collect();
+    const MOST: usize = 6; // lines one cell may hold
+    const EMPTY: f32 = 0.35; // of the cell's height
+    let mut fitting: Vec<(f32, Vec<usize>)> = Vec::new();
+    for align in 0..3 {
+        // Cost of lines i..j on cell k: how far the block sits from where it would be.
+        let off = |i: usize, j: usize, k: usize| {
+            let (_, top, bottom, _) = column[k];
+            let (block_top, block_bottom) = (lines[i].1, lines[j - 1].2);
+            match align {
+                0 => (block_top - top).abs(),
+                1 => ((block_top + block_bottom) - (top + bottom)).abs() / 2.0,
+                _ => (block_bottom - bottom).abs(),
+            }
+        };
+        // Squared, so that every block sitting a little off costs less than one far off; and a
+        // block holding a line that does not run on in the next (two texts, not one wrapped)
+        // costs as much as a block off by half its cell.
+        let cost_of = |i: usize, j: usize, k: usize| {
+            let height = column[k].1 - column[k].2;
+            let breaks = (i..j - 1).filter(|&l| !runs_on[l]).count();
+            off(i, j, k).powi(2) + breaks as f32 * (0.5 * height).powi(2)
+        };
+        // dp[k][i]: the least cost of the first i lines on the first k cells, and where
+        // cell k-1's lines start.
+        let mut dp = vec![vec![(f32::INFINITY, 0usize); n + 1]; m + 1];
+        dp[0][0] = (0.0, 0);
+        for k in 0..m {
+            for i in 0..=n {
+                let (cost, _) = dp[k][i];
+                if !cost.is_finite() {
+                    continue;
+                }
+                // A cell left empty costs something: the cells of a column mostly have text,
+                // and without it the lines would gather on a few cells.
+                let empty = cost + (EMPTY * (column[k].1 - column[k].2)).powi(2);
+                if empty < dp[k + 1][i].0 {
+                    dp[k + 1][i] = (empty, i);
+                }
+                for j in i + 1..=n.min(i + MOST) {
+                    let total = cost + cost_of(i, j, k);
+                    if total < dp[k + 1][j].0 {
+                        dp[k + 1][j] = (total, i);
+                    }
+                }
+            }
+        }
+        let total = dp[m][n].0;
+        if !total.is_finite() {
+            continue;
+        }
+        // Walk back: the cell of each line; a block off its cell by half its height fails.
+        let mut of_line = vec![0usize; n];
+        let mut j = n;
+        let mut fits = true;
+        for k in (0..m).rev() {
+            let i = dp[k + 1][j].1;
+            if i < j {
+                let height = column[k].1 - column[k].2;
+                fits &= off(i, j, k) < 0.5 * height;
+                of_line[i..j].iter_mut().for_each(|x| *x = k);
+            }
+            j = i;
+        }
+        if fits {
+            fitting.push((total, of_line));
+        }
+    }
+    fitting.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Two ways of aligning that both fit and place the lines differently, the second costing
+    // less more than an empty cell does: the column cannot be told.
+    let mut heights: Vec<f32> = column.iter().map(|c| c.1 - c.2).collect();
+    heights.sort_by(f32::total_cmp);
+    let margin = (EMPTY * heights[heights.len() / 2]).powi(2);
+    if let [(best, a), (next, b), ..] = fitting.as_slice()
+        && a != b
+        && *next - *best < margin
+    {
+        return false;
+    }
+    let Some((_, of_line)) = fitting.into_iter().next() else {
+        return false;
+    };
+    for (l, line) in lines.iter().enumerate() {
+        let row = column[of_line[l]].3;
+        for &k in &line.3 {
+            placed[k].1 = row;
+        }
+    }
+    true
 }
 
 /// A cell's lines as its text: a line that runs to the cell's edge was wrapped and goes on
