@@ -598,10 +598,11 @@ fn refit_column(
                 if empty < dp[k + 1][i].0 {
                     dp[k + 1][i] = (empty, i);
                 }
-                for j in i + 1..=n.min(i + MOST) {
+                let last = n.min(i + MOST);
+                for (j, slot) in dp[k + 1].iter_mut().enumerate().take(last + 1).skip(i + 1) {
                     let total = cost + cost_of(i, j, k);
-                    if total < dp[k + 1][j].0 {
-                        dp[k + 1][j] = (total, i);
+                    if total < slot.0 {
+                        *slot = (total, i);
                     }
                 }
             }
