@@ -103,6 +103,9 @@ struct Ends {
     last_x1: f32,
     size: f32,
     lines: usize,
+    /// How far the text stops short of the cell's top and bottom edges.
+    room_above: f32,
+    room_below: f32,
 }
 
 /// A cell's text stops short of its edge by the cell's padding (Word's default is 0.19 cm).
@@ -431,11 +434,15 @@ fn ruled_table(h: &[Rule], v: &[Rule], page: &Page, taken: &mut [bool]) -> Optio
             .push(&page.glyphs[i]);
     }
     let mut right_edge: BTreeMap<usize, f32> = BTreeMap::new();
+    let mut cell_top: BTreeMap<usize, f32> = BTreeMap::new();
+    let mut cell_bottom: BTreeMap<usize, f32> = BTreeMap::new();
     for r in 0..rows {
         for c in 0..cols {
             let a = cells.find(r * cols + c);
             let e = right_edge.entry(a).or_insert(xs[c + 1]);
             *e = e.max(xs[c + 1]);
+            cell_top.entry(a).or_insert(ys[r]);
+            cell_bottom.insert(a, ys[r + 1]);
         }
     }
     let mut ends = BTreeMap::new();
@@ -454,6 +461,8 @@ fn ruled_table(h: &[Rule], v: &[Rule], page: &Page, taken: &mut [bool]) -> Optio
                     last_x1: last.x1,
                     size: first.size,
                     lines: lines.len(),
+                    room_above: cell_top[&a] - (first.y + 0.8 * first.size),
+                    room_below: (last.y - 0.2 * last.size) - cell_bottom[&a],
                 },
             );
         }
@@ -1018,20 +1027,17 @@ fn join(table: &mut Table, row_pages: &mut Vec<u32>, mut next: Table, page: u32)
         } else {
             for c in 0..first.len() {
                 let above = tail[c].anchor;
-                if halved.iter().any(|x| (x - xs[c]).abs() <= 3.0 * SNAP) {
-                    // Half a word above the break, half below: neither half is the cell's
-                    // text, and which cells the whole spans cannot be told.
+                if halved.iter().any(|x| (x - xs[c]).abs() <= 3.0 * SNAP)
+                    && first[c].anchor == (0, c)
+                {
+                    // Half the words above the break, half below: one cell's text, made whole.
+                    let joined = format!("{}{}", tail[c].text, first[c].text);
                     for row in table.rows.iter_mut() {
                         for x in row.iter_mut().filter(|x| x.anchor == above) {
-                            x.text.clear();
+                            x.text.clone_from(&joined);
                         }
                     }
-                    let below = first[c].anchor;
-                    for row in rows.iter_mut() {
-                        for x in row.iter_mut().filter(|x| x.anchor == below) {
-                            x.text.clear();
-                        }
-                    }
+                    moved.entry(first[c].anchor).or_insert(above);
                     continue;
                 }
                 // A cell merged down to the foot of the page (or a name cell of the first
@@ -1079,8 +1085,9 @@ fn cut(a: &Ends, b: &Ends) -> bool {
 }
 
 /// The left edges of the merged cells the page break cut in the middle of their text: the
-/// last row's cell ends in a full line and the cell below it on the new page, merged down over
-/// rows, goes on (`社会效` above the break, `益指标` below it, for 社会效益指标).
+/// last row's cell ends in a full line at the foot of the page, and the cell below it on the new
+/// page, merged down over rows, goes on from its top (`社会效` above the break, `益指标` below it,
+/// for 社会效益指标).
 fn halved_cells(table: &Table, next: &Table, first: usize) -> Vec<f32> {
     let last = table.rows.len().saturating_sub(1);
     let Some(tail) = table.rows.last() else {
@@ -1101,7 +1108,11 @@ fn halved_cells(table: &Table, next: &Table, first: usize) -> Vec<f32> {
                 .iter()
                 .find(|((r, _), b)| *r == first && (b.left - a.left).abs() <= 3.0 * SNAP)?;
             let merged = cell.anchor.0 < last || spans_rows(next, *below);
-            (merged && cut(a, b)).then_some(a.left)
+            // Text cut by the break runs down to the foot of its part of the cell and on from
+            // the top of the next part; a whole cell's text has room left around it.
+            let line = 1.5 * a.size.max(b.size);
+            let at_break = a.room_below < line && b.room_above < line;
+            (merged && at_break && cut(a, b)).then_some(a.left)
         })
         .collect()
 }
