@@ -28,10 +28,12 @@ use rust_decimal_macros::dec;
 use serde_json::Value;
 
 /// The share of expected fields read right, in percent, that the reader may not fall below: the
-/// share achieved, rounded down: 2093 of 2186 fields (95.74 %), 0 wrong, with the table reader
-/// and the prose reader together; one document (cq-liangping-lyj-2022, its year 2022 in the title
-/// and 2023 in the table) is refused, as it should be. Issue 10's bar is 95.
-const READ_BAR: Decimal = dec!(95.7);
+/// share achieved, rounded down: 5083 of 5316 fields (95.61 %), 0 wrong, over 38 documents and
+/// the 17 derived from them (14 PDFs from LibreOffice, Chromium, fpdf2 and reportlab, two GBK
+/// and one UTF-16 text). The PDFs of tables drawn without rules read least (fpdf2 16 %,
+/// reportlab 54 %); one document (cq-liangping-lyj-2022, its year 2022 in the title and 2023 in
+/// the table) is refused, as it should be. Issue 11's bar is 95.
+const READ_BAR: Decimal = dec!(95.6);
 
 /// Fields read wrong that are tolerated (`document: field`); any other wrong field fails the
 /// test. None: a wrong number is worse than a missing one.

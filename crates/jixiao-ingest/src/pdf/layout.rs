@@ -701,6 +701,8 @@ fn unruled_tables(lines: Vec<Line>) -> (Vec<Table>, Vec<Line>) {
     let mut tables = Vec::new();
     let mut rest = Vec::new();
     let mut i = 0;
+    // Where the last table ended: the lines before it are not this table's.
+    let mut floor = 0;
     while i < lines.len() {
         if !tabular(&lines[i]) {
             rest.push(lines[i].clone());
@@ -721,12 +723,39 @@ fn unruled_tables(lines: Vec<Line>) -> (Vec<Table>, Vec<Line>) {
             }
             j += 1;
         }
-        let run = &lines[i..end];
-        if run.iter().filter(|l| tabular(l)).count() >= 3
-            && let Some(table) = columns_table(run)
-        {
+        // The lines of wrapped cells just above the first row and just below the last: close,
+        // and narrow (a cell's, not a paragraph's).
+        let (left, right) = lines[i..end]
+            .iter()
+            .fold((f32::MAX, f32::MIN), |(a, b), l| (a.min(l.x0), b.max(l.x1)));
+        let cell_line = |above: &Line, below: &Line, candidate: &Line| {
+            below.y < above.y
+                && above.y - below.y <= 2.2 * above.size.max(below.size)
+                && candidate.x0 >= left - 1.0
+                && candidate.x1 <= right + 1.0
+                && candidate.x1 - candidate.x0 < 0.5 * (right - left)
+                // a title centred over the table is not a cell's
+                && ((candidate.x0 + candidate.x1) - (left + right)).abs() > 0.1 * (right - left)
+        };
+        let mut start = i;
+        while start > floor && cell_line(&lines[start - 1], &lines[start], &lines[start - 1]) {
+            start -= 1;
+        }
+        while end < lines.len() && cell_line(&lines[end - 1], &lines[end], &lines[end]) {
+            end += 1;
+        }
+        // The longest run from here that reads as a table (a run may end in lines that are
+        // not the table's, or in a second table).
+        let found = (start + 3..=end)
+            .rev()
+            .take(200)
+            .filter(|&e| lines[start..e].iter().filter(|l| tabular(l)).count() >= 3)
+            .find_map(|e| columns_table(&lines[start..e]).map(|t| (t, e)));
+        if let Some((table, end)) = found {
+            rest.truncate(rest.len() - (i - start));
             tables.push(table);
             i = end;
+            floor = end;
             continue;
         }
         rest.push(lines[i].clone());
@@ -735,39 +764,37 @@ fn unruled_tables(lines: Vec<Line>) -> (Vec<Table>, Vec<Line>) {
     (tables, rest)
 }
 
-/// The gutters between the columns of parts `(x0, x1)`: where at most `tolerance` parts (cells
-/// spanning columns) cross; their middles, left to right.
-fn gutters(parts: &[(f32, f32)], tolerance: usize) -> Vec<f32> {
-    let mut events: Vec<(f32, i32)> = parts
+/// The gutters between the columns of parts `(x0, x1)`: where no part crosses but the wide
+/// ones (over twice the median width: cells spanning columns); their middles, left to right.
+fn gutters(parts: &[(f32, f32)]) -> Vec<f32> {
+    let mut widths: Vec<f32> = parts.iter().map(|(a, b)| b - a).collect();
+    widths.sort_by(f32::total_cmp);
+    let median = widths.get(widths.len() / 2).copied().unwrap_or(0.0);
+    let mut narrow: Vec<(f32, f32)> = parts
         .iter()
-        .flat_map(|(a, b)| [(*a, 1), (*b, -1)])
+        .copied()
+        .filter(|(a, b)| b - a <= 2.0 * median)
         .collect();
-    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    narrow.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut out = Vec::new();
-    let mut covered: i32 = 0;
-    let mut open: Option<f32> = None;
-    let limit = i32::try_from(tolerance).unwrap_or(i32::MAX);
-    for (x, step) in events {
-        let before = covered;
-        covered += step;
-        if before > limit && covered <= limit {
-            open = Some(x);
-        } else if before <= limit
-            && covered > limit
-            && let Some(start) = open.take()
-            && x - start >= 1.0
-        {
-            out.push((start + x) / 2.0);
+    let mut reach: Option<f32> = None;
+    for (a, b) in narrow {
+        match reach {
+            Some(r) if a > r + 1.0 => {
+                out.push((r + a) / 2.0);
+                reach = Some(b);
+            }
+            Some(r) => reach = Some(r.max(b)),
+            None => reach = Some(b),
         }
     }
     out
 }
 
-/// Lines as the rows of a table whose columns are the gutters no part crosses (but a few cells
+/// Lines as the rows of a table whose columns are the gutters no part crosses (but the cells
 /// spanning columns); the lines of wrapped cells join the row of the tabular line nearest to
 /// them, and a part over several columns is a cell merged across them.
 fn columns_table(lines: &[Line]) -> Option<Table> {
-    let anchors: Vec<&Line> = lines.iter().filter(|l| tabular(l)).collect();
     let parts: Vec<(f32, f32)> = lines
         .iter()
         .flat_map(|l| l.chunks.iter().map(|c| (c.0, c.1)))
@@ -776,7 +803,7 @@ fn columns_table(lines: &[Line]) -> Option<Table> {
     let right = parts.iter().map(|p| p.1).fold(f32::MIN, f32::max);
     let mut xs = vec![left];
     xs.extend(
-        gutters(&parts, lines.len() / 4)
+        gutters(&parts)
             .into_iter()
             .filter(|x| *x > left && *x < right),
     );
@@ -786,40 +813,83 @@ fn columns_table(lines: &[Line]) -> Option<Table> {
         return None;
     }
     let column = |x: f32| xs.partition_point(|e| *e <= x).clamp(1, cols) - 1;
-    // Every part of every line, in the row of the nearest tabular line: (y, first and last
-    // column, text).
-    let mut placed: Vec<Vec<(f32, usize, usize, String)>> = vec![Vec::new(); anchors.len()];
+    // The parts of each column, top to bottom: (first and last column, baseline, size, width,
+    // text).
+    let mut by_column: Vec<Vec<(usize, f32, f32, f32, String)>> = vec![Vec::new(); cols];
     for line in lines {
-        let row = anchors
-            .iter()
-            .enumerate()
-            .min_by(|a, b| (a.1.y - line.y).abs().total_cmp(&(b.1.y - line.y).abs()))
-            .map_or(0, |(r, _)| r);
         for (a, b, text) in &line.chunks {
             let (first, last) = (column(a + 0.5), column(b - 0.5));
-            placed[row].push((line.y, first, last.max(first), text.clone()));
+            by_column[first].push((last.max(first), line.y, line.size, b - a, text.clone()));
         }
     }
-    let rows = placed
+    // Each column's blocks: a full line and the line close below it are one cell's wrapped
+    // text. A block: (first and last column, its middle, its text).
+    let mut blocks: Vec<(usize, usize, f32, String)> = Vec::new();
+    for (c, parts) in by_column.iter().enumerate() {
+        let widest = parts.iter().map(|p| p.3).fold(0.0, f32::max);
+        let mut open: Option<(usize, f32, f32, f32, String)> = None; // last col, top, bottom, width, text
+        for (last, y, size, width, text) in parts {
+            let (top, bottom) = (y + 0.8 * size, y - 0.2 * size);
+            open = match open.take() {
+                Some((l, t, b, w, mut acc))
+                    if w >= 0.8 * widest && b - top <= 0.6 * size && l == *last =>
+                {
+                    if needs_space(&acc, text) {
+                        acc.push(' ');
+                    }
+                    acc.push_str(text);
+                    Some((l, t, bottom, *width, acc))
+                }
+                Some((l, t, b, _, acc)) => {
+                    blocks.push((c, l, (t + b) / 2.0, acc));
+                    Some((*last, top, bottom, *width, text.clone()))
+                }
+                None => Some((*last, top, bottom, *width, text.clone())),
+            };
+        }
+        if let Some((l, t, b, _, acc)) = open {
+            blocks.push((c, l, (t + b) / 2.0, acc));
+        }
+    }
+    // Rows: blocks whose middles meet (a cell's text is set in the middle of its row).
+    let size = lines.iter().map(|l| l.size).fold(f32::MAX, f32::min);
+    blocks.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+    let mut rows_of: Vec<Vec<(usize, usize, String)>> = Vec::new();
+    let mut middle = f32::MAX;
+    for (first, last, mid, text) in blocks {
+        if rows_of.is_empty() || middle - mid > 0.4 * size {
+            rows_of.push(Vec::new());
+            middle = mid;
+        }
+        let row = rows_of.last_mut().expect("a row was just opened");
+        // Two blocks of one column in one row: the rows cannot be told apart.
+        if row.iter().any(|(f, l, _)| first <= *l && *f <= last) {
+            return None;
+        }
+        row.push((first, last, text));
+    }
+    let rows = rows_of
         .into_iter()
         .enumerate()
-        .map(|(r, mut parts)| {
-            parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+        .map(|(r, parts)| {
             let mut row: Vec<Cell> = (0..cols)
                 .map(|c| Cell {
                     text: String::new(),
                     anchor: (r, c),
                 })
                 .collect();
-            for (_, first, last, text) in parts {
-                let joined = {
-                    let cell = &row[first].text;
-                    let space = if needs_space(cell, &text) { " " } else { "" };
-                    format!("{cell}{space}{text}")
+            // A row of a label and its value (项目名称 | …): the value, set in the middle of the
+            // cell it fills, fills the columns after the label.
+            let label_and_value = parts.len() == 2 && parts[0].1 < parts[1].0;
+            let value_from = parts.first().map(|p| p.1 + 1);
+            for (first, last, text) in parts {
+                let first = match value_from {
+                    Some(from) if label_and_value && first >= from => from,
+                    _ => first,
                 };
                 for cell in &mut row[first..=last] {
                     *cell = Cell {
-                        text: joined.clone(),
+                        text: text.clone(),
                         anchor: (r, first),
                     };
                 }
