@@ -813,22 +813,42 @@ fn columns_table(lines: &[Line]) -> Option<Table> {
         return None;
     }
     let column = |x: f32| xs.partition_point(|e| *e <= x).clamp(1, cols) - 1;
-    // The parts of each column, top to bottom: (first and last column, baseline, size, width,
-    // text).
-    let mut by_column: Vec<Vec<(usize, f32, f32, f32, String)>> = vec![Vec::new(); cols];
+    // The parts of each column (by the column they start in), top to bottom.
+    struct Part {
+        last: usize,
+        y: f32,
+        size: f32,
+        width: f32,
+        text: String,
+    }
+    let mut by_column: Vec<Vec<Part>> = (0..cols).map(|_| Vec::new()).collect();
     for line in lines {
         for (a, b, text) in &line.chunks {
             let (first, last) = (column(a + 0.5), column(b - 0.5));
-            by_column[first].push((last.max(first), line.y, line.size, b - a, text.clone()));
+            by_column[first].push(Part {
+                last: last.max(first),
+                y: line.y,
+                size: line.size,
+                width: b - a,
+                text: text.clone(),
+            });
         }
     }
     // Each column's blocks: a full line and the line close below it are one cell's wrapped
     // text. A block: (first and last column, its middle, its text).
     let mut blocks: Vec<(usize, usize, f32, String)> = Vec::new();
     for (c, parts) in by_column.iter().enumerate() {
-        let widest = parts.iter().map(|p| p.3).fold(0.0, f32::max);
-        let mut open: Option<(usize, f32, f32, f32, String)> = None; // last col, top, bottom, width, text
-        for (last, y, size, width, text) in parts {
+        let widest = parts.iter().map(|p| p.width).fold(0.0, f32::max);
+        // The block being read: last column, top, bottom, its last line's width, text.
+        let mut open: Option<(usize, f32, f32, f32, String)> = None;
+        for Part {
+            last,
+            y,
+            size,
+            width,
+            text,
+        } in parts
+        {
             let (top, bottom) = (y + 0.8 * size, y - 0.2 * size);
             open = match open.take() {
                 Some((l, t, b, w, mut acc))
