@@ -13,6 +13,7 @@ mod generate;
 mod html;
 mod ingest;
 mod outputs;
+mod pdf;
 mod plugins;
 mod score;
 mod usage;
