@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use assert_cmd::assert::OutputAssertExt as _;
 use predicates::str::contains;
 
 use crate::common::{HUNAN, SAMPLE, jixiao, root};
@@ -42,7 +41,9 @@ fn pdfs_printed_from_word_score_as_the_word_files_do() {
     // Printed by LibreOffice (two with the header row repeated over page breaks), by Chromium
     // (a header row repeated by the browser) and written cell by cell by fpdf2; departments
     // under the Hunan rubric, projects under the national one.
-    let rounds: [(&str, &str, &[(&str, &str)]); 2] = [
+    // (kind, rule set, [(source document, producer)])
+    type Round<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+    let rounds: [Round; 2] = [
         (
             "department",
             HUNAN,
