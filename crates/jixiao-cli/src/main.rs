@@ -49,12 +49,12 @@ enum Command {
         #[arg(required = true)]
         libraries: Vec<PathBuf>,
     },
-    /// Read a self-evaluation report (.txt, .md or .docx) into a unit file draft.
+    /// Read a self-evaluation report (.txt, .md, .docx, .pdf, .xlsx, .xls) into a unit file draft.
     ///
     /// Every figure in the draft is preceded by a comment giving the section, line and phrase it
     /// was read from; the fields that could not be filled are listed at the top, never guessed.
     Ingest {
-        /// The report: plain text, Markdown or a Word (.docx) file.
+        /// The report: plain text (UTF-8, UTF-16 or GBK), Markdown, Word (.docx), a PDF with a text layer, or a unit's own workbook.
         report: PathBuf,
         /// Write the draft here instead of standard output.
         #[arg(long, short)]
@@ -64,7 +64,7 @@ enum Command {
     },
     /// Validate unit files (and forms and reports, by reading them) without scoring them.
     Validate {
-        /// Unit files (TOML), filled forms (.xlsx), reports (.txt, .md, .docx; a unit's own .xlsx / .xls tables), JSON Lines files
+        /// Unit files (TOML), filled forms (.xlsx), reports (.txt, .md, .docx, .pdf; a unit's own .xlsx / .xls tables), JSON Lines files
         /// (.jsonl) or directories of unit files, forms and reports.
         #[arg(required = true)]
         units: Vec<PathBuf>,
@@ -90,7 +90,7 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct ConvertArgs {
-    /// Unit files (TOML), filled forms (.xlsx), reports (.txt, .md, .docx; a unit's own .xlsx / .xls tables), JSON Lines files
+    /// Unit files (TOML), filled forms (.xlsx), reports (.txt, .md, .docx, .pdf; a unit's own .xlsx / .xls tables), JSON Lines files
     /// (.jsonl) or directories of them.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
@@ -143,7 +143,7 @@ struct ScoreArgs {
     #[arg(long, short)]
     rules: PathBuf,
     /// Unit files (TOML), filled forms (.xlsx, written by `jixiao form`), reports (.txt, .md,
-    /// .docx, a unit's own .xlsx / .xls tables, read as `jixiao ingest` reads them), JSON Lines files (.jsonl, one unit per line)
+    /// .docx, .pdf, a unit's own .xlsx / .xls tables, read as `jixiao ingest` reads them), JSON Lines files (.jsonl, one unit per line)
     /// or directories of unit files, forms and reports (searched recursively, in name order).
     units: Vec<PathBuf>,
     /// JSON Lines files of units, e.g. an export from a budget system.
@@ -174,7 +174,7 @@ struct ScoreArgs {
 /// How reports are read.
 #[derive(Debug, clap::Args)]
 struct VocabularyArgs {
-    /// For reports (.txt, .md, .docx): a bureau's vocabulary file (TOML) whose labels are added
+    /// For reports (.txt, .md, .docx, .pdf): a bureau's vocabulary file (TOML) whose labels are added
     /// to the reader's built-in ones (see docs/ingest.md).
     #[arg(long, value_name = "FILE")]
     vocabulary: Option<PathBuf>,
