@@ -363,7 +363,9 @@ fn ruled_table(h: &[Rule], v: &[Rule], page: &Page, taken: &mut [bool]) -> Optio
         return None;
     }
     let (rows, cols) = (ys.len() - 1, xs.len() - 1);
-    if rows * cols > 100_000 {
+    // A grid too large to be a table (a drawing, a hostile file) is not read as one: each of its
+    // cell borders is looked for among its rules.
+    if rows * cols > 100_000 || (rows * cols).saturating_mul(h.len() + v.len()) > 20_000_000 {
         return None;
     }
     let mid_y = |r: usize| (ys[r] + ys[r + 1]) / 2.0;
