@@ -700,6 +700,12 @@ fn tabular(line: &Line) -> bool {
 /// cells between them), whose parts line up in at least three columns. Returns the tables and
 /// the lines left.
 fn unruled_tables(lines: Vec<Line>) -> (Vec<Table>, Vec<Line>) {
+    // How many tabular lines come before each line: a run's count in constant time.
+    let mut before = vec![0usize; lines.len() + 1];
+    for (k, l) in lines.iter().enumerate() {
+        before[k + 1] = before[k] + usize::from(tabular(l));
+    }
+    let tabular_in = |a: usize, b: usize| before[b] - before[a];
     let mut tables = Vec::new();
     let mut rest = Vec::new();
     let mut i = 0;
@@ -713,7 +719,7 @@ fn unruled_tables(lines: Vec<Line>) -> (Vec<Table>, Vec<Line>) {
         }
         // The run: tabular lines, and between two of them the lines of wrapped cells, all
         // close together.
-        let mut end = i + 1;
+        let mut run_end = i + 1;
         let mut j = i + 1;
         while j < lines.len() {
             let pitch = 3.0 * lines[j].size.max(lines[j - 1].size);
@@ -721,13 +727,13 @@ fn unruled_tables(lines: Vec<Line>) -> (Vec<Table>, Vec<Line>) {
                 break;
             }
             if tabular(&lines[j]) {
-                end = j + 1;
+                run_end = j + 1;
             }
             j += 1;
         }
         // The lines of wrapped cells just above the first row and just below the last: close,
         // and narrow (a cell's, not a paragraph's).
-        let (left, right) = lines[i..end]
+        let (left, right) = lines[i..run_end]
             .iter()
             .fold((f32::MAX, f32::MIN), |(a, b), l| (a.min(l.x0), b.max(l.x1)));
         let cell_line = |above: &Line, below: &Line, candidate: &Line| {
@@ -739,29 +745,51 @@ fn unruled_tables(lines: Vec<Line>) -> (Vec<Table>, Vec<Line>) {
                 // a title centred over the table is not a cell's
                 && ((candidate.x0 + candidate.x1) - (left + right)).abs() > 0.1 * (right - left)
         };
-        let mut start = i;
-        while start > floor && cell_line(&lines[start - 1], &lines[start], &lines[start - 1]) {
-            start -= 1;
+        let mut first = i;
+        while first > floor && cell_line(&lines[first - 1], &lines[first], &lines[first - 1]) {
+            first -= 1;
         }
-        while end < lines.len() && cell_line(&lines[end - 1], &lines[end], &lines[end]) {
-            end += 1;
+        let mut last = run_end;
+        while last < lines.len() && cell_line(&lines[last - 1], &lines[last], &lines[last]) {
+            last += 1;
         }
-        // The longest run from here that reads as a table (a run may end in lines that are
-        // not the table's, or in a second table).
-        let found = (start + 3..=end)
-            .rev()
-            .take(200)
-            .filter(|&e| lines[start..e].iter().filter(|l| tabular(l)).count() >= 3)
-            .find_map(|e| columns_table(&lines[start..e]).map(|t| (t, e)));
-        if let Some((table, end)) = found {
-            rest.truncate(rest.len() - (i - start));
-            tables.push(table);
-            i = end;
-            floor = end;
-            continue;
+        // The longest part of the run that reads as a table (a run may begin or end in lines
+        // that are not the table's, or hold two tables), from its first few tabular lines and
+        // its last few ends: a bounded number of tries, whatever the run's length.
+        // (A run of thousands of lines, a listing rather than a 自评表, gets one try.)
+        let tries = if last - first > 2_000 {
+            (1, 1)
+        } else {
+            (8, 24)
+        };
+        let starts: Vec<usize> = std::iter::once(first)
+            .chain((i + 1..run_end).filter(|&k| tabular(&lines[k])))
+            .take(tries.0)
+            .collect();
+        let found = starts.iter().find_map(|&start| {
+            (start + 3..=last)
+                .rev()
+                .filter(|&e| e == last || tabular(&lines[e - 1]))
+                .filter(|&e| tabular_in(start, e) >= 3)
+                .take(tries.1)
+                .find_map(|e| columns_table(&lines[start..e]).map(|t| (t, start, e)))
+        });
+        match found {
+            Some((table, start, end)) => {
+                if start < i {
+                    rest.truncate(rest.len() - (i - start));
+                } else {
+                    rest.extend(lines[i..start].iter().cloned());
+                }
+                tables.push(table);
+                i = end;
+                floor = end;
+            }
+            None => {
+                rest.extend(lines[i..run_end].iter().cloned());
+                i = run_end;
+            }
         }
-        rest.push(lines[i].clone());
-        i += 1;
     }
     (tables, rest)
 }
