@@ -1063,6 +1063,43 @@ fn a_grid_of_rules_with_text_in_every_cell() {
 }
 
 #[test]
+fn two_columns_of_twenty_thousand_lines() {
+    // Lines of two parts each (too few columns for a table) are tried as the rows of a table
+    // from each line on: the tries must not go over the whole run each time.
+    let mut content = String::from("BT /F1 10 Tf ");
+    let (a, b) = (hex("测试"), hex("文本"));
+    for i in 0..20_000 {
+        let y = 800 - 14 * i;
+        let _ = write!(
+            content,
+            "1 0 0 1 72 {y} Tm {a} Tj 1 0 0 1 400 {y} Tm {b} Tj "
+        );
+    }
+    content.push_str("ET");
+    let doc = read_ok("two columns of 20,000 lines", &page(content.as_bytes()));
+    assert_eq!(all_text(&doc).matches("测试").count(), 20_000);
+}
+
+#[test]
+fn a_table_of_broken_rules() {
+    // 100 columns and 100 rows of rules, each cut into 90 pieces: 18,000 rules, 10,000 cells.
+    let mut content = String::new();
+    for i in 0..100 {
+        let at = 20 + 5 * i;
+        for k in 0..90 {
+            let (from, to) = (20 + 6 * k, 20 + 6 * k + 3);
+            let _ = write!(
+                content,
+                "{at} {from} m {at} {to} l S {from} {at} m {to} {at} l S "
+            );
+        }
+    }
+    content.push_str(std::str::from_utf8(&shown_content()).expect("ASCII"));
+    let doc = read_ok("a table of broken rules", &page(content.as_bytes()));
+    assert!(all_text(&doc).contains(SHOWN));
+}
+
+#[test]
 fn widths_arrays_of_a_million_entries() {
     // /W [0 [1,000,000 widths]].
     let widths = "500 ".repeat(1_000_000);

@@ -452,18 +452,33 @@ fn unruled_tables(lines: Vec<Line>) -> (Vec<Table>, Vec<Line>) {
         while j < lines.len() && lines[j].spans.len() >= 2 {
             j += 1;
         }
-        if j - i >= 3
-            && let Some(table) = columns_table(&lines[i..j])
-        {
+        // The run is a table from its first line, or from one of the next few (a line above
+        // the table, such as a cover line in parts, may spoil its columns). Only a few starts
+        // are tried: trying every line of a long run that is no table (two columns of
+        // thousands of lines) took time growing with the square of its length.
+        let mut start = i;
+        let mut found = None;
+        while j - start >= 3 && start - i < UNRULED_STARTS {
+            if let Some(table) = columns_table(&lines[start..j]) {
+                found = Some(table);
+                break;
+            }
+            start += 1;
+        }
+        let end = if found.is_some() { start } else { j.max(i + 1) };
+        rest.extend(lines[i..end].iter().cloned());
+        if let Some(table) = found {
             tables.push(table);
             i = j;
-            continue;
+        } else {
+            i = end;
         }
-        rest.push(lines[i].clone());
-        i += 1;
     }
     (tables, rest)
 }
+
+/// How many lines of a run of lines in parts are tried as the first row of an unruled table.
+const UNRULED_STARTS: usize = 4;
 
 /// Lines as the rows of a table whose columns are where no part crosses.
 fn columns_table(lines: &[Line]) -> Option<Table> {
