@@ -606,11 +606,12 @@ impl Bits {
         }
     }
 
-    /// A copy of 258 bytes from `distance` back, for a distance of 1 or 13.
+    /// A copy of 258 bytes from `distance` back, for a distance of 1, 2 or 13.
     fn copy_258(&mut self, distance: u32) {
         self.code(0xC5, 8); // length code 285: 258 bytes
         match distance {
             1 => self.code(0, 5),
+            2 => self.code(1, 5),
             13 => {
                 self.code(7, 5); // distances 13–16, two extra bits
                 self.put(0, 2);
@@ -680,9 +681,9 @@ fn zeros_zlib(copies: usize) -> Vec<u8> {
     bits.out
 }
 
-/// A zlib stream of `data`, which must repeat with a period of 13 bytes after its first `head`
-/// bytes (as [`zeros_zlib`]'s output does): literals, then copies of 258 bytes 13 back.
-fn periodic_zlib(data: &[u8], head: usize) -> Vec<u8> {
+/// A zlib stream of `data`, which must repeat with a period of `period` bytes (1, 2 or 13) after
+/// its first `head` bytes, but for its last few: literals, then copies of 258 bytes `period` back.
+fn periodic_zlib(data: &[u8], head: usize, period: usize) -> Vec<u8> {
     let mut bits = Bits {
         out: vec![0x78, 0x01],
         ..Bits::default()
@@ -690,15 +691,15 @@ fn periodic_zlib(data: &[u8], head: usize) -> Vec<u8> {
     bits.put(1, 1);
     bits.put(1, 2);
     let body = &data[head..];
-    let copies = body.len().saturating_sub(13) / 258;
-    for &b in &data[..head + 13.min(body.len())] {
+    let copies = body.len().saturating_sub(period + 258) / 258;
+    for &b in &data[..head + period.min(body.len())] {
         bits.literal(b);
     }
     for i in 0..copies {
-        debug_assert_eq!(body[13 + i * 258], body[i * 258 % 13]);
-        bits.copy_258(13);
+        debug_assert_eq!(body[period + i * 258], body[i * 258 % period]);
+        bits.copy_258(period as u32);
     }
-    for &b in &body[(13 + copies * 258).min(body.len())..] {
+    for &b in &body[(period + copies * 258).min(body.len())..] {
         bits.literal(b);
     }
     bits.code(0, 7);
@@ -722,7 +723,9 @@ fn the_hand_made_zlib_streams_inflate_as_meant() {
         assert!(out.iter().all(|b| *b == 0));
     }
     let inner = zeros_zlib(1000);
-    assert_eq!(inflate(&periodic_zlib(&inner, 4)), inner);
+    assert_eq!(inflate(&periodic_zlib(&inner, 4, 13)), inner);
+    let numbers = format!("1 0 [{}]", "0 ".repeat(5000)).into_bytes();
+    assert_eq!(inflate(&periodic_zlib(&numbers, 5, 2)), numbers);
 }
 
 #[test]
@@ -739,7 +742,7 @@ fn a_content_stream_bomb() {
     // Two layers: 200 KB inflating to 27 MB, which inflates to 4 GB. Were the limit not held
     // while inflating, this would take minutes and gigabytes.
     let inner = zeros_zlib(16 << 20);
-    let outer = periodic_zlib(&inner, 4);
+    let outer = periodic_zlib(&inner, 4, 13);
     assert!(outer.len() < 300_000, "{}", outer.len());
     let mut objects = page_objects(b"");
     objects[3] = pdfgen::stream("/Filter [/FlateDecode /FlateDecode]", &outer);
@@ -751,7 +754,7 @@ fn a_content_stream_bomb() {
 }
 
 #[test]
-fn an_object_stream_bomb() {
+fn object_stream_bombs() {
     // An object stream (inflated while the file loads) of 128 MB of zeros.
     let bomb = zeros_zlib(1 << 19);
     let mut objects = page_objects(&shown_content());
@@ -764,6 +767,48 @@ fn an_object_stream_bomb() {
         &raw(&objects),
         Outcome::TooLarge,
     );
+    // Forty object streams of 4 KB, each inflating to 4 MB of numbers in one array, an object
+    // lopdf would hold in some 250 MB: within a limit per stream, not within the file's.
+    let numbers = format!("9 0 [{}]", "0 ".repeat(2 << 20)).into_bytes();
+    let packed = periodic_zlib(&numbers, 5, 2);
+    assert!(packed.len() < 40_000, "{}", packed.len());
+    let mut objects = page_objects(&shown_content());
+    for _ in 0..40 {
+        objects.push(pdfgen::stream(
+            "/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
+            &packed,
+        ));
+    }
+    check(
+        "forty object streams of 4 MB",
+        &raw(&objects),
+        Outcome::TooLarge,
+    );
+    // The name written with escapes is the same name.
+    let mut objects = page_objects(&shown_content());
+    for _ in 0..40 {
+        objects.push(pdfgen::stream(
+            "/Type /Obj#53t#6d /N 1 /First 4 /Filter /FlateDecode",
+            &packed,
+        ));
+    }
+    check(
+        "forty escaped object streams",
+        &raw(&objects),
+        Outcome::TooLarge,
+    );
+    // A file saved with object streams, as Word and lopdf write them, reads.
+    let mut printer = pdfgen::Printer::new();
+    printer.document(&sample_doc());
+    let mut pdf = printer.finish();
+    let mut bytes = Vec::new();
+    let options = lopdf::SaveOptions::builder()
+        .use_object_streams(true)
+        .use_xref_streams(true)
+        .build();
+    pdf.save_with_options(&mut bytes, options).expect("saved");
+    let doc = read_ok("object streams", &bytes);
+    assert_eq!(doc.paragraphs, [TITLE, BODY]);
 }
 
 #[test]

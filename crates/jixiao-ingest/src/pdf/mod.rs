@@ -27,8 +27,13 @@ use crate::document::Document;
 const FILE_LIMIT: usize = 200 * 1024 * 1024;
 /// The most pages read.
 const PAGE_LIMIT: usize = 2_000;
-/// The most an object or cross-reference stream may inflate to while the file is loaded.
-const LOAD_LIMIT: usize = 64 * 1024 * 1024;
+/// The most the object and cross-reference streams of a file may inflate to, together, while it
+/// is loaded: lopdf parses every object stream when it loads the file, holding all of their
+/// objects at once, and its limit is per stream, so a file of many small streams that each
+/// inflate to the limit would take memory without bound (an object parsed from a run of `0 `
+/// takes some 65 times its bytes). The limit per stream is this shared among the streams the
+/// file may have ([`packed_streams`]).
+const LOAD_LIMIT: usize = 16 * 1024 * 1024;
 /// Why a PDF cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PdfError {
@@ -60,14 +65,15 @@ pub fn read(bytes: &[u8]) -> Result<Document, PdfError> {
             FILE_LIMIT >> 20
         )));
     }
+    let per_stream = LOAD_LIMIT / packed_streams(bytes).max(1);
     let options = lopdf::LoadOptions {
-        max_decompressed_size: Some(LOAD_LIMIT),
+        max_decompressed_size: Some(per_stream),
         ..lopdf::LoadOptions::default()
     };
     let doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(|e| match e {
         lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => PdfError::Encrypted,
         lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => {
-            PdfError::TooLarge(format!("压缩数据解压后超过 {} MB", LOAD_LIMIT >> 20))
+            PdfError::TooLarge(format!("对象流解压后超过上限 ({} KB)", per_stream >> 10))
         }
         other => PdfError::Malformed(other.to_string()),
     })?;
@@ -175,4 +181,47 @@ impl Walk<'_> {
         }
         Ok(())
     }
+}
+
+/// How many object and cross-reference streams a file may hold: how often the names `/ObjStm`
+/// and `/XRef` occur in it, read as lopdf reads a name (`#xx` escapes decoded), wherever they
+/// are (a count never below the number of such streams lopdf can find).
+fn packed_streams(bytes: &[u8]) -> usize {
+    let delimiter = |b: u8| b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b) || b == 0;
+    let mut count = 0;
+    let mut i = 0;
+    while let Some(at) = bytes[i..].iter().position(|b| *b == b'/') {
+        let start = i + at + 1;
+        let end = bytes[start..]
+            .iter()
+            .position(|b| delimiter(*b))
+            .map_or(bytes.len(), |n| start + n);
+        let raw = &bytes[start..end];
+        // A name of more than 18 bytes cannot spell either, even with every byte escaped.
+        if raw.len() <= 18 {
+            let mut name = Vec::with_capacity(raw.len());
+            let mut k = 0;
+            while k < raw.len() {
+                let hex = raw
+                    .get(k + 1..k + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match (raw[k], hex) {
+                    (b'#', Some(b)) => {
+                        name.push(b);
+                        k += 3;
+                    }
+                    (b, _) => {
+                        name.push(b);
+                        k += 1;
+                    }
+                }
+            }
+            if name == b"ObjStm" || name == b"XRef" {
+                count += 1;
+            }
+        }
+        i = end.max(start);
+    }
+    count
 }
