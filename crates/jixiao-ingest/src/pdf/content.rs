@@ -9,12 +9,24 @@ use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::PdfError;
-use super::font::{Font, Text};
+use super::font::{Font, FontBudget, Text};
 
 /// The most bytes one page's content (with its forms) may inflate to.
 const CONTENT_LIMIT: usize = 32 * 1024 * 1024;
+/// The most bytes the content of all pages (with their forms) may inflate to.
+const DOCUMENT_CONTENT_LIMIT: usize = 128 * 1024 * 1024;
 /// The most operations run for one page, forms included.
 const OPERATIONS_LIMIT: usize = 4_000_000;
+/// The most operations run over all pages: a page's limit is not a file's, since many pages may
+/// draw one heavy content stream (or one form) again and again.
+const DOCUMENT_OPERATIONS_LIMIT: usize = 8_000_000;
+/// The most glyphs read over all pages.
+const GLYPH_LIMIT: usize = 5_000_000;
+/// The most straight lines kept for one page: past this a page is a drawing, not a table (the
+/// layout reads no table from more than 20,000), and what is kept is bounded.
+const RULES_LIMIT: usize = 100_000;
+/// The most segments of a path not yet painted.
+const PATH_LIMIT: usize = 100_000;
 /// How deep forms may nest (a form drawing a form...).
 const FORM_DEPTH: usize = 8;
 /// How deep `q` may nest.
@@ -158,14 +170,32 @@ impl<'a> Resources<'a> {
     }
 }
 
+/// What the pages read so far have used of the document's limits.
+#[derive(Debug, Default)]
+pub(super) struct Budget {
+    operations: usize,
+    inflated: usize,
+    glyphs: usize,
+}
+
+impl Budget {
+    pub fn new() -> Budget {
+        Budget::default()
+    }
+}
+
 /// Runs content streams, collecting what they draw.
 struct Painter<'a, 'f> {
     doc: &'a Document,
     /// Fonts read once per document, by the address of their dictionary.
     fonts: &'f mut Fonts<'a>,
+    budget: &'f mut Budget,
     page: Page,
     operations: usize,
     inflated: usize,
+    /// The forms being drawn, innermost last: a form that draws itself (directly or through
+    /// others) is a cycle, not drawn again.
+    forms: Vec<ObjectId>,
     path: Vec<(f32, f32, f32, f32)>,
     start: (f32, f32),
     current: (f32, f32),
@@ -177,14 +207,26 @@ struct Painter<'a, 'f> {
     clipping: bool,
 }
 
-/// The fonts of a document, each read once, by the address of its dictionary.
-pub(super) type Fonts<'a> = BTreeMap<usize, Rc<Font<'a>>>;
+/// The fonts of a document, each read once, by the address of its dictionary, and what reading
+/// them has used of the document's limits.
+#[derive(Default)]
+pub(super) struct Fonts<'a> {
+    read: BTreeMap<usize, Rc<Font<'a>>>,
+    budget: FontBudget<'a>,
+}
+
+impl Fonts<'_> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// Reads one page.
 pub(super) fn page<'a>(
     doc: &'a Document,
     id: ObjectId,
     fonts: &mut Fonts<'a>,
+    budget: &mut Budget,
 ) -> Result<Page, PdfError> {
     let (own, inherited) = doc
         .get_page_resources(id)
@@ -198,6 +240,7 @@ pub(super) fn page<'a>(
     let mut painter = Painter {
         doc,
         fonts,
+        budget,
         page: Page {
             height: media[3] - media[1],
             origin: (media[0], media[1]),
@@ -205,6 +248,7 @@ pub(super) fn page<'a>(
         },
         operations: 0,
         inflated: 0,
+        forms: Vec::new(),
         path: Vec::new(),
         start: (0.0, 0.0),
         current: (0.0, 0.0),
@@ -279,6 +323,12 @@ fn media_box(doc: &Document, mut id: ObjectId) -> Option<[f32; 4]> {
 
 impl<'a> Painter<'a, '_> {
     fn inflate(&mut self, stream: &lopdf::Stream) -> Result<Vec<u8>, PdfError> {
+        if self.budget.inflated >= DOCUMENT_CONTENT_LIMIT {
+            return Err(PdfError::TooLarge(format!(
+                "各页内容共超过 {} MB",
+                DOCUMENT_CONTENT_LIMIT >> 20
+            )));
+        }
         let left = CONTENT_LIMIT.saturating_sub(self.inflated);
         let bytes = if stream.dict.has(b"Filter") {
             stream
@@ -299,16 +349,18 @@ impl<'a> Painter<'a, '_> {
             stream.content.clone()
         };
         self.inflated += bytes.len();
+        self.budget.inflated += bytes.len();
         Ok(bytes)
     }
 
-    fn font(&mut self, dict: &'a Dictionary) -> Rc<Font<'a>> {
+    fn font(&mut self, dict: &'a Dictionary) -> Result<Rc<Font<'a>>, PdfError> {
         let key = std::ptr::from_ref(dict) as usize;
-        let doc = self.doc;
-        self.fonts
-            .entry(key)
-            .or_insert_with(|| Rc::new(Font::new(doc, dict)))
-            .clone()
+        if let Some(font) = self.fonts.read.get(&key) {
+            return Ok(font.clone());
+        }
+        let font = Rc::new(Font::new(self.doc, dict, &mut self.fonts.budget)?);
+        self.fonts.read.insert(key, font.clone());
+        Ok(font)
     }
 
     fn run(
@@ -328,6 +380,12 @@ impl<'a> Painter<'a, '_> {
             if self.operations > OPERATIONS_LIMIT {
                 return Err(PdfError::TooLarge(format!(
                     "一页超过 {OPERATIONS_LIMIT} 个绘制操作"
+                )));
+            }
+            self.budget.operations += 1;
+            if self.budget.operations > DOCUMENT_OPERATIONS_LIMIT {
+                return Err(PdfError::TooLarge(format!(
+                    "各页共超过 {DOCUMENT_OPERATIONS_LIMIT} 个绘制操作"
                 )));
             }
             let o = &op.operands;
@@ -361,7 +419,7 @@ impl<'a> Painter<'a, '_> {
                         .first()
                         .and_then(|f| f.as_name().ok())
                         .and_then(|name| resources.fonts.get(name).copied());
-                    state.text.font = font.map(|d| self.font(d));
+                    state.text.font = font.map(|d| self.font(d)).transpose()?;
                 }
                 "Td" | "TD" => {
                     let (x, y) = (n(0).unwrap_or(0.0), n(1).unwrap_or(0.0));
@@ -398,7 +456,7 @@ impl<'a> Painter<'a, '_> {
                     for item in shown {
                         match item {
                             Object::String(bytes, _) => {
-                                tm = self.show(bytes, &state, tm);
+                                tm = self.show(bytes, &state, tm)?;
                             }
                             other => {
                                 if let Some(adjust) = num(other) {
@@ -420,13 +478,12 @@ impl<'a> Painter<'a, '_> {
                 "l" => {
                     if let (Some(x), Some(y)) = (n(0), n(1)) {
                         let p = state.ctm.apply(x, y);
-                        self.path.push((self.current.0, self.current.1, p.0, p.1));
+                        self.segment((self.current.0, self.current.1, p.0, p.1));
                         self.current = p;
                     }
                 }
                 "h" => {
-                    self.path
-                        .push((self.current.0, self.current.1, self.start.0, self.start.1));
+                    self.segment((self.current.0, self.current.1, self.start.0, self.start.1));
                     self.current = self.start;
                 }
                 "re" => {
@@ -440,7 +497,7 @@ impl<'a> Painter<'a, '_> {
                         ];
                         for i in 0..4 {
                             let (a, b) = (c[i], c[(i + 1) % 4]);
-                            self.path.push((a.0, a.1, b.0, b.1));
+                            self.segment((a.0, a.1, b.0, b.1));
                         }
                         self.current = c[0];
                         self.start = c[0];
@@ -472,12 +529,30 @@ impl<'a> Painter<'a, '_> {
         Ok(())
     }
 
+    /// A segment of the path being built; past [`PATH_LIMIT`] the path is not a table's.
+    fn segment(&mut self, s: (f32, f32, f32, f32)) {
+        if self.path.len() < PATH_LIMIT {
+            self.path.push(s);
+        }
+    }
+
     /// Draws a string: one glyph per code. Returns the text matrix after it.
-    fn show(&mut self, bytes: &[u8], state: &State<'a>, mut tm: Matrix) -> Matrix {
+    fn show(
+        &mut self,
+        bytes: &[u8],
+        state: &State<'a>,
+        mut tm: Matrix,
+    ) -> Result<Matrix, PdfError> {
         let ts = &state.text;
         let Some(font) = ts.font.clone() else {
-            return tm;
+            return Ok(tm);
         };
+        // Counted before the string is cut into glyphs, so that one string of millions of
+        // codes is refused without being held glyph by glyph.
+        self.budget.glyphs += bytes.len().div_ceil(if font.two_byte() { 2 } else { 1 });
+        if self.budget.glyphs > GLYPH_LIMIT {
+            return Err(PdfError::TooLarge(format!("超过 {GLYPH_LIMIT} 个字符")));
+        }
         for (text, width, space) in font.glyphs(bytes) {
             let advance =
                 (width * ts.size + ts.char_spacing + if space { ts.word_spacing } else { 0.0 })
@@ -508,7 +583,7 @@ impl<'a> Painter<'a, '_> {
             }
             tm = Matrix::translate(advance, 0.0).then(tm);
         }
-        tm
+        Ok(tm)
     }
 
     /// Keeps the straight lines of the path just painted: a stroked line or box edge, or a
@@ -516,6 +591,9 @@ impl<'a> Painter<'a, '_> {
     fn paint(&mut self, filled: bool) {
         let path = std::mem::take(&mut self.path);
         let mut starts = std::mem::take(&mut self.starts);
+        if self.page.horizontal.len() + self.page.vertical.len() >= RULES_LIMIT {
+            return;
+        }
         if filled {
             // Each filled box of the path (a browser fills many in one go) is a rule when thin.
             starts.push(path.len());
@@ -569,7 +647,7 @@ impl<'a> Painter<'a, '_> {
         };
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
             Ok(b"Image") => self.page.images += 1,
-            Ok(b"Form") if depth < FORM_DEPTH => {
+            Ok(b"Form") if depth < FORM_DEPTH && !self.forms.contains(&id) => {
                 let content = self.inflate(stream)?;
                 let doc = self.doc;
                 let own = stream
@@ -593,7 +671,9 @@ impl<'a> Painter<'a, '_> {
                     std::mem::take(&mut self.path),
                     std::mem::take(&mut self.starts),
                 );
+                self.forms.push(id);
                 self.run(&content, &resources, inner, depth + 1)?;
+                self.forms.pop();
                 (self.path, self.starts) = saved;
             }
             _ => {}

@@ -19,7 +19,7 @@ mod content;
 mod font;
 mod layout;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::document::Document;
 
@@ -27,10 +27,13 @@ use crate::document::Document;
 const FILE_LIMIT: usize = 200 * 1024 * 1024;
 /// The most pages read.
 const PAGE_LIMIT: usize = 2_000;
-/// The most glyphs read over all pages.
-const GLYPH_LIMIT: usize = 5_000_000;
-/// The most an object or cross-reference stream may inflate to while the file is loaded.
-const LOAD_LIMIT: usize = 64 * 1024 * 1024;
+/// The most the object and cross-reference streams of a file may inflate to, together, while it
+/// is loaded: lopdf parses every object stream when it loads the file, holding all of their
+/// objects at once, and its limit is per stream, so a file of many small streams that each
+/// inflate to the limit would take memory without bound (an object parsed from a run of `0 `
+/// takes some 65 times its bytes). The limit per stream is this shared among the streams the
+/// file may have ([`packed_streams`]).
+const LOAD_LIMIT: usize = 16 * 1024 * 1024;
 /// Why a PDF cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PdfError {
@@ -62,38 +65,32 @@ pub fn read(bytes: &[u8]) -> Result<Document, PdfError> {
             FILE_LIMIT >> 20
         )));
     }
+    let per_stream = LOAD_LIMIT / packed_streams(bytes).max(1);
     let options = lopdf::LoadOptions {
-        max_decompressed_size: Some(LOAD_LIMIT),
+        max_decompressed_size: Some(per_stream),
         ..lopdf::LoadOptions::default()
     };
     let doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(|e| match e {
         lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => PdfError::Encrypted,
         lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => {
-            PdfError::TooLarge(format!("压缩数据解压后超过 {} MB", LOAD_LIMIT >> 20))
+            PdfError::TooLarge(format!("对象流解压后超过上限 ({} KB)", per_stream >> 10))
         }
         other => PdfError::Malformed(other.to_string()),
     })?;
     if doc.is_encrypted() {
         return Err(PdfError::Encrypted);
     }
-    let ids: Vec<lopdf::ObjectId> = doc.page_iter().take(PAGE_LIMIT + 1).collect();
+    let ids = pages(&doc)?;
     if ids.is_empty() {
         return Err(PdfError::Malformed("没有页面".to_owned()));
     }
-    if ids.len() > PAGE_LIMIT {
-        return Err(PdfError::TooLarge(format!("超过 {PAGE_LIMIT} 页")));
-    }
     let mut fonts = content::Fonts::new();
+    let mut budget = content::Budget::new();
     let mut pages = Vec::with_capacity(ids.len());
-    let mut glyphs = 0;
     for id in ids {
-        let page = content::page(&doc, id, &mut fonts)?;
-        glyphs += page.glyphs.len();
-        if glyphs > GLYPH_LIMIT {
-            return Err(PdfError::TooLarge(format!("超过 {GLYPH_LIMIT} 个字符")));
-        }
-        pages.push(page);
+        pages.push(content::page(&doc, id, &mut fonts, &mut budget)?);
     }
+    let glyphs: usize = pages.iter().map(|p| p.glyphs.len()).sum();
     let mut unmapped: BTreeMap<&str, usize> = BTreeMap::new();
     for page in &pages {
         for (font, n) in &page.unmapped {
@@ -125,4 +122,122 @@ pub fn read(bytes: &[u8]) -> Result<Document, PdfError> {
         );
     }
     Ok(document)
+}
+
+/// How deep a page tree may be.
+const TREE_DEPTH: usize = 64;
+
+/// The pages in the order of the page tree, each once.
+///
+/// Not lopdf's `page_iter`: its walk has no memory of the nodes it has been through, only a
+/// budget of as many steps as the file has objects, so a node that lists itself first among its
+/// kids (`/Kids [2 0 R 3 0 R]` in object 2) spends the budget going round and yields no page, and
+/// a page listed twice is read twice. Here each node and page is visited once.
+fn pages(doc: &lopdf::Document) -> Result<Vec<lopdf::ObjectId>, PdfError> {
+    let root = doc
+        .catalog()
+        .and_then(|c| c.get(b"Pages"))
+        .and_then(lopdf::Object::as_reference)
+        .map_err(|e| PdfError::Malformed(format!("没有页面树: {e}")))?;
+    let mut walk = Walk {
+        doc,
+        seen: BTreeSet::new(),
+        pages: Vec::new(),
+        stack: Vec::new(),
+    };
+    walk.visit(root)?;
+    while let Some(level) = walk.stack.last_mut() {
+        match level.next() {
+            Some(kid) => {
+                if let Ok(id) = kid.as_reference() {
+                    walk.visit(id)?;
+                }
+            }
+            None => {
+                walk.stack.pop();
+            }
+        }
+    }
+    Ok(walk.pages)
+}
+
+/// A depth-first walk of the page tree, kids in order.
+struct Walk<'d> {
+    doc: &'d lopdf::Document,
+    seen: BTreeSet<lopdf::ObjectId>,
+    pages: Vec<lopdf::ObjectId>,
+    /// The kids still to visit at each level.
+    stack: Vec<std::slice::Iter<'d, lopdf::Object>>,
+}
+
+impl Walk<'_> {
+    fn visit(&mut self, id: lopdf::ObjectId) -> Result<(), PdfError> {
+        if !self.seen.insert(id) {
+            return Ok(());
+        }
+        let Ok(node) = self.doc.get_dictionary(id) else {
+            return Ok(());
+        };
+        let kids = node
+            .get_deref(b"Kids", self.doc)
+            .and_then(lopdf::Object::as_array);
+        match (node.get_type(), kids) {
+            (Ok(b"Pages") | Err(_), Ok(kids)) if self.stack.len() < TREE_DEPTH => {
+                self.stack.push(kids.iter());
+            }
+            // A node too deep is left out, with its pages.
+            (Ok(b"Pages") | Err(_), Ok(_)) => {}
+            (Ok(b"Page"), _) | (Err(_), Err(_)) => {
+                self.pages.push(id);
+                if self.pages.len() > PAGE_LIMIT {
+                    return Err(PdfError::TooLarge(format!("超过 {PAGE_LIMIT} 页")));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// How many object and cross-reference streams a file may hold: how often the names `/ObjStm`
+/// and `/XRef` occur in it, read as lopdf reads a name (`#xx` escapes decoded), wherever they
+/// are (a count never below the number of such streams lopdf can find).
+fn packed_streams(bytes: &[u8]) -> usize {
+    let delimiter = |b: u8| b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b) || b == 0;
+    let mut count = 0;
+    let mut i = 0;
+    while let Some(at) = bytes[i..].iter().position(|b| *b == b'/') {
+        let start = i + at + 1;
+        let end = bytes[start..]
+            .iter()
+            .position(|b| delimiter(*b))
+            .map_or(bytes.len(), |n| start + n);
+        let raw = &bytes[start..end];
+        // A name of more than 18 bytes cannot spell either, even with every byte escaped.
+        if raw.len() <= 18 {
+            let mut name = Vec::with_capacity(raw.len());
+            let mut k = 0;
+            while k < raw.len() {
+                let hex = raw
+                    .get(k + 1..k + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match (raw[k], hex) {
+                    (b'#', Some(b)) => {
+                        name.push(b);
+                        k += 3;
+                    }
+                    (b, _) => {
+                        name.push(b);
+                        k += 1;
+                    }
+                }
+            }
+            if name == b"ObjStm" || name == b"XRef" {
+                count += 1;
+            }
+        }
+        i = end.max(start);
+    }
+    count
 }
