@@ -78,9 +78,18 @@ pub(super) fn join(table: &mut Table, row_pages: &mut Vec<u32>, mut next: Table,
         .take_while(|(a, b)| row_texts(a) == row_texts(b))
         .count();
     let mut rows: Vec<Vec<Cell>> = next.rows.into_iter().skip(repeated).collect();
-    for row in &mut rows {
-        for cell in row.iter_mut() {
-            cell.anchor.0 = cell.anchor.0.saturating_sub(repeated);
+    for (r, row) in rows.iter_mut().enumerate() {
+        for (c, cell) in row.iter_mut().enumerate() {
+            if cell.anchor.0 < repeated {
+                // Merged into a header row printed again (no rule under it): not the header's
+                // text, a cell of its own, empty (what goes on from above is seen to below).
+                *cell = Cell {
+                    text: String::new(),
+                    anchor: (r, c),
+                };
+            } else {
+                cell.anchor.0 -= repeated;
+            }
         }
     }
     let last = table.rows.len() - 1;
