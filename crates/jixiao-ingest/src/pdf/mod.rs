@@ -23,8 +23,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::document::Document;
 
-/// The largest PDF read (bytes).
-const FILE_LIMIT: usize = 200 * 1024 * 1024;
+/// The largest PDF read (bytes): far above a report (a two-page 自评表 is under 1 MB, a
+/// hundred scanned pages some 30 MB). lopdf holds every object of a file in memory, a small one
+/// at some 65 times its bytes, so a hostile file of nothing but tiny objects at this size could
+/// take some 4 GB: the bound is what keeps that finite.
+const FILE_LIMIT: usize = 64 * 1024 * 1024;
 /// The most pages read.
 const PAGE_LIMIT: usize = 2_000;
 /// The most the object and cross-reference streams of a file may inflate to, together, while it
