@@ -93,6 +93,14 @@ impl Grid {
         }
     }
 
+    /// The text of every grid position, row by row (a merged cell's text at each position).
+    pub fn texts(&self) -> Vec<Vec<&str>> {
+        self.rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect()
+    }
+
     /// The table's name alone: `表2`, or the sheet's name.
     pub fn name(&self) -> String {
         match &self.origin {
@@ -508,13 +516,8 @@ mod tests {
         let doc = parse_document_xml(&xml).expect("parses");
         assert_eq!(doc.paragraphs, ["标题", "结尾"]);
         let g = &doc.tables[0];
-        let texts: Vec<Vec<&str>> = g
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
-            .collect();
         assert_eq!(
-            texts,
+            g.texts(),
             [
                 ["产出指标", "数量指标", "数量指标"],
                 ["产出指标", "a", "b"],

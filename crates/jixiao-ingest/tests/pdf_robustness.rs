@@ -143,13 +143,8 @@ fn the_generated_sample_reads_as_printed() {
         let doc = read_ok(case, &bytes);
         assert_eq!(doc.paragraphs, [TITLE, BODY], "{case}");
         assert_eq!(doc.tables.len(), 1, "{case}");
-        let texts: Vec<Vec<&str>> = doc.tables[0]
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
-            .collect();
         assert_eq!(
-            texts,
+            doc.tables[0].texts(),
             [
                 ["项目", "预算数", "执行数"],
                 ["基本支出", "55.09", "55.09"],
