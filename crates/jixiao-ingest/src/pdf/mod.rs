@@ -2,9 +2,9 @@
 //! the positions of the text and the rules drawn around the cells, so that a 自评表 printed to
 //! PDF reads like the same table in Word.
 //!
-//! lopdf parses the file (objects, streams, content operations; bounded inflation); [`content`]
+//! lopdf parses the file (objects, streams, content operations; bounded inflation); `content`
 //! runs each page's content to find where every glyph is drawn and what its text is (from the
-//! font's ToUnicode map); [`layout`] turns glyphs and rules into lines, paragraphs and tables.
+//! font's ToUnicode map); `layout` turns glyphs and rules into lines, paragraphs and tables.
 //! A PDF with no text (a scan) or with text that cannot be mapped to Unicode is refused, never
 //! read as garbage.
 //!
