@@ -1448,3 +1448,53 @@ fn fuzz_findings() {
         check(&name, &std::fs::read(&path).expect("readable"), want);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A page that is a picture, in a PDF with text (a signed page scanned into the report).
+
+#[test]
+fn a_page_that_is_a_picture_is_read_around_and_noted() {
+    use lopdf::{Object, Stream, dictionary};
+    let mut pdf = lopdf::Document::load_mem(&sample()).expect("the sample loads");
+    let image = pdf.add_object(Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+        },
+        vec![0x80],
+    ));
+    let content = pdf.add_object(Stream::new(
+        dictionary! {},
+        b"q 595 0 0 842 0 0 cm /Im0 Do Q".to_vec(),
+    ));
+    let pages = pdf
+        .catalog()
+        .and_then(|c| c.get(b"Pages"))
+        .and_then(Object::as_reference)
+        .expect("a page tree");
+    let page = pdf.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages,
+        "Contents" => content,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image } },
+    });
+    let tree = pdf.get_dictionary_mut(pages).expect("the page tree");
+    let before = tree
+        .get(b"Count")
+        .and_then(Object::as_i64)
+        .expect("a count");
+    tree.set("Count", before + 1);
+    if let Ok(Object::Array(kids)) = tree.get_mut(b"Kids") {
+        kids.push(Object::Reference(page));
+    }
+    let mut bytes = Vec::new();
+    pdf.save_to(&mut bytes).expect("saves");
+    let doc = read_ok("a text page and a picture page", &bytes);
+    assert_eq!(doc.paragraphs, sample_doc().paragraphs);
+    let picture = before + 1;
+    assert_eq!(
+        doc.notes,
+        [format!("第{picture}页是图片 (扫描件, 无文字层), 未读取")]
+    );
+}
