@@ -434,7 +434,20 @@ pub fn ranked(rows: &[SummaryRow]) -> Vec<(usize, usize)> {
     out
 }
 
-/// The batch summary as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese).
+/// A text field of a CSV as a spreadsheet will open it: one that starts with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return would be taken for a formula (CSV injection), so it is prefixed
+/// with an apostrophe, as OWASP recommends. Figures are not text fields: a negative gap stays a
+/// number.
+fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The batch summary as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese); its
+/// text fields (source, unit, error) are kept from being taken for formulas.
 pub fn summary_csv(rows: &[SummaryRow]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [
@@ -455,8 +468,8 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
     for row in rows {
         let record: Vec<String> = match &row.outcome {
             Ok(s) => vec![
-                row.source.clone(),
-                s.unit.clone(),
+                text_cell(&row.source),
+                text_cell(&s.unit),
                 s.year.to_string(),
                 s.kind.to_owned(),
                 p(s.total),
@@ -469,9 +482,9 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
                 String::new(),
             ],
             Err(e) => {
-                let mut r = vec![row.source.clone()];
+                let mut r = vec![text_cell(&row.source)];
                 r.extend(std::iter::repeat_n(String::new(), 10));
-                r.push(e.clone());
+                r.push(text_cell(e));
                 r
             }
         };
