@@ -223,6 +223,27 @@ const SOME_FAILED: u8 = 1;
 /// Exit status for a usage error or an unusable rule set.
 const UNUSABLE: u8 = 2;
 
+/// Writes a line to standard output. A closed pipe (`jixiao validate … | head`) is an error that
+/// `main` ends on quietly (exit 141, as a program stopped by SIGPIPE), not a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).context("cannot write to standard output")?
+    }};
+}
+
+/// Exit status of a run whose standard output was closed before it ended (128 + SIGPIPE).
+const CLOSED_PIPE: u8 = 141;
+
+/// Whether `error` comes of standard output closed under the run (a reader such as `head` done).
+fn closed_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -241,6 +262,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(error) if closed_pipe(&error) => ExitCode::from(CLOSED_PIPE),
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::from(UNUSABLE)
@@ -265,7 +287,7 @@ fn check(paths: &[PathBuf], plugin_args: &PluginArgs) -> Result<ExitCode> {
         });
         match loaded {
             Ok((rules, plugins)) => {
-                println!(
+                say!(
                     "ok: {} ({} v{}, {}, {} points, {} indicators)",
                     path.display(),
                     rules.id,
@@ -275,7 +297,7 @@ fn check(paths: &[PathBuf], plugin_args: &PluginArgs) -> Result<ExitCode> {
                     count_leaves(&rules.indicators)
                 );
                 for plugin in plugins.provenance() {
-                    println!(
+                    say!(
                         "  plugin {} v{} sha256 {} (rules: {})",
                         plugin.name,
                         plugin.version,
@@ -302,20 +324,22 @@ fn plugin_info(paths: &[PathBuf]) -> Result<ExitCode> {
     for path in paths {
         match jixiao_plugin_host::inspect(path) {
             Ok(found) => {
-                println!("{}", path.display());
-                println!("  sha256 = \"{}\"", found.sha256);
-                println!(
+                say!("{}", path.display());
+                say!("  sha256 = \"{}\"", found.sha256);
+                say!(
                     "  {} v{} (wire format {})",
-                    found.manifest.name, found.manifest.version, found.manifest.format
+                    found.manifest.name,
+                    found.manifest.version,
+                    found.manifest.format
                 );
                 for rule in &found.manifest.rules {
-                    println!("  rule {}: {}", rule.name, rule.summary);
+                    say!("  rule {}: {}", rule.name, rule.summary);
                     match &rule.needs {
-                        Some(needs) => println!("    reads: {}", needs.join(", ")),
-                        None => println!("    reads: the whole unit"),
+                        Some(needs) => say!("    reads: {}", needs.join(", ")),
+                        None => say!("    reads: the whole unit"),
                     }
                     for param in &rule.params {
-                        println!(
+                        say!(
                             "    {} ({:?}{}): {}",
                             param.name,
                             param.kind,
@@ -370,7 +394,7 @@ fn validate(paths: &[PathBuf], vocabulary: &VocabularyArgs) -> Result<ExitCode> 
                     eprintln!("{warning}");
                 }
                 let unit = &loaded.unit;
-                println!(
+                say!(
                     "ok: {} ({} {} {})",
                     job.source(),
                     unit.unit.name,

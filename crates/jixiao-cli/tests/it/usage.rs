@@ -32,3 +32,42 @@ fn usage_errors_exit_2_and_every_command_has_help() {
             .stdout(contains("Usage: jixiao"));
     }
 }
+
+/// `jixiao validate … | head`: a reader that stops early closes the pipe; jixiao ends quietly
+/// (exit 141, as a program stopped by SIGPIPE), with no panic and no error line (issue 12).
+#[test]
+fn a_closed_standard_output_ends_the_run_quietly() {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let units = crate::common::generate(dir.path(), 20_000);
+    for args in [
+        vec!["validate".to_owned(), units.display().to_string()],
+        vec![
+            "score".to_owned(),
+            "--rules".to_owned(),
+            crate::common::HUNAN.to_owned(),
+            "-f".to_owned(),
+            "json".to_owned(),
+            units.display().to_string(),
+        ],
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("jixiao"))
+            .current_dir(crate::common::root())
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        out.read_line(&mut first).unwrap();
+        assert!(!first.is_empty(), "{args:?}: a first line");
+        drop(out); // the reader is done: the pipe is closed
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(141), "{args:?}: {stderr}");
+    }
+}
