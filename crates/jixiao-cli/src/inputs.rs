@@ -338,7 +338,12 @@ pub fn jobs(
                 Ok(text) => Ok(Job::Line {
                     path: path.clone(),
                     line: i + 1,
-                    text,
+                    // A UTF-8 byte-order mark (as a Windows editor saves) opens the file, not
+                    // its first unit.
+                    text: match (i, text.strip_prefix('\u{feff}')) {
+                        (0, Some(rest)) => rest.to_owned(),
+                        _ => text,
+                    },
                 }),
                 Err(e) => {
                     let source = format!("{}:{}", path.display(), i + 1);

@@ -94,6 +94,24 @@ fn a_malformed_line_is_reported_with_file_and_line_and_the_rest_scored() {
     );
 }
 
+/// JSON Lines saved with a UTF-8 byte-order mark (as Windows editors do) score every unit, the
+/// first one too, as unit files in TOML do (issue 12).
+#[test]
+fn json_lines_with_a_byte_order_mark_score_their_first_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = generate(dir.path(), 3);
+    let text = std::fs::read_to_string(&units).unwrap();
+    std::fs::write(&units, format!("\u{feff}{text}")).unwrap();
+    jixiao()
+        .args(["score", "--rules", HUNAN, "--input"])
+        .arg(&units)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(0)
+        .stderr(contains("scored 3 units"));
+}
+
 #[test]
 fn a_directory_of_json_lines_is_scored_and_an_empty_one_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
