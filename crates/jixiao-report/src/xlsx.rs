@@ -120,8 +120,8 @@ impl SummaryWorkbook {
         let (index, row) = self.indicators;
         if row <= MAX_ROW {
             let sheet = self.workbook.worksheet_from_index(index)?;
-            sheet.write_string(row, 0, source)?;
-            sheet.write_string(row, 1, &card.unit.name)?;
+            sheet.write_string(row, 0, fit(source))?;
+            sheet.write_string(row, 1, fit(&card.unit.name))?;
             sheet.write_number_with_format(row, 2, number(card.total), &self.points)?;
             // The tree is walked in the rule set's order, as the columns are: one pass.
             let mut scores = scores.iter().peekable();
@@ -140,13 +140,13 @@ impl SummaryWorkbook {
             }
             let (index, row) = self.findings;
             let sheet = self.workbook.worksheet_from_index(index)?;
-            sheet.write_string(row, 0, source)?;
-            sheet.write_string(row, 1, &card.unit.name)?;
+            sheet.write_string(row, 0, fit(source))?;
+            sheet.write_string(row, 1, fit(&card.unit.name))?;
             sheet.write_string(row, 2, finding.severity.label())?;
             sheet.write_string(row, 3, finding.rule.to_string())?;
             sheet.write_string(row, 4, finding.rule.label())?;
-            sheet.write_string(row, 5, finding.indicator.as_deref().unwrap_or(""))?;
-            sheet.write_string(row, 6, &finding.message)?;
+            sheet.write_string(row, 5, fit(finding.indicator.as_deref().unwrap_or("")))?;
+            sheet.write_string(row, 6, fit(&finding.message))?;
             self.findings.1 += 1;
         }
         Ok(())
@@ -197,7 +197,7 @@ impl SummaryWorkbook {
                 break;
             }
             let summary = &rows[index];
-            sheet.write_string(row, 1, &summary.source)?;
+            sheet.write_string(row, 1, fit(&summary.source))?;
             match &summary.outcome {
                 Ok(s) => {
                     sheet.write_number(
@@ -205,7 +205,7 @@ impl SummaryWorkbook {
                         0,
                         f64::from(u32::try_from(rank).unwrap_or(u32::MAX)),
                     )?;
-                    sheet.write_string(row, 2, &s.unit)?;
+                    sheet.write_string(row, 2, fit(&s.unit))?;
                     sheet.write_number(row, 3, f64::from(s.year))?;
                     sheet.write_string(row, 4, s.kind)?;
                     sheet.write_number_with_format(row, 5, number(s.total), &self.points)?;
@@ -233,7 +233,7 @@ impl SummaryWorkbook {
                     }
                 }
                 Err(e) => {
-                    sheet.write_string(row, 12, e)?;
+                    sheet.write_string(row, 12, fit(e))?;
                 }
             }
             row += 1;
@@ -244,7 +244,7 @@ impl SummaryWorkbook {
             if at > MAX_ROW {
                 break;
             }
-            sheet.write_string(at, 1, note)?;
+            sheet.write_string(at, 1, fit(note))?;
         }
         let (index, last) = self.indicators;
         let last_col = u16::try_from(self.columns.len() + 2).unwrap_or(u16::MAX);
@@ -284,4 +284,19 @@ fn collect_scores<'a>(nodes: &'a [ScoredIndicator], out: &mut Vec<(&'a str, Deci
         out.push((&node.id, node.score));
         collect_scores(&node.children, out);
     }
+}
+
+/// The most characters a cell holds (Excel's limit; the writer refuses more).
+const CELL_CHARS: usize = 32_767;
+
+/// A unit's text as a cell can hold it: past Excel's 32,767 characters, cut, and said so. One
+/// unit's content never costs the batch its workbook.
+fn fit(text: &str) -> std::borrow::Cow<'_, str> {
+    let count = text.chars().count();
+    if count <= CELL_CHARS {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let note = format!("… (共 {count} 字, 截断)");
+    let keep = CELL_CHARS - note.chars().count();
+    std::borrow::Cow::Owned(text.chars().take(keep).collect::<String>() + &note)
 }

@@ -1,0 +1,66 @@
+//! A unit whose name, or whose error, is longer than a cell holds (32,767 characters) does not
+//! cost the batch its summary.xlsx: the text is cut in the cell, and says so (issue 12).
+
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Reader as _, Xlsx};
+use jixiao_model::SelfEvaluation;
+use jixiao_report::xlsx::{IndicatorColumn, SummaryWorkbook};
+use jixiao_report::{SummaryRow, UnitSummary};
+use jixiao_rules::RuleSet;
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+#[test]
+fn text_longer_than_a_cell_is_cut_and_the_workbook_written() {
+    let unit = SelfEvaluation::load(
+        &root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"),
+    )
+    .unwrap();
+    let (rules, _) = RuleSet::load(&root().join("configs/hunan-department.toml")).unwrap();
+    let mut card = jixiao_engine::score(&unit, &rules).unwrap();
+    let long = "科".repeat(40_000);
+    card.unit.name.clone_from(&long);
+    let rows = [
+        SummaryRow {
+            source: "a.toml".to_owned(),
+            outcome: Ok(UnitSummary::of(&card)),
+        },
+        SummaryRow {
+            source: "b.toml".to_owned(),
+            outcome: Err(format!("b.toml: {long}")),
+        },
+    ];
+    let columns = vec![IndicatorColumn {
+        id: "x".into(),
+        header: "x".into(),
+    }];
+    let mut workbook = SummaryWorkbook::new(columns, 2024).unwrap();
+    workbook.add_unit("a.toml", &card).unwrap();
+    let bytes = workbook
+        .finish(&rows, &[])
+        .expect("the workbook is written whatever a unit's text");
+    let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let summary = xlsx.worksheet_range("汇总").unwrap();
+    let texts: Vec<&String> = summary
+        .cells()
+        .filter_map(|(_, _, d)| match d {
+            Data::String(s) if s.starts_with("科科科") || s.starts_with("b.toml: 科") => {
+                Some(s)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts.len(), 2, "the name and the error");
+    for text in texts {
+        assert_eq!(text.chars().count(), 32_767);
+        let tail: String = text.chars().skip(32_740).collect();
+        assert!(
+            tail.ends_with("… (共 40000 字, 截断)") || tail.ends_with("… (共 40008 字, 截断)"),
+            "{tail}"
+        );
+    }
+}
