@@ -239,18 +239,26 @@ fn finding_line(finding: &Finding) -> String {
     line
 }
 
+/// A unit's text as Markdown shows it: `<`, `>` and `&` as entities, so that a name holding
+/// `<script>` is shown, not run, where the Markdown is rendered to HTML.
+fn text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// Escapes text for one Markdown table cell.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', "<br>")
+    self::text(text).replace('|', "\\|").replace('\n', "<br>")
 }
 
 /// The scorecard as a Markdown document.
 pub fn markdown(card: &Scorecard) -> String {
-    let mut out = format!("# 绩效自评复核记分卡: {}\n\n", card.unit.name);
+    let mut out = format!("# 绩效自评复核记分卡: {}\n\n", text(&card.unit.name));
     out.push_str(&format!("- 年度: {}\n", card.unit.year));
     out.push_str(&format!("- 评价类型: {}\n", card.unit.kind.label()));
     if let Some(project) = &card.unit.project {
-        out.push_str(&format!("- 项目: {project}\n"));
+        out.push_str(&format!("- 项目: {}\n", text(project)));
     }
     out.push_str(&format!(
         "- 规则: {} (`{}` v{})\n",
@@ -346,7 +354,7 @@ pub fn markdown(card: &Scorecard) -> String {
                 f.severity.label(),
                 cell(&f.rule.label()),
                 f.rule,
-                f.indicator.as_deref().unwrap_or(""),
+                cell(f.indicator.as_deref().unwrap_or("")),
                 cell(&f.message)
             ));
         }
@@ -527,7 +535,11 @@ pub fn summary_markdown(rows: &[SummaryRow], notes: &[String]) -> String {
     if !failed.is_empty() {
         out.push_str("\n## 未能评分\n\n");
         for (source, error) in failed {
-            out.push_str(&format!("- `{source}`: {}\n", error.replace('\n', " ")));
+            out.push_str(&format!(
+                "- `{}`: {}\n",
+                source.replace('`', "'"),
+                text(&error.replace('\n', " "))
+            ));
         }
     }
     if !notes.is_empty() {

@@ -1,7 +1,9 @@
-//! A unit's name, its source or its error that starts like a formula (`=`, `+`, `-`, `@`, a tab,
-//! a carriage return) is written to summary.csv behind an apostrophe, so that a spreadsheet
-//! opening the file shows it as text and runs nothing (OWASP's advice on CSV injection); figures,
-//! a negative gap among them, stay numbers.
+//! Text from a unit is shown, never run (issue 12). A name, source or error that starts like a
+//! formula (`=`, `+`, `-`, `@`, a tab, a carriage return) is written to summary.csv behind an
+//! apostrophe, so that a spreadsheet shows it as text (OWASP's advice on CSV injection); figures,
+//! a negative gap among them, stay numbers. In the Markdown scorecard and summary, `<`, `>` and
+//! `&` of a unit's text are entities, so a name holding `<script>` is not a script where the
+//! Markdown is rendered.
 
 use std::path::Path;
 
@@ -54,4 +56,40 @@ fn text_that_starts_like_a_formula_is_written_as_text() {
     );
     let gap = &records[0][7];
     assert!(gap.is_empty() || figure(gap).is_ok(), "{gap:?}");
+}
+
+#[test]
+fn markup_in_a_units_text_is_shown_in_markdown_not_run() {
+    let unit = SelfEvaluation::load(
+        &root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"),
+    )
+    .unwrap();
+    let (rules, _) = RuleSet::load(&root().join("configs/hunan-department.toml")).unwrap();
+    let mut card = jixiao_engine::score(&unit, &rules).unwrap();
+    let name = "<script>alert('x')</script>科协 & 其他";
+    card.unit.name = name.to_owned();
+    let card_md = jixiao_report::markdown(&card);
+    let rows = [
+        SummaryRow {
+            source: "a.toml".to_owned(),
+            outcome: Ok(UnitSummary::of(&card)),
+        },
+        SummaryRow {
+            source: "b.toml".to_owned(),
+            outcome: Err("b.toml: <img src=x onerror=alert(1)>".to_owned()),
+        },
+    ];
+    let summary_md = jixiao_report::summary_markdown(&rows, &[]);
+    for md in [&card_md, &summary_md] {
+        assert!(!md.contains("<script>"), "{md}");
+        assert!(
+            md.contains("&lt;script&gt;alert('x')&lt;/script&gt;科协 &amp; 其他"),
+            "{md}"
+        );
+    }
+    assert!(!summary_md.contains("<img"), "{summary_md}");
+    assert!(
+        summary_md.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{summary_md}"
+    );
 }
