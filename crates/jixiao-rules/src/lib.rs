@@ -28,11 +28,12 @@ pub struct RuleError {
 /// Why a rule set could not be loaded: unreadable, or one or more [`RuleError`]s.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read rule set {}: {source}", path.display())]
+    /// The reason is in the message (so it is said once, whether the error is shown alone or
+    /// with its chain).
+    #[error("cannot read rule set {}: {reason}", path.display())]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("{} error(s) in rule set:\n{}", .0.len(), render(.0))]
     Invalid(Vec<RuleError>),
@@ -94,9 +95,9 @@ impl RuleSet {
 
     /// Reads, parses and validates a rule-set file.
     pub fn load(path: &Path) -> Result<(ValidRuleSet, Vec<Warning>), LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        let text = std::fs::read_to_string(path).map_err(|reason| LoadError::Io {
             path: path.to_owned(),
-            source,
+            reason,
         })?;
         Self::from_toml(&text, path)
     }
