@@ -37,6 +37,9 @@ pub enum LoadError {
     },
     #[error("{} error(s) in rule set:\n{}", .0.len(), render(.0))]
     Invalid(Vec<RuleError>),
+    /// Some other file given where a rule set is expected.
+    #[error("{} is {what}, not a rule set", path.display())]
+    NotRules { path: PathBuf, what: &'static str },
 }
 
 fn render(errors: &[RuleError]) -> String {
@@ -93,12 +96,29 @@ impl RuleSet {
         rules.validate(path)
     }
 
-    /// Reads, parses and validates a rule-set file.
+    /// Reads, parses and validates a rule-set file. A unit file or a form given for a rule set
+    /// is named as what it is.
     pub fn load(path: &Path) -> Result<(ValidRuleSet, Vec<Warning>), LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|reason| LoadError::Io {
+        let bytes = std::fs::read(path).map_err(|reason| LoadError::Io {
             path: path.to_owned(),
             reason,
         })?;
+        let not_rules = |what: &'static str| LoadError::NotRules {
+            path: path.to_owned(),
+            what,
+        };
+        if bytes.starts_with(b"PK\x03\x04") {
+            return Err(not_rules(
+                "a workbook or a Word file (a filled form is given with the units)",
+            ));
+        }
+        let text = String::from_utf8(bytes).map_err(|_| not_rules("not a UTF-8 text file"))?;
+        if let Ok(table) = text.parse::<toml::Table>()
+            && table.contains_key("unit")
+            && !table.contains_key("indicators")
+        {
+            return Err(not_rules("a unit file (it has a [unit] table)"));
+        }
         Self::from_toml(&text, path)
     }
 }

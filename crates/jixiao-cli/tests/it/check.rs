@@ -45,3 +45,23 @@ fn weights_that_do_not_sum_are_refused_naming_the_group() {
     .code(2)
     .stderr(contains("sum to 11 points"));
 }
+
+/// A unit file or a form given where a rule set is expected is named as what it is (issue 12).
+#[test]
+fn a_unit_file_or_a_form_given_for_rules_is_named_as_such() {
+    jixiao()
+        .args(["score", "--rules", SAMPLE, SAMPLE])
+        .assert()
+        .code(2)
+        .stderr(contains(format!(
+            "{SAMPLE} is a unit file (it has a [unit] table), not a rule set"
+        )));
+    let workbook = "tests/fixtures/documents/hn-nanxian-zrzyj-2024.xlsx";
+    jixiao()
+        .args(["check", workbook])
+        .assert()
+        .code(2)
+        .stderr(contains(format!(
+            "{workbook} is a workbook or a Word file (a filled form is given with the units), not a rule set"
+        )));
+}
