@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use jixiao_engine::{Explain, RuleExtension as _};
 use jixiao_ingest::Vocabulary;
@@ -418,6 +418,20 @@ fn validate(paths: &[PathBuf], vocabulary: &VocabularyArgs) -> Result<ExitCode> 
 }
 
 fn score(args: &ScoreArgs) -> Result<ExitCode> {
+    // `--out` is a folder; a file's name there (`res.xlsx`) is a slip, said before anything is
+    // written.
+    if let Some(out) = &args.out
+        && !out.is_dir()
+        && let Some(ext) = out.extension().and_then(|e| e.to_str())
+        && ["xlsx", "csv", "md", "html", "json"].contains(&ext.to_ascii_lowercase().as_str())
+    {
+        bail!(
+            "--out names the folder the summaries (summary.csv, .md, .xlsx, index.html) and \
+             scorecards are written into; {} looks like a file: give a folder, e.g. --out {}",
+            out.display(),
+            out.with_extension("").display()
+        );
+    }
     let rules = load_rules(&args.rules)?;
     let vocabulary = args.vocabulary.load()?;
     let (plugins, plugin_errors) =
@@ -598,6 +612,15 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
 }
 
 fn form(rules_path: &Path, out: &Path) -> Result<ExitCode> {
+    if !out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        bail!(
+            "the form is a workbook: give --out a name ending in .xlsx (e.g. {}.xlsx)",
+            out.display()
+        );
+    }
     let rules = load_rules(rules_path)?;
     let bytes = jixiao_forms::write_form(&rules)?;
     output::write_atomic(out, bytes)?;

@@ -71,3 +71,29 @@ fn a_closed_standard_output_ends_the_run_quietly() {
         assert_eq!(output.status.code(), Some(141), "{args:?}: {stderr}");
     }
 }
+
+/// `--out res.xlsx` for the folder `score` writes into, and `form --out noext` without `.xlsx`,
+/// are pointed out before anything is written (issue 12).
+#[test]
+fn an_out_path_of_the_wrong_kind_is_pointed_out() {
+    use crate::common::{HUNAN, SAMPLE, jixiao};
+    use predicates::str::contains;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("res.xlsx");
+    jixiao()
+        .args(["score", "--rules", HUNAN, "--out"])
+        .arg(&file)
+        .arg(SAMPLE)
+        .assert()
+        .code(2)
+        .stderr(contains("looks like a file: give a folder, e.g. --out"));
+    assert!(!file.exists(), "nothing written");
+    let form = dir.path().join("noext");
+    jixiao()
+        .args(["form", "--rules", HUNAN, "--out"])
+        .arg(&form)
+        .assert()
+        .code(2)
+        .stderr(contains("give --out a name ending in .xlsx"));
+    assert!(!form.exists(), "nothing written");
+}
