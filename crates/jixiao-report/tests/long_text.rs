@@ -1,27 +1,17 @@
 //! A unit whose name, or whose error, is longer than a cell holds (32,767 characters) does not
 //! cost the batch its summary.xlsx: the text is cut in the cell, and says so (issue 12).
 
+mod common;
+
 use std::io::Cursor;
-use std::path::Path;
 
 use calamine::{Data, Reader as _, Xlsx};
-use jixiao_model::SelfEvaluation;
 use jixiao_report::xlsx::{IndicatorColumn, SummaryWorkbook};
 use jixiao_report::{SummaryRow, UnitSummary};
-use jixiao_rules::RuleSet;
-
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
 
 #[test]
 fn text_longer_than_a_cell_is_cut_and_the_workbook_written() {
-    let unit = SelfEvaluation::load(
-        &root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"),
-    )
-    .unwrap();
-    let (rules, _) = RuleSet::load(&root().join("configs/hunan-department.toml")).unwrap();
-    let mut card = jixiao_engine::score(&unit, &rules).unwrap();
+    let mut card = common::sample_card();
     let long = "科".repeat(40_000);
     card.unit.name.clone_from(&long);
     let rows = [

@@ -2,30 +2,20 @@
 //! show as 2.13 and 84.13 (四舍五入, half away from zero) in the terminal table, the Markdown and
 //! HTML scorecards, the CSV and Markdown summaries, index.html and summary.xlsx; never 2.12.
 
+mod common;
+
 use std::io::Cursor;
-use std::path::Path;
 
 use calamine::{Data, Reader as _, Xlsx};
 use jixiao_engine::Scorecard;
-use jixiao_model::SelfEvaluation;
 use jixiao_report::html::{BatchInfo, FindingCounts};
 use jixiao_report::xlsx::{IndicatorColumn, SummaryWorkbook};
 use jixiao_report::{SummaryRow, UnitSummary};
-use jixiao_rules::RuleSet;
 use rust_decimal_macros::dec;
-
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
 
 /// The sample's scorecard with its first leaf set to 2.125 and its total to 84.125.
 fn midpoint_card() -> Scorecard {
-    let unit = SelfEvaluation::load(
-        &root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"),
-    )
-    .unwrap();
-    let (rules, _) = RuleSet::load(&root().join("configs/hunan-department.toml")).unwrap();
-    let mut card = jixiao_engine::score(&unit, &rules).unwrap();
+    let mut card = common::sample_card();
     let mut node = &mut card.indicators[0];
     while !node.children.is_empty() {
         node = &mut node.children[0];

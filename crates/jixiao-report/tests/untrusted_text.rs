@@ -5,24 +5,13 @@
 //! `&` of a unit's text are entities, so a name holding `<script>` is not a script where the
 //! Markdown is rendered.
 
-use std::path::Path;
+mod common;
 
-use jixiao_model::SelfEvaluation;
 use jixiao_report::{SummaryRow, UnitSummary};
-use jixiao_rules::RuleSet;
-
-fn root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
 
 #[test]
 fn text_that_starts_like_a_formula_is_written_as_text() {
-    let unit = SelfEvaluation::load(
-        &root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"),
-    )
-    .unwrap();
-    let (rules, _) = RuleSet::load(&root().join("configs/hunan-department.toml")).unwrap();
-    let card = jixiao_engine::score(&unit, &rules).unwrap();
+    let card = common::sample_card();
     let mut summary = UnitSummary::of(&card);
     summary.unit = "=HYPERLINK(\"http://x\",\"点我\")".to_owned();
     let rows = [
@@ -60,12 +49,7 @@ fn text_that_starts_like_a_formula_is_written_as_text() {
 
 #[test]
 fn markup_in_a_units_text_is_shown_in_markdown_not_run() {
-    let unit = SelfEvaluation::load(
-        &root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"),
-    )
-    .unwrap();
-    let (rules, _) = RuleSet::load(&root().join("configs/hunan-department.toml")).unwrap();
-    let mut card = jixiao_engine::score(&unit, &rules).unwrap();
+    let mut card = common::sample_card();
     let name = "<script>alert('x')</script>科协 & 其他";
     card.unit.name = name.to_owned();
     let card_md = jixiao_report::markdown(&card);
