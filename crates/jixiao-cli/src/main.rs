@@ -665,6 +665,7 @@ fn paths_list(paths: &[PathBuf]) -> String {
 fn ingest(report: &Path, out: Option<&Path>, vocabulary: &VocabularyArgs) -> Result<ExitCode> {
     if let Some(out) = out.filter(|path| !output::is_stdio(path)) {
         output::check_target(out)?;
+        output::check_not_an_input(out, &[report.to_owned()])?;
     }
     let vocabulary = vocabulary.load()?;
     let ingested = match jixiao_ingest::ingest_with(report, &vocabulary) {
@@ -755,6 +756,7 @@ fn convert(args: &ConvertArgs) -> Result<ExitCode> {
     if args.to == ConvertTo::Jsonl || single_file {
         if !stdout {
             output::check_target(&args.out)?;
+            output::check_not_an_input(&args.out, &args.inputs)?;
         }
     } else {
         // A folder of unit files inside an input folder would be read again by the next run.

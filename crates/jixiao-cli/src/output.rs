@@ -42,6 +42,26 @@ pub fn check_target(path: &Path) -> Result<()> {
     )
 }
 
+/// Refuses an output `path` that is one of the `inputs` (by any path to it): inputs are never
+/// modified (`ingest a.txt --out a.txt`, `convert a.jsonl --to jsonl --out a.jsonl`).
+pub fn check_not_an_input(path: &Path, inputs: &[PathBuf]) -> Result<()> {
+    let Ok(out) = path.canonicalize() else {
+        return Ok(()); // a new path is no input
+    };
+    if let Some(input) = inputs
+        .iter()
+        .find(|input| input.canonicalize().is_ok_and(|i| i == out))
+    {
+        bail!(
+            "refusing to write {}: it is the input {}; inputs are never modified: give another \
+             path",
+            path.display(),
+            input.display()
+        );
+    }
+    Ok(())
+}
+
 /// What a file that is neither a regular file, a directory nor a link is.
 fn special_kind(kind: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]

@@ -470,3 +470,34 @@ fn an_out_folder_given_by_a_link_stays_linked() {
     assert!(link.is_symlink());
     assert!(real.join("summary.csv").is_file());
 }
+
+/// An output that is one of the inputs (by any path) is refused: inputs are never modified.
+#[test]
+fn an_output_that_is_an_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = crate::common::generate(dir.path(), 3);
+    let report = dir.path().join("report.txt");
+    std::fs::copy(root().join(crate::common::REPORT), &report).unwrap();
+    let (jsonl, text) = (
+        std::fs::read(&units).unwrap(),
+        std::fs::read(&report).unwrap(),
+    );
+    jixiao()
+        .arg("convert")
+        .arg(&units)
+        .args(["--to", "jsonl", "--out"])
+        .arg(dir.path().join("./units.jsonl"))
+        .assert()
+        .code(2)
+        .stderr(contains("it is the input"));
+    jixiao()
+        .arg("ingest")
+        .arg(&report)
+        .arg("--out")
+        .arg(&report)
+        .assert()
+        .code(2)
+        .stderr(contains("inputs are never modified"));
+    assert_eq!(std::fs::read(&units).unwrap(), jsonl);
+    assert_eq!(std::fs::read(&report).unwrap(), text);
+}
