@@ -207,12 +207,14 @@ fn json_card(card: &Scorecard, document: FromDocument<'_>) -> String {
     jixiao_report::json_visible(&json).into_owned()
 }
 
-/// The 数据来源 section for a unit read from a report (empty for a unit file).
+/// The 数据来源 section for a unit read from a report (empty for a unit file); the phrases it
+/// quotes from the report with their control characters shown, not raw.
 fn sources(card: &Scorecard, document: FromDocument<'_>, markdown: bool) -> String {
     match document {
         Some((ingested, completeness)) => {
             let rows = jixiao_ingest::sources_for(card, ingested);
-            jixiao_ingest::sources_markdown(&rows, ingested, completeness, markdown)
+            let text = jixiao_ingest::sources_markdown(&rows, ingested, completeness, markdown);
+            jixiao_report::visible(&text).into_owned()
         }
         None => String::new(),
     }
