@@ -3,7 +3,6 @@
 //! output is the same whatever the number of threads.
 
 use std::io::{IsTerminal as _, Write as _};
-use std::path::PathBuf;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
 use anyhow::{Context as _, Result};
@@ -17,7 +16,7 @@ use jixiao_rules::{Indicator, ValidRuleSet};
 use rayon::prelude::*;
 
 use crate::inputs::{Failed, Job};
-use crate::output::{Names, write_atomic, write_atomic_unsynced};
+use crate::output::{Names, OutputDir, write_atomic, write_atomic_unsynced};
 
 /// Units read and scored together before being handed to the writer.
 const CHUNK: usize = 1024;
@@ -121,8 +120,13 @@ pub fn run<S: Sink>(
 /// How scorecards are printed on standard output when no output directory is given.
 #[derive(Debug, Clone, Copy)]
 pub enum Print {
-    Terminal { width: u16 },
+    Terminal {
+        width: u16,
+    },
+    /// One JSON array of the scorecards.
     Json,
+    /// One scorecard a line.
+    Jsonl,
     Markdown,
 }
 
@@ -165,7 +169,9 @@ impl WorkbookThread {
 /// The outputs of a `score` run.
 pub struct Outputs {
     print: Option<Print>,
-    dir: Option<PathBuf>,
+    /// Scorecards printed so far.
+    printed: usize,
+    dir: Option<OutputDir>,
     scorecards: bool,
     names: Names,
     workbook: Option<WorkbookThread>,
@@ -188,22 +194,27 @@ type FromDocument<'a> = Option<(&'a Ingested, &'a Completeness)>;
 
 /// The JSON scorecard; for a unit read from a report, with its `sources` (数据来源, 读取完整度,
 /// 需人工核对).
+/// A control character or bidirectional override of the unit's text is written as a JSON escape
+/// (`\u202e`): the same JSON, that shows rather than acts where it is printed.
 fn json_card(card: &Scorecard, document: FromDocument<'_>) -> String {
-    match document {
+    let json = match document {
         Some((ingested, completeness)) => {
             let rows = jixiao_ingest::sources_for(card, ingested);
             jixiao_ingest::scorecard_json(card, &rows, ingested, completeness)
         }
         None => jixiao_report::json(card),
-    }
+    };
+    jixiao_report::json_visible(&json).into_owned()
 }
 
-/// The 数据来源 section for a unit read from a report (empty for a unit file).
+/// The 数据来源 section for a unit read from a report (empty for a unit file); the phrases it
+/// quotes from the report with their control characters shown, not raw.
 fn sources(card: &Scorecard, document: FromDocument<'_>, markdown: bool) -> String {
     match document {
         Some((ingested, completeness)) => {
             let rows = jixiao_ingest::sources_for(card, ingested);
-            jixiao_ingest::sources_markdown(&rows, ingested, completeness, markdown)
+            let text = jixiao_ingest::sources_markdown(&rows, ingested, completeness, markdown);
+            jixiao_report::visible(&text).into_owned()
         }
         None => String::new(),
     }
@@ -222,33 +233,10 @@ fn columns(indicators: &[Indicator], path: &mut Vec<String>, out: &mut Vec<Indic
     }
 }
 
-/// Removes the scorecards an earlier run left in `dir` (only in a directory that run marked as
-/// its output, and only the files it writes), so none of them outlives its unit.
-fn clear_earlier_scorecards(dir: &std::path::Path) -> Result<()> {
-    let cards = dir.join("scorecards");
-    if !dir.join(crate::inputs::OUTPUT_MARKER).is_file() || !cards.is_dir() {
-        return Ok(());
-    }
-    let listing =
-        std::fs::read_dir(&cards).with_context(|| format!("cannot list {}", cards.display()))?;
-    for entry in listing {
-        let path = entry
-            .with_context(|| format!("cannot list {}", cards.display()))?
-            .path();
-        if path
-            .extension()
-            .is_some_and(|e| e == "json" || e == "md" || e == "html")
-        {
-            std::fs::remove_file(&path)
-                .with_context(|| format!("cannot remove {}", path.display()))?;
-        }
-    }
-    Ok(())
-}
-
 /// A progress bar on a terminal; nothing when output is piped or in CI.
 fn progress(total: Option<u64>) -> ProgressBar {
-    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() || crate::term::quiet()
+    {
         return ProgressBar::hidden();
     }
     let bar = match total {
@@ -266,19 +254,18 @@ impl Outputs {
     pub fn new(
         rules: &ValidRuleSet,
         print: Option<Print>,
-        dir: Option<PathBuf>,
+        dir: Option<OutputDir>,
         scorecards: bool,
         total: Option<u64>,
     ) -> Result<Outputs> {
         let workbook = match &dir {
             Some(dir) => {
-                clear_earlier_scorecards(dir)?;
-                std::fs::create_dir_all(dir.join(if scorecards { "scorecards" } else { "" }))
-                    .with_context(|| format!("cannot create output directory {}", dir.display()))?;
-                write_atomic(
-                    &dir.join(crate::inputs::OUTPUT_MARKER),
-                    "Written by `jixiao score --out`: not scanned for inputs.\n",
-                )?;
+                // The run's own fresh directory, swapped in for --out's at the end.
+                if scorecards {
+                    let cards = dir.path().join("scorecards");
+                    std::fs::create_dir(&cards)
+                        .with_context(|| format!("cannot create {}", cards.display()))?;
+                }
                 let mut cols = Vec::new();
                 columns(&rules.indicators, &mut Vec::new(), &mut cols);
                 let workbook =
@@ -289,6 +276,7 @@ impl Outputs {
         };
         Ok(Outputs {
             print,
+            printed: 0,
             dir,
             scorecards,
             names: Names::default(),
@@ -327,7 +315,7 @@ impl Outputs {
             return Ok(None);
         }
         let name = self.names.unique(stem);
-        let base = dir.join("scorecards");
+        let base = dir.path().join("scorecards");
         write_atomic_unsynced(
             &base.join(format!("{name}.json")),
             json_card(card, document),
@@ -346,6 +334,13 @@ impl Outputs {
     /// Writes the summaries; returns how many units were scored and failed, and the grades.
     pub fn finish(self, rules: &ValidRuleSet) -> Result<Finished> {
         self.progress.finish_and_clear();
+        if let Some(Print::Json) = self.print {
+            let close = if self.printed == 0 { "[]\n" } else { "\n]\n" };
+            std::io::stdout()
+                .lock()
+                .write_all(close.as_bytes())
+                .context("cannot write to standard output")?;
+        }
         let failed = self.rows.iter().filter(|r| r.outcome.is_err()).count();
         let finished = Finished {
             scored: self.rows.len() - failed,
@@ -354,9 +349,14 @@ impl Outputs {
             plugin_errors: self.plugin_errors,
             grades: grade_counts(&self.rows),
         };
-        let Some(dir) = &self.dir else {
+        let Some(output) = self.dir else {
             return Ok(finished);
         };
+        if self.rows.is_empty() {
+            // Nothing to show: the run's directory is removed, --out's left as it was.
+            return Ok(finished);
+        }
+        let dir = output.path();
         let rows = &self.rows;
         let mut notes = self.notes.clone();
         if self.not_read > 0 {
@@ -404,6 +404,12 @@ impl Outputs {
             }
             Ok(())
         })?;
+        let summaries = ["index.html", "summary.csv", "summary.md", "summary.xlsx"];
+        let cards = self
+            .names
+            .all()
+            .flat_map(|name| ["html", "json", "md"].map(|ext| format!("scorecards/{name}.{ext}")));
+        output.commit(summaries.into_iter().map(str::to_owned).chain(cards))?;
         Ok(finished)
     }
 }
@@ -425,8 +431,11 @@ impl Sink for Outputs {
     fn accept(&mut self, scored: Scored) -> Result<()> {
         self.progress.inc(1);
         if !scored.warnings.is_empty() {
-            self.progress
-                .suspend(|| eprintln!("{}", scored.warnings.join("\n")));
+            self.progress.suspend(|| {
+                for line in &scored.warnings {
+                    crate::term::prefixed(line);
+                }
+            });
         }
         match scored.result {
             Ok((card, ingested)) => {
@@ -438,17 +447,23 @@ impl Sink for Outputs {
                     self.plugin_errors += 1;
                 }
                 if let Some(print) = self.print {
-                    let text = match print {
+                    let mut text = match print {
                         Print::Terminal { width } => {
                             jixiao_report::terminal(&card, width)
                                 + "\n"
                                 + &sources(&card, document, false)
                         }
                         Print::Json => json_card(&card, document),
+                        Print::Jsonl => json_line(&card, document)?,
                         Print::Markdown => {
                             jixiao_report::markdown(&card) + "\n" + &sources(&card, document, true)
                         }
                     };
+                    if let Print::Json = print {
+                        let open = if self.printed == 0 { "[\n" } else { ",\n" };
+                        text = format!("{open}{}", text.trim_end());
+                    }
+                    self.printed += 1;
                     std::io::stdout()
                         .lock()
                         .write_all(text.as_bytes())
@@ -477,7 +492,8 @@ impl Sink for Outputs {
                 }
             }
             Err(error) => {
-                self.progress.suspend(|| eprintln!("error: {error}"));
+                self.progress
+                    .suspend(|| crate::term::message(crate::term::Kind::Error, &error.message));
                 if error.not_read {
                     self.not_read += 1;
                 }
@@ -490,6 +506,18 @@ impl Sink for Outputs {
         }
         Ok(())
     }
+}
+
+/// A scorecard's JSON on one line, for `-f jsonl`: the same JSON as [`json_card`]'s.
+fn json_line(card: &Scorecard, document: FromDocument<'_>) -> Result<String> {
+    let line = match document {
+        // The scorecard with its sources is built as a JSON value: its keys in the same order.
+        Some(_) => serde_json::from_str::<serde_json::Value>(&json_card(card, document))
+            .context("internal error: a scorecard's JSON does not parse")?
+            .to_string(),
+        None => serde_json::to_string(card).context("internal error: a scorecard's JSON")?,
+    };
+    Ok(jixiao_report::json_visible(&line).into_owned() + "\n")
 }
 
 /// "优 3, 良 5" for the scored rows, grades in order of first appearance.

@@ -18,6 +18,8 @@ use jixiao_rules::RuleSet;
 #[derive(Debug)]
 pub enum Job {
     File(PathBuf),
+    /// A unit file (TOML) read from standard input (`-`).
+    Stdin(String),
     Line {
         path: Arc<Path>,
         /// 1-based line number.
@@ -31,6 +33,7 @@ impl Job {
     pub fn source(&self) -> String {
         match self {
             Job::File(path) => path.display().to_string(),
+            Job::Stdin(_) => STDIN.to_owned(),
             Job::Line { path, line, .. } => format!("{}:{line}", path.display()),
         }
     }
@@ -43,6 +46,7 @@ impl Job {
         };
         match self {
             Job::File(path) => stem(path),
+            Job::Stdin(_) => STDIN.to_owned(),
             Job::Line { path, line, .. } => format!("{}-{line:06}", stem(path)),
         }
     }
@@ -108,12 +112,41 @@ impl Job {
                     warnings: Vec::new(),
                 })
             }
-            Job::Line { path, line, text } => SelfEvaluation::from_json(text, path, *line)
+            Job::Stdin(text) => SelfEvaluation::from_toml(text, Path::new(STDIN))
                 .map(Loaded::unit)
                 .map_err(Failed::invalid),
+            Job::Line { path, line, text } => {
+                if let Some(found) = not_an_object(text) {
+                    return Err(Failed::invalid(format!(
+                        "{}:{line}: a line of a JSON Lines file must be one unit, a JSON object \
+                         {{\"unit\": …}}; found {found}",
+                        path.display()
+                    )));
+                }
+                SelfEvaluation::from_json(text, path, *line)
+                    .map(Loaded::unit)
+                    .map_err(Failed::invalid)
+            }
         }
     }
 }
+
+/// What a JSON line holds when it is not an object (`an array`…), by its first character.
+fn not_an_object(text: &str) -> Option<&'static str> {
+    let first = text.trim_start().chars().next()?;
+    Some(match first {
+        '{' => return None,
+        '[' => "an array",
+        '"' => "a string",
+        't' | 'f' => "true or false",
+        'n' => "null",
+        '-' | '0'..='9' => "a number",
+        _ => "text that is not JSON",
+    })
+}
+
+/// How standard input is named in messages and summaries (`stdin:3`).
+pub const STDIN: &str = "stdin";
 
 /// Why a unit could not be loaded: the message (naming the file), and whether the file could
 /// not be read at all (its format, its encoding, a scan) rather than read and found wanting.
@@ -182,6 +215,8 @@ fn is_jsonl(path: &Path) -> bool {
 pub struct Found {
     pub files: Vec<PathBuf>,
     pub jsonl: Vec<PathBuf>,
+    /// `-` was named: units on standard input (a unit file, or JSON Lines).
+    pub stdin: bool,
     pub skipped: Skipped,
 }
 
@@ -227,12 +262,17 @@ impl Skipped {
 pub fn discover(paths: &[PathBuf]) -> Result<Found> {
     let mut found = Found::default();
     for path in paths {
-        if path.is_dir() {
+        if crate::output::is_stdio(path) {
+            if found.stdin {
+                bail!("- (standard input) is named twice");
+            }
+            found.stdin = true;
+        } else if path.is_dir() {
             let before = found.files.len() + found.jsonl.len();
             walk(path, &mut found)?;
             if found.files.len() + found.jsonl.len() == before {
-                eprintln!(
-                    "warning: no files to read under {} (unit files, forms, reports)",
+                crate::term::warning!(
+                    "no files to read under {} (unit files, forms, reports)",
                     path.display()
                 );
             }
@@ -272,14 +312,12 @@ fn walk(dir: &Path, found: &mut Found) -> Result<()> {
             .unwrap_or_default();
         if kind.is_dir() {
             if let Some(skip) = not_a_submission(&name, true) {
+                crate::term::detail!("skipping {}: {}", entry.display(), skip.label());
                 found.skipped.add(skip);
             } else if entry.join(OUTPUT_MARKER).exists() {
                 // A previous run's --out directory holds scorecards (.md) and summaries (.xlsx)
                 // that are not inputs.
-                eprintln!(
-                    "note: skipping {}, the output of an earlier run",
-                    entry.display()
-                );
+                crate::term::note!("skipping {}, the output of an earlier run", entry.display());
                 found.skipped.add_kind("earlier_output");
             } else {
                 walk(&entry, found)?;
@@ -294,17 +332,21 @@ fn walk(dir: &Path, found: &mut Found) -> Result<()> {
             Some(kind)
         };
         match target {
-            Some(t) if t.is_dir() => found.skipped.add_kind("linked_folder"),
+            Some(t) if t.is_dir() => {
+                crate::term::detail!("skipping {}: a link to a folder", entry.display());
+                found.skipped.add_kind("linked_folder");
+            }
             Some(t) if !t.is_file() => {
                 // A pipe, a socket or a device: reading it could wait for ever.
-                eprintln!(
-                    "warning: skipping {}: not a regular file (a pipe, socket or device)",
+                crate::term::warning!(
+                    "skipping {}: not a regular file (a pipe, socket or device)",
                     entry.display()
                 );
                 found.skipped.add_kind("special");
             }
             _ => {
                 if let Some(skip) = not_a_submission(&name, false) {
+                    crate::term::detail!("skipping {}: {}", entry.display(), skip.label());
                     found.skipped.add(skip);
                 } else if is_jsonl(&entry) {
                     found.jsonl.push(entry);
@@ -318,16 +360,39 @@ fn walk(dir: &Path, found: &mut Found) -> Result<()> {
 }
 
 /// Every job: the files first, then each JSON Lines file line by line (blank lines skipped),
-/// read lazily so a large export is never held in memory. A read error is an error job.
-pub fn jobs(
-    files: Vec<PathBuf>,
-    jsonl: Vec<PathBuf>,
-) -> Result<impl Iterator<Item = Result<Job, (String, String)>>> {
-    let mut readers = Vec::new();
+/// read lazily so a large export is never held in memory, then standard input's when `-` was
+/// named: JSON Lines when it starts with `{` (or a JSON array), else one unit file (TOML). A read error is an error
+/// job.
+pub fn jobs(found: Found) -> Result<impl Iterator<Item = Result<Job, (String, String)>>> {
+    let Found {
+        files,
+        jsonl,
+        stdin,
+        ..
+    } = found;
+    let mut readers: Vec<(Arc<Path>, Box<dyn std::io::BufRead>)> = Vec::new();
     for path in jsonl {
         let file = std::fs::File::open(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        readers.push((Arc::<Path>::from(path), std::io::BufReader::new(file)));
+        readers.push((
+            Arc::<Path>::from(path),
+            Box::new(std::io::BufReader::new(file)),
+        ));
+    }
+    let mut unit_file = None;
+    if stdin {
+        let mut input = std::io::stdin().lock();
+        if looks_like_json_lines(&mut input).context("cannot read standard input")? {
+            readers.push((Arc::<Path>::from(Path::new(STDIN)), Box::new(input)));
+        } else {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut input, &mut text)
+                .context("cannot read standard input (a unit file in UTF-8, or JSON Lines)")?;
+            unit_file = Some(Job::Stdin(match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_owned(),
+                None => text,
+            }));
+        }
     }
     let lines = readers.into_iter().flat_map(|(path, reader)| {
         reader
@@ -351,5 +416,25 @@ pub fn jobs(
                 }
             })
     });
-    Ok(files.into_iter().map(|f| Ok(Job::File(f))).chain(lines))
+    Ok(files
+        .into_iter()
+        .map(|f| Ok(Job::File(f)))
+        .chain(unit_file.map(Ok))
+        .chain(lines))
+}
+
+/// Whether what `input` holds looks like JSON Lines: after a byte-order mark and white space, a
+/// `{`, or a JSON array (`[` then `{`, `[`, `]`, a digit: not a TOML table's `[unit]`), which
+/// is then said to be no unit. Nothing is consumed.
+fn looks_like_json_lines(input: &mut impl std::io::BufRead) -> std::io::Result<bool> {
+    let buffer = input.fill_buf()?;
+    let buffer = buffer.strip_prefix(b"\xef\xbb\xbf").unwrap_or(buffer);
+    let mut text = buffer.iter().filter(|b| !b.is_ascii_whitespace());
+    Ok(match text.next() {
+        Some(b'{') => true,
+        Some(b'[') => text
+            .next()
+            .is_some_and(|&b| matches!(b, b'{' | b'[' | b']' | b'-' | b'0'..=b'9')),
+        _ => false,
+    })
 }

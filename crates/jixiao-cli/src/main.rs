@@ -6,15 +6,17 @@
 //! cannot be used.
 
 mod batch;
+mod examples;
 mod inputs;
 mod output;
+mod term;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 use jixiao_engine::{Explain, RuleExtension as _};
 use jixiao_ingest::Vocabulary;
 use jixiao_model::EvaluationKind;
@@ -22,20 +24,33 @@ use jixiao_plugin_host::Plugins;
 use jixiao_rules::{RuleSet, ValidRuleSet};
 
 use batch::{Outputs, Print};
+use term::{error, info, note, warning};
 
 #[derive(Debug, Parser)]
-#[command(name = "jixiao", version, about = "Score budget-performance self-evaluations (绩效自评) under a rule set", long_about = None)]
+#[command(name = "jixiao", version, about = "Score budget-performance self-evaluations (绩效自评) under a rule set", long_about = None, after_help = examples::TOP)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Say only errors on standard error (no warnings, notes, or what was written).
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Say more on standard error: also each file skipped (and why).
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    /// Colour the error/warning/note prefixes and the help: auto = on a terminal, unless NO_COLOR
+    /// is set.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = term::ColorChoice::Auto)]
+    color: term::ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Score units under a rule set and print or write their scorecards.
+    #[command(after_help = examples::SCORE)]
     Score(ScoreArgs),
     /// Validate rule sets: weights, grade bands, methods, parameters, and their plugins (loaded
     /// and handshaken, their rules and parameters checked).
+    #[command(after_help = examples::CHECK)]
     Check {
         /// Rule-set files (TOML).
         #[arg(required = true)]
@@ -44,6 +59,7 @@ enum Command {
         plugins: PluginArgs,
     },
     /// Show a plugin library's SHA-256 (to pin it in a rule set), name, version and rules.
+    #[command(after_help = examples::PLUGIN)]
     Plugin {
         /// Plugin libraries (.so, .dylib, .dll).
         #[arg(required = true)]
@@ -53,19 +69,22 @@ enum Command {
     ///
     /// Every figure in the draft is preceded by a comment giving the section, line and phrase it
     /// was read from; the fields that could not be filled are listed at the top, never guessed.
+    #[command(after_help = examples::INGEST)]
     Ingest {
         /// The report: plain text (UTF-8, UTF-16 or GBK), Markdown, Word (.docx), a PDF with a text layer, or a unit's own workbook.
         report: PathBuf,
-        /// Write the draft here instead of standard output.
+        /// Write the draft here instead of standard output (- for standard output).
         #[arg(long, short)]
         out: Option<PathBuf>,
         #[command(flatten)]
         vocabulary: VocabularyArgs,
     },
     /// Validate unit files (and forms and reports, by reading them) without scoring them.
+    #[command(after_help = examples::VALIDATE)]
     Validate {
         /// Unit files (TOML), filled forms (.xlsx), reports (.txt, .md, .docx, .pdf; a unit's own .xlsx / .xls tables), JSON Lines files
-        /// (.jsonl) or directories of unit files, forms and reports.
+        /// (.jsonl) or directories of unit files, forms and reports; - for standard input (a
+        /// unit file, or JSON Lines).
         #[arg(required = true)]
         units: Vec<PathBuf>,
         #[command(flatten)]
@@ -73,8 +92,10 @@ enum Command {
     },
     /// Generate a synthetic population of units (deterministic for a seed), for tests,
     /// demonstrations and benchmarks.
+    #[command(after_help = examples::GENERATE)]
     Generate(GenerateArgs),
     /// Write the fill-in self-evaluation form (自评表, .xlsx) for a rule set, to send to units.
+    #[command(after_help = examples::FORM)]
     Form {
         /// The rule set the form is for (TOML).
         #[arg(long, short)]
@@ -85,20 +106,35 @@ enum Command {
     },
     /// Convert units (unit files, filled forms, reports, JSON Lines) to TOML unit files or JSON
     /// Lines, e.g. to keep a round's units under version control.
+    #[command(after_help = examples::CONVERT)]
     Convert(ConvertArgs),
+    /// Print a shell completion script (e.g. `jixiao completions bash > ~/.local/share/bash-completion/completions/jixiao`).
+    #[command(after_help = examples::COMPLETIONS)]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on standard output, or write one page per command into a
+    /// directory.
+    #[command(after_help = examples::MAN)]
+    Man {
+        /// Write jixiao.1 and jixiao-COMMAND.1 into this directory instead.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
 struct ConvertArgs {
     /// Unit files (TOML), filled forms (.xlsx), reports (.txt, .md, .docx, .pdf; a unit's own .xlsx / .xls tables), JSON Lines files
-    /// (.jsonl) or directories of them.
+    /// (.jsonl) or directories of them; - for standard input (a unit file, or JSON Lines).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// What to write.
     #[arg(long, value_enum)]
     to: ConvertTo,
     /// For toml: a directory (one `<name>.toml` per unit), or a `.toml` file when there is one
-    /// unit; for jsonl: the file.
+    /// unit; for jsonl: the file; - for standard output.
     #[arg(long, short)]
     out: PathBuf,
     #[command(flatten)]
@@ -122,7 +158,7 @@ struct GenerateArgs {
     /// Which kinds of evaluation.
     #[arg(long, value_enum, default_value_t = Kind::Mixed)]
     kind: Kind,
-    /// Write the units as JSON Lines to this file.
+    /// Write the units as JSON Lines to this file (- for standard output).
     #[arg(long, conflicts_with = "dir")]
     jsonl: Option<PathBuf>,
     /// Write one TOML unit file per unit under this directory.
@@ -144,16 +180,19 @@ struct ScoreArgs {
     rules: PathBuf,
     /// Unit files (TOML), filled forms (.xlsx, written by `jixiao form`), reports (.txt, .md,
     /// .docx, .pdf, a unit's own .xlsx / .xls tables, read as `jixiao ingest` reads them), JSON Lines files (.jsonl, one unit per line)
-    /// or directories of unit files, forms and reports (searched recursively, in name order).
+    /// or directories of unit files, forms and reports (searched recursively, in name order);
+    /// - for standard input (a unit file, or JSON Lines).
     units: Vec<PathBuf>,
     /// JSON Lines files of units, e.g. an export from a budget system.
     #[arg(long, value_name = "FILE.jsonl")]
     input: Vec<PathBuf>,
-    /// How to print scorecards on standard output.
+    /// How to print scorecards on standard output (json: one array of them; jsonl: one a line).
     #[arg(long, short, value_enum, default_value_t = Format::Terminal)]
     format: Format,
     /// Write the results here instead of printing each scorecard: summary.csv, summary.xlsx,
     /// summary.md, index.html, and scorecards/ with one JSON, Markdown and HTML scorecard per unit.
+    /// A new folder, an empty one, or one an earlier run wrote (replaced whole, when this run is
+    /// done); never an input folder or one inside it.
     #[arg(long, short)]
     out: Option<PathBuf>,
     /// With --out: write only the summaries, no per-unit scorecards (for very large batches).
@@ -162,9 +201,9 @@ struct ScoreArgs {
     /// Worker threads (default: one per core). The output is the same for any number.
     #[arg(long)]
     threads: Option<usize>,
-    /// Width of the terminal table.
-    #[arg(long, default_value_t = 120)]
-    width: u16,
+    /// Width of the terminal table (default: the terminal's; else $COLUMNS; else 120).
+    #[arg(long)]
+    width: Option<u16>,
     #[command(flatten)]
     plugins: PluginArgs,
     #[command(flatten)]
@@ -215,6 +254,7 @@ impl PluginArgs {
 enum Format {
     Terminal,
     Json,
+    Jsonl,
     Markdown,
 }
 
@@ -225,10 +265,13 @@ const UNUSABLE: u8 = 2;
 
 /// Writes a line to standard output. A closed pipe (`jixiao validate … | head`) is an error that
 /// `main` ends on quietly (exit 141, as a program stopped by SIGPIPE), not a panic.
+/// What it writes is made visible: an escape sequence from an input is shown, not acted on.
 macro_rules! say {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*).context("cannot write to standard output")?
+        let line = format!($($arg)*);
+        writeln!(std::io::stdout().lock(), "{}", jixiao_report::visible(&line))
+            .context("cannot write to standard output")?
     }};
 }
 
@@ -244,8 +287,53 @@ fn closed_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
+/// `--color`'s value as given on the command line, before clap parses it (clap's own help and
+/// errors are coloured by it too).
+fn colour_arg() -> term::ColorChoice {
+    let mut args = std::env::args_os().skip(1);
+    let mut choice = term::ColorChoice::Auto;
+    while let Some(arg) = args.next() {
+        let value = match arg.to_str() {
+            Some("--") => break,
+            Some("--color") => args.next(),
+            Some(arg) => arg.strip_prefix("--color=").map(Into::into),
+            None => None,
+        };
+        if let Some(value) = value.as_ref().and_then(|v| v.to_str()) {
+            choice = term::ColorChoice::from_str(value, true).unwrap_or(choice);
+        }
+    }
+    choice
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    use std::io::IsTerminal as _;
+    let no_color = std::env::var_os("NO_COLOR");
+    let clap_colour = match colour_arg() {
+        term::ColorChoice::Always => clap::ColorChoice::Always,
+        term::ColorChoice::Never => clap::ColorChoice::Never,
+        term::ColorChoice::Auto if no_color.as_ref().is_some_and(|v| !v.is_empty()) => {
+            clap::ColorChoice::Never
+        }
+        term::ColorChoice::Auto => clap::ColorChoice::Auto,
+    };
+    let cli = match Cli::from_arg_matches(&Cli::command().color(clap_colour).get_matches()) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => term::Level::Quiet,
+        (false, true) => term::Level::Verbose,
+        (false, false) => term::Level::Normal,
+    };
+    term::set(
+        level,
+        term::colour(
+            cli.color,
+            no_color.as_deref(),
+            std::io::stderr().is_terminal(),
+        ),
+    );
     let result = match cli.command {
         Command::Score(args) => score(&args),
         Command::Check { rule_sets, plugins } => check(&rule_sets, &plugins),
@@ -259,12 +347,14 @@ fn main() -> ExitCode {
         } => ingest(&report, out.as_deref(), &vocabulary),
         Command::Form { rules, out } => form(&rules, &out),
         Command::Convert(args) => convert(&args),
+        Command::Completions { shell } => completions(shell),
+        Command::Man { out } => man(out.as_deref()),
     };
     match result {
         Ok(code) => code,
         Err(error) if closed_pipe(&error) => ExitCode::from(CLOSED_PIPE),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            error!("{error:#}");
             ExitCode::from(UNUSABLE)
         }
     }
@@ -273,7 +363,7 @@ fn main() -> ExitCode {
 fn load_rules(path: &Path) -> Result<ValidRuleSet> {
     let (rules, warnings) = RuleSet::load(path)?;
     for warning in warnings {
-        eprintln!("warning: {}: {warning}", path.display());
+        warning!("{}: {warning}", path.display());
     }
     Ok(rules)
 }
@@ -307,7 +397,7 @@ fn check(paths: &[PathBuf], plugin_args: &PluginArgs) -> Result<ExitCode> {
                 }
             }
             Err(error) => {
-                eprintln!("error: {error:#}");
+                error!("{error:#}");
                 failed = true;
             }
         }
@@ -354,7 +444,7 @@ fn plugin_info(paths: &[PathBuf]) -> Result<ExitCode> {
                 }
             }
             Err(error) => {
-                eprintln!("error: {}: {error}", path.display());
+                error!("{}: {error}", path.display());
                 failed = true;
             }
         }
@@ -381,9 +471,10 @@ fn count_leaves(indicators: &[jixiao_rules::Indicator]) -> usize {
 
 fn validate(paths: &[PathBuf], vocabulary: &VocabularyArgs) -> Result<ExitCode> {
     let vocabulary = vocabulary.load()?;
-    let found = inputs::discover(paths)?;
+    let mut found = inputs::discover(paths)?;
     let (mut valid, mut invalid) = (0usize, 0usize);
-    for job in inputs::jobs(found.files, found.jsonl)? {
+    let skipped = std::mem::take(&mut found.skipped);
+    for job in inputs::jobs(found)? {
         match job
             .map_err(|(_, e)| inputs::Failed::invalid(e))
             .and_then(|job| job.load(&vocabulary).map(|u| (job, u)))
@@ -391,7 +482,7 @@ fn validate(paths: &[PathBuf], vocabulary: &VocabularyArgs) -> Result<ExitCode> 
             Ok((job, loaded)) => {
                 valid += 1;
                 for warning in &loaded.warnings {
-                    eprintln!("{warning}");
+                    term::prefixed(warning);
                 }
                 let unit = &loaded.unit;
                 say!(
@@ -404,12 +495,12 @@ fn validate(paths: &[PathBuf], vocabulary: &VocabularyArgs) -> Result<ExitCode> 
             }
             Err(error) => {
                 invalid += 1;
-                eprintln!("error: {error}");
+                error!("{error}");
             }
         }
     }
-    eprintln!("{valid} valid, {invalid} invalid");
-    skipped_note(&found.skipped);
+    info!("{valid} valid, {invalid} invalid");
+    skipped_note(&skipped);
     Ok(if invalid > 0 {
         ExitCode::from(SOME_FAILED)
     } else {
@@ -437,10 +528,10 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     let (plugins, plugin_errors) =
         Plugins::load_or_report(&rules, &args.rules, &args.plugins.options());
     for error in &plugin_errors {
-        eprintln!("error: {error}");
+        error!("{error}");
     }
     if !plugin_errors.is_empty() {
-        eprintln!(
+        info!(
             "scoring without {} plugin(s): each unit gets an error finding for their rules",
             plugin_errors.len()
         );
@@ -450,19 +541,28 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     if paths.is_empty() {
         anyhow::bail!("no units given: name unit files, directories or --input FILE.jsonl");
     }
-    let inputs::Found {
-        files,
-        jsonl,
-        skipped,
-    } = inputs::discover(&paths)?;
-    let total = jsonl.is_empty().then_some(files.len() as u64);
+    let mut found = inputs::discover(&paths)?;
+    let skipped = std::mem::take(&mut found.skipped);
+    let total = (found.jsonl.is_empty() && !found.stdin).then_some(found.files.len() as u64);
     let print = match (&args.out, args.format) {
         (Some(_), _) => None,
-        (None, Format::Terminal) => Some(Print::Terminal { width: args.width }),
+        (None, Format::Terminal) => Some(Print::Terminal {
+            width: args.width.unwrap_or_else(terminal_width),
+        }),
         (None, Format::Json) => Some(Print::Json),
+        (None, Format::Jsonl) => Some(Print::Jsonl),
         (None, Format::Markdown) => Some(Print::Markdown),
     };
-    let mut outputs = Outputs::new(&rules, print, args.out.clone(), !args.no_scorecards, total)?;
+    // Refused before anything is written: an output folder in an input folder, or one that
+    // holds files jixiao did not write.
+    let dir = match &args.out {
+        Some(out) => {
+            let input_dirs: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+            Some(output::OutputDir::prepare(out, &input_dirs)?)
+        }
+        None => None,
+    };
+    let mut outputs = Outputs::new(&rules, print, dir, !args.no_scorecards, total)?;
     if let Some(line) = skipped.summary() {
         outputs.note(line);
     }
@@ -483,7 +583,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         extensions: if plugins.is_empty() { &[] } else { &extensions },
     };
     batch::run(
-        inputs::jobs(files, jsonl)?,
+        inputs::jobs(found)?,
         &rules,
         &options,
         &vocabulary,
@@ -495,7 +595,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         anyhow::bail!("no units were found in {}", paths_list(&paths));
     }
     if let Some(dir) = &args.out {
-        eprintln!(
+        info!(
             "scored {} units ({}); wrote the summary{} to {}",
             finished.scored,
             if finished.grades.is_empty() {
@@ -512,14 +612,14 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         );
     }
     if finished.plugin_errors > 0 {
-        eprintln!(
+        info!(
             "{} units have plugin errors (error findings in their scorecards)",
             finished.plugin_errors
         );
     }
     skipped_note(&skipped);
     if finished.failed > 0 {
-        eprintln!(
+        info!(
             "{} of {} units could not be scored{}",
             finished.failed,
             finished.scored + finished.failed,
@@ -537,11 +637,20 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The terminal table's width: the terminal's when standard output is one, else `$COLUMNS`,
+/// else 120.
+fn terminal_width() -> u16 {
+    jixiao_report::terminal_width()
+        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+        .filter(|&w| w > 0)
+        .unwrap_or(120)
+}
+
 /// `note: 跳过 2 个非报送文件 (隐藏文件 1, Office 锁定文件 1)` on standard error, when the
 /// directories named held any.
 fn skipped_note(skipped: &inputs::Skipped) {
     if let Some(line) = skipped.summary() {
-        eprintln!("note: {line}");
+        note!("{line}");
     }
 }
 
@@ -554,11 +663,15 @@ fn paths_list(paths: &[PathBuf]) -> String {
 }
 
 fn ingest(report: &Path, out: Option<&Path>, vocabulary: &VocabularyArgs) -> Result<ExitCode> {
+    if let Some(out) = out.filter(|path| !output::is_stdio(path)) {
+        output::check_target(out)?;
+        output::check_not_an_input(out, &[report.to_owned()])?;
+    }
     let vocabulary = vocabulary.load()?;
     let ingested = match jixiao_ingest::ingest_with(report, &vocabulary) {
         Ok(i) => i,
         Err(error) => {
-            eprintln!("error: {error}");
+            error!("{error}");
             return Ok(ExitCode::from(SOME_FAILED));
         }
     };
@@ -566,17 +679,17 @@ fn ingest(report: &Path, out: Option<&Path>, vocabulary: &VocabularyArgs) -> Res
     // The draft must read back as the unit it was drawn from.
     jixiao_model::SelfEvaluation::from_toml(&draft, report)
         .context("internal error: the draft does not re-parse; please report it")?;
-    match out {
+    match out.filter(|path| !output::is_stdio(path)) {
         Some(path) => {
             output::write_atomic(path, &draft)?;
-            eprintln!(
+            info!(
                 "wrote {}: {} fields filled, {} not filled (listed at the top)",
                 path.display(),
                 ingested.filled(),
                 ingested.missing.len()
             );
         }
-        None => print!("{draft}"),
+        None => output::write_or_print(Path::new("-"), &draft)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -592,7 +705,9 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
         (Some(path), None) => {
             let units = (0..args.count).map(|i| unit(i).into_inner());
             let count = output::write_jsonl(path, units)?;
-            eprintln!("wrote {count} units to {}", path.display());
+            if !output::is_stdio(path) {
+                info!("wrote {count} units to {}", path.display());
+            }
         }
         (None, Some(dir)) => {
             for i in 0..args.count {
@@ -604,7 +719,7 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
                 }
                 output::write_atomic(&folder.join(format!("unit-{i:07}.toml")), unit(i).to_toml())?;
             }
-            eprintln!("wrote {} unit files under {}", args.count, dir.display());
+            info!("wrote {} unit files under {}", args.count, dir.display());
         }
         _ => anyhow::bail!("give exactly one of --jsonl FILE or --dir DIR"),
     }
@@ -621,10 +736,11 @@ fn form(rules_path: &Path, out: &Path) -> Result<ExitCode> {
             out.display()
         );
     }
+    output::check_target(out)?;
     let rules = load_rules(rules_path)?;
     let bytes = jixiao_forms::write_form(&rules)?;
     output::write_atomic(out, bytes)?;
-    eprintln!(
+    info!(
         "wrote {}: the self-evaluation form for {} v{} ({})",
         out.display(),
         rules.id,
@@ -635,17 +751,41 @@ fn form(rules_path: &Path, out: &Path) -> Result<ExitCode> {
 }
 
 fn convert(args: &ConvertArgs) -> Result<ExitCode> {
+    let stdout = output::is_stdio(&args.out);
+    let single_file = stdout || args.out.extension().is_some_and(|e| e == "toml");
+    if args.to == ConvertTo::Jsonl || single_file {
+        if !stdout {
+            output::check_target(&args.out)?;
+            output::check_not_an_input(&args.out, &args.inputs)?;
+        }
+    } else {
+        // A folder of unit files inside an input folder would be read again by the next run.
+        let out = std::path::absolute(&args.out).unwrap_or_else(|_| args.out.clone());
+        for input in args.inputs.iter().filter(|p| p.is_dir()) {
+            if let Ok(input) = std::path::absolute(input)
+                && out.starts_with(&input)
+            {
+                bail!(
+                    "--out {} is inside the input folder {}: a later run over it would read \
+                     the units twice; write them beside it",
+                    args.out.display(),
+                    input.display()
+                );
+            }
+        }
+    }
     let vocabulary = args.vocabulary.load()?;
-    let found = inputs::discover(&args.inputs)?;
+    let mut found = inputs::discover(&args.inputs)?;
+    let skipped = std::mem::take(&mut found.skipped);
     let mut units = Vec::new();
     let mut failed = 0usize;
-    for job in inputs::jobs(found.files, found.jsonl)? {
+    for job in inputs::jobs(found)? {
         match job
             .map_err(|(_, e)| inputs::Failed::invalid(e))
             .and_then(|job| {
                 job.load(&vocabulary).map(|loaded| {
                     for warning in &loaded.warnings {
-                        eprintln!("{warning}");
+                        term::prefixed(warning);
                     }
                     (job.stem(), loaded.unit)
                 })
@@ -653,38 +793,52 @@ fn convert(args: &ConvertArgs) -> Result<ExitCode> {
             Ok(unit) => units.push(unit),
             Err(error) => {
                 failed += 1;
-                eprintln!("error: {error}");
+                error!("{error}");
             }
         }
     }
     match args.to {
         ConvertTo::Jsonl => {
             let count = output::write_jsonl(&args.out, units.iter().map(|(_, u)| u.unit()))?;
-            eprintln!("wrote {count} units to {}", args.out.display());
+            if !stdout {
+                info!("wrote {count} units to {}", args.out.display());
+            }
         }
         ConvertTo::Toml => {
-            let single_file = args.out.extension().is_some_and(|e| e == "toml");
             if single_file {
                 if units.len() + failed != 1 {
                     anyhow::bail!(
                         "{} is one file: give one unit, or a directory for {} units",
-                        args.out.display(),
+                        if stdout {
+                            "standard output (-)".into()
+                        } else {
+                            args.out.display().to_string()
+                        },
                         units.len() + failed
                     );
                 }
                 if let Some((_, unit)) = units.first() {
-                    output::write_atomic(&args.out, unit.to_toml())?;
-                    eprintln!("wrote {}", args.out.display());
+                    output::write_or_print(&args.out, unit.to_toml())?;
+                    if !stdout {
+                        info!("wrote {}", args.out.display());
+                    }
                 }
             } else {
                 std::fs::create_dir_all(&args.out)
                     .with_context(|| format!("cannot create {}", args.out.display()))?;
                 let mut names = output::Names::default();
-                for (stem, unit) in &units {
-                    let path = args.out.join(format!("{}.toml", names.unique(stem)));
-                    output::write_atomic(&path, unit.to_toml())?;
+                let paths: Vec<PathBuf> = units
+                    .iter()
+                    .map(|(stem, _)| args.out.join(format!("{}.toml", names.unique(stem))))
+                    .collect();
+                // Every file checked before the first is written.
+                for path in &paths {
+                    output::check_target(path)?;
                 }
-                eprintln!(
+                for (path, (_, unit)) in paths.iter().zip(&units) {
+                    output::write_atomic(path, unit.to_toml())?;
+                }
+                info!(
                     "wrote {} unit files under {}",
                     units.len(),
                     args.out.display()
@@ -692,10 +846,49 @@ fn convert(args: &ConvertArgs) -> Result<ExitCode> {
             }
         }
     }
-    skipped_note(&found.skipped);
+    skipped_note(&skipped);
     if failed > 0 {
-        eprintln!("{failed} inputs could not be read");
+        info!("{failed} inputs could not be read");
         return Ok(ExitCode::from(SOME_FAILED));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "jixiao", &mut script);
+    output::write_or_print(Path::new("-"), script)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The manual: `jixiao.1` on standard output, or with `--out DIR` one page per command there.
+fn man(out: Option<&Path>) -> Result<ExitCode> {
+    let command = Cli::command();
+    let render = |command: clap::Command, title: &str| -> Result<Vec<u8>> {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(command)
+            .title(title)
+            .render(&mut page)
+            .context("cannot write the manual page")?;
+        Ok(page)
+    };
+    let Some(dir) = out else {
+        output::write_or_print(Path::new("-"), render(command, "jixiao")?)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut command = command;
+    command.build();
+    let mut written = 0;
+    for sub in command.get_subcommands() {
+        let name = format!("jixiao-{}", sub.get_name());
+        output::write_atomic(&dir.join(format!("{name}.1")), render(sub.clone(), &name)?)?;
+        written += 1;
+    }
+    output::write_atomic(&dir.join("jixiao.1"), render(command, "jixiao")?)?;
+    info!(
+        "wrote jixiao.1 and {written} command pages to {}",
+        dir.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

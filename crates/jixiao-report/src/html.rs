@@ -43,7 +43,7 @@ document.addEventListener("DOMContentLoaded", function () {
 "#;
 
 fn page(title: &str, body: Markup) -> String {
-    html! {
+    let page = html! {
         (DOCTYPE)
         html lang="zh-CN" {
             head {
@@ -58,7 +58,10 @@ fn page(title: &str, body: Markup) -> String {
             }
         }
     }
-    .into_string()
+    .into_string();
+    // maud escapes markup; a control character (ESC, NUL, a bidirectional override) of a unit's
+    // text is shown as `\u{1b}` (the page's own text holds none but line feeds).
+    crate::visible(&page).into_owned()
 }
 
 fn p(value: Decimal) -> String {

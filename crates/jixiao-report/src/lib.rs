@@ -6,10 +6,55 @@
 pub mod html;
 pub mod xlsx;
 
+use std::borrow::Cow;
+
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use jixiao_engine::fmt::{number, points};
 use jixiao_engine::{Finding, Scorecard, ScoredIndicator, Severity, Status};
 use rust_decimal::Decimal;
+
+/// Whether `c` would act on a terminal or a page rather than be shown: a C0 control but the
+/// line feed and the tab (ESC starts a terminal's escape sequences, NUL cuts a C string, CR
+/// writes over a line), DEL, a C1 control, or a bidirectional override or isolate (which turn
+/// the text after them around: "Trojan Source").
+fn acts(c: char) -> bool {
+    matches!(c, '\0'..='\x08' | '\x0b'..='\x1f' | '\x7f'..='\u{9f}')
+        || matches!(
+            c,
+            '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `text` with every character that would act rather than be shown (a control character but the
+/// line feed and the tab, a bidirectional override) written visibly as Rust writes it, `\u{1b}`,
+/// so that what a unit's file holds is seen on a terminal, a page or in Markdown, never run
+/// (issue 12). Text without one is returned as it is.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    escape_acting(text, |c| format!("\\u{{{c:x}}}"))
+}
+
+/// JSON text with every character that would act rather than be shown and that JSON writers
+/// leave raw (DEL, a C1 control, a bidirectional override) written as a JSON escape (`\u202e`):
+/// the same JSON value. Such a character can only be inside a string.
+pub fn json_visible(json: &str) -> Cow<'_, str> {
+    escape_acting(json, |c| format!("\\u{c:04x}"))
+}
+
+/// `text` with each character that [`acts`] replaced by `escape` of its code point.
+fn escape_acting(text: &str, escape: impl Fn(u32) -> String) -> Cow<'_, str> {
+    if !text.chars().any(acts) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if acts(c) {
+            out.push_str(&escape(u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// The scorecard as pretty JSON (decimals as exact strings), ending in a newline.
 pub fn json(card: &Scorecard) -> String {
@@ -163,9 +208,10 @@ fn counts(card: &Scorecard) -> String {
     text
 }
 
-/// The scorecard as a terminal table, `width` columns wide.
+/// The scorecard as a terminal table, `width` columns wide; a unit's control characters are
+/// shown escaped ([`visible`]), each cell's before the table is laid out.
 pub fn terminal(card: &Scorecard, width: u16) -> String {
-    let mut out = format!(
+    let out = format!(
         "{} {}年 {}绩效自评\n规则: {} ({} v{})\n{}\n",
         card.unit.name,
         card.unit.year,
@@ -175,8 +221,9 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         card.rule_set.version,
         headline(card)
     );
+    let mut out = visible(&out).into_owned();
     for line in plugin_lines(card, 16) {
-        out.push_str(&format!("插件: {line}\n"));
+        out.push_str(&format!("插件: {}\n", visible(&line)));
     }
     if let Some(note) = rescale_note(card) {
         out.push_str(&note);
@@ -195,10 +242,10 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
             name.push_str(&format!(" [{note}]"));
         }
         table.add_row(vec![
-            Cell::new(name),
+            Cell::new(visible(&name)),
             Cell::new(number(node.points)).set_alignment(CellAlignment::Right),
             Cell::new(p(node.score)).set_alignment(CellAlignment::Right),
-            Cell::new(explanation(node)),
+            Cell::new(visible(&explanation(node))),
         ]);
     }
     table.add_row(vec![
@@ -218,7 +265,11 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
             counts(card)
         ));
         for (i, finding) in card.findings.iter().enumerate() {
-            out.push_str(&format!("{:>3}. {}\n", i + 1, finding_line(finding)));
+            out.push_str(&format!(
+                "{:>3}. {}\n",
+                i + 1,
+                visible(&finding_line(finding))
+            ));
         }
     }
     out
@@ -359,7 +410,8 @@ pub fn markdown(card: &Scorecard) -> String {
             ));
         }
     }
-    out
+    // A control character anywhere (a unit's text, a rule set's) shown, never run.
+    visible(&out).into_owned()
 }
 
 /// One line of a batch summary: a scored unit or one that failed.
@@ -548,5 +600,11 @@ pub fn summary_markdown(rows: &[SummaryRow], notes: &[String]) -> String {
             out.push_str(&format!("- {note}\n"));
         }
     }
-    out
+    // A control character anywhere (a unit's text, a rule set's) shown, never run.
+    visible(&out).into_owned()
+}
+
+/// The terminal's width in columns when standard output is a terminal (and it can be told).
+pub fn terminal_width() -> Option<u16> {
+    Table::new().width()
 }

@@ -77,3 +77,86 @@ fn markup_in_a_units_text_is_shown_in_markdown_not_run() {
         "{summary_md}"
     );
 }
+
+/// A unit's control characters (ESC starting a colour, NUL, a right-to-left override, a C1
+/// control) are shown as `\u{1b}` in the terminal table, the Markdown and the HTML, never written
+/// raw for a terminal or a browser to act on (issue 12).
+#[test]
+fn control_characters_of_a_units_text_are_shown_escaped() {
+    let mut card = common::sample_card();
+    card.unit.name = "\u{1b}[31m红\0色\u{202e}abc\u{9b}".to_owned();
+    if let Some(finding) = card.findings.first_mut() {
+        finding.message.push_str("\u{1b}]0;title\u{7}");
+    }
+    let rows = [
+        SummaryRow {
+            source: "a\u{1b}[2J.toml".to_owned(),
+            outcome: Ok(UnitSummary::of(&card)),
+        },
+        SummaryRow {
+            source: "b.toml".to_owned(),
+            outcome: Err("b.toml: \u{1b}[31m\0".to_owned()),
+        },
+    ];
+    let rule_set = card.rule_set.clone();
+    let info = jixiao_report::html::BatchInfo {
+        rule_set: &rule_set,
+        grades: &[],
+        findings: &jixiao_report::html::FindingCounts::default(),
+        notes: &[],
+    };
+    let outputs = [
+        ("terminal", jixiao_report::terminal(&card, 120)),
+        ("markdown", jixiao_report::markdown(&card)),
+        ("summary.md", jixiao_report::summary_markdown(&rows, &[])),
+        (
+            "scorecard html",
+            jixiao_report::html::scorecard(&card, "index.html"),
+        ),
+        (
+            "index.html",
+            jixiao_report::html::index(&info, &rows, &[None, None]),
+        ),
+    ];
+    for (what, text) in &outputs {
+        let raw: Vec<char> = text
+            .chars()
+            .filter(|&c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{202e}')
+            .collect();
+        assert!(raw.is_empty(), "{what}: raw {raw:?} in {text}");
+        assert!(
+            text.contains(r"\u{1b}[31m红\u{0}色\u{202e}abc\u{9b}"),
+            "{what}: {text}"
+        );
+    }
+    assert!(
+        outputs[0].1.contains(r"\u{1b}]0;title\u{7}"),
+        "{}",
+        outputs[0].1
+    );
+    assert!(
+        outputs[2].1.contains(r"\u{1b}[31m\u{0}"),
+        "{}",
+        outputs[2].1
+    );
+    assert!(
+        outputs[4].1.contains(r"a\u{1b}[2J.toml"),
+        "{}",
+        outputs[4].1
+    );
+}
+
+/// Text without a control character is returned as it is, borrowed.
+#[test]
+fn visible_leaves_ordinary_text_alone() {
+    for text in ["科协 2024\n\t项目", "", "a\\u{1b}"] {
+        assert!(matches!(
+            jixiao_report::visible(text),
+            std::borrow::Cow::Borrowed(t) if t == text
+        ));
+    }
+    assert_eq!(
+        jixiao_report::visible("\r\u{7f}\u{2066}"),
+        r"\u{d}\u{7f}\u{2066}"
+    );
+}

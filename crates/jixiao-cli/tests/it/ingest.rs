@@ -29,7 +29,8 @@ fn ingest_writes_a_draft_that_scores_like_the_hand_transcription() {
             .get_output()
             .stdout
             .clone();
-        serde_json::from_slice(&out).unwrap()
+        let [card]: [serde_json::Value; 1] = serde_json::from_slice(&out).unwrap();
+        card
     };
     let (read, hand) = (json(&draft), json(&root().join(SAMPLE)));
     assert_eq!(read["total_exact"], hand["total_exact"]);

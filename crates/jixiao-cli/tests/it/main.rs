@@ -6,6 +6,7 @@ mod common;
 
 mod batch;
 mod check;
+mod conventions;
 mod convert;
 mod form;
 mod formats;

@@ -131,28 +131,41 @@ fn the_summary_workbook_ranks_units_and_lists_every_indicator_and_finding() {
     );
 }
 
+/// `--out` equal to or inside an input folder (by any path to it: a link, `..`) is refused before
+/// anything is written: a later run over the folder would read the results as units (issue 12).
 #[test]
-fn an_earlier_runs_output_is_not_taken_for_input() {
+fn an_out_folder_in_an_input_folder_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let units = dir.path().join("units");
     std::fs::create_dir(&units).unwrap();
-    std::fs::copy(
-        root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"),
-        units.join("lusong.toml"),
-    )
-    .unwrap();
-    for _ in 0..2 {
-        // The second run finds units/out (scorecards, summary.xlsx) and leaves it alone.
+    std::fs::copy(root().join(SAMPLE), units.join("lusong.toml")).unwrap();
+    std::os::unix::fs::symlink(&units, dir.path().join("alias")).unwrap();
+    for out in [
+        units.join("out"),
+        units.clone(),
+        dir.path().join("alias/deeper/out"),
+        units.join("../units/x"),
+    ] {
         jixiao()
             .args(["score", "--rules", HUNAN])
             .arg(&units)
             .arg("--out")
-            .arg(units.join("out"))
+            .arg(&out)
             .assert()
-            .code(0);
+            .code(2)
+            .stderr(contains("the input folder"))
+            .stderr(contains("would read the results as units"));
+        let listing: Vec<_> = std::fs::read_dir(&units)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            listing,
+            ["lusong.toml"],
+            "{}: nothing written",
+            out.display()
+        );
     }
-    let csv = std::fs::read_to_string(units.join("out/summary.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 2, "{csv}");
 }
 
 #[test]
@@ -180,4 +193,311 @@ fn a_rerun_into_the_same_directory_leaves_no_stale_scorecard() {
         out.join("scorecards/synthetic-inflated-2024.json")
             .is_file()
     );
+}
+
+/// A named pipe at `path`.
+fn fifo(path: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Whether `path` is (still) a named pipe.
+fn is_fifo(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::FileTypeExt as _;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+}
+
+/// Every output replaces only a regular file: a named pipe (as a device would be: `--out
+/// /dev/full` became a regular file, and as root `/dev/null` would) or a symbolic link where a
+/// file is to be written is refused, with what it is, before anything is written; the pipe stays
+/// a pipe, the link a link and its target unchanged (issue 12).
+#[test]
+fn outputs_never_replace_anything_but_a_regular_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("target.txt");
+    std::fs::write(&target, "not jixiao's").unwrap();
+    let link = |name: &str| {
+        let path = dir.path().join(name);
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        path
+    };
+    let pipe = |name: &str| {
+        let path = dir.path().join(name);
+        fifo(&path);
+        path
+    };
+    let units = dir.path().join("units");
+    std::fs::create_dir(&units).unwrap();
+    fifo(&units.join("lusong-kexie-2024.toml"));
+    let report = crate::common::REPORT;
+    let (fifo_, link_) = ("a named pipe (FIFO)", "a symbolic link");
+    // (the command line before the output path, the path, what it is said to be)
+    let cases = [
+        (
+            format!("form --rules {HUNAN} --out"),
+            pipe("form.xlsx"),
+            fifo_,
+        ),
+        (
+            format!("form --rules {HUNAN} --out"),
+            link("linked.xlsx"),
+            link_,
+        ),
+        (format!("ingest {report} --out"), pipe("draft.toml"), fifo_),
+        (
+            format!("ingest {report} --out"),
+            link("draft-link.toml"),
+            link_,
+        ),
+        (
+            "generate -n 2 --jsonl".to_owned(),
+            pipe("units.jsonl"),
+            fifo_,
+        ),
+        (
+            format!("convert {SAMPLE} --to jsonl --out"),
+            link("out.jsonl"),
+            link_,
+        ),
+        (
+            format!("convert {SAMPLE} --to toml --out"),
+            pipe("one.toml"),
+            fifo_,
+        ),
+        // A folder of unit files with a pipe where one of them goes: none is written.
+        (
+            format!("convert {SAMPLE} --to toml --out"),
+            units.clone(),
+            fifo_,
+        ),
+        (
+            format!("score --rules {HUNAN} {SAMPLE} --out"),
+            pipe("results"),
+            fifo_,
+        ),
+    ];
+    for (args, out, what) in cases {
+        jixiao()
+            .args(args.split_whitespace())
+            .arg(&out)
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(2)
+            .stderr(contains(what));
+        let name = out.display();
+        if out == units {
+            assert!(is_fifo(&units.join("lusong-kexie-2024.toml")), "{name}");
+        } else if what == link_ {
+            assert!(out.is_symlink(), "{name} is still a link");
+        } else {
+            assert!(is_fifo(&out), "{name} is still a pipe");
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "not jixiao's");
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "no temporary file left: {left:?}");
+}
+
+/// `score --out` into an existing folder holding files jixiao did not write (someone's own
+/// summary.csv) is refused, naming them, and nothing there is touched; one that a run wrote (its
+/// manifest lists every file) is replaced, as is an empty one; a file added to a run's folder
+/// since makes it someone's again (issue 12).
+#[test]
+fn a_folder_with_files_jixiao_did_not_write_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let theirs = dir.path().join("theirs");
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::write(theirs.join("summary.csv"), "their own\n").unwrap();
+    std::fs::write(theirs.join("notes.txt"), "notes\n").unwrap();
+    let score = |out: &std::path::Path| {
+        jixiao()
+            .args(["score", "--rules", HUNAN, SAMPLE, "--out"])
+            .arg(out)
+            .assert()
+    };
+    score(&theirs)
+        .code(2)
+        .stderr(contains(
+            "holds files jixiao did not write (notes.txt, summary.csv)",
+        ))
+        .stderr(contains("give a new or empty folder"));
+    assert_eq!(
+        std::fs::read_to_string(theirs.join("summary.csv")).unwrap(),
+        "their own\n"
+    );
+    assert_eq!(std::fs::read_dir(&theirs).unwrap().count(), 2);
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    score(&empty).code(0);
+    let manifest = std::fs::read_to_string(empty.join(".jixiao-output")).unwrap();
+    for file in [
+        "index.html",
+        "summary.csv",
+        "summary.md",
+        "summary.xlsx",
+        "scorecards/lusong-kexie-2024.json",
+        "scorecards/lusong-kexie-2024.md",
+        "scorecards/lusong-kexie-2024.html",
+    ] {
+        assert!(manifest.lines().any(|l| l == file), "{file} in {manifest}");
+        assert!(empty.join(file).is_file(), "{file} written");
+    }
+    score(&empty).code(0);
+    std::fs::write(empty.join("scorecards/mine.txt"), "mine\n").unwrap();
+    score(&empty).code(2).stderr(contains(
+        "holds files jixiao did not write (scorecards/mine.txt)",
+    ));
+    assert!(empty.join("scorecards/mine.txt").is_file());
+    // A run that finds no unit leaves the folder as it was, and nothing beside it.
+    std::fs::remove_file(empty.join("scorecards/mine.txt")).unwrap();
+    let before = std::fs::read(empty.join("summary.csv")).unwrap();
+    let nothing = tempfile::tempdir().unwrap();
+    jixiao()
+        .args(["score", "--rules", HUNAN, "--out"])
+        .arg(&empty)
+        .arg(nothing.path())
+        .assert()
+        .code(2)
+        .stderr(contains("no units were found"));
+    assert_eq!(std::fs::read(empty.join("summary.csv")).unwrap(), before);
+    let siblings: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(siblings.len(), 2, "nothing left beside: {siblings:?}");
+}
+
+/// Every file under `dir`, by relative path, with its bytes.
+fn contents(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap().display().to_string();
+                files.insert(relative, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// A run killed during its final writes (here: just before its folder is swapped in, by the
+/// test's switch) leaves `--out` exactly as the previous run left it, its CSV, Markdown, HTML and
+/// workbook together, never the new CSV beside the old workbook; the new results are whole in
+/// a hidden folder beside it (issue 12).
+#[test]
+fn an_interrupted_run_leaves_the_previous_results_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = |units: &str| {
+        let mut cmd = jixiao();
+        cmd.args([
+            "score",
+            "--rules",
+            "configs/national-project.toml",
+            units,
+            "--out",
+        ])
+        .arg(&out);
+        cmd
+    };
+    run("tests/fixtures/units/project").assert().code(0);
+    let before = contents(&out);
+    assert!(before.contains_key("summary.xlsx"), "{:?}", before.keys());
+    run("tests/fixtures/units/project/synthetic-inflated-2024.toml")
+        .env("JIXIAO_TEST_INTERRUPT_BEFORE_SWAP", "1")
+        .assert()
+        .code(137);
+    assert_eq!(contents(&out), before, "the earlier results, untouched");
+    let staged: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".out.jixiao-new-")
+        })
+        .collect();
+    assert_eq!(staged.len(), 1, "{staged:?}");
+    let new = contents(&staged[0]);
+    assert_eq!(
+        String::from_utf8_lossy(&new["summary.csv"]).lines().count(),
+        2,
+        "the new results, whole, beside"
+    );
+    assert!(new.contains_key(".jixiao-output") && new.contains_key("summary.xlsx"));
+    // The next run replaces the earlier results whole: no scorecard of the first run's outlives it.
+    run("tests/fixtures/units/project/synthetic-inflated-2024.toml")
+        .assert()
+        .code(0);
+    let after = contents(&out);
+    assert_eq!(
+        String::from_utf8_lossy(&after["summary.csv"])
+            .lines()
+            .count(),
+        2
+    );
+    assert!(!after.contains_key("scorecards/synthetic-clean-2024.json"));
+}
+
+/// `--out` a link to a folder: the folder is written, the link stays.
+#[test]
+fn an_out_folder_given_by_a_link_stays_linked() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    for _ in 0..2 {
+        jixiao()
+            .args(["score", "--rules", HUNAN, SAMPLE, "--out"])
+            .arg(&link)
+            .assert()
+            .code(0);
+    }
+    assert!(link.is_symlink());
+    assert!(real.join("summary.csv").is_file());
+}
+
+/// An output that is one of the inputs (by any path) is refused: inputs are never modified.
+#[test]
+fn an_output_that_is_an_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = crate::common::generate(dir.path(), 3);
+    let report = dir.path().join("report.txt");
+    std::fs::copy(root().join(crate::common::REPORT), &report).unwrap();
+    let (jsonl, text) = (
+        std::fs::read(&units).unwrap(),
+        std::fs::read(&report).unwrap(),
+    );
+    jixiao()
+        .arg("convert")
+        .arg(&units)
+        .args(["--to", "jsonl", "--out"])
+        .arg(dir.path().join("./units.jsonl"))
+        .assert()
+        .code(2)
+        .stderr(contains("it is the input"));
+    jixiao()
+        .arg("ingest")
+        .arg(&report)
+        .arg("--out")
+        .arg(&report)
+        .assert()
+        .code(2)
+        .stderr(contains("inputs are never modified"));
+    assert_eq!(std::fs::read(&units).unwrap(), jsonl);
+    assert_eq!(std::fs::read(&report).unwrap(), text);
 }

@@ -129,7 +129,7 @@ fn a_scan_and_a_word_97_file_are_listed_and_the_good_unit_scored() {
         .args(["score", "--rules", HUNAN, "-f", "json", SAMPLE])
         .output()
         .unwrap();
-    let card: serde_json::Value = serde_json::from_slice(&alone.stdout).unwrap();
+    let [card]: [serde_json::Value; 1] = serde_json::from_slice(&alone.stdout).unwrap();
     let total = card["total"].as_str().unwrap().to_owned();
     assert!(
         scored.contains(&format!(",{total},中,")),

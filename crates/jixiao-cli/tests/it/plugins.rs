@@ -82,10 +82,7 @@ impl Run {
         let stdout = String::from_utf8(output.stdout).unwrap();
         Run {
             code: output.status.code().unwrap(),
-            cards: serde_json::Deserializer::from_str(&stdout)
-                .into_iter::<Scorecard>()
-                .map(Result::unwrap)
-                .collect(),
+            cards: serde_json::from_str(&stdout).unwrap(),
             stderr: String::from_utf8(output.stderr).unwrap(),
         }
     }

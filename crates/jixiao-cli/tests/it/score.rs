@@ -33,7 +33,8 @@ fn json_and_markdown_formats() {
     .get_output()
     .stdout
     .clone();
-    let card: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    // One array of scorecards, here of one.
+    let [card]: [serde_json::Value; 1] = serde_json::from_slice(&out).unwrap();
     assert_eq!(card["total"], "68.28");
     assert_eq!(card["grade"], "中");
     // Read back as the engine's scorecard: the findings by their typed rule, in order.

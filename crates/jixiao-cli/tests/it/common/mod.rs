@@ -187,8 +187,9 @@ pub const SCORECARDS: View = ("each scorecard's total, plugins and findings", sc
 
 fn scorecards(stdout: &str) -> String {
     let mut text = String::new();
-    for card in serde_json::Deserializer::from_str(stdout).into_iter::<jixiao_engine::Scorecard>() {
-        let card = card.expect("standard output is a stream of JSON scorecards");
+    let cards: Vec<jixiao_engine::Scorecard> =
+        serde_json::from_str(stdout).expect("standard output is one JSON array of scorecards");
+    for card in cards {
         text += &format!(
             "{} {}: 总分 {} 等级 {}\n",
             card.unit.name,

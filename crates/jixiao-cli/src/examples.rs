@@ -1,0 +1,67 @@
+//! The examples under each command's `--help`: real commands, run from the repository's root on
+//! its bundled sample (`tests/it/usage.rs` runs the ones that need no plugin build).
+
+/// Under `jixiao --help`.
+pub const TOP: &str = "\
+Examples (from the repository's root):
+  jixiao score --rules configs/hunan-department.toml tests/fixtures/units/department/lusong-kexie-2024.toml
+  jixiao validate tests/fixtures/units
+  jixiao check configs/hunan-department.toml
+
+A path of - is standard input for units and standard output for what is written.
+-q: errors only; -v: also each file skipped. --color auto|always|never (NO_COLOR honoured).";
+
+pub const SCORE: &str = "\
+Examples:
+  jixiao score --rules configs/hunan-department.toml tests/fixtures/units/department/lusong-kexie-2024.toml
+  jixiao score --rules configs/national-project.toml tests/fixtures/units/project -f jsonl
+  jixiao score --rules configs/national-project.toml tests/fixtures/units/project --out results
+  jixiao generate -n 100 --kind department --jsonl - | jixiao score --rules configs/hunan-department.toml - -f json
+  cargo build && jixiao score --rules configs/hunan-department-plugins.toml --allow-unpinned tests/fixtures/units/department/lusong-kexie-2024.toml
+
+--out DIR: a new folder, an empty one, or one jixiao wrote before (replaced whole once the run is
+done); a folder holding other files, or inside an input folder, is refused.";
+
+pub const CHECK: &str = "\
+Examples:
+  jixiao check configs/hunan-department.toml configs/national-project.toml
+  cargo build && jixiao check configs/hunan-department-plugins.toml --allow-unpinned";
+
+pub const PLUGIN: &str = "\
+Examples:
+  cargo build && jixiao plugin target/debug/libjixiao_plugin_spending.so";
+
+pub const INGEST: &str = "\
+Examples:
+  jixiao ingest tests/fixtures/reports/lusong-kexie-2024.txt
+  jixiao ingest tests/fixtures/reports/lusong-kexie-2024.txt --out draft.toml";
+
+pub const VALIDATE: &str = "\
+Examples:
+  jixiao validate tests/fixtures/units
+  jixiao validate - < tests/fixtures/units/department/lusong-kexie-2024.toml";
+
+pub const GENERATE: &str = "\
+Examples:
+  jixiao generate -n 1000 --jsonl units.jsonl
+  jixiao generate -n 3 --kind project --jsonl -";
+
+pub const FORM: &str = "\
+Examples:
+  jixiao form --rules configs/hunan-department.toml --out 自评表.xlsx";
+
+pub const CONVERT: &str = "\
+Examples:
+  jixiao convert tests/fixtures/units/project --to jsonl --out -
+  jixiao convert tests/fixtures/reports/lusong-kexie-2024.txt --to toml --out lusong.toml";
+
+pub const COMPLETIONS: &str = "\
+Examples:
+  jixiao completions bash > ~/.local/share/bash-completion/completions/jixiao
+  jixiao completions zsh > ~/.zfunc/_jixiao
+  jixiao completions fish > ~/.config/fish/completions/jixiao.fish";
+
+pub const MAN: &str = "\
+Examples:
+  jixiao man | man -l -
+  jixiao man --out /usr/local/share/man/man1";
