@@ -1,5 +1,5 @@
-//! Writes the seed corpus of the `pdf_read` fuzz target (`crates/jixiao-ingest/fuzz`) into
-//! `crates/jixiao-ingest/fuzz/corpus/pdf_read/` (or the folder given with `--out DIR`):
+//! Writes the seed corpus of the `pdf` fuzz target (docs/fuzzing.md) into
+//! `crates/jixiao-fuzz/corpus/pdf/` (or the folder given with `--out DIR`):
 //!
 //! - PDFs made in code by `tests/support/pdfgen.rs` (the robustness test's printer): a report with
 //!   a wrapped paragraph and ruled tables, compressed as lopdf writes it and with every stream
@@ -129,7 +129,7 @@ fn plain(bytes: &[u8]) -> Option<Vec<u8>> {
 
 fn main() {
     let mut args = std::env::args().skip(1).peekable();
-    let mut out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/pdf_read");
+    let mut out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../jixiao-fuzz/corpus/pdf");
     let mut inputs = Vec::new();
     while let Some(a) = args.next() {
         if a == "--out" {

@@ -63,6 +63,24 @@ impl Out<'_> {
         self.text.push('\n');
     }
 
+    /// `#` and `body` as a comment line. TOML allows no control character but tab in a comment,
+    /// and the body may quote a report: line breaks become spaces, any other control character
+    /// is written as its code (`\u{0B}`), so the draft still parses.
+    fn comment(&mut self, body: &str) {
+        self.text.push('#');
+        for c in body.chars() {
+            match c {
+                '\t' => self.text.push(c),
+                '\n' | '\r' => self.text.push(' '),
+                c if c.is_control() => {
+                    let _ = write!(self.text, "\\u{{{:02X}}}", u32::from(c));
+                }
+                c => self.text.push(c),
+            }
+        }
+        self.text.push('\n');
+    }
+
     /// The provenance comment of `field`, if any.
     fn source(&mut self, field: &str) {
         let Ok(field) = FieldPath::parse(field) else {
@@ -70,15 +88,10 @@ impl Out<'_> {
             return;
         };
         if let Some(p) = self.ing.provenance.get(&field) {
-            let phrase: String = p.phrase.replace('\n', " ").chars().take(120).collect();
-            let _ = writeln!(
-                self.text,
-                "# ← {}, 第{}行: 「{phrase}」",
-                p.section.replace('\n', " "),
-                p.line
-            );
+            let phrase: String = p.phrase.chars().take(120).collect();
+            self.comment(&format!(" ← {}, 第{}行: 「{phrase}」", p.section, p.line));
             if let Some(note) = &p.note {
-                let _ = writeln!(self.text, "#   {note}");
+                self.comment(&format!("   {note}"));
             }
         }
     }
@@ -103,24 +116,24 @@ pub fn render_draft(ing: &Ingested) -> String {
         ing,
     };
     let u: &SelfEvaluation = &ing.unit;
-    o.line(&format!(
-        "# Unit file draft read by `jixiao ingest` from {}.",
+    o.comment(&format!(
+        " Unit file draft read by `jixiao ingest` from {}.",
         ing.report.display()
     ));
-    o.line("# Money in 万元. Above each figure: the section, line and phrase it was read from.");
-    o.line("# Goal actuals paired with narrative claims are suggestions: confirm them.");
-    o.line("#");
-    o.line(&format!(
-        "# Filled {} fields. Not filled (never guessed):",
+    o.comment(" Money in 万元. Above each figure: the section, line and phrase it was read from.");
+    o.comment(" Goal actuals paired with narrative claims are suggestions: confirm them.");
+    o.comment("");
+    o.comment(&format!(
+        " Filled {} fields. Not filled (never guessed):",
         ing.filled()
     ));
     for m in &ing.missing {
-        o.line(&format!("#   - {}: {}", m.field, m.why));
+        o.comment(&format!("   - {}: {}", m.field, m.why));
     }
-    o.line("#");
-    o.line("# Sections recognised (line: heading → topic):");
+    o.comment("");
+    o.comment(" Sections recognised (line: heading → topic):");
     for (line, text, topic) in &ing.sections {
-        o.line(&format!("#   {line}: {text} → {topic}"));
+        o.comment(&format!("   {line}: {text} → {topic}"));
     }
     o.line("");
 
@@ -319,10 +332,11 @@ pub fn render_draft(ing: &Ingested) -> String {
     }
 
     if !ing.pairings.is_empty() {
-        o.line("\n# Goal targets paired with narrative claims (suggestions):");
+        o.line("");
+        o.comment(" Goal targets paired with narrative claims (suggestions):");
         for p in &ing.pairings {
-            o.line(&format!(
-                "#   goals[{}] {} ↔ {}: {}",
+            o.comment(&format!(
+                "   goals[{}] {} ↔ {}: {}",
                 p.goal,
                 p.target,
                 p.claims

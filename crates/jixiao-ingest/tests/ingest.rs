@@ -461,6 +461,27 @@ fn accuracy() {
     assert_eq!(total.wrong, 0, "{out}");
 }
 
+/// A report named or worded with control characters (ESC in the file name, a vertical tab and
+/// DEL in a line) still gives a draft that parses: TOML allows none of them in a comment.
+#[test]
+fn a_draft_quoting_control_characters_parses_back() {
+    let text = std::fs::read_to_string(sample()).expect("the sample");
+    let text = text.replace(
+        "1、2024年预算资金69.16万元",
+        "1、\u{b}\u{7f}2024年预算资金69.16万元",
+    );
+    let name = Path::new("科协\u{1b}[31m.txt");
+    let ing = jixiao_ingest::ingest_text(&text, name).expect("read");
+    let draft = render_draft(&ing);
+    let back = SelfEvaluation::from_toml(&draft, name).unwrap_or_else(|e| panic!("{e}\n{draft}"));
+    assert_eq!(back, ing.unit);
+    assert_eq!(back.budget.opening, Some(rust_decimal_macros::dec!(69.16)));
+    assert!(
+        draft.starts_with("# Unit file draft read by `jixiao ingest` from 科协\\u{1B}[31m.txt.\n"),
+        "{draft}"
+    );
+}
+
 #[test]
 fn drafts_reparse_to_the_same_unit() {
     let mut reports = variant_reports();

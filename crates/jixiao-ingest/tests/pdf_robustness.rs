@@ -9,8 +9,8 @@
 //! must have. No case measures time: each is small enough that a hang or a runaway allocation
 //! would be obvious, and the reader's limits are what end the large ones.
 //!
-//! Inputs the fuzzer (`crates/jixiao-ingest/fuzz`) found are kept in `tests/fixtures/pdf-fuzz/`
-//! and read by [`fuzz_findings`].
+//! Inputs the fuzzer found (docs/fuzzing.md) are kept in `crates/jixiao-fuzz/regressions/pdf/`,
+//! replayed by that crate's tests; this file holds the hand-made hostile cases.
 
 #[path = "support/pdfgen.rs"]
 mod pdfgen;
@@ -19,7 +19,6 @@ use std::any::Any;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
 
 use jixiao_ingest::document::{Document, Grid, GridOrigin};
 use jixiao_ingest::pdf::{self, PdfError};
@@ -1409,44 +1408,6 @@ fn encrypted_files() {
         matches!(outcome(&result), Outcome::Encrypted | Outcome::Malformed),
         "{result:?}"
     );
-}
-
-// ---------------------------------------------------------------------------------------------
-// What the fuzzer found.
-
-/// Each file of `tests/fixtures/pdf-fuzz/` and the outcome it must have: its name starts with
-/// the outcome (`malformed-`, `too-large-`, `read-`, ...).
-#[test]
-fn fuzz_findings() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pdf-fuzz");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
-    let mut names: Vec<_> = entries
-        .map(|e| e.expect("an entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect();
-    names.sort();
-    for path in names {
-        let name = path
-            .file_name()
-            .expect("a name")
-            .to_string_lossy()
-            .into_owned();
-        let want = [
-            ("read-", Outcome::Read),
-            ("no-text-", Outcome::NoTextLayer),
-            ("no-unicode-", Outcome::NoUnicode),
-            ("encrypted-", Outcome::Encrypted),
-            ("malformed-", Outcome::Malformed),
-            ("too-large-", Outcome::TooLarge),
-        ]
-        .into_iter()
-        .find(|(prefix, _)| name.starts_with(prefix))
-        .map(|(_, o)| o)
-        .unwrap_or_else(|| panic!("{name}: the name does not start with an outcome"));
-        check(&name, &std::fs::read(&path).expect("readable"), want);
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
