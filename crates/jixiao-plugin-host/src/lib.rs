@@ -15,6 +15,7 @@
 //! `ffi` (`src/ffi.rs`): opening libraries and calling across the ABI. Each unsafe block there
 //! says why it is sound.
 
+mod elf;
 mod ffi;
 
 use std::path::{Path, PathBuf};
@@ -73,6 +74,15 @@ pub enum Problem {
         path.display()
     )]
     Unpinned { path: PathBuf, found: String },
+    #[error("cannot read library {}: it is {what}, not a regular file", path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
+    #[error(
+        "cannot read library {}: it has {size} bytes, more than the {MAX_LIBRARY_BYTES} a plugin may have",
+        path.display()
+    )]
+    TooLarge { path: PathBuf, size: u64 },
+    #[error("cannot load library {}: {message}", path.display())]
+    Damaged { path: PathBuf, message: String },
     #[error("cannot load library {}: {message}", path.display())]
     Open { path: PathBuf, message: String },
     #[error("library {} does not export `{symbol}`: {message}", path.display())]
@@ -105,6 +115,127 @@ pub enum Problem {
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     let bytes = std::fs::read(path)?;
     Ok(hex::encode(Sha256::digest(&bytes)))
+}
+
+/// The most bytes a plugin library may have: 512 MiB (the four plugins have a few MiB).
+pub const MAX_LIBRARY_BYTES: u64 = 512 * 1024 * 1024;
+
+/// What a file that is not a regular one is, for messages.
+fn file_kind(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// A library's bytes, read once: only a regular file (symbolic links followed), at most
+/// [`MAX_LIBRARY_BYTES`], and (where libraries are ELF) a whole shared object whose every
+/// segment lies inside the file, so that the system loader never maps past its end.
+fn read_library(path: &Path) -> Result<Vec<u8>, Problem> {
+    use std::io::Read;
+    let read_error = |source| Problem::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let regular = |meta: &std::fs::Metadata| -> Result<(), Problem> {
+        if meta.is_file() {
+            Ok(())
+        } else {
+            Err(Problem::NotAFile {
+                path: path.to_owned(),
+                what: file_kind(meta.file_type()),
+            })
+        }
+    };
+    // Before opening: opening a FIFO waits for a writer, and a device never ends.
+    regular(&std::fs::metadata(path).map_err(read_error)?)?;
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let meta = file.metadata().map_err(read_error)?;
+    regular(&meta)?;
+    if meta.len() > MAX_LIBRARY_BYTES {
+        return Err(Problem::TooLarge {
+            path: path.to_owned(),
+            size: meta.len(),
+        });
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_LIBRARY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > MAX_LIBRARY_BYTES {
+        return Err(Problem::TooLarge {
+            path: path.to_owned(),
+            size: bytes.len() as u64,
+        });
+    }
+    if cfg!(all(unix, not(target_vendor = "apple")))
+        && let Some(message) = elf::problem(&bytes)
+    {
+        return Err(Problem::Damaged {
+            path: path.to_owned(),
+            message,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Opens a private copy of `bytes` (the library at `path`): the bytes loaded are the ones read,
+/// hashed and checked, and the path given to the loader is never a bare name the system would
+/// look up in its library path. The copy never outlives the process: on Linux it is an unnamed
+/// temporary file opened through `/proc/self/fd` (kept open, as the library is never unloaded);
+/// elsewhere a file in a private directory removed once the library is open.
+fn open_private(bytes: &[u8], path: &Path) -> Result<(Manifest, Library), Problem> {
+    use std::io::Write;
+    let read_error = |source| Problem::Read {
+        path: path.to_owned(),
+        source,
+    };
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let mut file = tempfile::tempfile().map_err(read_error)?;
+        file.write_all(bytes).map_err(read_error)?;
+        let by_fd = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+        if by_fd.exists() {
+            let opened = open(&by_fd, path);
+            // Kept open for the life of the process: the library stays mapped from it, and its
+            // descriptor's number (the name the loader knows it by) is never reused for another.
+            std::mem::forget(file);
+            return opened;
+        }
+    }
+    let private = tempfile::Builder::new()
+        .prefix("jixiao-plugin-")
+        .tempdir()
+        .map_err(read_error)?;
+    let copy = private
+        .path()
+        .join(path.file_name().unwrap_or(path.as_os_str()));
+    std::fs::File::create(&copy)
+        .and_then(|mut f| f.write_all(bytes))
+        .map_err(read_error)?;
+    let opened = open(&copy, path);
+    // Once loaded, the copy is no longer needed on disk (where the system allows removing a
+    // loaded library; elsewhere the temporary directory is left for the system to clean).
+    drop(private);
+    opened
 }
 
 /// The library file of an entry: its path relative to the rule set's directory (or its file
@@ -165,11 +296,9 @@ pub struct Inspected {
 
 /// Hashes, opens and handshakes one library, with no pin and no rule set: for `jixiao plugin`.
 pub fn inspect(path: &Path) -> Result<Inspected, Problem> {
-    let sha256 = sha256_file(path).map_err(|source| Problem::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let (manifest, _) = open(path, path)?;
+    let bytes = read_library(path)?;
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let (manifest, _) = open_private(&bytes, path)?;
     Ok(Inspected {
         path: path.to_owned(),
         sha256,
@@ -266,13 +395,9 @@ fn load_one(
     options: &LoadOptions,
 ) -> Result<Loaded, Problem> {
     let path = library_path(rules_path, entry, options);
-    let read_error = |source| Problem::Read {
-        path: path.clone(),
-        source,
-    };
     // The bytes are read once: the ones hashed are the ones loaded (from a private copy), so the
     // file cannot be swapped between the check and the load.
-    let bytes = std::fs::read(&path).map_err(read_error)?;
+    let bytes = read_library(&path)?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
     match &entry.sha256 {
         Some(expected) if *expected != sha256 => {
@@ -290,19 +415,7 @@ fn load_one(
         }
         _ => {}
     }
-    let private = tempfile::Builder::new()
-        .prefix("jixiao-plugin-")
-        .tempdir()
-        .map_err(read_error)?;
-    let copy = private
-        .path()
-        .join(path.file_name().unwrap_or(path.as_os_str()));
-    std::fs::write(&copy, &bytes).map_err(read_error)?;
-    let opened = open(&copy, &path);
-    // Once loaded, the copy is no longer needed on disk (where the system allows removing a
-    // loaded library; elsewhere the temporary directory is left for the system to clean).
-    drop(private);
-    let (manifest, library) = opened?;
+    let (manifest, library) = open_private(&bytes, &path)?;
     if manifest.name != entry.name {
         return Err(Problem::NameMismatch {
             declared: manifest.name,
@@ -750,13 +863,35 @@ mod tests {
 
     #[test]
     #[cfg(target_os = "linux")]
-    fn a_file_that_is_no_library_is_refused_with_the_systems_reason() {
+    fn a_file_that_is_no_library_is_refused_before_the_system_loads_it() {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), b"not a library").unwrap();
         match inspect(file.path()) {
-            Err(Problem::Open { message, .. }) => {
-                assert!(message.contains("file too short"), "{message}");
+            Err(Problem::Damaged { message, .. }) => {
+                assert!(message.contains("no ELF signature"), "{message}");
             }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_device_or_a_pipe_is_refused_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("libzero.so");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        match inspect(&link) {
+            Err(e @ Problem::NotAFile { .. }) => assert_eq!(
+                e.to_string(),
+                format!(
+                    "cannot read library {}: it is a character device, not a regular file",
+                    link.display()
+                )
+            ),
+            other => panic!("{other:?}"),
+        }
+        match inspect(dir.path()) {
+            Err(Problem::NotAFile { what, .. }) => assert_eq!(what, "a directory"),
             other => panic!("{other:?}"),
         }
     }
