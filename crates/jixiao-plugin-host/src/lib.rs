@@ -339,12 +339,14 @@ impl Plugins {
         options: &LoadOptions,
     ) -> Result<Plugins, HostError> {
         let mut loaded = Vec::with_capacity(rules.plugins.len());
+        let leaves = leaf_ids(rules);
         for entry in &rules.plugins {
-            let plugin = load_one(entry, rules_path, options).map_err(|problem| HostError {
-                rule_set: rules_path.to_owned(),
-                plugin: entry.name.clone(),
-                problem: Box::new(problem),
-            })?;
+            let plugin =
+                load_one(entry, rules_path, options, &leaves).map_err(|problem| HostError {
+                    rule_set: rules_path.to_owned(),
+                    plugin: entry.name.clone(),
+                    problem: Box::new(problem),
+                })?;
             loaded.push(plugin);
         }
         Ok(Plugins {
@@ -363,8 +365,9 @@ impl Plugins {
     ) -> (Plugins, Vec<HostError>) {
         let mut plugins = Plugins::default();
         let mut errors = Vec::new();
+        let leaves = leaf_ids(rules);
         for entry in &rules.plugins {
-            match load_one(entry, rules_path, options) {
+            match load_one(entry, rules_path, options, &leaves) {
                 Ok(plugin) => plugins.loaded.push(plugin),
                 Err(problem) => {
                     let error = HostError {
@@ -389,10 +392,70 @@ impl Plugins {
     }
 }
 
+/// The ids of the rule set's leaves, in tree order: what a [`ParamSpec::leaf`] parameter may name.
+/// A leaf over the unit's own rows is left out: it scores as a group of its rows, which no
+/// adjustment can name.
+fn leaf_ids(rules: &RuleSet) -> Vec<&str> {
+    fn walk<'a>(nodes: &'a [jixiao_rules::Indicator], out: &mut Vec<&'a str>) {
+        for node in nodes {
+            if node.is_leaf() {
+                if matches!(node.input, Some(jixiao_rules::Input::Rows(_))) {
+                    continue;
+                }
+                out.push(&node.id);
+            } else {
+                walk(&node.children, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&rules.indicators, &mut out);
+    out
+}
+
+/// The edit distance (insertions, deletions, substitutions of characters) between two strings.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// Why `value` of the leaf parameter `name` names no leaf, with the nearest ids.
+fn no_such_leaf(name: &str, value: &str, leaves: &[&str]) -> String {
+    let mut nearest: Vec<(usize, &str)> =
+        leaves.iter().map(|id| (distance(value, id), *id)).collect();
+    nearest.sort();
+    let shown: Vec<String> = nearest
+        .iter()
+        .take(3)
+        .map(|(_, id)| format!("`{id}`"))
+        .collect();
+    format!(
+        "`{name}` = \"{value}\" names no leaf of the rule set's indicator tree; the nearest: {}",
+        if shown.is_empty() {
+            "none (the rule set has no leaves)".to_owned()
+        } else {
+            shown.join(", ")
+        }
+    )
+}
+
 fn load_one(
     entry: &PluginEntry,
     rules_path: &Path,
     options: &LoadOptions,
+    leaves: &[&str],
 ) -> Result<Loaded, Problem> {
     let path = library_path(rules_path, entry, options);
     // The bytes are read once: the ones hashed are the ones loaded (from a private copy), so the
@@ -440,7 +503,7 @@ fn load_one(
             rule: wanted.rule.clone(),
             message,
         };
-        let params = params_json(&wanted.params, &spec.params).map_err(bad)?;
+        let params = params_json(&wanted.params, &spec.params, leaves).map_err(bad)?;
         let name_json = serde_json::to_string(&wanted.rule).expect("a string serialises");
         let request = format!(
             r#"{{"format":{WIRE_FORMAT},"op":"check_params","rule":{name_json},"params":{}}}"#,
@@ -467,8 +530,13 @@ fn load_one(
 }
 
 /// The rule set's params as wire JSON, checked against the manifest: known names, required ones
-/// present, each of its kind. TOML floats become decimal strings (never JSON floats).
-fn params_json(table: &toml::Table, specs: &[ParamSpec]) -> Result<Box<RawValue>, String> {
+/// present, each of its kind, and a leaf parameter naming one of `leaves`. TOML floats become
+/// decimal strings (never JSON floats).
+fn params_json(
+    table: &toml::Table,
+    specs: &[ParamSpec],
+    leaves: &[&str],
+) -> Result<Box<RawValue>, String> {
     let mut object = serde_json::Map::new();
     for (name, value) in table {
         let Some(spec) = specs.iter().find(|s| s.name == *name) else {
@@ -494,7 +562,12 @@ fn params_json(table: &toml::Table, specs: &[ParamSpec]) -> Result<Box<RawValue>
                 serde_json::Value::String(i.to_string())
             }
             (ParamKind::Integer, toml::Value::Integer(i)) => serde_json::Value::from(*i),
-            (ParamKind::String, toml::Value::String(s)) => serde_json::Value::String(s.clone()),
+            (ParamKind::String, toml::Value::String(s)) => {
+                if spec.leaf && !leaves.contains(&s.as_str()) {
+                    return Err(no_such_leaf(name, s, leaves));
+                }
+                serde_json::Value::String(s.clone())
+            }
             (ParamKind::Bool, toml::Value::Boolean(b)) => serde_json::Value::Bool(*b),
             (ParamKind::Strings, toml::Value::Array(items))
                 if items.iter().all(toml::Value::is_str) =>

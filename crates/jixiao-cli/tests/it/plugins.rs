@@ -394,10 +394,16 @@ fn check_names_unknown_rules_and_bad_parameters() {
             "{ deduction = 1 }",
             "rule `narrative_candour`: bad parameters: `deduction` needs `indicator`, the leaf to deduct from",
         ),
+        (
+            "check_misspelt_leaf",
+            "narrative_candour",
+            "{ deduction = 1, indicator = \"output.complet\" }",
+            "rule `narrative_candour`: bad parameters: `indicator` = \"output.complet\" names no leaf of the rule set's indicator tree; the nearest: `output.completion`, `output.quality`, `output.timeliness`",
+        ),
     ] {
         let rules = rule_set(
             tmp.path(),
-            "national-project.toml",
+            "hunan-department.toml",
             &format!(
                 "[[plugins]]\nname = \"jixiao-plugin-candour\"\npath = {:?}\n\n[[plugins.rules]]\nrule = \"{rule}\"\nparams = {params}\n",
                 lib.to_str().unwrap()
