@@ -5,6 +5,7 @@ use jixiao_model::{FieldPath, SelfEvaluation};
 use jixiao_rules::{CheckId, RuleSet};
 use rust_decimal::Decimal;
 
+use crate::arith::{Checked, div, sub, sum};
 use crate::fmt::{number, percent};
 use crate::metrics::{Source, full_year_budget};
 use crate::scorecard::{Figure, Finding, Severity};
@@ -17,6 +18,22 @@ fn finding(check: CheckId, severity: Severity, message: String, figures: Vec<Fig
         message,
         figures,
     }
+}
+
+/// The error finding of a check whose arithmetic went past the range of a decimal (figures beyond
+/// the bounds every reader holds them to): the check could not be made.
+fn overflow(check: CheckId) -> Finding {
+    finding(
+        check,
+        Severity::Error,
+        format!("「{}」无法核对: 数值超出可计算的范围", check.label()),
+        Vec::new(),
+    )
+}
+
+/// The finding of a check, or its overflow as an error finding.
+fn or_overflow(check: CheckId, result: Checked<Option<Finding>>) -> Option<Finding> {
+    result.unwrap_or_else(|_| Some(overflow(check)))
 }
 
 /// Runs every enabled built-in check that looks only at the unit's own figures.
@@ -50,15 +67,25 @@ pub fn run(unit: &SelfEvaluation, rules: &RuleSet) -> Vec<Finding> {
 
 /// Opening + change against spent + carried over, for each special fund.
 pub fn fund_reconciliation(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
-    let field = |i, key| FieldPath::item("funds", i, key);
     unit.funds
         .iter()
         .enumerate()
         .filter_map(|(i, fund)| {
-            let available = fund.available();
-            let accounted = fund.spent + fund.carried_over;
-            let gap = accounted - available;
-            (gap.abs() > tolerance).then(|| {
+            or_overflow(CheckId::FundReconciliation, fund_gap(i, fund, tolerance))
+        })
+        .collect()
+}
+
+fn fund_gap(
+    i: usize,
+    fund: &jixiao_model::SpecialFund,
+    tolerance: Decimal,
+) -> Checked<Option<Finding>> {
+    let field = |i, key| FieldPath::item("funds", i, key);
+    let available = crate::arith::add(fund.opening, fund.change)?;
+    let accounted = crate::arith::add(fund.spent, fund.carried_over)?;
+    let gap = sub(accounted, available)?;
+    Ok((gap.abs() > tolerance).then(|| {
                 finding(
                     CheckId::FundReconciliation,
                     Severity::Hard,
@@ -82,9 +109,7 @@ pub fn fund_reconciliation(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Fin
                         Figure::amount("差额", gap),
                     ],
                 )
-            })
-        })
-        .collect()
+            }))
 }
 
 /// A fund's listed sources against what it spent.
@@ -94,30 +119,35 @@ pub fn fund_sources(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
         .enumerate()
         .filter(|(_, fund)| !fund.sources.is_empty())
         .filter_map(|(i, fund)| {
-            let sum: Decimal = fund.sources.iter().map(|s| s.amount).sum();
-            ((sum - fund.spent).abs() > tolerance).then(|| {
-                finding(
-                    CheckId::FundSources,
-                    Severity::Hard,
-                    format!(
-                        "专项资金「{}」各来源合计 {} 万元, 与实际支出 {} 万元不符",
-                        fund.name,
-                        number(sum),
-                        number(fund.spent)
-                    ),
-                    vec![
-                        Figure::amount("来源合计", sum).of_all((0..fund.sources.len()).map(|j| {
-                            FieldPath::new("funds")
-                                .index(i)
-                                .key("sources")
-                                .index(j)
-                                .key("amount")
-                        })),
-                        Figure::amount("实际支出", fund.spent)
-                            .of(FieldPath::item("funds", i, "spent")),
-                    ],
-                )
-            })
+            let sources = || -> Checked<Option<Finding>> {
+                let sum = sum(fund.sources.iter().map(|s| s.amount))?;
+                Ok((sub(sum, fund.spent)?.abs() > tolerance).then(|| {
+                    finding(
+                        CheckId::FundSources,
+                        Severity::Hard,
+                        format!(
+                            "专项资金「{}」各来源合计 {} 万元, 与实际支出 {} 万元不符",
+                            fund.name,
+                            number(sum),
+                            number(fund.spent)
+                        ),
+                        vec![
+                            Figure::amount("来源合计", sum).of_all((0..fund.sources.len()).map(
+                                |j| {
+                                    FieldPath::new("funds")
+                                        .index(i)
+                                        .key("sources")
+                                        .index(j)
+                                        .key("amount")
+                                },
+                            )),
+                            Figure::amount("实际支出", fund.spent)
+                                .of(FieldPath::item("funds", i, "spent")),
+                        ],
+                    )
+                }))
+            };
+            or_overflow(CheckId::FundSources, sources())
         })
         .collect()
 }
@@ -131,8 +161,12 @@ fn sum_check(
 ) -> Option<Finding> {
     let values: Option<Vec<Decimal>> = parts.iter().map(|(_, v, _)| *v).collect();
     let (values, whole_value) = (values?, whole.1?);
-    let sum: Decimal = values.iter().sum();
-    if (sum - whole_value).abs() <= tolerance {
+    let Ok((sum, difference)) =
+        sum(values.iter().copied()).and_then(|s| Ok((s, sub(s, whole_value)?)))
+    else {
+        return Some(overflow(CheckId::Totals));
+    };
+    if difference.abs() <= tolerance {
         return None;
     }
     let names = parts
@@ -159,7 +193,7 @@ fn sum_check(
             number(sum),
             whole.0,
             number(whole_value),
-            number(sum - whole_value)
+            number(difference)
         ),
         figures,
     ))
@@ -187,7 +221,10 @@ pub fn totals(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
         tolerance,
     ));
     if !unit.funds.is_empty() {
-        let spent: Decimal = unit.funds.iter().map(|f| f.spent).sum();
+        let Ok(spent) = sum(unit.funds.iter().map(|f| f.spent)) else {
+            out.push(overflow(CheckId::Totals));
+            return out;
+        };
         out.extend(sum_check(
             &[(
                 "各专项资金支出合计",
@@ -206,7 +243,9 @@ pub fn overspending(unit: &SelfEvaluation, tolerance: Decimal) -> Vec<Finding> {
     let Ok(full_year) = full_year_budget(unit) else {
         return Vec::new();
     };
-    let over = unit.budget.spent - full_year.value;
+    let Ok(over) = sub(unit.budget.spent, full_year.value) else {
+        return vec![overflow(CheckId::Overspending)];
+    };
     if over <= tolerance {
         return Vec::new();
     }
@@ -240,8 +279,11 @@ pub fn budget_adjustment(unit: &SelfEvaluation, max: Decimal) -> Vec<Finding> {
     if opening.is_zero() {
         return Vec::new();
     }
-    let change = full_year.value - opening;
-    let share = change / opening;
+    let Ok((change, share)) =
+        sub(full_year.value, opening).and_then(|change| Ok((change, div(change, opening)?)))
+    else {
+        return vec![overflow(CheckId::BudgetAdjustment)];
+    };
     if share.abs() <= max {
         return Vec::new();
     }

@@ -11,6 +11,7 @@ use jixiao_model::SelfEvaluation;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::arith::{Overflow, add, sub, sum};
 use crate::{Finding, RuleId, ScoredIndicator, Severity};
 
 /// Rules outside the rule set's data, called once per unit after the indicator tree is scored.
@@ -80,7 +81,7 @@ pub(crate) fn apply(
     indicators: &mut [ScoredIndicator],
     findings: &mut Vec<Finding>,
     extensions: &[&(dyn RuleExtension + Sync)],
-) -> Vec<PluginRef> {
+) -> Result<Vec<PluginRef>, Overflow> {
     let mut provenance = Vec::new();
     for extension in extensions {
         provenance.extend(extension.provenance());
@@ -115,9 +116,9 @@ pub(crate) fn apply(
         }
     }
     if !extensions.is_empty() {
-        resum(indicators);
+        resum(indicators)?;
     }
-    provenance
+    Ok(provenance)
 }
 
 fn find_leaf<'a>(nodes: &'a mut [ScoredIndicator], id: &str) -> Option<&'a mut ScoredIndicator> {
@@ -150,15 +151,22 @@ fn adjust(
         ));
     }
     // A dropped leaf does not count; its score stays 0 and the adjustment is recorded as 0.
+    let out_of_range = || {
+        format!(
+            "调整 {} 分后「{}」的得分超出可计算的范围",
+            request.delta, request.indicator
+        )
+    };
     let applied = if node.status == crate::Status::Dropped {
         Decimal::ZERO
     } else {
-        let new = (node.score + request.delta)
+        let new = add(node.score, request.delta)
+            .map_err(|_| out_of_range())?
             .max(Decimal::ZERO)
             .min(node.points);
-        new - node.score
+        sub(new, node.score).map_err(|_| out_of_range())?
     };
-    node.score += applied;
+    node.score = add(node.score, applied).map_err(|_| out_of_range())?;
     // Without explanations (scores only) the leaf has no detail to record the adjustment in.
     if let Some(detail) = node.detail.as_mut() {
         detail.adjustments.push(Adjustment {
@@ -171,12 +179,14 @@ fn adjust(
     Ok(())
 }
 
-/// Sums every parent's score from its children again.
-fn resum(nodes: &mut [ScoredIndicator]) {
+/// Sums every parent's score from its children again. Each leaf stays within its points, so the
+/// sums are within the rule set's; an overflow is the engine's error all the same.
+fn resum(nodes: &mut [ScoredIndicator]) -> Result<(), Overflow> {
     for node in nodes {
         if !node.children.is_empty() {
-            resum(&mut node.children);
-            node.score = node.children.iter().map(|c| c.score).sum();
+            resum(&mut node.children)?;
+            node.score = sum(node.children.iter().map(|c| c.score))?;
         }
     }
+    Ok(())
 }

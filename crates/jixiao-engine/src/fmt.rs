@@ -14,9 +14,13 @@ pub fn points(value: Decimal, places: u32) -> String {
     format!("{rounded:.prec$}", prec = places as usize)
 }
 
-/// A fraction in percent with 2 decimals (`23.38%`).
+/// A fraction in percent with 2 decimals (`23.38%`); one too large to multiply by 100 (beyond
+/// any value the engine scores) as the fraction times 100 %.
 pub fn percent(fraction: Decimal) -> String {
-    format!("{}%", points(fraction * Decimal::ONE_HUNDRED, 2))
+    match fraction.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(hundredths) => format!("{}%", points(hundredths, 2)),
+        None => format!("{} × 100%", number(fraction)),
+    }
 }
 
 #[cfg(test)]

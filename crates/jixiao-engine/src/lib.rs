@@ -4,7 +4,12 @@
 //! set always give the same scorecard, and every point in it is explained: each leaf records its
 //! inputs, the rule in words, the arithmetic and the reason for any deduction; every built-in
 //! check that fires adds a [`Finding`].
+//!
+//! All arithmetic is checked (`crate::arith`; the lint below refuses any other): a figure past
+//! what a decimal holds is an error finding on its indicator or unit, never a panic.
+#![deny(clippy::arithmetic_side_effects)]
 
+pub mod arith;
 mod checks;
 mod extension;
 pub mod fmt;
@@ -39,6 +44,16 @@ pub enum EngineError {
         expected: &'static str,
         found: &'static str,
     },
+    /// The unit's total went past the range of a decimal (which no unit within the figure
+    /// bounds can reach under a rule set that passed `check`).
+    #[error("the unit's scores sum past the range of a decimal")]
+    Overflow,
+}
+
+impl From<arith::Overflow> for EngineError {
+    fn from(_: arith::Overflow) -> EngineError {
+        EngineError::Overflow
+    }
 }
 
 /// Scores `unit` under `rules`, explaining every point. Only a checked unit (every figure within
@@ -90,25 +105,25 @@ pub fn score_with(
         .indicators
         .iter()
         .map(|ind| ctx.score_indicator(ind))
-        .collect();
-    let plugins = extension::apply(unit, &mut indicators, &mut ctx.findings, options.extensions);
+        .collect::<Result<_, _>>()?;
+    let plugins = extension::apply(unit, &mut indicators, &mut ctx.findings, options.extensions)?;
 
-    let raw: Decimal = indicators.iter().map(|i| i.score).sum();
-    let dropped: Decimal = dropped_points(&indicators);
+    let raw = arith::sum(indicators.iter().map(|i| i.score))?;
+    let dropped = dropped_points(&indicators)?;
     let (total_exact, rescaled) = if dropped.is_zero() {
         (raw, None)
     } else {
-        let available = rules.total - dropped;
+        let available = arith::sub(rules.total, dropped)?;
         let total = if available.is_zero() {
             Decimal::ZERO
         } else {
-            raw * rules.total / available
+            arith::div(arith::mul(raw, rules.total)?, available)?
         };
         (total, Some(Rescale { available, raw }))
     };
     let total = fmt::round(total_exact, rules.score_decimals);
     let grade = rules.grade_for(total).map(|band| band.name.clone());
-    let declared = ctx.compare_declared(total, grade.as_deref());
+    let declared = ctx.compare_declared(total, grade.as_deref())?;
     Ok(Scorecard {
         unit: UnitRef {
             name: unit.unit.name.clone(),
@@ -133,17 +148,15 @@ pub fn score_with(
     })
 }
 
-fn dropped_points(nodes: &[ScoredIndicator]) -> Decimal {
-    nodes
-        .iter()
-        .map(|n| {
-            if n.status == Status::Dropped {
-                n.points
-            } else {
-                dropped_points(&n.children)
-            }
-        })
-        .sum()
+fn dropped_points(nodes: &[ScoredIndicator]) -> arith::Checked {
+    nodes.iter().try_fold(Decimal::ZERO, |sum, n| {
+        let dropped = if n.status == Status::Dropped {
+            n.points
+        } else {
+            dropped_points(&n.children)?
+        };
+        arith::add(sum, dropped)
+    })
 }
 
 struct Context<'a> {
@@ -161,30 +174,28 @@ struct Scored {
 }
 
 impl Context<'_> {
-    fn score_indicator(&mut self, ind: &Indicator) -> ScoredIndicator {
+    /// A node of the tree scored; an `Overflow` only where a group's children sum past the range
+    /// of a decimal (a leaf's overflow is its error finding).
+    fn score_indicator(&mut self, ind: &Indicator) -> arith::Checked<ScoredIndicator> {
         if !ind.is_leaf() {
             let children: Vec<ScoredIndicator> = ind
                 .children
                 .iter()
                 .map(|c| self.score_indicator(c))
-                .collect();
+                .collect::<Result<_, _>>()?;
             return group(ind, children, None);
         }
         let (Some(input), Some(method)) = (&ind.input, &ind.method) else {
             // Validation refuses such a leaf; scoring it as missing keeps the engine total.
-            return self.unscored(ind, "kind", "规则未给出输入或计分方法".into());
+            return Ok(self.unscored(ind, "kind", "规则未给出输入或计分方法".into()));
         };
         let result = match input {
             Input::Metric(metric) => self.score_metric(ind, *metric, method),
-            Input::Row(name) => self
-                .score_named_row(ind, name, method)
-                .map_err(NotComputed::Missing),
+            Input::Row(name) => self.score_named_row(ind, name, method),
             Input::Rows(selection) => return self.score_rows(ind, selection, method),
-            Input::Facts => self
-                .score_checklist(ind, method)
-                .map_err(NotComputed::Missing),
+            Input::Facts => self.score_checklist(ind, method),
         };
-        match result {
+        Ok(match result {
             Ok(scored) => leaf(
                 ind.id.clone(),
                 ind.name.clone(),
@@ -194,12 +205,14 @@ impl Context<'_> {
                 self.explain,
             ),
             Err(why) => self.unscored(ind, method.kind(), why),
-        }
+        })
     }
 
     /// A leaf that could not be scored from its figures: `NotComputed::Undefined` (figures there,
     /// formula without a value: 0 points whatever `when_missing` says, with a finding) or
-    /// `NotComputed::Missing` (handled as the rule set's `when_missing` says).
+    /// `NotComputed::Missing` (handled as the rule set's `when_missing` says) or
+    /// `NotComputed::Overflow` (a figure past what a decimal holds: 0 points with an error
+    /// finding).
     fn unscored(&mut self, ind: &Indicator, method: &str, why: NotComputed) -> ScoredIndicator {
         let zero = Decimal::ZERO;
         let (score, status, formula, rule, why) = match why {
@@ -209,6 +222,13 @@ impl Context<'_> {
                 "无法计算, 计 0 分",
                 Some((EngineRule::UndefinedInput, "无法计算")),
                 why,
+            ),
+            NotComputed::Overflow => (
+                zero,
+                Status::Scored,
+                "数值超出可计算的范围, 计 0 分",
+                Some((EngineRule::Overflow, "无法计分")),
+                "计算中的数值超出可计算的范围 (单位数据过大或过小)".to_owned(),
             ),
             NotComputed::Missing(why) => match ind.when_missing {
                 WhenMissing::Zero => (
@@ -237,7 +257,10 @@ impl Context<'_> {
         if let Some((rule, what)) = rule {
             self.findings.push(Finding {
                 rule: rule.into(),
-                severity: Severity::Soft,
+                severity: match rule {
+                    EngineRule::Overflow => Severity::Error,
+                    _ => Severity::Soft,
+                },
                 indicator: Some(ind.id.clone()),
                 message: format!("「{}」{what}: {why}, 计 0 分", ind.name),
                 figures: Vec::new(),
@@ -271,10 +294,10 @@ impl Context<'_> {
         (claimed, claimed_at): (Decimal, FieldPath),
         expected: Decimal,
         points: Decimal,
-    ) {
-        let gap = claimed - expected;
+    ) -> arith::Checked<()> {
+        let gap = arith::sub(claimed, expected)?;
         if gap.abs() <= self.rules.tolerances.score {
-            return;
+            return Ok(());
         }
         self.findings.push(Finding {
             rule: CheckId::SelfScores.into(),
@@ -292,6 +315,7 @@ impl Context<'_> {
                 Figure::new("复核得分", expected, "分"),
             ],
         });
+        Ok(())
     }
 
     fn score_metric(
@@ -310,23 +334,25 @@ impl Context<'_> {
                 target: t,
                 over_achievement,
             } => {
-                let out = methods::higher_is_better(w, value, target(t), Scale::Rate, ex);
+                let out = methods::higher_is_better(w, value, target(t), Scale::Rate, ex)?;
                 match over_achievement {
                     Some(over) => {
-                        methods::over_achievement(out, w, value, target(t), over, false, ex)
+                        methods::over_achievement(out, w, value, target(t), over, false, ex)?
                     }
                     None => out,
                 }
             }
             Method::LowerIsBetter { target: t, above } => {
-                methods::lower_is_better(w, value, target(t), *above, Scale::Rate, ex)
+                methods::lower_is_better(w, value, target(t), *above, Scale::Rate, ex)?
             }
-            Method::Equal { target: t } => methods::equal(w, value, target(t), Scale::Rate, ex),
+            Method::Equal { target: t } => methods::equal(w, value, target(t), Scale::Rate, ex)?,
             Method::BudgetExecution { rounding } => {
-                methods::budget_execution(w, value, *rounding, ex)
+                methods::budget_execution(w, value, *rounding, ex)?
             }
-            Method::StepDeduction(step) => methods::step_deduction(w, value, step, Scale::Rate, ex),
-            Method::Bands { bands } => methods::bands(w, value, bands, Scale::Rate, ex),
+            Method::StepDeduction(step) => {
+                methods::step_deduction(w, value, step, Scale::Rate, ex)?
+            }
+            Method::Bands { bands } => methods::bands(w, value, bands, Scale::Rate, ex)?,
             Method::ByDirection { .. } | Method::Tiers { .. } | Method::Checklist { .. } => {
                 return Err(format!("方法 {} 不适用于计算指标", method.kind()).into());
             }
@@ -334,7 +360,7 @@ impl Context<'_> {
         if ex == Explain::Full {
             outcome.formula = format!("{}; {}", computed.formula, outcome.formula);
         }
-        let self_score = self.compare_metric_row(ind, outcome.score);
+        let self_score = self.compare_metric_row(ind, outcome.score)?;
         Ok(Scored {
             outcome,
             inputs: computed.inputs,
@@ -344,24 +370,31 @@ impl Context<'_> {
 
     /// Where the unit's table has a row named like a metric leaf (its own 预算执行率 row, say),
     /// compares the row's self-score with the leaf's score at the row's points.
-    fn compare_metric_row(&mut self, ind: &Indicator, score: Decimal) -> Option<Decimal> {
+    fn compare_metric_row(
+        &mut self,
+        ind: &Indicator,
+        score: Decimal,
+    ) -> arith::Checked<Option<Decimal>> {
         let unit = self.unit;
-        let (index, row) = unit
+        let Some((index, row, claimed)) = unit
             .indicators
             .iter()
             .enumerate()
-            .find(|(_, r)| r.name.trim() == ind.name && r.self_score.is_some())?;
-        let claimed = row.self_score?;
+            .find(|(_, r)| r.name.trim() == ind.name)
+            .and_then(|(index, row)| Some((index, row, row.self_score?)))
+        else {
+            return Ok(None);
+        };
         if self.rules.checks.enabled(CheckId::SelfScores) && !ind.points.is_zero() {
             self.check_self_score(
                 &ind.id,
                 &ind.name,
                 (claimed, row_field(index, "self_score")),
-                score * row.points / ind.points,
+                arith::div(arith::mul(score, row.points)?, ind.points)?,
                 row.points,
-            );
+            )?;
         }
-        Some(claimed)
+        Ok(Some(claimed))
     }
 
     fn score_named_row(
@@ -369,7 +402,7 @@ impl Context<'_> {
         ind: &Indicator,
         name: &str,
         method: &Method,
-    ) -> Result<Scored, String> {
+    ) -> Result<Scored, NotComputed> {
         let unit = self.unit;
         let row = unit
             .indicators
@@ -386,7 +419,7 @@ impl Context<'_> {
         ind: &Indicator,
         selection: &jixiao_rules::RowSelection,
         method: &Method,
-    ) -> ScoredIndicator {
+    ) -> arith::Checked<ScoredIndicator> {
         let unit = self.unit;
         let rows: Vec<(usize, &IndicatorRow)> = unit
             .indicators
@@ -405,13 +438,13 @@ impl Context<'_> {
                 Some(l2) => format!("{} / {}", selection.level1, l2),
                 None => selection.level1.clone(),
             };
-            return self.unscored(
+            return Ok(self.unscored(
                 ind,
                 method.kind(),
                 format!("单位自评表中无「{what}」指标").into(),
-            );
+            ));
         }
-        let declared: Decimal = rows.iter().map(|(_, r)| r.points).sum();
+        let declared = arith::sum(rows.iter().map(|(_, r)| r.points))?;
         let by_declared = selection.share == Share::Declared && !declared.is_zero();
         let n = Decimal::from(rows.len());
         let children: Vec<ScoredIndicator> = rows
@@ -419,13 +452,13 @@ impl Context<'_> {
             .enumerate()
             .map(|(i, &(index, row))| {
                 let w = if by_declared {
-                    ind.points * row.points / declared
+                    arith::div(arith::mul(ind.points, row.points)?, declared)?
                 } else {
-                    ind.points / n
+                    arith::div(ind.points, n)?
                 };
-                let id = format!("{}[{}]", ind.id, i + 1);
+                let id = format!("{}[{}]", ind.id, i.saturating_add(1));
                 let name = row.name.trim().to_owned();
-                match self.score_row(&id, w, (index, row), method) {
+                Ok(match self.score_row(&id, w, (index, row), method) {
                     Ok(scored) => leaf(id, name, w, method, scored, self.explain),
                     Err(why) => {
                         let as_indicator = Indicator {
@@ -438,11 +471,11 @@ impl Context<'_> {
                             when_missing: WhenMissing::Zero,
                             criterion: None,
                         };
-                        self.unscored(&as_indicator, method.kind(), why.into())
+                        self.unscored(&as_indicator, method.kind(), why)
                     }
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         let explain = self.explain == Explain::Full;
         let detail = explain.then(|| Detail {
             method: method.kind().to_owned(),
@@ -472,7 +505,7 @@ impl Context<'_> {
         w: Decimal,
         (index, row): (usize, &IndicatorRow),
         method: &Method,
-    ) -> Result<Scored, String> {
+    ) -> Result<Scored, NotComputed> {
         let outcome = self.row_outcome(id, w, row, method, true)?;
         if let (Some(claimed), true) = (
             row.self_score,
@@ -487,7 +520,7 @@ impl Context<'_> {
                 (claimed, row_field(index, "self_score")),
                 at_declared.score,
                 row.points,
-            );
+            )?;
         }
         let inputs = match self.explain {
             Explain::Full => row_inputs(index, row),
@@ -539,7 +572,7 @@ impl Context<'_> {
         row: &IndicatorRow,
         method: &Method,
         report: bool,
-    ) -> Result<Outcome, String> {
+    ) -> Result<Outcome, NotComputed> {
         let name = row.name.trim();
         let ex = self.explain;
         let numeric = |t: Option<Decimal>| -> Result<(Decimal, Decimal), String> {
@@ -556,24 +589,24 @@ impl Context<'_> {
             .as_deref()
             .is_some_and(|e| says_something(Some(e), &self.rules.checks.empty_words));
         let higher = |w, actual, target, over: &Option<jixiao_rules::OverAchievement>| {
-            let out = methods::higher_is_better(w, actual, target, Scale::Plain, ex);
+            let out = methods::higher_is_better(w, actual, target, Scale::Plain, ex)?;
             match over {
                 Some(over) => {
                     methods::over_achievement(out, w, actual, target, over, explained, ex)
                 }
-                None => out,
+                None => Ok(out),
             }
         };
-        let tiered = |ctx: &mut Self, bounds| -> Result<Outcome, String> {
+        let tiered = |ctx: &mut Self, bounds| -> Result<Outcome, NotComputed> {
             let tier = row
                 .tier
                 .ok_or_else(|| format!("「{name}」未报定性档次 (达成/部分达成/未达成)"))?;
             // Judged at the row's own points, where the unit chose its score (scaling first
             // would put a score exactly on a bound a hair outside it), then scaled to `w`.
             let own = if row.points.is_zero() { w } else { row.points };
-            let (mut outcome, problem) = methods::tiers(own, tier, row.self_score, bounds, ex);
+            let (mut outcome, problem) = methods::tiers(own, tier, row.self_score, bounds, ex)?;
             if own != w {
-                let scaled = outcome.score * w / own;
+                let scaled = arith::div(arith::mul(outcome.score, w)?, own)?;
                 if ex == Explain::Full {
                     outcome.formula.push_str(&format!(
                         "; 按分值折算 {} × {} / {} = {}",
@@ -602,15 +635,15 @@ impl Context<'_> {
                 over_achievement,
             } => {
                 let (a, t) = numeric(*target)?;
-                higher(w, a, t, over_achievement)
+                higher(w, a, t, over_achievement)?
             }
             Method::LowerIsBetter { target, above } => {
                 let (a, t) = numeric(*target)?;
-                methods::lower_is_better(w, a, t, *above, Scale::Plain, ex)
+                methods::lower_is_better(w, a, t, *above, Scale::Plain, ex)?
             }
             Method::Equal { target } => {
                 let (a, t) = numeric(*target)?;
-                methods::equal(w, a, t, Scale::Plain, ex)
+                methods::equal(w, a, t, Scale::Plain, ex)?
             }
             Method::Tiers { tiers } => tiered(self, tiers)?,
             Method::ByDirection {
@@ -621,37 +654,37 @@ impl Context<'_> {
                 _ if row_is_tiered(row, method) => tiered(self, tiers)?,
                 Some(jixiao_model::Direction::AtLeast) => {
                     let (a, t) = numeric(None)?;
-                    higher(w, a, t, over_achievement)
+                    higher(w, a, t, over_achievement)?
                 }
                 Some(jixiao_model::Direction::AtMost) => {
                     let (a, t) = numeric(None)?;
-                    methods::lower_is_better(w, a, t, *above, Scale::Plain, ex)
+                    methods::lower_is_better(w, a, t, *above, Scale::Plain, ex)?
                 }
                 Some(jixiao_model::Direction::Equal) => {
                     let (a, t) = numeric(None)?;
-                    methods::equal(w, a, t, Scale::Plain, ex)
+                    methods::equal(w, a, t, Scale::Plain, ex)?
                 }
                 None => {
-                    return Err(format!("「{name}」既无方向 (≥ ≤ =) 也无定性档次, 无法计分"));
+                    return Err(format!("「{name}」既无方向 (≥ ≤ =) 也无定性档次, 无法计分").into());
                 }
             },
             Method::BudgetExecution { .. }
             | Method::StepDeduction(_)
             | Method::Bands { .. }
             | Method::Checklist { .. } => {
-                return Err(format!("方法 {} 不适用于自评表行", method.kind()));
+                return Err(format!("方法 {} 不适用于自评表行", method.kind()).into());
             }
         })
     }
 
-    fn score_checklist(&mut self, ind: &Indicator, method: &Method) -> Result<Scored, String> {
+    fn score_checklist(&mut self, ind: &Indicator, method: &Method) -> Result<Scored, NotComputed> {
         let Method::Checklist {
             mode,
             per_item,
             items,
         } = method
         else {
-            return Err(format!("方法 {} 不适用于是否类事实", method.kind()));
+            return Err(format!("方法 {} 不适用于是否类事实", method.kind()).into());
         };
         let answers: Vec<methods::Answer<'_>> = items
             .iter()
@@ -661,7 +694,7 @@ impl Context<'_> {
                     .or_else(|| self.unit.facts.get(&item.fact).copied()),
             })
             .collect();
-        let outcome = methods::checklist(ind.points, *mode, *per_item, &answers, self.explain);
+        let outcome = methods::checklist(ind.points, *mode, *per_item, &answers, self.explain)?;
         let inputs = answers
             .iter()
             .map(|a| {
@@ -689,10 +722,12 @@ impl Context<'_> {
         &mut self,
         total: Decimal,
         grade: Option<&str>,
-    ) -> Option<DeclaredComparison> {
-        let declared = self.unit.declared.as_ref()?;
+    ) -> arith::Checked<Option<DeclaredComparison>> {
+        let Some(declared) = self.unit.declared.as_ref() else {
+            return Ok(None);
+        };
         let rules = self.rules;
-        let gap = declared.total.map(|t| t - total);
+        let gap = declared.total.map(|t| arith::sub(t, total)).transpose()?;
         if let (Some(declared_total), Some(declared_grade)) = (declared.total, &declared.grade)
             && rules.checks.enabled(CheckId::DeclaredGrade)
         {
@@ -764,9 +799,9 @@ impl Context<'_> {
             if let Some(scores) = scores {
                 // The 自评表's own execution row (预算执行 得分) counts towards its total.
                 let execution = self.unit.execution.as_ref().and_then(|e| e.self_score);
-                let rows: Decimal = scores.iter().sum();
-                let sum = rows + execution.unwrap_or(Decimal::ZERO);
-                if (sum - declared_total).abs() > rules.tolerances.score {
+                let rows = arith::sum(scores.iter().copied())?;
+                let sum = arith::add(rows, execution.unwrap_or(Decimal::ZERO))?;
+                if arith::sub(sum, declared_total)?.abs() > rules.tolerances.score {
                     let mut figures = vec![
                         Figure::new("各行得分合计", rows, "分")
                             .of_all((0..scores.len()).map(|i| row_field(i, "self_score"))),
@@ -803,11 +838,11 @@ impl Context<'_> {
                 }
             }
         }
-        Some(DeclaredComparison {
+        Ok(Some(DeclaredComparison {
             total: declared.total,
             grade: declared.grade.clone(),
             gap,
-        })
+        }))
     }
 }
 
@@ -827,16 +862,16 @@ fn group(
     ind: &Indicator,
     children: Vec<ScoredIndicator>,
     detail: Option<Detail>,
-) -> ScoredIndicator {
-    ScoredIndicator {
+) -> arith::Checked<ScoredIndicator> {
+    Ok(ScoredIndicator {
         id: ind.id.clone(),
         name: ind.name.clone(),
         points: ind.points,
-        score: children.iter().map(|c| c.score).sum(),
+        score: arith::sum(children.iter().map(|c| c.score))?,
         status: Status::Scored,
         children,
         detail,
-    }
+    })
 }
 
 fn leaf(

@@ -11,6 +11,7 @@ use jixiao_rules::{
 };
 use rust_decimal::Decimal;
 
+use crate::arith::{Checked, add, div, mul, sub};
 use crate::fmt::{number, percent, points, round};
 
 /// How a value is written: a rate in percent, or a plain number.
@@ -90,32 +91,32 @@ pub fn higher_is_better(
     target: Decimal,
     scale: Scale,
     ex: Explain,
-) -> Outcome {
+) -> Checked<Outcome> {
     const RULE: &str = "越高越好: 实际 ≥ 目标得满分, 否则 分值 × 实际 / 目标";
     if actual >= target {
-        return Outcome::new(ex, w, || {
+        return Ok(Outcome::new(ex, w, || {
             let (a, t) = (scale.show(actual), scale.show(target));
             (
                 RULE.into(),
                 format!("实际 {a} ≥ 目标 {t}, 得满分 {}", p(w)),
                 None,
             )
-        });
+        }));
     }
     if target <= Decimal::ZERO {
         // Below a target of zero or less: no proportion to take.
-        return Outcome::new(ex, Decimal::ZERO, || {
+        return Ok(Outcome::new(ex, Decimal::ZERO, || {
             let (a, t) = (scale.show(actual), scale.show(target));
             (
                 RULE.into(),
                 format!("实际 {a} < 目标 {t}, 得 0 分"),
                 Some(format!("实际 {a} 未达目标 {t}")),
             )
-        });
+        }));
     }
     let counted = actual.max(Decimal::ZERO);
-    let score = w * counted / target;
-    Outcome::new(ex, score, || {
+    let score = div(mul(w, counted)?, target)?;
+    Ok(Outcome::new(ex, score, || {
         let (a, t) = (scale.show(actual), scale.show(target));
         let note = if actual.is_sign_negative() && !actual.is_zero() {
             "(负值按 0 计)"
@@ -132,7 +133,7 @@ pub fn higher_is_better(
             ),
             Some(format!("实际 {a} 未达目标 {t}")),
         )
-    })
+    }))
 }
 
 /// Reduces a higher-is-better outcome where A / T reaches the over-achievement threshold.
@@ -144,22 +145,26 @@ pub fn over_achievement(
     over: &OverAchievement,
     explained: bool,
     ex: Explain,
-) -> Outcome {
+) -> Checked<Outcome> {
     if target <= Decimal::ZERO {
-        return outcome;
+        return Ok(outcome);
     }
-    let ratio = actual / target;
+    let ratio = div(actual, target)?;
     if ratio < over.threshold {
-        return outcome;
+        return Ok(outcome);
     }
     let mut out = outcome;
     let waived = over.waived_by_explanation && explained;
-    let deduction = w * over.slope * (ratio - over.threshold);
-    let floor = w * over.floor;
+    // The share of w taken off; at 1 or more the score is the floor, whatever its size, so w is
+    // multiplied only by a share below 1 (see `jixiao_rules::limits`).
+    let share = mul(over.slope, sub(ratio, over.threshold)?)?;
+    let whole = share >= Decimal::ONE;
+    let deduction = if whole { w } else { mul(w, share)? };
+    let floor = mul(w, over.floor)?;
     let score = if waived {
         out.score
     } else {
-        (out.score - deduction).max(floor).min(out.score)
+        sub(out.score, deduction)?.max(floor).min(out.score)
     };
     if ex == Explain::Full {
         out.rule.push_str(&format!(
@@ -180,13 +185,14 @@ pub fn over_achievement(
             ));
         } else {
             out.formula.push_str(&format!(
-                "; 实际/目标 = {} ≥ {}, 扣 {} × {} × ({} − {}) = {}, 不低于 {} → {}",
+                "; 实际/目标 = {} ≥ {}, 扣 {} × {} × ({} − {}) {} {}, 不低于 {} → {}",
                 percent(ratio),
                 percent(over.threshold),
                 p(w),
                 number(over.slope),
                 number(round(ratio, 4)),
                 number(over.threshold),
+                if whole { "≥" } else { "=" },
                 p(deduction),
                 p(floor),
                 p(score)
@@ -204,7 +210,7 @@ pub fn over_achievement(
         }
     }
     out.score = score;
-    out
+    Ok(out)
 }
 
 /// ≤: A ≤ T → w; above T, linear w × (1 − (A − T) / T) floored at 0, or ratio w × T / A.
@@ -215,7 +221,7 @@ pub fn lower_is_better(
     above: AboveTarget,
     scale: Scale,
     ex: Explain,
-) -> Outcome {
+) -> Checked<Outcome> {
     let rule = match above {
         AboveTarget::Linear => {
             "越低越好: 实际 ≤ 目标得满分, 否则 分值 × (1 − (实际 − 目标) / 目标), 最低 0"
@@ -223,51 +229,66 @@ pub fn lower_is_better(
         AboveTarget::Ratio => "越低越好: 实际 ≤ 目标得满分, 否则 分值 × 目标 / 实际",
     };
     if actual <= target {
-        return Outcome::new(ex, w, || {
+        return Ok(Outcome::new(ex, w, || {
             let (a, t) = (scale.show(actual), scale.show(target));
             (
                 rule.into(),
                 format!("实际 {a} ≤ 目标 {t}, 得满分 {}", p(w)),
                 None,
             )
-        });
+        }));
     }
     if target <= Decimal::ZERO {
         // Above a target of zero (安全事故 ≤ 0 起): no proportion to take.
-        return Outcome::new(ex, Decimal::ZERO, || {
+        return Ok(Outcome::new(ex, Decimal::ZERO, || {
             let (a, t) = (scale.show(actual), scale.show(target));
             (
                 rule.into(),
                 format!("实际 {a} > 目标 {t}, 得 0 分"),
                 Some(format!("实际 {a} 超过目标 {t}")),
             )
-        });
+        }));
     }
     let score = match above {
-        AboveTarget::Linear => (w * (Decimal::ONE - (actual - target) / target)).max(Decimal::ZERO),
-        AboveTarget::Ratio => w * target / actual,
+        AboveTarget::Linear => {
+            // At twice the target or more the score is 0: w is multiplied only by a share
+            // below 1 (see `jixiao_rules::limits`).
+            let over = div(sub(actual, target)?, target)?;
+            if over >= Decimal::ONE {
+                Decimal::ZERO
+            } else {
+                mul(w, sub(Decimal::ONE, over)?)?
+            }
+        }
+        AboveTarget::Ratio => div(mul(w, target)?, actual)?,
     };
-    Outcome::new(ex, score, || {
+    Ok(Outcome::new(ex, score, || {
         let (a, t) = (scale.show(actual), scale.show(target));
         let formula = match above {
             AboveTarget::Linear => format!("{} × (1 − ({a} − {t}) / {t}) = {}", p(w), p(score)),
             AboveTarget::Ratio => format!("{} × {t} / {a} = {}", p(w), p(score)),
         };
         (rule.into(), formula, Some(format!("实际 {a} 超过目标 {t}")))
-    })
+    }))
 }
 
 /// =: as higher-is-better when T > 0; when T = 0, A ≤ 0 → w else 0.
-pub fn equal(w: Decimal, actual: Decimal, target: Decimal, scale: Scale, ex: Explain) -> Outcome {
+pub fn equal(
+    w: Decimal,
+    actual: Decimal,
+    target: Decimal,
+    scale: Scale,
+    ex: Explain,
+) -> Checked<Outcome> {
     if target > Decimal::ZERO {
-        let mut out = higher_is_better(w, actual, target, scale, ex);
+        let mut out = higher_is_better(w, actual, target, scale, ex)?;
         if ex == Explain::Full {
             out.rule = format!("等于目标 (目标 > 0, 按越高越好): {}", out.rule);
         }
-        return out;
+        return Ok(out);
     }
     const RULE: &str = "等于目标 (目标为 0): 实际 ≤ 0 得满分, 否则 0 分";
-    if actual <= Decimal::ZERO {
+    Ok(if actual <= Decimal::ZERO {
         Outcome::new(ex, w, || {
             let a = scale.show(actual);
             (RULE.into(), format!("实际 {a} ≤ 0, 得满分 {}", p(w)), None)
@@ -281,16 +302,20 @@ pub fn equal(w: Decimal, actual: Decimal, target: Decimal, scale: Scale, ex: Exp
                 Some(format!("目标为 0, 实际为 {a}")),
             )
         })
-    }
+    })
 }
 
 /// The range of points a tier allows, as `(low, high, high_included)`.
-pub fn tier_range(w: Decimal, tier: Tier, bounds: &TierBounds) -> (Decimal, Decimal, bool) {
-    match tier {
-        Tier::Achieved => (w * bounds.achieved, w, true),
-        Tier::PartlyAchieved => (w * bounds.partly, w * bounds.achieved, false),
-        Tier::NotAchieved => (Decimal::ZERO, w * bounds.partly, false),
-    }
+pub fn tier_range(
+    w: Decimal,
+    tier: Tier,
+    bounds: &TierBounds,
+) -> Checked<(Decimal, Decimal, bool)> {
+    Ok(match tier {
+        Tier::Achieved => (mul(w, bounds.achieved)?, w, true),
+        Tier::PartlyAchieved => (mul(w, bounds.partly)?, mul(w, bounds.achieved)?, false),
+        Tier::NotAchieved => (Decimal::ZERO, mul(w, bounds.partly)?, false),
+    })
 }
 
 fn range_text(low: Decimal, high: Decimal, high_included: bool) -> String {
@@ -311,8 +336,8 @@ pub fn tiers(
     claimed: Option<Decimal>,
     bounds: &TierBounds,
     ex: Explain,
-) -> (Outcome, Option<String>) {
-    let (low, high, high_included) = tier_range(w, tier, bounds);
+) -> Checked<(Outcome, Option<String>)> {
+    let (low, high, high_included) = tier_range(w, tier, bounds)?;
     let rule = || {
         format!(
             "定性分档: 达成 [{a}w, w], 部分达成 [{b}w, {a}w), 未达成 [0, {b}w); 得分须在所报档次内",
@@ -334,7 +359,7 @@ pub fn tiers(
                 (low < w).then(|| format!("未报得分, 按「{}」档下限计", tier.label())),
             )
         });
-        return (outcome, None);
+        return Ok((outcome, None));
     };
     let inside = claimed >= low && (claimed < high || (high_included && claimed == high));
     if inside {
@@ -350,7 +375,7 @@ pub fn tiers(
                 (claimed < w).then(|| format!("自评档次「{}」", tier.label())),
             )
         });
-        return (outcome, None);
+        return Ok((outcome, None));
     }
     // Outside: the nearest point of the range. An open upper bound is approached by the top of the
     // next lower tier, so the score stays strictly inside.
@@ -361,7 +386,7 @@ pub fn tiers(
     } else {
         // Highest score strictly below `high` at the engine's resolution of 0.01 points, but
         // never below the tier's floor.
-        (high - Decimal::new(1, 2)).max(low)
+        sub(high, Decimal::new(1, 2))?.max(low)
     };
     let problem = format!(
         "自评 {} 不在档次「{}」的区间 {} 内",
@@ -376,18 +401,23 @@ pub fn tiers(
             Some(problem.clone()),
         )
     });
-    (outcome, Some(problem))
+    Ok((outcome, Some(problem)))
 }
 
 /// Budget execution: w × min(rate, 1), optionally down to whole points.
-pub fn budget_execution(w: Decimal, rate: Decimal, rounding: Rounding, ex: Explain) -> Outcome {
+pub fn budget_execution(
+    w: Decimal,
+    rate: Decimal,
+    rounding: Rounding,
+    ex: Explain,
+) -> Checked<Outcome> {
     let capped = rate.min(Decimal::ONE).max(Decimal::ZERO);
-    let exact = w * capped;
+    let exact = mul(w, capped)?;
     let score = match rounding {
         Rounding::Exact => exact,
         Rounding::WholePoints => exact.floor(),
     };
-    Outcome::new(ex, score, || {
+    Ok(Outcome::new(ex, score, || {
         let rule = match rounding {
             Rounding::Exact => "预算执行: 分值 × min(执行率, 100%)",
             Rounding::WholePoints => "预算执行: 分值 × min(执行率, 100%), 舍去小数取整分",
@@ -401,7 +431,7 @@ pub fn budget_execution(w: Decimal, rate: Decimal, rounding: Rounding, ex: Expla
             formula,
             (score < w).then(|| format!("执行率 {}", percent(rate))),
         )
-    })
+    }))
 }
 
 /// Full up to `limit`; minus `deduction` per `per` beyond it (on the side `beyond`), floored at 0.
@@ -411,7 +441,7 @@ pub fn step_deduction(
     step: &StepDeduction,
     scale: Scale,
     ex: Explain,
-) -> Outcome {
+) -> Checked<Outcome> {
     let StepDeduction {
         limit,
         beyond,
@@ -420,8 +450,8 @@ pub fn step_deduction(
         count,
     } = *step;
     let (side, excess) = match beyond {
-        Beyond::Above => ("超过", value - limit),
-        Beyond::Below => ("低于", limit - value),
+        Beyond::Above => ("超过", sub(value, limit)?),
+        Beyond::Below => ("低于", sub(limit, value)?),
     };
     let rule = || {
         let counting = match count {
@@ -442,19 +472,27 @@ pub fn step_deduction(
         )
     };
     if excess <= Decimal::ZERO {
-        return Outcome::new(ex, w, || {
+        return Ok(Outcome::new(ex, w, || {
             let (v, l) = (scale.show(value), scale.show(limit));
             (rule(), format!("{v} 未{side} {l}, 得满分 {}", p(w)), None)
-        });
+        }));
     }
-    let exact_steps = excess / per;
+    let exact_steps = div(excess, per)?;
     let steps = match count {
         StepCount::Exact => exact_steps,
         StepCount::Started => exact_steps.ceil(),
         StepCount::Completed => exact_steps.floor(),
     };
-    let score = (w - steps * deduction).max(Decimal::ZERO);
-    Outcome::new(ex, score, || {
+    // Beyond w / deduction steps the score is 0 whatever their number: the steps are multiplied
+    // by the deduction only below that (one step to spare), see `jixiao_rules::limits`.
+    let score = if deduction.is_zero() {
+        w
+    } else if steps > add(div(w, deduction)?, Decimal::ONE)? {
+        Decimal::ZERO
+    } else {
+        sub(w, mul(steps, deduction)?)?.max(Decimal::ZERO)
+    };
+    Ok(Outcome::new(ex, score, || {
         let (v, l) = (scale.show(value), scale.show(limit));
         (
             rule(),
@@ -469,11 +507,17 @@ pub fn step_deduction(
             ),
             (score < w).then(|| format!("{v} {side} {l}")),
         )
-    })
+    }))
 }
 
 /// Band table: the points of the first band containing the value; none → 0.
-pub fn bands(w: Decimal, value: Decimal, bands: &[Band], scale: Scale, ex: Explain) -> Outcome {
+pub fn bands(
+    w: Decimal,
+    value: Decimal,
+    bands: &[Band],
+    scale: Scale,
+    ex: Explain,
+) -> Checked<Outcome> {
     let rule = || {
         let table = bands
             .iter()
@@ -488,7 +532,7 @@ pub fn bands(w: Decimal, value: Decimal, bands: &[Band], scale: Scale, ex: Expla
             .join("; ");
         format!("分段计分: {table}")
     };
-    match bands.iter().find(|b| b.contains(value)) {
+    Ok(match bands.iter().find(|b| b.contains(value)) {
         Some(band) => Outcome::new(ex, band.points, || {
             let v = scale.show(value);
             let interval = band.interval_with(|v| scale.show(v));
@@ -506,7 +550,7 @@ pub fn bands(w: Decimal, value: Decimal, bands: &[Band], scale: Scale, ex: Expla
                 Some(format!("{v} 不在任何分段内")),
             )
         }),
-    }
+    })
 }
 
 /// One checklist item with its answer: `None` where the unit gave none.
@@ -524,14 +568,14 @@ pub fn checklist(
     per_item: Decimal,
     answers: &[Answer<'_>],
     ex: Explain,
-) -> Outcome {
+) -> Checked<Outcome> {
     let met = answers.iter().filter(|a| a.met == Some(true)).count();
-    let unmet = answers.len() - met;
+    let unmet = answers.len().saturating_sub(met);
     let score = match mode {
-        ChecklistMode::Award => (Decimal::from(met) * per_item).min(w),
-        ChecklistMode::Deduct => (w - Decimal::from(unmet) * per_item).max(Decimal::ZERO),
+        ChecklistMode::Award => mul(Decimal::from(met), per_item)?.min(w),
+        ChecklistMode::Deduct => sub(w, mul(Decimal::from(unmet), per_item)?)?.max(Decimal::ZERO),
     };
-    Outcome::new(ex, score, || {
+    Ok(Outcome::new(ex, score, || {
         let (rule, formula) = match mode {
             ChecklistMode::Award => (
                 format!(
@@ -567,5 +611,5 @@ pub fn checklist(
             formula,
             (!unmet.is_empty()).then(|| format!("未满足: {}", unmet.join("、"))),
         )
-    })
+    }))
 }

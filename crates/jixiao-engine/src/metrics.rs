@@ -4,6 +4,7 @@ use jixiao_model::{FieldPath, FullYearSource, SelfEvaluation};
 use jixiao_rules::Metric;
 use rust_decimal::Decimal;
 
+use crate::arith::{Overflow, add, div, sub, sum};
 use crate::fmt::{number, percent};
 use crate::methods::Explain;
 use crate::scorecard::Figure;
@@ -37,6 +38,15 @@ pub enum NotComputed {
     Missing(String),
     /// The figures are there but the formula has no value (a zero denominator): scored 0.
     Undefined(String),
+    /// The arithmetic went past the range of a decimal, or the value past the largest one the
+    /// engine scores ([`jixiao_rules::limits::VALUE_MAX`]): scored 0, with an error finding.
+    Overflow,
+}
+
+impl From<Overflow> for NotComputed {
+    fn from(_: Overflow) -> NotComputed {
+        NotComputed::Overflow
+    }
 }
 
 impl From<String> for NotComputed {
@@ -127,7 +137,7 @@ fn ratio(
             metric.label()
         )));
     }
-    let value = numerator.value / denominator.value;
+    let value = div(numerator.value, denominator.value)?;
     if ex == Explain::ScoresOnly {
         return Ok(Computed::bare(value));
     }
@@ -161,7 +171,7 @@ fn change(metric: Metric, this: Term, last: Term, ex: Explain) -> Result<Compute
         }
         Decimal::ZERO
     } else {
-        (this.value - last.value) / last.value
+        div(sub(this.value, last.value)?, last.value)?
     };
     if ex == Explain::ScoresOnly {
         return Ok(Computed::bare(value));
@@ -200,17 +210,17 @@ pub fn full_year_budget(unit: &SelfEvaluation) -> Result<Term, Missing> {
 }
 
 /// 年末结转结余, reported or summed over the special funds.
-pub fn year_end_carry_over(unit: &SelfEvaluation) -> Result<Term, Missing> {
+pub fn year_end_carry_over(unit: &SelfEvaluation) -> Result<Term, NotComputed> {
     if let Some(value) = unit.base.carried_over {
         return Ok(term("年末结转结余", value, "万元", "base.carried_over"));
     }
     if unit.funds.is_empty() {
         return Err("未提供年末结转结余, 也无专项资金结转可合计".into());
     }
-    let sum = unit.funds.iter().map(|f| f.carried_over).sum();
+    let value = sum(unit.funds.iter().map(|f| f.carried_over))?;
     Ok(Term {
         label: "年末结转结余(各专项结转合计)",
-        value: sum,
+        value,
         unit: "万元",
         source: Source::EachFund("carried_over", unit.funds.len()),
     })
@@ -237,8 +247,22 @@ fn tasks_ratio(
     )
 }
 
-/// Computes `metric` for `unit`.
+/// Computes `metric` for `unit`; a value beyond [`jixiao_rules::limits::VALUE_MAX`] in magnitude
+/// (which only sums over very many funds reach from figures within bounds) is an overflow, so
+/// the methods never see one (the reasoning is in `jixiao_rules::limits`).
 pub fn compute(
+    metric: Metric,
+    unit: &SelfEvaluation,
+    ex: Explain,
+) -> Result<Computed, NotComputed> {
+    let computed = compute_unbounded(metric, unit, ex)?;
+    if computed.value.abs() > jixiao_rules::limits::VALUE_MAX {
+        return Err(NotComputed::Overflow);
+    }
+    Ok(computed)
+}
+
+fn compute_unbounded(
     metric: Metric,
     unit: &SelfEvaluation,
     ex: Explain,
@@ -264,13 +288,13 @@ pub fn compute(
             let full_year = full_year_budget(unit)?;
             let carried_in = base.carried_in.unwrap_or_default();
             let carry_over = year_end_carry_over(unit)?;
-            let available = carried_in + full_year.value;
+            let available = add(carried_in, full_year.value)?;
             if available.is_zero() {
                 return Err(NotComputed::Undefined(
                     "上年结转与全年预算均为 0, 无法计算预算完成率".into(),
                 ));
             }
-            let value = (available - carry_over.value) / available;
+            let value = div(sub(available, carry_over.value)?, available)?;
             if ex == Explain::ScoresOnly {
                 return Ok(Computed::bare(value));
             }
@@ -306,8 +330,8 @@ pub fn compute(
                     "年初预算为 0, 无法计算预算调整率".into(),
                 ));
             }
-            let adjustment = (full_year.value - opening).abs();
-            let value = adjustment / opening;
+            let adjustment = sub(full_year.value, opening)?.abs();
+            let value = div(adjustment, opening)?;
             if ex == Explain::ScoresOnly {
                 return Ok(Computed::bare(value));
             }

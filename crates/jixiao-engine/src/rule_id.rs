@@ -19,14 +19,17 @@ pub enum EngineRule {
     /// disagreeing, an implausible amount): the reader's review (jixiao-ingest), a finding on a
     /// unit read from a document.
     DocumentReview,
+    /// A leaf whose arithmetic went past the range of a decimal: an error finding, 0 points.
+    Overflow,
 }
 
 impl EngineRule {
-    pub const ALL: [EngineRule; 4] = [
+    pub const ALL: [EngineRule; 5] = [
         EngineRule::MissingInput,
         EngineRule::UndefinedInput,
         EngineRule::Tiers,
         EngineRule::DocumentReview,
+        EngineRule::Overflow,
     ];
 
     /// The id as written in scorecards.
@@ -36,6 +39,7 @@ impl EngineRule {
             EngineRule::UndefinedInput => "undefined_input",
             EngineRule::Tiers => "tiers",
             EngineRule::DocumentReview => "document_review",
+            EngineRule::Overflow => "overflow",
         }
     }
 
@@ -46,6 +50,7 @@ impl EngineRule {
             EngineRule::UndefinedInput => "无法计算",
             EngineRule::Tiers => "定性得分超出档次",
             EngineRule::DocumentReview => "文档数据需人工核对",
+            EngineRule::Overflow => "数值超出计算范围",
         }
     }
 }

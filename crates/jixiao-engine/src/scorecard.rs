@@ -205,9 +205,13 @@ impl Figure {
         self
     }
 
-    /// A rate (a fraction) shown in percent.
+    /// A rate (a fraction) shown in percent; one too large to multiply by 100 (beyond any the
+    /// engine computes from figures within bounds) as the fraction itself.
     pub fn rate(label: impl Into<String>, fraction: Decimal) -> Figure {
-        Figure::new(label, fraction * Decimal::ONE_HUNDRED, "%")
+        match fraction.checked_mul(Decimal::ONE_HUNDRED) {
+            Some(percent) => Figure::new(label, percent, "%"),
+            None => Figure::new(label, fraction, ""),
+        }
     }
 
     pub fn amount(label: impl Into<String>, wan: Decimal) -> Figure {

@@ -10,7 +10,9 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 fn higher(w: Decimal, a: Decimal, t: Decimal) -> Decimal {
-    methods::higher_is_better(w, a, t, Scale::Plain, Explain::Full).score
+    methods::higher_is_better(w, a, t, Scale::Plain, Explain::Full)
+        .unwrap()
+        .score
 }
 
 #[test]
@@ -20,10 +22,12 @@ fn higher_is_better_is_proportional_below_target_and_full_from_it() {
     assert_eq!(higher(dec!(10), dec!(12), dec!(10)), dec!(10)); // above target: capped
     assert_eq!(higher(dec!(15), dec!(98), dec!(100)), dec!(14.7)); // 15 × 0.98
     assert_eq!(higher(dec!(10), dec!(-5), dec!(10)), dec!(0)); // negative counts as 0
-    let out = methods::higher_is_better(dec!(10), dec!(8), dec!(10), Scale::Plain, Explain::Full);
+    let out = methods::higher_is_better(dec!(10), dec!(8), dec!(10), Scale::Plain, Explain::Full)
+        .unwrap();
     assert_eq!(out.reason.as_deref(), Some("实际 8 未达目标 10"));
     assert!(
         methods::higher_is_better(dec!(10), dec!(10), dec!(10), Scale::Plain, Explain::Full)
+            .unwrap()
             .reason
             .is_none()
     );
@@ -40,6 +44,7 @@ fn lower_is_better_linear_reaches_zero_at_twice_the_target() {
             Scale::Plain,
             Explain::Full,
         )
+        .unwrap()
         .score
     };
     assert_eq!(linear(dec!(9)), dec!(10));
@@ -60,6 +65,7 @@ fn lower_is_better_ratio_is_target_over_actual() {
             Scale::Plain,
             Explain::Full,
         )
+        .unwrap()
         .score
     };
     assert_eq!(ratio(dec!(10)), dec!(10));
@@ -69,7 +75,11 @@ fn lower_is_better_ratio_is_target_over_actual() {
 
 #[test]
 fn equal_with_positive_target_is_higher_is_better_and_with_zero_target_is_all_or_nothing() {
-    let equal = |a, t| methods::equal(dec!(10), a, t, Scale::Plain, Explain::Full).score;
+    let equal = |a, t| {
+        methods::equal(dec!(10), a, t, Scale::Plain, Explain::Full)
+            .unwrap()
+            .score
+    };
     assert_eq!(equal(dec!(4), dec!(5)), dec!(8)); // 10 × 4 / 5
     assert_eq!(equal(dec!(5), dec!(5)), dec!(10));
     assert_eq!(equal(dec!(0), dec!(0)), dec!(10)); // T = 0, A = 0
@@ -87,7 +97,8 @@ fn over(slope: Decimal, waived: bool) -> OverAchievement {
 }
 
 fn over_score(a: Decimal, slope: Decimal, waived: bool, explained: bool) -> Decimal {
-    let base = methods::higher_is_better(dec!(30), a, dec!(10), Scale::Plain, Explain::Full);
+    let base =
+        methods::higher_is_better(dec!(30), a, dec!(10), Scale::Plain, Explain::Full).unwrap();
     methods::over_achievement(
         base,
         dec!(30),
@@ -97,6 +108,7 @@ fn over_score(a: Decimal, slope: Decimal, waived: bool, explained: bool) -> Deci
         explained,
         Explain::Full,
     )
+    .unwrap()
     .score
 }
 
@@ -117,7 +129,7 @@ fn over_achievement_reduces_by_slope_above_threshold_down_to_the_floor() {
 
 fn tier(t: Tier, claimed: Option<Decimal>) -> (Decimal, bool) {
     let (out, problem) =
-        methods::tiers(dec!(10), t, claimed, &TierBounds::default(), Explain::Full);
+        methods::tiers(dec!(10), t, claimed, &TierBounds::default(), Explain::Full).unwrap();
     (out.score, problem.is_some())
 }
 
@@ -148,7 +160,11 @@ fn tiers_accept_scores_inside_the_tier_and_bring_others_to_its_bound() {
 
 #[test]
 fn budget_execution_caps_at_full_and_can_round_down_to_whole_points() {
-    let exec = |rate, r| methods::budget_execution(dec!(10), rate, r, Explain::Full).score;
+    let exec = |rate, r| {
+        methods::budget_execution(dec!(10), rate, r, Explain::Full)
+            .unwrap()
+            .score
+    };
     assert_eq!(exec(dec!(0.9567), Rounding::Exact), dec!(9.567));
     assert_eq!(exec(dec!(1), Rounding::Exact), dec!(10));
     assert_eq!(exec(dec!(1.2), Rounding::Exact), dec!(10)); // over-spent: capped
@@ -165,7 +181,9 @@ fn step(value: Decimal, count: StepCount) -> Decimal {
         deduction: dec!(0.5),
         count,
     };
-    methods::step_deduction(dec!(5), value, &step, Scale::Rate, Explain::Full).score
+    methods::step_deduction(dec!(5), value, &step, Scale::Rate, Explain::Full)
+        .unwrap()
+        .score
 }
 
 #[test]
@@ -186,7 +204,9 @@ fn step_deduction_counts_steps_beyond_the_limit() {
             deduction: dec!(2),
             count: StepCount::Exact,
         };
-        methods::step_deduction(dec!(5), v, &step, Scale::Rate, Explain::Full).score
+        methods::step_deduction(dec!(5), v, &step, Scale::Rate, Explain::Full)
+            .unwrap()
+            .score
     };
     assert_eq!(below(dec!(1)), dec!(5));
     assert_eq!(below(dec!(0.9)), dec!(1)); // 2 steps × 2
@@ -213,7 +233,11 @@ fn budget_control_bands() -> Vec<Band> {
 #[test]
 fn bands_respect_open_and_closed_bounds() {
     let bands = budget_control_bands();
-    let score = |v| methods::bands(dec!(5), v, &bands, Scale::Rate, Explain::Full).score;
+    let score = |v| {
+        methods::bands(dec!(5), v, &bands, Scale::Rate, Explain::Full)
+            .unwrap()
+            .score
+    };
     assert_eq!(score(dec!(0)), dec!(5));
     assert_eq!(score(dec!(0.0001)), dec!(4));
     assert_eq!(score(dec!(0.1)), dec!(4)); // (0, 10 %] is closed above
@@ -222,7 +246,7 @@ fn bands_respect_open_and_closed_bounds() {
     assert_eq!(score(dec!(0.3)), dec!(2));
     assert_eq!(score(dec!(0.31)), dec!(0));
     // A value no band covers scores 0 and says so.
-    let out = methods::bands(dec!(5), dec!(-0.1), &bands, Scale::Rate, Explain::Full);
+    let out = methods::bands(dec!(5), dec!(-0.1), &bands, Scale::Rate, Explain::Full).unwrap();
     assert_eq!(out.score, dec!(0));
     assert_eq!(out.reason.as_deref(), Some("-10.00% 不在任何分段内"));
 }
@@ -249,7 +273,8 @@ fn checklist_awards_or_deducts_and_clamps_to_the_points() {
         dec!(2),
         &answers,
         Explain::Full,
-    );
+    )
+    .unwrap();
     assert_eq!(award.score, dec!(2)); // one met × 2
     assert_eq!(award.reason.as_deref(), Some("未满足: b、c(未提供)"));
     let deduct = methods::checklist(
@@ -258,14 +283,17 @@ fn checklist_awards_or_deducts_and_clamps_to_the_points() {
         dec!(2),
         &answers,
         Explain::Full,
-    );
+    )
+    .unwrap();
     assert_eq!(deduct.score, dec!(1)); // 5 − 2 unmet × 2
     let all = [Answer {
         label: "a",
         met: Some(true),
     }; 3];
     assert_eq!(
-        methods::checklist(dec!(5), ChecklistMode::Award, dec!(2), &all, Explain::Full).score,
+        methods::checklist(dec!(5), ChecklistMode::Award, dec!(2), &all, Explain::Full)
+            .unwrap()
+            .score,
         dec!(5) // 6 clamped to 5
     );
     assert_eq!(
@@ -276,6 +304,7 @@ fn checklist_awards_or_deducts_and_clamps_to_the_points() {
             &answers[1..],
             Explain::Full
         )
+        .unwrap()
         .score,
         dec!(0)
     );

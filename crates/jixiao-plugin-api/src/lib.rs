@@ -30,7 +30,8 @@ pub use rust_decimal::Decimal;
 #[doc(hidden)]
 pub use sdk::spec as sdk_spec;
 pub use sdk::{
-    Adjustment, Finding, Input, Output, Param, ParamKind, ParamValue, Plugin, Rule, RuleParams,
+    Adjustment, Finding, Input, LeafId, Output, Param, ParamKind, ParamValue, Plugin, Rule,
+    RuleParams,
 };
 pub use wire::Part;
 

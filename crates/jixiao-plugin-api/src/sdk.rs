@@ -220,6 +220,7 @@ impl Param {
             required: false,
             default: Some(default.into()),
             doc: doc.into(),
+            leaf: false,
         })
     }
 
@@ -231,6 +232,7 @@ impl Param {
             required: true,
             default: None,
             doc: doc.into(),
+            leaf: false,
         })
     }
 }
@@ -245,6 +247,8 @@ pub trait RuleParams: DeserializeOwned + 'static {
 /// A type a parameter may have: its [`ParamKind`], and how the manifest shows a default of it.
 pub trait ParamValue {
     const KIND: ParamKind;
+    /// Whether the value is the id of a leaf of the rule set ([`LeafId`]), checked by the host.
+    const LEAF: bool = false;
     /// The value as the manifest (and `jixiao plugin`) shows a default: `1.3`, `预算执行率`.
     fn shown(&self) -> String;
 }
@@ -275,6 +279,35 @@ impl ParamValue for String {
     }
 }
 
+/// A parameter naming a leaf of the rule set's indicator tree by its id (`output.completion`),
+/// e.g. the leaf a deduction applies to. A string on the wire; the manifest declares it
+/// `"leaf": true`, and the host refuses a rule set whose value names no leaf, with the nearest
+/// ids, when it loads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LeafId(pub String);
+
+impl std::ops::Deref for LeafId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<LeafId> for String {
+    fn from(id: LeafId) -> String {
+        id.0
+    }
+}
+
+impl ParamValue for LeafId {
+    const KIND: ParamKind = ParamKind::String;
+    const LEAF: bool = true;
+    fn shown(&self) -> String {
+        self.0.clone()
+    }
+}
+
 impl ParamValue for bool {
     const KIND: ParamKind = ParamKind::Bool;
     fn shown(&self) -> String {
@@ -297,6 +330,7 @@ impl ParamValue for Vec<String> {
 /// A parameter that may be left out with no default: shown as nothing (`""`).
 impl<T: ParamValue> ParamValue for Option<T> {
     const KIND: ParamKind = T::KIND;
+    const LEAF: bool = T::LEAF;
     fn shown(&self) -> String {
         self.as_ref().map(T::shown).unwrap_or_default()
     }
@@ -313,6 +347,7 @@ pub fn spec<T: ParamValue>(name: &str, default: Option<&T>, doc: &[&str]) -> Par
         required: default.is_none(),
         default: default.map(ParamValue::shown),
         doc: doc.join(" "),
+        leaf: T::LEAF,
     }
 }
 

@@ -49,6 +49,12 @@ pub struct ParamSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     pub doc: String,
+    /// The value (a string) is the id of a leaf of the rule set's indicator tree, which the host
+    /// checks when it loads the rule set (`jixiao check`): a misspelt id is an error, not a
+    /// deduction silently dropped. Added within format 1, both ways compatible: absent is
+    /// `false`, and a host that does not know the key ignores it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub leaf: bool,
 }
 
 /// What a request asks.

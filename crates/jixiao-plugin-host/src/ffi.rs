@@ -28,14 +28,14 @@ pub(crate) fn open(file: &Path, path: &Path) -> Result<(Manifest, Library), Prob
     // checked against the pin (or explicitly allowed unpinned).
     let library = unsafe { libloading::Library::new(file) }.map_err(|e| Problem::Open {
         path: path.to_owned(),
-        message: reason(&e),
+        message: reason(&e, file),
     })?;
     // Never unloaded: code and static data of the plugin stay valid for the whole process.
     let library: &'static libloading::Library = Box::leak(Box::new(library));
     let missing = |symbol: &'static str, e: libloading::Error| Problem::MissingSymbol {
         path: path.to_owned(),
         symbol,
-        message: reason(&e),
+        message: reason(&e, file),
     };
     // SAFETY: a jixiao plugin exports this symbol with the `HandshakeFn` signature (ABI 1 and
     // every later ABI keep it); the library is never unloaded, so the pointer stays valid.
@@ -80,11 +80,17 @@ pub(crate) fn open(file: &Path, path: &Path) -> Result<(Manifest, Library), Prob
 }
 
 /// What the system said went wrong. libloading's own message is only "dlopen failed" or
-/// "dlsym failed"; the system's (dlerror's) reason is the error's source.
-fn reason(e: &libloading::Error) -> String {
-    match std::error::Error::source(e) {
+/// "dlsym failed"; the system's (dlerror's) reason is the error's source, less the name of the
+/// private copy loaded (`file`) it starts with: the messages name the library as given.
+fn reason(e: &libloading::Error, file: &Path) -> String {
+    let text = match std::error::Error::source(e) {
         Some(source) => source.to_string(),
         None => e.to_string(),
+    };
+    let prefix = format!("{}: ", file.display());
+    match text.strip_prefix(&prefix) {
+        Some(rest) => rest.to_owned(),
+        None => text,
     }
 }
 

@@ -15,6 +15,7 @@
 //! `ffi` (`src/ffi.rs`): opening libraries and calling across the ABI. Each unsafe block there
 //! says why it is sound.
 
+mod elf;
 mod ffi;
 
 use std::path::{Path, PathBuf};
@@ -73,6 +74,15 @@ pub enum Problem {
         path.display()
     )]
     Unpinned { path: PathBuf, found: String },
+    #[error("cannot read library {}: it is {what}, not a regular file", path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
+    #[error(
+        "cannot read library {}: it has {size} bytes, more than the {MAX_LIBRARY_BYTES} a plugin may have",
+        path.display()
+    )]
+    TooLarge { path: PathBuf, size: u64 },
+    #[error("cannot load library {}: {message}", path.display())]
+    Damaged { path: PathBuf, message: String },
     #[error("cannot load library {}: {message}", path.display())]
     Open { path: PathBuf, message: String },
     #[error("library {} does not export `{symbol}`: {message}", path.display())]
@@ -105,6 +115,127 @@ pub enum Problem {
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     let bytes = std::fs::read(path)?;
     Ok(hex::encode(Sha256::digest(&bytes)))
+}
+
+/// The most bytes a plugin library may have: 512 MiB (the four plugins have a few MiB).
+pub const MAX_LIBRARY_BYTES: u64 = 512 * 1024 * 1024;
+
+/// What a file that is not a regular one is, for messages.
+fn file_kind(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// A library's bytes, read once: only a regular file (symbolic links followed), at most
+/// [`MAX_LIBRARY_BYTES`], and (where libraries are ELF) a whole shared object whose every
+/// segment lies inside the file, so that the system loader never maps past its end.
+fn read_library(path: &Path) -> Result<Vec<u8>, Problem> {
+    use std::io::Read;
+    let read_error = |source| Problem::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let regular = |meta: &std::fs::Metadata| -> Result<(), Problem> {
+        if meta.is_file() {
+            Ok(())
+        } else {
+            Err(Problem::NotAFile {
+                path: path.to_owned(),
+                what: file_kind(meta.file_type()),
+            })
+        }
+    };
+    // Before opening: opening a FIFO waits for a writer, and a device never ends.
+    regular(&std::fs::metadata(path).map_err(read_error)?)?;
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let meta = file.metadata().map_err(read_error)?;
+    regular(&meta)?;
+    if meta.len() > MAX_LIBRARY_BYTES {
+        return Err(Problem::TooLarge {
+            path: path.to_owned(),
+            size: meta.len(),
+        });
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_LIBRARY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > MAX_LIBRARY_BYTES {
+        return Err(Problem::TooLarge {
+            path: path.to_owned(),
+            size: bytes.len() as u64,
+        });
+    }
+    if cfg!(all(unix, not(target_vendor = "apple")))
+        && let Some(message) = elf::problem(&bytes)
+    {
+        return Err(Problem::Damaged {
+            path: path.to_owned(),
+            message,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Opens a private copy of `bytes` (the library at `path`): the bytes loaded are the ones read,
+/// hashed and checked, and the path given to the loader is never a bare name the system would
+/// look up in its library path. The copy never outlives the process: on Linux it is an unnamed
+/// temporary file opened through `/proc/self/fd` (kept open, as the library is never unloaded);
+/// elsewhere a file in a private directory removed once the library is open.
+fn open_private(bytes: &[u8], path: &Path) -> Result<(Manifest, Library), Problem> {
+    use std::io::Write;
+    let read_error = |source| Problem::Read {
+        path: path.to_owned(),
+        source,
+    };
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let mut file = tempfile::tempfile().map_err(read_error)?;
+        file.write_all(bytes).map_err(read_error)?;
+        let by_fd = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+        if by_fd.exists() {
+            let opened = open(&by_fd, path);
+            // Kept open for the life of the process: the library stays mapped from it, and its
+            // descriptor's number (the name the loader knows it by) is never reused for another.
+            std::mem::forget(file);
+            return opened;
+        }
+    }
+    let private = tempfile::Builder::new()
+        .prefix("jixiao-plugin-")
+        .tempdir()
+        .map_err(read_error)?;
+    let copy = private
+        .path()
+        .join(path.file_name().unwrap_or(path.as_os_str()));
+    std::fs::File::create(&copy)
+        .and_then(|mut f| f.write_all(bytes))
+        .map_err(read_error)?;
+    let opened = open(&copy, path);
+    // Once loaded, the copy is no longer needed on disk (where the system allows removing a
+    // loaded library; elsewhere the temporary directory is left for the system to clean).
+    drop(private);
+    opened
 }
 
 /// The library file of an entry: its path relative to the rule set's directory (or its file
@@ -165,11 +296,9 @@ pub struct Inspected {
 
 /// Hashes, opens and handshakes one library, with no pin and no rule set: for `jixiao plugin`.
 pub fn inspect(path: &Path) -> Result<Inspected, Problem> {
-    let sha256 = sha256_file(path).map_err(|source| Problem::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let (manifest, _) = open(path, path)?;
+    let bytes = read_library(path)?;
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let (manifest, _) = open_private(&bytes, path)?;
     Ok(Inspected {
         path: path.to_owned(),
         sha256,
@@ -210,12 +339,14 @@ impl Plugins {
         options: &LoadOptions,
     ) -> Result<Plugins, HostError> {
         let mut loaded = Vec::with_capacity(rules.plugins.len());
+        let leaves = leaf_ids(rules);
         for entry in &rules.plugins {
-            let plugin = load_one(entry, rules_path, options).map_err(|problem| HostError {
-                rule_set: rules_path.to_owned(),
-                plugin: entry.name.clone(),
-                problem: Box::new(problem),
-            })?;
+            let plugin =
+                load_one(entry, rules_path, options, &leaves).map_err(|problem| HostError {
+                    rule_set: rules_path.to_owned(),
+                    plugin: entry.name.clone(),
+                    problem: Box::new(problem),
+                })?;
             loaded.push(plugin);
         }
         Ok(Plugins {
@@ -234,8 +365,9 @@ impl Plugins {
     ) -> (Plugins, Vec<HostError>) {
         let mut plugins = Plugins::default();
         let mut errors = Vec::new();
+        let leaves = leaf_ids(rules);
         for entry in &rules.plugins {
-            match load_one(entry, rules_path, options) {
+            match load_one(entry, rules_path, options, &leaves) {
                 Ok(plugin) => plugins.loaded.push(plugin),
                 Err(problem) => {
                     let error = HostError {
@@ -260,19 +392,75 @@ impl Plugins {
     }
 }
 
+/// The ids of the rule set's leaves, in tree order: what a [`ParamSpec::leaf`] parameter may name.
+/// A leaf over the unit's own rows is left out: it scores as a group of its rows, which no
+/// adjustment can name.
+fn leaf_ids(rules: &RuleSet) -> Vec<&str> {
+    fn walk<'a>(nodes: &'a [jixiao_rules::Indicator], out: &mut Vec<&'a str>) {
+        for node in nodes {
+            if node.is_leaf() {
+                if matches!(node.input, Some(jixiao_rules::Input::Rows(_))) {
+                    continue;
+                }
+                out.push(&node.id);
+            } else {
+                walk(&node.children, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&rules.indicators, &mut out);
+    out
+}
+
+/// The edit distance (insertions, deletions, substitutions of characters) between two strings.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// Why `value` of the leaf parameter `name` names no leaf, with the nearest ids.
+fn no_such_leaf(name: &str, value: &str, leaves: &[&str]) -> String {
+    let mut nearest: Vec<(usize, &str)> =
+        leaves.iter().map(|id| (distance(value, id), *id)).collect();
+    nearest.sort();
+    let shown: Vec<String> = nearest
+        .iter()
+        .take(3)
+        .map(|(_, id)| format!("`{id}`"))
+        .collect();
+    format!(
+        "`{name}` = \"{value}\" names no leaf of the rule set's indicator tree; the nearest: {}",
+        if shown.is_empty() {
+            "none (the rule set has no leaves)".to_owned()
+        } else {
+            shown.join(", ")
+        }
+    )
+}
+
 fn load_one(
     entry: &PluginEntry,
     rules_path: &Path,
     options: &LoadOptions,
+    leaves: &[&str],
 ) -> Result<Loaded, Problem> {
     let path = library_path(rules_path, entry, options);
-    let read_error = |source| Problem::Read {
-        path: path.clone(),
-        source,
-    };
     // The bytes are read once: the ones hashed are the ones loaded (from a private copy), so the
     // file cannot be swapped between the check and the load.
-    let bytes = std::fs::read(&path).map_err(read_error)?;
+    let bytes = read_library(&path)?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
     match &entry.sha256 {
         Some(expected) if *expected != sha256 => {
@@ -290,19 +478,7 @@ fn load_one(
         }
         _ => {}
     }
-    let private = tempfile::Builder::new()
-        .prefix("jixiao-plugin-")
-        .tempdir()
-        .map_err(read_error)?;
-    let copy = private
-        .path()
-        .join(path.file_name().unwrap_or(path.as_os_str()));
-    std::fs::write(&copy, &bytes).map_err(read_error)?;
-    let opened = open(&copy, &path);
-    // Once loaded, the copy is no longer needed on disk (where the system allows removing a
-    // loaded library; elsewhere the temporary directory is left for the system to clean).
-    drop(private);
-    let (manifest, library) = opened?;
+    let (manifest, library) = open_private(&bytes, &path)?;
     if manifest.name != entry.name {
         return Err(Problem::NameMismatch {
             declared: manifest.name,
@@ -327,7 +503,7 @@ fn load_one(
             rule: wanted.rule.clone(),
             message,
         };
-        let params = params_json(&wanted.params, &spec.params).map_err(bad)?;
+        let params = params_json(&wanted.params, &spec.params, leaves).map_err(bad)?;
         let name_json = serde_json::to_string(&wanted.rule).expect("a string serialises");
         let request = format!(
             r#"{{"format":{WIRE_FORMAT},"op":"check_params","rule":{name_json},"params":{}}}"#,
@@ -354,8 +530,13 @@ fn load_one(
 }
 
 /// The rule set's params as wire JSON, checked against the manifest: known names, required ones
-/// present, each of its kind. TOML floats become decimal strings (never JSON floats).
-fn params_json(table: &toml::Table, specs: &[ParamSpec]) -> Result<Box<RawValue>, String> {
+/// present, each of its kind, and a leaf parameter naming one of `leaves`. TOML floats become
+/// decimal strings (never JSON floats).
+fn params_json(
+    table: &toml::Table,
+    specs: &[ParamSpec],
+    leaves: &[&str],
+) -> Result<Box<RawValue>, String> {
     let mut object = serde_json::Map::new();
     for (name, value) in table {
         let Some(spec) = specs.iter().find(|s| s.name == *name) else {
@@ -381,7 +562,12 @@ fn params_json(table: &toml::Table, specs: &[ParamSpec]) -> Result<Box<RawValue>
                 serde_json::Value::String(i.to_string())
             }
             (ParamKind::Integer, toml::Value::Integer(i)) => serde_json::Value::from(*i),
-            (ParamKind::String, toml::Value::String(s)) => serde_json::Value::String(s.clone()),
+            (ParamKind::String, toml::Value::String(s)) => {
+                if spec.leaf && !leaves.contains(&s.as_str()) {
+                    return Err(no_such_leaf(name, s, leaves));
+                }
+                serde_json::Value::String(s.clone())
+            }
             (ParamKind::Bool, toml::Value::Boolean(b)) => serde_json::Value::Bool(*b),
             (ParamKind::Strings, toml::Value::Array(items))
                 if items.iter().all(toml::Value::is_str) =>
@@ -750,13 +936,35 @@ mod tests {
 
     #[test]
     #[cfg(target_os = "linux")]
-    fn a_file_that_is_no_library_is_refused_with_the_systems_reason() {
+    fn a_file_that_is_no_library_is_refused_before_the_system_loads_it() {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), b"not a library").unwrap();
         match inspect(file.path()) {
-            Err(Problem::Open { message, .. }) => {
-                assert!(message.contains("file too short"), "{message}");
+            Err(Problem::Damaged { message, .. }) => {
+                assert!(message.contains("no ELF signature"), "{message}");
             }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_device_or_a_pipe_is_refused_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("libzero.so");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        match inspect(&link) {
+            Err(e @ Problem::NotAFile { .. }) => assert_eq!(
+                e.to_string(),
+                format!(
+                    "cannot read library {}: it is a character device, not a regular file",
+                    link.display()
+                )
+            ),
+            other => panic!("{other:?}"),
+        }
+        match inspect(dir.path()) {
+            Err(Problem::NotAFile { what, .. }) => assert_eq!(what, "a directory"),
             other => panic!("{other:?}"),
         }
     }

@@ -5,6 +5,7 @@
 //! carry points, an input and a scoring [`Method`], and the parameters of the built-in checks.
 //! [`RuleSet::load`] parses and validates; every problem it finds names the file and the key.
 
+pub mod limits;
 mod schema;
 mod validate;
 

@@ -6,6 +6,7 @@ use std::path::Path;
 use jixiao_model::EvaluationKind;
 use rust_decimal::Decimal;
 
+use crate::limits::{FIGURE_MAX, FIGURE_MIN, POINTS_MAX, Range, SLOPE_MAX};
 use crate::{Band, Indicator, Input, Method, RuleError, RuleSet, StepDeduction};
 
 /// Something allowed but worth a look, e.g. weights off the national profile.
@@ -36,7 +37,26 @@ impl<'a> Validator<'a> {
             message: message.into(),
         });
     }
+
+    /// An error at `key` unless `value` is in `range` (the ranges of [`crate::limits`], within
+    /// which no figure of a unit can overflow the engine's arithmetic); `name` is the leaf's.
+    fn in_range(&mut self, key: String, name: Option<&str>, value: Decimal, range: Range) -> bool {
+        if range.contains(value) {
+            return true;
+        }
+        let name = name.map(|n| format!("{n}: ")).unwrap_or_default();
+        self.error(
+            key,
+            format!("{name}expected {range}, found {}", value.normalize()),
+        );
+        false
+    }
 }
+
+/// Points: more than 0 and at most [`POINTS_MAX`].
+const POINTS: Range = Range::new(FIGURE_MIN, POINTS_MAX);
+/// A figure of a rule set (a target, a limit, a step, a tolerance), as a unit's figures.
+const FIGURE: Range = Range::new(FIGURE_MIN, FIGURE_MAX);
 
 /// Checks everything the schema alone does not; returns the warnings, or every error found.
 pub(crate) fn validate(rules: &RuleSet, path: &Path) -> Result<Vec<Warning>, Vec<RuleError>> {
@@ -51,6 +71,8 @@ pub(crate) fn validate(rules: &RuleSet, path: &Path) -> Result<Vec<Warning>, Vec
             "total",
             format!("expected more than 0 points, found {}", rules.total),
         );
+    } else {
+        v.in_range("total".into(), None, rules.total, POINTS);
     }
     if rules.score_decimals > 6 {
         v.error(
@@ -68,6 +90,8 @@ pub(crate) fn validate(rules: &RuleSet, path: &Path) -> Result<Vec<Warning>, Vec
     ] {
         if value.is_sign_negative() {
             v.error(key, format!("expected 0 or more, found {value}"));
+        } else {
+            v.in_range(key.into(), None, value, FIGURE.or_zero());
         }
     }
     validate_grades(&mut v, rules);
@@ -76,7 +100,12 @@ pub(crate) fn validate(rules: &RuleSet, path: &Path) -> Result<Vec<Warning>, Vec
         v.error("indicators", "the rule set has no indicators");
     }
     let top = sum_points(&rules.indicators);
-    if top != rules.total {
+    if top.is_none() {
+        v.error(
+            "indicators",
+            format!("the top-level indicators' points sum past the range of a decimal (each may have at most {POINTS_MAX})"),
+        );
+    } else if let Some(top) = top.filter(|t| *t != rules.total) {
         v.error(
             "indicators",
             format!(
@@ -114,8 +143,11 @@ pub(crate) fn validate(rules: &RuleSet, path: &Path) -> Result<Vec<Warning>, Vec
     }
 }
 
-fn sum_points(indicators: &[Indicator]) -> Decimal {
-    indicators.iter().map(|i| i.points).sum()
+/// The points of `indicators` summed; `None` past the range of a decimal.
+fn sum_points(indicators: &[Indicator]) -> Option<Decimal> {
+    indicators
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, i| sum.checked_add(i.points))
 }
 
 fn validate_grades(v: &mut Validator<'_>, rules: &RuleSet) {
@@ -205,10 +237,21 @@ fn validate_indicator<'a>(v: &mut Validator<'a>, ind: &'a Indicator, key: &str) 
                 ind.id, ind.name, ind.points
             ),
         );
+    } else {
+        let name = format!("{} ({})", ind.id, ind.name);
+        v.in_range(format!("{key}.points"), Some(&name), ind.points, POINTS);
     }
     if !ind.is_leaf() {
         let sum = sum_points(&ind.children);
-        if sum != ind.points {
+        if sum.is_none() {
+            v.error(
+                format!("{key}.children"),
+                format!(
+                    "the children of group `{}` ({}) have points summing past the range of a decimal",
+                    ind.id, ind.name
+                ),
+            );
+        } else if let Some(sum) = sum.filter(|s| *s != ind.points) {
             v.error(
                 format!("{key}.children"),
                 format!(
@@ -288,6 +331,7 @@ fn validate_method(
                 format!("{name}: expected {relation} {min}, found {value}"),
             );
         }
+        ok
     };
     match method {
         Method::HigherIsBetter {
@@ -321,15 +365,32 @@ fn validate_method(
             deduction,
             ..
         }) => {
-            at_least("limit", *limit, Decimal::ZERO, true);
-            at_least("per", *per, Decimal::ZERO, false);
-            at_least("deduction", *deduction, Decimal::ZERO, true);
+            let ok = [
+                at_least("limit", *limit, Decimal::ZERO, true),
+                at_least("per", *per, Decimal::ZERO, false),
+                at_least("deduction", *deduction, Decimal::ZERO, true),
+            ];
+            let deductions = Range::new(FIGURE_MIN, POINTS_MAX).or_zero();
+            for ((field, value, range), ok) in [
+                ("limit", *limit, FIGURE.or_zero()),
+                ("per", *per, FIGURE),
+                ("deduction", *deduction, deductions),
+            ]
+            .into_iter()
+            .zip(ok)
+            {
+                if ok {
+                    v.in_range(format!("{key}.{field}"), Some(&name), value, range);
+                }
+            }
         }
         Method::Bands { bands } => check_bands(v, &name, key, bands, ind.points),
         Method::Checklist {
             per_item, items, ..
         } => {
-            at_least("per_item", *per_item, Decimal::ZERO, false);
+            if at_least("per_item", *per_item, Decimal::ZERO, false) {
+                v.in_range(format!("{key}.per_item"), Some(&name), *per_item, POINTS);
+            }
             if items.is_empty() {
                 v.error(
                     format!("{key}.items"),
@@ -382,7 +443,15 @@ fn check_target(
                 }
             ),
         ),
-        _ => {}
+        Some(t) => {
+            let range = if zero_allowed {
+                FIGURE.or_zero()
+            } else {
+                FIGURE
+            };
+            v.in_range(format!("{key}.target"), Some(name), t, range);
+        }
+        None => {}
     }
 }
 
@@ -395,12 +464,23 @@ fn check_over(v: &mut Validator<'_>, name: &str, key: &str, over: &crate::OverAc
                 over.threshold
             ),
         );
+    } else {
+        let range = Range::new(Decimal::ONE, FIGURE_MAX);
+        v.in_range(
+            format!("{key}.threshold"),
+            Some(name),
+            over.threshold,
+            range,
+        );
     }
     if over.slope.is_sign_negative() {
         v.error(
             format!("{key}.slope"),
             format!("{name}: expected 0 or more, found {}", over.slope),
         );
+    } else {
+        let range = Range::new(Decimal::ZERO, SLOPE_MAX);
+        v.in_range(format!("{key}.slope"), Some(name), over.slope, range);
     }
     if over.floor < Decimal::ZERO || over.floor > Decimal::ONE {
         v.error(

@@ -263,3 +263,57 @@ fn weights_off_the_national_profile_warn_but_load() {
             .contains("top-level weights 20/40/30/10 differ")
     );
 }
+
+#[test]
+fn points_summing_past_the_range_of_a_decimal_are_refused_not_a_panic() {
+    let huge = TREE
+        .replacen("points = 50\n", "points = 4e28\n", 1)
+        .replacen("points = 10\n", "points = 4e28\n", 1);
+    let e = errors(&format!("{HEADER}{GRADES}{huge}"));
+    assert_eq!(
+        e,
+        [
+            "rules.toml: at `indicators`: the top-level indicators' points sum past the range of a decimal (each may have at most 1000000)",
+            "rules.toml: at `indicators[0].points`: execution (预算执行率): expected 0.000001 to 1000000, found 40000000000000000000000000000",
+            "rules.toml: at `indicators[1].points`: output (产出指标): expected 0.000001 to 1000000, found 40000000000000000000000000000",
+        ]
+    );
+}
+
+#[test]
+fn parameters_that_could_overflow_are_refused_with_the_allowed_range() {
+    let step = TREE.replacen(
+        "method = { kind = \"budget_execution\" }",
+        "method = { kind = \"step_deduction\", limit = 0.9, beyond = \"below\", per = 1e-13, deduction = 10000000 }",
+        1,
+    );
+    assert_eq!(
+        errors(&format!("{HEADER}{GRADES}{step}")),
+        [
+            "rules.toml: at `indicators[0].method.per`: `execution` (预算执行率): expected 0.000001 to 1000000000000, found 0.0000000000001",
+            "rules.toml: at `indicators[0].method.deduction`: `execution` (预算执行率): expected 0 or 0.000001 to 1000000, found 10000000",
+        ]
+    );
+    let slope = TREE.replacen(
+        "method = { kind = \"by_direction\" }",
+        "method = { kind = \"by_direction\", over_achievement = { threshold = 1.3, slope = 1e20, floor = 0 } }",
+        1,
+    );
+    assert_eq!(
+        errors(&format!("{HEADER}{GRADES}{slope}")),
+        [
+            "rules.toml: at `indicators[1].method.over_achievement.slope`: `output` (产出指标): expected 0 to 100, found 100000000000000000000",
+        ]
+    );
+    let target = TREE.replacen(
+        "method = { kind = \"budget_execution\" }",
+        "method = { kind = \"higher_is_better\", target = 1e13 }",
+        1,
+    );
+    assert_eq!(
+        errors(&format!("{HEADER}{GRADES}{target}")),
+        [
+            "rules.toml: at `indicators[0].method.target`: `execution` (预算执行率): expected 0.000001 to 1000000000000, found 10000000000000",
+        ]
+    );
+}

@@ -4,7 +4,7 @@
 //! takes that many points off the leaf `indicator`.
 
 use jixiao_plugin_api::wire::ParamSpec;
-use jixiao_plugin_api::{Decimal, Finding, Input, Output, Part, Plugin, Rule, RuleParams};
+use jixiao_plugin_api::{Decimal, Finding, Input, LeafId, Output, Part, Plugin, Rule, RuleParams};
 use serde::Deserialize;
 
 jixiao_plugin_api::params! {
@@ -20,7 +20,7 @@ jixiao_plugin_api::params! {
         /// points off `indicator` per empty section
         deduction: Decimal = Decimal::ZERO,
         /// the leaf id a deduction applies to
-        indicator: Option<String> = None,
+        indicator: Option<LeafId> = None,
     }
 }
 
@@ -48,7 +48,7 @@ impl TryFrom<RawParams> for Params {
                 return Err(format!("`deduction` must be 0 or more, found {d}"));
             }
             (d, _) if d.is_zero() => None,
-            (d, Some(id)) => Some((d, id)),
+            (d, Some(id)) => Some((d, id.into())),
             (_, None) => {
                 return Err("`deduction` needs `indicator`, the leaf to deduct from".into());
             }
@@ -176,7 +176,7 @@ mod tests {
     }
 
     /// What the handshake declares of the rules: each parameter with its kind, default and doc.
-    const RULES: &str = r#"[{"name":"narrative_candour","summary":"问题与改进措施为空、仅写「无」「暂无」或少于 min_chars 字: 提示, 可扣分","params":[{"name":"min_chars","kind":"integer","required":false,"default":"10","doc":"a section shorter than this (letters and digits) says nothing"},{"name":"empty_words","kind":"strings","required":false,"default":"[\"无\", \"暂无\", ...]","doc":"texts that mean nothing"},{"name":"deduction","kind":"decimal","required":false,"default":"0","doc":"points off `indicator` per empty section"},{"name":"indicator","kind":"string","required":false,"default":"","doc":"the leaf id a deduction applies to"}],"needs":["narrative"]}]"#;
+    const RULES: &str = r#"[{"name":"narrative_candour","summary":"问题与改进措施为空、仅写「无」「暂无」或少于 min_chars 字: 提示, 可扣分","params":[{"name":"min_chars","kind":"integer","required":false,"default":"10","doc":"a section shorter than this (letters and digits) says nothing"},{"name":"empty_words","kind":"strings","required":false,"default":"[\"无\", \"暂无\", ...]","doc":"texts that mean nothing"},{"name":"deduction","kind":"decimal","required":false,"default":"0","doc":"points off `indicator` per empty section"},{"name":"indicator","kind":"string","required":false,"default":"","doc":"the leaf id a deduction applies to","leaf":true}],"needs":["narrative"]}]"#;
 
     #[test]
     fn the_manifest_declares_each_parameter_with_its_default() {

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use jixiao_plugin_api::model::{Direction, round};
-use jixiao_plugin_api::{Decimal, Finding, Input, Output, Part, Plugin, Rule};
+use jixiao_plugin_api::{Decimal, Finding, Input, LeafId, Output, Part, Plugin, Rule};
 
 jixiao_plugin_api::params! {
     #[derive(Debug)]
@@ -22,7 +22,7 @@ jixiao_plugin_api::params! {
         /// the leaf keeps at least this share of its points
         pub floor: Decimal = Decimal::new(8, 1),
         /// leaf id a goal's deviation reduces (rows reduce their own leaf)
-        pub indicator: Option<String> = None,
+        pub indicator: Option<LeafId> = None,
     }
 }
 
@@ -191,7 +191,7 @@ mod tests {
     }
 
     /// What the handshake declares of the rules: each parameter with its kind, default and doc.
-    const RULES: &str = r#"[{"name":"target_deviation","summary":"实际达目标 threshold 倍及以上须说明原因, 否则按 slope 扣分, 不低于 floor × 分值","params":[{"name":"threshold","kind":"decimal","required":false,"default":"1.3","doc":"实际/目标 at or above which an explanation is needed"},{"name":"slope","kind":"decimal","required":false,"default":"0.2","doc":"share of the leaf's points deducted per 100 % above the threshold"},{"name":"floor","kind":"decimal","required":false,"default":"0.8","doc":"the leaf keeps at least this share of its points"},{"name":"indicator","kind":"string","required":false,"default":"","doc":"leaf id a goal's deviation reduces (rows reduce their own leaf)"}],"needs":["goals","indicators","leaves"]}]"#;
+    const RULES: &str = r#"[{"name":"target_deviation","summary":"实际达目标 threshold 倍及以上须说明原因, 否则按 slope 扣分, 不低于 floor × 分值","params":[{"name":"threshold","kind":"decimal","required":false,"default":"1.3","doc":"实际/目标 at or above which an explanation is needed"},{"name":"slope","kind":"decimal","required":false,"default":"0.2","doc":"share of the leaf's points deducted per 100 % above the threshold"},{"name":"floor","kind":"decimal","required":false,"default":"0.8","doc":"the leaf keeps at least this share of its points"},{"name":"indicator","kind":"string","required":false,"default":"","doc":"leaf id a goal's deviation reduces (rows reduce their own leaf)","leaf":true}],"needs":["goals","indicators","leaves"]}]"#;
 
     #[test]
     fn the_manifest_declares_each_parameter_with_its_default() {

@@ -391,10 +391,16 @@ fn check_names_unknown_rules_and_bad_parameters() {
             "{ deduction = 1 }",
             "rule `narrative_candour`: bad parameters: `deduction` needs `indicator`, the leaf to deduct from",
         ),
+        (
+            "check_misspelt_leaf",
+            "narrative_candour",
+            "{ deduction = 1, indicator = \"output.complet\" }",
+            "rule `narrative_candour`: bad parameters: `indicator` = \"output.complet\" names no leaf of the rule set's indicator tree; the nearest: `output.completion`, `output.quality`, `output.timeliness`",
+        ),
     ] {
         let rules = rule_set(
             tmp.path(),
-            "national-project.toml",
+            "hunan-department.toml",
             &format!(
                 "[[plugins]]\nname = \"jixiao-plugin-candour\"\npath = {:?}\n\n[[plugins.rules]]\nrule = \"{rule}\"\nparams = {params}\n",
                 lib.to_str().unwrap()
@@ -483,4 +489,111 @@ fn plugin_refuses_a_file_that_is_not_a_plugin() {
         "{stderr}"
     );
     assert!(output.stdout.is_empty());
+}
+
+/// The entries a private temporary directory holds after a run.
+fn left_in(tmp: &Path) -> Vec<String> {
+    std::fs::read_dir(tmp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn a_truncated_plugin_is_a_clear_error_in_check_score_and_plugin_and_leaves_no_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let whole = std::fs::read(library(&plugin_dir(), "jixiao_plugin_candour")).unwrap();
+    let cut = dir.path().join("libtruncated.so");
+    std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    let entry = format!(
+        "[[plugins]]\nname = \"jixiao-plugin-candour\"\npath = {:?}\n\n[[plugins.rules]]\nrule = \"narrative_candour\"\n",
+        cut.to_str().unwrap()
+    );
+    let rules = rule_set(dir.path(), "hunan-department.toml", &entry);
+    let runs = [
+        jixiao()
+            .env("TMPDIR", &tmp)
+            .arg("plugin")
+            .arg(&cut)
+            .output(),
+        jixiao()
+            .env("TMPDIR", &tmp)
+            .args(["check", "--allow-unpinned"])
+            .arg(&rules)
+            .output(),
+        jixiao()
+            .env("TMPDIR", &tmp)
+            .args(["score", "--allow-unpinned", "--rules"])
+            .arg(&rules)
+            .arg(SAMPLE)
+            .output(),
+    ];
+    for run in runs {
+        let output = run.unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        // Exited, not killed by a signal (SIGBUS).
+        assert!(
+            output.status.code().is_some(),
+            "{:?}: {stderr}",
+            output.status
+        );
+        assert!(
+            stderr.contains(&format!(
+                "cannot load library {}: truncated or damaged: ",
+                cut.display()
+            )),
+            "{stderr}"
+        );
+    }
+    assert_eq!(left_in(&tmp), Vec::<String>::new());
+}
+
+#[test]
+fn a_plugin_path_to_a_device_returns_at_once_with_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("libzero.so");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    let output = jixiao()
+        .timeout(std::time::Duration::from_secs(60))
+        .arg("plugin")
+        .arg(&link)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.ends_with(&format!(
+            "cannot read library {}: it is a character device, not a regular file\n",
+            link.display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn plugin_with_a_bare_relative_name_loads_the_file_in_the_current_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        library(&plugin_dir(), "jixiao_plugin_candour"),
+        dir.path().join("libx.so"),
+    )
+    .unwrap();
+    let output = jixiao()
+        .current_dir(dir.path())
+        .args(["plugin", "libx.so"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.starts_with("libx.so\n"), "{stdout}");
+    assert!(
+        stdout.contains("  jixiao-plugin-candour v0.1.0"),
+        "{stdout}"
+    );
 }
