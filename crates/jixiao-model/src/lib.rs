@@ -14,6 +14,7 @@ mod amounts;
 mod check;
 mod date;
 mod load;
+mod numbers;
 mod path;
 mod round;
 

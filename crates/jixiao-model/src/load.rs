@@ -74,6 +74,14 @@ impl SelfEvaluation {
             key,
             message: err.to_string().trim_end().to_owned(),
         };
+        if let Some(u) = crate::numbers::toml(text) {
+            return Err(ModelError::Parse {
+                path: path.to_owned(),
+                line: None,
+                key: u.key,
+                message: u.message,
+            });
+        }
         // Fast path; only a file that fails is parsed again to find the key at fault.
         if let Ok(unit) = toml::from_str::<SelfEvaluation>(text) {
             return checked(unit, path, None);
@@ -96,6 +104,9 @@ impl SelfEvaluation {
             key,
             message,
         };
+        if let Some(u) = crate::numbers::json(text) {
+            return Err(error(u.key, u.message));
+        }
         // Fast path; only a line that fails is parsed again to find the key at fault.
         if let Ok(unit) = serde_json::from_str::<SelfEvaluation>(text) {
             return checked(unit, path, Some(line));

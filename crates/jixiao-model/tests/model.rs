@@ -327,3 +327,51 @@ fn the_figures_of_a_table_are_checked_however_the_unit_was_built() {
         "{problems:?}"
     );
 }
+
+/// `1e-400` passed through an `f64` as 0 and was read as the figure 0, silently: it is refused at
+/// its key, in TOML (with its line) and in JSON Lines. So is `1e400`, by the parsers.
+#[test]
+fn a_figure_too_small_for_a_float_is_refused_at_its_key_never_read_as_zero() {
+    let text = std::fs::read_to_string(sample_path()).unwrap();
+    let path = Path::new("unit.toml");
+    for tiny in ["1e-400", "-2.5E-330", &format!("0.{}85", "0".repeat(400))] {
+        let bad = text.replacen("spent = 85.33", &format!("spent = {tiny}"), 1);
+        let err = SelfEvaluation::from_toml(&bad, path)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(&format!(
+                "unit.toml: at `budget.spent`: line 67: the number {tiny} is too small to be read (it would become 0)"
+            )),
+            "{err}"
+        );
+    }
+    let huge = text.replacen("spent = 85.33", "spent = 1e400", 1);
+    let err = SelfEvaluation::from_toml(&huge, path)
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("unit.toml: at `budget.spent`: "), "{err}");
+
+    let unit = SelfEvaluation::load(&sample_path()).unwrap();
+    let line = unit.to_json_line();
+    let bad = line.replacen("\"spent\":\"85.33\"", "\"spent\":1e-400", 1);
+    assert_ne!(bad, line, "the JSON line writes the figure as a string");
+    let err = SelfEvaluation::from_json(&bad, Path::new("units.jsonl"), 3)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("units.jsonl:3: at `budget.spent`: the number 1e-400 is too small"),
+        "{err}"
+    );
+    let err = SelfEvaluation::from_json(
+        &line.replacen("\"spent\":\"85.33\"", "\"spent\":1e400", 1),
+        Path::new("units.jsonl"),
+        3,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("units.jsonl:3: at `budget.spent`: "),
+        "{err}"
+    );
+}
