@@ -12,11 +12,13 @@ pub(crate) struct Underflow {
     pub message: String,
 }
 
-/// Whether `text` may hold a number that underflows: a negative exponent, or twenty zeros in a
-/// row. Every other text is passed without a second look.
+/// Whether `text` may hold a number that underflows: a negative exponent after a digit (`5e-`),
+/// or twenty zeros in a row. Every other text (an ingest draft's English comments hold many
+/// `e-`) is passed without a second look.
 fn may_underflow(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.windows(2).any(|w| matches!(w, [b'e' | b'E', b'-']))
+    text.as_bytes()
+        .windows(3)
+        .any(|w| matches!(w, [b'0'..=b'9' | b'_', b'e' | b'E', b'-']))
         || text.contains("00000000000000000000")
 }
 
@@ -180,6 +182,14 @@ mod tests {
         }
         let long = format!("0.{}1", "0".repeat(400));
         assert!(underflows(&long));
+    }
+
+    #[test]
+    fn only_a_text_with_a_negative_exponent_or_many_zeros_is_looked_at() {
+        assert!(may_underflow("a = 1e-400"));
+        assert!(may_underflow("a = 1_0E-4"));
+        assert!(may_underflow(&format!("a = 0.{}1", "0".repeat(20))));
+        assert!(!may_underflow("# one-off, the-end\na = 85.33\nb = 1e5"));
     }
 
     #[test]
