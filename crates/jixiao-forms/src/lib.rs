@@ -186,7 +186,7 @@ impl FormOrigin {
 /// Whether `path` is a form written by `jixiao form`: an `.xlsx` file (not an Excel lock file,
 /// `~$…`) with the form's `jixiao` sheet. A unit's own workbook has no such sheet and is read as
 /// a report (jixiao-ingest); a workbook that cannot be opened counts as a form, so the form
-/// reader says why it cannot be read.
+/// reader says why it cannot be read (a zip bomb too).
 pub fn is_form(path: &Path) -> bool {
     use calamine::Reader as _;
     let looks = path
@@ -195,9 +195,15 @@ pub fn is_form(path: &Path) -> bool {
         && !path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with("~$"));
+    // calamine inflates what it opens: a zip bomb is left to `read_form`, which refuses it.
+    let bomb = || {
+        std::fs::File::open(path)
+            .is_ok_and(|f| jixiao_ingest::archive::check(std::io::BufReader::new(f)).is_err())
+    };
     looks
-        && match calamine::open_workbook::<calamine::Xlsx<_>, _>(path) {
-            Ok(book) => book.sheet_names().iter().any(|n| n == layout::META),
-            Err(_) => true,
-        }
+        && (bomb()
+            || match calamine::open_workbook::<calamine::Xlsx<_>, _>(path) {
+                Ok(book) => book.sheet_names().iter().any(|n| n == layout::META),
+                Err(_) => true,
+            })
 }

@@ -6,10 +6,11 @@
 //! readers deserialise theirs. Where each value was read is kept by [`FieldPath`], so a figure
 //! found out of bounds afterwards is reported at its cell.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use calamine::{Data, Dimensions, Range, Reader as _, Xlsx, open_workbook};
+use calamine::{Data, Dimensions, Xlsx, open_workbook};
+use jixiao_ingest::document::xlsx_cells;
 use jixiao_model::{
     CheckedUnit, FieldPath, FundSource, IndicatorRow, Problem, SelfEvaluation, SpecialFund,
 };
@@ -38,10 +39,15 @@ pub struct Filled {
     pub cells: BTreeMap<FieldPath, String>,
 }
 
+/// A sheet's cells that hold something, by (row, column): read one by one, so a stray cell far
+/// out (`XFD1048576`) costs one entry, not a dense range of 17 billion.
 struct Sheet {
     name: &'static str,
-    range: Range<Data>,
+    cells: BTreeMap<(u32, u32), Data>,
     merges: Vec<Dimensions>,
+    /// The rows that hold a cell or are covered by a merged region whose top-left cell holds
+    /// one (up to the last row holding a cell, as far as a dense range reached).
+    rows: BTreeSet<u32>,
 }
 
 static EMPTY: Data = Data::Empty;
@@ -55,11 +61,27 @@ impl Sheet {
             .iter()
             .find(|m| m.start.0 <= row && row <= m.end.0 && m.start.1 <= col && col <= m.end.1)
             .map_or((row, col), |m| m.start);
-        self.range.get_value((row, col)).unwrap_or(&EMPTY)
+        self.cells.get(&(row, col)).unwrap_or(&EMPTY)
     }
 
-    fn rows(&self) -> u32 {
-        self.range.end().map_or(0, |(r, _)| r + 1)
+    fn new(name: &'static str, cells: BTreeMap<(u32, u32), Data>, merges: Vec<Dimensions>) -> Self {
+        let mut rows: BTreeSet<u32> = cells.keys().map(|&(row, _)| row).collect();
+        let last = rows.last().copied().unwrap_or(0);
+        for m in merges.iter().filter(|m| cells.contains_key(&m.start)) {
+            rows.extend(m.start.0..=m.end.0.min(last));
+        }
+        Sheet {
+            name,
+            cells,
+            merges,
+            rows,
+        }
+    }
+
+    /// The rows from `from` on that may hold something, in order. Any other row reads as blank
+    /// wherever the form looks, so the readers skip them.
+    fn rows(&self, from: u32) -> impl Iterator<Item = u32> + '_ {
+        self.rows.range(from..).copied()
     }
 
     fn is_blank(&self, row: u32, cols: usize) -> bool {
@@ -69,7 +91,8 @@ impl Sheet {
     /// The rows of a list sheet that hold anything, below its header.
     fn list_rows(&self, columns: &[Field]) -> impl Iterator<Item = u32> + '_ {
         let cols = columns.len();
-        (LIST_HEADER_ROW + 1..self.rows()).filter(move |&row| !self.is_blank(row, cols))
+        self.rows(LIST_HEADER_ROW + 1)
+            .filter(move |&row| !self.is_blank(row, cols))
     }
 }
 
@@ -541,23 +564,23 @@ fn open(path: &Path, workbook: &str) -> Result<Book, FormError> {
         workbook: workbook.to_owned(),
         message,
     };
+    let file = std::fs::File::open(path).map_err(|e| cannot(e.to_string()))?;
+    jixiao_ingest::archive::check(std::io::BufReader::new(file))
+        .map_err(|e| cannot(e.to_string()))?;
     let mut xlsx: Xlsx<_> =
         open_workbook(path).map_err(|e: calamine::XlsxError| cannot(e.to_string()))?;
     let mut sheet = |name: &'static str| -> Result<Sheet, FormError> {
-        let range = xlsx
-            .worksheet_range(name)
-            .map_err(|_| FormError::MissingSheet {
+        let cells = xlsx_cells(&mut xlsx, name).map_err(|e| match e {
+            calamine::XlsxError::WorksheetNotFound(_) => FormError::MissingSheet {
                 workbook: workbook.to_owned(),
                 sheet: name.to_owned(),
-            })?;
+            },
+            e => cannot(format!("sheet {name}: {e}")),
+        })?;
         let merges = xlsx
             .merge_cells_by_sheet_name(name)
             .map_err(|e| cannot(e.to_string()))?;
-        Ok(Sheet {
-            name,
-            range,
-            merges,
-        })
+        Ok(Sheet::new(name, cells, merges))
     };
     Ok(Book {
         meta: sheet(META)?,
@@ -667,7 +690,7 @@ impl Reader {
 
 fn read_meta(r: &mut Reader, sheet: &Sheet) -> FormOrigin {
     let mut origin = FormOrigin::default();
-    for row in 0..sheet.rows() {
+    for row in sheet.rows(0) {
         let key = r.text(sheet, row, META_KEY).unwrap_or_default();
         let value = r.text(sheet, row, META_VALUE).unwrap_or_default();
         match key.as_str() {
@@ -692,7 +715,7 @@ fn read_meta(r: &mut Reader, sheet: &Sheet) -> FormOrigin {
 /// (goals, funds...) are left empty.
 fn read_unit_sheet(r: &mut Reader, sheet: &Sheet) -> Option<SelfEvaluation> {
     let mut rows: HashMap<&str, u32> = HashMap::new();
-    for row in 0..sheet.rows() {
+    for row in sheet.rows(0) {
         if let Data::String(key) = sheet.get(row, UNIT_KEY) {
             rows.insert(key.trim(), row);
         }
@@ -772,13 +795,15 @@ fn counts(sheet: &Sheet, row: u32, origin: &str) -> bool {
 
 fn read_indicators(r: &mut Reader, sheet: &Sheet) -> Vec<IndicatorRow> {
     let level1 = IND_COLUMNS[usize::from(IND_LEVEL1)].label;
-    let header = (0..sheet.rows())
+    let header = sheet
+        .rows(0)
         .find(|&row| matches!(sheet.get(row, IND_LEVEL1), Data::String(s) if s.trim() == level1))
         .unwrap_or(IND_HEADER_ROW);
     // The hidden origin column matches the row to a leaf; it is not a value of the row.
     let fields = &IND_COLUMNS[..usize::from(IND_ORIGIN)];
     let mut out = Vec::new();
-    for row in header + 1..sheet.rows() {
+    let rows: Vec<u32> = sheet.rows(header + 1).collect();
+    for row in rows {
         let origin = r.text(sheet, row, IND_ORIGIN).unwrap_or_default();
         if !counts(sheet, row, &origin) {
             continue;
@@ -824,7 +849,7 @@ fn percent_typed(r: &mut Reader, sheet: &Sheet, row: u32, indicator: &IndicatorR
 /// The facts sheet: a row counts when its 是/否 is filled.
 fn read_facts(r: &mut Reader, sheet: &Sheet) -> BTreeMap<String, bool> {
     let mut out = BTreeMap::new();
-    for row in LIST_HEADER_ROW + 1..sheet.rows() {
+    for row in sheet.rows(LIST_HEADER_ROW + 1) {
         if blank(sheet.get(row, FACT_VALUE)) {
             continue;
         }

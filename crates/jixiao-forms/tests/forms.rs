@@ -808,3 +808,63 @@ fn figures_out_of_bounds_are_reported_at_their_cells() {
         .join("\n")
     );
 }
+
+/// A stray cell far out (Excel's last cell, `XFD1048576`, or column L's last row) made the
+/// reader build each sheet's dense range: 550 GB for one cell, and the process aborted. Cells
+/// are read one by one now; one outside the form's columns is not read, as any cell beside them.
+#[test]
+fn a_stray_cell_far_out_reads_as_the_form_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = rules("hunan-department.toml");
+    let (mut filler, path) = filled_sample(dir.path(), &rules);
+    for sheet in [UNIT, INDICATORS, GOALS, FUNDS, FACTS] {
+        filler.set(sheet, 1_048_575, 16_383, s("备注"));
+    }
+    filler.set(CLAIMS, 1_048_575, 11, s("备注"));
+    filler.save(&path);
+    let filled = read_form(&path).unwrap();
+    assert_eq!(filled.unit, sample(), "the unit reads back exactly");
+    assert_eq!(filled.notes, vec![]);
+}
+
+/// A filled form whose sheet inflates a thousand times (8 MiB of XML whitespace in 8 KB) is
+/// refused before calamine opens it, naming the workbook and the member; `is_form` leaves it to
+/// the form reader.
+#[test]
+fn a_form_that_is_a_zip_bomb_is_refused_naming_the_member() {
+    use std::io::{Read as _, Write as _};
+    let dir = tempfile::tempdir().unwrap();
+    let rules = rules("hunan-department.toml");
+    let (filler, path) = filled_sample(dir.path(), &rules);
+    filler.save(&path);
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().into_owned();
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let at = bytes.len() - "</worksheet>".len();
+            bytes.splice(at..at, std::iter::repeat_n(b' ', 8 << 20));
+        }
+        out.start_file(&name, options).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    let bomb = dir.path().join("炸弹.xlsx");
+    std::fs::write(&bomb, out.finish().unwrap().into_inner()).unwrap();
+    assert!(jixiao_forms::is_form(&bomb));
+    let err = read_form(&bomb).unwrap_err();
+    assert!(matches!(err, FormError::Open { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.starts_with(&bomb.display().to_string()),
+        "{message}"
+    );
+    assert!(
+        message.contains("`xl/worksheets/sheet1.xml` inflates to more than 100 times"),
+        "{message}"
+    );
+}

@@ -189,6 +189,7 @@ pub fn pair(
     provenance: &mut BTreeMap<FieldPath, Provenance>,
     missing: &mut Vec<Missing>,
 ) -> Vec<Pairing> {
+    let by_family = Candidates::new(vocabulary, found);
     let mut out = Vec::new();
     for (g, goal) in unit.goals.iter_mut().enumerate() {
         let Some(measure) = goal.measure.as_mut() else {
@@ -197,19 +198,7 @@ pub fn pair(
         if measure.actual.is_some() {
             continue; // stated in the goal's own sentence
         }
-        let fam = vocabulary.family(&measure.unit);
-        let candidates: Vec<usize> = found
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| {
-                let q = f.claim.quantity;
-                fam.is_some()
-                    && vocabulary.family(&f.claim.unit) == fam
-                    && q * Decimal::TEN >= measure.target
-                    && q <= measure.target * Decimal::ONE_HUNDRED
-            })
-            .map(|(i, _)| i)
-            .collect();
+        let candidates = by_family.of(vocabulary.family(&measure.unit), measure.target);
         let target = format!(
             "{} {} {} {}",
             measure.indicator,
@@ -285,6 +274,54 @@ pub fn pair(
     out
 }
 
+/// The claims of each measure-word family, by quantity: a goal's candidates (same family, within
+/// an order of magnitude below and two above its target) are found by two binary searches, so a
+/// long report, with as many claims as goals, is paired in `n log n`, not `n²` (each claim's
+/// family is looked up once, not once per goal).
+struct Candidates<'v> {
+    by_family: BTreeMap<&'v str, Vec<(Decimal, usize)>>,
+}
+
+impl<'v> Candidates<'v> {
+    fn new(vocabulary: &'v Vocabulary, found: &[Found]) -> Self {
+        let mut by_family: BTreeMap<&str, Vec<(Decimal, usize)>> = BTreeMap::new();
+        for (i, f) in found.iter().enumerate() {
+            if let Some(family) = vocabulary.family(&f.claim.unit) {
+                by_family
+                    .entry(family)
+                    .or_default()
+                    .push((f.claim.quantity, i));
+            }
+        }
+        for claims in by_family.values_mut() {
+            claims.sort_unstable();
+        }
+        Candidates { by_family }
+    }
+
+    /// The claims of `family` with `quantity × 10 ≥ target` and `quantity ≤ target × 100`, in
+    /// the order of the narrative. A product too large for a decimal counts as infinite.
+    fn of(&self, family: Option<&str>, target: Decimal) -> Vec<usize> {
+        let Some(claims) = family.and_then(|f| self.by_family.get(f)) else {
+            return Vec::new();
+        };
+        let below = |q: Decimal| {
+            q.checked_mul(Decimal::TEN)
+                .map_or(q.is_sign_negative(), |q10| q10 < target)
+        };
+        let within = |q: Decimal| {
+            target
+                .checked_mul(Decimal::ONE_HUNDRED)
+                .map_or(target.is_sign_positive(), |t100| q <= t100)
+        };
+        let from = claims.partition_point(|&(q, _)| below(q));
+        let to = claims.partition_point(|&(q, _)| within(q)).max(from);
+        let mut out: Vec<usize> = claims[from..to].iter().map(|&(_, i)| i).collect();
+        out.sort_unstable();
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,5 +331,67 @@ mod tests {
         assert_eq!(range_days("10月1日至7日在芦淞", 2024).map(|d| d.0), Some(7));
         assert_eq!(range_days("1月30日至2月2日", 2024).map(|d| d.0), Some(4));
         assert_eq!(range_days("2月28日至3月1日", 2024).map(|d| d.0), Some(3));
+    }
+}
+
+#[cfg(test)]
+mod candidates {
+    use super::*;
+
+    fn found(quantity: Decimal, unit: &str) -> Found {
+        Found {
+            claim: Claim {
+                what: String::new(),
+                quantity,
+                unit: unit.to_owned(),
+                at_least: false,
+            },
+            provenance: Provenance {
+                section: String::new(),
+                line: 1,
+                phrase: String::new(),
+                note: None,
+            },
+            days: None,
+        }
+    }
+
+    /// The binary searches find exactly the claims the plain rule (same family, `q × 10 ≥
+    /// target`, `q ≤ target × 100`) finds, bounds included, in the narrative's order.
+    #[test]
+    fn are_the_claims_of_the_plain_rule() {
+        let v = Vocabulary::builtin();
+        let units = ["人", "人次", "场", "个", "公里", "斤"];
+        let found: Vec<Found> = (0..240)
+            .map(|i| {
+                let q = Decimal::new((i * 7919) % 5000 - 40, (i % 3) as u32);
+                found(q, units[i as usize % 6])
+            })
+            .chain([found(Decimal::MAX, "人"), found(Decimal::MIN, "人")])
+            .collect();
+        let by_family = Candidates::new(v, &found);
+        for target in [-3, 0, 1, 10, 100, 1000, 4999, 100_000] {
+            for unit in units {
+                let target = Decimal::from(target);
+                let family = v.family(unit);
+                // The two extremes are never candidates here (and `× 10` would overflow on them).
+                let plain: Vec<usize> = (0..found.len() - 2)
+                    .filter(|&i| {
+                        let q = found[i].claim.quantity;
+                        family.is_some()
+                            && v.family(&found[i].claim.unit) == family
+                            && q * Decimal::TEN >= target
+                            && q <= target * Decimal::ONE_HUNDRED
+                    })
+                    .collect();
+                assert_eq!(by_family.of(family, target), plain, "{target} {unit}");
+            }
+        }
+        let huge = Decimal::MAX / Decimal::TEN;
+        assert_eq!(
+            by_family.of(v.family("人"), huge),
+            [found.len() - 2],
+            "a target whose × 100 overflows takes every claim above a tenth of it"
+        );
     }
 }

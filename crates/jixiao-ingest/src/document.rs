@@ -7,7 +7,7 @@
 //! (`.xlsx`, `.xls`, read with calamine) are grids too, with merged regions filled the same way.
 //! What the grids mean is [`crate::tables`]' business.
 
-use std::io::Read as _;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use quick_xml::Reader;
@@ -240,12 +240,10 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
 pub fn docx(bytes: &[u8]) -> Result<Document, String> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format!("not a Word (.docx) file: {e}"))?;
-    let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .map_err(|e| format!("no word/document.xml in the archive: {e}"))?
-        .read_to_string(&mut xml)
-        .map_err(|e| format!("cannot read word/document.xml: {e}"))?;
+    let xml =
+        crate::archive::read_entry(&mut archive, "word/document.xml").map_err(|e| e.to_string())?;
+    let xml = String::from_utf8(xml)
+        .map_err(|e| format!("cannot read word/document.xml: it is not UTF-8: {e}"))?;
     parse_document_xml(&xml)
 }
 
@@ -404,80 +402,193 @@ fn entity(name: &str) -> String {
     }
 }
 
-/// Reads every sheet of a workbook (`.xlsx`, `.xls`) as a grid, merged regions filled.
+/// Rows (or columns) this far apart with nothing between them start a new grid: a table has no
+/// 64 empty rows inside it, and a stray cell far from the table (at `XFD1048576`) becomes a grid
+/// of its own, not the corner of a grid of 17 billion cells.
+const GAP: u32 = 64;
+
+/// The most positions all the grids of one workbook may hold together (some 100 MB): cells
+/// spread to make more (a diagonal of cells 63 rows and columns apart) are refused, naming the
+/// sheet and the cells' range.
+pub const MAX_GRID_CELLS: u64 = 2_000_000;
+
+/// The cells of an `.xlsx` sheet that hold something, by (row, column), read one by one. Never a
+/// calamine `Range`: that is the dense bounding box of the cells, 550 GB for one stray cell at
+/// `XFD1048576`. Used by the form reader too.
+pub fn xlsx_cells<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    sheet: &str,
+) -> Result<BTreeMap<(u32, u32), calamine::Data>, calamine::XlsxError> {
+    let mut reader = match book.worksheet_cells_reader(sheet) {
+        Ok(reader) => reader,
+        // A chart sheet: no cells, as calamine's own ranges have it.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(BTreeMap::new()),
+        Err(e) => return Err(e),
+    };
+    let mut cells = BTreeMap::new();
+    while let Some(cell) = reader.next_cell()? {
+        let value = calamine::Data::from(cell.get_value().clone());
+        if value != calamine::Data::Empty {
+            cells.insert(cell.get_position(), value);
+        }
+    }
+    Ok(cells)
+}
+
+/// The runs of `positions` (ascending) with no gap of [`GAP`] or more inside: `(first, last)`.
+fn runs(positions: impl IntoIterator<Item = u32>) -> Vec<(u32, u32)> {
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for p in positions {
+        match out.last_mut() {
+            Some((_, last)) if p <= last.saturating_add(GAP) => *last = (*last).max(p),
+            _ => out.push((p, p)),
+        }
+    }
+    out
+}
+
+/// How a cell reads as text in a grid.
+fn cell_text(data: &calamine::Data) -> String {
+    match data {
+        calamine::Data::Float(f) => format!("{f}"),
+        calamine::Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+    .trim()
+    .to_owned()
+}
+
+/// Reads every sheet of a workbook (`.xlsx`, `.xls`) as grids, merged regions filled: one grid
+/// per block of cells (blocks [`GAP`] rows or columns apart are grids of their own). An `.xlsx`
+/// is checked for a zip bomb before calamine opens it ([`crate::archive`]) and its cells are read
+/// one by one, so memory follows the cells a sheet holds, not how far apart they are.
 pub fn workbook(path: &Path) -> Result<Document, String> {
     use calamine::{Data, Reader as _, Sheets, open_workbook_auto};
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open the workbook: {e}"))?;
+    crate::archive::check(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
     let mut book =
         open_workbook_auto(path).map_err(|e| format!("cannot open the workbook: {e}"))?;
     let names = book.sheet_names();
     let mut doc = Document::default();
+    let mut budget = MAX_GRID_CELLS;
     for name in names {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| format!("sheet 「{name}」: {e}"))?;
-        let merges = match &mut book {
-            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            #[allow(deprecated)]
-            Sheets::Xls(x) => x.worksheet_merge_cells(&name).unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        let Some((first_row, first_col)) = range.start() else {
-            continue;
-        };
-        let (height, width) = range.get_size();
-        let mut rows: Vec<Vec<Cell>> = (0..height)
-            .map(|r| {
-                (0..width)
-                    .map(|c| Cell {
-                        text: range
-                            .get((r, c))
-                            .map(|d| match d {
-                                Data::Float(f) => format!("{f}"),
-                                Data::Empty => String::new(),
-                                other => other.to_string(),
-                            })
-                            .unwrap_or_default()
-                            .trim()
-                            .to_owned(),
-                        anchor: (r, c),
-                    })
-                    .collect()
-            })
-            .collect();
-        for m in merges {
-            let to_grid = |(r, c): (u32, u32)| {
-                (
-                    r.checked_sub(first_row).map(|v| v as usize),
-                    c.checked_sub(first_col).map(|v| v as usize),
-                )
-            };
-            let (Some(r0), Some(c0)) = to_grid(m.start) else {
-                continue;
-            };
-            let (Some(r1), Some(c1)) = to_grid(m.end) else {
-                continue;
-            };
-            let Some(text) = rows.get(r0).and_then(|r| r.get(c0)).map(|c| c.text.clone()) else {
-                continue;
-            };
-            for row in rows.iter_mut().take(r1 + 1).skip(r0) {
-                for cell in row.iter_mut().take(c1 + 1).skip(c0) {
-                    cell.text.clone_from(&text);
-                    cell.anchor = (r0, c0);
-                }
+        let cannot = |e: &dyn std::fmt::Display| format!("sheet 「{name}」: {e}");
+        let (cells, merges) = match &mut book {
+            Sheets::Xlsx(x) => (
+                xlsx_cells(x, &name).map_err(|e| cannot(&e))?,
+                x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            ),
+            other => {
+                // calamine reads an `.xls` into ranges as it opens it (at most 65,536 × 256).
+                let range = other.worksheet_range(&name).map_err(|e| cannot(&e))?;
+                let (r0, c0) = range.start().unwrap_or_default();
+                let cells = range
+                    .used_cells()
+                    .filter(|(_, _, d)| **d != Data::Empty)
+                    .map(|(r, c, d)| ((r0 + r as u32, c0 + c as u32), d.clone()))
+                    .collect();
+                #[allow(deprecated)]
+                let merges = match other {
+                    Sheets::Xls(x) => x.worksheet_merge_cells(&name).unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                (cells, merges)
             }
+        };
+        for grid in sheet_grids(&name, &cells, &merges, &mut budget)? {
+            doc.table_after.push(0);
+            doc.tables.push(grid);
         }
-        doc.table_after.push(0);
-        doc.tables.push(Grid {
-            origin: GridOrigin::Sheet {
-                sheet: name,
-                first_row,
-                first_col,
-            },
-            rows,
-        });
     }
     Ok(doc)
+}
+
+/// The grids of one sheet: a grid per block of `cells`, merged regions (clipped to the grid their
+/// top-left cell is in) filled. Each grid's size is taken from `budget`.
+fn sheet_grids(
+    name: &str,
+    cells: &BTreeMap<(u32, u32), calamine::Data>,
+    merges: &[calamine::Dimensions],
+    budget: &mut u64,
+) -> Result<Vec<Grid>, String> {
+    let mut grids = Vec::new();
+    let mut rows: Vec<u32> = cells.keys().map(|&(r, _)| r).collect();
+    rows.dedup();
+    for (first_row, last_row) in runs(rows) {
+        let band = cells.range((first_row, 0)..=(last_row, u32::MAX));
+        let mut cols: Vec<u32> = band.map(|(&(_, c), _)| c).collect();
+        cols.sort_unstable();
+        cols.dedup();
+        for (first_col, last_col) in runs(cols) {
+            let height = (last_row - first_row) as usize + 1;
+            let width = (last_col - first_col) as usize + 1;
+            let size = height as u64 * width as u64;
+            *budget = budget.checked_sub(size).ok_or_else(|| {
+                format!(
+                    "sheet 「{name}」: the cells {}{}:{}{} make a table of {height} rows × {width} columns, more than {MAX_GRID_CELLS} cells in all with the workbook's other tables; not read (delete the cells far from the table)",
+                    column_name(u64::from(first_col)),
+                    u64::from(first_row) + 1,
+                    column_name(u64::from(last_col)),
+                    u64::from(last_row) + 1,
+                )
+            })?;
+            let mut grid: Vec<Vec<Cell>> = (0..height)
+                .map(|r| {
+                    (0..width)
+                        .map(|c| Cell {
+                            text: String::new(),
+                            anchor: (r, c),
+                        })
+                        .collect()
+                })
+                .collect();
+            for (r, row) in grid.iter_mut().enumerate() {
+                let at = first_row + r as u32;
+                for (&(_, c), data) in cells.range((at, first_col)..=(at, last_col)) {
+                    row[(c - first_col) as usize].text = cell_text(data);
+                }
+            }
+            fill_merges(&mut grid, merges, (first_row, first_col));
+            grids.push(Grid {
+                origin: GridOrigin::Sheet {
+                    sheet: name.to_owned(),
+                    first_row,
+                    first_col,
+                },
+                rows: grid,
+            });
+        }
+    }
+    Ok(grids)
+}
+
+/// Fills each merged region whose top-left cell is in `rows` (a grid whose row and column 0 are
+/// the sheet's `first`) with that cell's text and anchor, as far as the grid reaches.
+fn fill_merges(rows: &mut [Vec<Cell>], merges: &[calamine::Dimensions], first: (u32, u32)) {
+    let (first_row, first_col) = first;
+    for m in merges {
+        let to_grid = |(r, c): (u32, u32)| {
+            (
+                r.checked_sub(first_row).map(|v| v as usize),
+                c.checked_sub(first_col).map(|v| v as usize),
+            )
+        };
+        let (Some(r0), Some(c0)) = to_grid(m.start) else {
+            continue;
+        };
+        let (Some(r1), Some(c1)) = to_grid(m.end) else {
+            continue;
+        };
+        let Some(text) = rows.get(r0).and_then(|r| r.get(c0)).map(|c| c.text.clone()) else {
+            continue;
+        };
+        for row in rows.iter_mut().take(r1 + 1).skip(r0) {
+            for cell in row.iter_mut().take(c1 + 1).skip(c0) {
+                cell.text.clone_from(&text);
+                cell.anchor = (r0, c0);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,8 @@
 
 use std::borrow::Cow;
 
-use encoding_rs::{DecoderResult, Encoding, GB18030, GBK, UTF_8, UTF_16BE, UTF_16LE};
+use encoding_rs::{Encoding, GB18030, GBK, UTF_8, UTF_16BE, UTF_16LE};
+use jixiao_model::encoding::{Stop, guess, strict};
 
 /// The encoding a text report was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -113,7 +114,8 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), EncodingError> {
     ];
     let (text, encoding, bom) = match boms.iter().find(|(bom, ..)| bytes.starts_with(bom)) {
         Some((bom, decoder, encoding, why)) => {
-            let text = strict(decoder, bytes, bom.len()).map_err(|at| at.error(bytes, *why))?;
+            let text =
+                strict(decoder, bytes, bom.len()).map_err(|at| undecodable(at, bytes, *why))?;
             (text, *encoding, bom.len())
         }
         None => match strict(UTF_8, bytes, 0) {
@@ -121,10 +123,10 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), EncodingError> {
             Err(not_utf8) => {
                 let guess = guess(bytes);
                 if guess != GBK {
-                    return Err(not_utf8.error(bytes, not_gbk(guess)));
+                    return Err(undecodable(not_utf8, bytes, not_gbk(guess)));
                 }
                 let text = strict(GB18030, bytes, 0)
-                    .map_err(|at| at.error(bytes, "不是有效的 GBK (GB18030) 编码"))?;
+                    .map_err(|at| undecodable(at, bytes, "不是有效的 GBK (GB18030) 编码"))?;
                 (text, TextEncoding::Gb18030, 0)
             }
         },
@@ -144,71 +146,23 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), EncodingError> {
     Ok((text, encoding))
 }
 
-/// Where strict decoding stopped: the offset of the first bad byte, and its line.
-struct Stop {
-    offset: usize,
-    line: usize,
-}
-
-impl Stop {
-    fn error(&self, bytes: &[u8], why: impl Into<Cow<'static, str>>) -> EncodingError {
-        let found = bytes
-            .iter()
-            .skip(self.offset)
-            .take(4)
-            .map(|b| format!("{b:02X}"))
-            .collect::<Vec<_>>()
-            .join(" ");
-        EncodingError::Undecodable {
-            offset: self.offset,
-            line: self.line,
-            found: if found.is_empty() {
-                "(文件末尾不完整)".to_owned()
-            } else {
-                found
-            },
-            why: why.into(),
-        }
+/// The error for a decoding that stopped at `stop`.
+fn undecodable(stop: Stop, bytes: &[u8], why: impl Into<Cow<'static, str>>) -> EncodingError {
+    let found = stop.found(bytes);
+    EncodingError::Undecodable {
+        offset: stop.offset,
+        line: stop.line,
+        found: if found.is_empty() {
+            "(文件末尾不完整)".to_owned()
+        } else {
+            found
+        },
+        why: why.into(),
     }
 }
 
 fn line_of(text_before: &str) -> usize {
     text_before.matches('\n').count() + 1
-}
-
-/// `bytes[skip..]` decoded by `encoding` without replacement characters, or where it fails.
-fn strict(encoding: &'static Encoding, bytes: &[u8], skip: usize) -> Result<String, Stop> {
-    let input = bytes.get(skip..).unwrap_or_default();
-    let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(
-        decoder
-            .max_utf8_buffer_length_without_replacement(input.len())
-            .unwrap_or(input.len()),
-    );
-    let mut pos = 0;
-    loop {
-        let (result, read) =
-            decoder.decode_to_string_without_replacement(&input[pos..], &mut out, true);
-        pos += read;
-        match result {
-            DecoderResult::InputEmpty => return Ok(out),
-            DecoderResult::OutputFull => out.reserve(input.len().saturating_sub(pos).max(16) * 3),
-            DecoderResult::Malformed(bad, after) => {
-                let at = pos.saturating_sub(usize::from(bad) + usize::from(after));
-                return Err(Stop {
-                    offset: skip + at,
-                    line: line_of(&out),
-                });
-            }
-        }
-    }
-}
-
-/// chardetng's guess for bytes that are not UTF-8.
-fn guess(bytes: &[u8]) -> &'static Encoding {
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
-    detector.guess(None, chardetng::Utf8Detection::Deny)
 }
 
 /// Why bytes that are not UTF-8 were not taken for GBK, naming a legacy East Asian encoding

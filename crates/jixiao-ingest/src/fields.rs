@@ -1652,6 +1652,21 @@ fn fund_name(raw: &str) -> String {
     name
 }
 
+/// Removes the provenance of `prefix` and the fields under it. They are one run of the map (a
+/// `FieldPath` is ordered segment by segment), so this costs their number, not the map's size: a
+/// long funds section would otherwise scan the whole map once per line.
+fn forget_under<V>(map: &mut BTreeMap<FieldPath, V>, prefix: &FieldPath) {
+    let under: Vec<FieldPath> = map
+        .range(prefix..)
+        .map(|(k, _)| k)
+        .take_while(|k| k.starts_with(prefix))
+        .cloned()
+        .collect();
+    for k in &under {
+        map.remove(k);
+    }
+}
+
 fn funds(r: &mut Reader<'_>) -> Vec<SpecialFund> {
     let lines: Vec<Placed<'_>> = r.under(&[Topic::Funds]).into_iter().cloned().collect();
     if !r.has_section(Topic::Funds) {
@@ -1667,13 +1682,11 @@ fn funds(r: &mut Reader<'_>) -> Vec<SpecialFund> {
         let opening = r.amount_in(&format!("funds[{i}].opening"), &one, &re.fund_opening);
         let spent = r.amount_in(&format!("funds[{i}].spent"), &one, &re.fund_spent);
         let (Some(opening), Some(spent)) = (opening, spent) else {
-            r.provenance
-                .retain(|k, _| !k.starts_with(&FieldPath::new("funds").index(i)));
+            forget_under(&mut r.provenance, &FieldPath::new("funds").index(i));
             continue;
         };
         let Some(name) = FUND_NAME.captures(norm).map(|c| fund_name(&c[1])) else {
-            r.provenance
-                .retain(|k, _| !k.starts_with(&FieldPath::new("funds").index(i)));
+            forget_under(&mut r.provenance, &FieldPath::new("funds").index(i));
             r.miss(
                 &format!("funds[{i}]"),
                 format!(
@@ -1957,4 +1970,40 @@ fn disclosure(r: &mut Reader<'_>, facts: &mut BTreeMap<String, bool>) {
         "facts.results_disclosed",
         "the report does not say whether the results are disclosed (公开 / 公示)",
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forget_under_removes_the_fields_under_the_prefix_only() {
+        let keys = [
+            "funds",
+            "funds[1]",
+            "funds[1].name",
+            "funds[1].sources[0].amount",
+            "funds[10].name",
+            "funds[2].spent",
+            "funds_note",
+            "goals[1].name",
+        ];
+        let mut map: BTreeMap<FieldPath, usize> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (FieldPath::parse(k).unwrap(), i))
+            .collect();
+        forget_under(&mut map, &FieldPath::new("funds").index(1));
+        let left: Vec<String> = map.keys().map(ToString::to_string).collect();
+        assert_eq!(
+            left,
+            [
+                "funds",
+                "funds[2].spent",
+                "funds[10].name",
+                "funds_note",
+                "goals[1].name"
+            ]
+        );
+    }
 }

@@ -11,6 +11,7 @@
 //! Every label, keyword and measure word comes from a [`Vocabulary`]: the one shipped with the
 //! crate (`vocabulary.toml`), or that one extended by a bureau's file ([`ingest_with`]).
 
+pub mod archive;
 mod assemble;
 mod claims;
 mod completeness;

@@ -27,6 +27,12 @@ pub enum VocabularyError {
         #[source]
         source: std::io::Error,
     },
+    /// The file is not UTF-8: where, and whether it reads as GBK.
+    #[error("{file}: {why}", file = file.display())]
+    NotUtf8 {
+        file: PathBuf,
+        why: jixiao_model::encoding::NotUtf8,
+    },
     /// Not TOML, or a key or value the vocabulary does not have.
     #[error(
         "{file}: {at}{message}",
@@ -497,9 +503,15 @@ impl Vocabulary {
     /// Adds the entries of the vocabulary file at `path` to this vocabulary's lists (after the
     /// entries already there; an entry already present is not repeated).
     pub fn extend_from_file(&mut self, path: &Path) -> Result<(), VocabularyError> {
-        let text = std::fs::read_to_string(path).map_err(|source| VocabularyError::Io {
-            file: path.to_owned(),
-            source,
+        let text = jixiao_model::encoding::read_utf8(path).map_err(|e| match e {
+            jixiao_model::encoding::ReadTextError::Io(source) => VocabularyError::Io {
+                file: path.to_owned(),
+                source,
+            },
+            jixiao_model::encoding::ReadTextError::NotUtf8(why) => VocabularyError::NotUtf8 {
+                file: path.to_owned(),
+                why,
+            },
         })?;
         self.extend_from_toml(&text, path)
     }
@@ -556,8 +568,8 @@ impl Vocabulary {
 /// A bureau file's `[tables]` (the table vocabulary, in the form of `tables.toml`) apart from
 /// the rest of the file (the prose vocabulary).
 fn split_tables(text: &str, file: &Path) -> Result<(String, Option<toml::Table>), VocabularyError> {
-    let mut table: toml::Table =
-        toml::from_str(text).map_err(|e| parse_error(file, String::new(), e.to_string()))?;
+    let mut table: toml::Table = toml::from_str(text)
+        .map_err(|e| parse_error(file, jixiao_model::syntax_key(text, &e), e.to_string()))?;
     match table.remove("tables") {
         None => Ok((text.to_owned(), None)),
         Some(toml::Value::Table(tables)) => Ok((table.to_string(), Some(tables))),
@@ -1018,6 +1030,41 @@ mod tests {
                 .expect("a match");
         assert_eq!(m.group("number"), Some("69.16"));
         assert_eq!(m.label_text(), "2024年预算");
+    }
+
+    /// A bureau's file saved in GBK says where and suggests UTF-8 (it said `stream did not
+    /// contain valid UTF-8`); one nested too deeply names the key.
+    #[test]
+    fn a_bureau_file_in_gbk_or_nested_too_deep_is_named_where() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bureau.toml");
+        // 某 in GBK (C4 B3) happens to be valid UTF-8: the first bad byte is 市's.
+        let text = "# 某市财政局\n[spending]\nlabels = [\"花费\", \"实际支出\"]\n";
+        std::fs::write(&file, encoding_rs::GBK.encode(text).0).unwrap();
+        let err = Vocabulary::builtin()
+            .clone()
+            .extend_from_file(&file)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            format!(
+                "{}: not UTF-8 at line 1 (byte offset 4: CA D0 B2 C6); the file looks GBK (GB18030)-encoded: save it as UTF-8",
+                file.display()
+            )
+        );
+        let deep = format!(
+            "[spending]\nlabels = {}{}\n",
+            "[".repeat(300),
+            "]".repeat(300)
+        );
+        let err = Vocabulary::from_toml(&deep, Path::new("bureau.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("bureau.toml: at `spending.labels`: "),
+            "{err}"
+        );
     }
 
     #[test]

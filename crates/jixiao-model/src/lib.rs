@@ -13,7 +13,9 @@
 mod amounts;
 mod check;
 mod date;
+pub mod encoding;
 mod load;
+mod numbers;
 mod path;
 mod round;
 
@@ -24,7 +26,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 pub use check::{CheckedUnit, Problem};
-pub use load::{ModelError, at_key};
+pub use load::{ModelError, at_key, syntax_key};
 pub use path::{BadFieldPath, FieldPath, Segment};
 pub use round::round;
 
@@ -332,7 +334,9 @@ pub struct BudgetAccounts {
 }
 
 /// One budget account: not reported, explicitly none (the report says 无), or its figures.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Read by hand ([`Account::deserialize`]) so a wrong value says what is allowed, where an
+/// untagged enum says only that nothing matched.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Account {
     #[default]
@@ -342,6 +346,33 @@ pub enum Account {
     /// Income and spending in 万元.
     #[serde(untagged)]
     Figures(AccountFigures),
+}
+
+const ACCOUNT_EXPECTED: &str =
+    r#""none", "not_reported" or a table of figures { income = …, spent = … }"#;
+
+impl<'de> Deserialize<'de> for Account {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Account;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(ACCOUNT_EXPECTED)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Account, E> {
+                match v {
+                    "none" => Ok(Account::None),
+                    "not_reported" => Ok(Account::NotReported),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Account, A::Error> {
+                AccountFigures::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(Account::Figures)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

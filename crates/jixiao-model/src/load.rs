@@ -13,6 +13,12 @@ pub enum ModelError {
         #[source]
         source: std::io::Error,
     },
+    /// The file is not UTF-8: where, and whether it reads as GBK.
+    #[error("{}: {why}", path.display())]
+    Encoding {
+        path: PathBuf,
+        why: crate::encoding::NotUtf8,
+    },
     /// The TOML or JSON is malformed, or a key is unknown, missing or of the wrong type.
     #[error("{}{}: {}{message}", path.display(), at_line(*line), at_key(key))]
     Parse {
@@ -48,6 +54,32 @@ pub fn at_key(key: &str) -> String {
     }
 }
 
+/// The key of the line where a TOML text failed to parse because it nests too deeply (`cannot
+/// recurse further`, which names no key): the table header above the line and the key before its
+/// `=`, `budget.spent`. Empty for any other error, whose message says what it is at. Shared by
+/// every loader of TOML.
+pub fn syntax_key(text: &str, err: &toml::de::Error) -> String {
+    let Some(span) = err.span().filter(|_| err.message().contains("recurs")) else {
+        return String::new();
+    };
+    let at = span.start.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let key = line.split('=').next().unwrap_or_default().trim();
+    let table = text[..start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim());
+    match table {
+        _ if key.is_empty() || key.starts_with('[') || !line.contains('=') => String::new(),
+        Some(table) if !table.is_empty() => format!("{table}.{key}"),
+        _ => key.to_owned(),
+    }
+}
+
 /// The first problem of an unchecked unit as an error naming the file (and line).
 fn checked(
     unit: SelfEvaluation,
@@ -74,12 +106,20 @@ impl SelfEvaluation {
             key,
             message: err.to_string().trim_end().to_owned(),
         };
+        if let Some(u) = crate::numbers::toml(text) {
+            return Err(ModelError::Parse {
+                path: path.to_owned(),
+                line: None,
+                key: u.key,
+                message: u.message,
+            });
+        }
         // Fast path; only a file that fails is parsed again to find the key at fault.
         if let Ok(unit) = toml::from_str::<SelfEvaluation>(text) {
             return checked(unit, path, None);
         }
         let deserializer =
-            toml::Deserializer::parse(text).map_err(|e| parse_error(String::new(), e))?;
+            toml::Deserializer::parse(text).map_err(|e| parse_error(syntax_key(text, &e), e))?;
         let unit: SelfEvaluation = serde_path_to_error::deserialize(deserializer).map_err(|e| {
             let key = e.path().to_string();
             parse_error(key, e.into_inner())
@@ -96,6 +136,9 @@ impl SelfEvaluation {
             key,
             message,
         };
+        if let Some(u) = crate::numbers::json(text) {
+            return Err(error(u.key, u.message));
+        }
         // Fast path; only a line that fails is parsed again to find the key at fault.
         if let Ok(unit) = serde_json::from_str::<SelfEvaluation>(text) {
             return checked(unit, path, Some(line));
@@ -111,9 +154,15 @@ impl SelfEvaluation {
 
     /// Reads, parses and checks a unit file.
     pub fn load(path: &Path) -> Result<CheckedUnit, ModelError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ModelError::Io {
-            path: path.to_owned(),
-            source,
+        let text = crate::encoding::read_utf8(path).map_err(|e| match e {
+            crate::encoding::ReadTextError::Io(source) => ModelError::Io {
+                path: path.to_owned(),
+                source,
+            },
+            crate::encoding::ReadTextError::NotUtf8(why) => ModelError::Encoding {
+                path: path.to_owned(),
+                why,
+            },
         })?;
         Self::from_toml(&text, path)
     }

@@ -327,3 +327,139 @@ fn the_figures_of_a_table_are_checked_however_the_unit_was_built() {
         "{problems:?}"
     );
 }
+
+/// `1e-400` passed through an `f64` as 0 and was read as the figure 0, silently: it is refused at
+/// its key, in TOML (with its line) and in JSON Lines. So is `1e400`, by the parsers.
+#[test]
+fn a_figure_too_small_for_a_float_is_refused_at_its_key_never_read_as_zero() {
+    let text = std::fs::read_to_string(sample_path()).unwrap();
+    let path = Path::new("unit.toml");
+    for tiny in ["1e-400", "-2.5E-330", &format!("0.{}85", "0".repeat(400))] {
+        let bad = text.replacen("spent = 85.33", &format!("spent = {tiny}"), 1);
+        let err = SelfEvaluation::from_toml(&bad, path)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(&format!(
+                "unit.toml: at `budget.spent`: line 67: the number {tiny} is too small to be read (it would become 0)"
+            )),
+            "{err}"
+        );
+    }
+    let huge = text.replacen("spent = 85.33", "spent = 1e400", 1);
+    let err = SelfEvaluation::from_toml(&huge, path)
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("unit.toml: at `budget.spent`: "), "{err}");
+
+    let unit = SelfEvaluation::load(&sample_path()).unwrap();
+    let line = unit.to_json_line();
+    let bad = line.replacen("\"spent\":\"85.33\"", "\"spent\":1e-400", 1);
+    assert_ne!(bad, line, "the JSON line writes the figure as a string");
+    let err = SelfEvaluation::from_json(&bad, Path::new("units.jsonl"), 3)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("units.jsonl:3: at `budget.spent`: the number 1e-400 is too small"),
+        "{err}"
+    );
+    let err = SelfEvaluation::from_json(
+        &line.replacen("\"spent\":\"85.33\"", "\"spent\":1e400", 1),
+        Path::new("units.jsonl"),
+        3,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("units.jsonl:3: at `budget.spent`: "),
+        "{err}"
+    );
+}
+
+/// Messages that named no place: a file in GBK (`stream did not contain valid UTF-8`), a value
+/// nested past the parser's depth (`cannot recurse further`), an account that is none of its
+/// forms (`data did not match any variant of untagged enum Account`).
+#[test]
+fn a_bad_file_or_value_is_named_where_it_is_and_what_is_allowed() {
+    let text = std::fs::read_to_string(sample_path()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    let gbk = dir.path().join("gbk.toml");
+    std::fs::write(&gbk, encoding_rs::GBK.encode(&text).0).unwrap();
+    let err = SelfEvaluation::load(&gbk).unwrap_err().to_string();
+    let offset = text.find(|c: char| !c.is_ascii()).unwrap();
+    let line = text[..offset].matches('\n').count() + 1;
+    assert!(
+        err.starts_with(&format!(
+            "{}: not UTF-8 at line {line} (byte offset {offset}: ",
+            gbk.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("the file looks GBK (GB18030)-encoded: save it as UTF-8"),
+        "{err}"
+    );
+
+    let path = Path::new("unit.toml");
+    let deep = text.replacen(
+        "spent = 85.33",
+        &format!("spent = {}{}", "[".repeat(300), "]".repeat(300)),
+        1,
+    );
+    let err = SelfEvaluation::from_toml(&deep, path)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("unit.toml: at `budget.spent`: TOML parse error at line 67"),
+        "{err}"
+    );
+
+    for (value, says) in [
+        (
+            r#""yes""#,
+            r#"invalid value: string "yes", expected "none", "not_reported" or a table of figures { income = …, spent = … }"#,
+        ),
+        (
+            "7",
+            r#"invalid type: integer `7`, expected "none", "not_reported""#,
+        ),
+    ] {
+        let bad = text.replacen(
+            "government_fund = \"none\"",
+            &format!("government_fund = {value}"),
+            1,
+        );
+        let err = SelfEvaluation::from_toml(&bad, path)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("unit.toml: at `accounts.government_fund`: "),
+            "{err}"
+        );
+        assert!(err.contains(says), "{err}");
+    }
+    let negative = text.replacen(
+        "government_fund = \"none\"",
+        "government_fund = { income = -1, spent = 2 }",
+        1,
+    );
+    let err = SelfEvaluation::from_toml(&negative, path)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("unit.toml: at `accounts.government_fund.income`: "),
+        "{err}"
+    );
+    assert!(err.contains("the negative amount -1"), "{err}");
+    let figures = text.replacen(
+        "government_fund = \"none\"",
+        "government_fund = { income = 1, spent = 2 }",
+        1,
+    );
+    let unit = SelfEvaluation::from_toml(&figures, path).unwrap();
+    assert!(matches!(unit.accounts.government_fund, Account::Figures(_)));
+    let json = unit.to_json_line();
+    let back = SelfEvaluation::from_json(&json, Path::new("u.jsonl"), 1).unwrap();
+    assert_eq!(back.accounts, unit.accounts);
+}

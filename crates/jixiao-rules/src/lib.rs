@@ -38,6 +38,12 @@ pub enum LoadError {
     },
     #[error("{} error(s) in rule set:\n{}", .0.len(), render(.0))]
     Invalid(Vec<RuleError>),
+    /// The file is not UTF-8: where, and whether it reads as GBK.
+    #[error("{}: {why}", path.display())]
+    NotUtf8 {
+        path: PathBuf,
+        why: jixiao_model::encoding::NotUtf8,
+    },
     /// Some other file given where a rule set is expected.
     #[error("{} is {what}, not a rule set", path.display())]
     NotRules { path: PathBuf, what: &'static str },
@@ -88,8 +94,8 @@ impl RuleSet {
                 message: err.to_string().trim_end().to_owned(),
             }])
         };
-        let deserializer =
-            toml::Deserializer::parse(text).map_err(|e| parse_error(String::new(), e))?;
+        let deserializer = toml::Deserializer::parse(text)
+            .map_err(|e| parse_error(jixiao_model::syntax_key(text, &e), e))?;
         let rules: RuleSet = serde_path_to_error::deserialize(deserializer).map_err(|e| {
             let key = e.path().to_string();
             parse_error(key, e.into_inner())
@@ -113,7 +119,10 @@ impl RuleSet {
                 "a workbook or a Word file (a filled form is given with the units)",
             ));
         }
-        let text = String::from_utf8(bytes).map_err(|_| not_rules("not a UTF-8 text file"))?;
+        let text = jixiao_model::encoding::utf8(bytes).map_err(|why| LoadError::NotUtf8 {
+            path: path.to_owned(),
+            why,
+        })?;
         if let Ok(table) = text.parse::<toml::Table>()
             && table.contains_key("unit")
             && !table.contains_key("indicators")

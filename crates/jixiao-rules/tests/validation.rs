@@ -317,3 +317,42 @@ fn parameters_that_could_overflow_are_refused_with_the_allowed_range() {
         ]
     );
 }
+
+/// A rule set saved in GBK is refused at its first non-UTF-8 byte, with its line and the advice
+/// to save it as UTF-8 (it was "not a UTF-8 text file"); one nested past the parser's depth
+/// names the key.
+#[test]
+fn a_rule_set_in_gbk_or_nested_too_deep_is_named_where() {
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/hunan-department.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let gbk = dir.path().join("rules.toml");
+    std::fs::write(&gbk, encoding_rs::GBK.encode(&text).0).unwrap();
+    let err = RuleSet::load(&gbk).unwrap_err();
+    assert!(matches!(err, LoadError::NotUtf8 { .. }), "{err:?}");
+    let offset = text.find(|c: char| !c.is_ascii()).unwrap();
+    let line = text[..offset].matches('\n').count() + 1;
+    let err = err.to_string();
+    assert!(
+        err.starts_with(&format!(
+            "{}: not UTF-8 at line {line} (byte offset {offset}: ",
+            gbk.display()
+        )),
+        "{err}"
+    );
+    assert!(err.ends_with("save it as UTF-8"), "{err}");
+
+    let deep = format!(
+        "{}\n[[grades]]\nname = {}{}\n",
+        text,
+        "[".repeat(300),
+        "]".repeat(300)
+    );
+    let err = RuleSet::from_toml(&deep, Path::new("deep.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("deep.toml: at `grades.name`: TOML parse error"),
+        "{err}"
+    );
+}
