@@ -460,12 +460,22 @@ fn cell_text(data: &calamine::Data) -> String {
 
 /// Reads every sheet of a workbook (`.xlsx`, `.xls`) as grids, merged regions filled: one grid
 /// per block of cells (blocks [`GAP`] rows or columns apart are grids of their own). An `.xlsx`
-/// is checked for a zip bomb before calamine opens it ([`crate::archive`]) and its cells are read
-/// one by one, so memory follows the cells a sheet holds, not how far apart they are.
+/// is checked for a zip bomb and an `.xls` for a damaged compound file before calamine opens it
+/// ([`crate::archive`]); an `.xlsx`'s cells are read one by one, so memory follows the cells a
+/// sheet holds, not how far apart they are.
 pub fn workbook(path: &Path) -> Result<Document, String> {
     use calamine::{Data, Reader as _, Sheets, open_workbook_auto};
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open the workbook: {e}"))?;
-    crate::archive::check(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
+    let mut file = std::io::BufReader::new(file);
+    let mut magic = [0; 8];
+    let compound = std::io::Read::read_exact(&mut file, &mut magic).is_ok()
+        && magic == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    std::io::Seek::rewind(&mut file).map_err(|e| format!("cannot open the workbook: {e}"))?;
+    if compound {
+        crate::archive::check_compound(file).map_err(|e| e.to_string())?;
+    } else {
+        crate::archive::check(file).map_err(|e| e.to_string())?;
+    }
     let mut book =
         open_workbook_auto(path).map_err(|e| format!("cannot open the workbook: {e}"))?;
     let names = book.sheet_names();
