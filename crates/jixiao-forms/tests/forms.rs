@@ -628,6 +628,45 @@ fn a_form_from_an_older_rule_set_version_says_what_changed() {
     assert_eq!(filled.unit, sample());
 }
 
+/// A workbook whose cell reference is past any column (found by fuzzing the spreadsheet reader)
+/// makes calamine's arithmetic overflow: the form is refused as damaged, nothing panics.
+#[test]
+fn a_form_with_a_cell_reference_past_any_column_is_refused_as_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("damaged.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("jixiao").unwrap();
+    sheet.write(1, 0, "hello").unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            data = String::from_utf8(data)
+                .unwrap()
+                .replace("r=\"A2\"", "r=\"ZZZZZZZZZZZZ2\"")
+                .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, &data).unwrap();
+    }
+    out.finish().unwrap();
+    let err = read_form(&path).unwrap_err().to_string();
+    assert!(
+        err.starts_with(&format!(
+            "{}: cannot read the workbook: the workbook is damaged (the spreadsheet reader stopped: attempt to ",
+            path.display()
+        )),
+        "{err}"
+    );
+}
+
 #[test]
 fn not_a_form() {
     let dir = tempfile::tempdir().unwrap();

@@ -117,6 +117,24 @@ fn cells_spread_past_the_bound_refuse_the_workbook_naming_the_sheet_and_the_rang
     assert!(err.contains(&MAX_GRID_CELLS.to_string()), "{err}");
 }
 
+/// A cell reference past any column (`ZZZZZZZZZZZZ2`, found by fuzzing) overflows calamine's
+/// arithmetic: the workbook is refused as damaged, and nothing panics out of the reader.
+#[test]
+fn a_cell_reference_past_any_column_refuses_the_workbook_as_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        &dir,
+        "overflow.xlsx",
+        &with_rows(&row(3000, &cell("ZZZZZZZZZZZZ3000", "x"))),
+    );
+    let err = workbook(&path).expect_err("refused");
+    assert!(
+        err.starts_with("the workbook is damaged (the spreadsheet reader stopped: attempt to "),
+        "{err}"
+    );
+    assert!(err.ends_with("save it again in Excel or WPS"), "{err}");
+}
+
 /// `bytes` with `n` bytes of XML whitespace before `</close>`: valid, and compressing a thousand
 /// times.
 fn padded(bytes: Vec<u8>, close: &str, n: usize) -> Vec<u8> {
