@@ -459,7 +459,7 @@ fn cell_text(data: &calamine::Data) -> String {
 }
 
 /// Reads every sheet of a workbook (`.xlsx`, `.xls`) as grids, merged regions filled: one grid
-/// per block of cells (blocks [`GAP`] rows or columns apart are grids of their own). An `.xlsx`
+/// per block of cells (blocks 64 rows or columns apart, `GAP`, are grids of their own). An `.xlsx`
 /// is checked for a zip bomb and an `.xls` for a damaged compound file before calamine opens it
 /// ([`crate::archive`]); an `.xlsx`'s cells are read one by one, so memory follows the cells a
 /// sheet holds, not how far apart they are.
