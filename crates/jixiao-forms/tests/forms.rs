@@ -628,6 +628,24 @@ fn a_form_from_an_older_rule_set_version_says_what_changed() {
     assert_eq!(filled.unit, sample());
 }
 
+/// The workbook `bytes` written again (deflated), each member through `patch`.
+fn rezip(bytes: &[u8], patch: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+    use std::io::{Read as _, Write as _};
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        file.read_to_end(&mut data).unwrap();
+        out.start_file(&name, options).unwrap();
+        out.write_all(&patch(&name, data)).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
 /// A workbook whose cell reference is past any column (found by fuzzing the spreadsheet reader)
 /// makes calamine's arithmetic overflow: the form is refused as damaged, nothing panics.
 #[test]
@@ -638,25 +656,16 @@ fn a_form_with_a_cell_reference_past_any_column_is_refused_as_damaged() {
     let sheet = workbook.add_worksheet();
     sheet.set_name("jixiao").unwrap();
     sheet.write(1, 0, "hello").unwrap();
-    let bytes = workbook.save_to_buffer().unwrap();
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).unwrap();
-        let name = entry.name().unwrap().into_owned();
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            data = String::from_utf8(data)
-                .unwrap()
-                .replace("r=\"A2\"", "r=\"ZZZZZZZZZZZZ2\"")
-                .into_bytes();
+    let bytes = rezip(&workbook.save_to_buffer().unwrap(), |name, bytes| {
+        if name != "xl/worksheets/sheet1.xml" {
+            return bytes;
         }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        std::io::Write::write_all(&mut out, &data).unwrap();
-    }
-    out.finish().unwrap();
+        String::from_utf8(bytes)
+            .unwrap()
+            .replace("r=\"A2\"", "r=\"ZZZZZZZZZZZZ2\"")
+            .into_bytes()
+    });
+    std::fs::write(&path, bytes).unwrap();
     let err = read_form(&path).unwrap_err().to_string();
     assert!(
         err.starts_with(&format!(
@@ -871,29 +880,19 @@ fn a_stray_cell_far_out_reads_as_the_form_without_it() {
 /// the form reader.
 #[test]
 fn a_form_that_is_a_zip_bomb_is_refused_naming_the_member() {
-    use std::io::{Read as _, Write as _};
     let dir = tempfile::tempdir().unwrap();
     let rules = rules("hunan-department.toml");
     let (filler, path) = filled_sample(dir.path(), &rules);
     filler.save(&path);
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i).unwrap();
-        let name = file.name().unwrap().into_owned();
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).unwrap();
+    let bytes = rezip(&std::fs::read(&path).unwrap(), |name, mut bytes| {
         if name == "xl/worksheets/sheet1.xml" {
             let at = bytes.len() - "</worksheet>".len();
             bytes.splice(at..at, std::iter::repeat_n(b' ', 8 << 20));
         }
-        out.start_file(&name, options).unwrap();
-        out.write_all(&bytes).unwrap();
-    }
+        bytes
+    });
     let bomb = dir.path().join("炸弹.xlsx");
-    std::fs::write(&bomb, out.finish().unwrap().into_inner()).unwrap();
+    std::fs::write(&bomb, bytes).unwrap();
     assert!(jixiao_forms::is_form(&bomb));
     let err = read_form(&bomb).unwrap_err();
     assert!(matches!(err, FormError::Open { .. }), "{err:?}");
