@@ -276,6 +276,20 @@ fn write_header(
     }
     sheet.set_row_height(0, 32)?;
     sheet.set_freeze_panes(1, 0)?;
+    print_setup(sheet)
+}
+
+/// How a sheet prints: A4 landscape, as wide as one page (as many pages down as it takes), the
+/// header row repeated on every page, the sheet's name above and the page number below.
+fn print_setup(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    /// Excel's paper size code for A4.
+    const A4: u8 = 9;
+    sheet.set_landscape();
+    sheet.set_paper_size(A4);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0)?;
+    sheet.set_header("&C&\"-,Bold\"绩效自评复核汇总: &A");
+    sheet.set_footer("&C第 &P 页, 共 &N 页");
     Ok(())
 }
 
