@@ -6,33 +6,14 @@ mod common;
 use std::io::Cursor;
 
 use calamine::{Data, Reader as _, Xlsx};
-use jixiao_report::xlsx::{IndicatorColumn, SummaryWorkbook};
-use jixiao_report::{SummaryRow, UnitSummary};
 
 #[test]
 fn text_longer_than_a_cell_is_cut_and_the_workbook_written() {
     let mut card = common::sample_card();
     let long = "科".repeat(40_000);
     card.unit.name.clone_from(&long);
-    let rows = [
-        SummaryRow {
-            source: "a.toml".to_owned(),
-            outcome: Ok(UnitSummary::of(&card)),
-        },
-        SummaryRow {
-            source: "b.toml".to_owned(),
-            outcome: Err(format!("b.toml: {long}")),
-        },
-    ];
-    let columns = vec![IndicatorColumn {
-        id: "x".into(),
-        header: "x".into(),
-    }];
-    let mut workbook = SummaryWorkbook::new(columns, 2024).unwrap();
-    workbook.add_unit("a.toml", &card).unwrap();
-    let bytes = workbook
-        .finish(&rows, &[])
-        .expect("the workbook is written whatever a unit's text");
+    let rows = common::two_rows(&card, &format!("b.toml: {long}"));
+    let bytes = common::summary_xlsx(&card, &rows, &[]);
     let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
     let summary = xlsx.worksheet_range("汇总").unwrap();
     let texts: Vec<&String> = summary

@@ -53,16 +53,7 @@ fn markup_in_a_units_text_is_shown_in_markdown_not_run() {
     let name = "<script>alert('x')</script>科协 & 其他";
     card.unit.name = name.to_owned();
     let card_md = jixiao_report::markdown(&card);
-    let rows = [
-        SummaryRow {
-            source: "a.toml".to_owned(),
-            outcome: Ok(UnitSummary::of(&card)),
-        },
-        SummaryRow {
-            source: "b.toml".to_owned(),
-            outcome: Err("b.toml: <img src=x onerror=alert(1)>".to_owned()),
-        },
-    ];
+    let rows = common::two_rows(&card, "b.toml: <img src=x onerror=alert(1)>");
     let summary_md = jixiao_report::summary_markdown(&rows, &[]);
     for md in [&card_md, &summary_md] {
         assert!(!md.contains("<script>"), "{md}");

@@ -20,3 +20,40 @@ pub fn sample_card() -> Scorecard {
     let (rules, _) = RuleSet::load(&root().join("configs/hunan-department.toml")).unwrap();
     jixiao_engine::score(&unit, &rules).unwrap()
 }
+
+// Each test binary uses some of these helpers, never all.
+
+/// A batch of two: `card` scored from `a.toml`, and `b.toml` that failed with `error`.
+#[allow(dead_code)]
+pub fn two_rows(card: &Scorecard, error: &str) -> [jixiao_report::SummaryRow; 2] {
+    use jixiao_report::{SummaryRow, UnitSummary};
+    [
+        SummaryRow {
+            source: "a.toml".to_owned(),
+            outcome: Ok(UnitSummary::of(card)),
+        },
+        SummaryRow {
+            source: "b.toml".to_owned(),
+            outcome: Err(error.to_owned()),
+        },
+    ]
+}
+
+/// summary.xlsx of `rows`, with `card` (from `a.toml`) on the indicator and findings sheets.
+#[allow(dead_code)]
+pub fn summary_xlsx(
+    card: &Scorecard,
+    rows: &[jixiao_report::SummaryRow],
+    notes: &[String],
+) -> Vec<u8> {
+    use jixiao_report::xlsx::{IndicatorColumn, SummaryWorkbook};
+    let columns = vec![IndicatorColumn {
+        id: "x".into(),
+        header: "x".into(),
+    }];
+    let mut workbook = SummaryWorkbook::new(columns, 2024).unwrap();
+    workbook.add_unit("a.toml", card).unwrap();
+    workbook
+        .finish(rows, notes)
+        .expect("the workbook is written whatever a unit's text")
+}
