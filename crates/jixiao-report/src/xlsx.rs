@@ -172,6 +172,8 @@ impl SummaryWorkbook {
         ]
         .map(String::from);
         let ranked = crate::ranked(rows);
+        let wrapped = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+        let notes_rows = u32::try_from(notes.len() + 1).unwrap_or(u32::MAX);
         let sheet = self.workbook.worksheet_from_index(0)?;
         write_header(sheet, &headers, &self.header)?;
         for (col, width) in [
@@ -187,7 +189,7 @@ impl SummaryWorkbook {
             (9, 9),
             (10, 6),
             (11, 14),
-            (12, 60),
+            (12, ERROR_WIDTH),
         ] {
             sheet.set_column_width(col, width)?;
         }
@@ -233,7 +235,9 @@ impl SummaryWorkbook {
                     }
                 }
                 Err(e) => {
-                    sheet.write_string(row, 12, fit(e))?;
+                    // Wrapped in its column, so that it prints within the page's width.
+                    sheet.write_string_with_format(row, 12, fit(e), &wrapped)?;
+                    sheet.set_row_height(row, line_height(e, ERROR_WIDTH))?;
                 }
             }
             row += 1;
@@ -244,8 +248,12 @@ impl SummaryWorkbook {
             if at > MAX_ROW {
                 break;
             }
-            sheet.write_string(at, 1, fit(note))?;
+            // Across the columns from 来源 to 错误 (about 100 Chinese characters a line). Its
+            // height is left alone: in constant-memory mode a height set on a merged row writes
+            // the row twice, which Excel refuses.
+            sheet.merge_range(at, 1, at, 12, &fit(note), &wrapped)?;
         }
+        sheet.set_print_area(0, 0, row.saturating_sub(1).max(1) + notes_rows, 12)?;
         let (index, last) = self.indicators;
         let last_col = u16::try_from(self.columns.len() + 2).unwrap_or(u16::MAX);
         self.workbook.worksheet_from_index(index)?.autofilter(
@@ -298,6 +306,19 @@ fn collect_scores<'a>(nodes: &'a [ScoredIndicator], out: &mut Vec<(&'a str, Deci
         out.push((&node.id, node.score));
         collect_scores(&node.children, out);
     }
+}
+
+/// The width of the 错误 column, in Excel's character units.
+const ERROR_WIDTH: u16 = 60;
+
+/// The height, in points, of a row whose wrapped `text` fills a cell `width` characters wide: a
+/// Chinese character counts two. Rows are not fitted to their text when the file is opened, so
+/// the height is set; at most 409 points, Excel's limit (27 lines).
+fn line_height(text: &str, width: impl Into<usize>) -> u16 {
+    let width = width.into().max(1);
+    let units: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    let lines = units.div_ceil(width).clamp(1, 27);
+    15 * u16::try_from(lines).unwrap_or(27)
 }
 
 /// The most characters a cell holds (Excel's limit; the writer refuses more).

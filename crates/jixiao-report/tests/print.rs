@@ -6,9 +6,6 @@ mod common;
 
 use std::io::{Cursor, Read as _};
 
-use jixiao_report::xlsx::{IndicatorColumn, SummaryWorkbook};
-use jixiao_report::{SummaryRow, UnitSummary};
-
 fn part(archive: &mut zip::ZipArchive<Cursor<Vec<u8>>>, name: &str) -> String {
     let mut text = String::new();
     archive
@@ -22,20 +19,30 @@ fn part(archive: &mut zip::ZipArchive<Cursor<Vec<u8>>>, name: &str) -> String {
 #[test]
 fn every_sheet_prints_a4_landscape_one_page_wide_with_its_header_row_repeated() {
     let card = common::sample_card();
-    let rows = [SummaryRow {
-        source: "a.toml".to_owned(),
-        outcome: Ok(UnitSummary::of(&card)),
-    }];
-    let columns = vec![IndicatorColumn {
-        id: "x".into(),
-        header: "x".into(),
-    }];
-    let mut workbook = SummaryWorkbook::new(columns, 2024).unwrap();
-    workbook.add_unit("a.toml", &card).unwrap();
-    let bytes = workbook.finish(&rows, &[]).unwrap();
+    // 150 characters of an error: three lines of the 60-wide 错误 column.
+    let error = format!("b.toml: {}", "x".repeat(142));
+    let rows = common::two_rows(&card, &error);
+    // A note of 100 Chinese characters, across the columns from 来源 to 错误 (its row written
+    // once: Excel refuses a row written twice).
+    let note = "未".repeat(100);
+    let bytes = common::summary_xlsx(&card, &rows, std::slice::from_ref(&note));
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
 
     let book = part(&mut archive, "xl/workbook.xml");
+    // The summary prints columns A (排名) to M (错误), down to its notes.
+    assert!(
+        book.contains(
+            r#"<definedName name="_xlnm.Print_Area" localSheetId="0">汇总!$A$1:$M$5</definedName>"#
+        ),
+        "{book}"
+    );
+    let summary = part(&mut archive, "xl/worksheets/sheet1.xml");
+    assert!(
+        summary.contains(r#"<row r="3" ht="45" customHeight="1">"#),
+        "{summary}"
+    );
+    assert_eq!(summary.matches(r#"<row r="5""#).count(), 1, "{summary}");
+    assert!(summary.contains(r#"<mergeCell ref="B5:M5"/>"#), "{summary}");
     let sheets = ["汇总", "指标得分", "发现问题"];
     for (i, name) in sheets.iter().enumerate() {
         assert!(
