@@ -599,18 +599,10 @@ fn open(path: &Path, workbook: &str) -> Result<Book, FormError> {
 pub fn read_form(path: &Path) -> Result<Filled, FormError> {
     let workbook = path.display().to_string();
     // A panic inside calamine (a damaged file) is a refusal of this form, not of the batch.
-    let mut failed = None;
-    let read = jixiao_ingest::document::calamine_guard(|| {
-        read_form_unguarded(path).map_err(|e| {
-            failed = Some(e);
-            String::new()
-        })
-    });
-    match (read, failed) {
-        (Ok(filled), _) => Ok(filled),
-        (Err(_), Some(e)) => Err(e),
-        (Err(message), None) => Err(FormError::Open { workbook, message }),
-    }
+    jixiao_ingest::document::calamine_guard(
+        || read_form_unguarded(path),
+        |message| FormError::Open { workbook, message },
+    )
 }
 
 fn read_form_unguarded(path: &Path) -> Result<Filled, FormError> {

@@ -464,24 +464,27 @@ fn cell_text(data: &calamine::Data) -> String {
 /// ([`crate::archive`]); an `.xlsx`'s cells are read one by one, so memory follows the cells a
 /// sheet holds, not how far apart they are.
 pub fn workbook(path: &Path) -> Result<Document, String> {
-    calamine_guard(|| read_workbook(path))
+    calamine_guard(|| read_workbook(path), |why| why)
 }
 
-/// Runs `read`, which calls calamine, turning a panic inside it into an error. calamine's
-/// cell-reference and dimension arithmetic overflows on a damaged file (`r="ZZZZZZZZZZZZ2"`,
-/// found by fuzzing): the workspace builds calamine with overflow checks in every profile
-/// (Cargo.toml), so such a file panics, and is refused here, rather than have its cells put
-/// where wrapped numbers say.
-pub fn calamine_guard<T>(read: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+/// Runs `read`, which calls calamine, turning a panic inside it into the error `damaged` makes
+/// of a plain-language reason. calamine's cell-reference and dimension arithmetic overflows on a
+/// damaged file (`r="ZZZZZZZZZZZZ2"`, found by fuzzing): the workspace builds calamine with
+/// overflow checks in every profile (Cargo.toml), so such a file panics, and is refused here,
+/// rather than have its cells put where wrapped numbers say.
+pub fn calamine_guard<T, E>(
+    read: impl FnOnce() -> Result<T, E>,
+    damaged: impl FnOnce(String) -> E,
+) -> Result<T, E> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
         let why = panic
             .downcast_ref::<&str>()
             .map(|s| (*s).to_owned())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        Err(format!(
+        Err(damaged(format!(
             "the workbook is damaged (the spreadsheet reader stopped: {why}); not read: save it again in Excel or WPS"
-        ))
+        )))
     })
 }
 
