@@ -20,9 +20,43 @@ fn resolution() -> Decimal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub field: FieldPath,
+    pub kind: ProblemKind,
+    /// The figure as read.
+    pub value: Decimal,
     /// What was expected and what was found, e.g. `expected an amount of zero or more, found
     /// the negative amount -3`.
     pub message: String,
+}
+
+/// What is wrong with a figure out of bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// An amount below zero.
+    Negative,
+    /// A figure beyond 10¹².
+    TooLarge,
+    /// A figure closer to zero than 10⁻⁶ but not zero.
+    TooSmall,
+}
+
+impl ProblemKind {
+    /// What is wrong with `value`, in plain Chinese, for a unit: `为负数 -3`.
+    pub fn problem(self, value: Decimal) -> String {
+        match self {
+            ProblemKind::Negative => format!("为负数 {value}"),
+            ProblemKind::TooLarge => format!("数值过大 ({value})"),
+            ProblemKind::TooSmall => format!("数值过小 ({value})"),
+        }
+    }
+
+    /// What is expected instead, in plain Chinese.
+    pub fn expected(self) -> &'static str {
+        match self {
+            ProblemKind::Negative => "填写 0 或正数",
+            ProblemKind::TooLarge => "填写不超过 1 万亿的数 (金额以万元为单位)",
+            ProblemKind::TooSmall => "填写 0 或不小于 0.000001 的数",
+        }
+    }
 }
 
 struct Checker {
@@ -32,17 +66,28 @@ struct Checker {
 impl Checker {
     fn figure(&mut self, key: impl Fn() -> FieldPath, value: Decimal, may_be_negative: bool) {
         let magnitude = value.abs();
-        let message = if !may_be_negative && value.is_sign_negative() && !value.is_zero() {
-            format!("expected an amount of zero or more, found the negative amount {value}")
+        let (kind, message) = if !may_be_negative && value.is_sign_negative() && !value.is_zero() {
+            (
+                ProblemKind::Negative,
+                format!("expected an amount of zero or more, found the negative amount {value}"),
+            )
         } else if magnitude > limit() {
-            format!("expected a figure of at most 10^12, found {value}")
+            (
+                ProblemKind::TooLarge,
+                format!("expected a figure of at most 10^12, found {value}"),
+            )
         } else if !magnitude.is_zero() && magnitude < resolution() {
-            format!("expected a figure of at least 0.000001 (or 0), found {value}")
+            (
+                ProblemKind::TooSmall,
+                format!("expected a figure of at least 0.000001 (or 0), found {value}"),
+            )
         } else {
             return;
         };
         self.problems.push(Problem {
             field: key(),
+            kind,
+            value,
             message,
         });
     }

@@ -14,6 +14,7 @@ mod amounts;
 mod check;
 mod date;
 pub mod encoding;
+mod labels;
 mod load;
 mod numbers;
 mod path;
@@ -25,7 +26,8 @@ pub use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-pub use check::{CheckedUnit, Problem};
+pub use check::{CheckedUnit, Problem, ProblemKind};
+pub use labels::{field_label, figures};
 pub use load::{ModelError, at_key, syntax_key};
 pub use path::{BadFieldPath, FieldPath, Segment};
 pub use round::round;
@@ -120,6 +122,27 @@ pub struct UnitIdentity {
         skip_serializing_if = "Option::is_none"
     )]
     pub filed_on: Option<Date>,
+}
+
+impl UnitIdentity {
+    /// A unit known by its name only, for `year` and `kind`: every other field empty.
+    pub fn new(name: impl Into<String>, year: u16, kind: EvaluationKind) -> UnitIdentity {
+        UnitIdentity {
+            name: name.into(),
+            code: None,
+            region: None,
+            year,
+            kind,
+            project: None,
+            category: None,
+            level: None,
+            sub_units: None,
+            supervisor: None,
+            implementer: None,
+            project_code: None,
+            filed_on: None,
+        }
+    }
 }
 
 /// Whole-department (部门整体支出) or single-project (项目支出) evaluation.

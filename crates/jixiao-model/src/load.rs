@@ -37,6 +37,8 @@ pub enum ModelError {
         line: Option<usize>,
         field: FieldPath,
         message: String,
+        kind: crate::ProblemKind,
+        value: rust_decimal::Decimal,
     },
 }
 
@@ -93,6 +95,8 @@ fn checked(
             line,
             field: problem.field,
             message: problem.message,
+            kind: problem.kind,
+            value: problem.value,
         }
     })
 }
@@ -150,6 +154,18 @@ impl SelfEvaluation {
             .end()
             .map_err(|e| error(String::new(), format!("after the unit: {e}")))?;
         checked(unit, path, Some(line))
+    }
+
+    /// Who a unit's JSON (a line of JSON Lines) is, from its `unit` object alone, the rest of
+    /// the line skipped unread; `None` when that does not parse (the full parse says why).
+    pub fn identity_from_json(text: &str) -> Option<crate::UnitIdentity> {
+        #[derive(serde::Deserialize)]
+        struct Head {
+            unit: crate::UnitIdentity,
+        }
+        serde_json::from_str::<Head>(text)
+            .ok()
+            .map(|head| head.unit)
     }
 
     /// Reads, parses and checks a unit file.
