@@ -132,10 +132,15 @@ impl Population {
     }
 }
 
-fn unit_name(rng: &mut ChaCha8Rng, index: u64) -> String {
+/// The unit's name, its region (地区) and its 主管部门 (the district's government).
+fn unit_name(rng: &mut ChaCha8Rng, index: u64) -> (String, String, String) {
     let region = REGIONS[rng.random_range(0..REGIONS.len())];
     let department = DEPARTMENTS[rng.random_range(0..DEPARTMENTS.len())];
-    format!("株洲市{region}{department}(样本{index:06})")
+    (
+        format!("株洲市{region}{department}(样本{index:06})"),
+        format!("湖南省株洲市{region}"),
+        format!("株洲市{region}人民政府"),
+    )
 }
 
 /// Opening, full-year and spent budget with realistic adjustment and execution.
@@ -340,7 +345,7 @@ fn declared(rng: &mut ChaCha8Rng, rows: &[IndicatorRow]) -> Option<Declared> {
 }
 
 fn department(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
-    let name = unit_name(rng, index);
+    let (name, region, supervisor) = unit_name(rng, index);
     let authorised = rng.random_range(3..200u32);
     let in_post = if rng.random_ratio(5, 100) {
         authorised + rng.random_range(1..5)
@@ -438,15 +443,16 @@ fn department(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
     SelfEvaluation {
         unit: UnitIdentity {
             name,
-            code: Some(format!("{:06}", 430_200 + index % 1000)),
-            region: Some("湖南省株洲市".into()),
+            // One code a unit: the same code is the same unit (a duplicate).
+            code: Some(format!("43{index:08}")),
+            region: Some(region),
             year,
             kind: EvaluationKind::Department,
             project: None,
             category: Some("行政单位".into()),
             level: Some("正科级".into()),
             sub_units: Some(rng.random_range(0..3)),
-            supervisor: None,
+            supervisor: Some(supervisor),
             implementer: None,
             project_code: None,
             filed_on: None,
@@ -611,18 +617,19 @@ fn project(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
     } else {
         Vec::new()
     };
+    let (name, region, supervisor) = unit_name(rng, index);
     SelfEvaluation {
         unit: UnitIdentity {
-            name: unit_name(rng, index),
+            name,
             code: None,
-            region: Some("湖南省株洲市".into()),
+            region: Some(region),
             year,
             kind: EvaluationKind::Project,
             project: Some(format!("{year}年{project_name}项目")),
             category: None,
             level: None,
             sub_units: None,
-            supervisor: None,
+            supervisor: Some(supervisor),
             implementer: None,
             project_code: None,
             filed_on: None,
