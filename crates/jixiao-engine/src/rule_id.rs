@@ -21,15 +21,19 @@ pub enum EngineRule {
     DocumentReview,
     /// A leaf whose arithmetic went past the range of a decimal: an error finding, 0 points.
     Overflow,
+    /// A figure read with a conversion the unit should confirm (a percentage typed as 0.96, an
+    /// amount typed as text in 元): the reader's note, a soft finding of the unit.
+    ReadingNote,
 }
 
 impl EngineRule {
-    pub const ALL: [EngineRule; 5] = [
+    pub const ALL: [EngineRule; 6] = [
         EngineRule::MissingInput,
         EngineRule::UndefinedInput,
         EngineRule::Tiers,
         EngineRule::DocumentReview,
         EngineRule::Overflow,
+        EngineRule::ReadingNote,
     ];
 
     /// The id as written in scorecards.
@@ -40,6 +44,7 @@ impl EngineRule {
             EngineRule::Tiers => "tiers",
             EngineRule::DocumentReview => "document_review",
             EngineRule::Overflow => "overflow",
+            EngineRule::ReadingNote => "reading_note",
         }
     }
 
@@ -51,6 +56,7 @@ impl EngineRule {
             EngineRule::Tiers => "定性得分超出档次",
             EngineRule::DocumentReview => "文档数据需人工核对",
             EngineRule::Overflow => "数值超出计算范围",
+            EngineRule::ReadingNote => "读取时转换, 请确认",
         }
     }
 }
