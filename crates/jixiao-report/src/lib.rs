@@ -4,6 +4,8 @@
 //! written by fixed rules (`jixiao_engine::fmt`), so output is stable.
 
 pub mod html;
+pub mod resubmission;
+pub mod returns;
 pub mod xlsx;
 
 use std::borrow::Cow;
