@@ -2,6 +2,7 @@
 //! order to one writer thread, so memory holds one chunk and one summary row per unit, and the
 //! output is the same whatever the number of threads.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal as _, Write as _};
 use std::sync::mpsc::{SyncSender, sync_channel};
 
@@ -10,13 +11,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jixiao_engine::{Options, Scorecard, Severity};
 use jixiao_ingest::{Completeness, Ingested, Vocabulary};
 use jixiao_report::html::{BatchInfo, FindingCounts};
+use jixiao_report::returns::{ReturnItem, ReturnList};
 use jixiao_report::xlsx::{IndicatorColumn, SummaryWorkbook};
 use jixiao_report::{SummaryRow, UnitSummary};
 use jixiao_rules::{Indicator, ValidRuleSet};
 use rayon::prelude::*;
 
-use crate::inputs::{Failed, Job};
+use crate::inputs::{self, Failed, Found, Identified, Job, Loaded};
 use crate::output::{Names, OutputDir, write_atomic, write_atomic_unsynced};
+use crate::resubmit::{Item, Record};
+use crate::round::{self, SourceKind};
+use jixiao_report::resubmission::Resubmission;
 
 /// Units read and scored together before being handed to the writer.
 const CHUNK: usize = 1024;
@@ -25,24 +30,157 @@ const CHUNK: usize = 1024;
 pub struct Scored {
     pub source: String,
     pub stem: String,
+    /// Who filed it and the hash of what was read, when it was identified.
+    pub submission: Option<round::Submission>,
+    /// The unit as read, for the round's record: who, its figures, its rows.
+    pub read: Option<(jixiao_model::UnitIdentity, BTreeMap<String, String>, usize)>,
     /// What reading the unit noted (forms), printed before its result.
     pub warnings: Vec<String>,
-    pub result: Result<(Scorecard, Option<Ingested>), Failed>,
+    pub result: Outcome,
+}
+
+/// What became of one submission.
+pub enum Outcome {
+    /// Scored, with what goes back to the unit (its 退回清单 items: cells to confirm, hard
+    /// findings), if anything.
+    Scored(Box<Scorecard>, Option<Box<Ingested>>, Vec<ReturnItem>),
+    Failed(Failed),
+    /// Not scored: the same unit filed a submission preferred to this one (see [`round`]).
+    Duplicate(Duplicate),
+}
+
+/// A submission not scored, the submission scored instead, and their kinds.
+#[derive(Debug, Clone)]
+pub struct Duplicate {
+    pub kind: SourceKind,
+    pub kept: String,
+    pub kept_kind: SourceKind,
+    /// Not a duplicate: the file the earlier round scored, replaced by a resubmission.
+    pub superseded: bool,
+}
+
+/// A job, once identified: what is known of it before scoring.
+pub enum Slot {
+    /// Read whole while identified (a form, a report).
+    Loaded(Box<Loaded>),
+    /// To be read (again) when scored.
+    Read,
+    Failed(Failed),
+    Duplicate(Duplicate),
+}
+
+/// Every job of `found` identified (in parallel, chunk by chunk): who each unit is, from what
+/// kind of submission; forms and reports are read whole, once, here.
+pub fn identify(
+    found: &Found,
+    rules: &ValidRuleSet,
+    vocabulary: &Vocabulary,
+) -> Result<Vec<Identified>> {
+    let mut out = Vec::new();
+    let mut jobs = inputs::jobs(found)?.peekable();
+    while jobs.peek().is_some() {
+        let chunk: Vec<_> = jobs.by_ref().take(CHUNK).collect();
+        out.par_extend(chunk.into_par_iter().map(|job| match job {
+            Ok(job) => {
+                let source = job.source();
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    job.identify(Some(rules), vocabulary)
+                }))
+                .unwrap_or_else(|_| Identified::Failed(panicked(&source)))
+            }
+            Err((_, error)) => Identified::Failed(Failed::invalid(error)),
+        }));
+    }
+    Ok(out)
+}
+
+/// The slots of the identified jobs, with the duplicates found among them not to be scored,
+/// each with who filed it.
+pub fn slots(
+    identified: Vec<Identified>,
+    duplicates: &[round::Duplicate],
+) -> Vec<(Slot, Option<round::Submission>)> {
+    let kinds: Vec<Option<(String, SourceKind)>> = identified
+        .iter()
+        .map(|i| match i {
+            Identified::Loaded(_, s) | Identified::Known(s) => Some((s.source.clone(), s.kind)),
+            Identified::Failed(_) | Identified::Unknown => None,
+        })
+        .collect();
+    let mut slots: Vec<(Slot, Option<round::Submission>)> = identified
+        .into_iter()
+        .map(|i| match i {
+            Identified::Loaded(loaded, s) => (Slot::Loaded(loaded), Some(s)),
+            Identified::Known(s) => (Slot::Read, Some(s)),
+            Identified::Unknown => (Slot::Read, None),
+            Identified::Failed(failed) => (Slot::Failed(failed), None),
+        })
+        .collect();
+    for d in duplicates {
+        let ((_, kind), (kept, kept_kind)) = (
+            kinds[d.dropped]
+                .clone()
+                .expect("a duplicate was identified"),
+            kinds[d.kept].clone().expect("a duplicate was identified"),
+        );
+        slots[d.dropped].0 = Slot::Duplicate(Duplicate {
+            kind,
+            kept,
+            kept_kind,
+            superseded: d.superseded,
+        });
+    }
+    slots
+}
+
+fn panicked(source: &str) -> Failed {
+    Failed::invalid(format!(
+        "{source}: internal error while reading or scoring this unit (a panic); please report it"
+    ))
 }
 
 /// Scores one job; any failure (unreadable, invalid, wrong kind, engine panic) is this unit's
 /// error alone.
 fn score_job(
     job: Job,
+    slot: Slot,
+    submission: Option<round::Submission>,
     rules: &ValidRuleSet,
     options: &Options<'_>,
     vocabulary: &Vocabulary,
 ) -> Scored {
     let (source, stem) = (job.source(), job.stem());
+    let loaded = match slot {
+        Slot::Loaded(loaded) => Some(*loaded),
+        Slot::Read => None,
+        Slot::Failed(failed) => {
+            return Scored {
+                source,
+                stem,
+                submission,
+                read: None,
+                warnings: Vec::new(),
+                result: Outcome::Failed(failed),
+            };
+        }
+        Slot::Duplicate(duplicate) => {
+            return Scored {
+                source,
+                stem,
+                submission,
+                read: None,
+                warnings: Vec::new(),
+                result: Outcome::Duplicate(duplicate),
+            };
+        }
+    };
     // Reading (a form, a report) and scoring both run under `catch_unwind`: a bug tripped by one
     // unit is that unit's error, never the end of the batch.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let loaded = job.load_with(Some(rules), vocabulary)?;
+        let loaded = match loaded {
+            Some(loaded) => loaded,
+            None => job.load_with(Some(rules), vocabulary)?,
+        };
         let mut card = jixiao_engine::score_with(&loaded.unit, rules, options)
             .map_err(|error| Failed::invalid(format!("{source}: {error}")))?;
         // What the document's reader says a person must look at is a finding of the unit.
@@ -50,21 +188,40 @@ fn score_job(
             card.findings
                 .extend(jixiao_ingest::review_findings(ingested));
         }
-        Ok::<_, Failed>((card, loaded.ingested, loaded.warnings))
+        // What the reader converted travels with the unit: a soft finding each, in its
+        // scorecard, and an item to confirm in its 退回清单.
+        card.findings
+            .extend(loaded.returns.iter().map(|item| jixiao_engine::Finding {
+                rule: jixiao_engine::EngineRule::ReadingNote.into(),
+                severity: Severity::Soft,
+                indicator: None,
+                message: format!("{}: {}", item.place, item.problem),
+                figures: Vec::new(),
+            }));
+        let mut returns = loaded.returns;
+        returns.extend(crate::returns::of_findings(&card));
+        let unit = loaded.unit.unit();
+        let read = (
+            unit.unit.clone(),
+            jixiao_model::figures(unit),
+            unit.indicators.len(),
+        );
+        Ok::<_, Failed>((card, loaded.ingested, loaded.warnings, returns, read))
     }));
-    let (result, warnings) = match outcome {
-        Ok(Ok((card, ingested, warnings))) => (Ok((card, ingested)), warnings),
-        Ok(Err(error)) => (Err(error), Vec::new()),
-        Err(_) => (
-            Err(Failed::invalid(format!(
-                "{source}: internal error while reading or scoring this unit (a panic); please report it"
-            ))),
-            Vec::new(),
+    let (result, warnings, read) = match outcome {
+        Ok(Ok((card, ingested, warnings, returns, read))) => (
+            Outcome::Scored(Box::new(card), ingested.map(Box::new), returns),
+            warnings,
+            Some(read),
         ),
+        Ok(Err(error)) => (Outcome::Failed(error), Vec::new(), None),
+        Err(_) => (Outcome::Failed(panicked(&source)), Vec::new(), None),
     };
     Scored {
         source,
         stem,
+        submission,
+        read,
         warnings,
         result,
     }
@@ -75,15 +232,18 @@ pub trait Sink: Send {
     fn accept(&mut self, scored: Scored) -> Result<()>;
 }
 
-/// Reads, scores and hands over every job; returns when the sink has taken the last one.
+/// Reads (where not read yet), scores and hands over every job of `found` with its slot;
+/// returns when the sink has taken the last one.
 pub fn run<S: Sink>(
-    jobs: impl Iterator<Item = Result<Job, (String, String)>>,
+    found: &Found,
+    slots: Vec<(Slot, Option<round::Submission>)>,
     rules: &ValidRuleSet,
     options: &Options<'_>,
     vocabulary: &Vocabulary,
     sink: &mut S,
 ) -> Result<()> {
     let (sender, receiver) = sync_channel::<Vec<Scored>>(2);
+    let jobs = inputs::jobs(found)?;
     std::thread::scope(|scope| {
         let writer = scope.spawn(move || -> Result<()> {
             for chunk in receiver {
@@ -93,18 +253,20 @@ pub fn run<S: Sink>(
             }
             Ok(())
         });
-        let mut jobs = jobs.peekable();
+        let mut jobs = jobs.zip(slots).peekable();
         while jobs.peek().is_some() {
             let chunk: Vec<_> = jobs.by_ref().take(CHUNK).collect();
             let scored: Vec<Scored> = chunk
                 .into_par_iter()
-                .map(|job| match job {
-                    Ok(job) => score_job(job, rules, options, vocabulary),
+                .map(|(job, (slot, submission))| match job {
+                    Ok(job) => score_job(job, slot, submission, rules, options, vocabulary),
                     Err((source, error)) => Scored {
                         stem: source.clone(),
                         source,
+                        submission,
+                        read: None,
                         warnings: Vec::new(),
-                        result: Err(Failed::invalid(error)),
+                        result: Outcome::Failed(Failed::invalid(error)),
                     },
                 })
                 .collect();
@@ -181,6 +343,18 @@ pub struct Outputs {
     plugin_errors: usize,
     /// Files that could not be read at all (format, encoding, a scan).
     not_read: usize,
+    /// Submissions not scored as another submission of the same unit was (a line each).
+    duplicates: Vec<String>,
+    /// Earlier submissions replaced by resubmissions (a line each).
+    superseded: Vec<String>,
+    /// The round's record (`round.jsonl`): one a submission.
+    records: Vec<Record>,
+    /// The earlier round (`--previous`), and which of its records were filed again.
+    previous: Option<crate::resubmit::Previous>,
+    matched: std::collections::BTreeSet<usize>,
+    /// 退回清单: one a unit with problems, with its file-name stem.
+    returns: Vec<ReturnList>,
+    return_stems: Vec<String>,
     /// Lines under the summaries (skipped files, files not read), in Chinese.
     notes: Vec<String>,
     progress: ProgressBar,
@@ -257,6 +431,7 @@ impl Outputs {
         dir: Option<OutputDir>,
         scorecards: bool,
         total: Option<u64>,
+        previous: Option<crate::resubmit::Previous>,
     ) -> Result<Outputs> {
         let workbook = match &dir {
             Some(dir) => {
@@ -286,10 +461,144 @@ impl Outputs {
             findings: FindingCounts::default(),
             plugin_errors: 0,
             not_read: 0,
+            duplicates: Vec::new(),
+            returns: Vec::new(),
+            return_stems: Vec::new(),
+            superseded: Vec::new(),
+            records: Vec::new(),
+            previous,
+            matched: std::collections::BTreeSet::new(),
             notes: Vec::new(),
             progress: progress(total),
             rules: (**rules).clone(),
         })
+    }
+
+    /// With `--previous`: the earlier round's units not filed again are carried over (their
+    /// scorecards copied, their rows in the summaries); the earlier scorecards of the units filed
+    /// again are kept under `scorecards/上次报送/`. Returns the files copied.
+    fn carry_over(&mut self) -> Result<Vec<String>> {
+        let Some(previous) = self.previous.take() else {
+            return Ok(Vec::new());
+        };
+        let mut copied = Vec::new();
+        let Some(dir) = self.dir.as_ref().map(|d| d.path().to_owned()) else {
+            return Ok(copied);
+        };
+        let from = previous.dir.join("scorecards");
+        let (mut carried, mut not_carried) = (0usize, 0usize);
+        for (i, record) in previous.records.iter().enumerate() {
+            if self.matched.contains(&i) {
+                // Filed again: the earlier version is kept beside the new one.
+                if let Some(name) = &record.scorecard {
+                    let earlier = dir.join("scorecards").join(EARLIER);
+                    std::fs::create_dir_all(&earlier)
+                        .with_context(|| format!("cannot create {}", earlier.display()))?;
+                    for ext in ["html", "json", "md"] {
+                        let file = from.join(format!("{name}.{ext}"));
+                        if file.is_file() {
+                            std::fs::copy(&file, earlier.join(format!("{name}.{ext}")))
+                                .with_context(|| format!("cannot copy {}", file.display()))?;
+                            copied.push(format!("scorecards/{EARLIER}/{name}.{ext}"));
+                        }
+                    }
+                }
+                continue;
+            }
+            match record.outcome.as_str() {
+                "scored" | "carried" => {
+                    let Some(name) = &record.scorecard else {
+                        not_carried += 1;
+                        continue;
+                    };
+                    let json = from.join(format!("{name}.json"));
+                    let card: Scorecard = std::fs::read_to_string(&json)
+                        .ok()
+                        .and_then(|text| serde_json::from_str(&text).ok())
+                        .with_context(|| {
+                            format!(
+                                "--previous: cannot read the scorecard {} of {}",
+                                json.display(),
+                                record.source
+                            )
+                        })?;
+                    let new_name = self.names.unique(name);
+                    for ext in ["html", "json", "md"] {
+                        let file = from.join(format!("{name}.{ext}"));
+                        let to = dir.join("scorecards").join(format!("{new_name}.{ext}"));
+                        std::fs::copy(&file, &to)
+                            .with_context(|| format!("cannot copy {}", file.display()))?;
+                    }
+                    self.findings.add(&card);
+                    self.pages.push(Some(format!("scorecards/{new_name}.html")));
+                    self.rows.push(SummaryRow {
+                        source: record.source.clone(),
+                        outcome: Ok(UnitSummary::of(&card)),
+                    });
+                    let mut record = record.clone();
+                    record.outcome = "carried".to_owned();
+                    record.scorecard = Some(new_name);
+                    self.records.push(record);
+                    if let Some(workbook) = &self.workbook {
+                        // The writer stopped on an error: `finish` reports it.
+                        let _ = workbook.sender.send((record_source(&previous, i), card));
+                    }
+                    carried += 1;
+                }
+                "failed" => {
+                    let summary: Vec<String> = record
+                        .returns
+                        .iter()
+                        .map(|i| format!("{}: {}", i.place, i.problem))
+                        .collect();
+                    self.pages.push(None);
+                    self.rows.push(SummaryRow {
+                        source: record.source.clone(),
+                        outcome: Err(format!("(上一轮, 未重新报送) {}", summary.join("; "))),
+                    });
+                    self.records.push(record.clone());
+                    carried += 1;
+                }
+                _ => {}
+            }
+        }
+        if carried > 0 {
+            self.notes.push(format!(
+                "沿用上一轮 ({}) 的结果 {carried} 份: 这些单位本轮未重新报送",
+                previous.dir.display()
+            ));
+        }
+        if not_carried > 0 {
+            self.notes.push(format!(
+                "上一轮有 {not_carried} 个单位的结果无法沿用: 上一轮未写记分卡 (--no-scorecards)"
+            ));
+        }
+        if !self.superseded.is_empty() {
+            self.notes.push(format!(
+                "重新报送替换上一轮的文件 {} 份:",
+                self.superseded.len()
+            ));
+            self.notes.extend(self.superseded.iter().cloned());
+        }
+        Ok(copied)
+    }
+
+    /// The index of the earlier round's record of the unit that filed `submission`, marked as
+    /// filed again.
+    fn earlier_index(
+        &mut self,
+        submission: Option<&round::Submission>,
+        source: &str,
+    ) -> Option<usize> {
+        let i = self.previous.as_ref()?.find(submission, source)?;
+        self.matched.insert(i);
+        Some(i)
+    }
+
+    /// The earlier round's record of the unit that filed `submission` (see [`Self::earlier_index`]).
+    fn earlier(&mut self, submission: Option<&round::Submission>, source: &str) -> Option<&Record> {
+        let i = self.earlier_index(submission, source)?;
+        self.previous.as_ref().map(|p| &p.records[i])
     }
 
     /// A line for the notes under the summaries (`跳过 2 个非报送文件 (…)`).
@@ -307,6 +616,7 @@ impl Outputs {
         stem: &str,
         card: &Scorecard,
         document: FromDocument<'_>,
+        resubmission: Option<&Resubmission>,
     ) -> Result<Option<String>> {
         let Some(dir) = &self.dir else {
             return Ok(None);
@@ -318,22 +628,25 @@ impl Outputs {
         let base = dir.path().join("scorecards");
         write_atomic_unsynced(
             &base.join(format!("{name}.json")),
-            json_card(card, document),
+            with_resubmission(json_card(card, document), resubmission),
         )?;
         write_atomic_unsynced(
             &base.join(format!("{name}.md")),
-            jixiao_report::markdown(card) + &sources(card, document, true),
+            jixiao_report::markdown(card)
+                + &sources(card, document, true)
+                + &resubmission_text(resubmission, true),
         )?;
         write_atomic_unsynced(
             &base.join(format!("{name}.html")),
             jixiao_report::html::scorecard(card, "../index.html"),
         )?;
-        Ok(Some(format!("scorecards/{name}.html")))
+        Ok(Some(name))
     }
 
     /// Writes the summaries; returns how many units were scored and failed, and the grades.
-    pub fn finish(self, rules: &ValidRuleSet) -> Result<Finished> {
+    pub fn finish(mut self, rules: &ValidRuleSet) -> Result<Finished> {
         self.progress.finish_and_clear();
+        let kept = self.carry_over()?;
         if let Some(Print::Json) = self.print {
             let close = if self.printed == 0 { "[]\n" } else { "\n]\n" };
             std::io::stdout()
@@ -346,6 +659,7 @@ impl Outputs {
             scored: self.rows.len() - failed,
             failed,
             not_read: self.not_read,
+            duplicates: self.duplicates.len(),
             plugin_errors: self.plugin_errors,
             grades: grade_counts(&self.rows),
         };
@@ -367,6 +681,14 @@ impl Outputs {
                     self.not_read
                 ),
             );
+        }
+        if !self.duplicates.is_empty() {
+            notes.push(format!(
+                "重复报送 {} 份, 未评分 (同一单位、年度和类型只评一份: {})",
+                self.duplicates.len(),
+                SourceKind::RULE
+            ));
+            notes.extend(self.duplicates.iter().cloned());
         }
         let notes = &notes;
         std::thread::scope(|scope| -> Result<()> {
@@ -404,12 +726,32 @@ impl Outputs {
             }
             Ok(())
         })?;
+        let returned = write_returns(
+            dir,
+            &self.returns,
+            &self.return_stems,
+            Some(&rule_set_label(rules)),
+        )?;
         let summaries = ["index.html", "summary.csv", "summary.md", "summary.xlsx"];
+        let mut record = String::new();
+        for r in &self.records {
+            record.push_str(&serde_json::to_string(r).context("internal error: a round record")?);
+            record.push('\n');
+        }
+        write_atomic(&dir.join(crate::resubmit::RECORD), record)?;
         let cards = self
             .names
             .all()
             .flat_map(|name| ["html", "json", "md"].map(|ext| format!("scorecards/{name}.{ext}")));
-        output.commit(summaries.into_iter().map(str::to_owned).chain(cards))?;
+        output.commit(
+            summaries
+                .into_iter()
+                .map(str::to_owned)
+                .chain([crate::resubmit::RECORD.to_owned()])
+                .chain(cards)
+                .chain(returned)
+                .chain(kept),
+        )?;
         Ok(finished)
     }
 }
@@ -421,6 +763,8 @@ pub struct Finished {
     pub failed: usize,
     /// Of the failed, the files that could not be read at all.
     pub not_read: usize,
+    /// Submissions not scored: another submission of the same unit was.
+    pub duplicates: usize,
     /// Units scored with at least one plugin error finding.
     pub plugin_errors: usize,
     /// e.g. "优 3, 良 5".
@@ -438,11 +782,51 @@ impl Sink for Outputs {
             });
         }
         match scored.result {
-            Ok((card, ingested)) => {
+            Outcome::Scored(card, ingested, returns) => {
+                let earlier = self.earlier(scored.submission.as_ref(), &scored.source);
+                let (identity, figures, rows) = scored
+                    .read
+                    .clone()
+                    .unwrap_or_else(|| unreachable!("a scored unit was read"));
+                let resubmission = earlier.map(|record| {
+                    crate::resubmit::compare(
+                        record,
+                        &figures,
+                        rows,
+                        card.total,
+                        card.grade.clone(),
+                        &returns,
+                    )
+                });
+                let mut record = Record {
+                    source: scored.source.clone(),
+                    sha256: scored.submission.as_ref().map(|s| s.sha256.clone()),
+                    unit: Some(identity),
+                    outcome: "scored".to_owned(),
+                    scorecard: None,
+                    total: Some(card.total),
+                    grade: card.grade.clone(),
+                    returns: returns.iter().map(Item::from).collect(),
+                    figures: if self.dir.is_some() {
+                        figures
+                    } else {
+                        BTreeMap::new()
+                    },
+                    rows,
+                };
+                if !returns.is_empty() {
+                    self.returns.push(ReturnList {
+                        unit: card.unit.name.clone(),
+                        code: None,
+                        source: scored.source.clone(),
+                        items: returns,
+                    });
+                    self.return_stems.push(scored.stem.clone());
+                }
                 let completeness = ingested
                     .as_ref()
                     .map(|i| jixiao_ingest::completeness(&i.unit, &self.rules));
-                let document = ingested.as_ref().zip(completeness.as_ref());
+                let document = ingested.as_deref().zip(completeness.as_ref());
                 if card.count(Severity::Error) > 0 {
                     self.plugin_errors += 1;
                 }
@@ -452,11 +836,17 @@ impl Sink for Outputs {
                             jixiao_report::terminal(&card, width)
                                 + "\n"
                                 + &sources(&card, document, false)
+                                + &resubmission_text(resubmission.as_ref(), false)
                         }
-                        Print::Json => json_card(&card, document),
+                        Print::Json => {
+                            with_resubmission(json_card(&card, document), resubmission.as_ref())
+                        }
                         Print::Jsonl => json_line(&card, document)?,
                         Print::Markdown => {
-                            jixiao_report::markdown(&card) + "\n" + &sources(&card, document, true)
+                            jixiao_report::markdown(&card)
+                                + "\n"
+                                + &sources(&card, document, true)
+                                + &resubmission_text(resubmission.as_ref(), true)
                         }
                     };
                     if let Print::Json = print {
@@ -469,11 +859,15 @@ impl Sink for Outputs {
                         .write_all(text.as_bytes())
                         .context("cannot write to standard output")?;
                 }
-                let page = self.write_scorecard(&scored.stem, &card, document)?;
+                let name =
+                    self.write_scorecard(&scored.stem, &card, document, resubmission.as_ref())?;
                 if self.dir.is_some() {
                     self.findings.add(&card);
                 }
-                self.pages.push(page);
+                self.pages
+                    .push(name.as_ref().map(|n| format!("scorecards/{n}.html")));
+                record.scorecard = name;
+                self.records.push(record);
                 self.rows.push(SummaryRow {
                     source: scored.source.clone(),
                     outcome: Ok(UnitSummary {
@@ -482,7 +876,7 @@ impl Sink for Outputs {
                     }),
                 });
                 if let Some(workbook) = &self.workbook
-                    && workbook.sender.send((scored.source, card)).is_err()
+                    && workbook.sender.send((scored.source, *card)).is_err()
                 {
                     // The writer stopped on an error: `finish` reports it.
                     self.workbook
@@ -491,21 +885,178 @@ impl Sink for Outputs {
                         .transpose()?;
                 }
             }
-            Err(error) => {
+            Outcome::Duplicate(duplicate) => {
+                let line = duplicate_line(&scored.source, &duplicate);
+                let kind = if duplicate.superseded {
+                    crate::term::Kind::Note
+                } else {
+                    crate::term::Kind::Warning
+                };
+                self.progress.suspend(|| crate::term::message(kind, &line));
+                self.records.push(Record {
+                    source: scored.source.clone(),
+                    sha256: scored.submission.as_ref().map(|s| s.sha256.clone()),
+                    unit: None,
+                    outcome: if duplicate.superseded {
+                        "superseded"
+                    } else {
+                        "duplicate"
+                    }
+                    .to_owned(),
+                    scorecard: None,
+                    total: None,
+                    grade: None,
+                    returns: Vec::new(),
+                    figures: BTreeMap::new(),
+                    rows: 0,
+                });
+                if duplicate.superseded {
+                    self.superseded.push(line);
+                } else {
+                    self.duplicates.push(line);
+                }
+            }
+            Outcome::Failed(error) => {
                 self.progress
                     .suspend(|| crate::term::message(crate::term::Kind::Error, &error.message));
                 if error.not_read {
                     self.not_read += 1;
                 }
                 self.pages.push(None);
+                let summary = error.summary();
+                if let Some(i) = self.earlier_index(None, &scored.source) {
+                    self.matched.insert(i);
+                }
+                self.records.push(Record {
+                    source: scored.source.clone(),
+                    sha256: None,
+                    unit: None,
+                    outcome: "failed".to_owned(),
+                    scorecard: None,
+                    total: None,
+                    grade: None,
+                    returns: error.returns.iter().map(Item::from).collect(),
+                    figures: BTreeMap::new(),
+                    rows: 0,
+                });
+                self.returns.push(ReturnList {
+                    unit: scored.stem.clone(),
+                    code: None,
+                    source: scored.source.clone(),
+                    items: error.returns,
+                });
+                self.return_stems.push(scored.stem);
                 self.rows.push(SummaryRow {
                     source: scored.source,
-                    outcome: Err(error.message),
+                    outcome: Err(summary),
                 });
             }
         }
         Ok(())
     }
+}
+
+/// `湖南省部门整体支出绩效评价 (2024.1 版)`.
+pub fn rule_set_label(rules: &ValidRuleSet) -> String {
+    format!("{} ({} 版)", rules.name, rules.version)
+}
+
+/// Writes the 退回清单 of the units with problems into `dir`: `退回清单/<stem>.html` each, and
+/// `退回清单.csv` with every item; returns the files written (none when no unit has a problem).
+pub fn write_returns(
+    dir: &std::path::Path,
+    lists: &[ReturnList],
+    stems: &[String],
+    rule_set: Option<&str>,
+) -> Result<Vec<String>> {
+    if lists.is_empty() {
+        return Ok(Vec::new());
+    }
+    let folder = dir.join(RETURNS);
+    std::fs::create_dir_all(&folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let mut names = Names::default();
+    let mut written = Vec::new();
+    let mut sorted = Vec::with_capacity(lists.len());
+    for (list, stem) in lists.iter().zip(stems) {
+        let list = list.clone().sorted();
+        let name = names.unique(stem);
+        write_atomic_unsynced(
+            &folder.join(format!("{name}.html")),
+            jixiao_report::returns::html(&list, rule_set, None),
+        )?;
+        written.push(format!("{RETURNS}/{name}.html"));
+        sorted.push(list);
+    }
+    write_atomic(
+        &dir.join(format!("{RETURNS}.csv")),
+        jixiao_report::returns::csv(&sorted),
+    )?;
+    written.push(format!("{RETURNS}.csv"));
+    Ok(written)
+}
+
+/// The folder (and, with `.csv`, the table) of the 退回清单.
+pub const RETURNS: &str = "退回清单";
+
+/// The folder under `scorecards/` that keeps the earlier scorecards of the units filed again.
+const EARLIER: &str = "上次报送";
+
+fn record_source(previous: &crate::resubmit::Previous, i: usize) -> String {
+    previous.records[i].source.clone()
+}
+
+/// The resubmission section of a Markdown (or terminal) scorecard; empty for a first submission.
+fn resubmission_text(resubmission: Option<&Resubmission>, markdown: bool) -> String {
+    resubmission.map_or_else(String::new, |r| {
+        jixiao_report::resubmission::markdown(r, markdown)
+    })
+}
+
+/// The JSON scorecard with, for a resubmission, its comparison under `resubmission`.
+fn with_resubmission(json: String, resubmission: Option<&Resubmission>) -> String {
+    let Some(r) = resubmission else {
+        return json;
+    };
+    let Ok(serde_json::Value::Object(mut card)) = serde_json::from_str(&json) else {
+        return json;
+    };
+    let items = |items: &[ReturnItem]| -> Vec<serde_json::Value> {
+        items
+            .iter()
+            .map(|i| serde_json::json!({"place": i.place, "problem": i.problem, "code": i.code}))
+            .collect()
+    };
+    card.insert(
+        "resubmission".to_owned(),
+        serde_json::json!({
+            "earlier_source": r.earlier_source,
+            "earlier_total": r.earlier_total,
+            "earlier_grade": r.earlier_grade,
+            "changes": r.changes.iter().map(|(f, old, new)| serde_json::json!({"field": f, "earlier": old, "now": new})).collect::<Vec<_>>(),
+            "rows": {"earlier": r.rows.0, "now": r.rows.1},
+            "fixed": items(&r.fixed),
+            "open": items(&r.open),
+        }),
+    );
+    let text = serde_json::to_string_pretty(&serde_json::Value::Object(card)).unwrap_or(json);
+    jixiao_report::json_visible(&text).into_owned()
+}
+
+/// `重复报送: b.docx (报告) 未评分, 同一单位同一年度已采用 a.xlsx (填报表)`.
+fn duplicate_line(source: &str, duplicate: &Duplicate) -> String {
+    if duplicate.superseded {
+        return format!(
+            "重新报送: {source} 为上一轮已评分的文件, 由本轮重新报送的 {} 替换",
+            duplicate.kept
+        );
+    }
+    format!(
+        "重复报送: {source} ({}) 未评分, 与 {} ({}) 为同一单位、同一年度、同一类型的自评, 采用后者",
+        duplicate.kind.label(),
+        duplicate.kept,
+        duplicate.kept_kind.label(),
+    )
 }
 
 /// A scorecard's JSON on one line, for `-f jsonl`: the same JSON as [`json_card`]'s.

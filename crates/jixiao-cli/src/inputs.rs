@@ -11,8 +11,11 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result, bail};
 use jixiao_ingest::formats::{Skip, not_a_submission};
 use jixiao_ingest::{Ingested, Vocabulary};
-use jixiao_model::{CheckedUnit, SelfEvaluation};
+use jixiao_model::{CheckedUnit, ModelError, SelfEvaluation};
+use jixiao_report::returns::ReturnItem;
 use jixiao_rules::RuleSet;
+
+use crate::round::{SourceKind, Submission};
 
 /// One unit to score: a unit file, or one line of a JSON Lines file.
 #[derive(Debug)]
@@ -69,7 +72,12 @@ impl Job {
     ) -> Result<Loaded, Failed> {
         match self {
             Job::File(path) if is_form(path) => {
-                let filled = jixiao_forms::read_form(path).map_err(Failed::invalid)?;
+                let filled = jixiao_forms::read_form(path).map_err(Failed::form)?;
+                let returns = filled
+                    .notes
+                    .iter()
+                    .map(|n| crate::returns::of_note(&n.at, &n.message))
+                    .collect();
                 let mut lines: Vec<String> = filled
                     .notes
                     .iter()
@@ -93,28 +101,41 @@ impl Job {
                     unit: filled.unit,
                     ingested: None,
                     warnings: lines,
+                    returns,
                 })
             }
             Job::File(path) if is_unit_file(path) => SelfEvaluation::load(path)
                 .map(Loaded::unit)
-                .map_err(Failed::invalid),
+                .map_err(Failed::model),
             // Anything else is a report, or a file in a format that is not read (refused by the
             // reader with its reason).
             Job::File(path) => {
-                let ingested =
-                    jixiao_ingest::ingest_with(path, vocabulary).map_err(|e| Failed {
+                let ingested = jixiao_ingest::ingest_with(path, vocabulary).map_err(|e| {
+                    let message = e.to_string();
+                    Failed {
                         not_read: e.is_unreadable(),
-                        message: e.to_string(),
-                    })?;
+                        returns: vec![crate::returns::whole_file(
+                            &path.display().to_string(),
+                            &message,
+                            if e.is_unreadable() {
+                                "unreadable"
+                            } else {
+                                "report"
+                            },
+                        )],
+                        message,
+                    }
+                })?;
                 Ok(Loaded {
                     unit: ingested.unit.clone(),
                     ingested: Some(ingested),
                     warnings: Vec::new(),
+                    returns: Vec::new(),
                 })
             }
             Job::Stdin(text) => SelfEvaluation::from_toml(text, Path::new(STDIN))
                 .map(Loaded::unit)
-                .map_err(Failed::invalid),
+                .map_err(Failed::model),
             Job::Line { path, line, text } => {
                 if let Some(found) = not_an_object(text) {
                     return Err(Failed::invalid(format!(
@@ -125,7 +146,73 @@ impl Job {
                 }
                 SelfEvaluation::from_json(text, path, *line)
                     .map(Loaded::unit)
-                    .map_err(Failed::invalid)
+                    .map_err(Failed::model)
+            }
+        }
+    }
+}
+
+/// A job as identified before any unit is scored (see [`crate::round`]).
+#[derive(Debug)]
+pub enum Identified {
+    /// A form or a report, read whole: kept, to be scored without reading it again.
+    Loaded(Box<Loaded>, Submission),
+    /// A unit file or a line of JSON Lines: who it is; it is parsed again to be scored (a
+    /// parse costs less than holding every unit of a large batch in memory).
+    Known(Submission),
+    /// Could not be read or parsed: the reason, which is this job's result.
+    Failed(Failed),
+    /// A line whose `unit` object does not parse: its full parse, when scored, says why.
+    Unknown,
+}
+
+impl Job {
+    /// Who this job's unit is, and from what kind of submission.
+    pub fn identify(&self, rules: Option<&RuleSet>, vocabulary: &Vocabulary) -> Identified {
+        let submission = |identity: &jixiao_model::UnitIdentity, kind| {
+            let submission = Submission::new(self.source(), kind, identity);
+            match self {
+                Job::Line { text, .. } | Job::Stdin(text) => submission.hashed(text.as_bytes()),
+                // Read again to be hashed: the readers take the path.
+                Job::File(path) => submission.hashed(&std::fs::read(path).unwrap_or_default()),
+            }
+        };
+        match self {
+            Job::Line { text, .. } => match SelfEvaluation::identity_from_json(text) {
+                Some(identity) => Identified::Known(submission(&identity, SourceKind::UnitFile)),
+                None => Identified::Unknown,
+            },
+            Job::Stdin(_) => match self.load_with(rules, vocabulary) {
+                Ok(loaded) => {
+                    Identified::Known(submission(&loaded.unit.unit().unit, SourceKind::UnitFile))
+                }
+                Err(failed) => Identified::Failed(failed),
+            },
+            Job::File(path) => {
+                let kind = if is_form(path) {
+                    SourceKind::Form
+                } else if is_unit_file(path) {
+                    SourceKind::UnitFile
+                } else {
+                    SourceKind::Report
+                };
+                match self.load_with(rules, vocabulary) {
+                    Ok(loaded) if kind == SourceKind::UnitFile => {
+                        Identified::Known(submission(&loaded.unit.unit().unit, kind))
+                    }
+                    Ok(loaded) => {
+                        // A unit's own workbook is read as a report is, by its labels.
+                        let kind = match &loaded.ingested {
+                            Some(i) if i.source.format == jixiao_ingest::Format::Workbook => {
+                                SourceKind::Workbook
+                            }
+                            _ => kind,
+                        };
+                        let submission = submission(&loaded.unit.unit().unit, kind);
+                        Identified::Loaded(Box::new(loaded), submission)
+                    }
+                    Err(failed) => Identified::Failed(failed),
+                }
             }
         }
     }
@@ -154,15 +241,57 @@ pub const STDIN: &str = "stdin";
 pub struct Failed {
     pub message: String,
     pub not_read: bool,
+    /// What goes back to the unit (退回清单), in Chinese: never empty.
+    pub returns: Vec<ReturnItem>,
 }
 
 impl Failed {
-    /// A unit read but not valid.
+    /// A unit read but not valid, known by its message.
     pub fn invalid(error: impl std::fmt::Display) -> Failed {
+        let message = error.to_string();
         Failed {
-            message: error.to_string(),
+            returns: vec![crate::returns::whole_file("", &message, "invalid")],
+            message,
             not_read: false,
         }
+    }
+
+    /// A unit file (or JSON line) that does not parse, or whose figure is out of bounds.
+    pub fn model(error: ModelError) -> Failed {
+        Failed {
+            returns: vec![crate::returns::of_model(&error)],
+            message: error.to_string(),
+            not_read: matches!(error, ModelError::Encoding { .. }),
+        }
+    }
+
+    /// A form that cannot be read: each cell that cannot be read is an item of its own.
+    pub fn form(error: jixiao_forms::FormError) -> Failed {
+        let message = error.to_string();
+        let returns = match &error {
+            jixiao_forms::FormError::Cells(cells) => cells
+                .iter()
+                .map(|c| crate::returns::of_cell(&c.at, &c.message))
+                .collect(),
+            _ => vec![crate::returns::whole_file("", &message, "form")],
+        };
+        Failed {
+            returns,
+            message,
+            not_read: false,
+        }
+    }
+
+    /// The items in one line, for a summary's error column: `工作表「单位」C21: 年初预算数为负数`.
+    pub fn summary(&self) -> String {
+        self.returns
+            .iter()
+            .map(|item| match item.place.as_str() {
+                crate::returns::WHOLE_FILE => item.problem.clone(),
+                place => format!("{place}: {}", item.problem),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -193,6 +322,8 @@ pub struct Loaded {
     pub ingested: Option<Ingested>,
     /// Lines for standard error, each starting `warning:` or `note:`.
     pub warnings: Vec<String>,
+    /// What reading noted for the unit to confirm (a form's cells read with a conversion).
+    pub returns: Vec<ReturnItem>,
 }
 
 impl Loaded {
@@ -201,6 +332,7 @@ impl Loaded {
             unit,
             ingested: None,
             warnings: Vec::new(),
+            returns: Vec::new(),
         }
     }
 }
@@ -215,9 +347,39 @@ fn is_jsonl(path: &Path) -> bool {
 pub struct Found {
     pub files: Vec<PathBuf>,
     pub jsonl: Vec<PathBuf>,
-    /// `-` was named: units on standard input (a unit file, or JSON Lines).
-    pub stdin: bool,
+    /// `-` was named: units on standard input (a unit file, or JSON Lines), read whole when
+    /// found, so that the jobs can be gone through twice (identified, then scored).
+    pub stdin: Option<StdinInput>,
     pub skipped: Skipped,
+}
+
+/// What standard input held.
+#[derive(Debug, Clone)]
+pub enum StdinInput {
+    /// JSON Lines (or a JSON array, said to be no unit line by line).
+    Lines(Arc<[u8]>),
+    /// One unit file (TOML), without a byte-order mark.
+    UnitFile(String),
+}
+
+impl StdinInput {
+    fn read() -> Result<StdinInput> {
+        let mut input = std::io::stdin().lock();
+        let lines = looks_like_json_lines(&mut input).context("cannot read standard input")?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut input, &mut bytes).context("cannot read standard input")?;
+        Ok(if lines {
+            StdinInput::Lines(Arc::from(bytes))
+        } else {
+            let text = String::from_utf8(bytes)
+                .ok()
+                .context("cannot read standard input (a unit file in UTF-8, or JSON Lines)")?;
+            StdinInput::UnitFile(match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_owned(),
+                None => text,
+            })
+        })
+    }
 }
 
 /// Entries of the directories named that were skipped, counted by kind (`formats.toml`'s
@@ -263,10 +425,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Found> {
     let mut found = Found::default();
     for path in paths {
         if crate::output::is_stdio(path) {
-            if found.stdin {
+            if found.stdin.is_some() {
                 bail!("- (standard input) is named twice");
             }
-            found.stdin = true;
+            found.stdin = Some(StdinInput::read()?);
         } else if path.is_dir() {
             let before = found.files.len() + found.jsonl.len();
             walk(path, &mut found)?;
@@ -359,40 +521,28 @@ fn walk(dir: &Path, found: &mut Found) -> Result<()> {
     Ok(())
 }
 
-/// Every job: the files first, then each JSON Lines file line by line (blank lines skipped),
-/// read lazily so a large export is never held in memory, then standard input's when `-` was
-/// named: JSON Lines when it starts with `{` (or a JSON array), else one unit file (TOML). A read error is an error
-/// job.
-pub fn jobs(found: Found) -> Result<impl Iterator<Item = Result<Job, (String, String)>>> {
-    let Found {
-        files,
-        jsonl,
-        stdin,
-        ..
-    } = found;
-    let mut readers: Vec<(Arc<Path>, Box<dyn std::io::BufRead>)> = Vec::new();
-    for path in jsonl {
-        let file = std::fs::File::open(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+/// Every job: the files first, then standard input's unit file when `-` held one, then each JSON
+/// Lines file line by line (blank lines skipped), read lazily so a large export is never held in
+/// memory, then standard input's lines. A read error is an error job. The jobs of one `Found` are
+/// the same every time they are gone through.
+pub fn jobs(found: &Found) -> Result<impl Iterator<Item = Result<Job, (String, String)>> + use<>> {
+    let mut readers: Vec<(Arc<Path>, Box<dyn std::io::BufRead + Send>)> = Vec::new();
+    for path in &found.jsonl {
+        let file =
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
         readers.push((
-            Arc::<Path>::from(path),
+            Arc::<Path>::from(path.as_path()),
             Box::new(std::io::BufReader::new(file)),
         ));
     }
     let mut unit_file = None;
-    if stdin {
-        let mut input = std::io::stdin().lock();
-        if looks_like_json_lines(&mut input).context("cannot read standard input")? {
-            readers.push((Arc::<Path>::from(Path::new(STDIN)), Box::new(input)));
-        } else {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut input, &mut text)
-                .context("cannot read standard input (a unit file in UTF-8, or JSON Lines)")?;
-            unit_file = Some(Job::Stdin(match text.strip_prefix('\u{feff}') {
-                Some(rest) => rest.to_owned(),
-                None => text,
-            }));
-        }
+    match &found.stdin {
+        Some(StdinInput::Lines(bytes)) => readers.push((
+            Arc::<Path>::from(Path::new(STDIN)),
+            Box::new(std::io::Cursor::new(bytes.clone())),
+        )),
+        Some(StdinInput::UnitFile(text)) => unit_file = Some(Job::Stdin(text.clone())),
+        None => {}
     }
     let lines = readers.into_iter().flat_map(|(path, reader)| {
         reader
@@ -416,7 +566,9 @@ pub fn jobs(found: Found) -> Result<impl Iterator<Item = Result<Job, (String, St
                 }
             })
     });
-    Ok(files
+    Ok(found
+        .files
+        .clone()
         .into_iter()
         .map(|f| Ok(Job::File(f)))
         .chain(unit_file.map(Ok))

@@ -9,6 +9,9 @@ mod batch;
 mod examples;
 mod inputs;
 mod output;
+mod resubmit;
+mod returns;
+mod round;
 mod term;
 
 use std::borrow::Cow;
@@ -87,6 +90,11 @@ enum Command {
         /// unit file, or JSON Lines).
         #[arg(required = true)]
         units: Vec<PathBuf>,
+        /// Write a 退回清单 (return list, in Chinese) for each unit with problems into this folder:
+        /// 退回清单/<file>.html, one a unit, and 退回清单.csv with every item. A new folder, an
+        /// empty one, or one an earlier run wrote.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
         #[command(flatten)]
         vocabulary: VocabularyArgs,
     },
@@ -198,6 +206,12 @@ struct ScoreArgs {
     /// With --out: write only the summaries, no per-unit scorecards (for very large batches).
     #[arg(long, requires = "out")]
     no_scorecards: bool,
+    /// The output folder of the earlier run of this round (its --out): units filed again
+    /// replace their earlier submissions (not duplicates), each scorecard says what changed and
+    /// which items of the earlier 退回清单 are fixed, and the units not filed again are carried
+    /// over, so the new output is the whole round. The earlier folder is left as it is.
+    #[arg(long, value_name = "DIR", requires = "out")]
+    previous: Option<PathBuf>,
     /// Worker threads (default: one per core). The output is the same for any number.
     #[arg(long)]
     threads: Option<usize>,
@@ -338,7 +352,11 @@ fn main() -> ExitCode {
         Command::Score(args) => score(&args),
         Command::Check { rule_sets, plugins } => check(&rule_sets, &plugins),
         Command::Plugin { libraries } => plugin_info(&libraries),
-        Command::Validate { units, vocabulary } => validate(&units, &vocabulary),
+        Command::Validate {
+            units,
+            out,
+            vocabulary,
+        } => validate(&units, out.as_deref(), &vocabulary),
         Command::Generate(args) => generate(&args),
         Command::Ingest {
             report,
@@ -469,12 +487,28 @@ fn count_leaves(indicators: &[jixiao_rules::Indicator]) -> usize {
         .sum()
 }
 
-fn validate(paths: &[PathBuf], vocabulary: &VocabularyArgs) -> Result<ExitCode> {
+fn validate(
+    paths: &[PathBuf],
+    out: Option<&Path>,
+    vocabulary: &VocabularyArgs,
+) -> Result<ExitCode> {
     let vocabulary = vocabulary.load()?;
     let mut found = inputs::discover(paths)?;
     let (mut valid, mut invalid) = (0usize, 0usize);
     let skipped = std::mem::take(&mut found.skipped);
-    for job in inputs::jobs(found)? {
+    let dir = match out {
+        Some(out) => {
+            let input_dirs: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+            Some(output::OutputDir::prepare(out, &input_dirs)?)
+        }
+        None => None,
+    };
+    let (mut returns, mut stems) = (Vec::new(), Vec::new());
+    for job in inputs::jobs(&found)? {
+        let (source, stem) = match &job {
+            Ok(job) => (job.source(), job.stem()),
+            Err((source, _)) => (source.clone(), source.clone()),
+        };
         match job
             .map_err(|(_, e)| inputs::Failed::invalid(e))
             .and_then(|job| job.load(&vocabulary).map(|u| (job, u)))
@@ -484,22 +518,46 @@ fn validate(paths: &[PathBuf], vocabulary: &VocabularyArgs) -> Result<ExitCode> 
                 for warning in &loaded.warnings {
                     term::prefixed(warning);
                 }
-                let unit = &loaded.unit;
+                let unit = &loaded.unit.unit().unit;
                 say!(
                     "ok: {} ({} {} {})",
                     job.source(),
-                    unit.unit.name,
-                    unit.unit.year,
-                    unit.unit.kind.label()
+                    unit.name,
+                    unit.year,
+                    unit.kind.label()
                 );
+                if !loaded.returns.is_empty() {
+                    returns.push(jixiao_report::returns::ReturnList {
+                        unit: unit.name.clone(),
+                        code: unit.code.clone(),
+                        source,
+                        items: loaded.returns,
+                    });
+                    stems.push(stem);
+                }
             }
             Err(error) => {
                 invalid += 1;
                 error!("{error}");
+                returns.push(jixiao_report::returns::ReturnList {
+                    unit: stem.clone(),
+                    code: None,
+                    source,
+                    items: error.returns,
+                });
+                stems.push(stem);
             }
         }
     }
     info!("{valid} valid, {invalid} invalid");
+    if let Some(dir) = dir {
+        let written = batch::write_returns(dir.path(), &returns, &stems, None)?;
+        let count = written.len().saturating_sub(1);
+        dir.commit(written)?;
+        if let Some(out) = out {
+            info!("wrote {count} 退回清单 (return lists) to {}", out.display());
+        }
+    }
     skipped_note(&skipped);
     Ok(if invalid > 0 {
         ExitCode::from(SOME_FAILED)
@@ -543,7 +601,42 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     }
     let mut found = inputs::discover(&paths)?;
     let skipped = std::mem::take(&mut found.skipped);
-    let total = (found.jsonl.is_empty() && !found.stdin).then_some(found.files.len() as u64);
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .context("cannot start the worker threads")?;
+    }
+    // Every unit is identified before any is scored: a unit that filed twice is scored once.
+    let identified = batch::identify(&found, &rules, &vocabulary)?;
+    let submissions: Vec<Option<round::Submission>> = identified
+        .iter()
+        .map(|i| match i {
+            inputs::Identified::Loaded(_, s) | inputs::Identified::Known(s) => Some(s.clone()),
+            inputs::Identified::Failed(_) | inputs::Identified::Unknown => None,
+        })
+        .collect();
+    let previous = args
+        .previous
+        .as_deref()
+        .map(resubmit::Previous::load)
+        .transpose()?;
+    // A submission that is the very file the earlier round had for its unit.
+    let earlier: Vec<bool> = submissions
+        .iter()
+        .map(|s| {
+            let (Some(previous), Some(s)) = (&previous, s) else {
+                return false;
+            };
+            previous
+                .find(Some(s), &s.source)
+                .and_then(|i| previous.records[i].sha256.as_deref())
+                .is_some_and(|sha| sha == s.sha256)
+        })
+        .collect();
+    let duplicates = round::duplicates(&submissions, &earlier);
+    let slots = batch::slots(identified, &duplicates);
+    let total = Some(slots.len() as u64);
     let print = match (&args.out, args.format) {
         (Some(_), _) => None,
         (None, Format::Terminal) => Some(Print::Terminal {
@@ -562,7 +655,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let mut outputs = Outputs::new(&rules, print, dir, !args.no_scorecards, total)?;
+    let mut outputs = Outputs::new(&rules, print, dir, !args.no_scorecards, total, previous)?;
     if let Some(line) = skipped.summary() {
         outputs.note(line);
     }
@@ -571,24 +664,12 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     } else {
         Explain::ScoresOnly
     };
-    if let Some(threads) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global()
-            .context("cannot start the worker threads")?;
-    }
     let extensions: [&(dyn jixiao_engine::RuleExtension + Sync); 1] = [&plugins];
     let options = jixiao_engine::Options {
         explain,
         extensions: if plugins.is_empty() { &[] } else { &extensions },
     };
-    batch::run(
-        inputs::jobs(found)?,
-        &rules,
-        &options,
-        &vocabulary,
-        &mut outputs,
-    )?;
+    batch::run(&found, slots, &rules, &options, &vocabulary, &mut outputs)?;
     let finished = outputs.finish(&rules)?;
     if finished.scored + finished.failed == 0 {
         skipped_note(&skipped);
@@ -630,8 +711,15 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
             }
         );
     }
-    // A file not read is a failed unit: the same exit status.
-    if finished.failed > 0 || finished.plugin_errors > 0 {
+    if finished.duplicates > 0 {
+        info!(
+            "{} submissions not scored: the same unit filed another, scored instead ({})",
+            finished.duplicates,
+            round::SourceKind::RULE
+        );
+    }
+    // A file not read is a failed unit: the same exit status; so is a unit filed twice.
+    if finished.failed > 0 || finished.plugin_errors > 0 || finished.duplicates > 0 {
         return Ok(ExitCode::from(SOME_FAILED));
     }
     Ok(ExitCode::SUCCESS)
@@ -779,7 +867,7 @@ fn convert(args: &ConvertArgs) -> Result<ExitCode> {
     let skipped = std::mem::take(&mut found.skipped);
     let mut units = Vec::new();
     let mut failed = 0usize;
-    for job in inputs::jobs(found)? {
+    for job in inputs::jobs(&found)? {
         match job
             .map_err(|(_, e)| inputs::Failed::invalid(e))
             .and_then(|job| {

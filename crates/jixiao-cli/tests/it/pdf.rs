@@ -65,21 +65,33 @@ fn pdfs_printed_from_word_score_as_the_word_files_do() {
         ),
     ];
     for (kind, rules, files) in rounds {
-        let (word, pdf) = (
-            dir.path().join(kind),
-            dir.path().join(format!("{kind}-pdf")),
-        );
+        let word = dir.path().join(kind);
         std::fs::create_dir(&word).unwrap();
-        std::fs::create_dir(&pdf).unwrap();
+        // The PDFs of one document by two producers are one unit filed twice: each producer's
+        // PDFs are a round of their own.
+        let mut from_pdf = BTreeMap::new();
         for (source, printed) in files {
             let from = documents.join(format!("{source}.docx"));
             std::fs::copy(&from, word.join(format!("{source}.docx"))).unwrap();
+            let pdf = dir.path().join(format!("{kind}-{printed}"));
+            std::fs::create_dir_all(&pdf).unwrap();
             let name = format!("{source}.{printed}.pdf");
             std::fs::copy(documents.join("derived").join(&name), pdf.join(&name)).unwrap();
         }
         let from_word = rows(dir.path(), &word, rules);
-        let from_pdf = rows(dir.path(), &pdf, rules);
-        // The PDFs of one document are one unit each time: the same row.
+        let producers: std::collections::BTreeSet<&str> = files.iter().map(|f| f.1).collect();
+        for printed in producers {
+            for (unit, row) in rows(
+                dir.path(),
+                &dir.path().join(format!("{kind}-{printed}")),
+                rules,
+            ) {
+                // A unit printed by two producers: the same row each time.
+                if let Some(other) = from_pdf.insert(unit.clone(), row.clone()) {
+                    assert_eq!(other, row, "{unit} printed by {printed}");
+                }
+            }
+        }
         let units: std::collections::BTreeSet<&str> = files.iter().map(|f| f.0).collect();
         assert_eq!(from_word.len(), units.len(), "{from_word:?}");
         assert_eq!(from_pdf, from_word, "{kind}");

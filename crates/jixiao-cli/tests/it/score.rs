@@ -86,7 +86,13 @@ fn one_bad_unit_fails_alone_and_the_rest_are_scored() {
         "opening = 69.16",
         "opening = -69.16",
     );
-    std::fs::copy(root().join(SAMPLE), dir.path().join("c-good.toml")).unwrap();
+    // Another unit (the same twice would be a duplicate, scored once).
+    sample_with(
+        dir.path(),
+        "c-good.toml",
+        "name = \"株洲市芦淞区科学技术协会\"",
+        "name = \"株洲市芦淞区科学技术协会 (另一单位)\"",
+    );
     jixiao_snapshot!(
         "one_bad_unit_of_three",
         jixiao().args(["score", "--rules", HUNAN]).arg(dir.path())

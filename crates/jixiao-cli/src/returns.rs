@@ -1,0 +1,268 @@
+//! What goes back to a unit (退回清单): the items of a submission that could not be read or
+//! parsed, the cells read with a conversion, and (when scored) the hard findings, each in plain
+//! Chinese with where it is and what is expected. Built from the readers' typed errors (a form's
+//! cells, a unit file's keys and figures), never from their English display text.
+
+use jixiao_engine::{Scorecard, Severity};
+use jixiao_model::{FieldPath, ModelError, field_label};
+use jixiao_report::returns::{Need, ReturnItem};
+
+/// The place of a problem of the whole file (it cannot be read, or is not a unit).
+pub const WHOLE_FILE: &str = "整个文件";
+
+/// What is expected when a whole file must be sent again.
+const RESEND: &str = "按填报说明重新报送可读取的文件 (填报表 .xlsx、Word 文档或带文字的 PDF)";
+
+/// One item for a failure known only by its message: the message without its file name.
+pub fn whole_file(source: &str, message: &str, code: &str) -> ReturnItem {
+    let problem = message
+        .strip_prefix(source)
+        .map_or(message, |rest| rest.trim_start_matches([':', ' ']));
+    ReturnItem {
+        need: Need::Correct,
+        place: WHOLE_FILE.to_owned(),
+        problem: problem.to_owned(),
+        expected: RESEND.to_owned(),
+        code: code.to_owned(),
+    }
+}
+
+/// The item of a unit file (TOML, a JSON line) that does not parse or whose figure is out of
+/// bounds.
+pub fn of_model(error: &ModelError) -> ReturnItem {
+    let line_place = |line: Option<usize>| line.map(|l| format!("第 {l} 行"));
+    match error {
+        ModelError::Figure {
+            line,
+            field,
+            kind,
+            value,
+            ..
+        } => ReturnItem {
+            need: Need::Correct,
+            place: join_place(line_place(*line), Some(field_label(field))),
+            problem: format!("{}{}", field_label(field), kind.problem(*value)),
+            expected: kind.expected().to_owned(),
+            code: "figure".to_owned(),
+        },
+        ModelError::Parse {
+            line, key, message, ..
+        } => {
+            let field = FieldPath::parse(key).ok();
+            // TOML's message: `TOML parse error at line 64, column 11`, the line quoted, then
+            // the parser's own words on the last line.
+            let line = line.or_else(|| {
+                let rest = message.split_once("at line ")?.1;
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .next()?
+                    .parse()
+                    .ok()
+            });
+            let last = message
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or(message);
+            let (problem, expected) = parse_message(last, field.as_ref());
+            ReturnItem {
+                need: Need::Correct,
+                place: join_place(line_place(line), field.as_ref().map(field_label)),
+                problem,
+                expected,
+                code: "parse".to_owned(),
+            }
+        }
+        ModelError::Io { .. } | ModelError::Encoding { .. } => ReturnItem {
+            need: Need::Correct,
+            place: WHOLE_FILE.to_owned(),
+            problem: match error {
+                ModelError::Encoding { .. } => "文件不是 UTF-8 编码的文本".to_owned(),
+                _ => "文件无法读取".to_owned(),
+            },
+            expected: RESEND.to_owned(),
+            code: "read".to_owned(),
+        },
+    }
+}
+
+fn join_place(line: Option<String>, field: Option<String>) -> String {
+    match (line, field) {
+        (Some(l), Some(f)) => format!("{l}, {f}"),
+        (Some(l), None) => l,
+        (None, Some(f)) => f,
+        (None, None) => WHOLE_FILE.to_owned(),
+    }
+}
+
+/// A parser's message (serde's, in English) as what is wrong and what is expected, in Chinese,
+/// for the forms it takes; any other as 格式不符 with the parser's own words.
+fn parse_message(message: &str, field: Option<&FieldPath>) -> (String, String) {
+    let quoted = |after: &str| {
+        message
+            .split_once(after)
+            .and_then(|(_, rest)| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    let name = field.map(field_label);
+    if let Some(key) = quoted("unknown field `") {
+        return (
+            format!("有无法识别的项「{key}」"),
+            "删除该项, 或改用填报说明中的名称".to_owned(),
+        );
+    }
+    if let Some(key) = quoted("missing field `") {
+        let label = match field {
+            Some(parent) => field_label(&parent.clone().key(&key)),
+            None => FieldPath::parse(&key).map_or(key.clone(), |f| field_label(&f)),
+        };
+        return (format!("缺少必填项「{label}」"), "填写该项".to_owned());
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: the negative amount ") {
+        let value = rest.split(',').next().unwrap_or(rest);
+        return (
+            format!("{}为负数 {value}", name.unwrap_or_default()),
+            "填写 0 或正数".to_owned(),
+        );
+    }
+    if message.starts_with("invalid type:") || message.starts_with("invalid value: string") {
+        let lower = message.to_ascii_lowercase();
+        let wanted = if lower.contains("expected a decimal")
+            || lower.contains("expected a number")
+            || lower.contains("integer")
+        {
+            "填写数字"
+        } else if message.contains("a string") {
+            "填写文字"
+        } else {
+            "按填报说明的格式填写"
+        };
+        return (
+            format!("{}的类型不符", name.unwrap_or_else(|| "此项".to_owned())),
+            wanted.to_owned(),
+        );
+    }
+    (
+        format!("格式不符 ({})", message.lines().next().unwrap_or(message)),
+        "按填报说明的格式填写".to_owned(),
+    )
+}
+
+/// The items of a form's cells that could not be read: where (the sheet and the cell) and what.
+pub fn of_cell(at: &str, message: &str) -> ReturnItem {
+    ReturnItem {
+        need: Need::Correct,
+        place: cell_place(at),
+        problem: message.to_owned(),
+        expected: "按单元格的提示填写".to_owned(),
+        code: "cell".to_owned(),
+    }
+}
+
+/// A form's cell read with a conversion, for the unit to confirm.
+pub fn of_note(at: &str, message: &str) -> ReturnItem {
+    ReturnItem {
+        need: Need::Confirm,
+        place: cell_place(at),
+        problem: message.to_owned(),
+        expected: "确认读取的数值无误, 或按单元格的提示改填".to_owned(),
+        code: "note".to_owned(),
+    }
+}
+
+/// `工作表「单位」C21` for `book.xlsx!单位!C21`.
+fn cell_place(at: &str) -> String {
+    let mut parts = at.rsplitn(3, '!');
+    match (parts.next(), parts.next()) {
+        (Some(cell), Some(sheet)) => format!("工作表「{sheet}」{cell}"),
+        _ => at.to_owned(),
+    }
+}
+
+/// The hard findings of a scored unit: what the unit must correct or explain.
+pub fn of_findings(card: &Scorecard) -> Vec<ReturnItem> {
+    card.findings
+        .iter()
+        .filter(|f| f.severity == Severity::Hard)
+        .map(|finding| {
+            let mut fields: Vec<String> = finding
+                .figures
+                .iter()
+                .flat_map(|figure| figure.fields.iter().map(field_label))
+                .collect();
+            fields.dedup();
+            // `专项资金第 1 项: 年初预算数、支出数` for fields of one item.
+            let item = fields
+                .first()
+                .and_then(|f| f.rsplit_once(' '))
+                .map(|(item, _)| item.to_owned());
+            let fields = match item {
+                Some(item) if fields.iter().all(|f| f.starts_with(&format!("{item} "))) => {
+                    let names: Vec<&str> = fields.iter().map(|f| &f[item.len() + 1..]).collect();
+                    vec![format!("{item}: {}", names.join("、"))]
+                }
+                _ => fields,
+            };
+            let indicator = finding
+                .indicator
+                .as_deref()
+                .and_then(|id| card.indicator(id))
+                .map(|i| format!("指标「{}」", i.name));
+            let place = match (indicator, fields.is_empty()) {
+                (Some(i), true) => i,
+                (Some(i), false) => format!("{i}: {}", fields.join("、")),
+                (None, false) => fields.join("、"),
+                (None, true) => "自评报告".to_owned(),
+            };
+            ReturnItem {
+                need: Need::Explain,
+                place,
+                problem: finding.message.clone(),
+                expected: "核实并更正相关数据, 或书面说明原因".to_owned(),
+                code: finding.rule.to_string(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parser_messages_read_in_chinese() {
+        let opening = FieldPath::new("budget").key("opening");
+        assert_eq!(
+            parse_message(
+                "invalid value: the negative amount -2.4, expected an amount of zero or more",
+                Some(&opening)
+            ),
+            (
+                "年初预算数为负数 -2.4".to_owned(),
+                "填写 0 或正数".to_owned()
+            )
+        );
+        assert_eq!(
+            parse_message("missing field `spent`", Some(&FieldPath::new("budget"))),
+            (
+                "缺少必填项「全年执行数 (财政拨款支出)」".to_owned(),
+                "填写该项".to_owned()
+            )
+        );
+        assert_eq!(
+            parse_message(
+                "unknown field `openning`, expected one of `opening`, `full_year`",
+                Some(&FieldPath::new("budget"))
+            )
+            .0,
+            "有无法识别的项「openning」"
+        );
+        assert_eq!(
+            parse_message(
+                "invalid type: string \"约95\", expected a decimal",
+                Some(&opening)
+            ),
+            ("年初预算数的类型不符".to_owned(), "填写数字".to_owned())
+        );
+        assert_eq!(cell_place("a!b.xlsx!单位!C21"), "工作表「单位」C21");
+    }
+}

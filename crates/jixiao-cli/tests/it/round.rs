@@ -1,0 +1,229 @@
+//! A bureau's round end to end (docs/round.md): collect a folder, check it, send back, take the
+//! resubmissions against the earlier round, score. Each step of docs/round.md is exercised here.
+
+use std::path::Path;
+
+use predicates::prelude::PredicateBooleanExt as _;
+use predicates::str::contains;
+
+use crate::common::{HUNAN, REPORT, SAMPLE, jixiao, root};
+
+/// The sample with `edits` (from, to) applied, written to `path`.
+fn sample(path: &Path, edits: &[(&str, &str)]) {
+    let mut text = std::fs::read_to_string(root().join(SAMPLE)).unwrap();
+    for (from, to) in edits {
+        assert!(text.contains(from), "the sample contains {from:?}");
+        text = text.replacen(from, to, 1);
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+const NAME: &str = "name = \"株洲市芦淞区科学技术协会\"";
+const OPENING: &str = "opening = 69.16";
+
+/// The rows of a CSV written by jixiao (with a byte-order mark), by header.
+fn table(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut reader = csv_reader(text.trim_start_matches('\u{feff}'));
+    let headers: Vec<String> = reader.remove(0);
+    reader
+        .into_iter()
+        .map(|row| headers.iter().cloned().zip(row).collect())
+        .collect()
+}
+
+/// A small CSV reader for the tests (quoted fields, no line breaks inside them).
+fn csv_reader(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .map(|line| {
+            let (mut cells, mut cell, mut quoted) = (Vec::new(), String::new(), false);
+            let mut chars = line.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' if quoted && chars.peek() == Some(&'"') => {
+                        cell.push('"');
+                        chars.next();
+                    }
+                    '"' => quoted = !quoted,
+                    ',' if !quoted => cells.push(std::mem::take(&mut cell)),
+                    c => cell.push(c),
+                }
+            }
+            cells.push(cell);
+            cells
+        })
+        .collect()
+}
+
+/// Round 1 as collected: the 科协 sent a unit file (年初预算数 typed as 60, not 69.16) and its
+/// report (the same unit twice); another unit's file has a negative amount; a third is sound; a
+/// Word 97 file cannot be read.
+fn round_one(dir: &Path) -> std::path::PathBuf {
+    let round = dir.join("round-1");
+    std::fs::create_dir(&round).unwrap();
+    sample(&round.join("科协.toml"), &[(OPENING, "opening = 60")]);
+    std::fs::copy(root().join(REPORT), round.join("科协.txt")).unwrap();
+    sample(
+        &round.join("另一单位.toml"),
+        &[
+            (NAME, "name = \"芦淞区另一单位\""),
+            (OPENING, "opening = -5"),
+        ],
+    );
+    sample(
+        &round.join("第三单位.toml"),
+        &[(NAME, "name = \"芦淞区第三单位\"")],
+    );
+    std::fs::copy(
+        root().join("tests/fixtures/unreadable/hn-lusong-kexie-2024-zibiao.doc"),
+        round.join("自评报告.doc"),
+    )
+    .unwrap();
+    round
+}
+
+#[test]
+fn a_round_is_checked_sent_back_and_scored_with_its_resubmissions() {
+    let dir = tempfile::tempdir().unwrap();
+    let round = round_one(dir.path());
+
+    // Check (校验): the files that cannot be read or parsed get a 退回清单 each.
+    let checked = dir.path().join("checked-1");
+    jixiao()
+        .args(["validate", "--out"])
+        .arg(&checked)
+        .arg(&round)
+        .assert()
+        .code(1)
+        .stderr(contains("wrote 2 退回清单"));
+    let items = table(&checked.join("退回清单.csv"));
+    assert_eq!(items.len(), 2, "{items:?}");
+    let negative = items.iter().find(|i| i["单位"] == "另一单位").unwrap();
+    assert_eq!(negative["类别"], "须更正");
+    assert_eq!(negative["位置"], "第 64 行, 年初预算数");
+    assert_eq!(negative["问题"], "年初预算数为负数 -5");
+    assert_eq!(negative["要求"], "填写 0 或正数");
+    let word = items.iter().find(|i| i["单位"] == "自评报告").unwrap();
+    assert_eq!(
+        word["问题"],
+        "Word 97-2003 文档 (.doc) 无法读取: 请另存为 .docx 或带文字的 PDF"
+    );
+    let page = std::fs::read_to_string(checked.join("退回清单/另一单位.html")).unwrap();
+    assert!(page.contains("有以下 1 处问题"), "{page}");
+    assert!(!page.contains("budget.opening"), "no internal ids: {page}");
+
+    // Score (评分): the 科协 is scored once, from its unit file (数据文件 over 报告), the report
+    // listed as a duplicate; the unreadable and the invalid are listed; exit 1.
+    let out = dir.path().join("results-1");
+    jixiao()
+        .args(["score", "--rules", HUNAN, "--out"])
+        .arg(&out)
+        .arg(&round)
+        .assert()
+        .code(1)
+        .stderr(contains("重复报送"))
+        .stderr(contains("科协.txt (报告) 未评分"))
+        .stderr(contains("1 submissions not scored"));
+    let rows = table(&out.join("summary.csv"));
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert!(rows.iter().all(|r| !r["source"].ends_with("科协.txt")));
+    let kexie = rows
+        .iter()
+        .find(|r| r["source"].ends_with("科协.toml"))
+        .unwrap();
+    // 预算控制率 = |85.33 − 60| / 60 = 42.22 % > 30 %: 0 of 5 points, where 69.16 gave 2
+    // (23.38 %). The raw sum 61.45 − 2 = 59.45 over the 90 points that apply: 59.45 × 100 / 90
+    // = 66.055… → 66.06.
+    assert_eq!(kexie["total"], "66.06");
+    let third = rows.iter().find(|r| r["unit"] == "芦淞区第三单位").unwrap();
+    assert_eq!(third["total"], "68.28");
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(summary.contains("重复报送 1 份, 未评分"), "{summary}");
+    // The error column is in Chinese, without the file's path (it has a column of its own).
+    let failed = rows
+        .iter()
+        .find(|r| r["source"].ends_with("另一单位.toml"))
+        .unwrap();
+    assert_eq!(failed["error"], "第 64 行, 年初预算数: 年初预算数为负数 -5");
+    // What goes back: the two that could not be scored, and the hard findings of the scored.
+    let items = table(&out.join("退回清单.csv"));
+    let units: std::collections::BTreeSet<&str> =
+        items.iter().map(|i| i["单位"].as_str()).collect();
+    assert_eq!(
+        units.into_iter().collect::<Vec<_>>(),
+        [
+            "另一单位",
+            "株洲市芦淞区科学技术协会",
+            "自评报告",
+            "芦淞区第三单位"
+        ]
+    );
+    let finding = items
+        .iter()
+        .find(|i| i["单位"] == "株洲市芦淞区科学技术协会")
+        .unwrap();
+    assert_eq!(finding["类别"], "须说明");
+    assert_eq!(finding["代码"], "fund_reconciliation");
+    assert_eq!(
+        finding["位置"],
+        "专项资金第 1 项: 年初预算数、预算调整数、支出数、结余结转"
+    );
+
+    // Resubmissions (重新报送): the 科协 corrects its 年初预算数, the other unit its amount; the
+    // 科协's earlier file comes again beside the new one; the Word file is not sent again.
+    let round2 = dir.path().join("round-2");
+    std::fs::create_dir(&round2).unwrap();
+    sample(&round2.join("科协.toml"), &[]);
+    std::fs::copy(round.join("科协.toml"), round2.join("科协-原件.toml")).unwrap();
+    sample(
+        &round2.join("另一单位.toml"),
+        &[(NAME, "name = \"芦淞区另一单位\"")],
+    );
+    let out2 = dir.path().join("results-2");
+    jixiao()
+        .args(["score", "--rules", HUNAN, "--out"])
+        .arg(&out2)
+        .arg("--previous")
+        .arg(&out)
+        .arg(&round2)
+        .assert()
+        // The Word file carried over still cannot be scored.
+        .code(1)
+        .stderr(contains("科协-原件.toml 为上一轮已评分的文件"))
+        .stderr(contains("重复报送").not());
+    let rows = table(&out2.join("summary.csv"));
+    // The whole round: two resubmitted, one carried over, one still unreadable.
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    let total = |unit: &str| {
+        rows.iter()
+            .find(|r| r["unit"] == unit)
+            .map(|r| r["total"].clone())
+    };
+    assert_eq!(total("株洲市芦淞区科学技术协会").as_deref(), Some("68.28"));
+    assert_eq!(total("芦淞区另一单位").as_deref(), Some("68.28"));
+    assert_eq!(total("芦淞区第三单位").as_deref(), Some("68.28"));
+    assert!(rows.iter().any(|r| r["source"].ends_with("自评报告.doc")));
+    let card = std::fs::read_to_string(out2.join("scorecards/科协.md")).unwrap();
+    assert!(card.contains("## 重新报送"), "{card}");
+    assert!(card.contains("  - 年初预算数: 60 → 69.16\n"), "{card}");
+    assert!(
+        card.contains("得分: 上次 66.06 (中), 本次 68.28 (中)"),
+        "{card}"
+    );
+    // The fund that does not reconcile is still there.
+    assert!(card.contains("已更正 0 项, 仍未更正 1 项"), "{card}");
+    let other = std::fs::read_to_string(out2.join("scorecards/另一单位.md")).unwrap();
+    assert!(
+        other.contains("已更正: 第 64 行, 年初预算数: 年初预算数为负数 -5"),
+        "{other}"
+    );
+    // Both versions are kept: the earlier scorecard beside the new.
+    assert!(out2.join("scorecards/上次报送/科协.json").is_file());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out2.join("scorecards/科协.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["resubmission"]["changes"][0]["field"], "年初预算数");
+    assert_eq!(json["resubmission"]["earlier_total"], "66.06");
+    let summary = std::fs::read_to_string(out2.join("summary.md")).unwrap();
+    assert!(summary.contains("沿用上一轮"), "{summary}");
+}
