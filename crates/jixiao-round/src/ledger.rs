@@ -326,7 +326,7 @@ pub fn reconcile(
             None => {
                 let stood_in = match (which, model.budget.income) {
                     (Which::FullYear, Some(income)) => {
-                        format!(" (原以财政拨款收入 {} 代替)", shown(income, "万元"))
+                        format!(" (原以财政拨款收入 {}代替)", shown(income, "万元"))
                     }
                     _ => String::new(),
                 };
