@@ -42,7 +42,7 @@ pub enum RoundError {
         gbk: bool,
     },
     /// Neither CSV nor `.xlsx`.
-    #[error("{file}: 只能读取 CSV (.csv) 或 Excel 工作簿 (.xlsx), 该文件是{found}")]
+    #[error("{file}: 只能读取 CSV (.csv) 或 Excel 工作簿 (.xlsx): {found}")]
     Format { file: String, found: String },
     /// A workbook that cannot be read (damaged, a zip bomb, no sheet).
     #[error("{file}: 工作簿无法读取 ({reason})")]
@@ -53,6 +53,9 @@ pub enum RoundError {
     /// More than a table of units can hold.
     #[error("{file}: 文件过大: {what}")]
     TooLarge { file: String, what: String },
+    /// A file with no cell that holds anything.
+    #[error("{file}: 文件中没有内容")]
+    Empty { file: String },
     /// No row of the first ones is a header jixiao knows.
     #[error("{file}: 找不到表头行: 前 {rows} 个非空行都不含可识别的列名 (如 {expected})")]
     NoHeader {

@@ -396,14 +396,14 @@ impl Table {
             Some("xlsx") if zip => read_xlsx(path, &file)?,
             Some("xls") | Some("et") => {
                 return Err(format_error(
-                    "旧版 Excel 工作簿 (.xls): 请在 Excel 或 WPS 中另存为 .xlsx 或 CSV UTF-8",
+                    "这是旧版 Excel 工作簿 (.xls), 请在 Excel 或 WPS 中另存为 .xlsx 或 CSV UTF-8",
                 ));
             }
-            Some("xlsx") => return Err(format_error(".xlsx 扩展名但内容不是 Excel 工作簿")),
+            Some("xlsx") => return Err(format_error("扩展名是 .xlsx, 内容却不是 Excel 工作簿")),
             _ if zip => read_xlsx(path, &file)?,
             _ if compound => {
                 return Err(format_error(
-                    "旧版 Office 文件: 请在 Excel 或 WPS 中另存为 .xlsx 或 CSV UTF-8",
+                    "这是旧版 Office 文件, 请在 Excel 或 WPS 中另存为 .xlsx 或 CSV UTF-8",
                 ));
             }
             _ => (None, read_csv(bytes, &file)?),
@@ -421,23 +421,21 @@ impl Table {
             .into_iter()
             .filter(|(_, cells)| cells.iter().any(|(_, t)| !t.is_empty()));
         let mut looked = 0;
-        let mut first_seen: Option<Vec<String>> = None;
+        let expected = || {
+            [Column::Code, Column::Name, Column::FullYear]
+                .map(Column::label)
+                .join("、")
+        };
         let (header_row, header_cells) = loop {
             let Some((row, cells)) = non_empty.next() else {
-                let expected = [Column::Code, Column::Name, Column::FullYear]
-                    .map(Column::label)
-                    .join("、");
-                return Err(match first_seen {
-                    None => RoundError::NoHeader {
-                        file: file.clone(),
-                        rows: 0,
-                        expected,
-                    },
-                    Some(_) => RoundError::NoHeader {
+                return Err(if looked == 0 {
+                    RoundError::Empty { file: file.clone() }
+                } else {
+                    RoundError::NoHeader {
                         file: file.clone(),
                         rows: looked,
-                        expected,
-                    },
+                        expected: expected(),
+                    }
                 });
             };
             looked += 1;
@@ -448,14 +446,11 @@ impl Table {
             if knows {
                 break (row, cells);
             }
-            first_seen.get_or_insert_with(|| cells.iter().map(|(_, t)| t.clone()).collect());
             if looked >= HEADER_SEARCH {
                 return Err(RoundError::NoHeader {
                     file: file.clone(),
                     rows: looked,
-                    expected: [Column::Code, Column::Name, Column::FullYear]
-                        .map(Column::label)
-                        .join("、"),
+                    expected: expected(),
                 });
             }
         };
@@ -766,7 +761,38 @@ fn read_csv(bytes: Vec<u8>, file: &str) -> Result<RawRows, RoundError> {
             .collect();
         rows.push((line, cells));
     }
+    // Quotes come in pairs in a CSV (a field's two, or "" for one inside it): an odd count is a
+    // quote left open, which the reader takes as a field running to the end of the file.
+    if text.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
+        let line = open_quote_line(text);
+        return Err(RoundError::Csv {
+            file: file.to_owned(),
+            reason: format!("第 {line} 行的引号没有配对, 其后的内容会被当作一个单元格"),
+        });
+    }
     Ok(rows)
+}
+
+/// The line of the quote left open: the quote that starts a field and is not closed.
+fn open_quote_line(text: &str) -> usize {
+    let mut line = 1;
+    let mut open_at = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => line += 1,
+            '"' if open_at.is_some() => {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    open_at = None;
+                }
+            }
+            '"' => open_at = Some(line),
+            _ => {}
+        }
+    }
+    open_at.unwrap_or(line)
 }
 
 /// The line feeds in `bytes`.

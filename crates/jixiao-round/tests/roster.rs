@@ -340,6 +340,54 @@ fn a_row_with_neither_code_nor_name_and_an_old_workbook_are_refused() {
     std::fs::write(&xls, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]).unwrap();
     assert_eq!(
         Roster::load(&xls).unwrap_err().to_string(),
-        "名单.xls: 只能读取 CSV (.csv) 或 Excel 工作簿 (.xlsx), 该文件是旧版 Excel 工作簿 (.xls): 请在 Excel 或 WPS 中另存为 .xlsx 或 CSV UTF-8"
+        "名单.xls: 只能读取 CSV (.csv) 或 Excel 工作簿 (.xlsx): 这是旧版 Excel 工作簿 (.xls), 请在 Excel 或 WPS 中另存为 .xlsx 或 CSV UTF-8"
+    );
+}
+
+#[test]
+fn files_that_are_not_tables_are_refused_never_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        Roster::load(&path)
+            .map(|r| r.entries.len())
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(write("空.csv", b""), Err("空.csv: 文件中没有内容".into()));
+    assert_eq!(
+        write("空白.csv", "\u{feff}\n,,\n\n".as_bytes()),
+        Err("空白.csv: 文件中没有内容".into())
+    );
+    assert_eq!(
+        write("无表头.csv", "甲,乙\n1,2\n".as_bytes()),
+        Err("无表头.csv: 找不到表头行: 前 2 个非空行都不含可识别的列名 (如 单位编码、单位名称、全年预算数)".into())
+    );
+    // A header and no rows: an empty roster.
+    assert_eq!(
+        write("只有表头.csv", "单位编码,单位名称\n".as_bytes()),
+        Ok(0)
+    );
+    let damaged = write("坏.xlsx", b"PK\x03\x04 not a zip at all").unwrap_err();
+    assert!(
+        damaged.starts_with("坏.xlsx: 工作簿无法读取 ("),
+        "{damaged}"
+    );
+    assert_eq!(
+        write("伪装.xlsx", "单位编码\n1\n".as_bytes()),
+        Err("伪装.xlsx: 只能读取 CSV (.csv) 或 Excel 工作簿 (.xlsx): 扩展名是 .xlsx, 内容却不是 Excel 工作簿".into())
+    );
+    assert_eq!(
+        write(
+            "引号.csv",
+            "单位编码,单位名称\n430203009,\"教育局\n430203001,\"\"科协\"\"\n".as_bytes()
+        ),
+        Err("引号.csv: CSV 格式有误 (第 2 行的引号没有配对, 其后的内容会被当作一个单元格)".into())
+    );
+    let binary: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    assert!(
+        write("乱码.csv", &binary)
+            .unwrap_err()
+            .starts_with("乱码.csv 第 2 行不是 UTF-8 编码")
     );
 }
