@@ -22,8 +22,9 @@ use crate::RoundError;
 /// How many non-empty rows from the top are looked at for the header row.
 pub const HEADER_SEARCH: usize = 10;
 
-/// The largest CSV file read: 64 MiB (a roster or a ledger of a whole province is a few MiB).
-pub const MAX_CSV_BYTES: u64 = 64 << 20;
+/// The largest file read, CSV or workbook: 64 MiB (a roster or a ledger of a whole province is
+/// a few MiB).
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// The most cells a table may hold (as for the workbooks of reports:
 /// `jixiao_ingest::document::MAX_GRID_CELLS`).
@@ -378,10 +379,18 @@ impl Table {
     /// first bytes).
     pub fn read(path: &Path) -> Result<Table, RoundError> {
         let file = file_name(path);
-        let bytes = std::fs::read(path).map_err(|e| RoundError::Io {
+        let io = |e: std::io::Error| RoundError::Io {
             file: path.display().to_string(),
             reason: e.to_string(),
-        })?;
+        };
+        // Looked at before the file is read: a table of units is a few MiB at most.
+        if std::fs::metadata(path).map_err(io)?.len() > MAX_FILE_BYTES {
+            return Err(RoundError::TooLarge {
+                file,
+                what: format!("超过 {} MiB", MAX_FILE_BYTES >> 20),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -705,12 +714,6 @@ fn file_name(path: &Path) -> String {
 }
 
 fn read_csv(bytes: Vec<u8>, file: &str) -> Result<RawRows, RoundError> {
-    if bytes.len() as u64 > MAX_CSV_BYTES {
-        return Err(RoundError::TooLarge {
-            file: file.to_owned(),
-            what: format!("超过 {} MiB", MAX_CSV_BYTES >> 20),
-        });
-    }
     let text = jixiao_model::encoding::utf8(bytes).map_err(|e| RoundError::NotUtf8 {
         file: file.to_owned(),
         line: e.line,

@@ -391,3 +391,18 @@ fn files_that_are_not_tables_are_refused_never_a_panic() {
             .starts_with("乱码.csv 第 2 行不是 UTF-8 编码")
     );
 }
+
+#[test]
+fn a_file_past_64_mib_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("全省名单.csv");
+    // Sparse: 65 MiB on paper, nothing on disk.
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(65 << 20)
+        .unwrap();
+    assert_eq!(
+        Roster::load(&path).unwrap_err().to_string(),
+        "全省名单.csv: 文件过大: 超过 64 MiB"
+    );
+}
