@@ -163,6 +163,37 @@ impl Ledger {
             .and_then(|&i| self.entries.get(i))
     }
 
+    /// Why a unit [`Ledger::entry_for`] does not find was not checked, in Chinese, for the
+    /// scorecard or the terminal: it has no code to be found by, or the ledger no row for it.
+    pub fn not_found(&self, unit: &UnitIdentity) -> String {
+        let (key, label, code) = match unit.kind {
+            EvaluationKind::Project => {
+                (LedgerKey::Project, "项目编码", unit.project_code.as_deref())
+            }
+            EvaluationKind::Department => (LedgerKey::Unit, "单位编码", unit.code.as_deref()),
+        };
+        match code {
+            None => format!("未填写{label}, 无法与财政数据 ({}) 核对", self.source),
+            Some(code) => {
+                let normalized = normalize_code(code);
+                // Rows of the code for other years only (a row without a year would have served).
+                let other_years = self
+                    .by_code
+                    .keys()
+                    .any(|(k, c, _)| *k == key && *c == normalized);
+                let what = if other_years {
+                    format!(" {} 年度数据", unit.year)
+                } else {
+                    "行".to_owned()
+                };
+                format!(
+                    "财政数据 ({}) 中没有{label} {code} 的{what}, 未核对",
+                    self.source
+                )
+            }
+        }
+    }
+
     /// The file's name, for messages.
     pub fn source(&self) -> &str {
         &self.source

@@ -91,10 +91,20 @@ fn a_ledger_in_yuan_is_read_in_wan_exactly_under_its_title_row() {
     let mut nameless = unit.unit.clone();
     nameless.code = None;
     assert_eq!(ledger.entry_for(&nameless), None);
+    assert_eq!(
+        ledger.not_found(&nameless),
+        "未填写单位编码, 无法与财政数据 (预算一体化导出-元.csv) 核对"
+    );
     // A project evaluation is found by its 项目编码, never by its unit's code.
     let mut project = unit.unit.clone();
     project.kind = EvaluationKind::Project;
     assert_eq!(ledger.entry_for(&project), None);
+    project.project_code = Some("51000021R000000019951".into());
+    assert_eq!(ledger.entry_for(&project), None);
+    assert_eq!(
+        ledger.not_found(&project),
+        "财政数据 (预算一体化导出-元.csv) 中没有项目编码 51000021R000000019951 的行, 未核对"
+    );
 }
 
 #[test]
@@ -412,6 +422,28 @@ fn a_bad_ledger_is_refused_with_the_cell_and_what_is_wrong() {
     assert_eq!(
         load_error("单位编码,单位名称,全年执行数(万元)\n,株洲市芦淞区科学技术协会,85.33\n"),
         "财政数据.csv:2: 该行没有单位编码或项目编码 (财政数据按编码核对)"
+    );
+}
+
+#[test]
+fn a_ledger_of_several_years_gives_the_row_of_the_units_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("决算.csv");
+    std::fs::write(
+        &path,
+        "年度,单位编码,全年执行数(万元)\n2023,430203001,80.10\n2024,430203001,85.00\n2022,430203009,1\n",
+    )
+    .unwrap();
+    let ledger = Ledger::load(&path).unwrap();
+    let mut unit = seed().unit.clone();
+    assert_eq!(ledger.entry_for(&unit).unwrap().spent, Some(dec!(85)));
+    unit.year = 2023;
+    assert_eq!(ledger.entry_for(&unit).unwrap().spent, Some(dec!(80.1)));
+    unit.year = 2022;
+    assert_eq!(ledger.entry_for(&unit), None);
+    assert_eq!(
+        ledger.not_found(&unit),
+        "财政数据 (决算.csv) 中没有单位编码 430203001 的 2022 年度数据, 未核对"
     );
 }
 
