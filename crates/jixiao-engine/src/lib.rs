@@ -145,6 +145,7 @@ pub fn score_with(
         indicators,
         findings: ctx.findings,
         plugins,
+        ledger: Vec::new(),
     })
 }
 

@@ -21,18 +21,23 @@ pub enum EngineRule {
     DocumentReview,
     /// A leaf whose arithmetic went past the range of a decimal: an error finding, 0 points.
     Overflow,
+    /// A figure of the unit against the bureau's own records (`--ledger`, jixiao-round): a
+    /// difference beyond the rule set's `[ledger]` tolerance, or a figure the unit left out taken
+    /// from the ledger. Runs only when a ledger is given, so a rule set does not turn it off.
+    Ledger,
     /// A figure read with a conversion the unit should confirm (a percentage typed as 0.96, an
     /// amount typed as text in 元): the reader's note, a soft finding of the unit.
     ReadingNote,
 }
 
 impl EngineRule {
-    pub const ALL: [EngineRule; 6] = [
+    pub const ALL: [EngineRule; 7] = [
         EngineRule::MissingInput,
         EngineRule::UndefinedInput,
         EngineRule::Tiers,
         EngineRule::DocumentReview,
         EngineRule::Overflow,
+        EngineRule::Ledger,
         EngineRule::ReadingNote,
     ];
 
@@ -44,6 +49,7 @@ impl EngineRule {
             EngineRule::Tiers => "tiers",
             EngineRule::DocumentReview => "document_review",
             EngineRule::Overflow => "overflow",
+            EngineRule::Ledger => "ledger",
             EngineRule::ReadingNote => "reading_note",
         }
     }
@@ -56,6 +62,7 @@ impl EngineRule {
             EngineRule::Tiers => "定性得分超出档次",
             EngineRule::DocumentReview => "文档数据需人工核对",
             EngineRule::Overflow => "数值超出计算范围",
+            EngineRule::Ledger => "与财政数据核对",
             EngineRule::ReadingNote => "读取时转换, 请确认",
         }
     }

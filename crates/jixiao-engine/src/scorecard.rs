@@ -32,6 +32,11 @@ pub struct Scorecard {
     /// The rule plugins that ran on this unit, with version and library hash.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plugins: Vec<crate::PluginRef>,
+    /// The figures checked against the bureau's own records (`--ledger`): both values and which
+    /// one scored. Empty without a ledger; filled by the caller after scoring (the engine never
+    /// sees the ledger: the unit it scores already carries the figures that were used).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ledger: Vec<LedgerFigure>,
 }
 
 impl Scorecard {
@@ -226,6 +231,57 @@ impl std::fmt::Display for Figure {
             "%" => write!(f, "{} {value}%", self.label),
             "" => write!(f, "{} {value}", self.label),
             unit => write!(f, "{} {value} {unit}", self.label),
+        }
+    }
+}
+
+/// One figure of the unit checked against the bureau's own records (财政数据): the unit's value,
+/// the ledger's, and which of them the metrics used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LedgerFigure {
+    /// The unit's field, e.g. `budget.full_year`.
+    pub field: FieldPath,
+    /// The figure's name, e.g. 全年预算数.
+    pub label: String,
+    /// What the unit reported; absent when it left the figure out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_value: Option<Decimal>,
+    /// What the ledger gives (amounts converted to 万元).
+    pub ledger_value: Decimal,
+    /// Which value the metrics used.
+    pub used: UsedFigure,
+    /// Unit of measure: 万元 for amounts, 人 for 编制数.
+    pub measure: String,
+}
+
+impl LedgerFigure {
+    /// The ledger's value minus the unit's; absent when the unit gave none.
+    pub fn difference(&self) -> Option<Decimal> {
+        self.unit_value
+            .and_then(|unit| self.ledger_value.checked_sub(unit))
+    }
+}
+
+/// Which of the two values of a [`LedgerFigure`] the metrics used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UsedFigure {
+    /// The unit's own figure (the two agree, or the rule set says `use = "unit"`).
+    Unit,
+    /// The ledger's figure.
+    Ledger,
+    /// Neither: the unit has no place for the ledger's figure (编制数 with no 人员情况, whose
+    /// 在职人数 the ledger does not give), so the unit was scored without it.
+    Neither,
+}
+
+impl UsedFigure {
+    /// How the scorecard says it: 单位填报, 财政数据, 未采用.
+    pub fn label(self) -> &'static str {
+        match self {
+            UsedFigure::Unit => "单位填报",
+            UsedFigure::Ledger => "财政数据",
+            UsedFigure::Neither => "未采用",
         }
     }
 }

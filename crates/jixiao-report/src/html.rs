@@ -338,6 +338,7 @@ pub fn scorecard(card: &Scorecard, index_href: &str) -> String {
                 }
             }
         }
+        (crate::ledger::html(card))
         h2 { "发现问题" }
         @if card.findings.is_empty() {
             p { "无。" }

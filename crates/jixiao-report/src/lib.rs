@@ -4,6 +4,7 @@
 //! written by fixed rules (`jixiao_engine::fmt`), so output is stable.
 
 pub mod html;
+pub mod ledger;
 pub mod resubmission;
 pub mod returns;
 pub mod xlsx;
@@ -258,6 +259,7 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
     ]);
     out.push_str(&table.to_string());
     out.push('\n');
+    out.push_str(&ledger::terminal(card, width));
     if card.findings.is_empty() {
         out.push_str("发现问题: 无\n");
     } else {
@@ -395,6 +397,7 @@ pub fn markdown(card: &Scorecard) -> String {
         p(card.total),
         card.grade_label()
     ));
+    out.push_str(&ledger::markdown(card));
     out.push_str("\n## 发现问题\n\n");
     if card.findings.is_empty() {
         out.push_str("无。\n");

@@ -34,6 +34,54 @@ pub struct RuleSet {
     /// Rule plugins (shared libraries) whose rules run after the tree is scored.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plugins: Vec<PluginEntry>,
+    /// How a unit's figures are checked against the bureau's own records (`--ledger`).
+    #[serde(default, skip_serializing_if = "LedgerPolicy::is_default")]
+    pub ledger: LedgerPolicy,
+}
+
+/// `[ledger]`: how a unit's figures are checked against the bureau's own records (财政数据: the
+/// budget system's or the final accounts' export, given with `--ledger`). Without a ledger file
+/// nothing here applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerPolicy {
+    /// Which figure the metrics use when the unit and the ledger both give one and they differ
+    /// beyond the tolerance (`use = "ledger"` or `"unit"`).
+    #[serde(rename = "use", default)]
+    pub prefer: LedgerPreference,
+    /// 万元: an amount of the unit within this of the ledger's agrees (no finding, the unit's
+    /// figure stands); counts (编制数) must be equal. Default 0.005, rounding to the 0.01 万元
+    /// units report in.
+    #[serde(default = "default_amount_tolerance")]
+    pub amount_tolerance: Decimal,
+}
+
+impl Default for LedgerPolicy {
+    fn default() -> Self {
+        LedgerPolicy {
+            prefer: LedgerPreference::default(),
+            amount_tolerance: default_amount_tolerance(),
+        }
+    }
+}
+
+impl LedgerPolicy {
+    /// Whether the policy is the default one (not written back when a rule set is serialised).
+    pub fn is_default(&self) -> bool {
+        *self == LedgerPolicy::default()
+    }
+}
+
+/// Whose figure scores when the unit's and the ledger's differ beyond the tolerance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LedgerPreference {
+    /// The bureau's record: the figure the budget system holds (the default: the point of the
+    /// check is not to take a unit's figures on trust).
+    #[default]
+    Ledger,
+    /// The unit's own figure; the difference is still a finding.
+    Unit,
 }
 
 /// A rule plugin the rule set uses: `[[plugins]]`.

@@ -87,6 +87,7 @@ pub(crate) fn validate(rules: &RuleSet, path: &Path) -> Result<Vec<Warning>, Vec
             "checks.budget_adjustment_max",
             rules.checks.budget_adjustment_max,
         ),
+        ("ledger.amount_tolerance", rules.ledger.amount_tolerance),
     ] {
         if value.is_sign_negative() {
             v.error(key, format!("expected 0 or more, found {value}"));

@@ -356,3 +356,41 @@ fn a_rule_set_in_gbk_or_nested_too_deep_is_named_where() {
         "{err}"
     );
 }
+
+#[test]
+fn the_ledger_policy_defaults_to_the_ledger_and_refuses_unknown_keys_and_bad_tolerances() {
+    use jixiao_rules::{LedgerPolicy, LedgerPreference};
+    use rust_decimal_macros::dec;
+
+    let rules = load(&format!("{HEADER}{GRADES}{TREE}")).unwrap();
+    assert_eq!(rules.ledger, LedgerPolicy::default());
+    assert_eq!(rules.ledger.prefer, LedgerPreference::Ledger);
+    assert_eq!(rules.ledger.amount_tolerance, dec!(0.005));
+
+    let text = format!("{HEADER}[ledger]\nuse = \"unit\"\namount_tolerance = 0.01\n{GRADES}{TREE}");
+    let rules = load(&text).unwrap();
+    assert_eq!(rules.ledger.prefer, LedgerPreference::Unit);
+    assert_eq!(rules.ledger.amount_tolerance, dec!(0.01));
+
+    let e = errors(&format!(
+        "{HEADER}[ledger]\ntolerance = 0.01\n{GRADES}{TREE}"
+    ));
+    assert!(
+        e[0].starts_with("rules.toml: at `ledger.tolerance`"),
+        "{e:?}"
+    );
+    assert!(e[0].contains("unknown field `tolerance`"), "{e:?}");
+
+    let e = errors(&format!(
+        "{HEADER}[ledger]\nuse = \"bureau\"\n{GRADES}{TREE}"
+    ));
+    assert!(e[0].starts_with("rules.toml: at `ledger.use`"), "{e:?}");
+    assert!(e[0].contains("unknown variant `bureau`"), "{e:?}");
+
+    assert_eq!(
+        errors(&format!(
+            "{HEADER}[ledger]\namount_tolerance = -0.01\n{GRADES}{TREE}"
+        )),
+        ["rules.toml: at `ledger.amount_tolerance`: expected 0 or more, found -0.01"]
+    );
+}
