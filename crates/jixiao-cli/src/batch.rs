@@ -146,6 +146,7 @@ fn score_job(
     slot: Slot,
     submission: Option<round::Submission>,
     rules: &ValidRuleSet,
+    ledger: Option<&jixiao_round::Ledger>,
     options: &Options<'_>,
     vocabulary: &Vocabulary,
 ) -> Scored {
@@ -181,8 +182,42 @@ fn score_job(
             Some(loaded) => loaded,
             None => job.load_with(Some(rules), vocabulary)?,
         };
+        let mut loaded = loaded;
+        // The bureau's own figures: the unit scored with the rule set's choice of figure, each
+        // difference a finding.
+        let mut checked = None;
+        if let Some(ledger) = ledger {
+            let identity = &loaded.unit.unit().unit;
+            checked = Some(match ledger.entry_for(identity) {
+                Some(entry) => {
+                    let reconciled = jixiao_round::reconcile(
+                        loaded.unit.clone(),
+                        entry,
+                        &rules.ledger,
+                        ledger.source(),
+                    )
+                    .map_err(|error| Failed::invalid(format!("{source}: {error}")))?;
+                    loaded.unit = reconciled.unit;
+                    (reconciled.figures, reconciled.findings)
+                }
+                None => (
+                    Vec::new(),
+                    vec![jixiao_engine::Finding {
+                        rule: jixiao_engine::EngineRule::Ledger.into(),
+                        severity: Severity::Soft,
+                        indicator: None,
+                        message: ledger.not_found(identity),
+                        figures: Vec::new(),
+                    }],
+                ),
+            });
+        }
         let mut card = jixiao_engine::score_with(&loaded.unit, rules, options)
             .map_err(|error| Failed::invalid(format!("{source}: {error}")))?;
+        if let Some((figures, findings)) = checked {
+            card.ledger = figures;
+            card.findings.extend(findings);
+        }
         // What the document's reader says a person must look at is a finding of the unit.
         if let Some(ingested) = &loaded.ingested {
             card.findings
@@ -238,6 +273,7 @@ pub fn run<S: Sink>(
     found: &Found,
     slots: Vec<(Slot, Option<round::Submission>)>,
     rules: &ValidRuleSet,
+    ledger: Option<&jixiao_round::Ledger>,
     options: &Options<'_>,
     vocabulary: &Vocabulary,
     sink: &mut S,
@@ -259,7 +295,7 @@ pub fn run<S: Sink>(
             let scored: Vec<Scored> = chunk
                 .into_par_iter()
                 .map(|(job, (slot, submission))| match job {
-                    Ok(job) => score_job(job, slot, submission, rules, options, vocabulary),
+                    Ok(job) => score_job(job, slot, submission, rules, ledger, options, vocabulary),
                     Err((source, error)) => Scored {
                         stem: source.clone(),
                         source,

@@ -212,6 +212,17 @@ struct ScoreArgs {
     /// over, so the new output is the whole round. The earlier folder is left as it is.
     #[arg(long, value_name = "DIR", requires = "out")]
     previous: Option<PathBuf>,
+    /// The units that must file this round (CSV or XLSX: 单位编码, 单位名称, 主管部门, 评价类型…,
+    /// Chinese headers; see docs/roster-and-ledger.md): units expected and not received (应交未交)
+    /// and units received but not on it are listed, and make the exit status 1.
+    #[arg(long, value_name = "FILE")]
+    roster: Option<PathBuf>,
+    /// The bureau's own figures (CSV or XLSX keyed by 单位编码 / 项目编码: 全年预算数, 全年执行数,
+    /// 三公经费, 编制数, in 万元 or 元 as the header says): each unit's figures are checked against
+    /// them, a difference beyond the rule set's [ledger] tolerance is a finding, and the rule set
+    /// says whose figure scores.
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
     /// Worker threads (default: one per core). The output is the same for any number.
     #[arg(long)]
     threads: Option<usize>,
@@ -635,6 +646,23 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         })
         .collect();
     let duplicates = round::duplicates(&submissions, &earlier);
+    let roster_lines = match &args.roster {
+        Some(path) => roster_check(path, &submissions)?,
+        None => Vec::new(),
+    };
+    let ledger = args
+        .ledger
+        .as_deref()
+        .map(|path| {
+            jixiao_round::Ledger::load(path)
+                .with_context(|| format!("cannot use the ledger {}", path.display()))
+        })
+        .transpose()?;
+    if let Some(ledger) = &ledger {
+        for line in ledger.notes() {
+            note!("{line}");
+        }
+    }
     let slots = batch::slots(identified, &duplicates);
     let total = Some(slots.len() as u64);
     let print = match (&args.out, args.format) {
@@ -659,6 +687,10 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     if let Some(line) = skipped.summary() {
         outputs.note(line);
     }
+    for line in &roster_lines {
+        warning!("{line}");
+        outputs.note(line.clone());
+    }
     let explain = if outputs.explains() {
         Explain::Full
     } else {
@@ -669,7 +701,15 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         explain,
         extensions: if plugins.is_empty() { &[] } else { &extensions },
     };
-    batch::run(&found, slots, &rules, &options, &vocabulary, &mut outputs)?;
+    batch::run(
+        &found,
+        slots,
+        &rules,
+        ledger.as_ref(),
+        &options,
+        &vocabulary,
+        &mut outputs,
+    )?;
     let finished = outputs.finish(&rules)?;
     if finished.scored + finished.failed == 0 {
         skipped_note(&skipped);
@@ -718,11 +758,64 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
             round::SourceKind::RULE
         );
     }
-    // A file not read is a failed unit: the same exit status; so is a unit filed twice.
-    if finished.failed > 0 || finished.plugin_errors > 0 || finished.duplicates > 0 {
+    // A file not read is a failed unit: the same exit status; so is a unit filed twice, and
+    // one missing from the round or not on its roster.
+    if finished.failed > 0
+        || finished.plugin_errors > 0
+        || finished.duplicates > 0
+        || !roster_lines.is_empty()
+    {
         return Ok(ExitCode::from(SOME_FAILED));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The round checked against its roster: a line (in Chinese) for each unit expected and not
+/// received (应交未交) and each received that is not on it.
+fn roster_check(path: &Path, submissions: &[Option<round::Submission>]) -> Result<Vec<String>> {
+    let roster = jixiao_round::Roster::load(path)
+        .with_context(|| format!("cannot use the roster {}", path.display()))?;
+    for line in &roster.notes {
+        note!("{line}");
+    }
+    let received: Vec<&round::Submission> = submissions.iter().flatten().collect();
+    let identities: Vec<&jixiao_model::UnitIdentity> =
+        received.iter().map(|s| &s.identity).collect();
+    let check = roster.check(&identities);
+    let mut lines = Vec::new();
+    if !check.missing.is_empty() {
+        lines.push(format!(
+            "应交未交 {} 个单位 (名单 {} 中有, 本轮未收到):",
+            check.missing.len(),
+            path.display()
+        ));
+        for &i in &check.missing {
+            let entry = &roster.entries[i];
+            lines.push(format!(
+                "应交未交: {} (名单{})",
+                entry.label(),
+                entry.at.line()
+            ));
+        }
+    }
+    if !check.not_on_roster.is_empty() {
+        lines.push(format!(
+            "不在名单内 {} 份 (收到, 但名单 {} 中没有):",
+            check.not_on_roster.len(),
+            path.display()
+        ));
+        for &i in &check.not_on_roster {
+            let s = received[i];
+            lines.push(format!(
+                "不在名单内: {} ({} {}年 {})",
+                s.source,
+                s.identity.name,
+                s.identity.year,
+                s.identity.kind.label()
+            ));
+        }
+    }
+    Ok(lines)
 }
 
 /// The terminal table's width: the terminal's when standard output is one, else `$COLUMNS`,

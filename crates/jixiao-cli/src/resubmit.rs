@@ -14,7 +14,8 @@ use jixiao_report::returns::{Need, ReturnItem};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::round::{Submission, normalise};
+use crate::round::Submission;
+use jixiao_round::table::normalize_name as normalise;
 
 /// The record's file in an output folder.
 pub const RECORD: &str = "round.jsonl";

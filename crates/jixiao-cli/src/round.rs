@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use jixiao_model::{Date, EvaluationKind, UnitIdentity};
+use jixiao_round::table::{normalize_code, normalize_name};
 
 /// What kind of submission a unit came from, in the order one is preferred over another when a
 /// unit filed more than one: a form (every figure in its cell) over a unit file (the data typed
@@ -50,6 +51,8 @@ pub struct Submission {
     /// The unit's name (with the project's), normalised.
     pub name: String,
     pub filed_on: Option<Date>,
+    /// Who the unit says it is, as written.
+    pub identity: UnitIdentity,
     /// SHA-256 of what was read (the file, or the line), in hex: tells a resubmission from the
     /// submission it replaces.
     pub sha256: String,
@@ -64,12 +67,12 @@ pub fn sha256(bytes: &[u8]) -> String {
 impl Submission {
     pub fn new(source: String, kind: SourceKind, identity: &UnitIdentity) -> Submission {
         let project_part = |code: Option<&String>, name: Option<&String>| {
-            code.map(|c| normalise(c))
-                .or_else(|| name.map(|n| normalise(n)))
+            code.map(|c| normalize_code(c))
+                .or_else(|| name.map(|n| normalize_name(n)))
                 .unwrap_or_default()
         };
         let code = identity.code.as_ref().map(|code| {
-            let mut key = normalise(code);
+            let mut key = normalize_code(code);
             if identity.kind == EvaluationKind::Project {
                 key.push('/');
                 key.push_str(&project_part(
@@ -79,7 +82,7 @@ impl Submission {
             }
             key
         });
-        let mut name = normalise(&identity.name);
+        let mut name = normalize_name(&identity.name);
         if identity.kind == EvaluationKind::Project {
             name.push('/');
             name.push_str(&project_part(None, identity.project.as_ref()));
@@ -92,6 +95,7 @@ impl Submission {
             code,
             name,
             filed_on: identity.filed_on,
+            identity: identity.clone(),
             sha256: String::new(),
         }
     }
@@ -102,21 +106,6 @@ impl Submission {
         self.sha256 = sha256(bytes);
         self
     }
-}
-
-/// A name or code as compared: without white space (ASCII or full-width), full-width letters,
-/// digits and brackets as their ASCII forms, so `株洲市 芦淞区（科协）` and `株洲市芦淞区(科协)`
-/// are one name.
-pub fn normalise(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => {
-                char::from_u32(u32::from(c) - 0xfee0).expect("the ASCII range")
-            }
-            c => c,
-        })
-        .collect()
 }
 
 /// A submission not scored because the same unit filed a preferred one.
@@ -229,14 +218,6 @@ mod tests {
             kind,
             &identity(name, code),
         ))
-    }
-
-    #[test]
-    fn names_are_compared_without_spaces_and_full_width_forms() {
-        assert_eq!(
-            normalise(" 株洲市 芦淞区（科协）\u{3000}ＡＢ１"),
-            "株洲市芦淞区(科协)AB1"
-        );
     }
 
     #[test]

@@ -227,3 +227,77 @@ fn a_round_is_checked_sent_back_and_scored_with_its_resubmissions() {
     let summary = std::fs::read_to_string(out2.join("summary.md")).unwrap();
     assert!(summary.contains("沿用上一轮"), "{summary}");
 }
+
+#[test]
+fn the_roster_and_the_ledger_check_who_filed_and_whose_figures_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let round = dir.path().join("round");
+    std::fs::create_dir(&round).unwrap();
+    sample(
+        &round.join("科协.toml"),
+        &[(
+            NAME,
+            "name = \"株洲市芦淞区科学技术协会\"\ncode = \"430203001\"",
+        )],
+    );
+    sample(
+        &round.join("第三单位.toml"),
+        &[(NAME, "name = \"芦淞区第三单位\"")],
+    );
+    let roster = dir.path().join("名单.csv");
+    std::fs::write(
+        &roster,
+        "\u{feff}单位编码,单位名称,主管部门,评价类型\n\
+         430203001,株洲市芦淞区科学技术协会,中共株洲市芦淞区委员会,部门整体支出\n\
+         430203009,株洲市芦淞区教育局,株洲市芦淞区人民政府,部门整体支出\n",
+    )
+    .unwrap();
+    let ledger = root().join("crates/jixiao-round/tests/fixtures/预算一体化导出-元.csv");
+    let out = dir.path().join("results");
+    jixiao()
+        .args(["score", "--rules", HUNAN, "--out"])
+        .arg(&out)
+        .arg("--roster")
+        .arg(&roster)
+        .arg("--ledger")
+        .arg(&ledger)
+        .arg(&round)
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "应交未交: 株洲市芦淞区教育局 (单位编码 430203009) (名单第 3 行)",
+        ))
+        .stderr(contains("不在名单内: "))
+        .stderr(contains(
+            "第三单位.toml (芦淞区第三单位 2024年 部门整体支出)",
+        ));
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(summary.contains("应交未交 1 个单位"), "{summary}");
+    assert!(summary.contains("不在名单内 1 份"), "{summary}");
+    let rows = table(&out.join("summary.csv"));
+    let total = |unit: &str| {
+        rows.iter()
+            .find(|r| r["unit"] == unit)
+            .map(|r| r["total"].clone())
+    };
+    // The ledger's 全年预算数 88.00 万元 (880,000 元) scores, where the unit gave none (its
+    // 财政拨款收入 85.33 stood for it): 预算执行率 12 × 85.33 / 88 = 11.635909 of 12; 预算完成率
+    // 5 − 1/22 = 4.954545 (from 4.953123); the raw sum 5375.96 / 88 = 61.090455 over the 90
+    // points that apply, × 100 / 90 = 67.878… → 67.88 (jixiao-round's tests, by hand).
+    assert_eq!(total("株洲市芦淞区科学技术协会").as_deref(), Some("67.88"));
+    // A unit without a code is not checked, and scores on its own figures.
+    assert_eq!(total("芦淞区第三单位").as_deref(), Some("68.28"));
+    let card: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("scorecards/科协.json")).unwrap())
+            .unwrap();
+    let full_year = card["ledger"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["field"] == "budget.full_year")
+        .unwrap();
+    assert_eq!(full_year["ledger_value"], "88");
+    assert_eq!(full_year["used"], "ledger");
+    let third = std::fs::read_to_string(out.join("scorecards/第三单位.md")).unwrap();
+    assert!(third.contains("未填写单位编码, 无法与财政数据"), "{third}");
+}
