@@ -228,14 +228,21 @@ pub(crate) fn wrapped_lines(text: &str, width: u16) -> u16 {
     u16::try_from(lines).unwrap_or(u16::MAX)
 }
 
-/// Points per line of wrapped text (11-point type, Chinese glyphs included), and the most rows
-/// may be (Excel's limit, 409 points).
-const LINE: u16 = 16;
-const MAX_HEIGHT: u16 = 409;
+/// Pixels per line of wrapped text (11-point type, Chinese glyphs included: 15.75 points), the
+/// padding of a row, and the most rows may be (Excel's limit, 409 points). Heights are set in
+/// pixels, which Excel stores exactly (3 points to 4 pixels).
+const LINE: u16 = 21;
+const PADDING: u16 = 6;
+const MAX_HEIGHT: u16 = 545;
+/// The height of a title row.
+const TITLE_HEIGHT: u16 = 40;
 
-/// The height of a row whose tallest cell takes `lines` lines.
+/// The height, in pixels, of a row whose tallest cell takes `lines` lines.
 fn height(lines: u16) -> u16 {
-    lines.saturating_mul(LINE).saturating_add(4).min(MAX_HEIGHT)
+    lines
+        .saturating_mul(LINE)
+        .saturating_add(PADDING)
+        .min(MAX_HEIGHT)
 }
 
 /// How many lines the tallest of the cells `(text, width)` takes.
@@ -263,7 +270,7 @@ fn fit_row<'t>(
 ) -> Result<(), XlsxError> {
     let lines = row_lines(cells);
     if lines > 1 {
-        ws.set_row_height(row, height(lines))?;
+        ws.set_row_height_pixels(row, height(lines).into())?;
     }
     Ok(())
 }
@@ -480,12 +487,17 @@ fn instructions(ws: &mut Worksheet, rules: &RuleSet, fmt: &Formats) -> Result<()
     ws.set_column_width(TEXT, WIDTH)?;
     let title = format!("{} 绩效自评表 填表说明", rules.name);
     ws.write_with_format(0, TEXT, &title, &fmt.title)?;
-    ws.set_row_height(0, row_height([(title.as_str(), WIDTH / 2)]).max(30))?;
+    ws.set_row_height_pixels(
+        0,
+        row_height([(title.as_str(), WIDTH / 2)])
+            .max(TITLE_HEIGHT)
+            .into(),
+    )?;
     let lines = instruction_lines(rules);
     let mut row = 2;
     for line in &lines {
         ws.write_with_format(row, TEXT, line, &fmt.text)?;
-        ws.set_row_height(row, row_height([(line.as_str(), WIDTH)]))?;
+        ws.set_row_height_pixels(row, row_height([(line.as_str(), WIDTH)]).into())?;
         row += 1;
     }
     row += 1;
@@ -526,7 +538,7 @@ fn unit_sheet(
     ws.set_column_width(UNIT_VALUE, UNIT_VALUE_WIDTH)?;
     ws.set_column_width(UNIT_NOTE, UNIT_NOTE_WIDTH)?;
     ws.merge_range(0, UNIT_LABEL, 0, UNIT_NOTE, "单位基本情况", &fmt.title)?;
-    ws.set_row_height(0, 30)?;
+    ws.set_row_height_pixels(0, TITLE_HEIGHT.into())?;
     ws.write_with_format(1, UNIT_KEY, UNIT_KEY_HEADER, &fmt.header)?;
     ws.write_with_format(1, UNIT_LABEL, "项目", &fmt.header)?;
     ws.write_with_format(1, UNIT_VALUE, "填写", &fmt.header)?;
@@ -537,7 +549,7 @@ fn unit_sheet(
         if field.is_heading() {
             row += 1;
             ws.merge_range(row, UNIT_LABEL, row, UNIT_NOTE, field.label, &fmt.heading)?;
-            ws.set_row_height(row, height(1).saturating_add(4))?;
+            ws.set_row_height_pixels(row, height(1).saturating_add(PADDING).into())?;
             row += 1;
             continue;
         }
@@ -568,7 +580,7 @@ fn unit_sheet(
         } else {
             1
         };
-        ws.set_row_height(row, row_height(cells).max(height(lines)))?;
+        ws.set_row_height_pixels(row, row_height(cells).max(height(lines)).into())?;
         row += 1;
     }
     ws.set_freeze_panes(2, 0)?;
@@ -631,7 +643,7 @@ fn indicator_sheet(
         EvaluationKind::Project => "项目支出绩效自评表",
     };
     ws.merge_range(0, IND_LEVEL1, 0, IND_EXPLANATION, title, &fmt.title)?;
-    ws.set_row_height(0, 30)?;
+    ws.set_row_height_pixels(0, TITLE_HEIGHT.into())?;
     ws.merge_range(
         1,
         IND_LEVEL1,
@@ -648,13 +660,14 @@ fn indicator_sheet(
     for (col, field) in headers.clone() {
         ws.write_with_format(IND_HEADER_ROW, col, field.label, &fmt.header)?;
     }
-    ws.set_row_height(
+    ws.set_row_height_pixels(
         IND_HEADER_ROW,
         row_height(
             headers
                 .filter(|(col, _)| *col != IND_ORIGIN)
                 .map(|(_, f)| (f.label, column_width(f))),
-        ),
+        )
+        .into(),
     )?;
     let mut row = IND_HEADER_ROW + 1;
     ws.set_freeze_panes(row, 0)?;
@@ -717,9 +730,11 @@ fn indicator_sheet(
         unit_rows.push(row);
         row += 1;
     }
-    for &r in &unit_rows {
-        validate(ws, (r, r), IND_POINTS, &points)?;
-        let (score, most) = (cell_ref(r, IND_SELF_SCORE), cell_ref(r, IND_POINTS));
+    // Each run of such rows validated at once: the formula's references are relative to the
+    // run's first row, as Excel reads them for every row of the range.
+    for (top, bottom) in runs(&unit_rows) {
+        validate(ws, (top, bottom), IND_POINTS, &points)?;
+        let (score, most) = (cell_ref(top, IND_SELF_SCORE), cell_ref(top, IND_POINTS));
         let at_most_points = DataValidation::new().allow_custom(Formula::new(format!(
             "=AND(ISNUMBER({score}),{score}>=0,OR(ISBLANK({most}),{score}<={most}))"
         )));
@@ -728,7 +743,7 @@ fn indicator_sheet(
             self_score.name(),
             "不小于 0、不超过本行分值的分数",
         )?;
-        ws.add_data_validation(r, IND_SELF_SCORE, r, IND_SELF_SCORE, &at_most_points)?;
+        ws.add_data_validation(top, IND_SELF_SCORE, bottom, IND_SELF_SCORE, &at_most_points)?;
     }
     let rows = (first, row - 1);
     for col in [IND_DIRECTION, IND_TARGET, IND_ACTUAL, IND_TIER] {
@@ -742,6 +757,18 @@ fn indicator_sheet(
     print_setup(ws, rules, width, (0, IND_HEADER_ROW))?;
     protect(ws);
     Ok(())
+}
+
+/// The runs of consecutive rows of `rows` (ascending), each as its first and last row.
+fn runs(rows: &[u32]) -> Vec<(u32, u32)> {
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for &row in rows {
+        match runs.last_mut() {
+            Some((_, last)) if last.checked_add(1) == Some(row) => *last = row,
+            _ => runs.push((row, row)),
+        }
+    }
+    runs
 }
 
 /// A list sheet: its columns' headers, then [`LIST_ROWS`] blank rows to fill, each column
@@ -816,7 +843,7 @@ fn header(
         .zip(columns)
         .filter(|(col, _)| !hidden.contains(col))
         .map(|(_, f)| (f.label, column_width(f)));
-    ws.set_row_height(row, row_height(shown))?;
+    ws.set_row_height_pixels(row, row_height(shown).into())?;
     Ok(())
 }
 
@@ -929,9 +956,15 @@ mod tests {
     }
 
     #[test]
+    fn consecutive_rows_make_runs() {
+        assert_eq!(runs(&[3, 4, 5, 9, 11, 12]), [(3, 5), (9, 9), (11, 12)]);
+        assert_eq!(runs(&[]), []);
+    }
+
+    #[test]
     fn rows_are_as_tall_as_their_lines_and_columns_as_wide_as_their_headers() {
-        assert_eq!(height(1), 20);
-        assert_eq!(height(3), 52);
+        assert_eq!(height(1), 27);
+        assert_eq!(height(3), 69);
         assert_eq!(height(100), MAX_HEIGHT);
         // 指标方向 (8 units) on one line needs 10, more than the column's 8.
         let direction = IND_COLUMNS[usize::from(IND_DIRECTION)];
