@@ -511,7 +511,7 @@ fn instructions(ws: &mut Worksheet, rules: &RuleSet, fmt: &Formats) -> Result<()
 /// The unit sheet's columns: the label as wide as the longest label, the value and the note.
 const UNIT_VALUE_WIDTH: u16 = 30;
 /// The lines a narrative's box is tall.
-const LONG_TEXT_LINES: u16 = 5;
+const LONG_TEXT_LINES: u16 = 6;
 const UNIT_NOTE_WIDTH: u16 = 38;
 const UNIT_KEY_HEADER: &str = "代码(系统用)";
 
@@ -554,6 +554,21 @@ fn unit_sheet(
             continue;
         }
         ws.write(row, UNIT_KEY, field.key)?;
+        if field.kind == Kind::LongText {
+            // The narrative, pasted from the report: a tall box across the value and note
+            // columns, what to write under the label.
+            let label = if field.note.is_empty() {
+                field.label.to_owned()
+            } else {
+                format!("{}\n({})", field.label, field.note)
+            };
+            ws.write_with_format(row, UNIT_LABEL, label.as_str(), &fmt.label)?;
+            ws.merge_range(row, UNIT_VALUE, row, UNIT_NOTE, "", &fmt.long_in)?;
+            let fits = row_height([(label.as_str(), label_width)]);
+            ws.set_row_height_pixels(row, fits.max(height(LONG_TEXT_LINES)).into())?;
+            row += 1;
+            continue;
+        }
         ws.write_with_format(row, UNIT_LABEL, field.label, &fmt.label)?;
         unit_value(ws, row, field, rules, &grades, fmt)?;
         let users: Vec<&str> = leaves
@@ -572,15 +587,9 @@ fn unit_sheet(
             format!("{}{sep}评分用于: {}", field.note, users.join("、"))
         };
         ws.write_with_format(row, UNIT_NOTE, note.as_str(), &fmt.note)?;
+        // The unit sheet's answers are short: every line is set as tall as its label and note.
         let cells = [(field.label, label_width), (note.as_str(), UNIT_NOTE_WIDTH)];
-        // The unit sheet's answers are short, but for the narrative's, pasted from the report
-        // into a tall box: every line is set as tall as its label and note.
-        let lines = if field.kind == Kind::LongText {
-            LONG_TEXT_LINES
-        } else {
-            1
-        };
-        ws.set_row_height_pixels(row, row_height(cells).max(height(lines)).into())?;
+        ws.set_row_height_pixels(row, row_height(cells).into())?;
         row += 1;
     }
     ws.set_freeze_panes(2, 0)?;
@@ -860,6 +869,9 @@ fn blank_row(
     Ok(())
 }
 
+/// What the sheet 情况确认 says when the rule set asks about no facts.
+const NO_FACTS: &str = "本评分规则没有需要确认的事项, 本表不用填写。";
+
 /// The sheet 情况确认: the rule set's facts, each a row with its 事项 and a 是/否 to choose; the
 /// fact's code in a hidden column, for the reader.
 fn facts_sheet(ws: &mut Worksheet, rules: &RuleSet, fmt: &Formats) -> Result<(), FormError> {
@@ -896,6 +908,8 @@ fn facts_sheet(ws: &mut Worksheet, rules: &RuleSet, fmt: &Formats) -> Result<(),
     }
     if row > LIST_HEADER_ROW + 1 {
         validate(ws, (LIST_HEADER_ROW + 1, row - 1), FACT_VALUE, &value)?;
+    } else {
+        ws.merge_range(row, FACT_LABEL, row, FACT_VALUE, NO_FACTS, &fmt.note)?;
     }
     let width = (0u16..)
         .zip(&FACT_COLUMNS)

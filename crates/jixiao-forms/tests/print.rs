@@ -453,11 +453,29 @@ fn rows_are_as_tall_as_their_wrapped_text_and_columns_as_wide_as_their_labels() 
         "万元; 评分用于: 预算控制率、预算完成率、预算执行率、结转结余率"
     );
     assert_eq!(unit.row(full_year).attr("ht"), Some("36"));
-    // A line of one line: 27 pixels (20.25 points); a narrative's box: five lines, 111 (83.25).
+    // A line of one line: 27 pixels (20.25 points); a narrative's box: six lines, 132 (99),
+    // across the value and note columns, what to write under its label.
     let name = unit.row_of(UNIT_KEY, "unit.name");
     assert_eq!(unit.row(name).attr("ht"), Some("20.25"));
     let problems = unit.row_of(UNIT_KEY, "narrative.problems");
-    assert_eq!(unit.row(problems).attr("ht"), Some("83.25"));
+    assert_eq!(unit.row(problems).attr("ht"), Some("99"));
+    let merged = format!(
+        "{}:{}",
+        cell_ref(problems, UNIT_VALUE),
+        cell_ref(problems, UNIT_VALUE + 1)
+    );
+    assert!(
+        unit.xml
+            .all("mergeCell")
+            .iter()
+            .any(|m| m.attr("ref") == Some(merged.as_str())),
+        "{merged}"
+    );
+    assert_eq!(
+        unit.values[&(problems, 1)],
+        "存在的问题及原因分析\n(照报告原文填写, 包括“无”)"
+    );
+    assert_eq!(unit.look(&book, &cell_ref(problems, UNIT_VALUE)), white());
 
     // 指标方向 (8 units) on one line in a column of 10; 偏差原因分析及改进措施 in its 40.
     let ind = book.sheet(INDICATORS);
@@ -706,6 +724,14 @@ fn nothing_a_unit_sees_is_a_code_or_english() {
         assert_eq!(ind.hidden_columns(), [IND_ORIGIN]);
         assert_eq!(ind.values[&(2, IND_ORIGIN)], "代码(系统用)");
     }
+    // The project rule set asks about no facts: the sheet says so.
+    let book_of_project = book(&rules("national-project.toml"));
+    let facts = book_of_project.sheet(FACTS);
+    assert_eq!(
+        facts.values[&(1, FACT_LABEL)],
+        "本评分规则没有需要确认的事项, 本表不用填写。"
+    );
+    assert_eq!(facts.values.get(&(1, FACT_CODE)), None);
     // The hunan rule set asks whether the results were disclosed: its code hidden, its
     // question shown.
     let book = book(&rules("hunan-department.toml"));
