@@ -37,6 +37,8 @@ pub enum Kind {
     Count,
     /// The year evaluated; pre-filled with the rule set's.
     Year,
+    /// A day (填报日期): an Excel date, or typed as 2025-03-31, 2025/3/31 or 2025年3月31日.
+    Date,
     /// An amount in 万元, zero or more; typed as text it may end in 万元 or 元.
     Amount,
     /// An amount in 万元 that may be negative (a fund's 年中调整).
@@ -358,6 +360,7 @@ pub const UNIT_FIELDS: &[Field] = &[
     ),
     f("unit.year", "评价年度", Kind::Year, "必填, 如 2024").required(),
     f("unit.kind", "评价类型", Kind::EvaluationType, "必填").required(),
+    f("unit.filed_on", "填报日期", Kind::Date, "如 2025-03-31"),
     f("unit.project", "项目名称", Kind::Text, "项目支出自评填写"),
     f(
         "unit.project_code",

@@ -79,6 +79,7 @@ pub fn expected(kind: Kind) -> String {
         Kind::Code => "编码, 按预算管理系统中的写法填写".to_owned(),
         Kind::Count => "不小于 0 的整数".to_owned(),
         Kind::Year => "四位数的年份, 如 2024".to_owned(),
+        Kind::Date => "日期, 如 2025-03-31".to_owned(),
         Kind::Amount => "不小于 0 的金额, 以万元为单位, 如 85.33".to_owned(),
         Kind::Change => "金额, 以万元为单位, 调减填负数, 如 -5".to_owned(),
         Kind::Number => "不小于 0 的数字".to_owned(),
@@ -93,6 +94,11 @@ pub fn expected(kind: Kind) -> String {
 /// A number was expected.
 pub fn not_a_number(found: &str) -> String {
     format!("{found}, 不是数字")
+}
+
+/// A date was expected.
+pub fn not_a_date(found: &str) -> String {
+    format!("{found}, 不是日期")
 }
 
 /// Text was expected.

@@ -225,6 +225,7 @@ impl Reader {
             }
             Kind::Count => self.whole(sheet, at, kind, name).map(json),
             Kind::Year => self.year(sheet, at, name).map(json),
+            Kind::Date => self.date(sheet, at, name).map(json),
             Kind::Amount | Kind::Number | Kind::Points => {
                 self.non_negative(sheet, at, kind, name).map(json)
             }
@@ -340,6 +341,27 @@ impl Reader {
         })
     }
 
+    /// A day, as `YYYY-MM-DD`: from an Excel date, or from text written year, month and day.
+    fn date(&mut self, sheet: &Sheet, at: (u32, u16), name: &str) -> Option<String> {
+        let data = sheet.get(at.0, at.1);
+        let day = match data {
+            Data::Empty => return None,
+            Data::String(_) if blank(data) => return None,
+            Data::DateTime(dt) if dt.is_datetime() => {
+                let (year, month, day, ..) = dt.to_ymd_hms_milli();
+                iso_day(u32::from(year), u32::from(month), u32::from(day))
+            }
+            Data::DateTimeIso(s) => s.get(..10).and_then(date_from_text),
+            Data::String(s) => date_from_text(s),
+            _ => None,
+        };
+        if day.is_none() {
+            let problem = messages::not_a_date(&messages::found(data));
+            self.error(sheet, at, name, problem, messages::expected(Kind::Date));
+        }
+        day
+    }
+
     fn choice<T: Copy>(
         &mut self,
         sheet: &Sheet,
@@ -363,6 +385,46 @@ impl Reader {
         }
         self.choice(sheet, at, Kind::YesNo, name, &YES_NO_WORDS)
     }
+}
+
+/// `YYYY-MM-DD` of a real day (2023-02-29 is not one).
+fn iso_day(year: u32, month: u32, day: u32) -> Option<String> {
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    ((1000..=9999).contains(&year) && (1..=days).contains(&day))
+        .then(|| format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// A day typed as text: `2025-03-31`, `2025/3/31`, `2025.3.31` or `2025年3月31日`, digits
+/// half- or full-width.
+fn date_from_text(text: &str) -> Option<String> {
+    let text: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => {
+                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+            }
+            _ => c,
+        })
+        .collect();
+    let text = text.strip_suffix('日').unwrap_or(&text);
+    let parts: Vec<&str> = text.split(['-', '/', '.', '年', '月']).collect();
+    let [year, month, day] = parts.as_slice() else {
+        return None;
+    };
+    let number = |s: &str| {
+        (!s.is_empty() && s.len() <= 4 && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    iso_day(number(year)?, number(month)?, number(day)?)
 }
 
 /// When the fields that go together ([`Need::WithOthers`]) are required of each other.
@@ -949,4 +1011,31 @@ fn read_facts(r: &mut Reader, sheet: &Sheet) -> BTreeMap<String, bool> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_typed_as_text() {
+        let day = |s: &str| date_from_text(s);
+        assert_eq!(day("2025-03-31").as_deref(), Some("2025-03-31"));
+        assert_eq!(day("2025/3/31").as_deref(), Some("2025-03-31"));
+        assert_eq!(day("2025.3.1").as_deref(), Some("2025-03-01"));
+        assert_eq!(day(" 2025年3月31日 ").as_deref(), Some("2025-03-31"));
+        assert_eq!(day("２０２５年３月３１日").as_deref(), Some("2025-03-31"));
+        assert_eq!(day("2024-02-29").as_deref(), Some("2024-02-29"));
+        for bad in [
+            "2023-02-29",
+            "2025-13-01",
+            "2025-04-31",
+            "下月",
+            "2025-3",
+            "20250331",
+            "",
+        ] {
+            assert_eq!(day(bad), None, "{bad}");
+        }
+    }
 }

@@ -80,6 +80,7 @@ struct Formats {
     amount_in: Format,
     number_in: Format,
     whole_in: Format,
+    date_in: Format,
     points: Format,
     points_in: Format,
 }
@@ -98,6 +99,7 @@ impl Formats {
             Kind::Code => &self.code_in,
             Kind::LongText => &self.long_in,
             Kind::Count | Kind::Year => &self.whole_in,
+            Kind::Date => &self.date_in,
             Kind::Amount | Kind::Change => &self.amount_in,
             Kind::Number | Kind::Figure => &self.number_in,
             Kind::Points => &self.points_in,
@@ -162,6 +164,7 @@ impl Formats {
             amount_in: input(Format::new().set_num_format("0.00##")),
             number_in: input(Format::new().set_num_format("0.####")),
             whole_in: input(Format::new().set_num_format("0")),
+            date_in: input(Format::new().set_num_format("yyyy-mm-dd")),
             points: locked(
                 Format::new()
                     .set_num_format("0.0#")
@@ -362,7 +365,7 @@ const FIGURE_MAX: f64 = 1e12;
 
 /// The validation of a number cell holding a value of `kind`: counts whole and zero or more,
 /// amounts and other non-negative numbers zero or more, figures and changes any number, a year
-/// of four digits. `None` for a value that is not a number.
+/// of four digits, a date of this century. `None` for a value that is not a number.
 fn number_validation(kind: Kind, name: &str) -> Result<Option<DataValidation>, XlsxError> {
     let validation = DataValidation::new();
     let validation = match kind {
@@ -374,6 +377,10 @@ fn number_validation(kind: Kind, name: &str) -> Result<Option<DataValidation>, X
         Kind::Change | Kind::Figure => {
             validation.allow_decimal_number(Rule::Between(FIGURE_MIN, FIGURE_MAX))
         }
+        Kind::Date => validation.allow_date(Rule::Between(
+            ExcelDateTime::from_ymd(2000, 1, 1)?,
+            ExcelDateTime::from_ymd(2099, 12, 31)?,
+        )),
         _ => return Ok(None),
     };
     prompted(validation, name, &messages::expected(kind)).map(Some)

@@ -33,6 +33,8 @@ fn sample() -> SelfEvaluation {
 enum V {
     S(String),
     N(f64),
+    /// A day, written as Excel writes a date: a serial number formatted as a date.
+    D(u16, u8, u8),
 }
 
 fn s(text: &str) -> V {
@@ -113,6 +115,11 @@ impl Filler {
                 match value {
                     V::S(t) => ws.write(*row, *col, t).unwrap(),
                     V::N(f) => ws.write(*row, *col, *f).unwrap(),
+                    V::D(y, m, d) => {
+                        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
+                        let format = Format::new().set_num_format("yyyy-mm-dd");
+                        ws.write_with_format(*row, *col, &day, &format).unwrap()
+                    }
                 };
             }
             for (sheet, r0, c0, r1, c1) in &self.merges {
@@ -158,6 +165,9 @@ fn fill(filler: &mut Filler, unit: &SelfEvaluation) {
     text(filler, "unit.project", &id.project);
     text(filler, "unit.project_code", &id.project_code);
     text(filler, "unit.implementer", &id.implementer);
+    if let Some(day) = id.filed_on {
+        filler.unit("unit.filed_on", s(&day.to_string()));
+    }
     text(filler, "unit.category", &id.category);
     text(filler, "unit.level", &id.level);
     if let Some(v) = id.sub_units {
@@ -1008,5 +1018,66 @@ fn a_form_that_is_a_zip_bomb_is_refused_naming_the_member() {
             " 字节) 的 100 倍, 未读取 (疑为压缩炸弹): 请在 Excel 或 WPS 中打开后重新保存"
         ),
         "{message}"
+    );
+}
+
+/// Who filed: 单位编码 (a code with a leading zero, typed as text), 主管部门, 所属地区, 项目编码 and
+/// 实施单位 read into the unit's identity; 填报日期 as an Excel date or typed as text.
+#[test]
+fn the_unit_sheet_says_who_filed_and_when() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, filled) = every_field_filled(dir.path());
+    let id = &filled.unit.unit;
+    assert_eq!(id.code.as_deref(), Some("0101001"));
+    assert_eq!(id.supervisor.as_deref(), Some("某某县人民政府"));
+    assert_eq!(id.region.as_deref(), Some("湖南省某某市某某县"));
+    assert_eq!(id.project_code.as_deref(), Some("43000021R000000019951"));
+    assert_eq!(id.implementer.as_deref(), Some("某某县某某中心"));
+    assert_eq!(
+        id.filed_on.map(|d| d.to_string()).as_deref(),
+        Some("2025-03-31")
+    );
+    let p = |f: &str| filled.cells[&FieldPath::parse(f).unwrap()].clone();
+    assert!(
+        p("unit.supervisor").contains("!单位!C"),
+        "{}",
+        p("unit.supervisor")
+    );
+
+    // 填报日期 as Excel stores a date, or typed year, month and day.
+    let rules = rules("national-project.toml");
+    let unit = SelfEvaluation::load(
+        &root().join("tests/fixtures/units/project/synthetic-clean-2024.toml"),
+    )
+    .unwrap()
+    .into_inner();
+    for (typed, day) in [
+        (V::D(2025, 3, 31), "2025-03-31"),
+        (s("2025/4/1"), "2025-04-01"),
+        (s("2025年4月2日"), "2025-04-02"),
+    ] {
+        let mut filler = Filler::from_template(write_form(&rules).unwrap());
+        fill(&mut filler, &unit);
+        filler.unit("unit.filed_on", typed);
+        filler.unit("unit.project_code", s("43000021R000000019951"));
+        let path = dir.path().join("项目.xlsx");
+        filler.save(&path);
+        let filled = read_form(&path).unwrap();
+        let id = &filled.unit.unit;
+        assert_eq!(id.filed_on.map(|d| d.to_string()).as_deref(), Some(day));
+        assert_eq!(id.project_code.as_deref(), Some("43000021R000000019951"));
+    }
+    // A day that is not one is refused at its cell.
+    let mut filler = Filler::from_template(write_form(&rules).unwrap());
+    fill(&mut filler, &unit);
+    let cell = filler.unit("unit.filed_on", s("2025-02-30"));
+    let path = dir.path().join("项目.xlsx");
+    filler.save(&path);
+    assert_eq!(
+        read_err(&path),
+        format!(
+            "{}!单位!{cell}: 填报日期填的是“2025-02-30”, 不是日期; 要求: 日期, 如 2025-03-31",
+            path.display()
+        )
     );
 }

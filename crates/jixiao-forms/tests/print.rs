@@ -577,6 +577,18 @@ fn number_cells_take_numbers_only_with_chinese_prompts() {
             "自评总分应为0 到 100 之间的分数 (满分 100 分)。",
         ])
     );
+    assert_eq!(
+        validation(unit, &value("unit.filed_on")),
+        strings([
+            "date",
+            "",
+            "36526",
+            "73050",
+            "填报日期",
+            "请填日期, 如 2025-03-31",
+            "填报日期应为日期, 如 2025-03-31。",
+        ])
+    );
     // The drop-downs stay.
     assert_eq!(
         validation(unit, &value("unit.kind"))[..3],
