@@ -970,7 +970,7 @@ mod tests {
         // 10 units in a 12-wide column (11 usable): one line; 12 units: two.
         assert_eq!(wrapped_lines("年初预算数", 12), 1);
         assert_eq!(wrapped_lines("年初预算数年", 12), 2);
-        // "jixiao score" does not fit in 8 usable units beside "跑": the word moves down whole.
+        // "jixiao" (6 units) does not fit beside "跑跑 " (5) in 8 usable units: it moves down whole.
         assert_eq!(wrapped_lines("跑跑 jixiao", 9), 2);
         assert_eq!(wrapped_lines("一\n二\n三", 40), 3);
         assert_eq!(wrapped_lines("", 10), 1);
