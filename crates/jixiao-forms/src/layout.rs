@@ -28,12 +28,17 @@ pub const FORM_FORMAT: &str = "1";
 pub enum Kind {
     /// Text, trimmed; a number typed in it is taken as its digits.
     Text,
+    /// A code (单位编码, 项目编码): text, its cell formatted as text so that Excel keeps leading
+    /// zeros and long digit strings as typed.
+    Code,
     /// Long text (narrative): read as text, written in a tall cell.
     LongText,
     /// A whole number of zero or more (head counts, task counts).
     Count,
     /// The year evaluated; pre-filled with the rule set's.
     Year,
+    /// A day (填报日期): an Excel date, or typed as 2025-03-31, 2025/3/31 or 2025年3月31日.
+    Date,
     /// An amount in 万元, zero or more; typed as text it may end in 万元 or 元.
     Amount,
     /// An amount in 万元 that may be negative (a fund's 年中调整).
@@ -118,14 +123,14 @@ impl Kind {
     }
 }
 
-/// Whether a field must be filled; `what` names it in the error (`单位名称 (unit name) is
-/// required`).
+/// Whether a field must be filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
     Optional,
-    Required(&'static str),
+    Required,
     /// Required when any other field of its table is given (the figures of `staffing`, of an
-    /// account, of `base.buildings`, of a goal's `measure`...): the figures go together.
+    /// account, of `base.buildings`, of a goal's `measure`...): the figures go together. The
+    /// text says which, as the error's 要求 (`编制数和在职人数一并填写`).
     WithOthers(&'static str),
 }
 
@@ -153,16 +158,24 @@ impl Field {
         self.key.is_empty()
     }
 
-    const fn required(self, what: &'static str) -> Field {
+    /// The field's name in a message: its label without what is in brackets or before a colon
+    /// (`年初预算数(万元)` → `年初预算数`, `其中: 人员经费` → `人员经费`).
+    pub fn name(&self) -> &'static str {
+        let label = self.label;
+        let label = label.rsplit_once(": ").map_or(label, |(_, name)| name);
+        label.split(['(', '（']).next().unwrap_or(label).trim()
+    }
+
+    const fn required(self) -> Field {
         Field {
-            need: Need::Required(what),
+            need: Need::Required,
             ..self
         }
     }
 
-    const fn with_others(self, what: &'static str) -> Field {
+    const fn with_others(self, together: &'static str) -> Field {
         Field {
-            need: Need::WithOthers(what),
+            need: Need::WithOthers(together),
             ..self
         }
     }
@@ -221,18 +234,18 @@ pub const IND_ORIGIN: u16 = 11;
 pub const IND_HEADER_ROW: u32 = 2;
 /// The 自评表: one [`jixiao_model::IndicatorRow`] a row.
 pub const IND_COLUMNS: [Field; 12] = [
-    c("level1", "一级指标", Kind::Text, 12).required("一级指标 (level 1)"),
-    c("level2", "二级指标", Kind::Text, 12),
-    c("name", "三级指标", Kind::Text, 24).required("三级指标 (the indicator's name)"),
+    c("level1", "一级指标", Kind::Text, 14).required(),
+    c("level2", "二级指标", Kind::Text, 14),
+    c("name", "三级指标", Kind::Text, 26).required(),
     c("direction", "指标方向", Kind::Direction, 8),
     c("target", "年度指标值", Kind::Figure, 12),
     c("actual", "实际完成值", Kind::Figure, 12),
     c("unit", "计量单位", Kind::Text, 10),
     c("tier", "定性评级", Kind::Tier, 10),
-    c("points", "分值", Kind::Points, 8).required("分值 (points)"),
+    c("points", "分值", Kind::Points, 8).required(),
     c("self_score", "得分", Kind::Points, 8),
     c("explanation", "偏差原因分析及改进措施", Kind::Text, 40),
-    c("origin", "规则指标", Kind::Text, 20),
+    c("origin", "代码(系统用)", Kind::Text, 20),
 ];
 
 /// List sheets: a header row, then one item a row.
@@ -248,12 +261,12 @@ pub const GOAL_ACTUAL: u16 = 5;
 pub const GOAL_UNIT: u16 = 6;
 pub const GOAL_COLUMNS: [Field; 7] = [
     c("fund", "所属专项资金(整体目标留空)", Kind::Text, 20),
-    c("text", "绩效目标", Kind::Text, 60).required("绩效目标 (the goal's text)"),
-    c("measure.indicator", "量化指标", Kind::Text, 20).with_others("量化指标 (what is measured)"),
-    c("measure.direction", "指标方向", Kind::Direction, 20).with_others("指标方向 (≥, ≤ or =)"),
-    c("measure.target", "年度指标值", Kind::Figure, 20).with_others("年度指标值 (target)"),
-    c("measure.actual", "实际完成值", Kind::Figure, 20),
-    c("measure.unit", "计量单位", Kind::Text, 20).with_others("计量单位 (unit of measure)"),
+    c("text", "绩效目标", Kind::Text, 50).required(),
+    c("measure.indicator", "量化指标", Kind::Text, 16).with_others(MEASURE),
+    c("measure.direction", "指标方向", Kind::Direction, 10).with_others(MEASURE),
+    c("measure.target", "年度指标值", Kind::Figure, 12).with_others(MEASURE),
+    c("measure.actual", "实际完成值", Kind::Figure, 12),
+    c("measure.unit", "计量单位", Kind::Text, 10).with_others(MEASURE),
 ];
 
 /// 专项资金: one [`jixiao_model::SpecialFund`] a row.
@@ -263,11 +276,11 @@ pub const FUND_CHANGE: u16 = 2;
 pub const FUND_SPENT: u16 = 3;
 pub const FUND_CARRIED_OVER: u16 = 4;
 pub const FUND_COLUMNS: [Field; 5] = [
-    c("name", "资金名称", Kind::Text, 20).required("资金名称 (the fund's name)"),
-    c("opening", "年初预算数(万元)", Kind::Amount, 20).required("年初预算数 (opening budget)"),
-    c("change", "年中调整(万元, 调减填负数)", Kind::Change, 20),
-    c("spent", "实际支出(万元)", Kind::Amount, 20).required("实际支出 (amount spent)"),
-    c("carried_over", "结余结转(万元)", Kind::Amount, 20),
+    c("name", "资金名称", Kind::Text, 24).required(),
+    c("opening", "年初预算数(万元)", Kind::Amount, 16).required(),
+    c("change", "年中调整(万元, 调减填负数)", Kind::Change, 16),
+    c("spent", "实际支出(万元)", Kind::Amount, 16).required(),
+    c("carried_over", "结余结转(万元)", Kind::Amount, 16),
 ];
 
 /// 资金来源: one [`jixiao_model::FundSource`] a row, of the fund named in its first column.
@@ -275,9 +288,9 @@ pub const SOURCE_FUND: u16 = 0;
 pub const SOURCE_NAME: u16 = 1;
 pub const SOURCE_AMOUNT: u16 = 2;
 pub const SOURCE_COLUMNS: [Field; 3] = [
-    c("fund", "资金名称", Kind::Text, 20).required("资金名称 (the fund)"),
-    c("name", "来源(上级/本级...)", Kind::Text, 20).required("来源 (the source)"),
-    c("amount", "金额(万元)", Kind::Amount, 20).required("金额 (amount)"),
+    c("fund", "资金名称", Kind::Text, 24).required(),
+    c("name", "来源(上级/本级...)", Kind::Text, 16).required(),
+    c("amount", "金额(万元)", Kind::Amount, 14).required(),
 ];
 
 /// 数据声明: one [`jixiao_model::Claim`] a row.
@@ -286,10 +299,10 @@ pub const CLAIM_QUANTITY: u16 = 1;
 pub const CLAIM_UNIT: u16 = 2;
 pub const CLAIM_AT_LEAST: u16 = 3;
 pub const CLAIM_COLUMNS: [Field; 4] = [
-    c("what", "成果内容", Kind::Text, 20).required("成果内容 (what is claimed)"),
-    c("quantity", "数量", Kind::Figure, 20).required("数量 (quantity)"),
-    c("unit", "计量单位", Kind::Text, 20).required("计量单位 (unit of measure)"),
-    c("at_least", "是否“以上/超/余”(是/否)", Kind::YesNo, 20),
+    c("what", "成果内容", Kind::Text, 30).required(),
+    c("quantity", "数量", Kind::Figure, 12).required(),
+    c("unit", "计量单位", Kind::Text, 10).required(),
+    c("at_least", "是否“以上/超/余”(是/否)", Kind::YesNo, 16),
 ];
 
 /// 情况确认: one fact a row (`facts.<code>`), pre-filled with the rule set's.
@@ -297,8 +310,8 @@ pub const FACT_CODE: u16 = 0;
 pub const FACT_LABEL: u16 = 1;
 pub const FACT_VALUE: u16 = 2;
 pub const FACT_COLUMNS: [Field; 3] = [
-    c("code", "代码", Kind::Text, 24).required("代码 (the fact's code)"),
-    c("label", "事项", Kind::Text, 40),
+    c("code", "代码(系统用)", Kind::Text, 24).required(),
+    c("label", "事项", Kind::Text, 60),
     c("value", "是/否", Kind::YesNo, 10),
 ];
 
@@ -313,29 +326,54 @@ pub const META_POINTS: u16 = 3;
 pub const ROWS_PER_LEAF: u32 = 5;
 pub const EXTRA_INDICATOR_ROWS: u32 = 10;
 pub const LIST_ROWS: u32 = 40;
-/// Blank rows at the end of the sheet 情况确认, for facts the rule set does not ask about.
-pub const EXTRA_FACT_ROWS: u32 = 10;
 
 const W: &str = "万元";
 const ACCOUNT: &str = "无 / 有 (有则填下两行)";
-const INCOME: &str = "收入 (income of the account)";
-const SPENT: &str = "支出 (spending of the account)";
-const TASKS: &str = "任务数 (the four task counts go together)";
+/// The 要求 of the figures that go together.
+const STAFF: &str = "编制数和在职人数一并填写";
+const ACCOUNT_FIGURES: &str = "有此项预算的, 收入和支出一并填写";
+const BUILDINGS: &str = "新建楼堂馆所的计划面积、实际面积、概算投资和实际投资四项一并填写";
+const TASKS: &str = "计划、实际完成、按时完成和质量达标四项任务数一并填写";
+const MEASURE: &str = "有量化指标的, 量化指标、指标方向、年度指标值和计量单位一并填写";
 
 /// The unit sheet, top to bottom.
 pub const UNIT_FIELDS: &[Field] = &[
     heading("一、基本信息"),
-    f("unit.name", "单位名称", Kind::Text, "必填").required("单位名称 (unit name)"),
-    f("unit.code", "单位编码", Kind::Text, ""),
+    f("unit.name", "单位名称", Kind::Text, "必填").required(),
+    f(
+        "unit.code",
+        "单位编码",
+        Kind::Code,
+        "预算管理系统中的单位编码",
+    ),
+    f(
+        "unit.supervisor",
+        "主管部门",
+        Kind::Text,
+        "如 株洲市芦淞区科学技术协会",
+    ),
     f(
         "unit.region",
         "所属地区",
         Kind::Text,
         "如 湖南省株洲市芦淞区",
     ),
-    f("unit.year", "评价年度", Kind::Year, "必填, 如 2024").required("评价年度 (year)"),
-    f("unit.kind", "评价类型", Kind::EvaluationType, "必填").required("评价类型 (kind)"),
+    f("unit.year", "评价年度", Kind::Year, "必填, 如 2024").required(),
+    f("unit.kind", "评价类型", Kind::EvaluationType, "必填").required(),
+    f("unit.filed_on", "填报日期", Kind::Date, "如 2025-03-31"),
     f("unit.project", "项目名称", Kind::Text, "项目支出自评填写"),
+    f(
+        "unit.project_code",
+        "项目编码",
+        Kind::Code,
+        "项目支出自评填写, 预算管理系统中的项目编码",
+    ),
+    f(
+        "unit.implementer",
+        "实施单位",
+        Kind::Text,
+        "项目支出自评填写",
+    ),
     f(
         "unit.category",
         "单位性质",
@@ -350,19 +388,17 @@ pub const UNIT_FIELDS: &[Field] = &[
         "个",
     ),
     heading("二、人员情况"),
-    f("staffing.authorised", "编制数", Kind::Count, "人")
-        .with_others("编制数 (with the other staffing figures)"),
+    f("staffing.authorised", "编制数", Kind::Count, "人").with_others(STAFF),
     f(
         "staffing.in_post",
         "在职人数(年末在职在编)",
         Kind::Count,
         "人",
     )
-    .with_others("在职人数 (with the other staffing figures)"),
+    .with_others(STAFF),
     f("staffing.retired", "退休人数", Kind::Count, "人"),
     heading("三、一般公共预算"),
-    f("budget.opening", "年初预算数", Kind::Amount, "必填, 万元")
-        .required("年初预算数 (opening budget)"),
+    f("budget.opening", "年初预算数", Kind::Amount, "必填, 万元").required(),
     f(
         "budget.full_year",
         "全年预算数(调整后预算数)",
@@ -376,7 +412,7 @@ pub const UNIT_FIELDS: &[Field] = &[
         Kind::Amount,
         "必填, 万元",
     )
-    .required("全年执行数 (amount spent)"),
+    .required(),
     f("budget.basic", "基本支出", Kind::Amount, W),
     f("budget.personnel", "其中: 人员经费", Kind::Amount, W),
     f("budget.public", "其中: 公用经费", Kind::Amount, W),
@@ -394,14 +430,14 @@ pub const UNIT_FIELDS: &[Field] = &[
         Kind::Amount,
         W,
     )
-    .with_others(INCOME),
+    .with_others(ACCOUNT_FIGURES),
     f(
         "accounts.government_fund.spent",
         "政府性基金预算支出",
         Kind::Amount,
         W,
     )
-    .with_others(SPENT),
+    .with_others(ACCOUNT_FIGURES),
     f(
         "accounts.state_capital",
         "国有资本经营预算",
@@ -414,14 +450,14 @@ pub const UNIT_FIELDS: &[Field] = &[
         Kind::Amount,
         W,
     )
-    .with_others(INCOME),
+    .with_others(ACCOUNT_FIGURES),
     f(
         "accounts.state_capital.spent",
         "国有资本经营预算支出",
         Kind::Amount,
         W,
     )
-    .with_others(SPENT),
+    .with_others(ACCOUNT_FIGURES),
     f(
         "accounts.social_insurance",
         "社会保险基金预算",
@@ -434,14 +470,14 @@ pub const UNIT_FIELDS: &[Field] = &[
         Kind::Amount,
         W,
     )
-    .with_others(INCOME),
+    .with_others(ACCOUNT_FIGURES),
     f(
         "accounts.social_insurance.spent",
         "社会保险基金预算支出",
         Kind::Amount,
         W,
     )
-    .with_others(SPENT),
+    .with_others(ACCOUNT_FIGURES),
     heading("五、基础数据"),
     f("base.three_public", "本年三公经费", Kind::Amount, W),
     f(
@@ -479,28 +515,28 @@ pub const UNIT_FIELDS: &[Field] = &[
         Kind::Number,
         "平方米; 无此类项目四项均不填",
     )
-    .with_others("计划面积 (with the other building figures)"),
+    .with_others(BUILDINGS),
     f(
         "base.buildings.actual_area",
         "新建楼堂馆所实际面积",
         Kind::Number,
         "平方米",
     )
-    .with_others("实际面积 (with the other building figures)"),
+    .with_others(BUILDINGS),
     f(
         "base.buildings.planned_investment",
         "新建楼堂馆所概算投资",
         Kind::Amount,
         W,
     )
-    .with_others("概算投资 (with the other building figures)"),
+    .with_others(BUILDINGS),
     f(
         "base.buildings.actual_investment",
         "新建楼堂馆所实际投资",
         Kind::Amount,
         W,
     )
-    .with_others("实际投资 (with the other building figures)"),
+    .with_others(BUILDINGS),
     f(
         "base.tasks.planned",
         "年度计划工作任务数",

@@ -22,7 +22,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::layout::*;
 use crate::text::{decimal_from_f64, number_from_text};
-use crate::{CellError, FormError, FormOrigin, Note};
+use crate::{CellError, FormError, FormOrigin, Note, messages};
 
 /// A filled form, read: the unit, what was read with a conversion (notes), the rule set the
 /// form was made for, and where each of the unit's values was read.
@@ -104,32 +104,26 @@ fn blank(data: &Data) -> bool {
     }
 }
 
-/// How a cell's content is quoted in an error.
-fn shown(data: &Data) -> String {
-    match data {
-        Data::String(s) => format!("{s:?}"),
-        Data::Float(f) => {
-            decimal_from_f64(*f).map_or_else(|| "a number".to_owned(), |d| d.to_string())
-        }
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => (if *b { "TRUE" } else { "FALSE" }).to_owned(),
-        Data::DateTime(_) | Data::DateTimeIso(_) => "a date".to_owned(),
-        Data::DurationIso(_) => "a duration".to_owned(),
-        Data::Error(e) => format!("the error {e}"),
-        Data::Empty => "nothing".to_owned(),
-    }
-}
-
 /// Where a cell is: the sheet's place in the workbook, the row and the column. Errors and notes
 /// are reported in this order.
 type Place = (usize, u32, u16);
+
+/// A value kept in the unit: where it was read, the field's Chinese name, and the number read
+/// (to say what is wrong with a figure the unit model finds out of bounds).
+struct Recorded {
+    place: Place,
+    sheet: &'static str,
+    cell: String,
+    name: String,
+    number: Option<Decimal>,
+}
 
 struct Reader {
     workbook: String,
     errors: Vec<(Place, CellError)>,
     notes: Vec<(Place, Note)>,
-    /// Each value kept in the unit, by field: its place and `workbook!sheet!cell`.
-    cells: BTreeMap<FieldPath, (Place, String)>,
+    /// Each value kept in the unit, by field.
+    cells: BTreeMap<FieldPath, Recorded>,
 }
 
 const ORDER: [&str; 9] = [
@@ -161,55 +155,94 @@ fn json(value: impl Serialize) -> Json {
     serde_json::to_value(value).unwrap_or_default()
 }
 
-/// The cells of one form, read one by one: the values, and every error and note with its cell.
-impl Reader {
-    fn at(&self, sheet: &Sheet, row: u32, col: u16) -> String {
-        format!("{}!{}!{}", self.workbook, sheet.name, cell_ref(row, col))
-    }
+/// The field's name in a message; `None` for a blank name.
+fn named(name: &str) -> Option<String> {
+    (!name.is_empty()).then(|| name.to_owned())
+}
 
-    fn error(&mut self, sheet: &Sheet, row: u32, col: u16, message: impl Into<String>) {
+/// The cells of one form, read one by one: the values, and every error and note with its cell.
+/// `name` is the Chinese name of the field a cell holds, for the message.
+impl Reader {
+    fn error(
+        &mut self,
+        sheet: &Sheet,
+        (row, col): (u32, u16),
+        name: &str,
+        problem: impl Into<String>,
+        expected: impl Into<String>,
+    ) {
         let error = CellError {
-            at: self.at(sheet, row, col),
-            message: message.into(),
+            workbook: self.workbook.clone(),
+            sheet: sheet.name.to_owned(),
+            cell: cell_ref(row, col),
+            field: named(name),
+            problem: problem.into(),
+            expected: expected.into(),
         };
         self.errors.push((place(sheet, row, col), error));
     }
 
-    fn note(&mut self, sheet: &Sheet, row: u32, col: u16, message: String) {
+    fn note(&mut self, sheet: &Sheet, (row, col): (u32, u16), name: &str, message: String) {
         let note = Note {
-            at: self.at(sheet, row, col),
+            workbook: self.workbook.clone(),
+            sheet: sheet.name.to_owned(),
+            cell: cell_ref(row, col),
+            field: named(name),
             message,
         };
         self.notes.push((place(sheet, row, col), note));
     }
 
     /// Records that the unit's `field` was read from this cell.
-    fn record(&mut self, field: FieldPath, sheet: &Sheet, row: u32, col: u16) {
-        let at = self.at(sheet, row, col);
-        self.cells.insert(field, (place(sheet, row, col), at));
+    fn record(
+        &mut self,
+        field: FieldPath,
+        sheet: &Sheet,
+        (row, col): (u32, u16),
+        name: &str,
+        value: Option<&Json>,
+    ) {
+        let number = match value {
+            Some(Json::String(s)) => s.parse().ok(),
+            Some(Json::Number(n)) => n.to_string().parse().ok(),
+            _ => None,
+        };
+        let recorded = Recorded {
+            place: place(sheet, row, col),
+            sheet: sheet.name,
+            cell: cell_ref(row, col),
+            name: name.to_owned(),
+            number,
+        };
+        self.cells.insert(field, recorded);
     }
 
     /// The cell's value as a value of `kind`; `None` when blank or not readable (reported).
-    fn value(&mut self, sheet: &Sheet, row: u32, col: u16, kind: Kind) -> Option<Json> {
+    fn value(&mut self, sheet: &Sheet, at: (u32, u16), kind: Kind, name: &str) -> Option<Json> {
         match kind {
-            Kind::Text | Kind::LongText | Kind::Grade => self.text(sheet, row, col).map(json),
-            Kind::Count => self.whole(sheet, row, col).map(json),
-            Kind::Year => self.year(sheet, row, col).map(json),
-            Kind::Amount => self.non_negative(sheet, row, col, true).map(json),
-            Kind::Change => self.number(sheet, row, col, true).map(json),
-            Kind::Number | Kind::Points => self.non_negative(sheet, row, col, false).map(json),
-            Kind::Figure => self.number(sheet, row, col, false).map(json),
-            Kind::EvaluationType => self.choice(sheet, row, col, &KIND_WORDS).map(json),
-            Kind::AccountState => self.choice(sheet, row, col, &ACCOUNT_WORDS).map(json),
-            Kind::Direction => self.choice(sheet, row, col, &DIRECTION_WORDS).map(json),
-            Kind::Tier => self.choice(sheet, row, col, &TIER_WORDS).map(json),
-            Kind::YesNo => self.yes_no(sheet, row, col).map(json),
+            Kind::Text | Kind::LongText | Kind::Code | Kind::Grade => {
+                self.text(sheet, at, kind, name).map(json)
+            }
+            Kind::Count => self.whole(sheet, at, kind, name).map(json),
+            Kind::Year => self.year(sheet, at, name).map(json),
+            Kind::Date => self.date(sheet, at, name).map(json),
+            Kind::Amount | Kind::Number | Kind::Points => {
+                self.non_negative(sheet, at, kind, name).map(json)
+            }
+            Kind::Change | Kind::Figure => self.number(sheet, at, kind, name).map(json),
+            Kind::EvaluationType => self.choice(sheet, at, kind, name, &KIND_WORDS).map(json),
+            Kind::AccountState => self.choice(sheet, at, kind, name, &ACCOUNT_WORDS).map(json),
+            Kind::Direction => self
+                .choice(sheet, at, kind, name, &DIRECTION_WORDS)
+                .map(json),
+            Kind::Tier => self.choice(sheet, at, kind, name, &TIER_WORDS).map(json),
+            Kind::YesNo => self.yes_no(sheet, at, name).map(json),
         }
     }
 
     /// Text, trimmed; `None` when blank. A number in a text cell is taken as its digits.
-    fn text(&mut self, sheet: &Sheet, row: u32, col: u16) -> Option<String> {
-        match sheet.get(row, col) {
+    fn text(&mut self, sheet: &Sheet, at: (u32, u16), kind: Kind, name: &str) -> Option<String> {
+        match sheet.get(at.0, at.1) {
             Data::String(s) => {
                 let s = s.trim().trim_matches('\u{3000}').trim();
                 (!s.is_empty()).then(|| s.to_owned())
@@ -218,119 +251,180 @@ impl Reader {
             Data::Float(f) => decimal_from_f64(*f).map(|d| d.to_string()),
             Data::Int(i) => Some(i.to_string()),
             other => {
-                let found = shown(other);
-                self.error(sheet, row, col, format!("expected text, found {found}"));
+                let problem = messages::not_text(&messages::found(other));
+                self.error(sheet, at, name, problem, messages::expected(kind));
                 None
             }
         }
     }
 
-    /// A number; `amount` accepts a 万元 or 元 suffix on text. Text read as a number is noted.
-    fn number(&mut self, sheet: &Sheet, row: u32, col: u16, amount: bool) -> Option<Decimal> {
-        match sheet.get(row, col) {
+    /// A number; an amount accepts a 万元 or 元 suffix on text. Text read as a number is noted.
+    fn number(&mut self, sheet: &Sheet, at: (u32, u16), kind: Kind, name: &str) -> Option<Decimal> {
+        let amount = matches!(kind, Kind::Amount | Kind::Change);
+        let data = sheet.get(at.0, at.1);
+        match data {
             Data::Float(f) => decimal_from_f64(*f).or_else(|| {
                 self.error(
                     sheet,
-                    row,
-                    col,
-                    "expected a number, found a value that is not finite",
+                    at,
+                    name,
+                    messages::not_finite(),
+                    messages::expected(kind),
                 );
                 None
             }),
             Data::Int(i) => Some(Decimal::from(*i)),
             Data::Empty => None,
-            Data::String(s) if blank(&Data::String(s.clone())) => None,
+            Data::String(_) if blank(data) => None,
             Data::String(s) => match number_from_text(s, amount) {
                 Some(value) => {
-                    let unit = if amount { " 万元" } else { "" };
-                    self.note(
-                        sheet,
-                        row,
-                        col,
-                        format!("read the text {s:?} as {value}{unit}"),
-                    );
+                    self.note(sheet, at, name, messages::read_as(s, value, amount));
                     Some(value)
                 }
                 None => {
-                    self.error(sheet, row, col, format!("expected a number, found {s:?}"));
+                    let problem = messages::not_a_number(&messages::found(data));
+                    self.error(sheet, at, name, problem, messages::expected(kind));
                     None
                 }
             },
             other => {
-                let found = shown(other);
-                self.error(sheet, row, col, format!("expected a number, found {found}"));
+                let problem = messages::not_a_number(&messages::found(other));
+                self.error(sheet, at, name, problem, messages::expected(kind));
                 None
             }
         }
     }
 
-    fn non_negative(&mut self, sheet: &Sheet, row: u32, col: u16, amount: bool) -> Option<Decimal> {
-        let value = self.number(sheet, row, col, amount)?;
+    fn non_negative(
+        &mut self,
+        sheet: &Sheet,
+        at: (u32, u16),
+        kind: Kind,
+        name: &str,
+    ) -> Option<Decimal> {
+        let value = self.number(sheet, at, kind, name)?;
         if value.is_sign_negative() && !value.is_zero() {
-            self.error(
-                sheet,
-                row,
-                col,
-                format!("expected zero or more, found {value}"),
-            );
+            let problem = messages::negative(value);
+            self.error(sheet, at, name, problem, messages::expected(kind));
             return None;
         }
         Some(value)
     }
 
-    fn whole(&mut self, sheet: &Sheet, row: u32, col: u16) -> Option<u32> {
-        let value = self.number(sheet, row, col, false)?;
+    fn whole(&mut self, sheet: &Sheet, at: (u32, u16), kind: Kind, name: &str) -> Option<u32> {
+        let value = self.number(sheet, at, kind, name)?;
         match (value.fract().is_zero(), value.to_u32()) {
             (true, Some(n)) => Some(n),
-            _ => {
-                self.error(
-                    sheet,
-                    row,
-                    col,
-                    format!("expected a whole number of zero or more, found {value}"),
-                );
+            (false, _) => {
+                let problem = messages::not_whole(value);
+                self.error(sheet, at, name, problem, messages::expected(kind));
+                None
+            }
+            (true, None) => {
+                let problem = if value.is_sign_negative() {
+                    messages::negative(value)
+                } else {
+                    messages::too_large(value)
+                };
+                self.error(sheet, at, name, problem, messages::expected(kind));
                 None
             }
         }
     }
 
-    fn year(&mut self, sheet: &Sheet, row: u32, col: u16) -> Option<u16> {
-        let year = self.whole(sheet, row, col)?;
+    fn year(&mut self, sheet: &Sheet, at: (u32, u16), name: &str) -> Option<u16> {
+        let year = self.whole(sheet, at, Kind::Year, name)?;
         u16::try_from(year).ok().or_else(|| {
-            self.error(sheet, row, col, format!("expected a year, found {year}"));
+            let problem = messages::not_a_year(year);
+            self.error(sheet, at, name, problem, messages::expected(Kind::Year));
             None
         })
+    }
+
+    /// A day, as `YYYY-MM-DD`: from an Excel date, or from text written year, month and day.
+    fn date(&mut self, sheet: &Sheet, at: (u32, u16), name: &str) -> Option<String> {
+        let data = sheet.get(at.0, at.1);
+        let day = match data {
+            Data::Empty => return None,
+            Data::String(_) if blank(data) => return None,
+            Data::DateTime(dt) if dt.is_datetime() => {
+                let (year, month, day, ..) = dt.to_ymd_hms_milli();
+                iso_day(u32::from(year), u32::from(month), u32::from(day))
+            }
+            Data::DateTimeIso(s) => s.get(..10).and_then(date_from_text),
+            Data::String(s) => date_from_text(s),
+            _ => None,
+        };
+        if day.is_none() {
+            let problem = messages::not_a_date(&messages::found(data));
+            self.error(sheet, at, name, problem, messages::expected(Kind::Date));
+        }
+        day
     }
 
     fn choice<T: Copy>(
         &mut self,
         sheet: &Sheet,
-        row: u32,
-        col: u16,
+        at: (u32, u16),
+        kind: Kind,
+        name: &str,
         words: &[(&'static str, T)],
     ) -> Option<T> {
-        let text = self.text(sheet, row, col)?;
+        let text = self.text(sheet, at, kind, name)?;
         if let Some((_, value)) = words.iter().find(|(word, _)| *word == text) {
             return Some(*value);
         }
-        self.error(
-            sheet,
-            row,
-            col,
-            format!(
-                "expected one of {}, found {text:?}",
-                offered(words).join(", ")
-            ),
-        );
+        let problem = messages::not_a_choice(&text);
+        self.error(sheet, at, name, problem, messages::expected(kind));
         None
     }
 
-    fn yes_no(&mut self, sheet: &Sheet, row: u32, col: u16) -> Option<bool> {
-        if let Data::Bool(b) = sheet.get(row, col) {
+    fn yes_no(&mut self, sheet: &Sheet, at: (u32, u16), name: &str) -> Option<bool> {
+        if let Data::Bool(b) = sheet.get(at.0, at.1) {
             return Some(*b);
         }
-        self.choice(sheet, row, col, &YES_NO_WORDS)
+        self.choice(sheet, at, Kind::YesNo, name, &YES_NO_WORDS)
     }
+}
+
+/// `YYYY-MM-DD` of a real day (2023-02-29 is not one).
+fn iso_day(year: u32, month: u32, day: u32) -> Option<String> {
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    ((1000..=9999).contains(&year) && (1..=days).contains(&day))
+        .then(|| format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// A day typed as text: `2025-03-31`, `2025/3/31`, `2025.3.31` or `2025年3月31日`, digits
+/// half- or full-width.
+fn date_from_text(text: &str) -> Option<String> {
+    let text: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => {
+                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+            }
+            _ => c,
+        })
+        .collect();
+    let text = text.strip_suffix('日').unwrap_or(&text);
+    let parts: Vec<&str> = text.split(['-', '/', '.', '年', '月']).collect();
+    let [year, month, day] = parts.as_slice() else {
+        return None;
+    };
+    let number = |s: &str| {
+        (!s.is_empty() && s.len() <= 4 && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    iso_day(number(year)?, number(month)?, number(day)?)
 }
 
 /// When the fields that go together ([`Need::WithOthers`]) are required of each other.
@@ -346,6 +440,8 @@ enum Together {
 /// One value of an item, as read.
 struct Read {
     field: Field,
+    /// The value's name in a message.
+    name: String,
     row: u32,
     col: u16,
     blank: bool,
@@ -425,7 +521,7 @@ impl Item<'_> {
     fn complete(&self) -> bool {
         self.reads
             .iter()
-            .all(|r| r.value.is_some() || !matches!(r.field.need, Need::Required(_)))
+            .all(|r| r.value.is_some() || !matches!(r.field.need, Need::Required))
     }
 
     /// A field that goes with the others of its table, which are given, and was not read.
@@ -476,21 +572,28 @@ impl Item<'_> {
 
 impl Reader {
     /// Reads an item's cells, each as its field's kind, and reports the required ones left
-    /// blank.
+    /// blank. Each value is named by its field's name, or by `name` when given (a fact by its
+    /// 事项).
     fn item<'s>(
         &mut self,
         sheet: &'s Sheet,
         cells: impl IntoIterator<Item = (Field, u32, u16)>,
         together: Together,
+        name: Option<&str>,
     ) -> Item<'s> {
         let reads = cells
             .into_iter()
-            .map(|(field, row, col)| Read {
-                field,
-                row,
-                col,
-                blank: blank(sheet.get(row, col)),
-                value: self.value(sheet, row, col, field.kind),
+            .map(|(field, row, col)| {
+                let name = name.unwrap_or(field.name()).to_owned();
+                let value = self.value(sheet, (row, col), field.kind, &name);
+                Read {
+                    field,
+                    name,
+                    row,
+                    col,
+                    blank: blank(sheet.get(row, col)),
+                    value,
+                }
             })
             .collect();
         let item = Item {
@@ -499,12 +602,14 @@ impl Reader {
             together,
         };
         for read in item.reads.iter().filter(|r| r.value.is_none() && r.blank) {
-            let what = match read.field.need {
-                Need::Required(what) => what,
-                Need::WithOthers(what) if item.missing(read) => what,
+            let (problem, expected) = match read.field.need {
+                Need::Required => (messages::NOT_FILLED, messages::REQUIRED),
+                Need::WithOthers(together) if item.missing(read) => {
+                    (messages::NOT_FILLED_WITH_OTHERS, together)
+                }
                 _ => continue,
             };
-            self.error(sheet, read.row, read.col, format!("{what} is required"));
+            self.error(sheet, (read.row, read.col), &read.name, problem, expected);
         }
         item
     }
@@ -521,14 +626,18 @@ impl Reader {
         match serde_json::from_value(item.tree()) {
             Ok(value) => {
                 for read in item.kept() {
-                    self.record(path(base, read.field.key), item.sheet, read.row, read.col);
+                    let field = path(base, read.field.key);
+                    let at = (read.row, read.col);
+                    self.record(field, item.sheet, at, &read.name, read.value.as_ref());
                 }
                 Some(value)
             }
-            Err(e) => {
-                let (row, col) = item.reads.first().map_or((0, 0), |r| (r.row, r.col));
-                let message = format!("the values read here do not make a unit: {e}");
-                self.error(item.sheet, row, col, message);
+            // Every value was read as its kind: only a row the unit format does not take
+            // (which the layout's tests rule out) comes here.
+            Err(_) => {
+                let at = item.reads.first().map_or((0, 0), |r| (r.row, r.col));
+                let (problem, expected) = messages::not_an_item();
+                self.error(item.sheet, at, "", problem, expected);
                 None
             }
         }
@@ -560,26 +669,28 @@ struct Book {
 }
 
 fn open(path: &Path, workbook: &str) -> Result<Book, FormError> {
-    let cannot = |message: String| FormError::Open {
+    let cannot = |problem: String, detail: String| FormError::Open {
         workbook: workbook.to_owned(),
-        message,
+        problem,
+        detail,
     };
-    let file = std::fs::File::open(path).map_err(|e| cannot(e.to_string()))?;
+    let file =
+        std::fs::File::open(path).map_err(|e| cannot(messages::open::file(&e), e.to_string()))?;
     jixiao_ingest::archive::check(std::io::BufReader::new(file))
-        .map_err(|e| cannot(e.to_string()))?;
-    let mut xlsx: Xlsx<_> =
-        open_workbook(path).map_err(|e: calamine::XlsxError| cannot(e.to_string()))?;
+        .map_err(|e| cannot(messages::open::zip(&e), e.to_string()))?;
+    let mut xlsx: Xlsx<_> = open_workbook(path)
+        .map_err(|e: calamine::XlsxError| cannot(messages::open::not_xlsx(), e.to_string()))?;
     let mut sheet = |name: &'static str| -> Result<Sheet, FormError> {
         let cells = xlsx_cells(&mut xlsx, name).map_err(|e| match e {
             calamine::XlsxError::WorksheetNotFound(_) => FormError::MissingSheet {
                 workbook: workbook.to_owned(),
                 sheet: name.to_owned(),
             },
-            e => cannot(format!("sheet {name}: {e}")),
+            e => cannot(messages::open::sheet(name), e.to_string()),
         })?;
         let merges = xlsx
             .merge_cells_by_sheet_name(name)
-            .map_err(|e| cannot(e.to_string()))?;
+            .map_err(|e| cannot(messages::open::sheet(name), e.to_string()))?;
         Ok(Sheet::new(name, cells, merges))
     };
     Ok(Book {
@@ -595,13 +706,18 @@ fn open(path: &Path, workbook: &str) -> Result<Book, FormError> {
 }
 
 /// Reads a filled form. Every cell that cannot be read is reported (all of them, not only the
-/// first) as `workbook!sheet!cell: message`, and so is every figure out of bounds.
+/// first) as a [`CellError`] (workbook, sheet, cell, field, problem, 要求), and so is every
+/// figure out of bounds.
 pub fn read_form(path: &Path) -> Result<Filled, FormError> {
     let workbook = path.display().to_string();
     // A panic inside calamine (a damaged file) is a refusal of this form, not of the batch.
     jixiao_ingest::document::calamine_guard(
         || read_form_unguarded(path),
-        |message| FormError::Open { workbook, message },
+        |detail| FormError::Open {
+            workbook,
+            problem: messages::open::damaged(),
+            detail,
+        },
     )
 }
 
@@ -675,7 +791,11 @@ impl Reader {
             unit,
             notes: self.notes.into_iter().map(|(_, n)| n).collect(),
             origin,
-            cells: self.cells.into_iter().map(|(f, (_, at))| (f, at)).collect(),
+            cells: self
+                .cells
+                .into_iter()
+                .map(|(f, c)| (f, format!("{}!{}!{}", self.workbook, c.sheet, c.cell)))
+                .collect(),
         })
     }
 
@@ -685,11 +805,16 @@ impl Reader {
             .into_iter()
             .map(|p| {
                 let cell = self.cells.get(&p.field);
+                let (problem, expected) = messages::out_of_bounds(cell.and_then(|c| c.number));
                 let error = CellError {
-                    at: cell.map_or_else(|| self.workbook.clone(), |(_, at)| at.clone()),
-                    message: format!("at `{}`: {}", p.field, p.message),
+                    workbook: self.workbook.clone(),
+                    sheet: cell.map(|c| c.sheet.to_owned()).unwrap_or_default(),
+                    cell: cell.map(|c| c.cell.clone()).unwrap_or_default(),
+                    field: cell.and_then(|c| named(&c.name)),
+                    problem,
+                    expected,
                 };
-                (cell.map(|(place, _)| *place), error)
+                (cell.map(|c| c.place), error)
             })
             .collect();
         errors.sort_by_key(|(place, _)| (place.is_none(), *place));
@@ -700,16 +825,16 @@ impl Reader {
 fn read_meta(r: &mut Reader, sheet: &Sheet) -> FormOrigin {
     let mut origin = FormOrigin::default();
     for row in sheet.rows(0) {
-        let key = r.text(sheet, row, META_KEY).unwrap_or_default();
-        let value = r.text(sheet, row, META_VALUE).unwrap_or_default();
+        let text = |r: &mut Reader, col| r.text(sheet, (row, col), Kind::Text, "");
+        let key = text(r, META_KEY).unwrap_or_default();
+        let value = text(r, META_VALUE).unwrap_or_default();
         match key.as_str() {
             "rule_set.id" => origin.id = value,
             "rule_set.name" => origin.name = value,
             "rule_set.version" => origin.version = value,
             "leaf" => {
-                let name = r.text(sheet, row, META_NAME).unwrap_or_default();
-                let points = r
-                    .text(sheet, row, META_POINTS)
+                let name = text(r, META_NAME).unwrap_or_default();
+                let points = text(r, META_POINTS)
                     .and_then(|p| p.parse().ok())
                     .unwrap_or_default();
                 origin.leaves.push((value, name, points));
@@ -733,16 +858,14 @@ fn read_unit_sheet(r: &mut Reader, sheet: &Sheet) -> Option<SelfEvaluation> {
     for field in UNIT_FIELDS.iter().filter(|f| !f.is_heading()) {
         match rows.get(field.key) {
             Some(&row) => cells.push((*field, row, UNIT_VALUE)),
-            // A form whose key column was damaged reports it at A1.
-            None => r.error(
-                sheet,
-                0,
-                UNIT_KEY,
-                format!("the row for `{}` is missing from the unit sheet", field.key),
-            ),
+            // A form whose key column was damaged reports it at A1, naming the line.
+            None => {
+                let (problem, expected) = messages::missing_row();
+                r.error(sheet, (0, UNIT_KEY), field.name(), problem, expected);
+            }
         }
     }
-    let item = r.item(sheet, cells, Together::WhenRead);
+    let item = r.item(sheet, cells, Together::WhenRead, None);
     r.keep(&item, None)
 }
 
@@ -756,7 +879,7 @@ fn read_list<T: DeserializeOwned>(
 ) -> Vec<T> {
     let mut out = Vec::new();
     for row in sheet.list_rows(fields) {
-        let item = r.item(sheet, columns(fields, row), together);
+        let item = r.item(sheet, columns(fields, row), together, None);
         let base = FieldPath::new(list).index(out.len());
         out.extend(r.keep(&item, Some(&base)));
     }
@@ -766,14 +889,24 @@ fn read_list<T: DeserializeOwned>(
 /// The sources sheet: each row a source of the fund it names.
 fn read_sources(r: &mut Reader, sheet: &Sheet, funds: &mut [SpecialFund]) {
     for row in sheet.list_rows(&SOURCE_COLUMNS) {
-        let mut item = r.item(sheet, columns(&SOURCE_COLUMNS, row), Together::WhenRead);
+        let mut item = r.item(
+            sheet,
+            columns(&SOURCE_COLUMNS, row),
+            Together::WhenRead,
+            None,
+        );
         let fund = item.take(key_of(&SOURCE_COLUMNS, SOURCE_FUND));
-        let Some(Json::String(fund)) = fund.and_then(|f| f.value) else {
+        let Some(Read {
+            value: Some(Json::String(fund)),
+            name,
+            ..
+        }) = fund
+        else {
             continue;
         };
         let Some(i) = funds.iter().position(|f| f.name == fund) else {
-            let message = format!("no special fund named {fund:?} on the sheet {FUNDS}");
-            r.error(sheet, row, SOURCE_FUND, message);
+            let (problem, expected) = messages::unknown_fund(&fund);
+            r.error(sheet, (row, SOURCE_FUND), &name, problem, expected);
             continue;
         };
         let base = FieldPath::new("funds")
@@ -813,11 +946,13 @@ fn read_indicators(r: &mut Reader, sheet: &Sheet) -> Vec<IndicatorRow> {
     let mut out = Vec::new();
     let rows: Vec<u32> = sheet.rows(header + 1).collect();
     for row in rows {
-        let origin = r.text(sheet, row, IND_ORIGIN).unwrap_or_default();
+        let origin = r
+            .text(sheet, (row, IND_ORIGIN), Kind::Text, "")
+            .unwrap_or_default();
         if !counts(sheet, row, &origin) {
             continue;
         }
-        let item = r.item(sheet, columns(fields, row), Together::WhenRead);
+        let item = r.item(sheet, columns(fields, row), Together::WhenRead, None);
         let base = FieldPath::new("indicators").index(out.len());
         if let Some(indicator) = r.keep::<IndicatorRow>(&item, Some(&base)) {
             percent_typed(r, sheet, row, &indicator);
@@ -837,20 +972,14 @@ fn percent_typed(r: &mut Reader, sheet: &Sheet, row: u32, indicator: &IndicatorR
         return;
     }
     let small = Decimal::new(15, 1);
-    for (col, value, other, what) in [
-        (IND_ACTUAL, actual, target, "实际完成值"),
-        (IND_TARGET, target, actual, "年度指标值"),
+    let name = |col: u16| IND_COLUMNS[usize::from(col)].name();
+    for (col, value, other, other_col) in [
+        (IND_ACTUAL, actual, target, IND_TARGET),
+        (IND_TARGET, target, actual, IND_ACTUAL),
     ] {
         if value > Decimal::ZERO && value <= small && other > small {
-            r.note(
-                sheet,
-                row,
-                col,
-                format!(
-                    "{what} {value} against {other} (unit %): if {} % was typed with a % sign, Excel stored it as {value}; type the number without %",
-                    (value * Decimal::ONE_HUNDRED).normalize()
-                ),
-            );
+            let message = messages::percent_typed(value, name(other_col), other);
+            r.note(sheet, (row, col), name(col), message);
         }
     }
 }
@@ -863,18 +992,50 @@ fn read_facts(r: &mut Reader, sheet: &Sheet) -> BTreeMap<String, bool> {
             continue;
         }
         let cells = [FACT_CODE, FACT_VALUE].map(|col| (FACT_COLUMNS[usize::from(col)], row, col));
-        let mut item = r.item(sheet, cells, Together::WhenRead);
+        // A fact is named by its 事项, as the unit reads it.
+        let label = r.text(sheet, (row, FACT_LABEL), Kind::Text, "");
+        let mut item = r.item(sheet, cells, Together::WhenRead, label.as_deref());
         let code = item.take(key_of(&FACT_COLUMNS, FACT_CODE));
         let value = item.take(key_of(&FACT_COLUMNS, FACT_VALUE));
-        if let (Some(Json::String(code)), Some(Json::Bool(value))) =
-            (code.and_then(|c| c.value), value.and_then(|v| v.value))
-        {
+        if let (Some(Json::String(code)), Some(value)) = (code.and_then(|c| c.value), value) {
+            let (name, value) = match value.value {
+                Some(Json::Bool(v)) => (value.name, v),
+                _ => continue,
+            };
             // A fact's code that is not a key (`Budget-Disclosed`) has no field path.
             if let Ok(field) = FieldPath::parse(&format!("facts.{code}")) {
-                r.record(field, sheet, row, FACT_VALUE);
+                let read = Json::Bool(value);
+                r.record(field, sheet, (row, FACT_VALUE), &name, Some(&read));
             }
             out.insert(code, value);
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_typed_as_text() {
+        let day = |s: &str| date_from_text(s);
+        assert_eq!(day("2025-03-31").as_deref(), Some("2025-03-31"));
+        assert_eq!(day("2025/3/31").as_deref(), Some("2025-03-31"));
+        assert_eq!(day("2025.3.1").as_deref(), Some("2025-03-01"));
+        assert_eq!(day(" 2025年3月31日 ").as_deref(), Some("2025-03-31"));
+        assert_eq!(day("２０２５年３月３１日").as_deref(), Some("2025-03-31"));
+        assert_eq!(day("2024-02-29").as_deref(), Some("2024-02-29"));
+        for bad in [
+            "2023-02-29",
+            "2025-13-01",
+            "2025-04-31",
+            "下月",
+            "2025-3",
+            "20250331",
+            "",
+        ] {
+            assert_eq!(day(bad), None, "{bad}");
+        }
+    }
 }

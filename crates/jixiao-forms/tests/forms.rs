@@ -33,6 +33,8 @@ fn sample() -> SelfEvaluation {
 enum V {
     S(String),
     N(f64),
+    /// A day, written as Excel writes a date: a serial number formatted as a date.
+    D(u16, u8, u8),
 }
 
 fn s(text: &str) -> V {
@@ -113,6 +115,11 @@ impl Filler {
                 match value {
                     V::S(t) => ws.write(*row, *col, t).unwrap(),
                     V::N(f) => ws.write(*row, *col, *f).unwrap(),
+                    V::D(y, m, d) => {
+                        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
+                        let format = Format::new().set_num_format("yyyy-mm-dd");
+                        ws.write_with_format(*row, *col, &day, &format).unwrap()
+                    }
                 };
             }
             for (sheet, r0, c0, r1, c1) in &self.merges {
@@ -151,10 +158,16 @@ fn fill(filler: &mut Filler, unit: &SelfEvaluation) {
     let id = &unit.unit;
     filler.unit("unit.name", s(&id.name));
     text(filler, "unit.code", &id.code);
+    text(filler, "unit.supervisor", &id.supervisor);
     text(filler, "unit.region", &id.region);
     filler.unit("unit.year", V::N(f64::from(id.year)));
     filler.unit("unit.kind", s(id.kind.label()));
     text(filler, "unit.project", &id.project);
+    text(filler, "unit.project_code", &id.project_code);
+    text(filler, "unit.implementer", &id.implementer);
+    if let Some(day) = id.filed_on {
+        filler.unit("unit.filed_on", s(&day.to_string()));
+    }
     text(filler, "unit.category", &id.category);
     text(filler, "unit.level", &id.level);
     if let Some(v) = id.sub_units {
@@ -455,8 +468,8 @@ fn garbage_in_a_number_cell_names_workbook_sheet_and_cell() {
     assert_eq!(
         read_err(&path),
         format!(
-            "{p}!单位!{opening}: expected a number, found \"六十九万\"\n\
-             {p}!指标!F{}: expected a number, found \"约95%\"",
+            "{p}!单位!{opening}: 年初预算数填的是“六十九万”, 不是数字; 要求: 不小于 0 的金额, 以万元为单位, 如 85.33\n\
+             {p}!指标!F{}: 实际完成值填的是“约95%”, 不是数字; 要求: 数字, 不带单位; 百分比填百分数的数字, 如 95% 填 95",
             row + 1
         )
     );
@@ -479,11 +492,11 @@ fn amounts_typed_as_text_are_read_and_said_so() {
     assert_eq!(
         notes,
         [
-            format!("{p}!单位!{income}: read the text \"853,300元\" as 85.33 万元"),
-            format!("{p}!单位!{spent}: read the text \"８５．３３\" as 85.33 万元"),
-            format!("{p}!单位!{basic}: read the text \"55.09万元\" as 55.09 万元"),
-            format!("{p}!单位!{project}: read the text \" 30.24 \" as 30.24 万元"),
-            format!("{p}!专项资金!B2: read the text \"8.00万元\" as 8 万元"),
+            format!("{p}!单位!{income}: 财政拨款收入填的是文字“853,300元”, 已按 85.33 万元读取"),
+            format!("{p}!单位!{spent}: 全年执行数填的是文字“８５．３３”, 已按 85.33 万元读取"),
+            format!("{p}!单位!{basic}: 基本支出填的是文字“55.09万元”, 已按 55.09 万元读取"),
+            format!("{p}!单位!{project}: 项目支出填的是文字“ 30.24 ”, 已按 30.24 万元读取"),
+            format!("{p}!专项资金!B2: 年初预算数填的是文字“8.00万元”, 已按 8 万元读取"),
         ]
     );
     assert_eq!(filled.unit, sample());
@@ -563,22 +576,112 @@ fn choices_missing_values_and_unknown_funds_are_errors() {
     filler.set(INDICATORS, row, IND_SELF_SCORE, V::N(-1.0));
     filler.set(FUNDS, 2, FUND_SPENT, s(""));
     filler.set(SOURCES, 1, SOURCE_FUND, s("科普费"));
+    // A goal's measure half given: its 计量单位 left out.
+    filler.set(GOALS, 1, GOAL_INDICATOR, s("培训期数"));
+    filler.set(GOALS, 1, GOAL_DIRECTION, s("≥"));
+    filler.set(GOALS, 1, GOAL_TARGET, V::N(20.0));
     let name = filler.unit("unit.name", s("   "));
+    let retired = filler.unit("staffing.retired", V::N(2.5));
+    let disclosed = filler.row_of(FACTS, FACT_CODE, "results_disclosed");
+    filler.set(FACTS, disclosed, FACT_VALUE, s("有"));
     filler.save(&path);
-    let p = path.display();
+    let Err(FormError::Cells(errors)) = read_form(&path) else {
+        panic!("read a bad form")
+    };
     let r = row + 1;
-    assert_eq!(
-        read_err(&path),
+    let got: Vec<[String; 5]> = errors
+        .iter()
+        .map(|e| {
+            assert_eq!(e.workbook, path.display().to_string());
+            [
+                e.sheet.clone(),
+                e.cell.clone(),
+                e.field.clone().unwrap_or_default(),
+                e.problem.clone(),
+                e.expected.clone(),
+            ]
+        })
+        .collect();
+    let want = [
+        [UNIT, &name, "单位名称", "未填写", "必填"].map(str::to_owned),
         [
-            format!("{p}!单位!{name}: 单位名称 (unit name) is required"),
-            format!("{p}!指标!D{r}: expected one of ≥, ≤, =, found \"大于\""),
-            format!("{p}!指标!H{r}: expected one of 达成, 部分达成, 未达成, found \"基本达成\""),
-            format!("{p}!指标!J{r}: expected zero or more, found -1"),
-            format!("{p}!专项资金!D3: 实际支出 (amount spent) is required"),
-            format!("{p}!资金来源!A2: no special fund named \"科普费\" on the sheet 专项资金"),
+            UNIT,
+            &retired,
+            "退休人数",
+            "填的是 2.5, 不是整数",
+            "不小于 0 的整数",
         ]
-        .join("\n")
+        .map(str::to_owned),
+        [
+            INDICATORS.to_owned(),
+            format!("D{r}"),
+            "指标方向".to_owned(),
+            "填的是“大于”, 不是可选项".to_owned(),
+            "从下拉列表中选择: ≥、≤、=".to_owned(),
+        ],
+        [
+            INDICATORS.to_owned(),
+            format!("H{r}"),
+            "定性评级".to_owned(),
+            "填的是“基本达成”, 不是可选项".to_owned(),
+            "从下拉列表中选择: 达成、部分达成、未达成".to_owned(),
+        ],
+        [
+            INDICATORS.to_owned(),
+            format!("J{r}"),
+            "得分".to_owned(),
+            "填的是 -1, 小于 0".to_owned(),
+            "不小于 0 的分数".to_owned(),
+        ],
+        [
+            GOALS,
+            "G2",
+            "计量单位",
+            "未填写, 而同组的其他项已填写",
+            "有量化指标的, 量化指标、指标方向、年度指标值和计量单位一并填写",
+        ]
+        .map(str::to_owned),
+        [FUNDS, "D3", "实际支出", "未填写", "必填"].map(str::to_owned),
+        [
+            SOURCES,
+            "A2",
+            "资金名称",
+            "填的是“科普费”, 「专项资金」表中没有这项资金",
+            "「专项资金」表中已填写的资金名称",
+        ]
+        .map(str::to_owned),
+        [
+            FACTS.to_owned(),
+            cell_ref(disclosed, FACT_VALUE),
+            "自评结果公开".to_owned(),
+            "填的是“有”, 不是可选项".to_owned(),
+            "从下拉列表中选择: 是、否".to_owned(),
+        ],
+    ];
+    assert_eq!(got, want);
+    // Each displayed as a line of its own: where, then the field, what is wrong, what is
+    // expected.
+    let p = path.display();
+    assert_eq!(
+        errors[0].to_string(),
+        format!("{p}!单位!{name}: 单位名称未填写; 要求: 必填")
     );
+    assert_eq!(errors[0].at(), format!("{p}!单位!{name}"));
+    assert_eq!(
+        errors[7].to_string(),
+        format!(
+            "{p}!资金来源!A2: 资金名称填的是“科普费”, 「专项资金」表中没有这项资金; 要求: 「专项资金」表中已填写的资金名称"
+        )
+    );
+    // Not one of them says a key of the unit format.
+    for error in &errors {
+        let text = error.to_string();
+        let text = text.trim_start_matches(&p.to_string());
+        assert!(
+            !text.chars().any(|c| c.is_ascii_lowercase()),
+            "English or a key in {text}"
+        );
+    }
 }
 
 #[test]
@@ -607,12 +710,12 @@ fn a_form_from_an_older_rule_set_version_says_what_changed() {
     assert_eq!(
         filled.origin.changes(&current),
         [
-            "the form was made for hunan-department v2023.2; scoring under v2024.1, which changed 5 indicator(s):",
-            "  indicator renamed: input.cost.three_public_change 「三公经费控制」 → 「三公经费变动率」",
-            "  points changed: process.execution.execution_rate 「预算执行率」 10 → 12",
-            "  points changed: process.execution.carry_over 「结转结余率」 7 → 5",
-            "  indicator added: output.quality 「质量达标率」 (5 points)",
-            "  indicator removed: output.procurement 「政府采购执行率」 (5 points)",
+            "本表按评分规则「湖南省部门整体支出绩效评价 (区县版)」版本 2023.2 生成, 现按版本 2024.1 评分, 有 5 处指标变化:",
+            "  指标改名: 「三公经费控制」改为「三公经费变动率」",
+            "  分值变化: 「预算执行率」由 10 分改为 12 分",
+            "  分值变化: 「结转结余率」由 7 分改为 5 分",
+            "  新增指标「质量达标率」(5 分)",
+            "  删除指标「政府采购执行率」(5 分)",
         ]
     );
     // Another rule set altogether.
@@ -620,8 +723,8 @@ fn a_form_from_an_older_rule_set_version_says_what_changed() {
     assert_eq!(
         filled.origin.changes(&project),
         [format!(
-            "the form was made for the rule set hunan-department v2023.2, not national-project v{}: its pre-filled indicators may not be the ones scored",
-            project.version
+            "本表按评分规则「湖南省部门整体支出绩效评价 (区县版)」版本 2023.2 生成, 现按评分规则「{}」版本 {} 评分: 表中预填的指标可能不是评分所用的指标",
+            project.name, project.version
         )]
     );
     // The unit reads the same whatever the version.
@@ -666,13 +769,21 @@ fn a_form_with_a_cell_reference_past_any_column_is_refused_as_damaged() {
             .into_bytes()
     });
     std::fs::write(&path, bytes).unwrap();
-    let err = read_form(&path).unwrap_err().to_string();
-    assert!(
-        err.starts_with(&format!(
-            "{}: cannot read the workbook: the workbook is damaged (the spreadsheet reader stopped: attempt to ",
+    let err = read_form(&path).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: 无法读取这个工作簿: 文件已损坏 (读取中途出错), 未读取: 请在 Excel 或 WPS 中打开后另存为 .xlsx",
             path.display()
-        )),
-        "{err}"
+        )
+    );
+    // The spreadsheet reader's own words are kept for the log.
+    let FormError::Open { detail, .. } = err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        detail.starts_with("the workbook is damaged (the spreadsheet reader stopped: attempt to "),
+        "{detail}"
     );
 }
 
@@ -687,7 +798,7 @@ fn not_a_form() {
     assert_eq!(
         err,
         format!(
-            "{}: the sheet jixiao is missing: is this a form written by `jixiao form`?",
+            "{}: 不是本系统生成的填报表 (缺少记录评分规则的隐藏表): 请用财政局下发的填报表填写",
             path.display()
         )
     );
@@ -710,7 +821,7 @@ fn a_percentage_typed_with_its_sign_is_pointed_out() {
     assert_eq!(
         notes,
         [format!(
-            "{}!指标!F{}: 实际完成值 0.98 against 100 (unit %): if 98 % was typed with a % sign, Excel stored it as 0.98; type the number without %",
+            "{}!指标!F{}: 实际完成值为 0.98, 而年度指标值为 100 (计量单位 %): 若输入时带了 % 号 (98%), Excel 会存成 0.98; 请直接填 98, 不带 %",
             path.display(),
             row + 1
         )]
@@ -843,14 +954,14 @@ fn figures_out_of_bounds_are_reported_at_their_cells() {
         read_err(&path),
         [
             format!(
-                "{p}!单位!{opening}: at `budget.opening`: expected a figure of at most 10^12, found 2000000000000"
+                "{p}!单位!{opening}: 年初预算数填的是 2000000000000, 超过上限; 要求: 绝对值不超过 1000000000000 (10 的 12 次方) 的数字"
             ),
             format!(
-                "{p}!指标!J{}: at `indicators[0].self_score`: expected a figure of at least 0.000001 (or 0), found 0.0000001",
+                "{p}!指标!J{}: 得分填的是 0.0000001, 小数位过多; 要求: 最多 6 位小数的数字 (或 0)",
                 row + 1
             ),
             format!(
-                "{p}!专项资金!D3: at `funds[1].spent`: expected a figure of at most 10^12, found 2000000000000"
+                "{p}!专项资金!D3: 实际支出填的是 2000000000000, 超过上限; 要求: 绝对值不超过 1000000000000 (10 的 12 次方) 的数字"
             ),
         ]
         .join("\n")
@@ -897,12 +1008,76 @@ fn a_form_that_is_a_zip_bomb_is_refused_naming_the_member() {
     let err = read_form(&bomb).unwrap_err();
     assert!(matches!(err, FormError::Open { .. }), "{err:?}");
     let message = err.to_string();
+    let head = format!(
+        "{}: 无法读取这个工作簿: 文件中的 xl/worksheets/sheet1.xml 解压后超过其压缩大小 (",
+        bomb.display()
+    );
+    assert!(message.starts_with(&head), "{message}");
     assert!(
-        message.starts_with(&bomb.display().to_string()),
+        message.ends_with(
+            " 字节) 的 100 倍, 未读取 (疑为压缩炸弹): 请在 Excel 或 WPS 中打开后重新保存"
+        ),
         "{message}"
     );
+}
+
+/// Who filed: 单位编码 (a code with a leading zero, typed as text), 主管部门, 所属地区, 项目编码 and
+/// 实施单位 read into the unit's identity; 填报日期 as an Excel date or typed as text.
+#[test]
+fn the_unit_sheet_says_who_filed_and_when() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, filled) = every_field_filled(dir.path());
+    let id = &filled.unit.unit;
+    assert_eq!(id.code.as_deref(), Some("0101001"));
+    assert_eq!(id.supervisor.as_deref(), Some("某某县人民政府"));
+    assert_eq!(id.region.as_deref(), Some("湖南省某某市某某县"));
+    assert_eq!(id.project_code.as_deref(), Some("43000021R000000019951"));
+    assert_eq!(id.implementer.as_deref(), Some("某某县某某中心"));
+    assert_eq!(
+        id.filed_on.map(|d| d.to_string()).as_deref(),
+        Some("2025-03-31")
+    );
+    let p = |f: &str| filled.cells[&FieldPath::parse(f).unwrap()].clone();
     assert!(
-        message.contains("`xl/worksheets/sheet1.xml` inflates to more than 100 times"),
-        "{message}"
+        p("unit.supervisor").contains("!单位!C"),
+        "{}",
+        p("unit.supervisor")
+    );
+
+    // 填报日期 as Excel stores a date, or typed year, month and day.
+    let rules = rules("national-project.toml");
+    let unit = SelfEvaluation::load(
+        &root().join("tests/fixtures/units/project/synthetic-clean-2024.toml"),
+    )
+    .unwrap()
+    .into_inner();
+    for (typed, day) in [
+        (V::D(2025, 3, 31), "2025-03-31"),
+        (s("2025/4/1"), "2025-04-01"),
+        (s("2025年4月2日"), "2025-04-02"),
+    ] {
+        let mut filler = Filler::from_template(write_form(&rules).unwrap());
+        fill(&mut filler, &unit);
+        filler.unit("unit.filed_on", typed);
+        filler.unit("unit.project_code", s("43000021R000000019951"));
+        let path = dir.path().join("项目.xlsx");
+        filler.save(&path);
+        let filled = read_form(&path).unwrap();
+        let id = &filled.unit.unit;
+        assert_eq!(id.filed_on.map(|d| d.to_string()).as_deref(), Some(day));
+        assert_eq!(id.project_code.as_deref(), Some("43000021R000000019951"));
+    }
+    // A day that is not one is refused at its cell.
+    let mut filler = Filler::from_template(write_form(&rules).unwrap());
+    fill(&mut filler, &unit);
+    let cell = filler.unit("unit.filed_on", s("2025-02-30"));
+    let path = dir.path().join("项目.xlsx");
+    filler.save(&path);
+    assert_eq!(
+        read_err(&path),
+        format!(
+            "{}!单位!{cell}: 填报日期填的是“2025-02-30”, 不是日期; 要求: 日期, 如 2025-03-31",
+            path.display()
+        )
     );
 }

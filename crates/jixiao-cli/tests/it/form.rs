@@ -24,8 +24,8 @@ fn form_writes_a_workbook_that_validate_reads_cell_by_cell() {
         .assert()
         .code(1)
         .stderr(contains(format!(
-            "error: {f}!单位!C5: 单位名称 (unit name) is required\n\
-             {f}!单位!C21: 年初预算数 (opening budget) is required\n\
-             {f}!单位!C24: 全年执行数 (amount spent) is required\n"
+            "error: {f}!单位!C5: 单位名称未填写; 要求: 必填\n\
+             {f}!单位!C25: 年初预算数未填写; 要求: 必填\n\
+             {f}!单位!C28: 全年执行数未填写; 要求: 必填\n"
         )));
 }
