@@ -76,7 +76,7 @@ impl Job {
                 let returns = filled
                     .notes
                     .iter()
-                    .map(|n| crate::returns::of_note(&n.at, &n.message))
+                    .map(|n| crate::returns::of_note(n))
                     .collect();
                 let mut lines: Vec<String> = filled
                     .notes
@@ -269,10 +269,9 @@ impl Failed {
     pub fn form(error: jixiao_forms::FormError) -> Failed {
         let message = error.to_string();
         let returns = match &error {
-            jixiao_forms::FormError::Cells(cells) => cells
-                .iter()
-                .map(|c| crate::returns::of_cell(&c.at, &c.message))
-                .collect(),
+            jixiao_forms::FormError::Cells(cells) => {
+                cells.iter().map(crate::returns::of_cell).collect()
+            }
             _ => vec![crate::returns::whole_file("", &message, "form")],
         };
         Failed {

@@ -147,35 +147,32 @@ fn parse_message(message: &str, field: Option<&FieldPath>) -> (String, String) {
     )
 }
 
-/// The items of a form's cells that could not be read: where (the sheet and the cell) and what.
-pub fn of_cell(at: &str, message: &str) -> ReturnItem {
+/// A form's cell that could not be read: where (the sheet and the cell), what, and what is
+/// expected, as the form's reader says.
+pub fn of_cell(cell: &jixiao_forms::CellError) -> ReturnItem {
     ReturnItem {
         need: Need::Correct,
-        place: cell_place(at),
-        problem: message.to_owned(),
-        expected: "按单元格的提示填写".to_owned(),
+        place: cell_place(&cell.sheet, &cell.cell),
+        problem: format!("{}{}", cell.field.as_deref().unwrap_or(""), cell.problem),
+        expected: cell.expected.clone(),
         code: "cell".to_owned(),
     }
 }
 
 /// A form's cell read with a conversion, for the unit to confirm.
-pub fn of_note(at: &str, message: &str) -> ReturnItem {
+pub fn of_note(note: &jixiao_forms::Note) -> ReturnItem {
     ReturnItem {
         need: Need::Confirm,
-        place: cell_place(at),
-        problem: message.to_owned(),
+        place: cell_place(&note.sheet, &note.cell),
+        problem: format!("{}{}", note.field.as_deref().unwrap_or(""), note.message),
         expected: "确认读取的数值无误, 或按单元格的提示改填".to_owned(),
         code: "note".to_owned(),
     }
 }
 
-/// `工作表「单位」C21` for `book.xlsx!单位!C21`.
-fn cell_place(at: &str) -> String {
-    let mut parts = at.rsplitn(3, '!');
-    match (parts.next(), parts.next()) {
-        (Some(cell), Some(sheet)) => format!("工作表「{sheet}」{cell}"),
-        _ => at.to_owned(),
-    }
+/// `工作表「单位」C21`.
+fn cell_place(sheet: &str, cell: &str) -> String {
+    format!("工作表「{sheet}」{cell}")
 }
 
 /// The hard findings of a scored unit: what the unit must correct or explain.
@@ -263,6 +260,5 @@ mod tests {
             ),
             ("年初预算数的类型不符".to_owned(), "填写数字".to_owned())
         );
-        assert_eq!(cell_place("a!b.xlsx!单位!C21"), "工作表「单位」C21");
     }
 }
