@@ -1124,3 +1124,65 @@ fn grade_counts(rows: &[SummaryRow]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use jixiao_model::SelfEvaluation;
+    use jixiao_report::returns::Need;
+
+    use super::*;
+
+    #[test]
+    fn what_the_reader_converted_is_a_finding_of_the_scorecard_and_an_item_to_confirm() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let (rules, _) =
+            jixiao_rules::RuleSet::load(&root.join("configs/hunan-department.toml")).unwrap();
+        let unit = SelfEvaluation::load(
+            &root.join("tests/fixtures/units/department/lusong-kexie-2024.toml"),
+        )
+        .unwrap();
+        let note = ReturnItem {
+            need: Need::Confirm,
+            place: "工作表「单位」C23".to_owned(),
+            problem: "财政拨款收入填的是文字“853,300元”, 已按 85.33 万元读取".to_owned(),
+            expected: "确认".to_owned(),
+            code: "note".to_owned(),
+        };
+        let loaded = Loaded {
+            unit,
+            ingested: None,
+            warnings: Vec::new(),
+            returns: vec![note.clone()],
+        };
+        let scored = score_job(
+            Job::File(PathBuf::from("科协.xlsx")),
+            Slot::Loaded(Box::new(loaded)),
+            None,
+            &rules,
+            None,
+            &Options::default(),
+            Vocabulary::builtin(),
+        );
+        let Outcome::Scored(card, _, returns) = scored.result else {
+            panic!("the unit is scored");
+        };
+        let finding = card
+            .findings
+            .iter()
+            .find(|f| f.rule == jixiao_engine::EngineRule::ReadingNote.into())
+            .expect("a reading note");
+        assert_eq!(finding.severity, Severity::Soft);
+        assert_eq!(
+            finding.message,
+            "工作表「单位」C23: 财政拨款收入填的是文字“853,300元”, 已按 85.33 万元读取"
+        );
+        // The note first, then the hard finding of the sample (a fund that does not reconcile).
+        assert_eq!(returns[0], note);
+        assert_eq!(returns[1].need, Need::Explain);
+        assert_eq!(returns[1].code, "fund_reconciliation");
+        // The note does not move the score.
+        assert_eq!(card.total, rust_decimal::Decimal::new(6828, 2));
+    }
+}
