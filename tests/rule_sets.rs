@@ -316,7 +316,7 @@ fn a_unit_of_the_other_kind_is_refused_with_both_kinds_named() {
     let error = jixiao_engine::score(&sample(), &rules).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "rule set `national-project` scores 项目支出 self-evaluations, but the unit is a 部门整体支出 self-evaluation"
+        "评分规则 national-project 用于项目支出绩效自评, 而该单位报送的是部门整体支出绩效自评"
     );
     assert_eq!(sample().unit.kind, EvaluationKind::Department);
 }

@@ -36,9 +36,7 @@ use metrics::NotComputed;
 /// Why a unit cannot be scored under a rule set at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EngineError {
-    #[error(
-        "rule set `{rule_set}` scores {expected} self-evaluations, but the unit is a {found} self-evaluation"
-    )]
+    #[error("评分规则 {rule_set} 用于{expected}绩效自评, 而该单位报送的是{found}绩效自评")]
     KindMismatch {
         rule_set: String,
         expected: &'static str,
@@ -46,7 +44,7 @@ pub enum EngineError {
     },
     /// The unit's total went past the range of a decimal (which no unit within the figure
     /// bounds can reach under a rule set that passed `check`).
-    #[error("the unit's scores sum past the range of a decimal")]
+    #[error("得分合计超出可计算的数值范围")]
     Overflow,
 }
 

@@ -135,7 +135,7 @@ fn a_unit_of_the_wrong_kind_fails_that_unit() {
     .assert()
     .code(1)
     .stderr(contains(
-        "scores 项目支出 self-evaluations, but the unit is a 部门整体支出",
+        "用于项目支出绩效自评, 而该单位报送的是部门整体支出绩效自评",
     ));
 }
 
