@@ -110,22 +110,12 @@ impl Job {
             // Anything else is a report, or a file in a format that is not read (refused by the
             // reader with its reason).
             Job::File(path) => {
-                let ingested = jixiao_ingest::ingest_with(path, vocabulary).map_err(|e| {
-                    let message = e.to_string();
-                    Failed {
+                let ingested =
+                    jixiao_ingest::ingest_with(path, vocabulary).map_err(|e| Failed {
                         not_read: e.is_unreadable(),
-                        returns: vec![crate::returns::whole_file(
-                            &path.display().to_string(),
-                            &message,
-                            if e.is_unreadable() {
-                                "unreadable"
-                            } else {
-                                "report"
-                            },
-                        )],
-                        message,
-                    }
-                })?;
+                        returns: vec![crate::returns::of_report(&e)],
+                        message: e.to_string(),
+                    })?;
                 Ok(Loaded {
                     unit: ingested.unit.clone(),
                     ingested: Some(ingested),

@@ -117,12 +117,44 @@ fn parse_message(message: &str, field: Option<&FieldPath>) -> (String, String) {
         };
         return (format!("缺少必填项「{label}」"), "填写该项".to_owned());
     }
-    if let Some(rest) = message.strip_prefix("invalid value: the negative amount ") {
-        let value = rest.split(',').next().unwrap_or(rest);
+    // serde's "invalid value: the negative amount -2.4, expected …", or the readers' "expected
+    // an amount of zero or more, found the negative amount -2.4".
+    if let Some((_, rest)) = message.split_once("the negative amount ") {
+        let value = rest.split([',', ' ']).next().unwrap_or(rest);
         return (
             format!("{}为负数 {value}", name.unwrap_or_default()),
             "填写 0 或正数".to_owned(),
         );
+    }
+    for (bound, kind) in [
+        ("at most 10^12", jixiao_model::ProblemKind::TooLarge),
+        ("at least 0.000001", jixiao_model::ProblemKind::TooSmall),
+    ] {
+        if message.contains(bound) {
+            let value = message
+                .rsplit("found ")
+                .next()
+                .unwrap_or("")
+                .split(' ')
+                .next()
+                .unwrap_or("");
+            return (
+                format!(
+                    "{}数值{}",
+                    name.unwrap_or_default(),
+                    if kind == jixiao_model::ProblemKind::TooLarge {
+                        "过大"
+                    } else {
+                        "过小"
+                    }
+                ) + &if value.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({value})")
+                },
+                kind.expected().to_owned(),
+            );
+        }
     }
     if message.starts_with("invalid type:") || message.starts_with("invalid value: string") {
         let lower = message.to_ascii_lowercase();
@@ -145,6 +177,108 @@ fn parse_message(message: &str, field: Option<&FieldPath>) -> (String, String) {
         format!("格式不符 ({})", message.lines().next().unwrap_or(message)),
         "按填报说明的格式填写".to_owned(),
     )
+}
+
+/// The item of a report (or a unit's own workbook) that could not be read into a unit.
+pub fn of_report(error: &jixiao_ingest::IngestError) -> ReturnItem {
+    use jixiao_ingest::IngestError as E;
+    let item = |place: String, problem: String, expected: &str, code: &str| ReturnItem {
+        need: Need::Correct,
+        place,
+        problem,
+        expected: expected.to_owned(),
+        code: code.to_owned(),
+    };
+    // A reader's reason in Chinese is kept; one in English is not shown to a unit.
+    let chinese = |text: &str| {
+        let han = text
+            .chars()
+            .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+            .count();
+        han > text.chars().filter(char::is_ascii_alphabetic).count()
+    };
+    match error {
+        E::Figure {
+            field,
+            read_at,
+            message,
+            ..
+        } => {
+            let (problem, expected) = parse_message(message, Some(field));
+            let place = match read_at {
+                Some(at) => format!(
+                    "「{}」第 {} 行, {}",
+                    at.section,
+                    at.line,
+                    field_label(field)
+                ),
+                None => field_label(field),
+            };
+            item(place, problem, &expected, "figure")
+        }
+        E::Required {
+            section,
+            field,
+            why,
+            ..
+        } => {
+            let label = FieldPath::parse(field).map_or_else(|_| field.clone(), |f| field_label(&f));
+            let why = if chinese(why) {
+                format!(" ({why})")
+            } else {
+                String::new()
+            };
+            item(
+                format!("「{section}」"),
+                format!("未能读出{label}{why}"),
+                &format!("在报告中写明{label}, 或改用填报表报送"),
+                "required",
+            )
+        }
+        E::Docx { .. } => item(
+            WHOLE_FILE.to_owned(),
+            "Word 文档无法打开 (文件已损坏, 或不是 Word 文档)".to_owned(),
+            RESEND,
+            "docx",
+        ),
+        E::Workbook { .. } => item(
+            WHOLE_FILE.to_owned(),
+            "表格文件无法打开 (文件已损坏, 或不是 Excel 文件)".to_owned(),
+            RESEND,
+            "workbook",
+        ),
+        E::Io { .. } => item(
+            WHOLE_FILE.to_owned(),
+            "文件无法读取".to_owned(),
+            RESEND,
+            "read",
+        ),
+        other => {
+            let message = other.to_string();
+            let text = match other {
+                E::Unsupported { report, .. }
+                | E::Encoding { report, .. }
+                | E::Pdf { report, .. } => {
+                    let path = report.display().to_string();
+                    message.strip_prefix(&path).map_or(message.clone(), |m| {
+                        m.trim_start_matches([':', ' ']).to_owned()
+                    })
+                }
+                _ => message.clone(),
+            };
+            let problem = if chinese(&text) {
+                text
+            } else {
+                format!("文件无法读取 ({text})")
+            };
+            let code = if other.is_unreadable() {
+                "unreadable"
+            } else {
+                "report"
+            };
+            item(WHOLE_FILE.to_owned(), problem, RESEND, code)
+        }
+    }
 }
 
 /// A form's cell that could not be read: where (the sheet and the cell), what, and what is
@@ -224,6 +358,36 @@ pub fn of_findings(card: &Scorecard) -> Vec<ReturnItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_s_problems_say_where_they_were_read() {
+        let error = jixiao_ingest::IngestError::Figure {
+            report: "科协.txt".into(),
+            field: FieldPath::new("budget").key("opening"),
+            read_at: Some(Box::new(jixiao_ingest::Provenance {
+                section: "二、一般公共预算支出情况".into(),
+                line: 31,
+                phrase: "2024年预算资金-69.16万元".into(),
+                note: None,
+            })),
+            message: "expected an amount of zero or more, found the negative amount -69.16".into(),
+        };
+        let item = of_report(&error);
+        assert_eq!(
+            item.place,
+            "「二、一般公共预算支出情况」第 31 行, 年初预算数"
+        );
+        assert_eq!(item.problem, "年初预算数为负数 -69.16");
+        assert_eq!(item.expected, "填写 0 或正数");
+        let required = jixiao_ingest::IngestError::Required {
+            report: "科协.txt".into(),
+            section: "标题".into(),
+            field: "unit.year".into(),
+            why: "the title names no year".into(),
+        };
+        // A reason in English is not shown to a unit.
+        assert_eq!(of_report(&required).problem, "未能读出评价年度");
+    }
 
     #[test]
     fn parser_messages_read_in_chinese() {
