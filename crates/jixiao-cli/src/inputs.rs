@@ -76,7 +76,7 @@ impl Job {
                 let returns = filled
                     .notes
                     .iter()
-                    .map(|n| crate::returns::of_note(n))
+                    .map(crate::returns::of_note)
                     .collect();
                 let mut lines: Vec<String> = filled
                     .notes
