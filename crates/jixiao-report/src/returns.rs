@@ -68,6 +68,7 @@ table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{border:1px solid #999;padding:.35rem .5rem;vertical-align:top;text-align:left}
 th{background:#eee}
 td.no{text-align:center;width:2.5rem}td.need{white-space:nowrap}
+table.items th:nth-child(3){width:28%}table.items th:nth-child(4){width:36%}
 .meta td{border:none;padding:.15rem .5rem}
 .sign{margin-top:2.5rem;display:flex;justify-content:space-between}
 @page{size:A4;margin:18mm 15mm}
@@ -97,7 +98,7 @@ pub fn html(list: &ReturnList, rule_set: Option<&str>, bureau: Option<&str>) -> 
                     "经审核, 贵单位报送的绩效自评材料有以下 " (list.items.len())
                     " 处问题, 请按「要求」更正或说明后重新报送。"
                 }
-                table {
+                table.items {
                     thead { tr { th { "序号" } th { "类别" } th { "位置" } th { "问题" } th { "要求" } } }
                     tbody {
                         @for (i, item) in list.items.iter().enumerate() {
