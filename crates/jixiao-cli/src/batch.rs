@@ -268,8 +268,11 @@ impl Outputs {
                 }
                 let mut cols = Vec::new();
                 columns(&rules.indicators, &mut Vec::new(), &mut cols);
-                let workbook =
-                    SummaryWorkbook::new(cols, rules.year).context("cannot start summary.xlsx")?;
+                let mut grades: Vec<_> = rules.grades.iter().collect();
+                grades.sort_by_key(|g| std::cmp::Reverse(g.min));
+                let grades = grades.into_iter().map(|g| g.name.clone()).collect();
+                let workbook = SummaryWorkbook::new(cols, grades, rules.year)
+                    .context("cannot start summary.xlsx")?;
                 Some(WorkbookThread::start(workbook))
             }
             None => None,
@@ -326,7 +329,7 @@ impl Outputs {
         )?;
         write_atomic_unsynced(
             &base.join(format!("{name}.html")),
-            jixiao_report::html::scorecard(card, "../index.html"),
+            jixiao_report::html::scorecard(card, "../index.html", None),
         )?;
         Ok(Some(format!("scorecards/{name}.html")))
     }
@@ -373,24 +376,25 @@ impl Outputs {
             let workbook = self
                 .workbook
                 .map(|w| scope.spawn(move || w.finish(rows, notes)));
+            let mut grades: Vec<_> = rules.grades.iter().collect();
+            grades.sort_by_key(|g| std::cmp::Reverse(g.min));
+            let grades: Vec<String> = grades.into_iter().map(|g| g.name.clone()).collect();
             write_atomic(&dir.join("summary.csv"), jixiao_report::summary_csv(rows))?;
             write_atomic(
                 &dir.join("summary.md"),
-                jixiao_report::summary_markdown(rows, notes),
+                jixiao_report::summary_markdown(rows, notes, &grades),
             )?;
             let rule_set = jixiao_engine::RuleSetRef {
                 id: rules.id.clone(),
                 name: rules.name.clone(),
                 version: rules.version.clone(),
             };
-            let mut grades: Vec<_> = rules.grades.iter().collect();
-            grades.sort_by_key(|g| std::cmp::Reverse(g.min));
-            let grades: Vec<String> = grades.into_iter().map(|g| g.name.clone()).collect();
             let info = BatchInfo {
                 rule_set: &rule_set,
                 grades: &grades,
                 findings: &self.findings,
                 notes,
+                bureau: None,
             };
             write_atomic(
                 &dir.join("index.html"),

@@ -29,10 +29,10 @@ fn every_sheet_prints_a4_landscape_one_page_wide_with_its_header_row_repeated() 
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
 
     let book = part(&mut archive, "xl/workbook.xml");
-    // The summary prints columns A (排名) to M (错误), down to its notes.
+    // The summary prints columns A (排名) to Q (错误), down to its notes.
     assert!(
         book.contains(
-            r#"<definedName name="_xlnm.Print_Area" localSheetId="0">汇总!$A$1:$M$5</definedName>"#
+            r#"<definedName name="_xlnm.Print_Area" localSheetId="0">汇总!$A$1:$Q$5</definedName>"#
         ),
         "{book}"
     );
@@ -42,8 +42,15 @@ fn every_sheet_prints_a4_landscape_one_page_wide_with_its_header_row_repeated() 
         "{summary}"
     );
     assert_eq!(summary.matches(r#"<row r="5""#).count(), 1, "{summary}");
-    assert!(summary.contains(r#"<mergeCell ref="B5:M5"/>"#), "{summary}");
-    let sheets = ["汇总", "指标得分", "发现问题"];
+    assert!(summary.contains(r#"<mergeCell ref="B5:Q5"/>"#), "{summary}");
+    let sheets = [
+        "汇总",
+        "按主管部门",
+        "按地区",
+        "指标得分",
+        "自评对照",
+        "发现问题",
+    ];
     for (i, name) in sheets.iter().enumerate() {
         assert!(
             book.contains(&format!(
