@@ -242,8 +242,10 @@ fn counts(card: &Scorecard) -> String {
     text
 }
 
-/// The scorecard as a terminal table, `width` columns wide; a unit's control characters are
-/// shown escaped ([`visible`]), each cell's before the table is laid out.
+/// The scorecard as a terminal table, `width` columns wide: per indicator its points, the
+/// recomputed score, the unit's own score and the gap (those two columns left out when the unit
+/// gave no score of its own at all) and the explanation. A unit's control characters are shown
+/// escaped ([`visible`]), each cell's before the table is laid out.
 pub fn terminal(card: &Scorecard, width: u16) -> String {
     let out = format!(
         "{} {}年 {}绩效自评\n规则: {} ({} v{})\n{}\n",
@@ -263,37 +265,52 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         out.push_str(&note);
         out.push('\n');
     }
+    // The 自评 and 差 columns, unless the unit gave no score of its own at all.
+    let own_scores = card.declared.as_ref().is_some_and(|d| d.total.is_some())
+        || rows(&card.indicators)
+            .iter()
+            .any(|(_, n)| n.self_score.is_some());
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::DynamicFullWidth)
         .set_width(width)
-        .set_header(vec!["指标", "分值", "复核", "自评", "差", "计算与说明"]);
+        .set_header(if own_scores {
+            vec!["指标", "分值", "复核", "自评", "差", "计算与说明"]
+        } else {
+            vec!["指标", "分值", "复核", "计算与说明"]
+        });
+    let figure = |text: String| Cell::new(text).set_alignment(CellAlignment::Right);
     for (depth, node) in rows(&card.indicators) {
-        let mut name = format!("{}{}", "  ".repeat(depth), node.name);
+        // Indented with no-break spaces, which the table keeps where it wraps a name.
+        let mut name = format!("{}{}", "\u{a0}\u{a0}".repeat(depth), node.name);
         let note = status_note(node);
         if !note.is_empty() {
             name.push_str(&format!(" [{note}]"));
         }
         let (own, gap) = self_cells(node);
-        table.add_row(vec![
+        let mut row = vec![
             Cell::new(visible(&name)),
-            Cell::new(number(node.points)).set_alignment(CellAlignment::Right),
-            Cell::new(p(node.score)).set_alignment(CellAlignment::Right),
-            Cell::new(own).set_alignment(CellAlignment::Right),
-            Cell::new(gap).set_alignment(CellAlignment::Right),
-            Cell::new(visible(&explanation(node))),
-        ]);
+            figure(number(node.points)),
+            figure(p(node.score)),
+        ];
+        if own_scores {
+            row.extend([figure(own), figure(gap)]);
+        }
+        row.push(Cell::new(visible(&explanation(node))));
+        table.add_row(row);
     }
     let (own, gap, grade) = declared_cells(card);
-    table.add_row(vec![
+    let mut row = vec![
         Cell::new("合计"),
-        Cell::new(number(card.points)).set_alignment(CellAlignment::Right),
-        Cell::new(p(card.total)).set_alignment(CellAlignment::Right),
-        Cell::new(own).set_alignment(CellAlignment::Right),
-        Cell::new(gap).set_alignment(CellAlignment::Right),
-        Cell::new(visible(&grade)),
-    ]);
+        figure(number(card.points)),
+        figure(p(card.total)),
+    ];
+    if own_scores {
+        row.extend([figure(own), figure(gap)]);
+    }
+    row.push(Cell::new(visible(&grade)));
+    table.add_row(row);
     out.push_str(&table.to_string());
     out.push('\n');
     if card.findings.is_empty() {
