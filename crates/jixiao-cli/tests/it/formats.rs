@@ -83,8 +83,10 @@ fn a_folder_lists_the_files_it_cannot_read_and_counts_those_that_are_no_submissi
     };
     // A header, the scored unit, the two files not read (in name order); a blank row; the notes.
     assert_eq!(text(1, 2), "株洲市芦淞区科学技术协会");
-    assert!(text(2, 12).ends_with(PNG), "{}", text(2, 12));
-    assert!(text(3, 12).ends_with(DOC), "{}", text(3, 12));
+    // 错误 is the last column (排名 … 读取完整度, 错误: no project among the units).
+    assert_eq!(text(0, 16), "错误");
+    assert!(text(2, 16).ends_with(PNG), "{}", text(2, 16));
+    assert!(text(3, 16).ends_with(DOC), "{}", text(3, 16));
     assert_eq!(text(6, 1), SKIPPED);
 }
 
