@@ -18,8 +18,8 @@ body{font-family:"Noto Sans CJK SC","PingFang SC","Source Han Sans SC","Microsof
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid #ddd;padding:.3rem .5rem;vertical-align:top}
-td.src{overflow-wrap:anywhere}
-th{background:#ddebf7;position:sticky;top:0}
+.src{overflow-wrap:anywhere;font-size:.8em}
+th{background:#ddebf7;position:sticky;top:0;white-space:nowrap}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .hard{color:#b00020;font-weight:bold}.soft{color:#8a6d00}
 .over{color:#b00020}
@@ -269,24 +269,25 @@ pub struct BatchInfo<'a> {
 /// is 277 mm wide and its widths are fixed (`table-layout: fixed`), so that a row is as tall as
 /// its longest cell's lines: each header fits on one line, and the figures' columns are as wide
 /// with or without the project columns (112 mm together); the text columns share the other
-/// 165 mm (单位 54 mm: 18 characters of 8 pt a line).
+/// 165 mm (单位 66 mm: 22 characters of 8 pt a line). The file a unit came from is under its
+/// name.
 fn ranking_columns(projects: bool) -> Vec<(&'static str, u32)> {
     // Widths in mm of the 277.
     let text: &[(&str, u32)] = if projects {
         &[
-            ("单位", 36),
-            ("单位编码", 17),
-            ("项目", 36),
-            ("项目编码", 20),
-            ("主管部门", 22),
-            ("地区", 20),
+            ("单位", 46),
+            ("单位编码", 16),
+            ("项目", 40),
+            ("项目编码", 21),
+            ("主管部门", 26),
+            ("地区", 16),
         ]
     } else {
         &[
-            ("单位", 54),
-            ("单位编码", 20),
-            ("主管部门", 34),
-            ("地区", 28),
+            ("单位", 66),
+            ("单位编码", 22),
+            ("主管部门", 42),
+            ("地区", 35),
         ]
     };
     let mut columns = vec![("排名", 9)];
@@ -300,12 +301,18 @@ fn ranking_columns(projects: bool) -> Vec<(&'static str, u32)> {
         ("硬性问题", 14),
         ("提示", 9),
         ("读取完整度", 17),
-        ("来源", if projects { 14 } else { 29 }),
     ]);
     columns
         .into_iter()
         .map(|(name, mm)| (name, mm * 1000 / 277))
         .collect()
+}
+
+/// The file a unit came from, as shown under its name: the file's name (its path in full on
+/// hover).
+fn source_line(source: &str) -> Markup {
+    let name = source.rsplit(['/', '\\']).next().unwrap_or(source);
+    html! { div.src.muted title=(source) { (name) } }
 }
 
 /// A table's column widths, in ‰ of its width.
@@ -452,6 +459,7 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
                                     } @else {
                                         (s.unit)
                                     }
+                                    (source_line(&row.source))
                                 }
                                 td { (text(&s.code)) }
                                 @if projects {
@@ -470,7 +478,6 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
                                 td class=(if s.hard > 0 { "n hard" } else { "n" }) { (s.hard) }
                                 td.n { (s.soft) }
                                 td.n { (s.read_label().unwrap_or_else(|| "—".into())) }
-                                td.muted.src { (row.source) }
                             }
                         }
                     }
@@ -487,7 +494,7 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
                 ul {
                     @for row in rows {
                         @if let Err(e) = &row.outcome {
-                            li { code { (row.source) } ": " (e) }
+                            li { code { (row.source) } ": " (crate::without_source(e, &row.source)) }
                         }
                     }
                 }

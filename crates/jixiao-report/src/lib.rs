@@ -598,6 +598,15 @@ pub fn ranked(rows: &[SummaryRow]) -> Vec<(usize, usize)> {
     out
 }
 
+/// An error as listed under its source: without the source again in front (readers' errors
+/// start `path: `).
+pub(crate) fn without_source<'a>(error: &'a str, source: &str) -> &'a str {
+    error
+        .strip_prefix(source)
+        .and_then(|rest| rest.strip_prefix(": "))
+        .unwrap_or(error)
+}
+
 /// Whether any scored unit has a project (a name or a 项目编码): then the summaries show 项目 and
 /// 项目编码.
 pub fn has_projects(rows: &[SummaryRow]) -> bool {
@@ -904,7 +913,7 @@ pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]
             out.push_str(&format!(
                 "- `{}`: {}\n",
                 source.replace('`', "'"),
-                self::text(&error.replace('\n', " "))
+                self::text(&without_source(error, source).replace('\n', " "))
             ));
         }
     }

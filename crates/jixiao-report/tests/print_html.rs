@@ -142,9 +142,9 @@ fn batch() -> Vec<SummaryRow> {
     (1..=120)
         .map(|i| {
             let mut unit = UnitSummary::of(&card);
-            // 23 Chinese characters and three digits: two lines of the 52 mm 单位 column (17
-            // characters of 8 pt a line), with the unit's number on the second.
-            unit.unit = format!("株洲市芦淞区科学技术协会下属联络服务中心第{i:03}号");
+            // 24 Chinese characters and three digits: two lines of the 66 mm 单位 column (22
+            // characters of 8 pt a line), the unit's number on the second; its file below.
+            unit.unit = format!("株洲市芦淞区科学技术协会下属科普联络服务中心第{i:03}号");
             unit.code = Some(format!("DW{i:04}"));
             unit.supervisor = (i % 10 != 0).then(|| supervisors[i % 6].to_owned());
             unit.region = Some(regions[i % 3].to_owned());
@@ -188,11 +188,12 @@ fn the_report_of_120_units_prints_on_the_pages_its_stylesheet_gives() {
     // The print stylesheet's lengths, in CSS pixels (jixiao_report::html's PRINT): a page holds
     // 703 px (186 mm); a heading takes 31 px, a table's header row 22 px, a row of n lines
     // 14 n + 7 px. Page 1: the title, the charts and the sample's few findings. The ranking
-    // starts a page; its rows are 35 px (the names take two lines of the 单位 column). Its first
-    // page holds ⌊(703 − 31 − 22) / 35⌋ = ⌊18.57⌋ = 18 rows, each further page (the header row
-    // repeated) ⌊(703 − 22) / 35⌋ = ⌊19.46⌋ = 19: 18 + 19 × 5 = 113, and the last 7 rows on a 7th
-    // page. The groups start a page and fit on it. 1 + 7 + 1 = 9 pages.
-    assert_eq!(pages.len(), 9, "{pages:#?}");
+    // starts a page; its rows are three lines, 49 px (the name takes two lines of the 单位
+    // column, the file's name a third). Its first page holds ⌊(703 − 31 − 22) / 49⌋ = ⌊13.3⌋ = 13
+    // rows, each further page (the header row repeated) ⌊(703 − 22) / 49⌋ = ⌊13.9⌋ = 13: 13 × 9 =
+    // 117, and the last 3 rows on a 10th page. The groups start a page and fit on it.
+    // 1 + 10 + 1 = 12 pages.
+    assert_eq!(pages.len(), 12, "{pages:#?}");
     for (n, page) in pages.iter().enumerate() {
         assert!(page.contains(BUREAU), "page {}: no bureau", n + 1);
         assert!(
@@ -201,14 +202,14 @@ fn the_report_of_120_units_prints_on_the_pages_its_stylesheet_gives() {
             n + 1
         );
         assert!(
-            page.contains(&format!("第{}页/共9页", n + 1)),
+            page.contains(&format!("第{}页/共12页", n + 1)),
             "page {}: no page number in {page}",
             n + 1
         );
     }
     assert!(pages[0].contains("最常见的问题"));
     // The ranking's header on each of its pages, 单位排名 on the first only.
-    for n in 2..=8 {
+    for n in 2..=11 {
         let page = &pages[n - 1];
         for header in [
             "排名",
@@ -216,28 +217,30 @@ fn the_report_of_120_units_prints_on_the_pages_its_stylesheet_gives() {
             "主管部门",
             "复核总分",
             "自评总分",
-            "来源",
+            "读取完整度",
         ] {
             assert!(page.contains(header), "page {n}: no {header} in {page}");
         }
     }
     assert_eq!(pages_with(&pages, "单位排名"), [2]);
-    assert_eq!(pages_with(&pages, "按主管部门"), [9]);
-    assert_eq!(pages_with(&pages, "按地区"), [9]);
-    // Each row whole on one page: its code (on the row's first line) and its number (on the
-    // name's second line) on the same page, and on no other.
+    assert_eq!(pages_with(&pages, "按主管部门"), [12]);
+    assert_eq!(pages_with(&pages, "按地区"), [12]);
+    // Each row whole on one page: its code (on the row's first line), its number (on the name's
+    // second line) and its file (on the third) on the same page, and on no other.
     let mut per_page = vec![0; pages.len()];
     for i in 1..=120 {
         let code = pages_with(&pages, &format!("DW{i:04}"));
         let number = pages_with(&pages, &format!("第{i:03}号"));
         assert_eq!(code.len(), 1, "DW{i:04} on pages {code:?}");
+        let file = pages_with(&pages, &format!("unit-{i:03}.toml"));
         assert_eq!(
             code, number,
-            "unit {i}: code and name on pages {code:?}, {number:?}"
+            "unit {i}: code on {code:?}, name on {number:?}"
         );
+        assert_eq!(code, file, "unit {i}: code on {code:?}, file on {file:?}");
         per_page[code[0] - 1] += 1;
     }
-    assert_eq!(per_page, [0, 18, 19, 19, 19, 19, 19, 7, 0]);
+    assert_eq!(per_page, [0, 13, 13, 13, 13, 13, 13, 13, 13, 13, 3, 0]);
 }
 
 /// A leaf with one line of text in each column.

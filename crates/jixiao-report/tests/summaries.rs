@@ -194,7 +194,8 @@ fn the_markdown_summary_ranks_and_groups() {
         &format!("| {TIANYUAN} | 1 | 0 | 1 | 0 | 0 | 85.00 | 85.00 |"),
         &format!("| {LUSONG} | 3 | 1 | 0 | 1 | 1 | 72.50 | 55.00 |"),
         "| （未填地区） | 1 | 0 | 1 | 0 | 0 | 85.00 | 85.00 |",
-        "- `坏.xls`: 坏.xls: 无法读取",
+        // The error without its source again in front.
+        "- `坏.xls`: 无法读取",
     ] {
         assert!(md.lines().any(|l| l == line), "no line {line} in\n{md}");
     }
@@ -232,7 +233,7 @@ fn index_html_ranks_groups_and_shows_the_declared_grade() {
         format!("<td>{EDUCATION}</td>{}", figures(&["3", "1", "1", "0", "1", "77.50", "55.00"])),
         "<td>（未填地区）</td>".to_owned(),
         // 甲: rank 1, its code, its 主管部门 and 地区, its total and grade beside its own.
-        format!("<td class=\"n\">1</td><td>甲</td><td>DW-甲</td><td>{EDUCATION}</td><td>{LUSONG}</td><td class=\"n\">92.50</td><td>优</td><td class=\"n\">95.00</td><td>优</td><td class=\"n over\">+2.50</td>"),
+        format!("<td class=\"n\">1</td><td>甲<div class=\"src muted\" title=\"甲.toml\">甲.toml</div></td><td>DW-甲</td><td>{EDUCATION}</td><td>{LUSONG}</td><td class=\"n\">92.50</td><td>优</td><td class=\"n\">95.00</td><td>优</td><td class=\"n over\">+2.50</td>"),
         "@top-left{content:\"株洲市芦淞区财政局 · 绩效自评复核报告\"".to_owned(),
     ] {
         assert!(html.contains(&expected), "no {expected} in\n{html}");
