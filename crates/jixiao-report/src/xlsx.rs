@@ -212,22 +212,24 @@ impl SummaryWorkbook {
     /// submissions) a row below it, and the group sheets, and returns the workbook's bytes.
     pub fn finish(mut self, rows: &[SummaryRow], notes: &[String]) -> Result<Vec<u8>, XlsxError> {
         let projects = crate::has_projects(rows);
-        // Header, width (Excel's character units) and what the cell holds.
+        // Header, width (Excel's character units) and what the cell holds. The text columns
+        // wrap, their rows as tall as their longest text, so that the sheet is narrow enough to
+        // print legibly on one page's width.
         let mut columns: Vec<(&str, u16, Field)> = vec![
             ("排名", 6, Field::Rank),
-            ("来源", 24, Field::Source),
-            ("单位", 30, Field::Unit),
+            ("来源", 18, Field::Source),
+            ("单位", 20, Field::Unit),
             ("单位编码", 14, Field::Code),
         ];
         if projects {
             columns.extend([
-                ("项目", 28, Field::Project),
-                ("项目编码", 16, Field::ProjectCode),
+                ("项目", 20, Field::Project),
+                ("项目编码", 22, Field::ProjectCode),
             ]);
         }
         columns.extend([
-            ("主管部门", 22, Field::Supervisor),
-            ("地区", 22, Field::Region),
+            ("主管部门", 16, Field::Supervisor),
+            ("地区", 14, Field::Region),
             ("年度", 6, Field::Year),
             ("类型", 12, Field::Kind),
             ("复核总分", 10, Field::Total),
@@ -244,7 +246,12 @@ impl SummaryWorkbook {
         let headers: Vec<String> = columns.iter().map(|c| c.0.to_owned()).collect();
         let ranked = crate::ranked(rows);
         let wrapped = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-        let right = Format::new().set_align(FormatAlign::Right);
+        // Every cell at the top of its row, as the wrapped ones are.
+        let right = Format::new()
+            .set_align(FormatAlign::Right)
+            .set_align(FormatAlign::Top);
+        let top = Format::new().set_align(FormatAlign::Top);
+        let figure = self.points.clone().set_align(FormatAlign::Top);
         let notes_rows = u32::try_from(notes.len() + 1).unwrap_or(u32::MAX);
         let sheet = self.workbook.worksheet_from_index(0)?;
         write_header(sheet, &headers, &self.header)?;
@@ -258,39 +265,33 @@ impl SummaryWorkbook {
                 break;
             }
             let summary = &rows[index];
-            for (col, (_, _, field)) in columns.iter().enumerate() {
+            let texts: Vec<Option<&str>> = columns
+                .iter()
+                .map(|(_, _, field)| field.text(summary))
+                .collect();
+            let height = columns
+                .iter()
+                .zip(&texts)
+                .filter(|((_, _, field), _)| field.wraps())
+                .filter_map(|((_, width, _), text)| Some(line_height((*text)?, *width)))
+                .max()
+                .unwrap_or(15);
+            if height > 15 {
+                sheet.set_row_height(row, height)?;
+            }
+            for (col, ((_, _, field), text)) in columns.iter().zip(&texts).enumerate() {
                 let col = u16::try_from(col).unwrap_or(u16::MAX);
-                if *field == Field::Source {
-                    sheet.write_string(row, col, fit(&summary.source))?;
-                    continue;
-                }
-                let s = match &summary.outcome {
-                    Ok(s) => s,
-                    Err(e) => {
-                        if *field == Field::Error {
-                            // Wrapped in its column, so that it prints within the page's width.
-                            sheet.write_string_with_format(row, col, fit(e), &wrapped)?;
-                            sheet.set_row_height(row, line_height(e, ERROR_WIDTH))?;
-                        }
-                        continue;
-                    }
-                };
-                let text = match field {
-                    Field::Unit => Some(s.unit.as_str()),
-                    Field::Code => s.code.as_deref(),
-                    Field::Project => s.project.as_deref(),
-                    Field::ProjectCode => s.project_code.as_deref(),
-                    Field::Supervisor => s.supervisor.as_deref(),
-                    Field::Region => s.region.as_deref(),
-                    Field::Kind => Some(s.kind),
-                    Field::Grade => Some(s.grade_label()),
-                    Field::DeclaredGrade => s.declared_grade.as_deref(),
-                    _ => None,
-                };
                 if let Some(text) = text {
-                    sheet.write_string(row, col, fit(text))?;
+                    if field.wraps() {
+                        sheet.write_string_with_format(row, col, fit(text), &wrapped)?;
+                    } else {
+                        sheet.write_string_with_format(row, col, fit(text), &top)?;
+                    }
                     continue;
                 }
+                let Ok(s) = &summary.outcome else {
+                    continue;
+                };
                 let points = match field {
                     Field::Total => Some(s.total),
                     Field::DeclaredTotal => s.declared_total,
@@ -298,21 +299,21 @@ impl SummaryWorkbook {
                     _ => None,
                 };
                 if let Some(value) = points {
-                    sheet.write_number_with_format(row, col, number(value), &self.points)?;
+                    sheet.write_number_with_format(row, col, number(value), &figure)?;
                     continue;
                 }
                 match field {
                     Field::Rank => {
-                        sheet.write_number(row, col, count(rank))?;
+                        sheet.write_number_with_format(row, col, count(rank), &top)?;
                     }
                     Field::Year => {
-                        sheet.write_number(row, col, f64::from(s.year))?;
+                        sheet.write_number_with_format(row, col, f64::from(s.year), &top)?;
                     }
                     Field::Hard => {
-                        sheet.write_number(row, col, count(s.hard))?;
+                        sheet.write_number_with_format(row, col, count(s.hard), &top)?;
                     }
                     Field::Soft => {
-                        sheet.write_number(row, col, count(s.soft))?;
+                        sheet.write_number_with_format(row, col, count(s.soft), &top)?;
                     }
                     Field::Read => {
                         if let Some(read) = s.read_label() {
@@ -407,6 +408,43 @@ impl SummaryWorkbook {
     }
 }
 
+impl Field {
+    /// The column's text for this row, for a text column.
+    fn text(self, row: &SummaryRow) -> Option<&str> {
+        let s = match (&row.outcome, self) {
+            (_, Field::Source) => return Some(&row.source),
+            (Err(e), Field::Error) => return Some(e),
+            (Err(_), _) => return None,
+            (Ok(s), _) => s,
+        };
+        match self {
+            Field::Unit => Some(s.unit.as_str()),
+            Field::Code => s.code.as_deref(),
+            Field::Project => s.project.as_deref(),
+            Field::ProjectCode => s.project_code.as_deref(),
+            Field::Supervisor => s.supervisor.as_deref(),
+            Field::Region => s.region.as_deref(),
+            Field::Kind => Some(s.kind),
+            Field::Grade => Some(s.grade_label()),
+            Field::DeclaredGrade => s.declared_grade.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether its text wraps in the column (the row as tall as it takes).
+    fn wraps(self) -> bool {
+        matches!(
+            self,
+            Field::Source
+                | Field::Unit
+                | Field::Project
+                | Field::Supervisor
+                | Field::Region
+                | Field::Error
+        )
+    }
+}
+
 /// What a column of the summary sheet holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -467,7 +505,7 @@ fn collect_nodes<'a>(nodes: &'a [ScoredIndicator], out: &mut Vec<&'a ScoredIndic
 }
 
 /// The width of the 错误 column, in Excel's character units.
-const ERROR_WIDTH: u16 = 60;
+const ERROR_WIDTH: u16 = 40;
 
 /// The height, in points, of a row whose wrapped `text` fills a cell `width` characters wide: a
 /// Chinese character counts two. Rows are not fitted to their text when the file is opened, so

@@ -19,7 +19,7 @@ fn part(archive: &mut zip::ZipArchive<Cursor<Vec<u8>>>, name: &str) -> String {
 #[test]
 fn every_sheet_prints_a4_landscape_one_page_wide_with_its_header_row_repeated() {
     let card = common::sample_card();
-    // 150 characters of an error: three lines of the 60-wide 错误 column.
+    // 150 characters of an error: four lines of the 40-wide 错误 column, 4 × 15 points.
     let error = format!("b.toml: {}", "x".repeat(142));
     let rows = common::two_rows(&card, &error);
     // A note of 100 Chinese characters, across the columns from 来源 to 错误 (its row written
@@ -37,8 +37,13 @@ fn every_sheet_prints_a4_landscape_one_page_wide_with_its_header_row_repeated() 
         "{book}"
     );
     let summary = part(&mut archive, "xl/worksheets/sheet1.xml");
+    // The unit's name (12 characters, 24 units) wraps to two lines of the 20-wide 单位 column.
     assert!(
-        summary.contains(r#"<row r="3" ht="45" customHeight="1">"#),
+        summary.contains(r#"<row r="2" ht="30" customHeight="1">"#),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(r#"<row r="3" ht="60" customHeight="1">"#),
         "{summary}"
     );
     assert_eq!(summary.matches(r#"<row r="5""#).count(), 1, "{summary}");
