@@ -80,3 +80,54 @@ fn the_identity_and_the_declared_grade_are_on_the_scorecard() {
     assert_eq!(declared.grade.as_deref(), Some("中"));
     assert_eq!(declared.gap, Some(dec!(-22.5)));
 }
+
+/// A plugin that takes 2 points off 完成质量.
+struct Deduct;
+
+impl jixiao_engine::RuleExtension for Deduct {
+    fn provenance(&self) -> Vec<jixiao_engine::PluginRef> {
+        Vec::new()
+    }
+    fn extend(
+        &self,
+        _: &SelfEvaluation,
+        _: &[jixiao_engine::ScoredIndicator],
+    ) -> Vec<jixiao_engine::Contribution> {
+        vec![jixiao_engine::Contribution {
+            source: "test".into(),
+            rule: "deduct".into(),
+            outcome: Ok(jixiao_engine::Effects {
+                findings: Vec::new(),
+                adjustments: vec![jixiao_engine::AdjustmentRequest {
+                    indicator: "output[2]".into(),
+                    delta: dec!(-2),
+                    reason: "test".into(),
+                }],
+            }),
+        }]
+    }
+}
+
+#[test]
+fn the_gap_is_to_the_score_after_plugin_adjustments() {
+    let here = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"));
+    let unit = SelfEvaluation::load(&here.join("self-scores.unit.toml")).unwrap();
+    let (rules, _) = RuleSet::load(&here.join("self-scores.rules.toml")).unwrap();
+    let extensions: [&(dyn jixiao_engine::RuleExtension + Sync); 1] = [&Deduct];
+    let options = jixiao_engine::Options {
+        explain: jixiao_engine::Explain::ScoresOnly,
+        extensions: &extensions,
+    };
+    let card = jixiao_engine::score_with(&unit, &rules, &options).unwrap();
+    // 12 − 2 = 10 against the unit's 13.5; the group 25 against 28.5. Scores only: no detail,
+    // the self-scores all the same.
+    assert_eq!(
+        side_by_side(&card, "output[2]"),
+        (dec!(10), Some(dec!(13.5)), Some(dec!(3.5)))
+    );
+    assert_eq!(
+        side_by_side(&card, "output"),
+        (dec!(25), Some(dec!(28.5)), Some(dec!(3.5)))
+    );
+    assert!(card.indicator("output[2]").unwrap().detail.is_none());
+}
