@@ -383,6 +383,8 @@ pub struct Outputs {
     duplicates: Vec<String>,
     /// Earlier submissions replaced by resubmissions (a line each).
     superseded: Vec<String>,
+    /// The bureau's name, on every printed page and 退回清单 (`--bureau`).
+    bureau: Option<String>,
     /// The round's record (`round.jsonl`): one a submission.
     records: Vec<Record>,
     /// The earlier round (`--previous`), and which of its records were filed again.
@@ -468,6 +470,7 @@ impl Outputs {
         scorecards: bool,
         total: Option<u64>,
         previous: Option<crate::resubmit::Previous>,
+        bureau: Option<String>,
     ) -> Result<Outputs> {
         let workbook = match &dir {
             Some(dir) => {
@@ -479,8 +482,11 @@ impl Outputs {
                 }
                 let mut cols = Vec::new();
                 columns(&rules.indicators, &mut Vec::new(), &mut cols);
-                let workbook =
-                    SummaryWorkbook::new(cols, rules.year).context("cannot start summary.xlsx")?;
+                let mut grades: Vec<_> = rules.grades.iter().collect();
+                grades.sort_by_key(|g| std::cmp::Reverse(g.min));
+                let grades = grades.into_iter().map(|g| g.name.clone()).collect();
+                let workbook = SummaryWorkbook::new(cols, grades, rules.year)
+                    .context("cannot start summary.xlsx")?;
                 Some(WorkbookThread::start(workbook))
             }
             None => None,
@@ -501,6 +507,7 @@ impl Outputs {
             returns: Vec::new(),
             return_stems: Vec::new(),
             superseded: Vec::new(),
+            bureau,
             records: Vec::new(),
             previous,
             matched: std::collections::BTreeSet::new(),
@@ -674,7 +681,12 @@ impl Outputs {
         )?;
         write_atomic_unsynced(
             &base.join(format!("{name}.html")),
-            jixiao_report::html::scorecard(card, "../index.html"),
+            jixiao_report::html::scorecard(
+                card,
+                "../index.html",
+                self.bureau.as_deref(),
+                resubmission,
+            ),
         )?;
         Ok(Some(name))
     }
@@ -731,24 +743,25 @@ impl Outputs {
             let workbook = self
                 .workbook
                 .map(|w| scope.spawn(move || w.finish(rows, notes)));
+            let mut grades: Vec<_> = rules.grades.iter().collect();
+            grades.sort_by_key(|g| std::cmp::Reverse(g.min));
+            let grades: Vec<String> = grades.into_iter().map(|g| g.name.clone()).collect();
             write_atomic(&dir.join("summary.csv"), jixiao_report::summary_csv(rows))?;
             write_atomic(
                 &dir.join("summary.md"),
-                jixiao_report::summary_markdown(rows, notes),
+                jixiao_report::summary_markdown(rows, notes, &grades),
             )?;
             let rule_set = jixiao_engine::RuleSetRef {
                 id: rules.id.clone(),
                 name: rules.name.clone(),
                 version: rules.version.clone(),
             };
-            let mut grades: Vec<_> = rules.grades.iter().collect();
-            grades.sort_by_key(|g| std::cmp::Reverse(g.min));
-            let grades: Vec<String> = grades.into_iter().map(|g| g.name.clone()).collect();
             let info = BatchInfo {
                 rule_set: &rule_set,
                 grades: &grades,
                 findings: &self.findings,
                 notes,
+                bureau: self.bureau.as_deref(),
             };
             write_atomic(
                 &dir.join("index.html"),
@@ -767,6 +780,7 @@ impl Outputs {
             &self.returns,
             &self.return_stems,
             Some(&rule_set_label(rules)),
+            self.bureau.as_deref(),
         )?;
         let summaries = ["index.html", "summary.csv", "summary.md", "summary.xlsx"];
         let mut record = String::new();
@@ -853,7 +867,7 @@ impl Sink for Outputs {
                 if !returns.is_empty() {
                     self.returns.push(ReturnList {
                         unit: card.unit.name.clone(),
-                        code: None,
+                        code: card.unit.code.clone(),
                         source: scored.source.clone(),
                         items: returns,
                     });
@@ -1004,6 +1018,7 @@ pub fn write_returns(
     lists: &[ReturnList],
     stems: &[String],
     rule_set: Option<&str>,
+    bureau: Option<&str>,
 ) -> Result<Vec<String>> {
     if lists.is_empty() {
         return Ok(Vec::new());
@@ -1019,7 +1034,7 @@ pub fn write_returns(
         let name = names.unique(stem);
         write_atomic_unsynced(
             &folder.join(format!("{name}.html")),
-            jixiao_report::returns::html(&list, rule_set, None),
+            jixiao_report::returns::html(&list, rule_set, bureau),
         )?;
         written.push(format!("{RETURNS}/{name}.html"));
         sorted.push(list);

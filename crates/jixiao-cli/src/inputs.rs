@@ -73,11 +73,7 @@ impl Job {
         match self {
             Job::File(path) if is_form(path) => {
                 let filled = jixiao_forms::read_form(path).map_err(Failed::form)?;
-                let returns = filled
-                    .notes
-                    .iter()
-                    .map(crate::returns::of_note)
-                    .collect();
+                let returns = filled.notes.iter().map(crate::returns::of_note).collect();
                 let mut lines: Vec<String> = filled
                     .notes
                     .iter()

@@ -95,6 +95,9 @@ enum Command {
         /// empty one, or one an earlier run wrote.
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// The bureau's name, under every 退回清单.
+        #[arg(long, value_name = "NAME", requires = "out")]
+        bureau: Option<String>,
         #[command(flatten)]
         vocabulary: VocabularyArgs,
     },
@@ -223,6 +226,10 @@ struct ScoreArgs {
     /// says whose figure scores.
     #[arg(long, value_name = "FILE")]
     ledger: Option<PathBuf>,
+    /// The bureau's name, e.g. 株洲市芦淞区财政局: in the header of every printed page and
+    /// under every 退回清单.
+    #[arg(long, value_name = "NAME")]
+    bureau: Option<String>,
     /// Worker threads (default: one per core). The output is the same for any number.
     #[arg(long)]
     threads: Option<usize>,
@@ -366,8 +373,9 @@ fn main() -> ExitCode {
         Command::Validate {
             units,
             out,
+            bureau,
             vocabulary,
-        } => validate(&units, out.as_deref(), &vocabulary),
+        } => validate(&units, out.as_deref(), bureau.as_deref(), &vocabulary),
         Command::Generate(args) => generate(&args),
         Command::Ingest {
             report,
@@ -501,6 +509,7 @@ fn count_leaves(indicators: &[jixiao_rules::Indicator]) -> usize {
 fn validate(
     paths: &[PathBuf],
     out: Option<&Path>,
+    bureau: Option<&str>,
     vocabulary: &VocabularyArgs,
 ) -> Result<ExitCode> {
     let vocabulary = vocabulary.load()?;
@@ -562,7 +571,7 @@ fn validate(
     }
     info!("{valid} valid, {invalid} invalid");
     if let Some(dir) = dir {
-        let written = batch::write_returns(dir.path(), &returns, &stems, None)?;
+        let written = batch::write_returns(dir.path(), &returns, &stems, None, bureau)?;
         let count = written.len().saturating_sub(1);
         dir.commit(written)?;
         if let Some(out) = out {
@@ -683,7 +692,15 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let mut outputs = Outputs::new(&rules, print, dir, !args.no_scorecards, total, previous)?;
+    let mut outputs = Outputs::new(
+        &rules,
+        print,
+        dir,
+        !args.no_scorecards,
+        total,
+        previous,
+        args.bureau.clone(),
+    )?;
     if let Some(line) = skipped.summary() {
         outputs.note(line);
     }

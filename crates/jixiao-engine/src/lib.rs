@@ -105,6 +105,7 @@ pub fn score_with(
         .map(|ind| ctx.score_indicator(ind))
         .collect::<Result<_, _>>()?;
     let plugins = extension::apply(unit, &mut indicators, &mut ctx.findings, options.extensions)?;
+    self_scores(&mut indicators)?;
 
     let raw = arith::sum(indicators.iter().map(|i| i.score))?;
     let dropped = dropped_points(&indicators)?;
@@ -125,9 +126,13 @@ pub fn score_with(
     Ok(Scorecard {
         unit: UnitRef {
             name: unit.unit.name.clone(),
+            code: unit.unit.code.clone(),
             year: unit.unit.year,
             kind: unit.unit.kind,
             project: unit.unit.project.clone(),
+            project_code: unit.unit.project_code.clone(),
+            supervisor: unit.unit.supervisor.clone(),
+            region: unit.unit.region.clone(),
         },
         rule_set: RuleSetRef {
             id: rules.id.clone(),
@@ -169,7 +174,6 @@ struct Context<'a> {
 struct Scored {
     outcome: Outcome,
     inputs: Vec<Figure>,
-    self_score: Option<Decimal>,
 }
 
 impl Context<'_> {
@@ -194,7 +198,7 @@ impl Context<'_> {
             Input::Rows(selection) => return self.score_rows(ind, selection, method),
             Input::Facts => self.score_checklist(ind, method),
         };
-        Ok(match result {
+        let node = match result {
             Ok(scored) => leaf(
                 ind.id.clone(),
                 ind.name.clone(),
@@ -204,7 +208,48 @@ impl Context<'_> {
                 self.explain,
             ),
             Err(why) => self.unscored(ind, method.kind(), why),
-        })
+        };
+        Ok(with_self_score(node, self.self_score_of(ind, input)))
+    }
+
+    /// What the unit scored itself for a leaf, out of which points: the 得分 of its 自评表 row
+    /// named like the leaf (or the row the leaf reads), or for 预算执行率 without such a row the
+    /// 得分 of the 自评表's execution row (out of that row's 分值, or the leaf's points when the
+    /// unit gave none).
+    fn self_score_of(&self, ind: &Indicator, input: &Input) -> Option<SelfScoreFrom> {
+        let named = |name: &str| {
+            let row = self
+                .unit
+                .indicators
+                .iter()
+                .find(|r| r.name.trim() == name)?;
+            Some(SelfScoreFrom {
+                score: row.self_score?,
+                points: row.points,
+            })
+        };
+        match input {
+            Input::Row(name) => named(name),
+            Input::Metric(metric) => {
+                if self
+                    .unit
+                    .indicators
+                    .iter()
+                    .any(|r| r.name.trim() == ind.name)
+                {
+                    return named(&ind.name);
+                }
+                if *metric != jixiao_rules::Metric::ExecutionRate {
+                    return None;
+                }
+                let execution = self.unit.execution.as_ref()?;
+                Some(SelfScoreFrom {
+                    score: execution.self_score?,
+                    points: execution.points.unwrap_or(ind.points),
+                })
+            }
+            Input::Rows(_) | Input::Facts => None,
+        }
     }
 
     /// A leaf that could not be scored from its figures: `NotComputed::Undefined` (figures there,
@@ -278,9 +323,11 @@ impl Context<'_> {
                 inputs: Vec::new(),
                 formula: formula.to_owned(),
                 reason: Some(why),
-                self_score: None,
                 adjustments: Vec::new(),
             }),
+            self_score: None,
+            self_score_from: None,
+            self_score_gap: None,
         }
     }
 
@@ -359,21 +406,16 @@ impl Context<'_> {
         if ex == Explain::Full {
             outcome.formula = format!("{}; {}", computed.formula, outcome.formula);
         }
-        let self_score = self.compare_metric_row(ind, outcome.score)?;
+        self.compare_metric_row(ind, outcome.score)?;
         Ok(Scored {
             outcome,
             inputs: computed.inputs,
-            self_score,
         })
     }
 
     /// Where the unit's table has a row named like a metric leaf (its own 预算执行率 row, say),
     /// compares the row's self-score with the leaf's score at the row's points.
-    fn compare_metric_row(
-        &mut self,
-        ind: &Indicator,
-        score: Decimal,
-    ) -> arith::Checked<Option<Decimal>> {
+    fn compare_metric_row(&mut self, ind: &Indicator, score: Decimal) -> arith::Checked<()> {
         let unit = self.unit;
         let Some((index, row, claimed)) = unit
             .indicators
@@ -382,7 +424,7 @@ impl Context<'_> {
             .find(|(_, r)| r.name.trim() == ind.name)
             .and_then(|(index, row)| Some((index, row, row.self_score?)))
         else {
-            return Ok(None);
+            return Ok(());
         };
         if self.rules.checks.enabled(CheckId::SelfScores) && !ind.points.is_zero() {
             self.check_self_score(
@@ -393,7 +435,7 @@ impl Context<'_> {
                 row.points,
             )?;
         }
-        Ok(Some(claimed))
+        Ok(())
     }
 
     fn score_named_row(
@@ -457,7 +499,11 @@ impl Context<'_> {
                 };
                 let id = format!("{}[{}]", ind.id, i.saturating_add(1));
                 let name = row.name.trim().to_owned();
-                Ok(match self.score_row(&id, w, (index, row), method) {
+                let claimed = row.self_score.map(|score| SelfScoreFrom {
+                    score,
+                    points: row.points,
+                });
+                let node = match self.score_row(&id, w, (index, row), method) {
                     Ok(scored) => leaf(id, name, w, method, scored, self.explain),
                     Err(why) => {
                         let as_indicator = Indicator {
@@ -472,7 +518,8 @@ impl Context<'_> {
                         };
                         self.unscored(&as_indicator, method.kind(), why)
                     }
-                })
+                };
+                Ok(with_self_score(node, claimed))
             })
             .collect::<Result<_, _>>()?;
         let explain = self.explain == Explain::Full;
@@ -490,7 +537,6 @@ impl Context<'_> {
                 format!("{} 分由 {} 行平均分配", fmt::number(ind.points), n)
             },
             reason: None,
-            self_score: None,
             adjustments: Vec::new(),
         });
         group(ind, children, detail)
@@ -525,11 +571,7 @@ impl Context<'_> {
             Explain::Full => row_inputs(index, row),
             Explain::ScoresOnly => Vec::new(),
         };
-        Ok(Scored {
-            outcome,
-            inputs,
-            self_score: row.self_score,
-        })
+        Ok(Scored { outcome, inputs })
     }
 }
 
@@ -709,11 +751,7 @@ impl Context<'_> {
                 Figure::new(a.label, value, unit)
             })
             .collect();
-        Ok(Scored {
-            outcome,
-            inputs,
-            self_score: None,
-        })
+        Ok(Scored { outcome, inputs })
     }
 
     /// Compares what the unit declared with the recomputed total and grade.
@@ -869,6 +907,9 @@ fn group(
         score: arith::sum(children.iter().map(|c| c.score))?,
         status: Status::Scored,
         children,
+        self_score: None,
+        self_score_from: None,
+        self_score_gap: None,
         detail,
     })
 }
@@ -894,8 +935,52 @@ fn leaf(
             inputs: scored.inputs,
             formula: scored.outcome.formula,
             reason: scored.outcome.reason,
-            self_score: scored.self_score,
             adjustments: Vec::new(),
         }),
+        self_score: None,
+        self_score_from: None,
+        self_score_gap: None,
     }
+}
+
+/// `node` with the self-score the unit gave it, as written (scaled to the node's points and
+/// compared by [`self_scores`], once the tree is final).
+fn with_self_score(mut node: ScoredIndicator, claimed: Option<SelfScoreFrom>) -> ScoredIndicator {
+    if let Some(claimed) = claimed {
+        node.self_score = Some(claimed.score);
+        node.self_score_from =
+            (claimed.points != node.points && !claimed.points.is_zero()).then_some(claimed);
+    }
+    node
+}
+
+/// Each node's self-score on its own points, and its gap to the recomputed score: a leaf's
+/// scaled from its row's points where they differ, a group's its children's summed where each
+/// child has one. Run on the final tree (after plugin adjustments), so that the gap is to the
+/// score shown.
+fn self_scores(nodes: &mut [ScoredIndicator]) -> arith::Checked<()> {
+    for node in nodes {
+        if node.children.is_empty() {
+            if let Some(from) = node.self_score_from {
+                node.self_score = Some(arith::div(
+                    arith::mul(from.score, node.points)?,
+                    from.points,
+                )?);
+            }
+        } else {
+            self_scores(&mut node.children)?;
+            node.self_score = node
+                .children
+                .iter()
+                .map(|c| c.self_score)
+                .collect::<Option<Vec<_>>>()
+                .map(arith::sum)
+                .transpose()?;
+        }
+        node.self_score_gap = node
+            .self_score
+            .map(|s| arith::sub(s, node.score))
+            .transpose()?;
+    }
+    Ok(())
 }

@@ -87,13 +87,26 @@ impl Scorecard {
     }
 }
 
+/// Who was scored: the unit's identity as its evaluation gives it, for a bureau to match.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitRef {
     pub name: String,
+    /// 单位编码: the unit's code in the budget system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     pub year: u16,
     pub kind: EvaluationKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+    /// 项目编码: the project's code in the budget system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_code: Option<String>,
+    /// 主管部门: the department the unit or project answers to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supervisor: Option<String>,
+    /// 地区, e.g. 湖南省株洲市芦淞区.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,9 +146,34 @@ pub struct ScoredIndicator {
     pub status: Status,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<ScoredIndicator>,
+    /// The points the unit gave itself for this node, on this node's points: for a leaf, the
+    /// 得分 of its row in the unit's 自评表 (or of the 自评表's execution row, for 预算执行率),
+    /// scaled from the row's own points where they differ ([`ScoredIndicator::self_score_from`]);
+    /// for a group, its children's summed, when every child has one. `None` where the unit gave
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_score: Option<Decimal>,
+    /// Where the unit's row carries other points than the leaf (a row of 5 points shared into a
+    /// leaf of 7.5): the self-score as the unit wrote it and the row's points, from which
+    /// [`ScoredIndicator::self_score`] is scaled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_score_from: Option<SelfScoreFrom>,
+    /// [`ScoredIndicator::self_score`] minus the recomputed `score` (after any plugin
+    /// adjustment): positive where the unit scored itself higher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_score_gap: Option<Decimal>,
     /// Leaves only: how the score came about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Detail>,
+}
+
+/// A self-score as the unit wrote it, out of its row's own points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelfScoreFrom {
+    /// The 得分 the unit wrote.
+    pub score: Decimal,
+    /// The 分值 of the unit's row.
+    pub points: Decimal,
 }
 
 /// How a leaf's score came about.
@@ -165,9 +203,6 @@ pub struct Detail {
     /// Why points were lost (absent at full points).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// For a unit's own row: the points it gave itself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub self_score: Option<Decimal>,
     /// Score adjustments by rule plugins, in the order applied.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adjustments: Vec<crate::Adjustment>,

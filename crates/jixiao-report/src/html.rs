@@ -11,21 +11,95 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::{SummaryRow, ranked};
+use crate::{GroupBy, SummaryRow, ranked};
 
 const STYLE: &str = r#"
-body{font-family:"PingFang SC","Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:2rem auto;max-width:1200px;color:#222;padding:0 1rem}
+body{font-family:"Noto Sans CJK SC","PingFang SC","Source Han Sans SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:2rem auto;max-width:1200px;color:#222;padding:0 1rem}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid #ddd;padding:.3rem .5rem;vertical-align:top}
-th{background:#ddebf7;position:sticky;top:0}
-td.n{text-align:right;font-variant-numeric:tabular-nums}
+.src{overflow-wrap:anywhere;font-size:.8em}
+th{background:#ddebf7;position:sticky;top:0;white-space:nowrap}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .hard{color:#b00020;font-weight:bold}.soft{color:#8a6d00}
+.over{color:#b00020}
 .charts{display:flex;flex-wrap:wrap;gap:2rem}
 svg.chart text{font-size:12px;fill:#333}
 .summary{font-size:1.1rem}
 .muted{color:#777}
 "#;
+
+/// How the pages print (A4 landscape). Every height is a whole number of CSS pixels (96 to the
+/// inch), so that the rows of a page can be counted from the stylesheet (the print test does):
+/// the page's content is 277 × 186 mm, 703 px high (210 mm less margins of 13 mm at the top for
+/// the running header and 11 mm at the bottom for the page number); table text is 8 pt on
+/// lines of 14 px (a rule's id in a monospace font aligned to the line's top, so that it does not
+/// make the line taller), cells padded 3 px above and below with a 1 px rule below (and above
+/// the header cells, which repeat on every page), so a row of n lines is 14 n + 7 px and a header row
+/// of one line 22 px; a heading is 22 px with 8 px and a 1 px rule below, 31 px. No row is split
+/// across pages, the sections marked `.page` start one, and the navigation and the scorecard's
+/// chart are left off.
+const PRINT: &str = r#"
+@page{size:A4 landscape;margin:13mm 10mm 11mm 10mm}
+@media print{
+body{margin:0;max-width:none;padding:0;font-size:9pt;line-height:18px}
+h1{font-size:14pt;line-height:30px;margin:0 0 8px}
+h2{font-size:11pt;line-height:22px;margin:0 0 8px;padding:0;border-bottom:1px solid #999;break-after:avoid}
+p{margin:0 0 4px;line-height:18px}
+.summary{font-size:10pt}
+section{margin-top:16px}
+section.page{break-before:page;margin-top:0}
+table{font-size:8pt;line-height:14px;border-collapse:separate;border-spacing:0;border-left:1px solid #999}
+table.fixed{table-layout:fixed}
+thead{display:table-header-group}
+tfoot{display:table-footer-group}
+tr{break-inside:avoid}
+th,td{padding:3px 4px;border:0;border-right:1px solid #999;border-bottom:1px solid #999;overflow-wrap:anywhere}
+th{border-top:1px solid #999;position:static;background:#ddebf7;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+a{color:inherit;text-decoration:none}
+td code{vertical-align:top}
+nav,.screen{display:none}
+.charts{gap:6mm;break-inside:avoid}
+figure{margin:0}
+}
+"#;
+
+/// A CSS string (`"…"`) holding `text`: quotes, backslashes and line breaks escaped, and `<`
+/// written `\3c ` so that nothing in it can close the style element.
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("\\3c "),
+            '\n' | '\r' | '\u{c}' => out.push_str("\\a "),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The running header and footer of a printed page: the bureau's name on the left, `left` after
+/// it, the rule set on the right, the page number and count in the middle below.
+fn page_margins(bureau: Option<&str>, left: &str, rule_set: &RuleSetRef) -> String {
+    let left = match bureau {
+        Some(b) if !b.trim().is_empty() => format!("{} · {left}", b.trim()),
+        _ => left.to_owned(),
+    };
+    let right = format!("{} (v{})", rule_set.name, rule_set.version);
+    let box_style = "font-size:8pt;color:#555;font-family:\"Noto Sans CJK SC\",sans-serif";
+    format!(
+        "@page{{@top-left{{content:{};{box_style}}}@top-right{{content:{};{box_style}}}\
+         @bottom-center{{content:\"第 \" counter(page) \" 页 / 共 \" counter(pages) \" 页\";{box_style}}}}}",
+        css_string(&left),
+        css_string(&right)
+    )
+}
 
 /// Counts the drawn charts (SVG with at least one bar of positive size) and records the number.
 const CHART_CHECK: &str = r#"
@@ -42,7 +116,7 @@ document.addEventListener("DOMContentLoaded", function () {
 });
 "#;
 
-fn page(title: &str, body: Markup) -> String {
+fn page(title: &str, margins: &str, body: Markup) -> String {
     let page = html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -50,7 +124,7 @@ fn page(title: &str, body: Markup) -> String {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
-                style { (PreEscaped(STYLE)) }
+                style { (PreEscaped(STYLE)) (PreEscaped(PRINT)) (PreEscaped(margins)) }
             }
             body {
                 (body)
@@ -127,6 +201,15 @@ fn indicator_chart(card: &Scorecard) -> Markup {
     }
 }
 
+/// The class of a gap's cell: a figure, in red where the unit scored itself higher (as shown).
+fn gap_class(gap: Option<Decimal>) -> &'static str {
+    if gap.is_some_and(|g| round(g, 2) > Decimal::ZERO) {
+        "n over"
+    } else {
+        "n"
+    }
+}
+
 fn severity_class(severity: Severity) -> &'static str {
     match severity {
         Severity::Error | Severity::Hard => "hard",
@@ -178,10 +261,111 @@ pub struct BatchInfo<'a> {
     pub findings: &'a FindingCounts,
     /// Lines under the summary line (files not read, files skipped as not submissions).
     pub notes: &'a [String],
+    /// The bureau whose report it is, named at the top of every printed page.
+    pub bureau: Option<&'a str>,
 }
 
-/// `index.html`: grade distribution, score histogram, most frequent findings, units ranked.
-/// `pages` gives, per summary row, the path of its scorecard page, if one was written.
+/// The columns of the ranking table: header and width in ‰ of the table's. Printed, the table
+/// is 277 mm wide and its widths are fixed (`table-layout: fixed`), so that a row is as tall as
+/// its longest cell's lines: each header fits on one line, and the figures' columns are as wide
+/// with or without the project columns (112 mm together); the text columns share the other
+/// 165 mm (单位 66 mm: 22 characters of 8 pt a line). The file a unit came from is under its
+/// name.
+fn ranking_columns(projects: bool) -> Vec<(&'static str, u32)> {
+    // Widths in mm of the 277.
+    let text: &[(&str, u32)] = if projects {
+        &[
+            ("单位", 46),
+            ("单位编码", 16),
+            ("项目", 40),
+            ("项目编码", 21),
+            ("主管部门", 26),
+            ("地区", 16),
+        ]
+    } else {
+        &[
+            ("单位", 66),
+            ("单位编码", 22),
+            ("主管部门", 42),
+            ("地区", 35),
+        ]
+    };
+    let mut columns = vec![("排名", 9)];
+    columns.extend(text.iter().copied());
+    columns.extend([
+        ("复核总分", 14),
+        ("等级", 9),
+        ("自评总分", 14),
+        ("自评等级", 14),
+        ("差", 12),
+        ("硬性问题", 14),
+        ("提示", 9),
+        ("读取完整度", 17),
+    ]);
+    columns
+        .into_iter()
+        .map(|(name, mm)| (name, mm * 1000 / 277))
+        .collect()
+}
+
+/// The file a unit came from, as shown under its name: the file's name (its path in full on
+/// hover).
+fn source_line(source: &str) -> Markup {
+    let name = source.rsplit(['/', '\\']).next().unwrap_or(source);
+    html! { div.src.muted title=(source) { (name) } }
+}
+
+/// A table's column widths, in ‰ of its width.
+fn colgroup(widths: impl IntoIterator<Item = u32>) -> Markup {
+    html! {
+        colgroup {
+            @for w in widths {
+                col style=(format!("width:{}.{}%", w / 10, w % 10));
+            }
+        }
+    }
+}
+
+/// The table of one grouping: per group the units, the grade distribution, the average and the
+/// lowest total.
+fn group_table(rows: &[SummaryRow], by: GroupBy, grades: &[String]) -> Markup {
+    let groups = crate::groups(rows, by, grades);
+    let bands: Vec<String> = groups
+        .first()
+        .map(|g| g.grades.iter().map(|(name, _)| name.clone()).collect())
+        .unwrap_or_default();
+    html! {
+        h2 { (by.title()) }
+        @if groups.is_empty() {
+            p { "无评分单位。" }
+        } @else {
+            table {
+                thead {
+                    tr {
+                        th { (by.label()) } th { "单位数" }
+                        @for band in &bands { th { (band) } }
+                        th { "平均分" } th { "最低分" }
+                    }
+                }
+                tbody {
+                    @for group in &groups {
+                        tr {
+                            td { (group.name) }
+                            td.n { (group.units) }
+                            @for (_, n) in &group.grades { td.n { (n) } }
+                            td.n { (p(group.average)) }
+                            td.n { (p(group.lowest)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `index.html`: grade distribution, score histogram, most frequent findings, units ranked, and
+/// the units grouped by 主管部门 and by 地区. `pages` gives, per summary row, the path of its
+/// scorecard page, if one was written. Printed, the ranking and the groups each start a page.
 pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]) -> String {
     let scored: Vec<_> = rows
         .iter()
@@ -214,11 +398,15 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
         .enumerate()
         .map(|(i, n)| (format!("{}-{}", i * 10, i * 10 + 10), *n))
         .collect();
+    let projects = crate::has_projects(rows);
+    let columns = ranking_columns(projects);
+    let findings = info.findings.sorted();
+    let text = |t: &Option<String>| t.clone().unwrap_or_else(|| "—".to_owned());
     let title = format!("绩效自评复核报告: {}", info.rule_set.name);
     let body = html! {
         h1 { (title) }
         p.summary {
-            "规则 " code { (info.rule_set.id) } " v" (info.rule_set.version)
+            "规则 " (info.rule_set.name) " (" code { (info.rule_set.id) } " v" (info.rule_set.version) ")"
             ": 共 " (rows.len()) " 个单位, 评分 " (scored.len()) " 个"
             @if scored.len() < rows.len() { ", " span.hard { (rows.len() - scored.len()) " 个未能评分" } }
             "。"
@@ -226,138 +414,221 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
         @for note in info.notes {
             p.muted { (note) "。" }
         }
-        h2 { "等级分布与得分分布" }
-        div.charts {
-            (bar_chart("等级分布 (单位数)", &grade_bars))
-            (bar_chart("得分分布 (单位数)", &histogram))
-        }
-        h2 { "最常见的问题" }
-        table {
-            thead { tr { th { "规则" } th { "说明" } th { "性质" } th { "涉及单位" } th { "出现次数" } } }
-            tbody {
-                @for (rule, severity, units, total) in info.findings.sorted() {
-                    tr {
-                        td { code { (rule) } }
-                        td { (rule.label()) }
-                        td class=(severity_class(severity)) { (severity.label()) }
-                        td.n { (units) }
-                        td.n { (total) }
-                    }
-                }
+        section {
+            h2 { "等级分布与得分分布" }
+            div.charts {
+                (bar_chart("等级分布 (单位数)", &grade_bars))
+                (bar_chart("得分分布 (单位数)", &histogram))
             }
         }
-        h2 { "单位排名" }
-        table {
-            thead { tr { th { "排名" } th { "单位" } th { "类型" } th { "复核总分" } th { "等级" } th { "自评总分" } th { "硬性问题" } th { "提示" } th { "读取完整度" } th { "来源" } } }
-            tbody {
-                @for (rank, index) in ranked(rows) {
-                    @let row = &rows[index];
-                    @if let Ok(s) = &row.outcome {
-                        tr {
-                            td.n { (rank) }
-                            td {
-                                @if let Some(Some(page)) = pages.get(index) {
-                                    a href=(page) { (s.unit) }
-                                } @else {
-                                    (s.unit)
-                                }
+        section {
+            h2 { "最常见的问题" }
+            @if findings.is_empty() {
+                p { "无。" }
+            } @else {
+                table {
+                    thead { tr { th { "规则" } th { "说明" } th { "性质" } th { "涉及单位" } th { "出现次数" } } }
+                    tbody {
+                        @for (rule, severity, units, total) in findings {
+                            tr {
+                                td { code { (rule) } }
+                                td { (rule.label()) }
+                                td class=(severity_class(severity)) { (severity.label()) }
+                                td.n { (units) }
+                                td.n { (total) }
                             }
-                            td { (s.kind) }
-                            td.n { (p(s.total)) }
-                            td { (s.grade_label()) }
-                            td.n { (s.declared_total.map_or("—".into(), p)) }
-                            td.n class=(if s.hard > 0 { "hard" } else { "" }) { (s.hard) }
-                            td.n { (s.soft) }
-                            td.n { (s.read_label().unwrap_or_else(|| "—".into())) }
-                            td.muted { (row.source) }
                         }
                     }
                 }
             }
         }
+        section.page {
+            h2 { "单位排名" }
+            table.fixed.ranking {
+                (colgroup(columns.iter().map(|c| c.1)))
+                thead { tr { @for (name, _) in &columns { th { (name) } } } }
+                tbody {
+                    @for (rank, index) in ranked(rows) {
+                        @let row = &rows[index];
+                        @if let Ok(s) = &row.outcome {
+                            tr {
+                                td.n { (rank) }
+                                td {
+                                    @if let Some(Some(page)) = pages.get(index) {
+                                        a href=(page) { (s.unit) }
+                                    } @else {
+                                        (s.unit)
+                                    }
+                                    (source_line(&row.source))
+                                }
+                                td { (text(&s.code)) }
+                                @if projects {
+                                    td { (text(&s.project)) }
+                                    td { (text(&s.project_code)) }
+                                }
+                                td { (text(&s.supervisor)) }
+                                td { (text(&s.region)) }
+                                td.n { (p(s.total)) }
+                                td { (s.grade_label()) }
+                                td.n { (s.declared_total.map_or("—".into(), p)) }
+                                td { (text(&s.declared_grade)) }
+                                td class=(gap_class(s.gap)) {
+                                    (s.gap.map_or("—".into(), crate::signed))
+                                }
+                                td class=(if s.hard > 0 { "n hard" } else { "n" }) { (s.hard) }
+                                td.n { (s.soft) }
+                                td.n { (s.read_label().unwrap_or_else(|| "—".into())) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section.page {
+            (group_table(rows, GroupBy::Supervisor, info.grades))
+            (group_table(rows, GroupBy::Region, info.grades))
+        }
         @if scored.len() < rows.len() {
-            h2 { "未能评分" }
-            ul {
-                @for row in rows {
-                    @if let Err(e) = &row.outcome {
-                        li { code { (row.source) } ": " (e) }
+            section {
+                h2 { "未能评分" }
+                ul {
+                    @for row in rows {
+                        @if let Err(e) = &row.outcome {
+                            li { code { (row.source) } ": " (crate::without_source(e, &row.source)) }
+                        }
                     }
                 }
             }
         }
     };
-    page(&title, body)
+    let margins = page_margins(info.bureau, "绩效自评复核报告", info.rule_set);
+    page(&title, &margins, body)
 }
 
-/// One scorecard as a page: the headline, the indicator chart, every indicator with its
-/// explanation, every finding.
-pub fn scorecard(card: &Scorecard, index_href: &str) -> String {
+/// One scorecard as a page: the unit and its identity, the totals and grades beside the unit's
+/// own, the indicator chart, every indicator with the unit's self-score beside the recomputed
+/// score and its explanation, every finding. `bureau` names the bureau at the top of every
+/// printed page. Printed, the findings start a page (the part sent back to the unit).
+pub fn scorecard(
+    card: &Scorecard,
+    index_href: &str,
+    bureau: Option<&str>,
+    resubmission: Option<&crate::resubmission::Resubmission>,
+) -> String {
     let title = format!("{} {}年 绩效自评复核", card.unit.name, card.unit.year);
     let rows = crate::rows(&card.indicators);
+    let unit = &card.unit;
+    let identity: Vec<(&str, &str)> = [
+        ("单位编码", &unit.code),
+        ("项目", &unit.project),
+        ("项目编码", &unit.project_code),
+        ("主管部门", &unit.supervisor),
+        ("地区", &unit.region),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| Some((label, value.as_deref()?)))
+    .collect();
+    let (own_total, own_gap, _) = crate::declared_cells(card);
     let body = html! {
-        p { a href=(index_href) { "← 返回汇总" } }
+        nav { p { a href=(index_href) { "← 返回汇总" } } }
         h1 { (title) }
         p.summary {
-            (card.unit.kind.label())
-            @if let Some(project) = &card.unit.project { " · " (project) }
-            " · 规则 " (card.rule_set.name) " (" code { (card.rule_set.id) } " v" (card.rule_set.version) ")"
+            (unit.kind.label())
+            @for (label, value) in &identity { " · " (label) " " (value) }
+        }
+        p.summary {
+            "规则 " (card.rule_set.name) " (" code { (card.rule_set.id) } " v" (card.rule_set.version) ")"
         }
         p.summary {
             "复核总分 " strong { (p(card.total)) } " / " (number(card.points)) ", 等级 " strong { (card.grade_label()) }
-            @if let Some(d) = &card.declared {
-                " · 自评 " (d.total.map_or("—".into(), p)) " " (d.grade.as_deref().unwrap_or("—"))
-            }
+            @if let Some(declared) = crate::declared_line(card) { " · " (declared) }
         }
         @if let Some(note) = crate::rescale_note(card) { p.muted { (note) } }
-        div.charts { (indicator_chart(card)) }
-        h2 { "指标得分" }
-        table {
-            thead { tr { th { "指标" } th { "分值" } th { "得分" } th { "计分规则" } th { "输入" } th { "计算" } th { "扣分原因" } } }
-            tbody {
-                @for (depth, node) in rows {
-                    tr {
-                        td style=(format!("padding-left:{}px", 8 + 18 * depth)) {
-                            @if node.children.is_empty() { (node.name) } @else { strong { (node.name) } }
-                            @let note = crate::status_note(node);
-                            @if !note.is_empty() { " " span.muted { "(" (note) ")" } }
-                        }
-                        td.n { (number(node.points)) }
-                        td.n { (p(node.score)) }
-                        @if let Some(d) = &node.detail {
-                            td { (d.rule) }
-                            td {
-                                @for figure in &d.inputs { (figure.to_string()) br; }
-                                @if let Some(s) = d.self_score { "自评得分 " (p(s)) }
+        div.charts.screen { (indicator_chart(card)) }
+        section {
+            h2 { "指标得分" }
+            table.fixed.indicators {
+                (colgroup([180, 50, 60, 60, 60, 150, 140, 160, 140]))
+                thead { tr { th { "指标" } th { "分值" } th { "复核得分" } th { "自评得分" } th { "差" } th { "计分规则" } th { "输入" } th { "计算" } th { "扣分原因" } } }
+                tbody {
+                    @for (depth, node) in rows {
+                        @let (own, gap) = crate::self_cells(node);
+                        tr {
+                            td style=(format!("padding-left:{}mm", 1 + 3 * depth)) {
+                                @if node.children.is_empty() { (node.name) } @else { strong { (node.name) } }
+                                @let note = crate::status_note(node);
+                                @if !note.is_empty() { " " span.muted { "(" (note) ")" } }
                             }
-                            td { (d.formula) }
-                            td { (d.reason.as_deref().unwrap_or("")) }
-                        } @else {
-                            td {} td {} td {} td {}
+                            td.n { (number(node.points)) }
+                            td.n { (p(node.score)) }
+                            td.n { (own) }
+                            td class=(gap_class(node.self_score_gap)) { (gap) }
+                            @if let Some(d) = &node.detail {
+                                td { (d.rule) }
+                                td {
+                                    @for figure in &d.inputs { (figure.to_string()) br; }
+                                    @if let Some(note) = crate::self_note(node) { (note) }
+                                }
+                                td { (d.formula) }
+                                td {
+                                    (d.reason.as_deref().unwrap_or(""))
+                                    @for line in crate::adjustment_lines(node) { br; (line) }
+                                }
+                            } @else {
+                                td {} td {} td {} td {}
+                            }
+                        }
+                    }
+                    tr {
+                        td { strong { "合计" } }
+                        td.n { (number(card.points)) }
+                        td.n { strong { (p(card.total)) } }
+                        td.n { (own_total) }
+                        td class=(gap_class(card.declared.as_ref().and_then(|d| d.gap))) { (own_gap) }
+                        td colspan="4" {
+                            "等级 " (card.grade_label())
+                            @if let Some(own) = card.declared.as_ref().and_then(|d| d.grade.as_deref()) {
+                                ", 自评等级 " (own.trim())
+                            }
                         }
                     }
                 }
             }
         }
         (crate::ledger::html(card))
-        h2 { "发现问题" }
-        @if card.findings.is_empty() {
-            p { "无。" }
-        } @else {
-            table {
-                thead { tr { th { "#" } th { "性质" } th { "规则" } th { "指标" } th { "说明" } } }
-                tbody {
-                    @for (i, f) in card.findings.iter().enumerate() {
-                        tr {
-                            td.n { (i + 1) }
-                            td class=(severity_class(f.severity)) { (f.severity.label()) }
-                            td { code { (f.rule) } br; span.muted { (f.rule.label()) } }
-                            td { (f.indicator.as_deref().unwrap_or("")) }
-                            td { (f.message) }
+        @if let Some(r) = resubmission { (crate::resubmission::html(r)) }
+        section.page {
+            h2 { "发现问题" }
+            @if card.findings.is_empty() {
+                p { "无。" }
+            } @else {
+                table.fixed.findings {
+                    (colgroup([40, 60, 220, 160, 520]))
+                    thead { tr { th { "#" } th { "性质" } th { "规则" } th { "指标" } th { "说明" } } }
+                    tbody {
+                        @for (i, f) in card.findings.iter().enumerate() {
+                            tr {
+                                td.n { (i + 1) }
+                                td class=(severity_class(f.severity)) { (f.severity.label()) }
+                                td { code { (f.rule) } br; span.muted { (f.rule.label()) } }
+                                td {
+                                    @if let Some(id) = &f.indicator {
+                                        @if let Some(node) = card.indicator(id) { (node.name) br; }
+                                        span.muted { (id) }
+                                    }
+                                }
+                                td { (f.message) }
+                            }
                         }
                     }
                 }
             }
         }
     };
-    page(&title, body)
+    let margins = page_margins(
+        bureau,
+        &format!("{} {}年", card.unit.name, card.unit.year),
+        &card.rule_set,
+    );
+    page(&title, &margins, body)
 }

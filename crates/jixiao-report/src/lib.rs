@@ -108,29 +108,62 @@ pub(crate) fn rows(nodes: &[ScoredIndicator]) -> Vec<(usize, &ScoredIndicator)> 
 
 fn headline(card: &Scorecard) -> String {
     let mut line = format!(
-        "总分 {} / {}  等级 {}",
+        "复核总分 {} / {}  等级 {}",
         p(card.total),
         number(card.points),
         card.grade_label()
     );
-    if let Some(declared) = &card.declared {
-        let total = declared.total.map_or("—".to_owned(), p);
-        let grade = declared.grade.as_deref().unwrap_or("—");
-        line.push_str(&format!("  (自评 {total} {grade}"));
-        if let Some(gap) = declared.gap {
-            line.push_str(&format!(", 差 {}", signed(gap)));
-        }
-        line.push(')');
+    if let Some(declared) = declared_line(card) {
+        line.push_str(&format!("  ({declared})"));
     }
     line
 }
 
-fn signed(value: Decimal) -> String {
-    if value.is_sign_negative() {
-        p(value)
-    } else {
-        format!("+{}", p(value))
+/// What the unit declared, beside the recomputed total: `自评总分 95.00, 自评等级 优, 差 +26.72`.
+pub(crate) fn declared_line(card: &Scorecard) -> Option<String> {
+    let declared = card.declared.as_ref()?;
+    let mut line = format!(
+        "自评总分 {}, 自评等级 {}",
+        declared.total.map_or("—".to_owned(), p),
+        declared.grade.as_deref().map_or("—", str::trim)
+    );
+    if let Some(gap) = declared.gap {
+        line.push_str(&format!(", 差 {}", signed(gap)));
     }
+    Some(line)
+}
+
+/// A gap with its sign: `+1.50`, `-0.50`, `0.00` (at the shown decimals).
+pub(crate) fn signed(value: Decimal) -> String {
+    let shown = p(value);
+    if shown.chars().all(|c| matches!(c, '-' | '0' | '.')) {
+        p(Decimal::ZERO)
+    } else if value.is_sign_negative() {
+        shown
+    } else {
+        format!("+{shown}")
+    }
+}
+
+/// A node's self-score and its gap to the recomputed score, as shown (empty where the unit gave
+/// none).
+pub(crate) fn self_cells(node: &ScoredIndicator) -> (String, String) {
+    match node.self_score {
+        Some(own) => (p(own), node.self_score_gap.map(signed).unwrap_or_default()),
+        None => Default::default(),
+    }
+}
+
+/// Where a self-score was scaled from its row's points: `自评表 9 / 10 分, 按分值 15 折算为 13.50`.
+pub(crate) fn self_note(node: &ScoredIndicator) -> Option<String> {
+    let from = node.self_score_from?;
+    Some(format!(
+        "自评表 {} / {} 分, 按分值 {} 折算为 {}",
+        number(from.score),
+        number(from.points),
+        number(node.points),
+        p(node.self_score.unwrap_or_default())
+    ))
 }
 
 pub(crate) fn rescale_note(card: &Scorecard) -> Option<String> {
@@ -155,8 +188,9 @@ fn explanation(node: &ScoredIndicator) -> String {
     if let Some(reason) = &detail.reason {
         text.push_str(&format!("\n{}: {reason}", reason_label(node)));
     }
-    if let Some(claimed) = detail.self_score {
-        text.push_str(&format!("\n自评得分: {}", p(claimed)));
+    if let Some(note) = self_note(node) {
+        text.push('\n');
+        text.push_str(&note);
     }
     for line in adjustment_lines(node) {
         text.push('\n');
@@ -166,7 +200,7 @@ fn explanation(node: &ScoredIndicator) -> String {
 }
 
 /// One line per plugin adjustment of a leaf.
-fn adjustment_lines(node: &ScoredIndicator) -> Vec<String> {
+pub(crate) fn adjustment_lines(node: &ScoredIndicator) -> Vec<String> {
     node.detail
         .iter()
         .flat_map(|d| &d.adjustments)
@@ -211,8 +245,10 @@ fn counts(card: &Scorecard) -> String {
     text
 }
 
-/// The scorecard as a terminal table, `width` columns wide; a unit's control characters are
-/// shown escaped ([`visible`]), each cell's before the table is laid out.
+/// The scorecard as a terminal table, `width` columns wide: per indicator its points, the
+/// recomputed score, the unit's own score and the gap (those two columns left out when the unit
+/// gave no score of its own at all) and the explanation. A unit's control characters are shown
+/// escaped ([`visible`]), each cell's before the table is laid out.
 pub fn terminal(card: &Scorecard, width: u16) -> String {
     let out = format!(
         "{} {}年 {}绩效自评\n规则: {} ({} v{})\n{}\n",
@@ -232,31 +268,52 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         out.push_str(&note);
         out.push('\n');
     }
+    // The 自评 and 差 columns, unless the unit gave no score of its own at all.
+    let own_scores = card.declared.as_ref().is_some_and(|d| d.total.is_some())
+        || rows(&card.indicators)
+            .iter()
+            .any(|(_, n)| n.self_score.is_some());
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::DynamicFullWidth)
         .set_width(width)
-        .set_header(vec!["指标", "分值", "得分", "计算与说明"]);
+        .set_header(if own_scores {
+            vec!["指标", "分值", "复核", "自评", "差", "计算与说明"]
+        } else {
+            vec!["指标", "分值", "复核", "计算与说明"]
+        });
+    let figure = |text: String| Cell::new(text).set_alignment(CellAlignment::Right);
     for (depth, node) in rows(&card.indicators) {
-        let mut name = format!("{}{}", "  ".repeat(depth), node.name);
+        // Indented with no-break spaces, which the table keeps where it wraps a name.
+        let mut name = format!("{}{}", "\u{a0}\u{a0}".repeat(depth), node.name);
         let note = status_note(node);
         if !note.is_empty() {
             name.push_str(&format!(" [{note}]"));
         }
-        table.add_row(vec![
+        let (own, gap) = self_cells(node);
+        let mut row = vec![
             Cell::new(visible(&name)),
-            Cell::new(number(node.points)).set_alignment(CellAlignment::Right),
-            Cell::new(p(node.score)).set_alignment(CellAlignment::Right),
-            Cell::new(visible(&explanation(node))),
-        ]);
+            figure(number(node.points)),
+            figure(p(node.score)),
+        ];
+        if own_scores {
+            row.extend([figure(own), figure(gap)]);
+        }
+        row.push(Cell::new(visible(&explanation(node))));
+        table.add_row(row);
     }
-    table.add_row(vec![
+    let (own, gap, grade) = declared_cells(card);
+    let mut row = vec![
         Cell::new("合计"),
-        Cell::new(number(card.points)).set_alignment(CellAlignment::Right),
-        Cell::new(p(card.total)).set_alignment(CellAlignment::Right),
-        Cell::new(format!("等级 {}", card.grade_label())),
-    ]);
+        figure(number(card.points)),
+        figure(p(card.total)),
+    ];
+    if own_scores {
+        row.extend([figure(own), figure(gap)]);
+    }
+    row.push(Cell::new(visible(&grade)));
+    table.add_row(row);
     out.push_str(&table.to_string());
     out.push('\n');
     out.push_str(&ledger::terminal(card, width));
@@ -279,6 +336,21 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
     out
 }
 
+/// The total row's self-score cells: the declared total, its gap, and the grades side by side
+/// (`等级 良 (自评等级 优)`).
+pub(crate) fn declared_cells(card: &Scorecard) -> (String, String, String) {
+    let declared = card.declared.as_ref();
+    let mut grade = format!("等级 {}", card.grade_label());
+    if let Some(own) = declared.and_then(|d| d.grade.as_deref()) {
+        grade.push_str(&format!(" (自评等级 {})", own.trim()));
+    }
+    (
+        declared.and_then(|d| d.total).map(p).unwrap_or_default(),
+        declared.and_then(|d| d.gap).map(signed).unwrap_or_default(),
+        grade,
+    )
+}
+
 fn finding_line(finding: &Finding) -> String {
     let mut line = format!(
         "[{}] {}: {}",
@@ -292,6 +364,18 @@ fn finding_line(finding: &Finding) -> String {
     }
     line.push(')');
     line
+}
+
+/// The indicator a finding is on, for people: its name and its id (`完成质量 (output[2])`), or
+/// the id alone where the scorecard has no such node.
+fn indicator_label(card: &Scorecard, id: Option<&str>) -> String {
+    match id {
+        None => String::new(),
+        Some(id) => match card.indicator(id) {
+            Some(node) => format!("{} ({id})", node.name),
+            None => id.to_owned(),
+        },
+    }
 }
 
 /// A unit's text as Markdown shows it: `<`, `>` and `&` as entities, so that a name holding
@@ -325,15 +409,8 @@ pub fn markdown(card: &Scorecard) -> String {
         number(card.points),
         card.grade_label()
     ));
-    if let Some(declared) = &card.declared {
-        out.push_str(&format!(
-            "- 自评: 总分 {}, 等级 {}{}\n",
-            declared.total.map_or("—".to_owned(), p),
-            declared.grade.as_deref().unwrap_or("—"),
-            declared
-                .gap
-                .map_or(String::new(), |g| format!(", 与复核相差 {}", signed(g)))
-        ));
+    if let Some(declared) = declared_line(card) {
+        out.push_str(&format!("- {}\n", text(&declared)));
     }
     for line in plugin_lines(card, 64) {
         out.push_str(&format!("- 插件: {line}\n"));
@@ -342,8 +419,10 @@ pub fn markdown(card: &Scorecard) -> String {
         out.push_str(&format!("- {note}\n"));
     }
     out.push_str("\n## 指标得分\n\n");
-    out.push_str("| 指标 | 分值 | 得分 | 计分规则 | 输入 | 计算 | 扣分原因 |\n");
-    out.push_str("|---|---:|---:|---|---|---|---|\n");
+    out.push_str(
+        "| 指标 | 分值 | 复核得分 | 自评得分 | 差 | 计分规则 | 输入 | 计算 | 扣分原因 |\n",
+    );
+    out.push_str("|---|---:|---:|---:|---:|---|---|---|---|\n");
     for (depth, node) in rows(&card.indicators) {
         let indent = "　".repeat(depth);
         let name = if node.children.is_empty() {
@@ -363,7 +442,7 @@ pub fn markdown(card: &Scorecard) -> String {
                 d.inputs
                     .iter()
                     .map(ToString::to_string)
-                    .chain(d.self_score.map(|s| format!("自评得分 {}", p(s))))
+                    .chain(self_note(node))
                     .collect::<Vec<_>>()
                     .join("; "),
                 d.formula.clone(),
@@ -380,8 +459,9 @@ pub fn markdown(card: &Scorecard) -> String {
             ),
             None => Default::default(),
         };
+        let (own, gap) = self_cells(node);
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {own} | {gap} | {} | {} | {} | {} |\n",
             cell(&name),
             number(node.points),
             p(node.score),
@@ -391,11 +471,12 @@ pub fn markdown(card: &Scorecard) -> String {
             cell(&reason)
         ));
     }
+    let (own, gap, grade) = declared_cells(card);
     out.push_str(&format!(
-        "| **合计** | {} | **{}** | 等级 {} | | | |\n",
+        "| **合计** | {} | **{}** | {own} | {gap} | {} | | | |\n",
         number(card.points),
         p(card.total),
-        card.grade_label()
+        cell(&grade)
     ));
     out.push_str(&ledger::markdown(card));
     out.push_str("\n## 发现问题\n\n");
@@ -410,7 +491,7 @@ pub fn markdown(card: &Scorecard) -> String {
                 f.severity.label(),
                 cell(&f.rule.label()),
                 f.rule,
-                cell(f.indicator.as_deref().unwrap_or("")),
+                cell(&indicator_label(card, f.indicator.as_deref())),
                 cell(&f.message)
             ));
         }
@@ -431,11 +512,22 @@ pub struct SummaryRow {
 #[derive(Debug, Clone)]
 pub struct UnitSummary {
     pub unit: String,
+    /// 单位编码.
+    pub code: Option<String>,
+    /// For a project evaluation: the project's name and its 项目编码.
+    pub project: Option<String>,
+    pub project_code: Option<String>,
+    /// 主管部门.
+    pub supervisor: Option<String>,
+    /// 地区.
+    pub region: Option<String>,
     pub year: u16,
     pub kind: &'static str,
     pub total: Decimal,
     pub grade: Option<String>,
     pub declared_total: Option<Decimal>,
+    /// The grade the unit gave itself, as written.
+    pub declared_grade: Option<String>,
     pub gap: Option<Decimal>,
     pub hard: usize,
     pub soft: usize,
@@ -456,13 +548,25 @@ impl UnitSummary {
     }
 
     pub fn of(card: &Scorecard) -> UnitSummary {
+        let filled = |text: &Option<String>| {
+            text.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+        };
         UnitSummary {
             unit: card.unit.name.clone(),
+            code: filled(&card.unit.code),
+            project: filled(&card.unit.project),
+            project_code: filled(&card.unit.project_code),
+            supervisor: filled(&card.unit.supervisor),
+            region: filled(&card.unit.region),
             year: card.unit.year,
             kind: card.unit.kind.label(),
             total: card.total,
             grade: card.grade.clone(),
             declared_total: card.declared.as_ref().and_then(|d| d.total),
+            declared_grade: filled(&card.declared.as_ref().and_then(|d| d.grade.clone())),
             gap: card.declared.as_ref().and_then(|d| d.gap),
             hard: card.count(Severity::Hard),
             soft: card.count(Severity::Soft),
@@ -499,6 +603,131 @@ pub fn ranked(rows: &[SummaryRow]) -> Vec<(usize, usize)> {
     out
 }
 
+/// An error as listed under its source: without the source again in front (readers' errors
+/// start `path: `).
+pub(crate) fn without_source<'a>(error: &'a str, source: &str) -> &'a str {
+    error
+        .strip_prefix(source)
+        .and_then(|rest| rest.strip_prefix(": "))
+        .unwrap_or(error)
+}
+
+/// Whether any scored unit has a project (a name or a 项目编码): then the summaries show 项目 and
+/// 项目编码.
+pub fn has_projects(rows: &[SummaryRow]) -> bool {
+    rows.iter()
+        .filter_map(|r| r.outcome.as_ref().ok())
+        .any(|s| s.project.is_some() || s.project_code.is_some())
+}
+
+/// What summaries group units by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    /// 主管部门.
+    Supervisor,
+    /// 地区.
+    Region,
+}
+
+impl GroupBy {
+    /// The column's name: 主管部门, 地区.
+    pub fn label(self) -> &'static str {
+        match self {
+            GroupBy::Supervisor => "主管部门",
+            GroupBy::Region => "地区",
+        }
+    }
+
+    /// The heading of the section or sheet: 按主管部门, 按地区.
+    pub fn title(self) -> &'static str {
+        match self {
+            GroupBy::Supervisor => "按主管部门",
+            GroupBy::Region => "按地区",
+        }
+    }
+
+    /// The group of the units that name none: （未填主管部门）, （未填地区）. Its full-width
+    /// parenthesis sorts after every Chinese name, so it comes last.
+    pub fn unnamed(self) -> &'static str {
+        match self {
+            GroupBy::Supervisor => "（未填主管部门）",
+            GroupBy::Region => "（未填地区）",
+        }
+    }
+
+    fn of(self, unit: &UnitSummary) -> Option<&str> {
+        match self {
+            GroupBy::Supervisor => unit.supervisor.as_deref(),
+            GroupBy::Region => unit.region.as_deref(),
+        }
+    }
+}
+
+/// One group of scored units in a summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub name: String,
+    /// Scored units in the group.
+    pub units: usize,
+    /// Units per grade, in the order of the `grades` given to [`groups`], then 无等级 where
+    /// some unit of the batch has no grade.
+    pub grades: Vec<(String, usize)>,
+    /// The average total, exact (shown rounded).
+    pub average: Decimal,
+    pub lowest: Decimal,
+}
+
+/// The scored units of `rows` grouped `by` 主管部门 or 地区, by group name (Unicode order, the
+/// units naming none last), each with its grade distribution over `grades` (best first). Units
+/// that failed have no group.
+pub fn groups(rows: &[SummaryRow], by: GroupBy, grades: &[String]) -> Vec<Group> {
+    use std::collections::BTreeMap;
+    let scored: Vec<&UnitSummary> = rows
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().ok())
+        .collect();
+    let mut names: Vec<String> = grades.to_vec();
+    if scored.iter().any(|s| s.grade.is_none()) {
+        names.push("无等级".to_owned());
+    }
+    let mut members: BTreeMap<&str, Vec<&UnitSummary>> = BTreeMap::new();
+    for unit in scored {
+        members
+            .entry(by.of(unit).unwrap_or(by.unnamed()))
+            .or_default()
+            .push(unit);
+    }
+    members
+        .into_iter()
+        .map(|(name, units)| {
+            let count = |grade: &str| units.iter().filter(|u| u.grade_label() == grade).count();
+            Group {
+                name: name.to_owned(),
+                units: units.len(),
+                grades: names.iter().map(|g| (g.clone(), count(g))).collect(),
+                average: average(units.iter().map(|u| u.total)),
+                lowest: units.iter().map(|u| u.total).min().unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The mean of `values` (at least one): their sum over their count, or, were the sum past the
+/// range of a decimal, the running mean.
+fn average(values: impl Iterator<Item = Decimal> + Clone) -> Decimal {
+    let n = values.clone().count().max(1);
+    match values
+        .clone()
+        .try_fold(Decimal::ZERO, |sum, v| sum.checked_add(v))
+    {
+        Some(sum) => sum / Decimal::from(n),
+        None => values.enumerate().fold(Decimal::ZERO, |mean, (i, v)| {
+            let step = (v / Decimal::from(i + 1)).saturating_sub(mean / Decimal::from(i + 1));
+            mean.saturating_add(step)
+        }),
+    }
+}
+
 /// A text field of a CSV as a spreadsheet will open it: one that starts with `=`, `+`, `-`, `@`,
 /// a tab or a carriage return would be taken for a formula (CSV injection), so it is prefixed
 /// with an apostrophe, as OWASP recommends. Figures are not text fields: a negative gap stays a
@@ -511,44 +740,74 @@ fn text_cell(text: &str) -> String {
     }
 }
 
-/// The batch summary as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese); its
-/// text fields (source, unit, error) are kept from being taken for formulas.
+/// The columns of the summaries' unit table, in order: 项目 and 项目编码 only when `projects`.
+fn summary_columns(projects: bool) -> Vec<&'static str> {
+    let mut columns = vec!["排名", "来源", "单位", "单位编码"];
+    if projects {
+        columns.extend(["项目", "项目编码"]);
+    }
+    columns.extend([
+        "主管部门",
+        "地区",
+        "年度",
+        "类型",
+        "复核总分",
+        "等级",
+        "自评总分",
+        "自评等级",
+        "差",
+        "硬性问题",
+        "提示",
+        "读取完整度",
+        "错误",
+    ]);
+    columns
+}
+
+/// The batch summary as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese): one row
+/// per input, ranked (the units that failed last, without a rank), with Chinese headers: 排名,
+/// 来源, 单位, 单位编码, (项目, 项目编码, only when some unit has a project,) 主管部门, 地区, 年度,
+/// 类型, 复核总分, 等级, 自评总分, 自评等级, 差, 硬性问题, 提示, 读取完整度, 错误. Its text fields
+/// are kept from being taken for formulas; figures are plain numbers (差 = 自评总分 − 复核总分).
 pub fn summary_csv(rows: &[SummaryRow]) -> String {
+    let projects = has_projects(rows);
+    let header = summary_columns(projects);
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "source",
-        "unit",
-        "year",
-        "kind",
-        "total",
-        "grade",
-        "declared_total",
-        "gap",
-        "hard_findings",
-        "soft_findings",
-        "read_completeness",
-        "error",
-    ];
-    writer.write_record(header).expect("writing to memory");
-    for row in rows {
+    writer.write_record(&header).expect("writing to memory");
+    let text = |t: &Option<String>| t.as_deref().map(text_cell).unwrap_or_default();
+    for (rank, index) in ranked(rows) {
+        let row = &rows[index];
         let record: Vec<String> = match &row.outcome {
-            Ok(s) => vec![
-                text_cell(&row.source),
-                text_cell(&s.unit),
-                s.year.to_string(),
-                s.kind.to_owned(),
-                p(s.total),
-                s.grade_label().to_owned(),
-                s.declared_total.map(p).unwrap_or_default(),
-                s.gap.map(p).unwrap_or_default(),
-                s.hard.to_string(),
-                s.soft.to_string(),
-                s.read_label().unwrap_or_default(),
-                String::new(),
-            ],
+            Ok(s) => {
+                let mut r = vec![
+                    rank.to_string(),
+                    text_cell(&row.source),
+                    text_cell(&s.unit),
+                    text(&s.code),
+                ];
+                if projects {
+                    r.extend([text(&s.project), text(&s.project_code)]);
+                }
+                r.extend([
+                    text(&s.supervisor),
+                    text(&s.region),
+                    s.year.to_string(),
+                    s.kind.to_owned(),
+                    p(s.total),
+                    s.grade_label().to_owned(),
+                    s.declared_total.map(p).unwrap_or_default(),
+                    text(&s.declared_grade),
+                    s.gap.map(p).unwrap_or_default(),
+                    s.hard.to_string(),
+                    s.soft.to_string(),
+                    s.read_label().unwrap_or_default(),
+                    String::new(),
+                ]);
+                r
+            }
             Err(e) => {
-                let mut r = vec![text_cell(&row.source)];
-                r.extend(std::iter::repeat_n(String::new(), 10));
+                let mut r = vec![String::new(), text_cell(&row.source)];
+                r.extend(std::iter::repeat_n(String::new(), header.len() - 3));
                 r.push(text_cell(e));
                 r
             }
@@ -561,32 +820,96 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
     out
 }
 
-/// The batch summary as a Markdown table; `notes` (files not read, files skipped as not
-/// submissions) under a 说明 heading at the end.
-pub fn summary_markdown(rows: &[SummaryRow], notes: &[String]) -> String {
-    let mut out = String::from("# 绩效自评复核汇总\n\n");
-    out.push_str(
-        "| 来源 | 单位 | 年度 | 类型 | 复核总分 | 等级 | 自评总分 | 差 | 硬性问题 | 提示 | 读取完整度 |\n",
-    );
-    out.push_str("|---|---|---:|---|---:|---|---:|---:|---:|---:|---:|\n");
+/// The batch summary as Markdown: the units ranked, then a section per grouping (按主管部门,
+/// 按地区) with each group's grade distribution over `grades` (best first, as the rule set lists
+/// its bands), the units that could not be scored, and `notes` (files not read, files skipped as
+/// not submissions) under a 说明 heading at the end.
+pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]) -> String {
+    let projects = has_projects(rows);
+    let mut out = String::from("# 绩效自评复核汇总\n\n## 单位排名\n\n");
+    // The columns of `summary_columns`, but 来源 last and 错误 in its own section.
+    let mut columns: Vec<&str> = summary_columns(projects)
+        .into_iter()
+        .filter(|c| !matches!(*c, "来源" | "错误"))
+        .collect();
+    columns.push("来源");
+    let numeric = [
+        "排名",
+        "年度",
+        "复核总分",
+        "自评总分",
+        "差",
+        "硬性问题",
+        "提示",
+        "读取完整度",
+    ];
+    out.push_str(&format!("| {} |\n", columns.join(" | ")));
+    let align: Vec<&str> = columns
+        .iter()
+        .map(|c| if numeric.contains(c) { "---:" } else { "---" })
+        .collect();
+    out.push_str(&format!("|{}|\n", align.join("|")));
+    let text = |t: &Option<String>| t.as_deref().map_or("—".to_owned(), cell);
     let mut failed = Vec::new();
-    for row in rows {
+    for (rank, index) in ranked(rows) {
+        let row = &rows[index];
         match &row.outcome {
-            Ok(s) => out.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                cell(&row.source),
-                cell(&s.unit),
-                s.year,
-                s.kind,
-                p(s.total),
-                s.grade_label(),
-                s.declared_total.map_or("—".into(), p),
-                s.gap.map_or("—".into(), signed),
-                s.hard,
-                s.soft,
-                s.read_label().unwrap_or_else(|| "—".into())
-            )),
+            Ok(s) => {
+                let mut cells = vec![rank.to_string(), cell(&s.unit), text(&s.code)];
+                if projects {
+                    cells.extend([text(&s.project), text(&s.project_code)]);
+                }
+                cells.extend([
+                    text(&s.supervisor),
+                    text(&s.region),
+                    s.year.to_string(),
+                    s.kind.to_owned(),
+                    p(s.total),
+                    s.grade_label().to_owned(),
+                    s.declared_total.map_or("—".into(), p),
+                    text(&s.declared_grade),
+                    s.gap.map_or("—".into(), signed),
+                    s.hard.to_string(),
+                    s.soft.to_string(),
+                    s.read_label().unwrap_or_else(|| "—".into()),
+                    cell(&row.source),
+                ]);
+                out.push_str(&format!("| {} |\n", cells.join(" | ")));
+            }
             Err(e) => failed.push((row.source.as_str(), e.as_str())),
+        }
+    }
+    for by in [GroupBy::Supervisor, GroupBy::Region] {
+        out.push_str(&format!("\n## {}\n\n", by.title()));
+        let groups = groups(rows, by, grades);
+        if groups.is_empty() {
+            out.push_str("无评分单位。\n");
+            continue;
+        }
+        let bands: Vec<&str> = groups[0].grades.iter().map(|(g, _)| g.as_str()).collect();
+        out.push_str(&format!(
+            "| {} | 单位数 | {} | 平均分 | 最低分 |\n",
+            by.label(),
+            bands
+                .iter()
+                .map(|g| cell(g))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
+        out.push_str(&format!(
+            "|---|---:|{}---:|---:|\n",
+            "---:|".repeat(bands.len())
+        ));
+        for group in groups {
+            let counts: Vec<String> = group.grades.iter().map(|(_, n)| n.to_string()).collect();
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                cell(&group.name),
+                group.units,
+                counts.join(" | "),
+                p(group.average),
+                p(group.lowest)
+            ));
         }
     }
     if !failed.is_empty() {
@@ -595,7 +918,7 @@ pub fn summary_markdown(rows: &[SummaryRow], notes: &[String]) -> String {
             out.push_str(&format!(
                 "- `{}`: {}\n",
                 source.replace('`', "'"),
-                text(&error.replace('\n', " "))
+                self::text(&without_source(error, source).replace('\n', " "))
             ));
         }
     }

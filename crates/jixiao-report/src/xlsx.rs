@@ -1,7 +1,11 @@
-//! The batch summary as an Excel workbook: a ranked summary sheet, a sheet of every indicator's
-//! score (one row per unit, one column per indicator of the rule set) and a sheet of every
-//! finding. The two large sheets stream in constant memory as units are added; the summary
-//! sheet is written at the end, ranked. Numbers are written rounded to their shown decimals.
+//! The batch summary as an Excel workbook: a ranked summary sheet (汇总); the units grouped by
+//! 主管部门 and by 地区 (按主管部门, 按地区: units, grade distribution, average and lowest total);
+//! a sheet of every indicator's recomputed score (指标得分: one row per unit, one column per
+//! indicator of the rule set) and one of the unit's own scores in the same layout (自评对照: the
+//! same cell holds the same unit and indicator, shaded where the unit scored itself higher); and a
+//! sheet of every finding. The large sheets stream in constant memory as units are added; the
+//! summary and group sheets are written at the end. Numbers are written rounded to their shown
+//! decimals.
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -9,7 +13,7 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
-use crate::SummaryRow;
+use crate::{GroupBy, SummaryRow};
 use jixiao_engine::fmt::round;
 use jixiao_engine::{Scorecard, ScoredIndicator};
 
@@ -28,9 +32,14 @@ pub struct IndicatorColumn {
 pub struct SummaryWorkbook {
     workbook: Workbook,
     columns: Vec<IndicatorColumn>,
+    /// Grade names, best first, as the rule set lists them.
+    grades: Vec<String>,
     header: Format,
     points: Format,
-    /// Worksheet index and next free row of the indicator sheet.
+    /// A self-score above the recomputed one.
+    over: Format,
+    /// Worksheet index and next free row of the indicator sheet (the self-score sheet follows
+    /// it, row for row).
     indicators: (usize, u32),
     /// Worksheet index and next free row of the current findings sheet.
     findings: (usize, u32),
@@ -52,9 +61,14 @@ fn number(value: Decimal) -> f64 {
 }
 
 impl SummaryWorkbook {
-    /// A workbook for a batch scored under a rule set with these indicator `columns`; `year`
-    /// dates the document (a fixed date, so the same batch gives the same bytes).
-    pub fn new(columns: Vec<IndicatorColumn>, year: u16) -> Result<Self, XlsxError> {
+    /// A workbook for a batch scored under a rule set with these indicator `columns` and
+    /// `grades` (best first, as the rule set lists its bands); `year` dates the document (a
+    /// fixed date, so the same batch gives the same bytes).
+    pub fn new(
+        columns: Vec<IndicatorColumn>,
+        grades: Vec<String>,
+        year: u16,
+    ) -> Result<Self, XlsxError> {
         let mut workbook = Workbook::new();
         workbook.set_properties(
             &DocProperties::new()
@@ -67,27 +81,34 @@ impl SummaryWorkbook {
             .set_align(FormatAlign::Center)
             .set_text_wrap();
         let points = Format::new().set_num_format("0.00");
-        // The summary sheet comes first; it is filled at the end.
-        workbook
-            .add_worksheet_with_constant_memory()?
-            .set_name("汇总")?;
-        let sheet = workbook.add_worksheet_with_constant_memory()?;
-        sheet.set_name("指标得分")?;
-        let mut headers = vec!["来源".to_owned(), "单位".to_owned(), "总分".to_owned()];
-        headers.extend(columns.iter().map(|c| c.header.clone()));
-        write_header(sheet, &headers, &header)?;
-        sheet.set_column_width(0, 28)?;
-        sheet.set_column_width(1, 30)?;
-        for col in 2..headers.len() {
-            sheet.set_column_width(u16::try_from(col).unwrap_or(u16::MAX), 14)?;
+        let over = points.clone().set_background_color(Color::RGB(0xF8CBAD));
+        // The summary and group sheets come first; they are filled at the end.
+        for name in ["汇总", GroupBy::Supervisor.title(), GroupBy::Region.title()] {
+            workbook
+                .add_worksheet_with_constant_memory()?
+                .set_name(name)?;
+        }
+        for (name, total) in [("指标得分", "复核总分"), ("自评对照", "自评总分")] {
+            let sheet = workbook.add_worksheet_with_constant_memory()?;
+            sheet.set_name(name)?;
+            let mut headers = vec!["来源".to_owned(), "单位".to_owned(), total.to_owned()];
+            headers.extend(columns.iter().map(|c| c.header.clone()));
+            write_header(sheet, &headers, &header)?;
+            sheet.set_column_width(0, 28)?;
+            sheet.set_column_width(1, 30)?;
+            for col in 2..headers.len() {
+                sheet.set_column_width(u16::try_from(col).unwrap_or(u16::MAX), 14)?;
+            }
         }
         let mut this = SummaryWorkbook {
             workbook,
             columns,
+            grades,
             header,
             points,
-            indicators: (1, 1),
-            findings: (2, 1),
+            over,
+            indicators: (3, 1),
+            findings: (5, 1),
             findings_sheets: 0,
         };
         this.add_findings_sheet()?;
@@ -113,23 +134,58 @@ impl SummaryWorkbook {
         Ok(())
     }
 
-    /// Adds one scored unit: its row of indicator scores and its findings.
+    /// Adds one scored unit: its row of indicator scores, its row of self-scores and its
+    /// findings.
     pub fn add_unit(&mut self, source: &str, card: &Scorecard) -> Result<(), XlsxError> {
-        let mut scores: Vec<(&str, Decimal)> = Vec::new();
-        collect_scores(&card.indicators, &mut scores);
+        let mut nodes: Vec<&ScoredIndicator> = Vec::new();
+        collect_nodes(&card.indicators, &mut nodes);
         let (index, row) = self.indicators;
         if row <= MAX_ROW {
-            let sheet = self.workbook.worksheet_from_index(index)?;
-            sheet.write_string(row, 0, fit(source))?;
-            sheet.write_string(row, 1, fit(&card.unit.name))?;
-            sheet.write_number_with_format(row, 2, number(card.total), &self.points)?;
-            // The tree is walked in the rule set's order, as the columns are: one pass.
-            let mut scores = scores.iter().peekable();
+            // The tree is walked in the rule set's order, as the columns are: one pass. Index of
+            // the column and the node.
+            let mut cells: Vec<(u16, &ScoredIndicator)> = Vec::new();
+            let mut walk = nodes.iter().peekable();
             for (i, column) in self.columns.iter().enumerate() {
-                while scores.next_if(|(id, _)| *id != column.id).is_some() {}
-                if let Some((_, score)) = scores.next() {
-                    let col = u16::try_from(i + 3).unwrap_or(u16::MAX);
-                    sheet.write_number_with_format(row, col, number(*score), &self.points)?;
+                while walk.next_if(|n| n.id != column.id).is_some() {}
+                if let Some(node) = walk.next() {
+                    cells.push((u16::try_from(i + 3).unwrap_or(u16::MAX), node));
+                }
+            }
+            // Shaded where the unit's score is above the recomputed one, as shown.
+            let higher =
+                |gap: Option<Decimal>| gap.is_some_and(|gap| round(gap, 2) > Decimal::ZERO);
+            let declared = card.declared.as_ref();
+            let totals = [
+                (Some(card.total), false),
+                (
+                    declared.and_then(|d| d.total),
+                    higher(declared.and_then(|d| d.gap)),
+                ),
+            ];
+            for (offset, (total, over)) in totals.into_iter().enumerate() {
+                let sheet = self.workbook.worksheet_from_index(index + offset)?;
+                sheet.write_string(row, 0, fit(source))?;
+                sheet.write_string(row, 1, fit(&card.unit.name))?;
+                if let Some(total) = total {
+                    let format = if over { &self.over } else { &self.points };
+                    sheet.write_number_with_format(row, 2, number(total), format)?;
+                }
+                for (col, node) in &cells {
+                    if offset == 0 {
+                        sheet.write_number_with_format(
+                            row,
+                            *col,
+                            number(node.score),
+                            &self.points,
+                        )?;
+                    } else if let Some(own) = node.self_score {
+                        let format = if higher(node.self_score_gap) {
+                            &self.over
+                        } else {
+                            &self.points
+                        };
+                        sheet.write_number_with_format(row, *col, number(own), format)?;
+                    }
                 }
             }
             self.indicators.1 += 1;
@@ -153,96 +209,124 @@ impl SummaryWorkbook {
     }
 
     /// Writes the ranked summary sheet, with `notes` (files not read, files skipped as not
-    /// submissions) a row below it, and returns the workbook's bytes.
+    /// submissions) a row below it, and the group sheets, and returns the workbook's bytes.
     pub fn finish(mut self, rows: &[SummaryRow], notes: &[String]) -> Result<Vec<u8>, XlsxError> {
-        let headers = [
-            "排名",
-            "来源",
-            "单位",
-            "年度",
-            "类型",
-            "复核总分",
-            "等级",
-            "自评总分",
-            "自评−复核",
-            "硬性问题",
-            "提示",
-            "读取完整度",
-            "错误",
-        ]
-        .map(String::from);
+        let projects = crate::has_projects(rows);
+        // Header, width (Excel's character units) and what the cell holds. The text columns
+        // wrap, their rows as tall as their longest text, so that the sheet is narrow enough to
+        // print legibly on one page's width.
+        let mut columns: Vec<(&str, u16, Field)> = vec![
+            ("排名", 6, Field::Rank),
+            ("来源", 18, Field::Source),
+            ("单位", 20, Field::Unit),
+            ("单位编码", 14, Field::Code),
+        ];
+        if projects {
+            columns.extend([
+                ("项目", 20, Field::Project),
+                ("项目编码", 22, Field::ProjectCode),
+            ]);
+        }
+        columns.extend([
+            ("主管部门", 16, Field::Supervisor),
+            ("地区", 14, Field::Region),
+            ("年度", 6, Field::Year),
+            ("类型", 12, Field::Kind),
+            ("复核总分", 10, Field::Total),
+            ("等级", 6, Field::Grade),
+            ("自评总分", 10, Field::DeclaredTotal),
+            ("自评等级", 8, Field::DeclaredGrade),
+            ("自评−复核", 10, Field::Gap),
+            ("硬性问题", 9, Field::Hard),
+            ("提示", 6, Field::Soft),
+            ("读取完整度", 12, Field::Read),
+            ("错误", ERROR_WIDTH, Field::Error),
+        ]);
+        let last_col = u16::try_from(columns.len() - 1).unwrap_or(u16::MAX);
+        let headers: Vec<String> = columns.iter().map(|c| c.0.to_owned()).collect();
         let ranked = crate::ranked(rows);
         let wrapped = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+        // Every cell at the top of its row, as the wrapped ones are.
+        let right = Format::new()
+            .set_align(FormatAlign::Right)
+            .set_align(FormatAlign::Top);
+        let top = Format::new().set_align(FormatAlign::Top);
+        let figure = self.points.clone().set_align(FormatAlign::Top);
         let notes_rows = u32::try_from(notes.len() + 1).unwrap_or(u32::MAX);
         let sheet = self.workbook.worksheet_from_index(0)?;
         write_header(sheet, &headers, &self.header)?;
-        for (col, width) in [
-            (0, 6),
-            (1, 28),
-            (2, 30),
-            (3, 6),
-            (4, 12),
-            (5, 10),
-            (6, 6),
-            (7, 10),
-            (8, 10),
-            (9, 9),
-            (10, 6),
-            (11, 14),
-            (12, ERROR_WIDTH),
-        ] {
-            sheet.set_column_width(col, width)?;
+        for (col, (_, width, _)) in columns.iter().enumerate() {
+            sheet.set_column_width(u16::try_from(col).unwrap_or(u16::MAX), *width)?;
         }
+        let count = |n: usize| f64::from(u32::try_from(n).unwrap_or(u32::MAX));
         let mut row = 1u32;
         for (rank, index) in ranked {
             if row > MAX_ROW {
                 break;
             }
             let summary = &rows[index];
-            sheet.write_string(row, 1, fit(&summary.source))?;
-            match &summary.outcome {
-                Ok(s) => {
-                    sheet.write_number(
-                        row,
-                        0,
-                        f64::from(u32::try_from(rank).unwrap_or(u32::MAX)),
-                    )?;
-                    sheet.write_string(row, 2, fit(&s.unit))?;
-                    sheet.write_number(row, 3, f64::from(s.year))?;
-                    sheet.write_string(row, 4, s.kind)?;
-                    sheet.write_number_with_format(row, 5, number(s.total), &self.points)?;
-                    sheet.write_string(row, 6, s.grade_label())?;
-                    if let Some(d) = s.declared_total {
-                        sheet.write_number_with_format(row, 7, number(d), &self.points)?;
+            let texts: Vec<Option<&str>> = columns
+                .iter()
+                .map(|(_, _, field)| field.text(summary))
+                .collect();
+            let height = columns
+                .iter()
+                .zip(&texts)
+                .filter(|((_, _, field), _)| field.wraps())
+                .filter_map(|((_, width, _), text)| Some(line_height((*text)?, *width)))
+                .max()
+                .unwrap_or(15);
+            if height > 15 {
+                sheet.set_row_height(row, height)?;
+            }
+            for (col, ((_, _, field), text)) in columns.iter().zip(&texts).enumerate() {
+                let col = u16::try_from(col).unwrap_or(u16::MAX);
+                if let Some(text) = text {
+                    if field.wraps() {
+                        sheet.write_string_with_format(row, col, fit(text), &wrapped)?;
+                    } else {
+                        sheet.write_string_with_format(row, col, fit(text), &top)?;
                     }
-                    if let Some(g) = s.gap {
-                        sheet.write_number_with_format(row, 8, number(g), &self.points)?;
-                    }
-                    sheet.write_number(
-                        row,
-                        9,
-                        f64::from(u32::try_from(s.hard).unwrap_or(u32::MAX)),
-                    )?;
-                    sheet.write_number(
-                        row,
-                        10,
-                        f64::from(u32::try_from(s.soft).unwrap_or(u32::MAX)),
-                    )?;
-                    if let Some(read) = s.read_label() {
-                        // A count like its neighbours: right-aligned, off the 提示 column.
-                        let right = Format::new().set_align(FormatAlign::Right);
-                        sheet.write_string_with_format(row, 11, &read, &right)?;
-                    }
+                    continue;
                 }
-                Err(e) => {
-                    // Wrapped in its column, so that it prints within the page's width.
-                    sheet.write_string_with_format(row, 12, fit(e), &wrapped)?;
-                    sheet.set_row_height(row, line_height(e, ERROR_WIDTH))?;
+                let Ok(s) = &summary.outcome else {
+                    continue;
+                };
+                let points = match field {
+                    Field::Total => Some(s.total),
+                    Field::DeclaredTotal => s.declared_total,
+                    Field::Gap => s.gap,
+                    _ => None,
+                };
+                if let Some(value) = points {
+                    sheet.write_number_with_format(row, col, number(value), &figure)?;
+                    continue;
+                }
+                match field {
+                    Field::Rank => {
+                        sheet.write_number_with_format(row, col, count(rank), &top)?;
+                    }
+                    Field::Year => {
+                        sheet.write_number_with_format(row, col, f64::from(s.year), &top)?;
+                    }
+                    Field::Hard => {
+                        sheet.write_number_with_format(row, col, count(s.hard), &top)?;
+                    }
+                    Field::Soft => {
+                        sheet.write_number_with_format(row, col, count(s.soft), &top)?;
+                    }
+                    Field::Read => {
+                        if let Some(read) = s.read_label() {
+                            // A count like its neighbours: right-aligned, off the 提示 column.
+                            sheet.write_string_with_format(row, col, &read, &right)?;
+                        }
+                    }
+                    _ => {}
                 }
             }
             row += 1;
         }
-        sheet.autofilter(0, 0, row.saturating_sub(1).max(1), 11)?;
+        sheet.autofilter(0, 0, row.saturating_sub(1).max(1), last_col - 1)?;
         for (i, note) in notes.iter().enumerate() {
             let at = row + 1 + u32::try_from(i).unwrap_or(u32::MAX);
             if at > MAX_ROW {
@@ -251,17 +335,22 @@ impl SummaryWorkbook {
             // Across the columns from 来源 to 错误 (about 100 Chinese characters a line). Its
             // height is left alone: in constant-memory mode a height set on a merged row writes
             // the row twice, which Excel refuses.
-            sheet.merge_range(at, 1, at, 12, &fit(note), &wrapped)?;
+            sheet.merge_range(at, 1, at, last_col, &fit(note), &wrapped)?;
         }
-        sheet.set_print_area(0, 0, row.saturating_sub(1).max(1) + notes_rows, 12)?;
+        sheet.set_print_area(0, 0, row.saturating_sub(1).max(1) + notes_rows, last_col)?;
+        for (index, by) in [(1, GroupBy::Supervisor), (2, GroupBy::Region)] {
+            self.write_groups(index, rows, by)?;
+        }
         let (index, last) = self.indicators;
         let last_col = u16::try_from(self.columns.len() + 2).unwrap_or(u16::MAX);
-        self.workbook.worksheet_from_index(index)?.autofilter(
-            0,
-            0,
-            last.saturating_sub(1).max(1),
-            last_col,
-        )?;
+        for sheet in [index, index + 1] {
+            self.workbook.worksheet_from_index(sheet)?.autofilter(
+                0,
+                0,
+                last.saturating_sub(1).max(1),
+                last_col,
+            )?;
+        }
         let (index, last) = self.findings;
         self.workbook.worksheet_from_index(index)?.autofilter(
             0,
@@ -271,6 +360,113 @@ impl SummaryWorkbook {
         )?;
         self.workbook.save_to_buffer()
     }
+
+    /// The sheet `index`: the scored units grouped `by` 主管部门 or 地区, a row per group (units,
+    /// count per grade, average and lowest total).
+    fn write_groups(
+        &mut self,
+        index: usize,
+        rows: &[SummaryRow],
+        by: GroupBy,
+    ) -> Result<(), XlsxError> {
+        let groups = crate::groups(rows, by, &self.grades);
+        let bands: Vec<String> = groups.first().map_or_else(
+            || self.grades.clone(),
+            |g| g.grades.iter().map(|(name, _)| name.clone()).collect(),
+        );
+        let mut headers = vec![by.label().to_owned(), "单位数".to_owned()];
+        headers.extend(bands.iter().cloned());
+        headers.extend(["平均分".to_owned(), "最低分".to_owned()]);
+        let sheet = self.workbook.worksheet_from_index(index)?;
+        write_header(sheet, &headers, &self.header)?;
+        sheet.set_column_width(0, 36)?;
+        for col in 1..headers.len() {
+            sheet.set_column_width(u16::try_from(col).unwrap_or(u16::MAX), 10)?;
+        }
+        let count = |n: usize| f64::from(u32::try_from(n).unwrap_or(u32::MAX));
+        for (i, group) in groups.iter().enumerate() {
+            let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            if row > MAX_ROW {
+                break;
+            }
+            sheet.write_string(row, 0, fit(&group.name))?;
+            sheet.write_number(row, 1, count(group.units))?;
+            let mut col = 2u16;
+            for (_, n) in &group.grades {
+                sheet.write_number(row, col, count(*n))?;
+                col = col.saturating_add(1);
+            }
+            sheet.write_number_with_format(row, col, number(group.average), &self.points)?;
+            sheet.write_number_with_format(
+                row,
+                col.saturating_add(1),
+                number(group.lowest),
+                &self.points,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Field {
+    /// The column's text for this row, for a text column.
+    fn text(self, row: &SummaryRow) -> Option<&str> {
+        let s = match (&row.outcome, self) {
+            (_, Field::Source) => return Some(&row.source),
+            (Err(e), Field::Error) => return Some(e),
+            (Err(_), _) => return None,
+            (Ok(s), _) => s,
+        };
+        match self {
+            Field::Unit => Some(s.unit.as_str()),
+            Field::Code => s.code.as_deref(),
+            Field::Project => s.project.as_deref(),
+            Field::ProjectCode => s.project_code.as_deref(),
+            Field::Supervisor => s.supervisor.as_deref(),
+            Field::Region => s.region.as_deref(),
+            Field::Kind => Some(s.kind),
+            Field::Grade => Some(s.grade_label()),
+            Field::DeclaredGrade => s.declared_grade.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether its text wraps in the column (the row as tall as it takes).
+    fn wraps(self) -> bool {
+        matches!(
+            self,
+            Field::Source
+                | Field::Unit
+                | Field::Project
+                | Field::Supervisor
+                | Field::Region
+                | Field::Error
+        )
+    }
+}
+
+/// What a column of the summary sheet holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Rank,
+    Source,
+    Unit,
+    Code,
+    Project,
+    ProjectCode,
+    Supervisor,
+    Region,
+    Year,
+    Kind,
+    Total,
+    Grade,
+    DeclaredTotal,
+    DeclaredGrade,
+    Gap,
+    Hard,
+    Soft,
+    Read,
+    Error,
 }
 
 fn write_header(
@@ -301,15 +497,15 @@ fn print_setup(sheet: &mut Worksheet) -> Result<(), XlsxError> {
     Ok(())
 }
 
-fn collect_scores<'a>(nodes: &'a [ScoredIndicator], out: &mut Vec<(&'a str, Decimal)>) {
+fn collect_nodes<'a>(nodes: &'a [ScoredIndicator], out: &mut Vec<&'a ScoredIndicator>) {
     for node in nodes {
-        out.push((&node.id, node.score));
-        collect_scores(&node.children, out);
+        out.push(node);
+        collect_nodes(&node.children, out);
     }
 }
 
 /// The width of the 错误 column, in Excel's character units.
-const ERROR_WIDTH: u16 = 60;
+const ERROR_WIDTH: u16 = 40;
 
 /// The height, in points, of a row whose wrapped `text` fills a cell `width` characters wide: a
 /// Chinese character counts two. Rows are not fitted to their text when the file is opened, so

@@ -77,7 +77,7 @@ fn the_terminal_and_html_scorecards_have_the_section() {
         assert_eq!(found, cells, "{row}");
     }
 
-    let page = jixiao_report::html::scorecard(&card(), "index.html");
+    let page = jixiao_report::html::scorecard(&card(), "index.html", None, None);
     assert!(page.contains("<h2>财政数据核对</h2>"), "{page}");
     assert!(page.contains(
         "<tr><td>全年预算数</td><td class=\"n\">未填报</td><td class=\"n\">88 万元</td><td class=\"n\">—</td><td><strong>财政数据</strong></td></tr>"
@@ -107,5 +107,7 @@ fn the_json_scorecard_carries_the_figures_and_without_a_ledger_nothing_changes()
     assert!(!jixiao_report::json(&plain).contains("\"ledger\""));
     assert!(!jixiao_report::markdown(&plain).contains("财政数据核对"));
     assert!(!jixiao_report::terminal(&plain, 100).contains("财政数据核对"));
-    assert!(!jixiao_report::html::scorecard(&plain, "index.html").contains("财政数据核对"));
+    assert!(
+        !jixiao_report::html::scorecard(&plain, "index.html", None, None).contains("财政数据核对")
+    );
 }

@@ -19,7 +19,7 @@ fn part(archive: &mut zip::ZipArchive<Cursor<Vec<u8>>>, name: &str) -> String {
 #[test]
 fn every_sheet_prints_a4_landscape_one_page_wide_with_its_header_row_repeated() {
     let card = common::sample_card();
-    // 150 characters of an error: three lines of the 60-wide 错误 column.
+    // 150 characters of an error: four lines of the 40-wide 错误 column, 4 × 15 points.
     let error = format!("b.toml: {}", "x".repeat(142));
     let rows = common::two_rows(&card, &error);
     // A note of 100 Chinese characters, across the columns from 来源 to 错误 (its row written
@@ -29,21 +29,33 @@ fn every_sheet_prints_a4_landscape_one_page_wide_with_its_header_row_repeated() 
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
 
     let book = part(&mut archive, "xl/workbook.xml");
-    // The summary prints columns A (排名) to M (错误), down to its notes.
+    // The summary prints columns A (排名) to Q (错误), down to its notes.
     assert!(
         book.contains(
-            r#"<definedName name="_xlnm.Print_Area" localSheetId="0">汇总!$A$1:$M$5</definedName>"#
+            r#"<definedName name="_xlnm.Print_Area" localSheetId="0">汇总!$A$1:$Q$5</definedName>"#
         ),
         "{book}"
     );
     let summary = part(&mut archive, "xl/worksheets/sheet1.xml");
+    // The unit's name (12 characters, 24 units) wraps to two lines of the 20-wide 单位 column.
     assert!(
-        summary.contains(r#"<row r="3" ht="45" customHeight="1">"#),
+        summary.contains(r#"<row r="2" ht="30" customHeight="1">"#),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(r#"<row r="3" ht="60" customHeight="1">"#),
         "{summary}"
     );
     assert_eq!(summary.matches(r#"<row r="5""#).count(), 1, "{summary}");
-    assert!(summary.contains(r#"<mergeCell ref="B5:M5"/>"#), "{summary}");
-    let sheets = ["汇总", "指标得分", "发现问题"];
+    assert!(summary.contains(r#"<mergeCell ref="B5:Q5"/>"#), "{summary}");
+    let sheets = [
+        "汇总",
+        "按主管部门",
+        "按地区",
+        "指标得分",
+        "自评对照",
+        "发现问题",
+    ];
     for (i, name) in sheets.iter().enumerate() {
         assert!(
             book.contains(&format!(

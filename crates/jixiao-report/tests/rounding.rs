@@ -44,7 +44,7 @@ fn every_scorecard_output_rounds_midpoints_away_from_zero() {
     assert_rounded_away("the Markdown scorecard", &jixiao_report::markdown(&card));
     assert_rounded_away(
         "the HTML scorecard",
-        &jixiao_report::html::scorecard(&card, "index.html"),
+        &jixiao_report::html::scorecard(&card, "index.html", None, None),
     );
 }
 
@@ -63,7 +63,10 @@ fn every_summary_rounds_midpoints_away_from_zero() {
         assert!(!text.contains("84.12"), "{output} never shows 84.12");
     };
     total("summary.csv", &jixiao_report::summary_csv(&rows));
-    total("summary.md", &jixiao_report::summary_markdown(&rows, &[]));
+    total(
+        "summary.md",
+        &jixiao_report::summary_markdown(&rows, &[], &[]),
+    );
     let mut findings = FindingCounts::default();
     findings.add(&card);
     let grades = [
@@ -77,6 +80,7 @@ fn every_summary_rounds_midpoints_away_from_zero() {
         grades: &grades,
         findings: &findings,
         notes: &[],
+        bureau: None,
     };
     total(
         "index.html",
@@ -87,7 +91,7 @@ fn every_summary_rounds_midpoints_away_from_zero() {
         id: "midpoint.leaf".into(),
         header: "leaf".into(),
     }];
-    let mut workbook = SummaryWorkbook::new(columns, 2024).unwrap();
+    let mut workbook = SummaryWorkbook::new(columns, grades.to_vec(), 2024).unwrap();
     workbook.add_unit("lusong.toml", &card).unwrap();
     let bytes = workbook.finish(&rows, &[]).unwrap();
     let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();

@@ -30,20 +30,25 @@ fn text_that_starts_like_a_formula_is_written_as_text() {
     ];
     let csv = jixiao_report::summary_csv(&rows);
     let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(&records[0][0], "'+units/a.toml");
-    assert_eq!(&records[0][1], "'=HYPERLINK(\"http://x\",\"点我\")");
-    assert_eq!(&records[1][0], "'@b.toml");
-    assert_eq!(&records[1][11], "'-1+2: not a unit");
-    assert_eq!(&records[2][0], "'\tc.toml");
-    assert_eq!(&records[2][11], "'\r=cmd");
+    assert_eq!(&records[0][at("来源")], "'+units/a.toml");
+    assert_eq!(
+        &records[0][at("单位")],
+        "'=HYPERLINK(\"http://x\",\"点我\")"
+    );
+    assert_eq!(&records[1][at("来源")], "'@b.toml");
+    assert_eq!(&records[1][at("错误")], "'-1+2: not a unit");
+    assert_eq!(&records[2][at("来源")], "'\tc.toml");
+    assert_eq!(&records[2][at("错误")], "'\r=cmd");
     // Figures are written as figures: the sample's total, and its gap where it has one.
     let figure = |text: &str| rust_decimal::Decimal::from_str_exact(text);
     assert_eq!(
-        figure(&records[0][4]),
+        figure(&records[0][at("复核总分")]),
         Ok(jixiao_model::round(card.total, 2))
     );
-    let gap = &records[0][7];
+    let gap = &records[0][at("差")];
     assert!(gap.is_empty() || figure(gap).is_ok(), "{gap:?}");
 }
 
@@ -54,7 +59,7 @@ fn markup_in_a_units_text_is_shown_in_markdown_not_run() {
     card.unit.name = name.to_owned();
     let card_md = jixiao_report::markdown(&card);
     let rows = common::two_rows(&card, "b.toml: <img src=x onerror=alert(1)>");
-    let summary_md = jixiao_report::summary_markdown(&rows, &[]);
+    let summary_md = jixiao_report::summary_markdown(&rows, &[], &[]);
     for md in [&card_md, &summary_md] {
         assert!(!md.contains("<script>"), "{md}");
         assert!(
@@ -95,14 +100,18 @@ fn control_characters_of_a_units_text_are_shown_escaped() {
         grades: &[],
         findings: &jixiao_report::html::FindingCounts::default(),
         notes: &[],
+        bureau: None,
     };
     let outputs = [
         ("terminal", jixiao_report::terminal(&card, 120)),
         ("markdown", jixiao_report::markdown(&card)),
-        ("summary.md", jixiao_report::summary_markdown(&rows, &[])),
+        (
+            "summary.md",
+            jixiao_report::summary_markdown(&rows, &[], &[]),
+        ),
         (
             "scorecard html",
-            jixiao_report::html::scorecard(&card, "index.html"),
+            jixiao_report::html::scorecard(&card, "index.html", None, None),
         ),
         (
             "index.html",

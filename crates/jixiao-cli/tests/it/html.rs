@@ -114,6 +114,19 @@ fn the_report_links_every_unit_to_its_scorecard() {
     );
     let page = std::fs::read_to_string(out.join("scorecards/lusong-kexie-2024.html")).unwrap();
     assert!(page.contains("复核总分 <strong>68.28</strong> / 100, 等级 <strong>中</strong>"));
+    // Both print on A4, headed by the rule set; the report groups the units. The generated
+    // units answer to their district's government; the sample names no 主管部门: a group of one.
+    for html in [&index, &page] {
+        assert!(html.contains("@page{size:A4 landscape"), "{html}");
+        assert!(
+            html.contains(r#"@top-right{content:"湖南省部门整体支出绩效评价 (区县版) (v2024.1)""#),
+            "{html}"
+        );
+    }
+    assert!(
+        index.contains("<td>（未填主管部门）</td><td class=\"n\">1</td>"),
+        "{index}"
+    );
     // No network: nothing is fetched from elsewhere.
     for html in [&index, &page] {
         assert!(!html.contains("http://") && !html.contains("https://"));

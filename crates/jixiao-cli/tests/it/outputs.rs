@@ -43,12 +43,12 @@ fn out_dir_gets_a_scorecard_per_unit_and_a_summary() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3);
     assert!(
-        lines[1].contains(",95.70,优,95.70,0.00,0,0,"),
+        lines[1].contains(",95.70,优,95.70,优,0.00,0,0,"),
         "{}",
         lines[1]
     );
     assert!(
-        lines[2].contains(",83.46,良,100.00,16.54,6,4,"),
+        lines[2].contains(",83.46,良,100.00,良,16.54,6,4,"),
         "{}",
         lines[2]
     );
@@ -91,17 +91,30 @@ fn the_summary_workbook_ranks_units_and_lists_every_indicator_and_finding() {
         .assert()
         .code(0);
     let mut book: Xlsx<_> = open_workbook(out.join("summary.xlsx")).unwrap();
-    assert_eq!(book.sheet_names(), ["汇总", "指标得分", "发现问题"]);
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "汇总",
+            "按主管部门",
+            "按地区",
+            "指标得分",
+            "自评对照",
+            "发现问题"
+        ]
+    );
 
     let summary = book.worksheet_range("汇总").unwrap();
-    assert_eq!(cell(&summary, 0, 5), Data::String("复核总分".into()));
+    // The units are projects: 项目 and 项目编码 after 单位编码, so 复核总分 is the 11th column.
+    assert_eq!(cell(&summary, 0, 4), Data::String("项目".into()));
+    assert_eq!(cell(&summary, 0, 10), Data::String("复核总分".into()));
     // Ranked: the clean project (95.70) before the inflated one (83.46).
     assert_eq!(cell(&summary, 1, 0), Data::Float(1.0));
-    assert_eq!(cell(&summary, 1, 5), Data::Float(95.7));
-    assert_eq!(cell(&summary, 1, 6), Data::String("优".into()));
-    assert_eq!(cell(&summary, 2, 5), Data::Float(83.46));
-    assert_eq!(cell(&summary, 2, 8), Data::Float(16.54)); // declared 100 − 83.46
-    assert_eq!(cell(&summary, 2, 9), Data::Float(6.0)); // hard findings
+    assert_eq!(cell(&summary, 1, 10), Data::Float(95.7));
+    assert_eq!(cell(&summary, 1, 11), Data::String("优".into()));
+    assert_eq!(cell(&summary, 2, 10), Data::Float(83.46));
+    assert_eq!(cell(&summary, 2, 13), Data::String("良".into())); // declared grade
+    assert_eq!(cell(&summary, 2, 14), Data::Float(16.54)); // declared 100 − 83.46
+    assert_eq!(cell(&summary, 2, 15), Data::Float(6.0)); // hard findings
 
     let indicators = book.worksheet_range("指标得分").unwrap();
     assert_eq!(
@@ -114,6 +127,11 @@ fn the_summary_workbook_ranks_units_and_lists_every_indicator_and_finding() {
     );
     assert_eq!(cell(&indicators, 1, 3), Data::Float(9.5));
     assert_eq!(cell(&indicators, 2, 3), Data::Float(6.0));
+    // The inflated unit's own scores in the same cells: 10 for 预算执行率, 100 in all.
+    let own = book.worksheet_range("自评对照").unwrap();
+    assert_eq!(cell(&own, 0, 2), Data::String("自评总分".into()));
+    assert_eq!(cell(&own, 2, 2), Data::Float(100.0));
+    assert_eq!(cell(&own, 2, 3), Data::Float(10.0));
 
     let findings = book.worksheet_range("发现问题").unwrap();
     assert_eq!(

@@ -23,13 +23,17 @@ fn rows(dir: &Path, round: &Path, rules: &str) -> BTreeMap<String, [String; 4]> 
         .assert()
         .success();
     let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    // source, unit, year, kind, total, grade, declared_total, gap, hard, soft, read, error
-    csv.lines()
-        .skip(1)
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let columns = ["复核总分", "等级", "自评总分", "读取完整度"].map(column);
+    lines
         .map(|line| {
             let cells: Vec<&str> = line.split(',').collect();
-            let at = |i: usize| cells[i].to_owned();
-            (at(1), [at(4), at(5), at(6), at(10)])
+            (
+                cells[column("单位")].to_owned(),
+                columns.map(|i| cells[i].to_owned()),
+            )
         })
         .collect()
 }

@@ -126,25 +126,25 @@ fn a_round_is_checked_sent_back_and_scored_with_its_resubmissions() {
         .stderr(contains("1 submissions not scored"));
     let rows = table(&out.join("summary.csv"));
     assert_eq!(rows.len(), 4, "{rows:?}");
-    assert!(rows.iter().all(|r| !r["source"].ends_with("科协.txt")));
+    assert!(rows.iter().all(|r| !r["来源"].ends_with("科协.txt")));
     let kexie = rows
         .iter()
-        .find(|r| r["source"].ends_with("科协.toml"))
+        .find(|r| r["来源"].ends_with("科协.toml"))
         .unwrap();
     // 预算控制率 = |85.33 − 60| / 60 = 42.22 % > 30 %: 0 of 5 points, where 69.16 gave 2
     // (23.38 %). The raw sum 61.45 − 2 = 59.45 over the 90 points that apply: 59.45 × 100 / 90
     // = 66.055… → 66.06.
-    assert_eq!(kexie["total"], "66.06");
-    let third = rows.iter().find(|r| r["unit"] == "芦淞区第三单位").unwrap();
-    assert_eq!(third["total"], "68.28");
+    assert_eq!(kexie["复核总分"], "66.06");
+    let third = rows.iter().find(|r| r["单位"] == "芦淞区第三单位").unwrap();
+    assert_eq!(third["复核总分"], "68.28");
     let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(summary.contains("重复报送 1 份, 未评分"), "{summary}");
     // The error column is in Chinese, without the file's path (it has a column of its own).
     let failed = rows
         .iter()
-        .find(|r| r["source"].ends_with("另一单位.toml"))
+        .find(|r| r["来源"].ends_with("另一单位.toml"))
         .unwrap();
-    assert_eq!(failed["error"], "第 64 行, 年初预算数: 年初预算数为负数 -5");
+    assert_eq!(failed["错误"], "第 64 行, 年初预算数: 年初预算数为负数 -5");
     // What goes back: the two that could not be scored, and the hard findings of the scored.
     let items = table(&out.join("退回清单.csv"));
     let units: std::collections::BTreeSet<&str> =
@@ -181,7 +181,14 @@ fn a_round_is_checked_sent_back_and_scored_with_its_resubmissions() {
     );
     let out2 = dir.path().join("results-2");
     jixiao()
-        .args(["score", "--rules", HUNAN, "--out"])
+        .args([
+            "score",
+            "--rules",
+            HUNAN,
+            "--bureau",
+            "株洲市芦淞区财政局",
+            "--out",
+        ])
         .arg(&out2)
         .arg("--previous")
         .arg(&out)
@@ -196,13 +203,13 @@ fn a_round_is_checked_sent_back_and_scored_with_its_resubmissions() {
     assert_eq!(rows.len(), 4, "{rows:?}");
     let total = |unit: &str| {
         rows.iter()
-            .find(|r| r["unit"] == unit)
-            .map(|r| r["total"].clone())
+            .find(|r| r["单位"] == unit)
+            .map(|r| r["复核总分"].clone())
     };
     assert_eq!(total("株洲市芦淞区科学技术协会").as_deref(), Some("68.28"));
     assert_eq!(total("芦淞区另一单位").as_deref(), Some("68.28"));
     assert_eq!(total("芦淞区第三单位").as_deref(), Some("68.28"));
-    assert!(rows.iter().any(|r| r["source"].ends_with("自评报告.doc")));
+    assert!(rows.iter().any(|r| r["来源"].ends_with("自评报告.doc")));
     let card = std::fs::read_to_string(out2.join("scorecards/科协.md")).unwrap();
     assert!(card.contains("## 重新报送"), "{card}");
     assert!(card.contains("  - 年初预算数: 60 → 69.16\n"), "{card}");
@@ -226,6 +233,15 @@ fn a_round_is_checked_sent_back_and_scored_with_its_resubmissions() {
     assert_eq!(json["resubmission"]["earlier_total"], "66.06");
     let summary = std::fs::read_to_string(out2.join("summary.md")).unwrap();
     assert!(summary.contains("沿用上一轮"), "{summary}");
+    // The page a reviewer prints: the resubmission section, under the bureau's name.
+    let page = std::fs::read_to_string(out2.join("scorecards/科协.html")).unwrap();
+    assert!(page.contains("<h2>重新报送</h2>"), "{page}");
+    assert!(page.contains("株洲市芦淞区财政局"), "{page}");
+    let sent_back = std::fs::read_to_string(out2.join("退回清单/科协.html")).unwrap();
+    assert!(
+        sent_back.contains("株洲市芦淞区财政局 (盖章)"),
+        "{sent_back}"
+    );
 }
 
 #[test]
@@ -277,8 +293,8 @@ fn the_roster_and_the_ledger_check_who_filed_and_whose_figures_score() {
     let rows = table(&out.join("summary.csv"));
     let total = |unit: &str| {
         rows.iter()
-            .find(|r| r["unit"] == unit)
-            .map(|r| r["total"].clone())
+            .find(|r| r["单位"] == unit)
+            .map(|r| r["复核总分"].clone())
     };
     // The ledger's 全年预算数 88.00 万元 (880,000 元) scores, where the unit gave none (its
     // 财政拨款收入 85.33 stood for it): 预算执行率 12 × 85.33 / 88 = 11.635909 of 12; 预算完成率

@@ -184,38 +184,42 @@ fn a_folder_of_documents_is_scored_from_their_tables() {
         .assert()
         .stderr(contains("scored 3 units"));
     let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    let row = |name: &str| -> Vec<String> {
-        csv.lines()
+    let header: Vec<&str> = csv
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .collect();
+    let header = &header;
+    // The cells of the row of `name`, by header.
+    let row = |name: &str| {
+        let cells: Vec<String> = csv
+            .lines()
             .find(|l| l.contains(name))
             .unwrap_or_else(|| panic!("{name} in {csv}"))
             .split(',')
             .map(str::to_owned)
-            .collect()
+            .collect();
+        move |column: &str| cells[header.iter().position(|h| *h == column).unwrap()].clone()
     };
-    // source, unit, year, kind, total, grade, declared_total, gap, hard, soft, read, error
     let ggwhfw = row("ggwhfw");
     assert_eq!(
-        (
-            &ggwhfw[1][..],
-            &ggwhfw[2][..],
-            &ggwhfw[4][..],
-            &ggwhfw[5][..],
-            &ggwhfw[6][..]
-        ),
-        ("保山市图书馆", "2022", "99.56", "优", "100.00")
+        ["单位", "年度", "复核总分", "等级", "自评总分"].map(&ggwhfw),
+        ["保山市图书馆", "2022", "99.56", "优", "100.00"]
     );
-    assert_eq!(ggwhfw[10], "6/6");
+    assert_eq!(ggwhfw("读取完整度"), "6/6");
     // The Word 自评表: its self-score 96.83 and its 2022 year read from the table and cover.
     let suixi = row("suixi");
     assert_eq!(
-        (&suixi[1][..], &suixi[2][..], &suixi[6][..]),
-        ("遂溪县水务局", "2022", "96.83")
+        ["单位", "年度", "自评总分"].map(&suixi),
+        ["遂溪县水务局", "2022", "96.83"]
     );
     // The .xls export: its funds block's 分值 100 (for 10) is left unfilled, not scored.
     let shangrao = row("shangrao");
     assert_eq!(
-        (&shangrao[1][..], &shangrao[6][..]),
-        ("上饶市司法局", "98.00")
+        ["单位", "自评总分"].map(&shangrao),
+        ["上饶市司法局", "98.00"]
     );
     let card =
         std::fs::read_to_string(out.join("scorecards/yn-baoshan-tsg-ggwhfw-2022.md")).unwrap();

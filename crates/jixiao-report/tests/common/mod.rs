@@ -51,7 +51,7 @@ pub fn summary_xlsx(
         id: "x".into(),
         header: "x".into(),
     }];
-    let mut workbook = SummaryWorkbook::new(columns, 2024).unwrap();
+    let mut workbook = SummaryWorkbook::new(columns, Vec::new(), 2024).unwrap();
     workbook.add_unit("a.toml", card).unwrap();
     workbook
         .finish(rows, notes)
