@@ -655,8 +655,16 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         })
         .collect();
     let duplicates = round::duplicates(&submissions, &earlier);
+    // The files that could not be read (the files are the first jobs, in order).
+    let unread: Vec<&Path> = found
+        .files
+        .iter()
+        .zip(&submissions)
+        .filter(|(_, s)| s.is_none())
+        .map(|(f, _)| f.as_path())
+        .collect();
     let roster_lines = match &args.roster {
-        Some(path) => roster_check(path, &submissions)?,
+        Some(path) => roster_check(path, &submissions, &unread)?,
         None => Vec::new(),
     };
     let ledger = args
@@ -788,8 +796,13 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
 }
 
 /// The round checked against its roster: a line (in Chinese) for each unit expected and not
-/// received (应交未交) and each received that is not on it.
-fn roster_check(path: &Path, submissions: &[Option<round::Submission>]) -> Result<Vec<String>> {
+/// received (应交未交) and each received that is not on it. A unit expected whose name holds the
+/// name of a file that could not be read (or is held by it) is said to be perhaps that file's.
+fn roster_check(
+    path: &Path,
+    submissions: &[Option<round::Submission>],
+    unread: &[&Path],
+) -> Result<Vec<String>> {
     let roster = jixiao_round::Roster::load(path)
         .with_context(|| format!("cannot use the roster {}", path.display()))?;
     for line in &roster.notes {
@@ -808,8 +821,21 @@ fn roster_check(path: &Path, submissions: &[Option<round::Submission>]) -> Resul
         ));
         for &i in &check.missing {
             let entry = &roster.entries[i];
+            let name = jixiao_round::table::normalize_name(&entry.name);
+            let perhaps = unread.iter().find(|file| {
+                let stem = file
+                    .file_stem()
+                    .map(|s| jixiao_round::table::normalize_name(&s.to_string_lossy()))
+                    .unwrap_or_default();
+                stem.chars().count() >= 2
+                    && !name.is_empty()
+                    && (name.contains(&stem) || stem.contains(&name))
+            });
+            let perhaps = perhaps.map_or_else(String::new, |file| {
+                format!("; 收到的 {} 无法读取, 可能是该单位的", file.display())
+            });
             lines.push(format!(
-                "应交未交: {} (名单{})",
+                "应交未交: {} (名单{}){perhaps}",
                 entry.label(),
                 entry.at.line()
             ));

@@ -260,12 +260,21 @@ fn the_roster_and_the_ledger_check_who_filed_and_whose_figures_score() {
         &round.join("第三单位.toml"),
         &[(NAME, "name = \"芦淞区第三单位\"")],
     );
+    // A unit on the roster whose file cannot be parsed.
+    sample(
+        &round.join("另一单位.toml"),
+        &[
+            (NAME, "name = \"芦淞区另一单位\""),
+            (OPENING, "opening = -5"),
+        ],
+    );
     let roster = dir.path().join("名单.csv");
     std::fs::write(
         &roster,
         "\u{feff}单位编码,单位名称,主管部门,评价类型\n\
          430203001,株洲市芦淞区科学技术协会,中共株洲市芦淞区委员会,部门整体支出\n\
-         430203009,株洲市芦淞区教育局,株洲市芦淞区人民政府,部门整体支出\n",
+         430203009,株洲市芦淞区教育局,株洲市芦淞区人民政府,部门整体支出\n\
+         ,芦淞区另一单位,株洲市芦淞区人民政府,部门整体支出\n",
     )
     .unwrap();
     let ledger = root().join("crates/jixiao-round/tests/fixtures/预算一体化导出-元.csv");
@@ -283,12 +292,13 @@ fn the_roster_and_the_ledger_check_who_filed_and_whose_figures_score() {
         .stderr(contains(
             "应交未交: 株洲市芦淞区教育局 (单位编码 430203009) (名单第 3 行)",
         ))
+        .stderr(contains("另一单位.toml 无法读取, 可能是该单位的"))
         .stderr(contains("不在名单内: "))
         .stderr(contains(
             "第三单位.toml (芦淞区第三单位 2024年 部门整体支出)",
         ));
     let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
-    assert!(summary.contains("应交未交 1 个单位"), "{summary}");
+    assert!(summary.contains("应交未交 2 个单位"), "{summary}");
     assert!(summary.contains("不在名单内 1 份"), "{summary}");
     let rows = table(&out.join("summary.csv"));
     let total = |unit: &str| {
