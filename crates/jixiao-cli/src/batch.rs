@@ -618,7 +618,7 @@ impl Outputs {
         }
         if !self.superseded.is_empty() {
             self.notes.push(format!(
-                "重新报送替换上一轮的文件 {} 份:",
+                "重新报送替换上一轮的文件 {} 份",
                 self.superseded.len()
             ));
             self.notes.extend(self.superseded.iter().cloned());

@@ -815,7 +815,7 @@ fn roster_check(
     let mut lines = Vec::new();
     if !check.missing.is_empty() {
         lines.push(format!(
-            "应交未交 {} 个单位 (名单 {} 中有, 本轮未收到):",
+            "应交未交 {} 个单位 (名单 {} 中有, 本轮未收到)",
             check.missing.len(),
             path.display()
         ));
@@ -843,7 +843,7 @@ fn roster_check(
     }
     if !check.not_on_roster.is_empty() {
         lines.push(format!(
-            "不在名单内 {} 份 (收到, 但名单 {} 中没有):",
+            "不在名单内 {} 份 (收到, 但名单 {} 中没有)",
             check.not_on_roster.len(),
             path.display()
         ));
