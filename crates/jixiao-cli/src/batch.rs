@@ -234,7 +234,7 @@ fn score_job(
                 figures: Vec::new(),
             }));
         let mut returns = loaded.returns;
-        returns.extend(crate::returns::of_findings(&card));
+        returns.extend(crate::returns::of_findings(&card, loaded.ingested.as_ref()));
         let unit = loaded.unit.unit();
         let read = (
             unit.unit.clone(),

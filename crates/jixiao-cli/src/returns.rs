@@ -205,14 +205,20 @@ pub fn of_report(error: &jixiao_ingest::IngestError) -> ReturnItem {
             ..
         } => {
             let (problem, expected) = parse_message(message, Some(field));
-            let place = match read_at {
-                Some(at) => format!(
+            // A figure read from a table: the reader puts the cell last, `(表2 第5行第3列「-5」)`.
+            let cell = message
+                .rsplit_once(" (")
+                .map(|(_, cell)| cell.trim_end_matches(')'))
+                .filter(|cell| cell.contains('第') || cell.contains('!'));
+            let place = match (read_at, cell) {
+                (None, Some(cell)) => format!("{cell}, {}", field_label(field)),
+                (Some(at), _) => format!(
                     "「{}」第 {} 行, {}",
                     at.section,
                     at.line,
                     field_label(field)
                 ),
-                None => field_label(field),
+                (None, None) => field_label(field),
             };
             item(place, problem, &expected, "figure")
         }
@@ -309,8 +315,22 @@ fn cell_place(sheet: &str, cell: &str) -> String {
     format!("工作表「{sheet}」{cell}")
 }
 
-/// The hard findings of a scored unit: what the unit must correct or explain.
-pub fn of_findings(card: &Scorecard) -> Vec<ReturnItem> {
+/// Where a unit read from a document wrote a field: `「三、预算执行情况」第 12 行` or the table's
+/// cell, `表2 第5行第3列`.
+fn read_at(ingested: &jixiao_ingest::Ingested, field: &FieldPath) -> Option<String> {
+    ingested
+        .provenance
+        .get(field)
+        .map(|p| format!("「{}」第 {} 行", p.section, p.line))
+        .or_else(|| ingested.cells.get(field).map(|c| c.place.clone()))
+}
+
+/// The hard findings of a scored unit: what the unit must correct or explain; for a unit read
+/// from a document, with where in it the figures were read.
+pub fn of_findings(
+    card: &Scorecard,
+    ingested: Option<&jixiao_ingest::Ingested>,
+) -> Vec<ReturnItem> {
     card.findings
         .iter()
         .filter(|f| f.severity == Severity::Hard)
@@ -338,12 +358,25 @@ pub fn of_findings(card: &Scorecard) -> Vec<ReturnItem> {
                 .as_deref()
                 .and_then(|id| card.indicator(id))
                 .map(|i| format!("指标「{}」", i.name));
-            let place = match (indicator, fields.is_empty()) {
+            let mut place = match (indicator, fields.is_empty()) {
                 (Some(i), true) => i,
                 (Some(i), false) => format!("{i}: {}", fields.join("、")),
                 (None, false) => fields.join("、"),
                 (None, true) => "自评报告".to_owned(),
             };
+            let mut seen = Vec::new();
+            if let Some(ingested) = ingested {
+                for field in finding.figures.iter().flat_map(|f| &f.fields) {
+                    if let Some(at) = read_at(ingested, field)
+                        && !seen.contains(&at)
+                    {
+                        seen.push(at);
+                    }
+                }
+            }
+            if !seen.is_empty() {
+                place = format!("{place} (见 {})", seen.join("、"));
+            }
             ReturnItem {
                 need: Need::Explain,
                 place,
@@ -379,6 +412,19 @@ mod tests {
         );
         assert_eq!(item.problem, "年初预算数为负数 -69.16");
         assert_eq!(item.expected, "填写 0 或正数");
+        // Read from a table: the cell the reader names.
+        let from_table = jixiao_ingest::IngestError::Figure {
+            report: "科协.docx".into(),
+            field: FieldPath::new("budget").key("spent"),
+            read_at: None,
+            message: "expected an amount of zero or more, found the negative amount -5 \
+                      (表2 第5行第3列「-5」)"
+                .into(),
+        };
+        assert_eq!(
+            of_report(&from_table).place,
+            "表2 第5行第3列「-5」, 全年执行数 (财政拨款支出)"
+        );
         let required = jixiao_ingest::IngestError::Required {
             report: "科协.txt".into(),
             section: "标题".into(),

@@ -327,3 +327,23 @@ fn the_roster_and_the_ledger_check_who_filed_and_whose_figures_score() {
     let third = std::fs::read_to_string(out.join("scorecards/第三单位.md")).unwrap();
     assert!(third.contains("未填写单位编码, 无法与财政数据"), "{third}");
 }
+
+#[test]
+fn a_report_s_return_list_says_where_in_it_the_figures_were_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("results");
+    jixiao()
+        .args(["score", "--rules", HUNAN, "--out"])
+        .arg(&out)
+        .arg(REPORT)
+        .assert()
+        .code(0);
+    let items = table(&out.join("退回清单.csv"));
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["代码"], "fund_reconciliation");
+    assert_eq!(
+        items[0]["位置"],
+        "专项资金第 1 项: 年初预算数、预算调整数、支出数、结余结转 \
+         (见 「六、资金使用及绩效情况 › （二）专项资金支出绩效情况」第 62 行)"
+    );
+}
