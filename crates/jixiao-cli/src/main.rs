@@ -91,7 +91,7 @@ enum Command {
         #[arg(required = true)]
         units: Vec<PathBuf>,
         /// Write a 退回清单 (return list, in Chinese) for each unit with problems into this folder:
-        /// 退回清单/<file>.html, one a unit, and 退回清单.csv with every item. A new folder, an
+        /// `退回清单/FILE.html`, one a unit, and 退回清单.csv with every item. A new folder, an
         /// empty one, or one an earlier run wrote.
         #[arg(long, short)]
         out: Option<PathBuf>,
@@ -222,7 +222,7 @@ struct ScoreArgs {
     roster: Option<PathBuf>,
     /// The bureau's own figures (CSV or XLSX keyed by 单位编码 / 项目编码: 全年预算数, 全年执行数,
     /// 三公经费, 编制数, in 万元 or 元 as the header says): each unit's figures are checked against
-    /// them, a difference beyond the rule set's [ledger] tolerance is a finding, and the rule set
+    /// them, a difference beyond the rule set's `[ledger]` tolerance is a finding, and the rule set
     /// says whose figure scores.
     #[arg(long, value_name = "FILE")]
     ledger: Option<PathBuf>,
