@@ -151,29 +151,19 @@ fn score_job(
     vocabulary: &Vocabulary,
 ) -> Scored {
     let (source, stem) = (job.source(), job.stem());
+    let not_scored = |result| Scored {
+        source: source.clone(),
+        stem: stem.clone(),
+        submission: submission.clone(),
+        read: None,
+        warnings: Vec::new(),
+        result,
+    };
     let loaded = match slot {
         Slot::Loaded(loaded) => Some(*loaded),
         Slot::Read => None,
-        Slot::Failed(failed) => {
-            return Scored {
-                source,
-                stem,
-                submission,
-                read: None,
-                warnings: Vec::new(),
-                result: Outcome::Failed(failed),
-            };
-        }
-        Slot::Duplicate(duplicate) => {
-            return Scored {
-                source,
-                stem,
-                submission,
-                read: None,
-                warnings: Vec::new(),
-                result: Outcome::Duplicate(duplicate),
-            };
-        }
+        Slot::Failed(failed) => return not_scored(Outcome::Failed(failed)),
+        Slot::Duplicate(duplicate) => return not_scored(Outcome::Duplicate(duplicate)),
     };
     // Reading (a form, a report) and scoring both run under `catch_unwind`: a bug tripped by one
     // unit is that unit's error, never the end of the batch.

@@ -352,21 +352,7 @@ pub(crate) fn read_draft(
     let unit = identity(&mut r);
     let unit = soft(
         unit,
-        UnitIdentity {
-            name: String::new(),
-            code: None,
-            region: None,
-            year: 0,
-            kind: EvaluationKind::Department,
-            project: None,
-            category: None,
-            level: None,
-            sub_units: None,
-            supervisor: None,
-            implementer: None,
-            project_code: None,
-            filed_on: None,
-        },
+        UnitIdentity::new(String::new(), 0, EvaluationKind::Department),
         &mut required,
     )?;
     let kind_read = required.is_empty()

@@ -14,19 +14,8 @@ fn fixture(name: &str) -> PathBuf {
 
 fn unit(name: &str, code: Option<&str>, kind: EvaluationKind) -> UnitIdentity {
     UnitIdentity {
-        name: name.to_owned(),
         code: code.map(str::to_owned),
-        region: None,
-        year: 2024,
-        kind,
-        project: None,
-        category: None,
-        level: None,
-        sub_units: None,
-        supervisor: None,
-        implementer: None,
-        project_code: None,
-        filed_on: None,
+        ..UnitIdentity::new(name, 2024, kind)
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use predicates::str::contains;
 
-use crate::common::{HUNAN, SAMPLE, jixiao, root};
+use crate::common::{HUNAN, SAMPLE, csv_rows, jixiao, root};
 
 /// Scores the folder `round` under `rules`; its summary rows by unit name: (total, grade,
 /// declared total, read completeness).
@@ -22,18 +22,11 @@ fn rows(dir: &Path, round: &Path, rules: &str) -> BTreeMap<String, [String; 4]> 
         .arg(round)
         .assert()
         .success();
-    let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    let mut lines = csv.trim_start_matches('\u{feff}').lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let columns = ["复核总分", "等级", "自评总分", "读取完整度"].map(column);
-    lines
-        .map(|line| {
-            let cells: Vec<&str> = line.split(',').collect();
-            (
-                cells[column("单位")].to_owned(),
-                columns.map(|i| cells[i].to_owned()),
-            )
+    csv_rows(&out.join("summary.csv"))
+        .into_iter()
+        .map(|row| {
+            let cells = ["复核总分", "等级", "自评总分", "读取完整度"].map(|c| row[c].clone());
+            (row["单位"].clone(), cells)
         })
         .collect()
 }

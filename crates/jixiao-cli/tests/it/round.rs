@@ -6,7 +6,7 @@ use std::path::Path;
 use predicates::prelude::PredicateBooleanExt as _;
 use predicates::str::contains;
 
-use crate::common::{HUNAN, REPORT, SAMPLE, jixiao, root};
+use crate::common::{HUNAN, REPORT, SAMPLE, csv_rows, jixiao, root};
 
 /// The sample with `edits` (from, to) applied, written to `path`.
 fn sample(path: &Path, edits: &[(&str, &str)]) {
@@ -20,40 +20,6 @@ fn sample(path: &Path, edits: &[(&str, &str)]) {
 
 const NAME: &str = "name = \"株洲市芦淞区科学技术协会\"";
 const OPENING: &str = "opening = 69.16";
-
-/// The rows of a CSV written by jixiao (with a byte-order mark), by header.
-fn table(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut reader = csv_reader(text.trim_start_matches('\u{feff}'));
-    let headers: Vec<String> = reader.remove(0);
-    reader
-        .into_iter()
-        .map(|row| headers.iter().cloned().zip(row).collect())
-        .collect()
-}
-
-/// A small CSV reader for the tests (quoted fields, no line breaks inside them).
-fn csv_reader(text: &str) -> Vec<Vec<String>> {
-    text.lines()
-        .map(|line| {
-            let (mut cells, mut cell, mut quoted) = (Vec::new(), String::new(), false);
-            let mut chars = line.chars().peekable();
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' if quoted && chars.peek() == Some(&'"') => {
-                        cell.push('"');
-                        chars.next();
-                    }
-                    '"' => quoted = !quoted,
-                    ',' if !quoted => cells.push(std::mem::take(&mut cell)),
-                    c => cell.push(c),
-                }
-            }
-            cells.push(cell);
-            cells
-        })
-        .collect()
-}
 
 /// Round 1 as collected: the 科协 sent a unit file (年初预算数 typed as 60, not 69.16) and its
 /// report (the same unit twice); another unit's file has a negative amount; a third is sound; a
@@ -96,7 +62,7 @@ fn a_round_is_checked_sent_back_and_scored_with_its_resubmissions() {
         .assert()
         .code(1)
         .stderr(contains("wrote 2 退回清单"));
-    let items = table(&checked.join("退回清单.csv"));
+    let items = csv_rows(&checked.join("退回清单.csv"));
     assert_eq!(items.len(), 2, "{items:?}");
     let negative = items.iter().find(|i| i["单位"] == "另一单位").unwrap();
     assert_eq!(negative["类别"], "须更正");
@@ -124,7 +90,7 @@ fn a_round_is_checked_sent_back_and_scored_with_its_resubmissions() {
         .stderr(contains("重复报送"))
         .stderr(contains("科协.txt (报告) 未评分"))
         .stderr(contains("1 submissions not scored"));
-    let rows = table(&out.join("summary.csv"));
+    let rows = csv_rows(&out.join("summary.csv"));
     assert_eq!(rows.len(), 4, "{rows:?}");
     assert!(rows.iter().all(|r| !r["来源"].ends_with("科协.txt")));
     let kexie = rows
@@ -146,7 +112,7 @@ fn a_round_is_checked_sent_back_and_scored_with_its_resubmissions() {
         .unwrap();
     assert_eq!(failed["错误"], "第 64 行, 年初预算数: 年初预算数为负数 -5");
     // What goes back: the two that could not be scored, and the hard findings of the scored.
-    let items = table(&out.join("退回清单.csv"));
+    let items = csv_rows(&out.join("退回清单.csv"));
     let units: std::collections::BTreeSet<&str> =
         items.iter().map(|i| i["单位"].as_str()).collect();
     assert_eq!(
@@ -198,7 +164,7 @@ fn a_round_is_checked_sent_back_and_scored_with_its_resubmissions() {
         .code(1)
         .stderr(contains("科协-原件.toml 为上一轮已评分的文件"))
         .stderr(contains("重复报送").not());
-    let rows = table(&out2.join("summary.csv"));
+    let rows = csv_rows(&out2.join("summary.csv"));
     // The whole round: two resubmitted, one carried over, one still unreadable.
     assert_eq!(rows.len(), 4, "{rows:?}");
     let total = |unit: &str| {
@@ -300,7 +266,7 @@ fn the_roster_and_the_ledger_check_who_filed_and_whose_figures_score() {
     let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(summary.contains("应交未交 2 个单位"), "{summary}");
     assert!(summary.contains("不在名单内 1 份"), "{summary}");
-    let rows = table(&out.join("summary.csv"));
+    let rows = csv_rows(&out.join("summary.csv"));
     let total = |unit: &str| {
         rows.iter()
             .find(|r| r["单位"] == unit)
@@ -338,7 +304,7 @@ fn a_report_s_return_list_says_where_in_it_the_figures_were_read() {
         .arg(REPORT)
         .assert()
         .code(0);
-    let items = table(&out.join("退回清单.csv"));
+    let items = csv_rows(&out.join("退回清单.csv"));
     assert_eq!(items.len(), 1, "{items:?}");
     assert_eq!(items[0]["代码"], "fund_reconciliation");
     assert_eq!(

@@ -22,6 +22,30 @@ pub const HUNAN: &str = "configs/hunan-department.toml";
 pub const SAMPLE: &str = "tests/fixtures/units/department/lusong-kexie-2024.toml";
 pub const REPORT: &str = "tests/fixtures/reports/lusong-kexie-2024.txt";
 
+/// The rows of a CSV that jixiao wrote (UTF-8 with a byte-order mark), each by its header:
+/// `row["复核总分"]`.
+pub fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            headers
+                .iter()
+                .cloned()
+                .zip(record.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
 /// A copy of the sample with `from` replaced by `to`, in `dir`.
 pub fn sample_with(dir: &Path, name: &str, from: &str, to: &str) -> PathBuf {
     let text = std::fs::read_to_string(root().join(SAMPLE)).unwrap();
