@@ -141,15 +141,29 @@ fn panicked(source: &str) -> Failed {
 
 /// Scores one job; any failure (unreadable, invalid, wrong kind, engine panic) is this unit's
 /// error alone.
+/// What scoring a unit takes besides the unit: the rule set, how to score and read, the bureau's
+/// figures and the reviewed scores.
+pub struct Context<'a> {
+    pub rules: &'a ValidRuleSet,
+    pub options: &'a Options<'a>,
+    pub vocabulary: &'a Vocabulary,
+    pub ledger: Option<&'a jixiao_round::Ledger>,
+    pub reviews: Option<&'a crate::review::Reviews>,
+}
+
 fn score_job(
     job: Job,
     slot: Slot,
     submission: Option<round::Submission>,
-    rules: &ValidRuleSet,
-    ledger: Option<&jixiao_round::Ledger>,
-    options: &Options<'_>,
-    vocabulary: &Vocabulary,
+    context: &Context<'_>,
 ) -> Scored {
+    let Context {
+        rules,
+        options,
+        vocabulary,
+        ledger,
+        reviews,
+    } = *context;
     let (source, stem) = (job.source(), job.stem());
     let not_scored = |result| Scored {
         source: source.clone(),
@@ -208,6 +222,11 @@ fn score_job(
             card.ledger = figures;
             card.findings.extend(findings);
         }
+        // The reviewed scores of the unit: the final total and grade by the rule set's tree.
+        if let Some(scores) = reviews.and_then(|r| r.of(&card)) {
+            card = jixiao_review::apply::apply(&card, rules, &scores)
+                .map_err(|error| Failed::invalid(format!("{source}: {error}")))?;
+        }
         // What the document's reader says a person must look at is a finding of the unit.
         if let Some(ingested) = &loaded.ingested {
             card.findings
@@ -262,10 +281,7 @@ pub trait Sink: Send {
 pub fn run<S: Sink>(
     found: &Found,
     slots: Vec<(Slot, Option<round::Submission>)>,
-    rules: &ValidRuleSet,
-    ledger: Option<&jixiao_round::Ledger>,
-    options: &Options<'_>,
-    vocabulary: &Vocabulary,
+    context: &Context<'_>,
     sink: &mut S,
 ) -> Result<()> {
     let (sender, receiver) = sync_channel::<Vec<Scored>>(2);
@@ -285,7 +301,7 @@ pub fn run<S: Sink>(
             let scored: Vec<Scored> = chunk
                 .into_par_iter()
                 .map(|(job, (slot, submission))| match job {
-                    Ok(job) => score_job(job, slot, submission, rules, ledger, options, vocabulary),
+                    Ok(job) => score_job(job, slot, submission, context),
                     Err((source, error)) => Scored {
                         stem: source.clone(),
                         source,
@@ -1161,14 +1177,19 @@ mod tests {
             warnings: Vec::new(),
             returns: vec![note.clone()],
         };
+        let options = Options::default();
+        let context = Context {
+            rules: &rules,
+            options: &options,
+            vocabulary: Vocabulary::builtin(),
+            ledger: None,
+            reviews: None,
+        };
         let scored = score_job(
             Job::File(PathBuf::from("科协.xlsx")),
             Slot::Loaded(Box::new(loaded)),
             None,
-            &rules,
-            None,
-            &Options::default(),
-            Vocabulary::builtin(),
+            &context,
         );
         let Outcome::Scored(card, _, returns) = scored.result else {
             panic!("the unit is scored");

@@ -91,3 +91,19 @@ pub struct FilledReview {
     /// system's score included: "nothing the reviewer did not change moves").
     pub scores: Vec<ReviewedScore>,
 }
+
+/// Whether two keys are one unit: by code where both have one (and the project's code where both
+/// have one), else by name and project; the same year and kind always.
+pub fn same_unit(a: &UnitKey, b: &UnitKey) -> bool {
+    if a.year != b.year || a.kind != b.kind {
+        return false;
+    }
+    let same_project = match (&a.project_code, &b.project_code) {
+        (Some(x), Some(y)) => x.trim() == y.trim(),
+        _ => a.project == b.project,
+    };
+    match (&a.code, &b.code) {
+        (Some(x), Some(y)) => x.trim() == y.trim() && same_project,
+        _ => a.name.trim() == b.name.trim() && same_project,
+    }
+}
