@@ -104,7 +104,7 @@ pub enum SummaryError {
 }
 
 /// The points moved on one indicator.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct IndicatorMoves {
     pub indicator: String,
     pub indicator_name: String,
@@ -123,7 +123,7 @@ pub struct IndicatorMoves {
 }
 
 /// The points moved for one reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReasonMoves {
     /// The reason as written, trimmed.
     pub reason: String,
@@ -135,7 +135,7 @@ pub struct ReasonMoves {
 }
 
 /// A unit whose grade the review changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GradeChange {
     pub unit: UnitKey,
     pub supervisor: Option<String>,
@@ -147,7 +147,8 @@ pub struct GradeChange {
 }
 
 /// How a reviewer's deductions compare with the others'.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Leaning {
     /// Deducts more than the others, by more than the threshold.
     Harsher,
@@ -166,7 +167,7 @@ impl Leaning {
 }
 
 /// One reviewer on one indicator.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReviewerOnIndicator {
     /// 复核人, trimmed.
     pub reviewer: String,
@@ -185,7 +186,7 @@ pub struct ReviewerOnIndicator {
 }
 
 /// The reviewers of one indicator (two or more), in the order of their names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReviewerComparison {
     pub indicator: String,
     pub indicator_name: String,
@@ -193,7 +194,7 @@ pub struct ReviewerComparison {
 }
 
 /// What the review moved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReviewSummary {
     /// Units reviewed (outcomes given).
     pub units: usize,
@@ -237,7 +238,7 @@ fn mean(sum: Decimal, n: usize) -> Decimal {
     if n == 0 {
         Decimal::ZERO
     } else {
-        sum / Decimal::from(n)
+        (sum / Decimal::from(n)).normalize()
     }
 }
 
@@ -434,7 +435,7 @@ fn compare(group: &[Score], threshold: Decimal) -> Option<ReviewerComparison> {
         .map(|(reviewer, (units, changes, deducted))| {
             let mean = mean(deducted, units);
             let others = mean_of_rest(all_sum, deducted, all_units - units);
-            let difference = mean.saturating_sub(others);
+            let difference = mean.saturating_sub(others).normalize();
             let leaning = if difference > threshold {
                 Some(Leaning::Harsher)
             } else if -difference > threshold {

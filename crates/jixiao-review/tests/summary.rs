@@ -272,6 +272,12 @@ fn two_reviewers_on_execution_differ_both_ways() {
         ]
     );
     assert!(s.any_flagged());
+    // As JSON (for `--json`): decimals as exact strings, the leaning by name.
+    assert_eq!(
+        serde_json::to_value(&execution.reviewers[1]).unwrap(),
+        serde_json::json!({"reviewer": "甲", "units": 2, "changes": 2, "mean": "1.5",
+            "others": "0", "difference": "1.5", "leaning": "harsher"})
+    );
     // At a threshold of 1.5 the difference is not above it (产出质量's 甲, 1.625 above, still is).
     let s = summary(dec!(1.5));
     assert!(s.reviewers[1].reviewers.iter().all(|r| r.leaning.is_none()));
