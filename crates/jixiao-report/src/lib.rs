@@ -7,6 +7,7 @@ pub mod html;
 pub mod ledger;
 pub mod resubmission;
 pub mod returns;
+pub mod review;
 pub mod xlsx;
 
 use std::borrow::Cow;
