@@ -7,7 +7,7 @@ pub mod html;
 pub mod ledger;
 pub mod resubmission;
 pub mod returns;
-pub mod review;
+pub mod review_summary;
 pub mod xlsx;
 
 use std::borrow::Cow;
