@@ -305,7 +305,8 @@ fn the_project_workbook_holds_both_units_each_on_its_page() {
     let bytes = workbook::write(&refs, &rules, &options).unwrap();
     let sheet = &cells(&bytes)[SHEET];
     // The first unit: heading at row 5, its 8 leaves at rows 7 to 14; no findings. A blank row,
-    // then the second: heading at row 16, leaves at rows 18 to 22, its findings at row 23.
+    // then the second: heading at row 16, leaves at rows 18 to 22, its other findings from row 23,
+    // a row each.
     assert_eq!(sheet[&(4, 0)], "1. 「高标准农田建设项目」(某区农业农村局)");
     assert_eq!(sheet[&(13, 2)], "受益农户满意度");
     assert_eq!(
@@ -314,9 +315,11 @@ fn the_project_workbook_holds_both_units_each_on_its_page() {
     );
     assert_eq!(sheet[&(17, 2)], "预算执行率");
     assert_eq!(sheet[&(21, 2)], "参赛群众满意度");
-    assert!(
-        sheet[&(22, 0)]
-            .starts_with("单位的其他问题与提示:\n【硬性】专项资金「全民健身活动经费」收支不平")
+    assert_eq!(sheet[&(22, 0)], "单位的其他问题与提示");
+    assert!(sheet[&(23, 0)].starts_with("【硬性】专项资金「全民健身活动经费」收支不平"));
+    assert_eq!(
+        sheet[&(28, 0)],
+        "【提示】自评总分 100.00 高于复核得分 83.46 (16.54 分)"
     );
     // The reviewer pre-filled.
     assert_eq!(sheet[&(1, 1)], "李四");
@@ -474,6 +477,20 @@ fn a_workbook_that_is_not_a_review_is_refused() {
             path.display()
         )
     );
+    // A 自评表 form: a record sheet of its own, no sheet 复核.
+    let path = dir.path().join("自评表.xlsx");
+    std::fs::write(
+        &path,
+        jixiao_forms::write_form(&rules("hunan-department.toml")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        error(&path),
+        format!(
+            "{}: 这不是 jixiao 生成的复核工作底稿 (没有工作表「复核」), 无法读取复核得分; 请在 jixiao 生成的复核工作底稿上填写",
+            path.display()
+        )
+    );
     let missing = dir.path().join("没有.xlsx");
     assert_eq!(
         error(&missing),
@@ -518,6 +535,35 @@ fn a_record_changed_by_hand_is_refused() {
             path.display()
         )
     );
+}
+
+#[test]
+fn a_damaged_workbook_is_refused_never_a_panic() {
+    let (card, rules) = department();
+    let bytes = workbook::write(&[&card], &rules, &options()).unwrap();
+    // Bytes changed at 300 places spread over the file, one at a time (a fixed sequence).
+    let mut state: u64 = 2024;
+    let mut refused = 0;
+    for _ in 0..300 {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let at = usize::try_from(state >> 33).unwrap() % bytes.len();
+        let mut damaged = bytes.clone();
+        damaged[at] ^= 0x5a;
+        if workbook::read_bytes(&damaged, "坏.xlsx").is_err() {
+            refused += 1;
+        }
+    }
+    // Most places are inside compressed parts, whose checksum fails.
+    assert!(refused > 200, "{refused}");
+    // Truncated anywhere.
+    for len in [0, 10, 100, bytes.len() / 2, bytes.len() - 1] {
+        assert!(
+            workbook::read_bytes(&bytes[..len], "短.xlsx").is_err(),
+            "{len}"
+        );
+    }
 }
 
 #[test]
@@ -799,4 +845,28 @@ fn nothing_the_reviewer_sees_is_an_internal_code() {
     }
     // The hidden column holds the codes, row by row.
     assert_eq!(sheet[&(6, 9)], "input.planning.budget_control");
+}
+
+/// With `JIXIAO_LOOK=dir`, writes the workbooks (department, projects, and the department one
+/// filled) there, to render and look at.
+#[test]
+fn write_for_a_look() {
+    let Some(dir) = std::env::var_os("JIXIAO_LOOK") else {
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    let (card, rules) = department();
+    let bytes = workbook::write(&[&card], &rules, &options()).unwrap();
+    std::fs::write(dir.join("department.xlsx"), &bytes).unwrap();
+    let mut filler = Filler::new(&bytes);
+    filler.fill("B2", V::S("张会计师"));
+    filler.fill("F2", V::S("2025年4月15日"));
+    filler.fill("G7", V::N(3.0));
+    filler.fill("H7", V::S("调整率按追加预算文件核实为 15%, 应得 3 分"));
+    filler.fill("G9", V::N(4.0));
+    saved(&dir, "department-filled.xlsx", &filler);
+    let (cards, rules) = projects();
+    let refs: Vec<&Scorecard> = cards.iter().collect();
+    let bytes = workbook::write(&refs, &rules, &WorkbookOptions::default()).unwrap();
+    std::fs::write(dir.join("projects.xlsx"), &bytes).unwrap();
 }

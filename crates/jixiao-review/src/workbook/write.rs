@@ -39,7 +39,7 @@ const COLUMNS: [(&str, u16); 10] = [
     ("系统得分", 9),
     ("复核得分", 9),
     ("复核意见\n(与系统得分不同时必填)", 28),
-    ("评分依据 (规则、数据、计算、问题)", 52),
+    ("评分依据 (规则、数据、计算、问题)", 66),
     ("指标代码", 24),
 ];
 
@@ -75,7 +75,11 @@ struct Formats {
     label: Format,
     text: Format,
     points: Format,
+    /// A grey cell's word where a number would be (未填, 不计入), centred as the numbers are.
+    word: Format,
     heading: Format,
+    /// The heading of a unit's other findings.
+    subheading: Format,
     info: Format,
     hard: Format,
     score_in: Format,
@@ -116,7 +120,12 @@ impl Formats {
             ),
             label: locked(Format::new().set_text_wrap()),
             text: locked(Format::new().set_text_wrap().set_font_size(10)),
-            points: locked(Format::new().set_num_format("0.00")),
+            points: locked(
+                Format::new()
+                    .set_num_format("0.00")
+                    .set_align(FormatAlign::Center),
+            ),
+            word: locked(Format::new().set_align(FormatAlign::Center)),
             heading: border(
                 Format::new()
                     .set_bold()
@@ -125,9 +134,14 @@ impl Formats {
                     .set_align(FormatAlign::VerticalCenter)
                     .set_background_color(HEADER_FILL),
             ),
+            subheading: locked(Format::new().set_bold()),
             info: locked(Format::new().set_text_wrap()),
             hard: locked(Format::new().set_text_wrap().set_font_color("#9C0006")),
-            score_in: input(Format::new().set_num_format("0.00")),
+            score_in: input(
+                Format::new()
+                    .set_num_format("0.00")
+                    .set_align(FormatAlign::Center),
+            ),
             text_in: input(Format::new().set_text_wrap()),
             date_in: input(Format::new().set_num_format("@")),
             missing: Format::new().set_background_color(MISSING_FILL),
@@ -140,12 +154,16 @@ fn text_width(text: &str) -> usize {
     text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
-/// How many lines `text` takes wrapped in a column `width` units wide (each character placed
-/// one by one: close enough for Chinese text, a little generous for ASCII words).
+/// How many lines `text` takes wrapped in a column `width` units wide: each line's width with a
+/// tenth more for the room lost where a line breaks before a word (`[0.8w, w]`) rather than
+/// inside it.
 fn wrapped_lines(text: &str, width: u16) -> usize {
     let width = usize::from(width).saturating_sub(1).max(2);
     text.split('\n')
-        .map(|line| text_width(line).div_ceil(width).max(1))
+        .map(|line| {
+            let w = text_width(line);
+            w.saturating_add(w / 10).div_ceil(width).max(1)
+        })
         .sum()
 }
 
@@ -153,7 +171,7 @@ fn wrapped_lines(text: &str, width: u16) -> usize {
 /// points, 545 pixels). `small` for 10-point text.
 fn height(lines: usize, small: bool) -> u32 {
     let line = if small { 18 } else { 21 };
-    let pixels = lines.saturating_mul(line).saturating_add(6).min(545);
+    let pixels = lines.saturating_mul(line).saturating_add(10).min(545);
     u32::try_from(pixels).unwrap_or(545)
 }
 
@@ -512,13 +530,13 @@ fn unit_block(
         ws.write_with_format(row, POINTS, float(leaf.points), &fmt.points)?;
         match leaf.self_score {
             Some(own) => ws.write_with_format(row, SELF_SCORE, float(own), &fmt.points)?,
-            None => ws.write_with_format(row, SELF_SCORE, "未填", &fmt.label)?,
+            None => ws.write_with_format(row, SELF_SCORE, "未填", &fmt.word)?,
         };
         let system = (leaf.status != Status::Dropped)
             .then(|| jixiao_model::round(leaf.score, places).normalize());
         match system {
             Some(s) => ws.write_with_format(row, SYSTEM, float(s), &fmt.points)?,
-            None => ws.write_with_format(row, SYSTEM, "不计入", &fmt.label)?,
+            None => ws.write_with_format(row, SYSTEM, "不计入", &fmt.word)?,
         };
         ws.write_blank(row, REVIEWED, &fmt.score_in)?;
         ws.write_blank(row, REASON, &fmt.text_in)?;
@@ -576,22 +594,33 @@ fn unit_block(
             .set_format(&fmt.missing);
         ws.add_conditional_format(first, REASON, last, REASON, &missing)?;
     }
-    let others: Vec<String> = card
+    // The unit's other findings, a row each (the hard ones in red) under a heading.
+    let others: Vec<_> = card
         .findings
         .iter()
         .filter(|f| !f.indicator.as_deref().is_some_and(|i| leaf_ids.contains(i)))
-        .map(|f| format!("【{}】{}", f.severity.label(), f.message))
         .collect();
     if !others.is_empty() {
-        let text = format!("单位的其他问题与提示:\n{}", others.join("\n"));
-        let hard = card
-            .findings
-            .iter()
-            .any(|f| f.severity == Severity::Hard && f.indicator.is_none());
-        let format = if hard { &fmt.hard } else { &fmt.info };
-        ws.merge_range(row, LEVEL1, row, BASIS, &fit(&text), format)?;
-        ws.set_row_height_pixels(row, height(wrapped_lines(&text, full), false))?;
+        ws.merge_range(
+            row,
+            LEVEL1,
+            row,
+            BASIS,
+            "单位的其他问题与提示",
+            &fmt.subheading,
+        )?;
         row += 1;
+        for finding in others {
+            let text = format!("【{}】{}", finding.severity.label(), finding.message);
+            let format = if finding.severity == Severity::Hard {
+                &fmt.hard
+            } else {
+                &fmt.info
+            };
+            ws.merge_range(row, LEVEL1, row, BASIS, &fit(&text), format)?;
+            ws.set_row_height_pixels(row, height(wrapped_lines(&text, full), false))?;
+            row += 1;
+        }
     }
     Ok(row)
 }
@@ -636,10 +665,10 @@ mod tests {
 
     #[test]
     fn lines_and_heights() {
-        assert_eq!(wrapped_lines("一二三四五", 11), 1);
-        assert_eq!(wrapped_lines("一二三四五六", 11), 2);
+        assert_eq!(wrapped_lines("一二三四五", 12), 1);
+        assert_eq!(wrapped_lines("一二三四五六", 12), 2);
         assert_eq!(wrapped_lines("一\n二", 11), 2);
-        assert_eq!(height(2, false), 48);
+        assert_eq!(height(2, false), 52);
         assert_eq!(height(1000, true), 545);
     }
 }
