@@ -391,11 +391,13 @@ fn every_wrong_cell_is_refused_at_once_naming_its_cell() {
     let bytes = workbook::write(&[&card], &rules, &options()).unwrap();
     let mut filler = Filler::new(&bytes);
     // No 复核人; 预算控制率 "约3"; 在职人员控制率 6 of 5 points; 三公经费变动率 -1; 预算完成率
-    // 4 (system 4.95) without a reason.
+    // 4 (system 4.95) without a reason;
     filler.fill("G7", V::S("约3"));
     filler.fill("G8", V::N(6.0));
     filler.fill("G9", V::N(-1.0));
     filler.fill("G10", V::N(4.0));
+    // 预算执行率: a reason, no score.
+    filler.fill("H11", V::S("经核实无误"));
     let dir = temp();
     let path = saved(dir.path(), "错.xlsx", &filler);
     let err = workbook::read(&path).unwrap_err();
@@ -403,7 +405,7 @@ fn every_wrong_cell_is_refused_at_once_naming_its_cell() {
         panic!("{err}");
     };
     let cells: Vec<String> = problems.iter().map(|p| p.at.cell.clone()).collect();
-    assert_eq!(cells, ["B2", "G7", "G8", "G9", "H10"]);
+    assert_eq!(cells, ["B2", "G7", "G8", "G9", "H10", "H11"]);
     let wb = path.display().to_string();
     assert_eq!(
         err.to_string(),
@@ -420,6 +422,9 @@ fn every_wrong_cell_is_refused_at_once_naming_its_cell() {
             ),
             format!(
                 "{wb}!复核!H10: 「株洲市芦淞区科学技术协会」的「预算完成率」复核得分 4 (G10) 与系统得分 4.95 不同, 但没有填写复核意见; 要求: 复核得分与系统得分不同时, 在复核意见中写明调整的理由"
+            ),
+            format!(
+                "{wb}!复核!H11: 「株洲市芦淞区科学技术协会」的「预算执行率」填写了复核意见, 但复核得分 (G11) 留空; 要求: 维持系统得分的, 复核得分填 12; 调整的, 填调整后的分数"
             ),
         ]
         .join("\n")

@@ -42,7 +42,8 @@ pub fn read(path: &Path) -> Result<FilledReview, WorkbookError> {
 /// each score's [`CellRef`].
 ///
 /// Every row whose 复核得分 is filled is read (a score equal to the system's too, as unchanged);
-/// an empty 复核得分 leaves the system's score standing and is not read. All the cells filled
+/// an empty 复核得分 leaves the system's score standing and is not read (but a 复核意见 beside an
+/// empty 复核得分 is refused: the score may have been forgotten). All the cells filled
 /// wrongly are reported at once ([`WorkbookError::Cells`]); nothing is read from a workbook with
 /// one.
 pub fn read_bytes(bytes: &[u8], workbook: &str) -> Result<FilledReview, WorkbookError> {
@@ -272,6 +273,21 @@ impl Reading<'_> {
                 most, most
             );
             let value = match score(self.get(row.row, REVIEWED)) {
+                // A reason without a score may be a score forgotten: said, not guessed.
+                Score::Blank if text(self.get(row.row, REASON)).is_some() => {
+                    let problem = format!(
+                        "{what}填写了复核意见, 但复核得分 ({}) 留空",
+                        cell(row.row, REVIEWED)
+                    );
+                    let expected = match row.system {
+                        Some(s) => {
+                            format!("维持系统得分的, 复核得分填 {s}; 调整的, 填调整后的分数")
+                        }
+                        None => "给这项指标评分的, 填复核得分; 否则删去复核意见".to_owned(),
+                    };
+                    self.problem(row.row, REASON, problem, expected);
+                    continue;
+                }
                 Score::Blank => continue,
                 Score::Refused(found) => {
                     let problem = format!("{what}复核得分填的是{found}, 不是数字");
