@@ -45,7 +45,7 @@ mod write;
 
 use crate::CellRef;
 
-pub use read::{read, read_bytes};
+pub use read::{MAX_FILE_BYTES, read, read_bytes};
 pub use write::write;
 
 /// The sheet a reviewer fills: 复核.

@@ -279,6 +279,46 @@ fn the_department_workbook_filled_by_a_reviewer_reads_back_exactly() {
     assert_eq!(again.scores[0].at.to_string(), "复核-芦淞.xlsx!复核!G7");
 }
 
+/// A workbook written by an earlier build of this writer, filled (预算控制率 3, 三公经费变动率 4,
+/// each with a reason) and saved again by LibreOffice Calc 7, which rewrites every part (and
+/// makes the very hidden record merely hidden): read back all the same.
+#[test]
+fn a_workbook_saved_again_by_libreoffice_reads_back() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/filled-saved-by-libreoffice.xlsx");
+    let review = workbook::read(&path).unwrap();
+    let score = |indicator: &str, score: Decimal, reason: &str, cell: &str| ReviewedScore {
+        unit: lusong(),
+        indicator: indicator.to_owned(),
+        score,
+        reason: Some(reason.to_owned()),
+        reviewer: "张会计师".to_owned(),
+        date: Some("2025年4月15日".to_owned()),
+        at: at(&path, cell),
+    };
+    assert_eq!(
+        review,
+        FilledReview {
+            rule_set_id: "hunan-department".to_owned(),
+            rule_set_version: "2024.1".to_owned(),
+            scores: vec![
+                score(
+                    "input.planning.budget_control",
+                    dec!(3),
+                    "调整率按追加预算文件核实为 15%, 应得 3 分",
+                    "G7"
+                ),
+                score(
+                    "input.cost.three_public_change",
+                    dec!(4),
+                    "附件三公经费决算表: 本年 1.2 万元, 上年 1.5 万元",
+                    "G9"
+                ),
+            ],
+        }
+    );
+}
+
 #[test]
 fn a_workbook_left_empty_reads_as_nothing_changed() {
     let (card, rules) = department();
@@ -869,9 +909,26 @@ fn write_for_a_look() {
     filler.fill("G7", V::N(3.0));
     filler.fill("H7", V::S("调整率按追加预算文件核实为 15%, 应得 3 分"));
     filler.fill("G9", V::N(4.0));
+    filler.fill(
+        "H9",
+        V::S("附件三公经费决算表: 本年 1.2 万元, 上年 1.5 万元"),
+    );
     saved(&dir, "department-filled.xlsx", &filler);
     let (cards, rules) = projects();
     let refs: Vec<&Scorecard> = cards.iter().collect();
     let bytes = workbook::write(&refs, &rules, &WorkbookOptions::default()).unwrap();
     std::fs::write(dir.join("projects.xlsx"), &bytes).unwrap();
+}
+
+/// With `JIXIAO_READ=file.xlsx`, reads a workbook (one saved again by Excel, WPS or
+/// LibreOffice) and prints what was read.
+#[test]
+fn read_for_a_look() {
+    let Some(path) = std::env::var_os("JIXIAO_READ") else {
+        return;
+    };
+    match workbook::read(Path::new(&path)) {
+        Ok(review) => println!("{review:#?}"),
+        Err(e) => println!("{e}"),
+    }
 }

@@ -53,13 +53,13 @@ const NOTE_ROW: u32 = 2;
 const HEADER_ROW: u32 = 3;
 
 /// The fill of a cell the reviewer fills.
-pub const INPUT_FILL: &str = "#FFFFFF";
+pub(super) const INPUT_FILL: &str = "#FFFFFF";
 /// The fill of a locked cell.
-pub const LOCKED_FILL: &str = "#F2F2F2";
+pub(super) const LOCKED_FILL: &str = "#F2F2F2";
 /// The fill of a header and of a unit's heading.
-pub const HEADER_FILL: &str = "#D9D9D9";
+pub(super) const HEADER_FILL: &str = "#D9D9D9";
 /// The fill of a 复核意见 that is required and empty.
-pub const MISSING_FILL: &str = "#F4CCCC";
+pub(super) const MISSING_FILL: &str = "#F4CCCC";
 
 /// Excel's paper size code for A4.
 const A4: u8 = 9;
