@@ -319,6 +319,27 @@ fn a_workbook_saved_again_by_libreoffice_reads_back() {
     );
 }
 
+/// Whatever a unit's name holds (markup, a tab, a control character, Excel's own escape) is
+/// recorded and read back exactly, and an empty code is told from none.
+#[test]
+fn a_unit_named_oddly_reads_back_exactly() {
+    let (mut card, rules) = department();
+    card.unit.name = "甲&<乙>\t\u{1}_x0041_丙 ".to_owned();
+    card.unit.code = Some(String::new());
+    card.unit.project_code = Some("=P".to_owned());
+    let bytes = workbook::write(&[&card], &rules, &options()).unwrap();
+    let mut filler = Filler::new(&bytes);
+    filler.fill("B2", V::S("张三"));
+    filler.fill("G7", V::N(2.0));
+    let dir = temp();
+    let path = saved(dir.path(), "怪名.xlsx", &filler);
+    let review = workbook::read(&path).unwrap();
+    assert_eq!(review.scores.len(), 1);
+    assert_eq!(review.scores[0].unit, UnitKey::of(&card));
+    assert_eq!(review.scores[0].unit.name, "甲&<乙>\t\u{1}_x0041_丙 ");
+    assert_eq!(review.scores[0].unit.code.as_deref(), Some(""));
+}
+
 #[test]
 fn a_workbook_left_empty_reads_as_nothing_changed() {
     let (card, rules) = department();
@@ -863,6 +884,14 @@ fn the_reviewer_fills_white_cells_only_each_score_validated() {
     assert_eq!(
         reason.attr("prompt"),
         Some("复核得分与系统得分不同时必填: 写明调整的理由 (依据的材料、扣分的原因)。")
+    );
+    assert_eq!(
+        validation("B2:C2").attr("prompt"),
+        Some("填写复核人姓名 (本工作底稿的所有复核得分记在此人名下)。")
+    );
+    assert_eq!(
+        validation("F2:G2").attr("prompt"),
+        Some("填写复核日期, 如 2025-04-15 (按填写的原样记录)。")
     );
     // The missing reason turns red.
     let rule = sheet.first("conditionalFormatting");
