@@ -4,7 +4,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader as _, Xlsx};
 use jixiao_model::EvaluationKind;
-use jixiao_report::review::{ReviewTable, add_sheet, csv, markdown};
+use jixiao_report::review_summary::{ReviewTable, add_sheet, csv, markdown};
 use jixiao_review::UnitKey;
 use jixiao_review::summary::{Change, Kept, ReviewSummary, UnitOutcome, summarise};
 use rust_decimal::Decimal;
