@@ -21,6 +21,7 @@
 //!   leaves: groups summed, the same rescale where leaves were dropped, rounded and graded by
 //!   the rule set. Nothing the reviewer did not change moves.
 //!
+//! [`refusals`] lists every score `apply` would refuse (to correct a workbook in one go),
 //! [`check_rule_set`] refuses a workbook made for another rule set or version, and
 //! [`unknown_units`] lists the reviewed units that are not in the round.
 
@@ -227,23 +228,14 @@ struct Checked<'a> {
 /// the rules). The scores may come from several workbooks. With no scores the card is returned
 /// as it is (not reviewed). A review already on `card` is replaced: the review always starts
 /// from the system's scores. The first score that cannot be applied, in the order given, is the
-/// error.
+/// error ([`refusals`] lists them all).
 pub fn apply(
     card: &Scorecard,
     rules: &ValidRuleSet,
     scores: &[&ReviewedScore],
 ) -> Result<Scorecard, ApplyError> {
-    let key = UnitKey::of(card);
-    let unit = unit_label(&key);
-    if card.rule_set.id != rules.id || card.rule_set.version != rules.version {
-        return Err(ApplyError::CardRuleSet {
-            unit,
-            found_id: card.rule_set.id.clone(),
-            found_version: card.rule_set.version.clone(),
-            expected_id: rules.id.clone(),
-            expected_version: rules.version.clone(),
-        });
-    }
+    check_card(card, rules)?;
+    let unit = unit_label(&UnitKey::of(card));
     let mut out = card.clone();
     out.review = None;
     clear_reviewed(&mut out.indicators);
@@ -251,63 +243,9 @@ pub fn apply(
         return Ok(out);
     }
 
-    let decimals = rules.score_decimals;
-    let mut by_leaf: HashMap<&str, Checked<'_>> = HashMap::new();
-    for &score in scores {
-        if !same_unit(&key, &score.unit) {
-            return Err(ApplyError::OtherUnit {
-                at: Box::new(score.at.clone()),
-                found: unit_label(&score.unit),
-                unit,
-            });
-        }
-        let Some(leaf) = card
-            .indicator(&score.indicator)
-            .filter(|n| n.children.is_empty())
-        else {
-            return Err(ApplyError::NotALeaf {
-                at: Box::new(score.at.clone()),
-                indicator: score.indicator.clone(),
-                unit,
-            });
-        };
-        if let Some(first) = by_leaf.get(leaf.id.as_str()) {
-            return Err(ApplyError::Twice {
-                at: Box::new(score.at.clone()),
-                first: Box::new(first.score.at.clone()),
-                indicator: leaf.id.clone(),
-                name: leaf.name.clone(),
-            });
-        }
-        if score.score < Decimal::ZERO || score.score > leaf.points {
-            return Err(ApplyError::OutOfPoints {
-                at: Box::new(score.at.clone()),
-                indicator: leaf.id.clone(),
-                name: leaf.name.clone(),
-                reviewed: score.score,
-                points: leaf.points,
-            });
-        }
-        let shown = round(leaf.score, decimals);
-        let changed = score.score != leaf.score && score.score != shown;
-        if changed && leaf.status == Status::Dropped {
-            return Err(ApplyError::Dropped {
-                at: Box::new(score.at.clone()),
-                indicator: leaf.id.clone(),
-                name: leaf.name.clone(),
-                reviewed: score.score,
-            });
-        }
-        if changed && reason(score).is_none() {
-            return Err(ApplyError::NoReason {
-                at: Box::new(score.at.clone()),
-                indicator: leaf.id.clone(),
-                name: leaf.name.clone(),
-                system: shown,
-                reviewed: score.score,
-            });
-        }
-        by_leaf.insert(&leaf.id, Checked { score, changed });
+    let (by_leaf, mut refused) = check_scores(card, rules, scores);
+    if !refused.is_empty() {
+        return Err(refused.swap_remove(0));
     }
 
     // The leaves: the reviewer's score where changed, the system's exact score where left.
@@ -343,6 +281,116 @@ pub fn apply(
         changes,
     });
     Ok(out)
+}
+
+/// Every reviewed score of `scores` that [`apply`] would refuse, in the order given (each
+/// refused score is skipped, so that each further one is checked on its own): for an officer to
+/// correct a workbook in one go. Empty where `apply` would apply them all; a scorecard of another
+/// rule set than `rules` is the one refusal.
+pub fn refusals(
+    card: &Scorecard,
+    rules: &ValidRuleSet,
+    scores: &[&ReviewedScore],
+) -> Vec<ApplyError> {
+    if let Err(refused) = check_card(card, rules) {
+        return vec![refused];
+    }
+    check_scores(card, rules, scores).1
+}
+
+/// Refuses a scorecard scored under another rule set (or version) than `rules`.
+fn check_card(card: &Scorecard, rules: &ValidRuleSet) -> Result<(), ApplyError> {
+    if card.rule_set.id == rules.id && card.rule_set.version == rules.version {
+        return Ok(());
+    }
+    Err(ApplyError::CardRuleSet {
+        unit: unit_label(&UnitKey::of(card)),
+        found_id: card.rule_set.id.clone(),
+        found_version: card.rule_set.version.clone(),
+        expected_id: rules.id.clone(),
+        expected_version: rules.version.clone(),
+    })
+}
+
+/// Each score checked against its leaf of `card`: the ones that can be applied, by leaf id, and
+/// the refusals of the others, in the order given.
+fn check_scores<'a>(
+    card: &'a Scorecard,
+    rules: &ValidRuleSet,
+    scores: &[&'a ReviewedScore],
+) -> (HashMap<&'a str, Checked<'a>>, Vec<ApplyError>) {
+    let key = UnitKey::of(card);
+    let unit = unit_label(&key);
+    let decimals = rules.score_decimals;
+    let mut by_leaf: HashMap<&str, Checked<'_>> = HashMap::new();
+    // Where each leaf was first reviewed, whether or not that score could be applied.
+    let mut first_at: HashMap<&str, &CellRef> = HashMap::new();
+    let mut refused = Vec::new();
+    for &score in scores {
+        let at = || Box::new(score.at.clone());
+        if !same_unit(&key, &score.unit) {
+            refused.push(ApplyError::OtherUnit {
+                at: at(),
+                found: unit_label(&score.unit),
+                unit: unit.clone(),
+            });
+            continue;
+        }
+        let Some(leaf) = card
+            .indicator(&score.indicator)
+            .filter(|n| n.children.is_empty())
+        else {
+            refused.push(ApplyError::NotALeaf {
+                at: at(),
+                indicator: score.indicator.clone(),
+                unit: unit.clone(),
+            });
+            continue;
+        };
+        if let Some(first) = first_at.get(leaf.id.as_str()) {
+            refused.push(ApplyError::Twice {
+                at: at(),
+                first: Box::new((*first).clone()),
+                indicator: leaf.id.clone(),
+                name: leaf.name.clone(),
+            });
+            continue;
+        }
+        first_at.insert(&leaf.id, &score.at);
+        if score.score < Decimal::ZERO || score.score > leaf.points {
+            refused.push(ApplyError::OutOfPoints {
+                at: at(),
+                indicator: leaf.id.clone(),
+                name: leaf.name.clone(),
+                reviewed: score.score,
+                points: leaf.points,
+            });
+            continue;
+        }
+        let shown = round(leaf.score, decimals);
+        let changed = score.score != leaf.score && score.score != shown;
+        if changed && leaf.status == Status::Dropped {
+            refused.push(ApplyError::Dropped {
+                at: at(),
+                indicator: leaf.id.clone(),
+                name: leaf.name.clone(),
+                reviewed: score.score,
+            });
+            continue;
+        }
+        if changed && reason(score).is_none() {
+            refused.push(ApplyError::NoReason {
+                at: at(),
+                indicator: leaf.id.clone(),
+                name: leaf.name.clone(),
+                system: shown,
+                reviewed: score.score,
+            });
+            continue;
+        }
+        by_leaf.insert(&leaf.id, Checked { score, changed });
+    }
+    (by_leaf, refused)
 }
 
 /// A score's 复核意见, trimmed; `None` where blank.

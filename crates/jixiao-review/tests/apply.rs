@@ -29,7 +29,7 @@ use std::path::Path;
 
 use jixiao_engine::Scorecard;
 use jixiao_model::{EvaluationKind, SelfEvaluation};
-use jixiao_review::apply::{ApplyError, apply, check_rule_set, same_unit, unknown_units};
+use jixiao_review::apply::{ApplyError, apply, check_rule_set, refusals, same_unit, unknown_units};
 use jixiao_review::{CellRef, FilledReview, ReviewedScore, UnitKey};
 use jixiao_rules::{RuleSet, ValidRuleSet};
 use rust_decimal::Decimal;
@@ -625,4 +625,47 @@ fn a_card_scored_under_another_version_is_refused() {
         apply(&card, &rules, &refs(&sheet)).unwrap_err().to_string(),
         "「株洲市芦淞区科学技术协会」的评分表按评分规则 hunan-department v2023.2 计算, 不是 hunan-department v2024.1"
     );
+}
+
+#[test]
+fn every_refusal_of_a_sheet_is_listed_in_its_order() {
+    let rules = rules();
+    let card = card(&rules);
+    // F9 without a reason, F10 past its points, F10's leaf again in F40 (a leaf reviewed twice
+    // even where its first score was refused), a group in F41; the rest as shown.
+    let mut sheet = with(
+        with(
+            as_shown(&card),
+            "process.execution.budget_completion",
+            dec!(4),
+            None,
+        ),
+        "process.execution.execution_rate",
+        dec!(13),
+        Some("多给"),
+    );
+    sheet.push(reviewed(
+        "process.execution.execution_rate",
+        dec!(12),
+        None,
+        "F40",
+    ));
+    sheet.push(reviewed("effect", dec!(0), None, "F41"));
+    let listed: Vec<String> = refusals(&card, &rules, &refs(&sheet))
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "复核表.xlsx!复核!F9: 「预算完成率」复核得分 4 与系统得分 4.95 不同, 但未填复核意见",
+            "复核表.xlsx!复核!F10: 「预算执行率」复核得分 13 超出分值范围 (应在 0 至 12 分之间)",
+            "复核表.xlsx!复核!F40: 「预算执行率」已在 复核表.xlsx!复核!F10 复核, 同一指标只能复核一次",
+            "复核表.xlsx!复核!F41: 指标编号 effect 不是「株洲市芦淞区科学技术协会」评分表中的末级指标, 不能复核打分",
+        ]
+    );
+    // apply refuses with the first.
+    assert_eq!(error(&sheet), listed[0]);
+    // A sheet apply takes has none.
+    assert!(refusals(&card, &rules, &refs(&as_shown(&card))).is_empty());
 }
