@@ -1204,7 +1204,9 @@ fn review_sample(args: &SampleArgs) -> Result<ExitCode> {
             c.key.code.clone().unwrap_or_default(),
             c.key.project.clone().unwrap_or_default(),
             c.supervisor.clone().unwrap_or_default(),
-            c.amount.map(|a| jixiao_model::round(a, 2).to_string()).unwrap_or_default(),
+            c.amount
+                .map(|a| jixiao_model::round(a, 2).to_string())
+                .unwrap_or_default(),
             jixiao_model::round(c.total, 2).to_string(),
             c.grade.clone().unwrap_or_default(),
             reasons.join("; "),
@@ -1236,7 +1238,10 @@ fn review_workbook(args: &WorkbookArgs) -> Result<ExitCode> {
             let keys = review::read_sample(path)?;
             let mut chosen = Vec::new();
             for key in &keys {
-                match units.iter().find(|u| jixiao_review::UnitKey::of(&u.card) == *key) {
+                match units
+                    .iter()
+                    .find(|u| jixiao_review::UnitKey::of(&u.card) == *key)
+                {
                     Some(unit) => chosen.push(unit),
                     None => bail!(
                         "{}: {} is not a unit of the round {}",

@@ -55,8 +55,8 @@ fn figure(record: &Record, field: &str) -> Option<Decimal> {
 /// its 执行率 (全年执行数 / 全年预算数).
 pub fn candidate(unit: &RoundUnit) -> Candidate {
     let card = &unit.card;
-    let amount = figure(&unit.record, "budget.full_year")
-        .or_else(|| figure(&unit.record, "budget.income"));
+    let amount =
+        figure(&unit.record, "budget.full_year").or_else(|| figure(&unit.record, "budget.income"));
     let execution_rate = match (figure(&unit.record, "budget.spent"), amount) {
         (Some(spent), Some(budget)) if !budget.is_zero() => spent.checked_div(budget),
         _ => None,
@@ -138,7 +138,13 @@ pub fn parts<'a>(
 pub fn part_file(dir: &Path, part: &str) -> PathBuf {
     let name: String = part
         .chars()
-        .map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     dir.join(format!("复核工作底稿-{name}.xlsx"))
 }
@@ -163,14 +169,21 @@ pub struct Reviews {
 impl Reviews {
     /// Reads every workbook; refuses one made for another rule set or version, and any reviewed
     /// unit that is not among `units` (the round's), naming its cell.
-    pub fn load(paths: &[PathBuf], rules: &jixiao_rules::ValidRuleSet, units: &[UnitKey]) -> Result<Reviews> {
+    pub fn load(
+        paths: &[PathBuf],
+        rules: &jixiao_rules::ValidRuleSet,
+        units: &[UnitKey],
+    ) -> Result<Reviews> {
         let mut scores = Vec::new();
         for path in paths {
             let filled = jixiao_review::workbook::read(path)
                 .with_context(|| format!("cannot use the review {}", path.display()))?;
             jixiao_review::apply::check_rule_set(&filled, rules)?;
             for score in &filled.scores {
-                if !units.iter().any(|u| jixiao_review::same_unit(u, &score.unit)) {
+                if !units
+                    .iter()
+                    .any(|u| jixiao_review::apply::same_unit(u, &score.unit))
+                {
                     bail!(
                         "{}: 复核的单位「{}」({} 年) 不在本轮的单位中",
                         score.at,
@@ -190,7 +203,7 @@ impl Reviews {
         let scores: Vec<_> = self
             .scores
             .iter()
-            .filter(|s| jixiao_review::same_unit(&key, &s.unit))
+            .filter(|s| jixiao_review::apply::same_unit(&key, &s.unit))
             .collect();
         (!scores.is_empty()).then_some(scores)
     }

@@ -7,6 +7,7 @@ pub mod html;
 pub mod ledger;
 pub mod resubmission;
 pub mod returns;
+pub mod review;
 pub mod review_summary;
 pub mod xlsx;
 
@@ -108,6 +109,21 @@ pub(crate) fn rows(nodes: &[ScoredIndicator]) -> Vec<(usize, &ScoredIndicator)> 
 }
 
 fn headline(card: &Scorecard) -> String {
+    if let Some(review) = &card.review {
+        // The final total first, the system's and the unit's own beside it.
+        let mut line = format!(
+            "复核后总分 {} / {}  等级 {}  ({}",
+            p(review.total),
+            number(card.points),
+            review.grade_label(),
+            review::system_line(card)
+        );
+        if let Some(declared) = declared_line(card) {
+            line.push_str(&format!("; {declared}"));
+        }
+        line.push(')');
+        return line;
+    }
     let mut line = format!(
         "复核总分 {} / {}  等级 {}",
         p(card.total),
@@ -269,7 +285,9 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         out.push_str(&note);
         out.push('\n');
     }
-    // The 自评 and 差 columns, unless the unit gave no score of its own at all.
+    // The 自评 and 差 columns, unless the unit gave no score of its own at all; with a review,
+    // the system's score is 系统 and the reviewer's 复核 beside it.
+    let reviewed = card.review.is_some();
     let own_scores = card.declared.as_ref().is_some_and(|d| d.total.is_some())
         || rows(&card.indicators)
             .iter()
@@ -279,10 +297,11 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::DynamicFullWidth)
         .set_width(width)
-        .set_header(if own_scores {
-            vec!["指标", "分值", "复核", "自评", "差", "计算与说明"]
-        } else {
-            vec!["指标", "分值", "复核", "计算与说明"]
+        .set_header(match (own_scores, reviewed) {
+            (true, false) => vec!["指标", "分值", "复核", "自评", "差", "计算与说明"],
+            (false, false) => vec!["指标", "分值", "复核", "计算与说明"],
+            (true, true) => vec!["指标", "分值", "系统", "复核", "自评", "差", "计算与说明"],
+            (false, true) => vec!["指标", "分值", "系统", "复核", "计算与说明"],
         });
     let figure = |text: String| Cell::new(text).set_alignment(CellAlignment::Right);
     for (depth, node) in rows(&card.indicators) {
@@ -298,6 +317,9 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
             figure(number(node.points)),
             figure(p(node.score)),
         ];
+        if reviewed {
+            row.push(figure(review::reviewed_cell(node)));
+        }
         if own_scores {
             row.extend([figure(own), figure(gap)]);
         }
@@ -310,6 +332,9 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         figure(number(card.points)),
         figure(p(card.total)),
     ];
+    if let Some(review) = &card.review {
+        row.push(figure(p(review.total)));
+    }
     if own_scores {
         row.extend([figure(own), figure(gap)]);
     }
@@ -317,6 +342,7 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
     table.add_row(row);
     out.push_str(&table.to_string());
     out.push('\n');
+    out.push_str(&review::terminal(card, width));
     out.push_str(&ledger::terminal(card, width));
     if card.findings.is_empty() {
         out.push_str("发现问题: 无\n");
@@ -341,7 +367,14 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
 /// (`等级 良 (自评等级 优)`).
 pub(crate) fn declared_cells(card: &Scorecard) -> (String, String, String) {
     let declared = card.declared.as_ref();
-    let mut grade = format!("等级 {}", card.grade_label());
+    let mut grade = match &card.review {
+        Some(review) => format!(
+            "系统等级 {}, 复核后等级 {}",
+            card.grade_label(),
+            review.grade_label()
+        ),
+        None => format!("等级 {}", card.grade_label()),
+    };
     if let Some(own) = declared.and_then(|d| d.grade.as_deref()) {
         grade.push_str(&format!(" (自评等级 {})", own.trim()));
     }
@@ -404,12 +437,18 @@ pub fn markdown(card: &Scorecard) -> String {
         "- 规则: {} (`{}` v{})\n",
         card.rule_set.name, card.rule_set.id, card.rule_set.version
     ));
-    out.push_str(&format!(
-        "- **复核总分 {} / {}, 等级 {}**\n",
-        p(card.total),
-        number(card.points),
-        card.grade_label()
-    ));
+    match &card.review {
+        Some(review) => {
+            out.push_str(&format!("- **{}**\n", review::final_line(card, review)));
+            out.push_str(&format!("- {}\n", review::system_line(card)));
+        }
+        None => out.push_str(&format!(
+            "- **复核总分 {} / {}, 等级 {}**\n",
+            p(card.total),
+            number(card.points),
+            card.grade_label()
+        )),
+    }
     if let Some(declared) = declared_line(card) {
         out.push_str(&format!("- {}\n", text(&declared)));
     }
@@ -420,10 +459,17 @@ pub fn markdown(card: &Scorecard) -> String {
         out.push_str(&format!("- {note}\n"));
     }
     out.push_str("\n## 指标得分\n\n");
-    out.push_str(
-        "| 指标 | 分值 | 复核得分 | 自评得分 | 差 | 计分规则 | 输入 | 计算 | 扣分原因 |\n",
-    );
-    out.push_str("|---|---:|---:|---:|---:|---|---|---|---|\n");
+    if card.review.is_some() {
+        out.push_str(
+            "| 指标 | 分值 | 系统得分 | 复核得分 | 自评得分 | 差 | 计分规则 | 输入 | 计算 | 扣分原因 |\n",
+        );
+        out.push_str("|---|---:|---:|---:|---:|---:|---|---|---|---|\n");
+    } else {
+        out.push_str(
+            "| 指标 | 分值 | 复核得分 | 自评得分 | 差 | 计分规则 | 输入 | 计算 | 扣分原因 |\n",
+        );
+        out.push_str("|---|---:|---:|---:|---:|---|---|---|---|\n");
+    }
     for (depth, node) in rows(&card.indicators) {
         let indent = "　".repeat(depth);
         let name = if node.children.is_empty() {
@@ -461,11 +507,15 @@ pub fn markdown(card: &Scorecard) -> String {
             None => Default::default(),
         };
         let (own, gap) = self_cells(node);
+        // With a review, the reviewed score after the system's.
+        let score = match &card.review {
+            Some(_) => format!("{} | {}", p(node.score), review::reviewed_cell(node)),
+            None => p(node.score),
+        };
         out.push_str(&format!(
-            "| {} | {} | {} | {own} | {gap} | {} | {} | {} | {} |\n",
+            "| {} | {} | {score} | {own} | {gap} | {} | {} | {} | {} |\n",
             cell(&name),
             number(node.points),
-            p(node.score),
             cell(&rule),
             cell(&inputs),
             cell(&formula),
@@ -473,12 +523,16 @@ pub fn markdown(card: &Scorecard) -> String {
         ));
     }
     let (own, gap, grade) = declared_cells(card);
+    let total = match &card.review {
+        Some(review) => format!("**{}** | **{}**", p(card.total), p(review.total)),
+        None => format!("**{}**", p(card.total)),
+    };
     out.push_str(&format!(
-        "| **合计** | {} | **{}** | {own} | {gap} | {} | | | |\n",
+        "| **合计** | {} | {total} | {own} | {gap} | {} | | | |\n",
         number(card.points),
-        p(card.total),
         cell(&grade)
     ));
+    out.push_str(&review::markdown(card));
     out.push_str(&ledger::markdown(card));
     out.push_str("\n## 发现问题\n\n");
     if card.findings.is_empty() {

@@ -22,7 +22,9 @@ use rust_decimal::Decimal;
 
 /// Who a reviewed unit is, as the workbook records it and the round's scorecards give it: its
 /// code (单位编码, with 项目编码 for a project) when it has one, else its name (with its project's).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct UnitKey {
     pub name: String,
     pub code: Option<String>,
@@ -90,20 +92,4 @@ pub struct FilledReview {
     /// Every reviewed score of every unit the workbook holds (the ones the reviewer left as the
     /// system's score included: "nothing the reviewer did not change moves").
     pub scores: Vec<ReviewedScore>,
-}
-
-/// Whether two keys are one unit: by code where both have one (and the project's code where both
-/// have one), else by name and project; the same year and kind always.
-pub fn same_unit(a: &UnitKey, b: &UnitKey) -> bool {
-    if a.year != b.year || a.kind != b.kind {
-        return false;
-    }
-    let same_project = match (&a.project_code, &b.project_code) {
-        (Some(x), Some(y)) => x.trim() == y.trim(),
-        _ => a.project == b.project,
-    };
-    match (&a.code, &b.code) {
-        (Some(x), Some(y)) => x.trim() == y.trim() && same_project,
-        _ => a.name.trim() == b.name.trim() && same_project,
-    }
 }
