@@ -370,6 +370,16 @@ impl WorkbookThread {
     }
 }
 
+/// What of the round the outputs show besides the scores.
+pub struct RoundOptions {
+    /// The earlier round (`--previous`).
+    pub previous: Option<crate::resubmit::Previous>,
+    /// The bureau's name (`--bureau`).
+    pub bureau: Option<String>,
+    /// Whether reviewed scores are applied (`--review`): summary.xlsx gets the sheet 复核得分.
+    pub reviewed: bool,
+}
+
 /// The outputs of a `score` run.
 pub struct Outputs {
     print: Option<Print>,
@@ -391,6 +401,8 @@ pub struct Outputs {
     superseded: Vec<String>,
     /// The bureau's name, on every printed page and 退回清单 (`--bureau`).
     bureau: Option<String>,
+    /// The reviewed scorecards, for the review summary (`score --review`).
+    reviewed: crate::review::Collected,
     /// The round's record (`round.jsonl`): one a submission.
     records: Vec<Record>,
     /// The earlier round (`--previous`), and which of its records were filed again.
@@ -475,9 +487,13 @@ impl Outputs {
         dir: Option<OutputDir>,
         scorecards: bool,
         total: Option<u64>,
-        previous: Option<crate::resubmit::Previous>,
-        bureau: Option<String>,
+        round: RoundOptions,
     ) -> Result<Outputs> {
+        let RoundOptions {
+            previous,
+            bureau,
+            reviewed,
+        } = round;
         let workbook = match &dir {
             Some(dir) => {
                 // The run's own fresh directory, swapped in for --out's at the end.
@@ -491,7 +507,7 @@ impl Outputs {
                 let mut grades: Vec<_> = rules.grades.iter().collect();
                 grades.sort_by_key(|g| std::cmp::Reverse(g.min));
                 let grades = grades.into_iter().map(|g| g.name.clone()).collect();
-                let workbook = SummaryWorkbook::new(cols, grades, rules.year)
+                let workbook = SummaryWorkbook::with_review(cols, grades, rules.year, reviewed)
                     .context("cannot start summary.xlsx")?;
                 Some(WorkbookThread::start(workbook))
             }
@@ -514,6 +530,7 @@ impl Outputs {
             return_stems: Vec::new(),
             superseded: Vec::new(),
             bureau,
+            reviewed: crate::review::Collected::default(),
             records: Vec::new(),
             previous,
             matched: std::collections::BTreeSet::new(),
@@ -788,6 +805,11 @@ impl Outputs {
             Some(&rule_set_label(rules)),
             self.bureau.as_deref(),
         )?;
+        let mut reviewed = Vec::new();
+        for (name, text) in self.reviewed.files()? {
+            write_atomic(&dir.join(&name), text)?;
+            reviewed.push(name);
+        }
         let summaries = ["index.html", "summary.csv", "summary.md", "summary.xlsx"];
         let mut record = String::new();
         for r in &self.records {
@@ -806,6 +828,7 @@ impl Outputs {
                 .chain([crate::resubmit::RECORD.to_owned()])
                 .chain(cards)
                 .chain(returned)
+                .chain(reviewed)
                 .chain(kept),
         )?;
         Ok(finished)
@@ -919,6 +942,7 @@ impl Sink for Outputs {
                     self.write_scorecard(&scored.stem, &card, document, resubmission.as_ref())?;
                 if self.dir.is_some() {
                     self.findings.add(&card);
+                    self.reviewed.add(&card);
                 }
                 self.pages
                     .push(name.as_ref().map(|n| format!("scorecards/{n}.html")));

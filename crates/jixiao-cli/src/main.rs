@@ -795,8 +795,11 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         dir,
         !args.no_scorecards,
         total,
-        previous,
-        args.bureau.clone(),
+        batch::RoundOptions {
+            previous,
+            bureau: args.bureau.clone(),
+            reviewed: reviews.is_some(),
+        },
     )?;
     if let Some(line) = skipped.summary() {
         outputs.note(line);
@@ -1175,13 +1178,16 @@ fn review_sample(args: &SampleArgs) -> Result<ExitCode> {
         seed: args.seed,
         hard_findings: args.hard_findings,
         gap_above: args.gap_above,
-        excellent_below_execution: args
-            .excellent_below
-            .map(|p| ("优".to_owned(), p / rust_decimal::Decimal::ONE_HUNDRED)),
+        excellent_below_execution: args.excellent_below.map(|percent| {
+            jixiao_review::sample::GradeExecution {
+                grade: "优".to_owned(),
+                rate: percent / rust_decimal::Decimal::ONE_HUNDRED,
+            }
+        }),
         amount_above: args.amount_above,
         amount_bands: args.amount_bands.clone(),
     };
-    let picked = sample(&candidates, &rules);
+    let picked = sample(&candidates, &rules)?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record([
         "序号",
@@ -1197,7 +1203,7 @@ fn review_sample(args: &SampleArgs) -> Result<ExitCode> {
     ])?;
     for (i, p) in picked.picked.iter().enumerate() {
         let c = &candidates[p.index];
-        let reasons: Vec<String> = p.reasons.iter().map(|r| r.label()).collect();
+        let reasons = p.reasons_label();
         writer.write_record([
             (i + 1).to_string(),
             c.key.name.clone(),
@@ -1209,7 +1215,7 @@ fn review_sample(args: &SampleArgs) -> Result<ExitCode> {
                 .unwrap_or_default(),
             jixiao_model::round(c.total, 2).to_string(),
             c.grade.clone().unwrap_or_default(),
-            reasons.join("; "),
+            reasons,
             serde_json::to_string(&c.key)?,
         ])?;
     }

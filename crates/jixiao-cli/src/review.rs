@@ -208,3 +208,83 @@ impl Reviews {
         (!scores.is_empty()).then_some(scores)
     }
 }
+
+/// A reviewer whose mean deduction on an indicator differs from the others' by more than this
+/// many points is flagged (偏严 / 偏宽) in the review summary.
+pub const REVIEWER_THRESHOLD: Decimal = Decimal::ONE;
+
+/// What the reviewed scorecards of a run add up to, collected unit by unit.
+#[derive(Default)]
+pub struct Collected {
+    changes: Vec<jixiao_review::summary::Change>,
+    kept: Vec<jixiao_review::summary::Kept>,
+    units: Vec<jixiao_review::summary::UnitOutcome>,
+}
+
+impl Collected {
+    /// Adds a scorecard, if it was reviewed.
+    pub fn add(&mut self, card: &Scorecard) {
+        let Some(review) = &card.review else { return };
+        let key = UnitKey::of(card);
+        let reviewer = review.reviewers.first().cloned().unwrap_or_default();
+        for change in &review.changes {
+            self.changes.push(jixiao_review::summary::Change {
+                unit: key.clone(),
+                indicator: change.indicator.clone(),
+                indicator_name: change.name.clone(),
+                points: change.points,
+                system: change.system,
+                reviewed: change.reviewed,
+                reason: change.reason.clone(),
+                reviewer: change.reviewer.clone(),
+            });
+        }
+        for (_, leaf) in card.leaves() {
+            let changed = review.changes.iter().any(|c| c.indicator == leaf.id);
+            if let (Some(score), false) = (leaf.reviewed, changed) {
+                self.kept.push(jixiao_review::summary::Kept {
+                    unit: key.clone(),
+                    indicator: leaf.id.clone(),
+                    indicator_name: leaf.name.clone(),
+                    points: leaf.points,
+                    score,
+                    reviewer: reviewer.clone(),
+                });
+            }
+        }
+        self.units.push(jixiao_review::summary::UnitOutcome {
+            unit: key,
+            supervisor: card.unit.supervisor.clone(),
+            system_total: card.total,
+            system_grade: card.grade.clone(),
+            final_total: review.total,
+            final_grade: review.grade.clone(),
+            declared_grade: card.declared.as_ref().and_then(|d| d.grade.clone()),
+        });
+    }
+
+    /// The review summary's files (复核汇总.md and one CSV per table), or none without a review.
+    pub fn files(&self) -> Result<Vec<(String, String)>> {
+        if self.units.is_empty() {
+            return Ok(Vec::new());
+        }
+        let summary = jixiao_review::summary::summarise(
+            &self.changes,
+            &self.kept,
+            &self.units,
+            REVIEWER_THRESHOLD,
+        )
+        .context("cannot sum the review up")?;
+        let mut files = vec![(
+            format!("{}.md", jixiao_report::review_summary::TITLE),
+            jixiao_report::review_summary::markdown(&summary),
+        )];
+        for table in jixiao_report::review_summary::ReviewTable::ALL {
+            files.push((
+                table.file_name(),
+                jixiao_report::review_summary::csv(&summary, table),
+            ));
+        }
+        Ok(files)
+    }
+}

@@ -584,6 +584,8 @@ pub struct UnitSummary {
     /// The grade the unit gave itself, as written.
     pub declared_grade: Option<String>,
     pub gap: Option<Decimal>,
+    /// After a re-review (`score --review`): the final total and grade.
+    pub reviewed: Option<(Decimal, Option<String>)>,
     pub hard: usize,
     pub soft: usize,
     /// For a unit read from a document: of the data the rule set needs, how much was read
@@ -623,6 +625,7 @@ impl UnitSummary {
             declared_total: card.declared.as_ref().and_then(|d| d.total),
             declared_grade: filled(&card.declared.as_ref().and_then(|d| d.grade.clone())),
             gap: card.declared.as_ref().and_then(|d| d.gap),
+            reviewed: card.review.as_ref().map(|r| (r.total, r.grade.clone())),
             hard: card.count(Severity::Hard),
             soft: card.count(Severity::Soft),
             read: None,
@@ -673,6 +676,21 @@ pub fn has_projects(rows: &[SummaryRow]) -> bool {
     rows.iter()
         .filter_map(|r| r.outcome.as_ref().ok())
         .any(|s| s.project.is_some() || s.project_code.is_some())
+}
+
+/// Whether any scored unit was re-reviewed: then the summaries show 复核后总分 and 复核后等级.
+pub fn has_reviews(rows: &[SummaryRow]) -> bool {
+    rows.iter()
+        .filter_map(|r| r.outcome.as_ref().ok())
+        .any(|s| s.reviewed.is_some())
+}
+
+/// The 复核后总分 and 复核后等级 cells of a unit (empty for one not reviewed).
+fn reviewed_cells(s: &UnitSummary, none: &str) -> [String; 2] {
+    match &s.reviewed {
+        Some((total, grade)) => [p(*total), grade.as_deref().unwrap_or("无等级").to_owned()],
+        None => [none.to_owned(), none.to_owned()],
+    }
 }
 
 /// What summaries group units by.
@@ -796,18 +814,16 @@ fn text_cell(text: &str) -> String {
 }
 
 /// The columns of the summaries' unit table, in order: 项目 and 项目编码 only when `projects`.
-fn summary_columns(projects: bool) -> Vec<&'static str> {
+fn summary_columns(projects: bool, reviewed: bool) -> Vec<&'static str> {
     let mut columns = vec!["排名", "来源", "单位", "单位编码"];
     if projects {
         columns.extend(["项目", "项目编码"]);
     }
+    columns.extend(["主管部门", "地区", "年度", "类型", "复核总分", "等级"]);
+    if reviewed {
+        columns.extend(["复核后总分", "复核后等级"]);
+    }
     columns.extend([
-        "主管部门",
-        "地区",
-        "年度",
-        "类型",
-        "复核总分",
-        "等级",
         "自评总分",
         "自评等级",
         "差",
@@ -826,7 +842,8 @@ fn summary_columns(projects: bool) -> Vec<&'static str> {
 /// are kept from being taken for formulas; figures are plain numbers (差 = 自评总分 − 复核总分).
 pub fn summary_csv(rows: &[SummaryRow]) -> String {
     let projects = has_projects(rows);
-    let header = summary_columns(projects);
+    let reviews = has_reviews(rows);
+    let header = summary_columns(projects, reviews);
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(&header).expect("writing to memory");
     let text = |t: &Option<String>| t.as_deref().map(text_cell).unwrap_or_default();
@@ -850,6 +867,11 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
                     s.kind.to_owned(),
                     p(s.total),
                     s.grade_label().to_owned(),
+                ]);
+                if reviews {
+                    r.extend(reviewed_cells(s, ""));
+                }
+                r.extend([
                     s.declared_total.map(p).unwrap_or_default(),
                     text(&s.declared_grade),
                     s.gap.map(p).unwrap_or_default(),
@@ -881,9 +903,10 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
 /// not submissions) under a 说明 heading at the end.
 pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]) -> String {
     let projects = has_projects(rows);
+    let reviews = has_reviews(rows);
     let mut out = String::from("# 绩效自评复核汇总\n\n## 单位排名\n\n");
     // The columns of `summary_columns`, but 来源 last and 错误 in its own section.
-    let mut columns: Vec<&str> = summary_columns(projects)
+    let mut columns: Vec<&str> = summary_columns(projects, reviews)
         .into_iter()
         .filter(|c| !matches!(*c, "来源" | "错误"))
         .collect();
@@ -892,6 +915,7 @@ pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]
         "排名",
         "年度",
         "复核总分",
+        "复核后总分",
         "自评总分",
         "差",
         "硬性问题",
@@ -921,6 +945,11 @@ pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]
                     s.kind.to_owned(),
                     p(s.total),
                     s.grade_label().to_owned(),
+                ]);
+                if reviews {
+                    cells.extend(reviewed_cells(s, "—"));
+                }
+                cells.extend([
                     s.declared_total.map_or("—".into(), p),
                     text(&s.declared_grade),
                     s.gap.map_or("—".into(), signed),
