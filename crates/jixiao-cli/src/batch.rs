@@ -141,15 +141,29 @@ fn panicked(source: &str) -> Failed {
 
 /// Scores one job; any failure (unreadable, invalid, wrong kind, engine panic) is this unit's
 /// error alone.
+/// What scoring a unit takes besides the unit: the rule set, how to score and read, the bureau's
+/// figures and the reviewed scores.
+pub struct Context<'a> {
+    pub rules: &'a ValidRuleSet,
+    pub options: &'a Options<'a>,
+    pub vocabulary: &'a Vocabulary,
+    pub ledger: Option<&'a jixiao_round::Ledger>,
+    pub reviews: Option<&'a crate::review::Reviews>,
+}
+
 fn score_job(
     job: Job,
     slot: Slot,
     submission: Option<round::Submission>,
-    rules: &ValidRuleSet,
-    ledger: Option<&jixiao_round::Ledger>,
-    options: &Options<'_>,
-    vocabulary: &Vocabulary,
+    context: &Context<'_>,
 ) -> Scored {
+    let Context {
+        rules,
+        options,
+        vocabulary,
+        ledger,
+        reviews,
+    } = *context;
     let (source, stem) = (job.source(), job.stem());
     let not_scored = |result| Scored {
         source: source.clone(),
@@ -208,6 +222,11 @@ fn score_job(
             card.ledger = figures;
             card.findings.extend(findings);
         }
+        // The reviewed scores of the unit: the final total and grade by the rule set's tree.
+        if let Some(scores) = reviews.and_then(|r| r.of(&card)) {
+            card = jixiao_review::apply::apply(&card, rules, &scores)
+                .map_err(|error| Failed::invalid(format!("{source}: {error}")))?;
+        }
         // What the document's reader says a person must look at is a finding of the unit.
         if let Some(ingested) = &loaded.ingested {
             card.findings
@@ -262,10 +281,7 @@ pub trait Sink: Send {
 pub fn run<S: Sink>(
     found: &Found,
     slots: Vec<(Slot, Option<round::Submission>)>,
-    rules: &ValidRuleSet,
-    ledger: Option<&jixiao_round::Ledger>,
-    options: &Options<'_>,
-    vocabulary: &Vocabulary,
+    context: &Context<'_>,
     sink: &mut S,
 ) -> Result<()> {
     let (sender, receiver) = sync_channel::<Vec<Scored>>(2);
@@ -285,7 +301,7 @@ pub fn run<S: Sink>(
             let scored: Vec<Scored> = chunk
                 .into_par_iter()
                 .map(|(job, (slot, submission))| match job {
-                    Ok(job) => score_job(job, slot, submission, rules, ledger, options, vocabulary),
+                    Ok(job) => score_job(job, slot, submission, context),
                     Err((source, error)) => Scored {
                         stem: source.clone(),
                         source,
@@ -354,6 +370,16 @@ impl WorkbookThread {
     }
 }
 
+/// What of the round the outputs show besides the scores.
+pub struct RoundOptions {
+    /// The earlier round (`--previous`).
+    pub previous: Option<crate::resubmit::Previous>,
+    /// The bureau's name (`--bureau`).
+    pub bureau: Option<String>,
+    /// Whether reviewed scores are applied (`--review`): summary.xlsx gets the sheet 复核得分.
+    pub reviewed: bool,
+}
+
 /// The outputs of a `score` run.
 pub struct Outputs {
     print: Option<Print>,
@@ -375,6 +401,8 @@ pub struct Outputs {
     superseded: Vec<String>,
     /// The bureau's name, on every printed page and 退回清单 (`--bureau`).
     bureau: Option<String>,
+    /// The reviewed scorecards, for the review summary (`score --review`).
+    reviewed: crate::review::Collected,
     /// The round's record (`round.jsonl`): one a submission.
     records: Vec<Record>,
     /// The earlier round (`--previous`), and which of its records were filed again.
@@ -459,9 +487,13 @@ impl Outputs {
         dir: Option<OutputDir>,
         scorecards: bool,
         total: Option<u64>,
-        previous: Option<crate::resubmit::Previous>,
-        bureau: Option<String>,
+        round: RoundOptions,
     ) -> Result<Outputs> {
+        let RoundOptions {
+            previous,
+            bureau,
+            reviewed,
+        } = round;
         let workbook = match &dir {
             Some(dir) => {
                 // The run's own fresh directory, swapped in for --out's at the end.
@@ -475,7 +507,7 @@ impl Outputs {
                 let mut grades: Vec<_> = rules.grades.iter().collect();
                 grades.sort_by_key(|g| std::cmp::Reverse(g.min));
                 let grades = grades.into_iter().map(|g| g.name.clone()).collect();
-                let workbook = SummaryWorkbook::new(cols, grades, rules.year)
+                let workbook = SummaryWorkbook::with_review(cols, grades, rules.year, reviewed)
                     .context("cannot start summary.xlsx")?;
                 Some(WorkbookThread::start(workbook))
             }
@@ -498,6 +530,7 @@ impl Outputs {
             return_stems: Vec::new(),
             superseded: Vec::new(),
             bureau,
+            reviewed: crate::review::Collected::default(),
             records: Vec::new(),
             previous,
             matched: std::collections::BTreeSet::new(),
@@ -772,6 +805,11 @@ impl Outputs {
             Some(&rule_set_label(rules)),
             self.bureau.as_deref(),
         )?;
+        let mut reviewed = Vec::new();
+        for (name, text) in self.reviewed.files()? {
+            write_atomic(&dir.join(&name), text)?;
+            reviewed.push(name);
+        }
         let summaries = ["index.html", "summary.csv", "summary.md", "summary.xlsx"];
         let mut record = String::new();
         for r in &self.records {
@@ -790,6 +828,7 @@ impl Outputs {
                 .chain([crate::resubmit::RECORD.to_owned()])
                 .chain(cards)
                 .chain(returned)
+                .chain(reviewed)
                 .chain(kept),
         )?;
         Ok(finished)
@@ -903,6 +942,7 @@ impl Sink for Outputs {
                     self.write_scorecard(&scored.stem, &card, document, resubmission.as_ref())?;
                 if self.dir.is_some() {
                     self.findings.add(&card);
+                    self.reviewed.add(&card);
                 }
                 self.pages
                     .push(name.as_ref().map(|n| format!("scorecards/{n}.html")));
@@ -1161,14 +1201,19 @@ mod tests {
             warnings: Vec::new(),
             returns: vec![note.clone()],
         };
+        let options = Options::default();
+        let context = Context {
+            rules: &rules,
+            options: &options,
+            vocabulary: Vocabulary::builtin(),
+            ledger: None,
+            reviews: None,
+        };
         let scored = score_job(
             Job::File(PathBuf::from("科协.xlsx")),
             Slot::Loaded(Box::new(loaded)),
             None,
-            &rules,
-            None,
-            &Options::default(),
-            Vocabulary::builtin(),
+            &context,
         );
         let Outcome::Scored(card, _, returns) = scored.result else {
             panic!("the unit is scored");

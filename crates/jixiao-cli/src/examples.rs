@@ -65,3 +65,9 @@ pub const MAN: &str = "\
 Examples:
   jixiao man | man -l -
   jixiao man --out /usr/local/share/man/man1";
+
+pub const REVIEW: &str = "\
+Examples (after `jixiao score ... --out results`):
+  jixiao review sample --round results --share 0.2 --seed 2025 --hard-findings --gap-above 5 --out 抽查名单.csv
+  jixiao review workbook --rules configs/hunan-department.toml --round results --sample 抽查名单.csv --by-supervisor --out 复核底稿
+  jixiao score --rules configs/hunan-department.toml round-2024 --review 复核底稿/*.xlsx --out final";

@@ -11,6 +11,7 @@ mod inputs;
 mod output;
 mod resubmit;
 mod returns;
+mod review;
 mod round;
 mod term;
 
@@ -48,6 +49,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The re-review (复核): pick the units to re-review from a round's output, and write the
+    /// reviewer workbooks; `score --review` applies the filled ones.
+    #[command(subcommand, after_help = examples::REVIEW)]
+    Review(ReviewCommand),
     /// Score units under a rule set and print or write their scorecards.
     #[command(after_help = examples::SCORE)]
     Score(ScoreArgs),
@@ -133,6 +138,72 @@ enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewCommand {
+    /// Pick the units to re-review: every unit a criterion picks (with its reasons), and a share
+    /// of the rest at random, seeded and stratified by 主管部门 and amount.
+    #[command(after_help = examples::REVIEW)]
+    Sample(SampleArgs),
+    /// Write the reviewer workbook (复核工作底稿) for a sample: one, or one per 主管部门.
+    #[command(after_help = examples::REVIEW)]
+    Workbook(WorkbookArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SampleArgs {
+    /// The round's output folder (what `jixiao score --out` wrote, with its scorecards).
+    #[arg(long, value_name = "DIR")]
+    round: PathBuf,
+    /// Of the units no criterion picks, the share to pick at random (0 to 1).
+    #[arg(long, default_value = "0.2")]
+    share: rust_decimal::Decimal,
+    /// The seed of the random pick: the same round and seed give the same sample.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Pick every unit with a hard finding.
+    #[arg(long)]
+    hard_findings: bool,
+    /// Pick every unit whose self-score differs from the system's by more than this many points on
+    /// an indicator.
+    #[arg(long, value_name = "POINTS")]
+    gap_above: Option<rust_decimal::Decimal>,
+    /// Pick every unit graded 优 whose 执行率 is below this percentage (e.g. 90).
+    #[arg(long, value_name = "PERCENT")]
+    excellent_below: Option<rust_decimal::Decimal>,
+    /// Pick every unit whose 全年预算数 is above this amount (万元).
+    #[arg(long, value_name = "WAN")]
+    amount_above: Option<rust_decimal::Decimal>,
+    /// The strata by amount, their edges in 万元 (e.g. 100,500,1000).
+    #[arg(long, value_delimiter = ',', value_name = "WAN")]
+    amount_bands: Vec<rust_decimal::Decimal>,
+    /// Write the sample (CSV) here; - or nothing for standard output.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+struct WorkbookArgs {
+    /// The rule set the round was scored by (its id and version are checked, and recorded in
+    /// the workbook).
+    #[arg(long, short)]
+    rules: PathBuf,
+    /// The round's output folder (what `jixiao score --out` wrote, with its scorecards).
+    #[arg(long, value_name = "DIR")]
+    round: PathBuf,
+    /// The sample (`jixiao review sample --out`); without it, every unit of the round.
+    #[arg(long, value_name = "FILE")]
+    sample: Option<PathBuf>,
+    /// One workbook per 主管部门 (for several reviewers), into the folder --out.
+    #[arg(long)]
+    by_supervisor: bool,
+    /// The reviewer's name, pre-filled in the workbook.
+    #[arg(long, value_name = "NAME")]
+    reviewer: Option<String>,
+    /// The workbook (.xlsx), or with --by-supervisor a folder.
+    #[arg(long, short)]
+    out: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -230,6 +301,12 @@ struct ScoreArgs {
     /// under every 退回清单.
     #[arg(long, value_name = "NAME")]
     bureau: Option<String>,
+    /// Filled reviewer workbooks (`jixiao review workbook`): each reviewed score is applied with
+    /// its reason, reviewer and date, and the final total and grade follow the rule set. A change
+    /// without a reason, a score outside its points, a review of another rule-set version or of
+    /// a unit not in this round is refused, naming the cell.
+    #[arg(long, value_name = "FILE.xlsx", num_args = 1..)]
+    review: Vec<PathBuf>,
     /// Worker threads (default: one per core). The output is the same for any number.
     #[arg(long)]
     threads: Option<usize>,
@@ -386,6 +463,8 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert(&args),
         Command::Completions { shell } => completions(shell),
         Command::Man { out } => man(out.as_deref()),
+        Command::Review(ReviewCommand::Sample(args)) => review_sample(&args),
+        Command::Review(ReviewCommand::Workbook(args)) => review_workbook(&args),
     };
     match result {
         Ok(code) => code,
@@ -655,6 +734,16 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         })
         .collect();
     let duplicates = round::duplicates(&submissions, &earlier);
+    let reviews = if args.review.is_empty() {
+        None
+    } else {
+        let keys: Vec<jixiao_review::UnitKey> = submissions
+            .iter()
+            .flatten()
+            .map(|s| review::key_of(&s.identity))
+            .collect();
+        Some(review::Reviews::load(&args.review, &rules, &keys)?)
+    };
     // The files that could not be read (the files are the first jobs, in order).
     let unread: Vec<&Path> = found
         .files
@@ -706,8 +795,11 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         dir,
         !args.no_scorecards,
         total,
-        previous,
-        args.bureau.clone(),
+        batch::RoundOptions {
+            previous,
+            bureau: args.bureau.clone(),
+            reviewed: reviews.is_some(),
+        },
     )?;
     if let Some(line) = skipped.summary() {
         outputs.note(line);
@@ -726,15 +818,14 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         explain,
         extensions: if plugins.is_empty() { &[] } else { &extensions },
     };
-    batch::run(
-        &found,
-        slots,
-        &rules,
-        ledger.as_ref(),
-        &options,
-        &vocabulary,
-        &mut outputs,
-    )?;
+    let context = batch::Context {
+        rules: &rules,
+        options: &options,
+        vocabulary: &vocabulary,
+        ledger: ledger.as_ref(),
+        reviews: reviews.as_ref(),
+    };
+    batch::run(&found, slots, &context, &mut outputs)?;
     let finished = outputs.finish(&rules)?;
     if finished.scored + finished.failed == 0 {
         skipped_note(&skipped);
@@ -1074,6 +1165,141 @@ fn convert(args: &ConvertArgs) -> Result<ExitCode> {
     if failed > 0 {
         info!("{failed} inputs could not be read");
         return Ok(ExitCode::from(SOME_FAILED));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn review_sample(args: &SampleArgs) -> Result<ExitCode> {
+    use jixiao_review::sample::{SampleRules, sample};
+    let units = review::round_units(&args.round)?;
+    let candidates: Vec<_> = units.iter().map(review::candidate).collect();
+    let rules = SampleRules {
+        share: args.share,
+        seed: args.seed,
+        hard_findings: args.hard_findings,
+        gap_above: args.gap_above,
+        excellent_below_execution: args.excellent_below.map(|percent| {
+            jixiao_review::sample::GradeExecution {
+                grade: "优".to_owned(),
+                rate: percent / rust_decimal::Decimal::ONE_HUNDRED,
+            }
+        }),
+        amount_above: args.amount_above,
+        amount_bands: args.amount_bands.clone(),
+    };
+    let picked = sample(&candidates, &rules)?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record([
+        "序号",
+        "单位",
+        "单位编码",
+        "项目",
+        "主管部门",
+        "全年预算数(万元)",
+        "复核总分",
+        "等级",
+        "抽取原因",
+        review::KEY_COLUMN,
+    ])?;
+    for (i, p) in picked.picked.iter().enumerate() {
+        let c = &candidates[p.index];
+        let reasons = p.reasons_label();
+        writer.write_record([
+            (i + 1).to_string(),
+            c.key.name.clone(),
+            c.key.code.clone().unwrap_or_default(),
+            c.key.project.clone().unwrap_or_default(),
+            c.supervisor.clone().unwrap_or_default(),
+            c.amount
+                .map(|a| jixiao_model::round(a, 2).to_string())
+                .unwrap_or_default(),
+            jixiao_model::round(c.total, 2).to_string(),
+            c.grade.clone().unwrap_or_default(),
+            reasons,
+            serde_json::to_string(&c.key)?,
+        ])?;
+    }
+    let mut out = String::from("\u{feff}");
+    out.push_str(&String::from_utf8(writer.into_inner()?)?);
+    match &args.out {
+        Some(path) if !output::is_stdio(path) => {
+            output::check_target(path)?;
+            output::write_atomic(path, &out)?;
+            info!(
+                "picked {} of {} units for the re-review; wrote {}",
+                picked.picked.len(),
+                candidates.len(),
+                path.display()
+            );
+        }
+        _ => output::write_or_print(Path::new("-"), &out)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn review_workbook(args: &WorkbookArgs) -> Result<ExitCode> {
+    let units = review::round_units(&args.round)?;
+    let chosen: Vec<&review::RoundUnit> = match &args.sample {
+        Some(path) => {
+            let keys = review::read_sample(path)?;
+            let mut chosen = Vec::new();
+            for key in &keys {
+                match units
+                    .iter()
+                    .find(|u| jixiao_review::UnitKey::of(&u.card) == *key)
+                {
+                    Some(unit) => chosen.push(unit),
+                    None => bail!(
+                        "{}: {} is not a unit of the round {}",
+                        path.display(),
+                        key.name,
+                        args.round.display()
+                    ),
+                }
+            }
+            chosen
+        }
+        None => units.iter().collect(),
+    };
+    let rules = load_rules(&args.rules)?;
+    if let Some(other) = chosen
+        .iter()
+        .find(|u| u.card.rule_set.id != rules.id || u.card.rule_set.version != rules.version)
+    {
+        bail!(
+            "{} was scored under {} v{}, not under {} ({} v{}): give the rule set the round was \
+             scored by",
+            other.card.unit.name,
+            other.card.rule_set.id,
+            other.card.rule_set.version,
+            args.rules.display(),
+            rules.id,
+            rules.version
+        );
+    }
+    if chosen.is_empty() {
+        bail!("no units to review: the sample is empty");
+    }
+    let parts = review::parts(&chosen, args.by_supervisor);
+    if args.by_supervisor {
+        std::fs::create_dir_all(&args.out)
+            .with_context(|| format!("cannot create {}", args.out.display()))?;
+    }
+    for (part, cards) in &parts {
+        let options = jixiao_review::workbook::WorkbookOptions {
+            reviewer: args.reviewer.clone(),
+            title: (!part.is_empty()).then(|| part.clone()),
+        };
+        let bytes = jixiao_review::workbook::write(cards, &rules, &options)
+            .context("cannot write the reviewer workbook")?;
+        let path = if args.by_supervisor {
+            review::part_file(&args.out, part)
+        } else {
+            args.out.clone()
+        };
+        output::check_target(&path)?;
+        output::write_atomic(&path, bytes)?;
+        info!("wrote {} ({} units)", path.display(), cards.len());
     }
     Ok(ExitCode::SUCCESS)
 }

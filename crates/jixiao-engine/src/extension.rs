@@ -181,7 +181,7 @@ fn adjust(
 
 /// Sums every parent's score from its children again. Each leaf stays within its points, so the
 /// sums are within the rule set's; an overflow is the engine's error all the same.
-fn resum(nodes: &mut [ScoredIndicator]) -> Result<(), Overflow> {
+pub(crate) fn resum(nodes: &mut [ScoredIndicator]) -> Result<(), Overflow> {
     for node in nodes {
         if !node.children.is_empty() {
             resum(&mut node.children)?;

@@ -85,6 +85,7 @@ pub fn score_with(
     rules: &ValidRuleSet,
     options: &Options<'_>,
 ) -> Result<Scorecard, EngineError> {
+    let valid = rules;
     let (unit, rules): (&SelfEvaluation, &RuleSet) = (unit, rules);
     if unit.unit.kind != rules.applies_to {
         return Err(EngineError::KindMismatch {
@@ -107,21 +108,12 @@ pub fn score_with(
     let plugins = extension::apply(unit, &mut indicators, &mut ctx.findings, options.extensions)?;
     self_scores(&mut indicators)?;
 
-    let raw = arith::sum(indicators.iter().map(|i| i.score))?;
-    let dropped = dropped_points(&indicators)?;
-    let (total_exact, rescaled) = if dropped.is_zero() {
-        (raw, None)
-    } else {
-        let available = arith::sub(rules.total, dropped)?;
-        let total = if available.is_zero() {
-            Decimal::ZERO
-        } else {
-            arith::div(arith::mul(raw, rules.total)?, available)?
-        };
-        (total, Some(Rescale { available, raw }))
-    };
-    let total = fmt::round(total_exact, rules.score_decimals);
-    let grade = rules.grade_for(total).map(|band| band.name.clone());
+    let Totals {
+        total_exact,
+        total,
+        rescaled,
+        grade,
+    } = totals(&mut indicators, valid)?;
     let declared = ctx.compare_declared(total, grade.as_deref())?;
     Ok(Scorecard {
         unit: UnitRef {
@@ -149,6 +141,57 @@ pub fn score_with(
         findings: ctx.findings,
         plugins,
         ledger: Vec::new(),
+        review: None,
+    })
+}
+
+/// A scored tree's total, as [`score`] computes it: see [`totals`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Totals {
+    /// The total before rounding: the top-level scores summed, rescaled where leaves were
+    /// dropped.
+    pub total_exact: Decimal,
+    /// `total_exact` rounded to the rule set's `score_decimals` (half away from zero): the total
+    /// shown and graded.
+    pub total: Decimal,
+    /// Present when not-applicable leaves were dropped: total = raw × points / available.
+    pub rescaled: Option<Rescale>,
+    /// The band `total` falls in (`None` only where the bands leave it out).
+    pub grade: Option<String>,
+}
+
+/// The totalling of a scored tree, the one the engine scores with: every group's score summed
+/// again from its children (leaves first), then the top-level scores summed into the raw total;
+/// where leaves were dropped (not applicable, the rest rescaled), total = raw × points /
+/// available (0 where nothing is available); rounded to the rule set's `score_decimals`; graded
+/// by its bands. Leaves are never changed. A re-review sets its leaves' scores and calls this, so
+/// that its final total is the engine's arithmetic. An [`EngineError::Overflow`] only past the
+/// range of a decimal.
+pub fn totals(
+    indicators: &mut [ScoredIndicator],
+    rules: &ValidRuleSet,
+) -> Result<Totals, EngineError> {
+    extension::resum(indicators)?;
+    let raw = arith::sum(indicators.iter().map(|i| i.score))?;
+    let dropped = dropped_points(indicators)?;
+    let (total_exact, rescaled) = if dropped.is_zero() {
+        (raw, None)
+    } else {
+        let available = arith::sub(rules.total, dropped)?;
+        let total = if available.is_zero() {
+            Decimal::ZERO
+        } else {
+            arith::div(arith::mul(raw, rules.total)?, available)?
+        };
+        (total, Some(Rescale { available, raw }))
+    };
+    let total = fmt::round(total_exact, rules.score_decimals);
+    let grade = rules.grade_for(total).map(|band| band.name.clone());
+    Ok(Totals {
+        total_exact,
+        total,
+        rescaled,
+        grade,
     })
 }
 
@@ -328,6 +371,7 @@ impl Context<'_> {
             self_score: None,
             self_score_from: None,
             self_score_gap: None,
+            reviewed: None,
         }
     }
 
@@ -911,6 +955,7 @@ fn group(
         self_score_from: None,
         self_score_gap: None,
         detail,
+        reviewed: None,
     })
 }
 
@@ -940,6 +985,7 @@ fn leaf(
         self_score: None,
         self_score_from: None,
         self_score_gap: None,
+        reviewed: None,
     }
 }
 

@@ -37,6 +37,11 @@ pub struct Scorecard {
     /// sees the ledger: the unit it scores already carries the figures that were used).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ledger: Vec<LedgerFigure>,
+    /// The re-review (复核) of this unit, where it was re-reviewed: the final total and grade and
+    /// every change. `None` from the engine; set by `jixiao_review::apply`. The system's total,
+    /// grade and scores above stay as the engine computed them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewRecord>,
 }
 
 impl Scorecard {
@@ -165,6 +170,75 @@ pub struct ScoredIndicator {
     /// Leaves only: how the score came about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Detail>,
+    /// The re-review's score (复核得分), on this node's points. A leaf: the reviewer's score where
+    /// the leaf was reviewed (where the reviewer left the system's score, the system's exact
+    /// score); `None` where the review did not cover it. A group: its children's final scores
+    /// summed (each child's `reviewed`, else its `score`), where any leaf under it was reviewed;
+    /// `None` otherwise. `score` stays the system's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<Decimal>,
+}
+
+impl ScoredIndicator {
+    /// The score that counts after a re-review: the reviewed score where there is one, else the
+    /// system's.
+    pub fn final_score(&self) -> Decimal {
+        self.reviewed.unwrap_or(self.score)
+    }
+}
+
+/// A unit's re-review (复核): the final total and grade, by the rule set's tree and bands from
+/// the reviewed leaves, and each score the reviewer changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewRecord {
+    /// 复核后总分: the final total, rounded to the rule set's `score_decimals`.
+    pub total: Decimal,
+    /// The final total before rounding.
+    pub total_exact: Decimal,
+    /// The band the final total falls in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
+    /// Present when not-applicable leaves were dropped: the final raw sum over the same
+    /// available points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rescaled: Option<Rescale>,
+    /// Who reviewed the unit (复核人, as written), each once, in the order first met.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviewers: Vec<String>,
+    /// Each leaf whose score the reviewer changed, in the tree's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<ReviewChange>,
+}
+
+impl ReviewRecord {
+    /// The final grade for people: the band's name, or 无等级.
+    pub fn grade_label(&self) -> &str {
+        self.grade.as_deref().unwrap_or("无等级")
+    }
+}
+
+/// One leaf's score changed by the reviewer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewChange {
+    /// The leaf's id in the rule set.
+    pub indicator: String,
+    /// The leaf's name.
+    pub name: String,
+    /// The leaf's points (分值).
+    pub points: Decimal,
+    /// The system's score (系统得分), exact.
+    pub system: Decimal,
+    /// The reviewer's score (复核得分), as written.
+    pub reviewed: Decimal,
+    /// 复核意见.
+    pub reason: String,
+    /// 复核人, as written.
+    pub reviewer: String,
+    /// 复核日期, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The cell the score was read from (`复核表.xlsx!复核!F12`).
+    pub at: String,
 }
 
 /// A self-score as the unit wrote it, out of its row's own points.

@@ -316,7 +316,7 @@ fn source_line(source: &str) -> Markup {
 }
 
 /// A table's column widths, in ‰ of its width.
-fn colgroup(widths: impl IntoIterator<Item = u32>) -> Markup {
+pub(crate) fn colgroup(widths: impl IntoIterator<Item = u32>) -> Markup {
     html! {
         colgroup {
             @for w in widths {
@@ -529,6 +529,7 @@ pub fn scorecard(
     .filter_map(|(label, value)| Some((label, value.as_deref()?)))
     .collect();
     let (own_total, own_gap, _) = crate::declared_cells(card);
+    let reviewed = card.review.is_some();
     let body = html! {
         nav { p { a href=(index_href) { "← 返回汇总" } } }
         h1 { (title) }
@@ -539,17 +540,30 @@ pub fn scorecard(
         p.summary {
             "规则 " (card.rule_set.name) " (" code { (card.rule_set.id) } " v" (card.rule_set.version) ")"
         }
-        p.summary {
-            "复核总分 " strong { (p(card.total)) } " / " (number(card.points)) ", 等级 " strong { (card.grade_label()) }
-            @if let Some(declared) = crate::declared_line(card) { " · " (declared) }
+        @if let Some(review) = &card.review {
+            p.summary {
+                "复核后总分 " strong { (p(review.total)) } " / " (number(card.points)) ", 等级 " strong { (review.grade_label()) }
+                " · " (crate::review::system_line(card))
+                @if let Some(declared) = crate::declared_line(card) { " · " (declared) }
+            }
+        } @else {
+            p.summary {
+                "复核总分 " strong { (p(card.total)) } " / " (number(card.points)) ", 等级 " strong { (card.grade_label()) }
+                @if let Some(declared) = crate::declared_line(card) { " · " (declared) }
+            }
         }
         @if let Some(note) = crate::rescale_note(card) { p.muted { (note) } }
         div.charts.screen { (indicator_chart(card)) }
         section {
             h2 { "指标得分" }
             table.fixed.indicators {
-                (colgroup([180, 50, 60, 60, 60, 150, 140, 160, 140]))
-                thead { tr { th { "指标" } th { "分值" } th { "复核得分" } th { "自评得分" } th { "差" } th { "计分规则" } th { "输入" } th { "计算" } th { "扣分原因" } } }
+                @if reviewed {
+                    (colgroup([170, 45, 55, 55, 55, 55, 140, 130, 155, 140]))
+                    thead { tr { th { "指标" } th { "分值" } th { "系统得分" } th { "复核得分" } th { "自评得分" } th { "差" } th { "计分规则" } th { "输入" } th { "计算" } th { "扣分原因" } } }
+                } @else {
+                    (colgroup([180, 50, 60, 60, 60, 150, 140, 160, 140]))
+                    thead { tr { th { "指标" } th { "分值" } th { "复核得分" } th { "自评得分" } th { "差" } th { "计分规则" } th { "输入" } th { "计算" } th { "扣分原因" } } }
+                }
                 tbody {
                     @for (depth, node) in rows {
                         @let (own, gap) = crate::self_cells(node);
@@ -561,6 +575,7 @@ pub fn scorecard(
                             }
                             td.n { (number(node.points)) }
                             td.n { (p(node.score)) }
+                            @if reviewed { td.n { (crate::review::reviewed_cell(node)) } }
                             td.n { (own) }
                             td class=(gap_class(node.self_score_gap)) { (gap) }
                             @if let Some(d) = &node.detail {
@@ -583,10 +598,15 @@ pub fn scorecard(
                         td { strong { "合计" } }
                         td.n { (number(card.points)) }
                         td.n { strong { (p(card.total)) } }
+                        @if let Some(review) = &card.review { td.n { strong { (p(review.total)) } } }
                         td.n { (own_total) }
                         td class=(gap_class(card.declared.as_ref().and_then(|d| d.gap))) { (own_gap) }
                         td colspan="4" {
-                            "等级 " (card.grade_label())
+                            @if let Some(review) = &card.review {
+                                "系统等级 " (card.grade_label()) ", 复核后等级 " (review.grade_label())
+                            } @else {
+                                "等级 " (card.grade_label())
+                            }
                             @if let Some(own) = card.declared.as_ref().and_then(|d| d.grade.as_deref()) {
                                 ", 自评等级 " (own.trim())
                             }
@@ -595,6 +615,7 @@ pub fn scorecard(
                 }
             }
         }
+        (crate::review::html(card))
         (crate::ledger::html(card))
         @if let Some(r) = resubmission { (crate::resubmission::html(r)) }
         section.page {

@@ -7,6 +7,8 @@ pub mod html;
 pub mod ledger;
 pub mod resubmission;
 pub mod returns;
+pub mod review;
+pub mod review_summary;
 pub mod xlsx;
 
 use std::borrow::Cow;
@@ -107,6 +109,21 @@ pub(crate) fn rows(nodes: &[ScoredIndicator]) -> Vec<(usize, &ScoredIndicator)> 
 }
 
 fn headline(card: &Scorecard) -> String {
+    if let Some(review) = &card.review {
+        // The final total first, the system's and the unit's own beside it.
+        let mut line = format!(
+            "复核后总分 {} / {}  等级 {}  ({}",
+            p(review.total),
+            number(card.points),
+            review.grade_label(),
+            review::system_line(card)
+        );
+        if let Some(declared) = declared_line(card) {
+            line.push_str(&format!("; {declared}"));
+        }
+        line.push(')');
+        return line;
+    }
     let mut line = format!(
         "复核总分 {} / {}  等级 {}",
         p(card.total),
@@ -268,7 +285,9 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         out.push_str(&note);
         out.push('\n');
     }
-    // The 自评 and 差 columns, unless the unit gave no score of its own at all.
+    // The 自评 and 差 columns, unless the unit gave no score of its own at all; with a review,
+    // the system's score is 系统 and the reviewer's 复核 beside it.
+    let reviewed = card.review.is_some();
     let own_scores = card.declared.as_ref().is_some_and(|d| d.total.is_some())
         || rows(&card.indicators)
             .iter()
@@ -278,10 +297,11 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::DynamicFullWidth)
         .set_width(width)
-        .set_header(if own_scores {
-            vec!["指标", "分值", "复核", "自评", "差", "计算与说明"]
-        } else {
-            vec!["指标", "分值", "复核", "计算与说明"]
+        .set_header(match (own_scores, reviewed) {
+            (true, false) => vec!["指标", "分值", "复核", "自评", "差", "计算与说明"],
+            (false, false) => vec!["指标", "分值", "复核", "计算与说明"],
+            (true, true) => vec!["指标", "分值", "系统", "复核", "自评", "差", "计算与说明"],
+            (false, true) => vec!["指标", "分值", "系统", "复核", "计算与说明"],
         });
     let figure = |text: String| Cell::new(text).set_alignment(CellAlignment::Right);
     for (depth, node) in rows(&card.indicators) {
@@ -297,6 +317,9 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
             figure(number(node.points)),
             figure(p(node.score)),
         ];
+        if reviewed {
+            row.push(figure(review::reviewed_cell(node)));
+        }
         if own_scores {
             row.extend([figure(own), figure(gap)]);
         }
@@ -309,6 +332,9 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         figure(number(card.points)),
         figure(p(card.total)),
     ];
+    if let Some(review) = &card.review {
+        row.push(figure(p(review.total)));
+    }
     if own_scores {
         row.extend([figure(own), figure(gap)]);
     }
@@ -316,6 +342,7 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
     table.add_row(row);
     out.push_str(&table.to_string());
     out.push('\n');
+    out.push_str(&review::terminal(card, width));
     out.push_str(&ledger::terminal(card, width));
     if card.findings.is_empty() {
         out.push_str("发现问题: 无\n");
@@ -340,7 +367,14 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
 /// (`等级 良 (自评等级 优)`).
 pub(crate) fn declared_cells(card: &Scorecard) -> (String, String, String) {
     let declared = card.declared.as_ref();
-    let mut grade = format!("等级 {}", card.grade_label());
+    let mut grade = match &card.review {
+        Some(review) => format!(
+            "系统等级 {}, 复核后等级 {}",
+            card.grade_label(),
+            review.grade_label()
+        ),
+        None => format!("等级 {}", card.grade_label()),
+    };
     if let Some(own) = declared.and_then(|d| d.grade.as_deref()) {
         grade.push_str(&format!(" (自评等级 {})", own.trim()));
     }
@@ -403,12 +437,18 @@ pub fn markdown(card: &Scorecard) -> String {
         "- 规则: {} (`{}` v{})\n",
         card.rule_set.name, card.rule_set.id, card.rule_set.version
     ));
-    out.push_str(&format!(
-        "- **复核总分 {} / {}, 等级 {}**\n",
-        p(card.total),
-        number(card.points),
-        card.grade_label()
-    ));
+    match &card.review {
+        Some(review) => {
+            out.push_str(&format!("- **{}**\n", review::final_line(card, review)));
+            out.push_str(&format!("- {}\n", review::system_line(card)));
+        }
+        None => out.push_str(&format!(
+            "- **复核总分 {} / {}, 等级 {}**\n",
+            p(card.total),
+            number(card.points),
+            card.grade_label()
+        )),
+    }
     if let Some(declared) = declared_line(card) {
         out.push_str(&format!("- {}\n", text(&declared)));
     }
@@ -419,10 +459,17 @@ pub fn markdown(card: &Scorecard) -> String {
         out.push_str(&format!("- {note}\n"));
     }
     out.push_str("\n## 指标得分\n\n");
-    out.push_str(
-        "| 指标 | 分值 | 复核得分 | 自评得分 | 差 | 计分规则 | 输入 | 计算 | 扣分原因 |\n",
-    );
-    out.push_str("|---|---:|---:|---:|---:|---|---|---|---|\n");
+    if card.review.is_some() {
+        out.push_str(
+            "| 指标 | 分值 | 系统得分 | 复核得分 | 自评得分 | 差 | 计分规则 | 输入 | 计算 | 扣分原因 |\n",
+        );
+        out.push_str("|---|---:|---:|---:|---:|---:|---|---|---|---|\n");
+    } else {
+        out.push_str(
+            "| 指标 | 分值 | 复核得分 | 自评得分 | 差 | 计分规则 | 输入 | 计算 | 扣分原因 |\n",
+        );
+        out.push_str("|---|---:|---:|---:|---:|---|---|---|---|\n");
+    }
     for (depth, node) in rows(&card.indicators) {
         let indent = "　".repeat(depth);
         let name = if node.children.is_empty() {
@@ -460,11 +507,15 @@ pub fn markdown(card: &Scorecard) -> String {
             None => Default::default(),
         };
         let (own, gap) = self_cells(node);
+        // With a review, the reviewed score after the system's.
+        let score = match &card.review {
+            Some(_) => format!("{} | {}", p(node.score), review::reviewed_cell(node)),
+            None => p(node.score),
+        };
         out.push_str(&format!(
-            "| {} | {} | {} | {own} | {gap} | {} | {} | {} | {} |\n",
+            "| {} | {} | {score} | {own} | {gap} | {} | {} | {} | {} |\n",
             cell(&name),
             number(node.points),
-            p(node.score),
             cell(&rule),
             cell(&inputs),
             cell(&formula),
@@ -472,12 +523,16 @@ pub fn markdown(card: &Scorecard) -> String {
         ));
     }
     let (own, gap, grade) = declared_cells(card);
+    let total = match &card.review {
+        Some(review) => format!("**{}** | **{}**", p(card.total), p(review.total)),
+        None => format!("**{}**", p(card.total)),
+    };
     out.push_str(&format!(
-        "| **合计** | {} | **{}** | {own} | {gap} | {} | | | |\n",
+        "| **合计** | {} | {total} | {own} | {gap} | {} | | | |\n",
         number(card.points),
-        p(card.total),
         cell(&grade)
     ));
+    out.push_str(&review::markdown(card));
     out.push_str(&ledger::markdown(card));
     out.push_str("\n## 发现问题\n\n");
     if card.findings.is_empty() {
@@ -529,6 +584,8 @@ pub struct UnitSummary {
     /// The grade the unit gave itself, as written.
     pub declared_grade: Option<String>,
     pub gap: Option<Decimal>,
+    /// After a re-review (`score --review`): the final total and grade.
+    pub reviewed: Option<(Decimal, Option<String>)>,
     pub hard: usize,
     pub soft: usize,
     /// For a unit read from a document: of the data the rule set needs, how much was read
@@ -568,6 +625,7 @@ impl UnitSummary {
             declared_total: card.declared.as_ref().and_then(|d| d.total),
             declared_grade: filled(&card.declared.as_ref().and_then(|d| d.grade.clone())),
             gap: card.declared.as_ref().and_then(|d| d.gap),
+            reviewed: card.review.as_ref().map(|r| (r.total, r.grade.clone())),
             hard: card.count(Severity::Hard),
             soft: card.count(Severity::Soft),
             read: None,
@@ -618,6 +676,21 @@ pub fn has_projects(rows: &[SummaryRow]) -> bool {
     rows.iter()
         .filter_map(|r| r.outcome.as_ref().ok())
         .any(|s| s.project.is_some() || s.project_code.is_some())
+}
+
+/// Whether any scored unit was re-reviewed: then the summaries show 复核后总分 and 复核后等级.
+pub fn has_reviews(rows: &[SummaryRow]) -> bool {
+    rows.iter()
+        .filter_map(|r| r.outcome.as_ref().ok())
+        .any(|s| s.reviewed.is_some())
+}
+
+/// The 复核后总分 and 复核后等级 cells of a unit (empty for one not reviewed).
+fn reviewed_cells(s: &UnitSummary, none: &str) -> [String; 2] {
+    match &s.reviewed {
+        Some((total, grade)) => [p(*total), grade.as_deref().unwrap_or("无等级").to_owned()],
+        None => [none.to_owned(), none.to_owned()],
+    }
 }
 
 /// What summaries group units by.
@@ -741,18 +814,16 @@ fn text_cell(text: &str) -> String {
 }
 
 /// The columns of the summaries' unit table, in order: 项目 and 项目编码 only when `projects`.
-fn summary_columns(projects: bool) -> Vec<&'static str> {
+fn summary_columns(projects: bool, reviewed: bool) -> Vec<&'static str> {
     let mut columns = vec!["排名", "来源", "单位", "单位编码"];
     if projects {
         columns.extend(["项目", "项目编码"]);
     }
+    columns.extend(["主管部门", "地区", "年度", "类型", "复核总分", "等级"]);
+    if reviewed {
+        columns.extend(["复核后总分", "复核后等级"]);
+    }
     columns.extend([
-        "主管部门",
-        "地区",
-        "年度",
-        "类型",
-        "复核总分",
-        "等级",
         "自评总分",
         "自评等级",
         "差",
@@ -771,7 +842,8 @@ fn summary_columns(projects: bool) -> Vec<&'static str> {
 /// are kept from being taken for formulas; figures are plain numbers (差 = 自评总分 − 复核总分).
 pub fn summary_csv(rows: &[SummaryRow]) -> String {
     let projects = has_projects(rows);
-    let header = summary_columns(projects);
+    let reviews = has_reviews(rows);
+    let header = summary_columns(projects, reviews);
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(&header).expect("writing to memory");
     let text = |t: &Option<String>| t.as_deref().map(text_cell).unwrap_or_default();
@@ -795,6 +867,11 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
                     s.kind.to_owned(),
                     p(s.total),
                     s.grade_label().to_owned(),
+                ]);
+                if reviews {
+                    r.extend(reviewed_cells(s, ""));
+                }
+                r.extend([
                     s.declared_total.map(p).unwrap_or_default(),
                     text(&s.declared_grade),
                     s.gap.map(p).unwrap_or_default(),
@@ -826,9 +903,10 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
 /// not submissions) under a 说明 heading at the end.
 pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]) -> String {
     let projects = has_projects(rows);
+    let reviews = has_reviews(rows);
     let mut out = String::from("# 绩效自评复核汇总\n\n## 单位排名\n\n");
     // The columns of `summary_columns`, but 来源 last and 错误 in its own section.
-    let mut columns: Vec<&str> = summary_columns(projects)
+    let mut columns: Vec<&str> = summary_columns(projects, reviews)
         .into_iter()
         .filter(|c| !matches!(*c, "来源" | "错误"))
         .collect();
@@ -837,6 +915,7 @@ pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]
         "排名",
         "年度",
         "复核总分",
+        "复核后总分",
         "自评总分",
         "差",
         "硬性问题",
@@ -866,6 +945,11 @@ pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]
                     s.kind.to_owned(),
                     p(s.total),
                     s.grade_label().to_owned(),
+                ]);
+                if reviews {
+                    cells.extend(reviewed_cells(s, "—"));
+                }
+                cells.extend([
                     s.declared_total.map_or("—".into(), p),
                     text(&s.declared_grade),
                     s.gap.map_or("—".into(), signed),

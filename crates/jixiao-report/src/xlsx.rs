@@ -44,6 +44,8 @@ pub struct SummaryWorkbook {
     /// Worksheet index and next free row of the current findings sheet.
     findings: (usize, u32),
     findings_sheets: u32,
+    /// Whether the sheet 复核得分 follows 自评对照.
+    reviewed: bool,
 }
 
 impl std::fmt::Debug for SummaryWorkbook {
@@ -69,6 +71,18 @@ impl SummaryWorkbook {
         grades: Vec<String>,
         year: u16,
     ) -> Result<Self, XlsxError> {
+        Self::with_review(columns, grades, year, false)
+    }
+
+    /// As [`SummaryWorkbook::new`]; with `reviewed`, a sheet 复核得分 after 自评对照 holds each
+    /// reviewed unit's final scores (the reviewer's where reviewed, else the system's) in the same
+    /// layout.
+    pub fn with_review(
+        columns: Vec<IndicatorColumn>,
+        grades: Vec<String>,
+        year: u16,
+        reviewed: bool,
+    ) -> Result<Self, XlsxError> {
         let mut workbook = Workbook::new();
         workbook.set_properties(
             &DocProperties::new()
@@ -88,7 +102,12 @@ impl SummaryWorkbook {
                 .add_worksheet_with_constant_memory()?
                 .set_name(name)?;
         }
-        for (name, total) in [("指标得分", "复核总分"), ("自评对照", "自评总分")] {
+        let mut layouts = vec![("指标得分", "复核总分"), ("自评对照", "自评总分")];
+        if reviewed {
+            layouts.push(("复核得分", "复核后总分"));
+        }
+        let layout_sheets = layouts.len();
+        for (name, total) in layouts {
             let sheet = workbook.add_worksheet_with_constant_memory()?;
             sheet.set_name(name)?;
             let mut headers = vec!["来源".to_owned(), "单位".to_owned(), total.to_owned()];
@@ -108,7 +127,8 @@ impl SummaryWorkbook {
             points,
             over,
             indicators: (3, 1),
-            findings: (5, 1),
+            findings: (3 + layout_sheets, 1),
+            reviewed,
             findings_sheets: 0,
         };
         this.add_findings_sheet()?;
@@ -155,13 +175,16 @@ impl SummaryWorkbook {
             let higher =
                 |gap: Option<Decimal>| gap.is_some_and(|gap| round(gap, 2) > Decimal::ZERO);
             let declared = card.declared.as_ref();
-            let totals = [
+            let mut totals = vec![
                 (Some(card.total), false),
                 (
                     declared.and_then(|d| d.total),
                     higher(declared.and_then(|d| d.gap)),
                 ),
             ];
+            if self.reviewed {
+                totals.push((card.review.as_ref().map(|r| r.total), false));
+            }
             for (offset, (total, over)) in totals.into_iter().enumerate() {
                 let sheet = self.workbook.worksheet_from_index(index + offset)?;
                 sheet.write_string(row, 0, fit(source))?;
@@ -178,6 +201,15 @@ impl SummaryWorkbook {
                             number(node.score),
                             &self.points,
                         )?;
+                    } else if offset == 2 {
+                        if card.review.is_some() {
+                            sheet.write_number_with_format(
+                                row,
+                                *col,
+                                number(node.final_score()),
+                                &self.points,
+                            )?;
+                        }
                     } else if let Some(own) = node.self_score {
                         let format = if higher(node.self_score_gap) {
                             &self.over
@@ -234,6 +266,14 @@ impl SummaryWorkbook {
             ("类型", 12, Field::Kind),
             ("复核总分", 10, Field::Total),
             ("等级", 6, Field::Grade),
+        ]);
+        if crate::has_reviews(rows) {
+            columns.extend([
+                ("复核后总分", 10, Field::ReviewedTotal),
+                ("复核后等级", 8, Field::ReviewedGrade),
+            ]);
+        }
+        columns.extend([
             ("自评总分", 10, Field::DeclaredTotal),
             ("自评等级", 8, Field::DeclaredGrade),
             ("自评−复核", 10, Field::Gap),
@@ -294,6 +334,7 @@ impl SummaryWorkbook {
                 };
                 let points = match field {
                     Field::Total => Some(s.total),
+                    Field::ReviewedTotal => s.reviewed.as_ref().map(|r| r.0),
                     Field::DeclaredTotal => s.declared_total,
                     Field::Gap => s.gap,
                     _ => None,
@@ -426,6 +467,10 @@ impl Field {
             Field::Region => s.region.as_deref(),
             Field::Kind => Some(s.kind),
             Field::Grade => Some(s.grade_label()),
+            Field::ReviewedGrade => s
+                .reviewed
+                .as_ref()
+                .map(|r| r.1.as_deref().unwrap_or("无等级")),
             Field::DeclaredGrade => s.declared_grade.as_deref(),
             _ => None,
         }
@@ -460,6 +505,9 @@ enum Field {
     Kind,
     Total,
     Grade,
+    /// After a re-review.
+    ReviewedTotal,
+    ReviewedGrade,
     DeclaredTotal,
     DeclaredGrade,
     Gap,

@@ -263,6 +263,7 @@ fn leaf(group: usize, i: usize) -> ScoredIndicator {
             reason: Some("未达目标".into()),
             adjustments: Vec::new(),
         }),
+        reviewed: None,
     }
 }
 
@@ -285,6 +286,7 @@ fn a_long_scorecard_prints_on_the_pages_its_stylesheet_gives() {
             self_score_from: None,
             self_score_gap: Some(Decimal::from(20)),
             detail: None,
+            reviewed: None,
         })
         .collect();
     card.findings = (1..=40)

@@ -16,6 +16,7 @@ mod ingest;
 mod outputs;
 mod pdf;
 mod plugins;
+mod review;
 mod round;
 mod score;
 mod usage;
