@@ -110,8 +110,8 @@ pub fn slots(
     let mut slots: Vec<(Slot, Option<round::Submission>)> = identified
         .into_iter()
         .map(|i| match i {
-            Identified::Loaded(loaded, s) => (Slot::Loaded(loaded), Some(s)),
-            Identified::Known(s) => (Slot::Read, Some(s)),
+            Identified::Loaded(loaded, s) => (Slot::Loaded(loaded), Some(s.lightened())),
+            Identified::Known(s) => (Slot::Read, Some(s.lightened())),
             Identified::Unknown => (Slot::Read, None),
             Identified::Failed(failed) => (Slot::Failed(failed), None),
         })
@@ -149,6 +149,9 @@ pub struct Context<'a> {
     pub vocabulary: &'a Vocabulary,
     pub ledger: Option<&'a jixiao_round::Ledger>,
     pub reviews: Option<&'a crate::review::Reviews>,
+    /// Whether the round's record keeps each unit's figures (for `--previous`: only a round
+    /// with scorecards can be taken up again).
+    pub figures: bool,
 }
 
 fn score_job(
@@ -163,6 +166,7 @@ fn score_job(
         vocabulary,
         ledger,
         reviews,
+        figures,
     } = *context;
     let (source, stem) = (job.source(), job.stem());
     let not_scored = |result| Scored {
@@ -247,7 +251,11 @@ fn score_job(
         let unit = loaded.unit.unit();
         let read = (
             unit.unit.clone(),
-            jixiao_model::figures(unit),
+            if figures {
+                jixiao_model::figures(unit)
+            } else {
+                BTreeMap::new()
+            },
             unit.indicators.len(),
         );
         Ok::<_, Failed>((card, loaded.ingested, loaded.warnings, returns, read))
@@ -404,13 +412,13 @@ pub struct Outputs {
     /// The reviewed scorecards, for the review summary (`score --review`).
     reviewed: crate::review::Collected,
     /// The round's record (`round.jsonl`): one a submission.
-    records: Vec<Record>,
+    /// The round's record and 退回清单, written as units arrive (with `--out`).
+    streams: Option<Streams>,
     /// The earlier round (`--previous`), and which of its records were filed again.
     previous: Option<crate::resubmit::Previous>,
     matched: std::collections::BTreeSet<usize>,
     /// 退回清单: one a unit with problems, with its file-name stem.
-    returns: Vec<ReturnList>,
-    return_stems: Vec<String>,
+
     /// Lines under the summaries (skipped files, files not read), in Chinese.
     notes: Vec<String>,
     progress: ProgressBar,
@@ -513,6 +521,15 @@ impl Outputs {
             }
             None => None,
         };
+        let streams = match &dir {
+            Some(dir) => Some(Streams::open(
+                dir.path(),
+                scorecards,
+                rule_set_label(rules),
+                bureau.clone(),
+            )?),
+            None => None,
+        };
         Ok(Outputs {
             print,
             printed: 0,
@@ -526,12 +543,11 @@ impl Outputs {
             plugin_errors: 0,
             not_read: 0,
             duplicates: Vec::new(),
-            returns: Vec::new(),
-            return_stems: Vec::new(),
+
             superseded: Vec::new(),
             bureau,
             reviewed: crate::review::Collected::default(),
-            records: Vec::new(),
+            streams,
             previous,
             matched: std::collections::BTreeSet::new(),
             notes: Vec::new(),
@@ -604,7 +620,7 @@ impl Outputs {
                     let mut record = record.clone();
                     record.outcome = "carried".to_owned();
                     record.scorecard = Some(new_name);
-                    self.records.push(record);
+                    self.record(&record)?;
                     if let Some(workbook) = &self.workbook {
                         // The writer stopped on an error: `finish` reports it.
                         let _ = workbook.sender.send((record_source(&previous, i), card));
@@ -622,7 +638,7 @@ impl Outputs {
                         source: record.source.clone(),
                         outcome: Err(format!("(上一轮, 未重新报送) {}", summary.join("; "))),
                     });
-                    self.records.push(record.clone());
+                    self.record(record)?;
                     carried += 1;
                 }
                 _ => {}
@@ -647,6 +663,14 @@ impl Outputs {
             self.notes.extend(self.superseded.iter().cloned());
         }
         Ok(copied)
+    }
+
+    /// Appends a submission's record to `round.jsonl`.
+    fn record(&mut self, record: &Record) -> Result<()> {
+        match &mut self.streams {
+            Some(streams) => streams.record(record),
+            None => Ok(()),
+        }
     }
 
     /// The index of the earlier round's record of the unit that filed `submission`, marked as
@@ -798,25 +822,16 @@ impl Outputs {
             }
             Ok(())
         })?;
-        let returned = write_returns(
-            dir,
-            &self.returns,
-            &self.return_stems,
-            Some(&rule_set_label(rules)),
-            self.bureau.as_deref(),
-        )?;
+        let returned = match self.streams.take() {
+            Some(streams) => streams.close()?,
+            None => Vec::new(),
+        };
         let mut reviewed = Vec::new();
         for (name, text) in self.reviewed.files()? {
             write_atomic(&dir.join(&name), text)?;
             reviewed.push(name);
         }
         let summaries = ["index.html", "summary.csv", "summary.md", "summary.xlsx"];
-        let mut record = String::new();
-        for r in &self.records {
-            record.push_str(&serde_json::to_string(r).context("internal error: a round record")?);
-            record.push('\n');
-        }
-        write_atomic(&dir.join(crate::resubmit::RECORD), record)?;
         let cards = self
             .names
             .all()
@@ -825,7 +840,6 @@ impl Outputs {
             summaries
                 .into_iter()
                 .map(str::to_owned)
-                .chain([crate::resubmit::RECORD.to_owned()])
                 .chain(cards)
                 .chain(returned)
                 .chain(reviewed)
@@ -894,13 +908,15 @@ impl Sink for Outputs {
                     rows,
                 };
                 if !returns.is_empty() {
-                    self.returns.push(ReturnList {
+                    let list = ReturnList {
                         unit: card.unit.name.clone(),
                         code: card.unit.code.clone(),
                         source: scored.source.clone(),
                         items: returns,
-                    });
-                    self.return_stems.push(scored.stem.clone());
+                    };
+                    if let Some(streams) = &mut self.streams {
+                        streams.send_back(list, &scored.stem)?;
+                    }
                 }
                 let completeness = ingested
                     .as_ref()
@@ -947,7 +963,7 @@ impl Sink for Outputs {
                 self.pages
                     .push(name.as_ref().map(|n| format!("scorecards/{n}.html")));
                 record.scorecard = name;
-                self.records.push(record);
+                self.record(&record)?;
                 self.rows.push(SummaryRow {
                     source: scored.source.clone(),
                     outcome: Ok(UnitSummary {
@@ -973,7 +989,7 @@ impl Sink for Outputs {
                     crate::term::Kind::Warning
                 };
                 self.progress.suspend(|| crate::term::message(kind, &line));
-                self.records.push(Record {
+                self.record(&Record {
                     source: scored.source.clone(),
                     sha256: scored.submission.as_ref().map(|s| s.sha256.clone()),
                     unit: None,
@@ -989,7 +1005,7 @@ impl Sink for Outputs {
                     returns: Vec::new(),
                     figures: BTreeMap::new(),
                     rows: 0,
-                });
+                })?;
                 if duplicate.superseded {
                     self.superseded.push(line);
                 } else {
@@ -1007,7 +1023,7 @@ impl Sink for Outputs {
                 if let Some(i) = self.earlier_index(None, &scored.source) {
                     self.matched.insert(i);
                 }
-                self.records.push(Record {
+                self.record(&Record {
                     source: scored.source.clone(),
                     sha256: None,
                     unit: None,
@@ -1018,14 +1034,16 @@ impl Sink for Outputs {
                     returns: error.returns.iter().map(Item::from).collect(),
                     figures: BTreeMap::new(),
                     rows: 0,
-                });
-                self.returns.push(ReturnList {
-                    unit: scored.stem.clone(),
-                    code: None,
-                    source: scored.source.clone(),
-                    items: error.returns,
-                });
-                self.return_stems.push(scored.stem);
+                })?;
+                if let Some(streams) = &mut self.streams {
+                    let list = ReturnList {
+                        unit: scored.stem.clone(),
+                        code: None,
+                        source: scored.source.clone(),
+                        items: error.returns,
+                    };
+                    streams.send_back(list, &scored.stem)?;
+                }
                 self.rows.push(SummaryRow {
                     source: scored.source,
                     outcome: Err(summary),
@@ -1075,6 +1093,94 @@ pub fn write_returns(
     )?;
     written.push(format!("{RETURNS}.csv"));
     Ok(written)
+}
+
+/// What `score --out` writes as units arrive, so that memory holds none of it: the round's
+/// record (`round.jsonl`), and the 退回清单 (a page a unit when scorecards are written, and the
+/// table of every item).
+struct Streams {
+    dir: std::path::PathBuf,
+    record: std::io::BufWriter<std::fs::File>,
+    /// `退回清单.csv`, opened at the first unit with a problem.
+    returns: Option<std::io::BufWriter<std::fs::File>>,
+    pages: bool,
+    names: Names,
+    written: Vec<String>,
+    rule_set: String,
+    bureau: Option<String>,
+}
+
+impl Streams {
+    fn open(
+        dir: &std::path::Path,
+        pages: bool,
+        rule_set: String,
+        bureau: Option<String>,
+    ) -> Result<Streams> {
+        let path = dir.join(crate::resubmit::RECORD);
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(Streams {
+            dir: dir.to_owned(),
+            record: std::io::BufWriter::new(file),
+            returns: None,
+            pages,
+            names: Names::default(),
+            written: vec![crate::resubmit::RECORD.to_owned()],
+            rule_set,
+            bureau,
+        })
+    }
+
+    fn record(&mut self, record: &Record) -> Result<()> {
+        serde_json::to_writer(&mut self.record, record).context("cannot write round.jsonl")?;
+        self.record
+            .write_all(b"\n")
+            .context("cannot write round.jsonl")
+    }
+
+    /// A unit's 退回清单: its rows in the table, and its page.
+    fn send_back(&mut self, list: ReturnList, stem: &str) -> Result<()> {
+        let list = list.sorted();
+        if self.returns.is_none() {
+            let path = self.dir.join(format!("{RETURNS}.csv"));
+            let mut file = std::io::BufWriter::new(
+                std::fs::File::create(&path)
+                    .with_context(|| format!("cannot create {}", path.display()))?,
+            );
+            file.write_all(jixiao_report::returns::csv_header().as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            self.returns = Some(file);
+            self.written.push(format!("{RETURNS}.csv"));
+            if self.pages {
+                std::fs::create_dir_all(self.dir.join(RETURNS))
+                    .with_context(|| format!("cannot create {RETURNS}/"))?;
+            }
+        }
+        if let Some(file) = &mut self.returns {
+            file.write_all(jixiao_report::returns::csv_rows(&list).as_bytes())
+                .with_context(|| format!("cannot write {RETURNS}.csv"))?;
+        }
+        if self.pages {
+            let name = self.names.unique(stem);
+            write_atomic_unsynced(
+                &self.dir.join(RETURNS).join(format!("{name}.html")),
+                jixiao_report::returns::html(&list, Some(&self.rule_set), self.bureau.as_deref()),
+            )?;
+            self.written.push(format!("{RETURNS}/{name}.html"));
+        }
+        Ok(())
+    }
+
+    /// Flushes what was written; returns the files.
+    fn close(mut self) -> Result<Vec<String>> {
+        self.record.flush().context("cannot write round.jsonl")?;
+        if let Some(file) = &mut self.returns {
+            file.flush()
+                .with_context(|| format!("cannot write {RETURNS}.csv"))?;
+        }
+        Ok(self.written)
+    }
 }
 
 /// The folder (and, with `.csv`, the table) of the 退回清单.
@@ -1208,6 +1314,7 @@ mod tests {
             vocabulary: Vocabulary::builtin(),
             ledger: None,
             reviews: None,
+            figures: false,
         };
         let scored = score_job(
             Job::File(PathBuf::from("科协.xlsx")),

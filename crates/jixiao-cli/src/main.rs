@@ -769,6 +769,8 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
             note!("{line}");
         }
     }
+    // What was needed of who filed is known: only the slots' copies are kept, lightened.
+    drop(submissions);
     let slots = batch::slots(identified, &duplicates);
     let total = Some(slots.len() as u64);
     let print = match (&args.out, args.format) {
@@ -824,6 +826,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         vocabulary: &vocabulary,
         ledger: ledger.as_ref(),
         reviews: reviews.as_ref(),
+        figures: args.out.is_some() && !args.no_scorecards,
     };
     batch::run(&found, slots, &context, &mut outputs)?;
     let finished = outputs.finish(&rules)?;

@@ -123,44 +123,41 @@ pub fn html(list: &ReturnList, rule_set: Option<&str>, bureau: Option<&str>) -> 
     crate::visible(&page).into_owned()
 }
 
-/// Every item of every list, one a row: 单位, 单位编码, 报送文件, 序号, 类别, 位置, 问题, 要求, 代码.
-/// UTF-8 with a byte-order mark (Excel reads the Chinese); text cells kept from being formulas.
-pub fn csv(lists: &[ReturnList]) -> String {
+/// The CSV's header line, after a byte-order mark (Excel reads the Chinese): 单位, 单位编码,
+/// 报送文件, 序号, 类别, 位置, 问题, 要求, 代码.
+pub fn csv_header() -> String {
+    "\u{feff}单位,单位编码,报送文件,序号,类别,位置,问题,要求,代码\n".to_owned()
+}
+
+/// One list's items, one a CSV row (under [`csv_header`]); text cells kept from being formulas.
+pub fn csv_rows(list: &ReturnList) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record([
-            "单位",
-            "单位编码",
-            "报送文件",
-            "序号",
-            "类别",
-            "位置",
-            "问题",
-            "要求",
-            "代码",
-        ])
-        .expect("writing to memory");
-    for list in lists {
-        for (i, item) in list.items.iter().enumerate() {
-            writer
-                .write_record([
-                    crate::text_cell(&list.unit),
-                    crate::text_cell(list.code.as_deref().unwrap_or("")),
-                    crate::text_cell(&list.source),
-                    (i + 1).to_string(),
-                    item.need.label().to_owned(),
-                    crate::text_cell(&item.place),
-                    crate::text_cell(&item.problem),
-                    crate::text_cell(&item.expected),
-                    item.code.clone(),
-                ])
-                .expect("writing to memory");
-        }
+    for (i, item) in list.items.iter().enumerate() {
+        writer
+            .write_record([
+                crate::text_cell(&list.unit),
+                crate::text_cell(list.code.as_deref().unwrap_or("")),
+                crate::text_cell(&list.source),
+                (i + 1).to_string(),
+                item.need.label().to_owned(),
+                crate::text_cell(&item.place),
+                crate::text_cell(&item.problem),
+                crate::text_cell(&item.expected),
+                item.code.clone(),
+            ])
+            .expect("writing to memory");
     }
     let bytes = writer.into_inner().expect("writing to memory");
-    let mut out = String::from("\u{feff}");
-    out.push_str(&String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"));
-    crate::visible(&out).into_owned()
+    crate::visible(&String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8")).into_owned()
+}
+
+/// Every item of every list, one a row, under the header.
+pub fn csv(lists: &[ReturnList]) -> String {
+    let mut out = csv_header();
+    for list in lists {
+        out.push_str(&csv_rows(list));
+    }
+    out
 }
 
 #[cfg(test)]
