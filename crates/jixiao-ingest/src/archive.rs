@@ -218,18 +218,24 @@ mod tests {
 
 /// Why a compound file (`.xls`) is not opened.
 #[derive(Debug, thiserror::Error)]
-#[error(".xls 文件已损坏, 无法读取 ({reason}): 请在 Excel 或 WPS 中打开后重新保存")]
-pub struct CompoundError {
-    reason: String,
+pub enum CompoundError {
+    /// The container itself is damaged (its allocation table, directory or a stream's chain).
+    #[error(".xls 文件已损坏, 无法读取 ({reason}): 请在 Excel 或 WPS 中打开后重新保存")]
+    Damaged { reason: String },
+    /// Reading its sheets would take more than a workbook may.
+    #[error(".xls 文件无法读取: {0}")]
+    TooLarge(#[from] crate::biff::TooLarge),
 }
 
 /// Checks a compound file (the container of an `.xls`) before calamine opens it: its allocation
 /// table and directory are validated (the `cfb` crate refuses a table longer than the file, a
 /// chain out of the file, a loop in the directory) and every stream is read to its end once,
 /// into nothing. calamine follows a sector chain that loops until memory runs out; a file
-/// `cfb` accepts has chains inside the file. Anything that is not a compound file passes.
+/// `cfb` accepts has chains inside the file. The Workbook stream is then measured
+/// ([`crate::biff::check`]): what calamine would allocate to read its sheets is bounded.
+/// Anything that is not a compound file passes.
 pub fn check_compound<R: Read + Seek>(reader: R) -> Result<(), CompoundError> {
-    let refused = |e: std::io::Error| CompoundError {
+    let refused = |e: std::io::Error| CompoundError::Damaged {
         reason: e.to_string(),
     };
     let mut file = cfb::CompoundFile::open(reader).map_err(refused)?;
@@ -238,9 +244,22 @@ pub fn check_compound<R: Read + Seek>(reader: R) -> Result<(), CompoundError> {
         .filter(|entry| entry.is_stream())
         .map(|entry| entry.path().to_owned())
         .collect();
-    for path in streams {
-        let mut stream = file.open_stream(&path).map_err(refused)?;
+    for path in &streams {
+        let mut stream = file.open_stream(path).map_err(refused)?;
         std::io::copy(&mut stream, &mut std::io::sink()).map_err(refused)?;
+    }
+    // calamine reads the root's Workbook stream, or else its Book stream (Excel 5).
+    let workbook = ["/Workbook", "/Book"].iter().find_map(|name| {
+        streams
+            .iter()
+            .find(|p| p.as_os_str().eq_ignore_ascii_case(name))
+    });
+    if let Some(path) = workbook {
+        let mut bytes = Vec::new();
+        file.open_stream(path)
+            .and_then(|mut stream| stream.read_to_end(&mut bytes))
+            .map_err(refused)?;
+        crate::biff::check(&bytes)?;
     }
     Ok(())
 }

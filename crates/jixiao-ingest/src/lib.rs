@@ -13,6 +13,7 @@
 
 pub mod archive;
 mod assemble;
+mod biff;
 mod claims;
 mod completeness;
 pub mod document;
