@@ -366,14 +366,19 @@ impl WorkbookThread {
 
     /// Waits for the rows sent so far to be written, then adds the summary sheet (and `notes`
     /// under it).
-    fn finish(self, rows: &[SummaryRow], notes: &[String]) -> Result<Vec<u8>> {
+    fn finish(
+        self,
+        rows: &[SummaryRow],
+        notes: &[String],
+        review: Option<&jixiao_review::summary::ReviewSummary>,
+    ) -> Result<Vec<u8>> {
         drop(self.sender);
         let workbook = self
             .handle
             .join()
             .map_err(|_| anyhow::anyhow!("the summary.xlsx writer panicked"))??;
         workbook
-            .finish(rows, notes)
+            .finish_with(rows, notes, review)
             .context("cannot write summary.xlsx")
     }
 }
@@ -786,10 +791,12 @@ impl Outputs {
             notes.extend(self.duplicates.iter().cloned());
         }
         let notes = &notes;
+        let review = self.reviewed.summary()?;
+        let review = review.as_ref();
         std::thread::scope(|scope| -> Result<()> {
             let workbook = self
                 .workbook
-                .map(|w| scope.spawn(move || w.finish(rows, notes)));
+                .map(|w| scope.spawn(move || w.finish(rows, notes, review)));
             let mut grades: Vec<_> = rules.grades.iter().collect();
             grades.sort_by_key(|g| std::cmp::Reverse(g.min));
             let grades: Vec<String> = grades.into_iter().map(|g| g.name.clone()).collect();
@@ -827,7 +834,7 @@ impl Outputs {
             None => Vec::new(),
         };
         let mut reviewed = Vec::new();
-        for (name, text) in self.reviewed.files()? {
+        for (name, text) in crate::review::Collected::files(review) {
             write_atomic(&dir.join(&name), text)?;
             reviewed.push(name);
         }
@@ -977,7 +984,7 @@ impl Sink for Outputs {
                     // The writer stopped on an error: `finish` reports it.
                     self.workbook
                         .take()
-                        .map(|w| w.finish(&[], &[]))
+                        .map(|w| w.finish(&[], &[], None))
                         .transpose()?;
                 }
             }

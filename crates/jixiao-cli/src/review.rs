@@ -263,28 +263,36 @@ impl Collected {
         });
     }
 
-    /// The review summary's files (复核汇总.md and one CSV per table), or none without a review.
-    pub fn files(&self) -> Result<Vec<(String, String)>> {
+    /// What the review moved, or `None` without a review.
+    pub fn summary(&self) -> Result<Option<jixiao_review::summary::ReviewSummary>> {
         if self.units.is_empty() {
-            return Ok(Vec::new());
+            return Ok(None);
         }
-        let summary = jixiao_review::summary::summarise(
+        jixiao_review::summary::summarise(
             &self.changes,
             &self.kept,
             &self.units,
             REVIEWER_THRESHOLD,
         )
-        .context("cannot sum the review up")?;
+        .map(Some)
+        .context("cannot sum the review up")
+    }
+
+    /// The review summary's files (复核汇总.md and one CSV per table), or none without a review.
+    pub fn files(summary: Option<&jixiao_review::summary::ReviewSummary>) -> Vec<(String, String)> {
+        let Some(summary) = summary else {
+            return Vec::new();
+        };
         let mut files = vec![(
             format!("{}.md", jixiao_report::review_summary::TITLE),
-            jixiao_report::review_summary::markdown(&summary),
+            jixiao_report::review_summary::markdown(summary),
         )];
         for table in jixiao_report::review_summary::ReviewTable::ALL {
             files.push((
                 table.file_name(),
-                jixiao_report::review_summary::csv(&summary, table),
+                jixiao_report::review_summary::csv(summary, table),
             ));
         }
-        Ok(files)
+        files
     }
 }

@@ -242,7 +242,17 @@ impl SummaryWorkbook {
 
     /// Writes the ranked summary sheet, with `notes` (files not read, files skipped as not
     /// submissions) a row below it, and the group sheets, and returns the workbook's bytes.
-    pub fn finish(mut self, rows: &[SummaryRow], notes: &[String]) -> Result<Vec<u8>, XlsxError> {
+    pub fn finish(self, rows: &[SummaryRow], notes: &[String]) -> Result<Vec<u8>, XlsxError> {
+        self.finish_with(rows, notes, None)
+    }
+
+    /// As [`SummaryWorkbook::finish`]; with a re-review's summary, the sheet 复核汇总 last.
+    pub fn finish_with(
+        mut self,
+        rows: &[SummaryRow],
+        notes: &[String],
+        review: Option<&jixiao_review::summary::ReviewSummary>,
+    ) -> Result<Vec<u8>, XlsxError> {
         let projects = crate::has_projects(rows);
         // Header, width (Excel's character units) and what the cell holds. The text columns
         // wrap, their rows as tall as their longest text, so that the sheet is narrow enough to
@@ -399,6 +409,9 @@ impl SummaryWorkbook {
             last.saturating_sub(1).max(1),
             6,
         )?;
+        if let Some(review) = review {
+            crate::review_summary::add_sheet(&mut self.workbook, review)?;
+        }
         self.workbook.save_to_buffer()
     }
 

@@ -63,6 +63,11 @@ fn reviewed_scores_are_applied_with_their_reasons_and_summed_up() {
     use calamine::Reader as _;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(out.join("summary.xlsx")).unwrap();
     assert!(book.sheet_names().contains(&"复核得分".to_owned()));
+    // And the review summary, last.
+    assert_eq!(
+        book.sheet_names().last().map(String::as_str),
+        Some("复核汇总")
+    );
     let sheet = book.worksheet_range("复核得分").unwrap();
     let header: Vec<String> = (0..sheet.width())
         .map(|c| {
