@@ -29,7 +29,13 @@ Examples:
 
 pub const PLUGIN: &str = "\
 Examples:
-  cargo build && jixiao plugin target/debug/libjixiao_plugin_spending.so";
+  cargo build && jixiao plugin target/debug/libjixiao_plugin_spending.so
+  cargo build && jixiao plugin pin configs/hunan-department-plugins.toml";
+
+pub const PLUGIN_PIN: &str = "\
+Examples:
+  cargo build && jixiao plugin pin configs/hunan-department-plugins.toml
+  jixiao plugin pin my-rules.toml --plugin-dir target/release";
 
 pub const INGEST: &str = "\
 Examples:

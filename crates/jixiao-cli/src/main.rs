@@ -9,6 +9,7 @@ mod batch;
 mod examples;
 mod inputs;
 mod output;
+mod pin;
 mod resubmit;
 mod returns;
 mod review;
@@ -66,9 +67,12 @@ enum Command {
         #[command(flatten)]
         plugins: PluginArgs,
     },
-    /// Show a plugin library's SHA-256 (to pin it in a rule set), name, version and rules.
-    #[command(after_help = examples::PLUGIN)]
+    /// Show a plugin library's SHA-256 (to pin it in a rule set), name, version and rules; or
+    /// `plugin pin RULESET` to write the pins.
+    #[command(after_help = examples::PLUGIN, args_conflicts_with_subcommands = true)]
     Plugin {
+        #[command(subcommand)]
+        action: Option<PluginCommand>,
         /// Plugin libraries (.so, .dylib, .dll).
         #[arg(required = true)]
         libraries: Vec<PathBuf>,
@@ -339,6 +343,23 @@ impl VocabularyArgs {
 }
 
 /// How the rule set's plugins are found and trusted.
+/// `jixiao plugin pin`.
+#[derive(Debug, Subcommand)]
+enum PluginCommand {
+    /// Write the SHA-256 of each library a rule set loads into its `[[plugins]]` entries (after
+    /// hashing, opening and checking each; comments and layout kept), so that it checks and
+    /// scores without --allow-unpinned. Run it again after rebuilding the plugins.
+    #[command(after_help = examples::PLUGIN_PIN)]
+    Pin {
+        /// The rule-set file (TOML) to pin.
+        rule_set: PathBuf,
+        /// Look for the libraries in this directory (e.g. target/release) instead of at the
+        /// paths the rule set gives.
+        #[arg(long, value_name = "DIR")]
+        plugin_dir: Option<PathBuf>,
+    },
+}
+
 #[derive(Debug, clap::Args)]
 struct PluginArgs {
     /// Load plugins the rule set does not pin with a `sha256` (for plugins you just built).
@@ -446,7 +467,15 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Score(args) => score(&args),
         Command::Check { rule_sets, plugins } => check(&rule_sets, &plugins),
-        Command::Plugin { libraries } => plugin_info(&libraries),
+        Command::Plugin {
+            action:
+                Some(PluginCommand::Pin {
+                    rule_set,
+                    plugin_dir,
+                }),
+            ..
+        } => plugin_pin(&rule_set, plugin_dir.as_deref()),
+        Command::Plugin { libraries, .. } => plugin_info(&libraries),
         Command::Validate {
             units,
             out,
@@ -523,6 +552,34 @@ fn check(paths: &[PathBuf], plugin_args: &PluginArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn plugin_pin(rule_set: &Path, plugin_dir: Option<&Path>) -> Result<ExitCode> {
+    let pins = pin::pin(rule_set, plugin_dir)?;
+    for pin in &pins {
+        let what = match &pin.before {
+            None => "pinned".to_owned(),
+            Some(old) if *old == pin.sha256 => "unchanged".to_owned(),
+            Some(old) => format!("was {old}"),
+        };
+        say!(
+            "{} v{}: {}\n  sha256 = \"{}\" ({what})",
+            pin.plugin,
+            pin.version,
+            pin.library.display(),
+            pin.sha256
+        );
+    }
+    let changed = pins.iter().filter(|p| p.changed()).count();
+    if changed == 0 {
+        say!(
+            "{}: every pin is up to date; not written",
+            rule_set.display()
+        );
+    } else {
+        say!("{}: {changed} pin(s) written", rule_set.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn plugin_info(paths: &[PathBuf]) -> Result<ExitCode> {

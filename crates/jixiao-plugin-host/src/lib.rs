@@ -61,7 +61,7 @@ pub enum Problem {
         source: std::io::Error,
     },
     #[error(
-        "library {} has SHA-256 {found}, but the rule set pins {expected}; refusing to load it",
+        "library {} has SHA-256 {found}, but the rule set pins {expected}; refusing to load it (rebuilt? check it, then `jixiao plugin pin` the rule set)",
         path.display()
     )]
     HashMismatch {
@@ -70,7 +70,7 @@ pub enum Problem {
         found: String,
     },
     #[error(
-        "library {} is not pinned; check it and add `sha256 = \"{found}\"` to the entry, or pass --allow-unpinned",
+        "library {} is not pinned; check it and add `sha256 = \"{found}\"` to the entry (`jixiao plugin pin` the rule set does it), or pass --allow-unpinned",
         path.display()
     )]
     Unpinned { path: PathBuf, found: String },

@@ -200,7 +200,7 @@ fn an_unpinned_plugin_needs_the_flag_and_a_pinned_one_does_not() {
     let run = score("unpinned", &rules, "tests/fixtures/units/project", &[]);
     assert_eq!(run.code, 1);
     let error = format!(
-        "error: rule set {}: plugin `jixiao-plugin-uniform`: library {} is not pinned; check it and add `sha256 = \"{}\"` to the entry, or pass --allow-unpinned",
+        "error: rule set {}: plugin `jixiao-plugin-uniform`: library {} is not pinned; check it and add `sha256 = \"{}\"` to the entry (`jixiao plugin pin` the rule set does it), or pass --allow-unpinned",
         rules.display(),
         lib.display(),
         sha256(&lib)
@@ -327,7 +327,7 @@ fn a_plugin_whose_hash_differs_is_refused_and_the_units_scored() {
         &bad_entry(&lib, Some(&wrong)),
     );
     let problem = format!(
-        "library {} has SHA-256 {}, but the rule set pins {wrong}; refusing to load it",
+        "library {} has SHA-256 {}, but the rule set pins {wrong}; refusing to load it (rebuilt? check it, then `jixiao plugin pin` the rule set)",
         lib.display(),
         sha256(&lib)
     );
@@ -448,6 +448,101 @@ fn check_loads_the_plugins_of_the_shipped_rule_sets() {
             "{stdout}"
         );
     }
+}
+
+#[test]
+fn plugin_pin_writes_each_librarys_hash_so_the_shipped_rule_set_checks_without_the_flag() {
+    let dir = plugin_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let shipped =
+        std::fs::read_to_string(root().join("configs/hunan-department-plugins.toml")).unwrap();
+    let rules = tmp.path().join("rules.toml");
+    // A stale pin on the first entry: pinning replaces it.
+    let stale = "0".repeat(64);
+    let with_stale = shipped.replacen(
+        "path = \"../target/debug/jixiao_plugin_deviation\"\n",
+        &format!("path = \"../target/debug/jixiao_plugin_deviation\"\nsha256 = \"{stale}\"\n"),
+        1,
+    );
+    assert_ne!(with_stale, shipped);
+    std::fs::write(&rules, &with_stale).unwrap();
+    let check = |extra: &[&str]| {
+        jixiao()
+            .arg("check")
+            .args(extra)
+            .arg("--plugin-dir")
+            .arg(&dir)
+            .arg(&rules)
+            .output()
+            .unwrap()
+    };
+    let refused = check(&[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("`jixiao plugin pin` the rule set"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+
+    let pin = || {
+        jixiao()
+            .args(["plugin", "pin"])
+            .arg(&rules)
+            .arg("--plugin-dir")
+            .arg(&dir)
+            .output()
+            .unwrap()
+    };
+    let first = pin();
+    let stdout = String::from_utf8(first.stdout).unwrap();
+    assert!(first.status.success(), "{stdout}");
+    assert!(stdout.ends_with("4 pin(s) written\n"), "{stdout}");
+    assert!(stdout.contains(&format!("(was {stale})")), "{stdout}");
+    let pinned = std::fs::read_to_string(&rules).unwrap();
+    // Every library's own hash, written once each; the rest of the file as it was.
+    let mut expected = shipped.clone();
+    for plugin in PLUGINS {
+        let stem = plugin.replace('-', "_");
+        let sha = sha256(&library(&dir, &stem));
+        assert_eq!(pinned.matches(&sha).count(), 1, "{plugin}");
+        assert!(stdout.contains(&sha), "{stdout}");
+        expected = expected.replacen(
+            &format!("path = \"../target/debug/{stem}\"\n"),
+            &format!("path = \"../target/debug/{stem}\"\nsha256 = \"{sha}\"\n"),
+            1,
+        );
+    }
+    assert_eq!(pinned, expected);
+    assert!(check(&[]).status.success());
+
+    // Again: nothing changed, nothing written.
+    let again = pin();
+    let stdout = String::from_utf8(again.stdout).unwrap();
+    assert!(
+        stdout.ends_with("every pin is up to date; not written\n"),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::read_to_string(&rules).unwrap(), pinned);
+}
+
+#[test]
+fn plugin_pin_refuses_a_rule_set_without_plugins_and_leaves_it_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules.toml");
+    std::fs::copy(root().join("configs/national-project.toml"), &rules).unwrap();
+    let before = std::fs::read(&rules).unwrap();
+    let output = jixiao()
+        .args(["plugin", "pin"])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("the rule set loads no plugin"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(std::fs::read(&rules).unwrap(), before);
 }
 
 #[test]
