@@ -77,3 +77,9 @@ Examples (after `jixiao score ... --out results`):
   jixiao review sample --round results --share 0.2 --seed 2025 --hard-findings --gap-above 5 --out 抽查名单.csv
   jixiao review workbook --rules configs/hunan-department.toml --round results --sample 抽查名单.csv --by-supervisor --out 复核底稿
   jixiao score --rules configs/hunan-department.toml round-2024 --review 复核底稿/*.xlsx --out final";
+
+pub const COMPARE: &str = "\
+Examples:
+  jixiao compare --rules configs/hunan-department.toml --rules my-district.toml last-year/
+  jixiao generate -n 10000 --kind department --jsonl units.jsonl
+  jixiao compare --rules configs/hunan-department.toml --rules my-district.toml units.jsonl --out compare/";

@@ -6,6 +6,7 @@
 //! cannot be used.
 
 mod batch;
+mod compare;
 mod examples;
 mod inputs;
 mod output;
@@ -57,6 +58,11 @@ enum Command {
     /// Score units under a rule set and print or write their scorecards.
     #[command(after_help = examples::SCORE)]
     Score(ScoreArgs),
+    /// Score the same units under two rule sets (A, then B) and show what B changes: the grade
+    /// transition matrix, the units whose grade changes, the biggest movers, the mean change per
+    /// indicator.
+    #[command(after_help = examples::COMPARE)]
+    Compare(compare::CompareArgs),
     /// Validate rule sets: weights, grade bands, methods, parameters, and their plugins (loaded
     /// and handshaken, their rules and parameters checked).
     #[command(after_help = examples::CHECK)]
@@ -342,7 +348,6 @@ impl VocabularyArgs {
     }
 }
 
-/// How the rule set's plugins are found and trusted.
 /// `jixiao plugin pin`.
 #[derive(Debug, Subcommand)]
 enum PluginCommand {
@@ -360,6 +365,7 @@ enum PluginCommand {
     },
 }
 
+/// How the rule set's plugins are found and trusted.
 #[derive(Debug, clap::Args)]
 struct PluginArgs {
     /// Load plugins the rule set does not pin with a `sha256` (for plugins you just built).
@@ -466,6 +472,7 @@ fn main() -> ExitCode {
     );
     let result = match cli.command {
         Command::Score(args) => score(&args),
+        Command::Compare(args) => compare::compare(&args),
         Command::Check { rule_sets, plugins } => check(&rule_sets, &plugins),
         Command::Plugin {
             action:

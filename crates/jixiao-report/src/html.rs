@@ -86,7 +86,7 @@ fn css_string(text: &str) -> String {
 
 /// The running header and footer of a printed page: the bureau's name on the left, `left` after
 /// it, the rule set on the right, the page number and count in the middle below.
-fn page_margins(bureau: Option<&str>, left: &str, rule_set: &RuleSetRef) -> String {
+pub(crate) fn page_margins(bureau: Option<&str>, left: &str, rule_set: &RuleSetRef) -> String {
     let left = match bureau {
         Some(b) if !b.trim().is_empty() => format!("{} · {left}", b.trim()),
         _ => left.to_owned(),
@@ -116,7 +116,7 @@ document.addEventListener("DOMContentLoaded", function () {
 });
 "#;
 
-fn page(title: &str, margins: &str, body: Markup) -> String {
+pub(crate) fn page(title: &str, margins: &str, body: Markup) -> String {
     let page = html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -143,7 +143,7 @@ fn p(value: Decimal) -> String {
 }
 
 /// A vertical bar chart of counts.
-fn bar_chart(title: &str, bars: &[(String, u64)]) -> Markup {
+pub(crate) fn bar_chart(title: &str, bars: &[(String, u64)]) -> Markup {
     let (width, height, top, bottom, left) =
         (60 * bars.len().max(1) + 40, 236u64, 40u64, 36u64, 30);
     let max = bars.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);

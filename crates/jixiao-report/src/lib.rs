@@ -3,6 +3,7 @@
 //! and returned as a `String` or bytes; writing files is the caller's business. Numbers are
 //! written by fixed rules (`jixiao_engine::fmt`), so output is stable.
 
+pub mod compare;
 pub mod html;
 pub mod ledger;
 pub mod resubmission;

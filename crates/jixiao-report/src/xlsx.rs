@@ -58,7 +58,7 @@ impl std::fmt::Debug for SummaryWorkbook {
     }
 }
 
-fn number(value: Decimal) -> f64 {
+pub(crate) fn number(value: Decimal) -> f64 {
     round(value, 2).to_f64().unwrap_or_default()
 }
 
@@ -535,26 +535,51 @@ fn write_header(
     headers: &[String],
     format: &Format,
 ) -> Result<(), XlsxError> {
+    write_header_titled(sheet, headers, format, TITLE)
+}
+
+/// The title printed above every sheet of the summary workbook (with the sheet's name).
+const TITLE: &str = "绩效自评复核汇总";
+
+/// A header row of `headers`, frozen, the sheet printed as [`print_setup_titled`] says.
+pub(crate) fn write_header_titled(
+    sheet: &mut Worksheet,
+    headers: &[String],
+    format: &Format,
+    title: &str,
+) -> Result<(), XlsxError> {
     for (col, text) in headers.iter().enumerate() {
         let col = u16::try_from(col).unwrap_or(u16::MAX);
         sheet.write_string_with_format(0, col, text, format)?;
     }
     sheet.set_row_height(0, 32)?;
     sheet.set_freeze_panes(1, 0)?;
-    print_setup(sheet)
+    print_setup_titled(sheet, title)
 }
 
 /// How a sheet prints: A4 landscape, as wide as one page (as many pages down as it takes), the
-/// header row repeated on every page, the sheet's name above and the page number below.
-fn print_setup(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+/// header row repeated on every page, `title` and the sheet's name above and the page number
+/// below.
+pub(crate) fn print_setup_titled(sheet: &mut Worksheet, title: &str) -> Result<(), XlsxError> {
     /// Excel's paper size code for A4.
     const A4: u8 = 9;
     sheet.set_landscape();
     sheet.set_paper_size(A4);
     sheet.set_print_fit_to_pages(1, 0);
     sheet.set_repeat_rows(0, 0)?;
-    sheet.set_header("&C&\"-,Bold\"绩效自评复核汇总: &A");
+    sheet.set_header(format!("&C&\"-,Bold\"{title}: &A"));
     sheet.set_footer("&C第 &P 页, 共 &N 页");
+    Ok(())
+}
+
+/// The workbook's document properties, fixed (a title and 2000-01-01 as its creation date), so
+/// the same content gives the same bytes.
+pub(crate) fn fixed_properties(workbook: &mut Workbook, title: &str) -> Result<(), XlsxError> {
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title(title)
+            .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
+    );
     Ok(())
 }
 
@@ -583,7 +608,7 @@ const CELL_CHARS: usize = 32_767;
 
 /// A unit's text as a cell can hold it: past Excel's 32,767 characters, cut, and said so. One
 /// unit's content never costs the batch its workbook.
-fn fit(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn fit(text: &str) -> std::borrow::Cow<'_, str> {
     let count = text.chars().count();
     if count <= CELL_CHARS {
         return std::borrow::Cow::Borrowed(text);

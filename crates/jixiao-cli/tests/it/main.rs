@@ -6,6 +6,7 @@ mod common;
 
 mod batch;
 mod check;
+mod compare;
 mod conventions;
 mod convert;
 mod form;

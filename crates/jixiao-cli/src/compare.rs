@@ -1,0 +1,193 @@
+//! `jixiao compare --rules A --rules B UNITS... [--out DIR]`: both rule sets over the same units,
+//! before a bureau adopts B: the grade transition matrix, the units whose grade changes, the
+//! biggest movers and the mean change per indicator (jixiao_report::compare renders them).
+//!
+//! Every unit is read once and scored under both rule sets (scores only, plugins included). A
+//! unit that cannot be read, or scored under either, is listed with its reason; a unit given
+//! twice (the same name, code, year, kind and project) is compared once and the repeat listed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, bail};
+use jixiao_engine::{Explain, Scorecard};
+use jixiao_plugin_host::Plugins;
+use jixiao_report::compare::{Builder, Side};
+use jixiao_rules::ValidRuleSet;
+use rayon::prelude::*;
+
+use crate::term::{error, info};
+use crate::{PluginArgs, VocabularyArgs, inputs, load_rules, output};
+
+/// `jixiao compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The two rule sets, A then B: `--rules A --rules B` (B's scores are compared with A's).
+    #[arg(long, value_name = "RULESET", required = true)]
+    rules: Vec<PathBuf>,
+    /// Units: unit files, filled forms, reports, JSON Lines files or folders of them (as `score`
+    /// takes them): last year's units, or a population from `jixiao generate`.
+    #[arg(required = true)]
+    units: Vec<PathBuf>,
+    /// Also write compare.md, compare.html and compare.xlsx into this folder (made if missing).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// How many of the biggest movers to list.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    top: usize,
+    #[command(flatten)]
+    plugins: PluginArgs,
+    #[command(flatten)]
+    vocabulary: VocabularyArgs,
+}
+
+/// A rule set with its plugins, ready to score.
+struct Scorer {
+    rules: ValidRuleSet,
+    plugins: Plugins,
+}
+
+impl Scorer {
+    fn load(path: &Path, plugin_args: &PluginArgs) -> Result<Scorer> {
+        let rules = load_rules(path)?;
+        let (plugins, errors) = Plugins::load_or_report(&rules, path, &plugin_args.options());
+        for e in &errors {
+            error!("{e}");
+        }
+        Ok(Scorer { rules, plugins })
+    }
+
+    fn side(&self) -> Side {
+        let card_ref = jixiao_engine::RuleSetRef {
+            id: self.rules.id.clone(),
+            name: self.rules.name.clone(),
+            version: self.rules.version.clone(),
+        };
+        Side {
+            rule_set: card_ref,
+            grades: self.rules.grades.iter().map(|g| g.name.clone()).collect(),
+        }
+    }
+
+    fn score(&self, unit: &jixiao_model::CheckedUnit) -> Result<Scorecard, String> {
+        let extensions: [&(dyn jixiao_engine::RuleExtension + Sync); 1] = [&self.plugins];
+        let options = jixiao_engine::Options {
+            explain: Explain::ScoresOnly,
+            extensions: if self.plugins.is_empty() {
+                &[]
+            } else {
+                &extensions
+            },
+        };
+        jixiao_engine::score_with(unit, &self.rules, &options)
+            .map_err(|e| format!("{} 下无法评分: {e}", self.rules.name))
+    }
+}
+
+/// A unit's two scorecards, or why it has none: where it was read from either way.
+type Compared = Result<(String, Scorecard, Scorecard), (String, String)>;
+
+/// Who a scorecard is of, to tell a unit given twice.
+type Identity = (String, Option<String>, u16, &'static str, Option<String>);
+
+fn identity(card: &Scorecard) -> Identity {
+    let unit = &card.unit;
+    (
+        unit.name.clone(),
+        unit.code.clone(),
+        unit.year,
+        unit.kind.label(),
+        unit.project.clone(),
+    )
+}
+
+pub fn compare(args: &CompareArgs) -> Result<ExitCode> {
+    let [a, b] = args.rules.as_slice() else {
+        bail!(
+            "compare takes exactly two rule sets, --rules A --rules B; {} given",
+            args.rules.len()
+        );
+    };
+    let (a, b) = (
+        Scorer::load(a, &args.plugins)?,
+        Scorer::load(b, &args.plugins)?,
+    );
+    let vocabulary = args.vocabulary.load()?;
+    let mut found = inputs::discover(&args.units)?;
+    let skipped = std::mem::take(&mut found.skipped);
+    let jobs: Vec<_> = inputs::jobs(&found)?.collect();
+    let results: Vec<Compared> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let job = job?;
+            let source = job.source();
+            let loaded = job
+                .load(&vocabulary)
+                .map_err(|failed| (source.clone(), failed.message))?;
+            let card_a = a.score(&loaded.unit).map_err(|e| (source.clone(), e))?;
+            let card_b = b.score(&loaded.unit).map_err(|e| (source.clone(), e))?;
+            Ok((source, card_a, card_b))
+        })
+        .collect();
+    let mut builder = Builder::new(a.side(), b.side());
+    let mut first: BTreeMap<Identity, String> = BTreeMap::new();
+    for result in results {
+        match result {
+            Ok((source, card_a, card_b)) => match first.get(&identity(&card_a)) {
+                Some(earlier) => builder.not_compared(
+                    source,
+                    format!("与 {earlier} 为同一单位 (名称、编码、年度、类型相同), 只比较一次"),
+                ),
+                None => {
+                    first.insert(identity(&card_a), source.clone());
+                    builder.add(source, &card_a, &card_b);
+                }
+            },
+            Err((source, why)) => builder.not_compared(source, why),
+        }
+    }
+    let comparison = builder.finish();
+    if let Some(line) = skipped.summary() {
+        info!("{line}");
+    }
+    {
+        use std::io::Write as _;
+        let text = jixiao_report::compare::terminal(&comparison, args.top);
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+            .context("cannot write to standard output")?;
+    }
+    if let Some(dir) = &args.out {
+        write(dir, &comparison, args.top)?;
+        info!(
+            "wrote compare.md, compare.html and compare.xlsx to {}",
+            dir.display()
+        );
+    }
+    Ok(if comparison.not_compared.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(crate::SOME_FAILED)
+    })
+}
+
+fn write(dir: &Path, comparison: &jixiao_report::compare::Comparison, top: usize) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        bail!("--out {} is a file; give a folder", dir.display());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    output::write_atomic(
+        &dir.join("compare.md"),
+        jixiao_report::compare::markdown(comparison, top),
+    )?;
+    output::write_atomic(
+        &dir.join("compare.html"),
+        jixiao_report::compare::html(comparison, top),
+    )?;
+    let workbook = jixiao_report::compare::xlsx(comparison)
+        .context("internal error: the comparison's workbook")?;
+    output::write_atomic(&dir.join("compare.xlsx"), workbook)
+}
