@@ -130,6 +130,7 @@ pub fn score_with(
             id: rules.id.clone(),
             name: rules.name.clone(),
             version: rules.version.clone(),
+            extends: ParentRef::of(rules),
         },
         points: rules.total,
         total,
