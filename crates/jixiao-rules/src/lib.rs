@@ -87,21 +87,30 @@ impl RuleSet {
         Ok((ValidRuleSet(self), warnings))
     }
 
-    /// Parses and validates a rule set from TOML text; `path` names the source in errors. A rule
-    /// set that `extends` another is resolved against it (a path relative to `path`'s directory)
-    /// and validated as a whole.
+    /// Parses and validates a rule set from TOML text; `path` names the source in errors. It
+    /// reads no file: a rule set that `extends` another is refused here (at `extends`) and read
+    /// with [`RuleSet::load`], which finds the parent beside it.
     pub fn from_toml(text: &str, path: &Path) -> Result<(ValidRuleSet, Vec<Warning>), LoadError> {
-        Self::from_toml_below(text, path, &[])
+        Self::from_toml_below(text, path, None)
     }
 
-    /// As [`RuleSet::from_toml`], for a rule set extended by the files in `chain`.
+    /// As [`RuleSet::from_toml`]; with `chain` (the files of the rule sets extending this one, in
+    /// [`RuleSet::load`]) a rule set that `extends` another is resolved against it.
     fn from_toml_below(
         text: &str,
         path: &Path,
-        chain: &[PathBuf],
+        chain: Option<&[PathBuf]>,
     ) -> Result<(ValidRuleSet, Vec<Warning>), LoadError> {
         if inherit::extends(text) {
-            return inherit::resolve(text, path, chain);
+            return match chain {
+                Some(chain) => inherit::resolve(text, path, chain),
+                None => Err(LoadError::Invalid(vec![RuleError {
+                    path: path.to_owned(),
+                    key: "extends".to_owned(),
+                    message: "a rule set that extends another is read from its file, where the                               one it extends is found (RuleSet::load), not from text alone"
+                        .to_owned(),
+                }])),
+            };
         }
         let parse_error = |key: String, err: toml::de::Error| {
             LoadError::Invalid(vec![RuleError {
@@ -153,6 +162,6 @@ impl RuleSet {
         {
             return Err(not_rules("a unit file (it has a [unit] table)"));
         }
-        Self::from_toml_below(&text, path, chain)
+        Self::from_toml_below(&text, path, Some(chain))
     }
 }

@@ -531,3 +531,15 @@ fn inherited_plugin_paths_stay_relative_to_the_parent() {
         );
     }
 }
+
+#[test]
+fn text_alone_that_extends_is_refused_without_reading_a_file() {
+    let text = std::fs::read_to_string(configs().join("hunan-department-district.toml")).unwrap();
+    let path = configs().join("hunan-department-district.toml");
+    let Err(LoadError::Invalid(errors)) = RuleSet::from_toml(&text, &path) else {
+        panic!("refused")
+    };
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].key, "extends");
+    assert!(errors[0].message.contains("RuleSet::load"), "{}", errors[0]);
+}
