@@ -7,6 +7,7 @@
 
 mod batch;
 mod examples;
+mod explain;
 mod inputs;
 mod output;
 mod resubmit;
@@ -65,6 +66,11 @@ enum Command {
         rule_sets: Vec<PathBuf>,
         #[command(flatten)]
         plugins: PluginArgs,
+        /// Also print each rule set's resolved indicator tree (name, points, id, method) and, for
+        /// one that `extends` another, what it changed (key, parent's value → its own; added;
+        /// dropped).
+        #[arg(long)]
+        explain: bool,
     },
     /// Show a plugin library's SHA-256 (to pin it in a rule set), name, version and rules.
     #[command(after_help = examples::PLUGIN)]
@@ -445,7 +451,11 @@ fn main() -> ExitCode {
     );
     let result = match cli.command {
         Command::Score(args) => score(&args),
-        Command::Check { rule_sets, plugins } => check(&rule_sets, &plugins),
+        Command::Check {
+            rule_sets,
+            plugins,
+            explain,
+        } => check(&rule_sets, &plugins, explain),
         Command::Plugin { libraries } => plugin_info(&libraries),
         Command::Validate {
             units,
@@ -484,7 +494,7 @@ fn load_rules(path: &Path) -> Result<ValidRuleSet> {
     Ok(rules)
 }
 
-fn check(paths: &[PathBuf], plugin_args: &PluginArgs) -> Result<ExitCode> {
+fn check(paths: &[PathBuf], plugin_args: &PluginArgs, explain: bool) -> Result<ExitCode> {
     let mut failed = false;
     for path in paths {
         let loaded = load_rules(path).and_then(|rules| {
@@ -510,6 +520,9 @@ fn check(paths: &[PathBuf], plugin_args: &PluginArgs) -> Result<ExitCode> {
                         plugin.sha256,
                         plugin.rules.join(", ")
                     );
+                }
+                if explain {
+                    say!("{}\n", explain::explain(&rules));
                 }
             }
             Err(error) => {
