@@ -678,3 +678,66 @@ fn synthetic_projects_under_the_sichuan_rule_set_score_as_computed_by_hand() {
     assert_eq!(card.total, dec!(95.22));
     assert_eq!(card.grade.as_deref(), Some("优"));
 }
+
+/// The case files shipped for the rule sets this suite scores by hand above
+/// (configs/cases/<rule-set-id>/*.toml, run by `jixiao test`), read here as plain TOML and checked
+/// against the engine, so that a typo in a case is caught with the rule set it belongs to.
+#[test]
+fn the_shipped_cases_of_the_district_and_sichuan_rule_sets_hold() {
+    let decimal = |v: &toml::Value| -> Decimal {
+        match v {
+            toml::Value::Integer(i) => Decimal::from(*i),
+            toml::Value::Float(f) => f.to_string().parse().unwrap(),
+            other => panic!("not a number: {other}"),
+        }
+    };
+    let mut checked = 0;
+    for id in ["hunan-department-district", "sichuan-project"] {
+        let dir = root().join("configs/cases").join(id);
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        assert!(!paths.is_empty(), "cases for {id}");
+        for path in paths {
+            let case: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+            let here = path.parent().unwrap();
+            let rules = load_rules(&here.join(case["rules"].as_str().unwrap()));
+            assert_eq!(rules.id, id, "{}", path.display());
+            let unit = load_unit(&here.join(case["unit"].as_str().unwrap()));
+            let card = jixiao_engine::score(&unit, &rules).unwrap();
+            let tolerance = case.get("tolerance").map_or(Decimal::ZERO, decimal);
+            let near = |got: Decimal, want: Decimal, what: &str| {
+                assert!(
+                    (got - want).abs() <= tolerance,
+                    "{}: {what}: expected {want}, got {got}",
+                    path.display()
+                );
+            };
+            let expect = case["expect"].as_table().unwrap();
+            near(card.total, decimal(&expect["total"]), "total");
+            assert_eq!(card.grade.as_deref(), expect["grade"].as_str());
+            for (id, want) in expect["indicators"].as_table().unwrap() {
+                near(leaf(&card, id).score, decimal(want), id);
+            }
+            for finding in expect
+                .get("findings")
+                .and_then(toml::Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let rule = finding["rule"].as_str().unwrap();
+                let indicator = finding.get("indicator").and_then(toml::Value::as_str);
+                assert!(
+                    card.findings.iter().any(|f| f.rule.to_string() == rule
+                        && indicator.is_none_or(|i| f.indicator.as_deref() == Some(i))),
+                    "{}: no finding {rule} {indicator:?}",
+                    path.display()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 3);
+}
