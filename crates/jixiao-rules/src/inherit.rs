@@ -3,11 +3,13 @@
 //! A child rule set names its parent with `extends` (a path relative to the child file), gives
 //! its own `id` and `version`, and may then
 //!
-//! - set top-level keys: `name`, `year`, `total`, `score_decimals`, `grades` and `plugins`
-//!   (replaced whole), `tolerances`, `checks` and `ledger` (merged key by key);
-//! - `[change."<id>"]`: set an indicator's `name`, `points`, `criterion`, `input`,
-//!   `when_missing`, or `method` (merged key by key with the parent's, arrays such as `bands`
-//!   replaced whole; a different `kind` replaces the method whole);
+//! - set any top-level key of a rule set but `indicators` and `applies_to` (`name`, `year`,
+//!   `total`, `score_decimals`, `grades`, `plugins`, …): a value replaces the parent's, arrays
+//!   (`grades`, `plugins`) whole; a table (`tolerances`, `checks`, `ledger`) is merged key by key;
+//! - `[change."<id>"]`: set an indicator's fields but `id` and `children` (`name`, `points`,
+//!   `criterion`, `input`, `when_missing`, `method`, …): each replaces the parent's, but `method`
+//!   is merged key by key with the parent's (arrays such as `bands` replaced whole; a different
+//!   `kind` replaces the method whole);
 //! - `drop = ["<id>", …]`: remove a leaf or a group (with its children);
 //! - `[[add]]`: add an indicator (with `children` for a group) under `parent` (a group's id;
 //!   absent: at the top level), after the sibling `after` (absent: last).
@@ -19,12 +21,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Band, GradeBand, Indicator, Input, LoadError, Method, PluginEntry, RuleError, RuleSet,
-    ValidRuleSet, Warning, WhenMissing,
+    Band, GradeBand, Indicator, LoadError, Method, PluginEntry, RuleError, RuleSet, ValidRuleSet,
+    Warning,
 };
 
 /// The most `extends` one rule set may stand on (a child, its parent, …).
@@ -80,56 +81,28 @@ pub enum Change {
     },
 }
 
-/// A child rule set as written: everything but `extends`, `id` and `version` optional.
+/// A child rule set as written: `extends`, `id` and `version`, the tree's changes, and any other
+/// top-level key of a rule set, which replaces the parent's (a table merged key by key).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Child {
     extends: String,
     id: String,
     version: String,
-    name: Option<String>,
-    year: Option<u16>,
-    total: Option<Decimal>,
-    score_decimals: Option<u32>,
-    tolerances: Option<toml::Table>,
-    checks: Option<toml::Table>,
-    ledger: Option<toml::Table>,
-    grades: Option<Vec<GradeBand>>,
-    plugins: Option<Vec<PluginEntry>>,
+    /// `[change."<id>"]`: the fields of each indicator the child sets, as written.
     #[serde(default)]
-    change: BTreeMap<String, Patch>,
+    change: BTreeMap<String, toml::Table>,
     #[serde(default)]
     drop: Vec<String>,
     #[serde(default)]
     add: Vec<toml::Table>,
+    /// Every other key: the rule set's own top-level keys (`name`, `total`, `[tolerances]`, …),
+    /// checked when the resolved rule set is read (unknown ones refused there).
+    #[serde(flatten)]
+    rest: toml::Table,
 }
 
-/// `[change."<id>"]`: the fields of one indicator the child sets.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Patch {
-    name: Option<String>,
-    points: Option<Decimal>,
-    criterion: Option<String>,
-    input: Option<Input>,
-    method: Option<toml::Table>,
-    when_missing: Option<WhenMissing>,
-}
-
-impl Patch {
-    /// Whether the patch sets the field `field` (the first segment of a key).
-    fn sets(&self, field: &str) -> bool {
-        match field {
-            "name" => self.name.is_some(),
-            "points" => self.points.is_some(),
-            "criterion" => self.criterion.is_some(),
-            "input" => self.input.is_some(),
-            "method" => self.method.is_some(),
-            "when_missing" => self.when_missing.is_some(),
-            _ => false,
-        }
-    }
-}
+/// Top-level keys a child cannot set: its tree is the parent's, changed, and so is its kind.
+const NOT_IN_A_CHILD: [&str; 3] = ["indicators", "applies_to", "inheritance"];
 
 /// Whether a rule set's text says `extends` (at the top level).
 pub(crate) fn extends(text: &str) -> bool {
@@ -194,13 +167,7 @@ pub(crate) fn resolve(
     })?;
     let child: Child = serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let key = e.path().to_string();
-        let mut message = e.into_inner().to_string().trim_end().to_owned();
-        if key == "indicators" || key == "applies_to" {
-            message.push_str(
-                " (a rule set that `extends` another takes its tree and kind from it: change, \
-                 drop or add indicators with `[change.\"<id>\"]`, `drop` and `[[add]]`)",
-            );
-        }
+        let message = e.into_inner().to_string().trim_end().to_owned();
         LoadError::Invalid(vec![RuleError {
             path: path.to_owned(),
             key,
@@ -267,10 +234,9 @@ pub(crate) fn resolve(
         changes,
         touched,
     } = resolver;
-    if !errors.errors.is_empty() {
+    let Some(mut rules) = rules.filter(|_| errors.errors.is_empty()) else {
         return Err(errors.invalid());
-    }
-    let mut rules = rules;
+    };
     rules.inheritance = Some(Inheritance {
         parent: ParentRuleSet {
             id: parent.id.clone(),
@@ -334,104 +300,92 @@ impl Resolver<'_> {
         }
     }
 
-    /// `old` merged with `patch` (tables key by key, anything else replaced), as a `T`; the
-    /// keys that differ recorded as changes under `key`.
-    fn merge<T: Serialize + DeserializeOwned>(
-        &mut self,
-        indicator: Option<&str>,
-        key: &str,
-        error_key: &str,
-        old: &T,
-        patch: &toml::Table,
-    ) -> Option<T> {
-        let old_value = toml::Value::try_from(old).expect("rule-set values serialise to TOML");
-        let mut merged = old_value.clone();
-        merge_value(&mut merged, patch);
-        let new: T = match serde_path_to_error::deserialize(merged) {
-            Ok(new) => new,
+    /// The parent's top-level keys with the child's: each replaces the parent's, a table merged
+    /// key by key; the result read as a rule set (unknown keys refused at their key).
+    fn top_level(&mut self, child: &Child, parent: &RuleSet) -> Option<RuleSet> {
+        let toml::Value::Table(mut base) =
+            toml::Value::try_from(parent).expect("a rule set serialises to TOML")
+        else {
+            unreachable!("a rule set is a table")
+        };
+        let old = base.clone();
+        for (key, value) in &child.rest {
+            if NOT_IN_A_CHILD.contains(&key.as_str()) {
+                self.errors.push(
+                    key.clone(),
+                    format!(
+                        "a rule set that `extends` another takes `{key}` from it: change, drop or \
+                         add indicators with `[change.\"<id>\"]`, `drop` and `[[add]]`"
+                    ),
+                );
+                continue;
+            }
+            match (base.get_mut(key), value) {
+                (Some(old @ toml::Value::Table(_)), toml::Value::Table(patch)) => {
+                    merge_value(old, patch);
+                }
+                _ => {
+                    base.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        base.insert("id".into(), toml::Value::String(child.id.clone()));
+        base.insert("version".into(), toml::Value::String(child.version.clone()));
+        let rules: RuleSet = match serde_path_to_error::deserialize(toml::Value::Table(base)) {
+            Ok(rules) => rules,
             Err(e) => {
-                let at = join_key(error_key, &e.path().to_string());
+                let key = e.path().to_string();
                 self.errors
-                    .push(at, e.into_inner().to_string().trim_end().to_owned());
+                    .push(key, e.into_inner().to_string().trim_end().to_owned());
                 return None;
             }
         };
-        let new_value = toml::Value::try_from(&new).expect("rule-set values serialise to TOML");
-        let mut diffs = Vec::new();
-        diff(&old_value, &new_value, key, &mut diffs);
-        for (key, old, new) in diffs {
-            self.changed(indicator, &key, old, new);
-        }
-        Some(new)
-    }
-
-    fn apply(&mut self, child: &Child, mut rules: RuleSet) -> RuleSet {
-        rules.inheritance = None;
-        rules.id = child.id.clone();
-        rules.version = child.version.clone();
-        if let Some(name) = &child.name {
-            self.changed(None, "name", rules.name.clone(), name.clone());
-            rules.name = name.clone();
-        }
-        if let Some(year) = child.year {
-            self.changed(None, "year", rules.year.to_string(), year.to_string());
-            rules.year = year;
-        }
-        if let Some(total) = child.total {
-            self.changed(None, "total", show(rules.total), show(total));
-            rules.total = total;
-        }
-        if let Some(places) = child.score_decimals {
-            self.changed(
-                None,
-                "score_decimals",
-                rules.score_decimals.to_string(),
-                places.to_string(),
-            );
-            rules.score_decimals = places;
-        }
-        if let Some(patch) = &child.tolerances
-            && let Some(new) =
-                self.merge(None, "tolerances", "tolerances", &rules.tolerances, patch)
-        {
-            rules.tolerances = new;
-        }
-        if let Some(patch) = &child.checks
-            && let Some(new) = self.merge(None, "checks", "checks", &rules.checks, patch)
-        {
-            rules.checks = new;
-        }
-        if let Some(patch) = &child.ledger
-            && let Some(new) = self.merge(None, "ledger", "ledger", &rules.ledger, patch)
-        {
-            rules.ledger = new;
-        }
-        if let Some(grades) = &child.grades {
-            self.changed(
-                None,
-                "grades",
-                show_grades(&rules.grades),
-                show_grades(grades),
-            );
-            rules.grades = grades.clone();
-        }
-        match &child.plugins {
-            Some(plugins) => {
-                self.changed(
+        let toml::Value::Table(new) =
+            toml::Value::try_from(&rules).expect("a rule set serialises to TOML")
+        else {
+            unreachable!("a rule set is a table")
+        };
+        for key in child.rest.keys() {
+            match key.as_str() {
+                "grades" => self.changed(
+                    None,
+                    "grades",
+                    show_grades(&parent.grades),
+                    show_grades(&rules.grades),
+                ),
+                "plugins" => self.changed(
                     None,
                     "plugins",
+                    show_plugins(&parent.plugins),
                     show_plugins(&rules.plugins),
-                    show_plugins(plugins),
-                );
-                rules.plugins = plugins.clone();
-            }
-            None => {
-                // The parent's libraries stay where the parent said: relative to its file, which
-                // is `extends` from this one's.
-                let dir = Path::new(&child.extends).parent().unwrap_or(Path::new(""));
-                for plugin in &mut rules.plugins {
-                    plugin.path = dir.join(&plugin.path).to_string_lossy().into_owned();
+                ),
+                _ => {
+                    let empty = toml::Value::Table(toml::Table::new());
+                    let (a, b) = (old.get(key), new.get(key));
+                    let mut diffs = Vec::new();
+                    match (a, b) {
+                        (Some(a), Some(b)) => diff(a, b, key, &mut diffs),
+                        // A default left out when serialised (an empty table, a default policy).
+                        (a, b) => diff(a.unwrap_or(&empty), b.unwrap_or(&empty), key, &mut diffs),
+                    }
+                    for (key, old, new) in diffs {
+                        self.changed(None, &key, old, new);
+                    }
                 }
+            }
+        }
+        Some(rules)
+    }
+
+    fn apply(&mut self, child: &Child, parent: RuleSet) -> Option<RuleSet> {
+        let mut rules = self.top_level(child, &parent)?;
+        rules.inheritance = None;
+        if !child.rest.contains_key("plugins") {
+            // The parent's libraries stay where the parent said: relative to its file, which is
+            // `extends` from this one's.
+            let dir = Path::new(&child.extends).parent().unwrap_or(Path::new(""));
+            for plugin in &mut rules.plugins {
+                plugin.path = dir.join(&plugin.path).to_string_lossy().into_owned();
             }
         }
 
@@ -476,90 +430,93 @@ impl Resolver<'_> {
                     .push(key, format!("cannot change `{id}`: {why}"));
                 continue;
             };
-            let mut what = Vec::new();
-            let mut changes = Vec::new();
-            let mut record = |field: &str, old: String, new: String| {
-                if old != new {
-                    what.push(format!("{field} {old} → {new}"));
-                    changes.push(Change::Changed {
-                        indicator: Some(id.clone()),
-                        key: field.to_owned(),
-                        old,
-                        new,
-                    });
+            if let Some(field) = ["id", "children"]
+                .into_iter()
+                .find(|f| patch.contains_key(*f))
+            {
+                let why = if field == "id" {
+                    "an indicator keeps its id: drop it and add another to rename it"
+                } else {
+                    "children are added with `[[add]]` (`parent = \"<id>\"`) and dropped with `drop`"
+                };
+                self.errors.push(format!("{key}.{field}"), why);
+                continue;
+            }
+            let old = toml::Value::try_from(&*ind).expect("an indicator serialises to TOML");
+            let mut merged = old.clone();
+            let same_kind = match (&ind.method, patch.get("method")) {
+                (Some(method), Some(toml::Value::Table(table))) => !kind_differs(method, table),
+                _ => false,
+            };
+            if let toml::Value::Table(fields) = &mut merged {
+                for (field, value) in patch {
+                    match (fields.get_mut(field), value) {
+                        (Some(old @ toml::Value::Table(_)), toml::Value::Table(table))
+                            if field == "method" && same_kind =>
+                        {
+                            merge_value(old, table);
+                        }
+                        _ => {
+                            fields.insert(field.clone(), value.clone());
+                        }
+                    }
+                }
+            }
+            let new: Indicator = match serde_path_to_error::deserialize(merged) {
+                Ok(new) => new,
+                Err(e) => {
+                    let at = join_key(&key, &e.path().to_string());
+                    self.errors
+                        .push(at, e.into_inner().to_string().trim_end().to_owned());
+                    continue;
                 }
             };
-            if let Some(name) = &patch.name {
-                record("name", ind.name.clone(), name.clone());
-                ind.name = name.clone();
-            }
-            if let Some(points) = patch.points {
-                record("points", show(ind.points), show(points));
-                ind.points = points;
-            }
-            if let Some(criterion) = &patch.criterion {
-                let old = ind.criterion.clone().unwrap_or_default();
-                record("criterion", old, criterion.clone());
-                ind.criterion = Some(criterion.clone());
-            }
-            if let Some(input) = &patch.input {
-                let old = ind.input.as_ref().map(show_value).unwrap_or_default();
-                record("input", old, show_value(input));
-                ind.input = Some(input.clone());
-            }
-            if let Some(when) = patch.when_missing {
-                record(
-                    "when_missing",
-                    show_value(&ind.when_missing),
-                    show_value(&when),
-                );
-                ind.when_missing = when;
-            }
-            let mut method_change = None;
-            if let Some(table) = &patch.method {
-                method_change = Some((ind.method.clone(), table));
-            }
-            self.changes.extend(changes);
-            if let Some((old, table)) = method_change {
-                let method_key = format!("{key}.method");
-                let new = match old {
-                    Some(old) if !kind_differs(&old, table) => {
-                        let before = self.changes.len();
-                        let new = self.merge(Some(id), "method", &method_key, &old, table);
-                        if let Some(new) = &new {
-                            self.show_bands(before, &old, new);
+            let new_value = toml::Value::try_from(&new).expect("an indicator serialises to TOML");
+            let before = self.changes.len();
+            for field in patch.keys() {
+                let empty = toml::Value::String(String::new());
+                let a = old.get(field).unwrap_or(&empty);
+                let b = new_value.get(field).unwrap_or(&empty);
+                match field.as_str() {
+                    "method" if same_kind => {
+                        let mut diffs = Vec::new();
+                        diff(a, b, "method", &mut diffs);
+                        for (k, o, n) in diffs {
+                            self.changed(Some(id), &k, o, n);
                         }
-                        new
                     }
-                    old => {
-                        let new: Option<Method> = match serde_path_to_error::deserialize(
-                            toml::Value::Table(table.clone()),
-                        ) {
-                            Ok(m) => Some(m),
-                            Err(e) => {
-                                let at = join_key(&method_key, &e.path().to_string());
-                                self.errors
-                                    .push(at, e.into_inner().to_string().trim_end().to_owned());
-                                None
-                            }
-                        };
-                        if let Some(new) = &new {
-                            self.changed(
-                                Some(id),
-                                "method",
-                                old.as_ref().map(show_method).unwrap_or_default(),
-                                show_method(new),
-                            );
+                    "method" => self.changed(
+                        Some(id),
+                        "method",
+                        ind.method.as_ref().map(show_method).unwrap_or_default(),
+                        new.method.as_ref().map(show_method).unwrap_or_default(),
+                    ),
+                    "input" if !same(a, b) => {
+                        self.changed(Some(id), "input", render(a), render(b));
+                    }
+                    _ => {
+                        let mut diffs = Vec::new();
+                        diff(a, b, field, &mut diffs);
+                        for (k, o, n) in diffs {
+                            self.changed(Some(id), &k, o, n);
                         }
-                        new
                     }
-                };
-                if let Some(new) = new {
-                    what.push("method".to_owned());
-                    let ind = find_mut(&mut rules.indicators, id).expect("found above");
-                    ind.method = Some(new);
                 }
             }
+            if let (Some(old), Some(new)) = (&ind.method, &new.method) {
+                self.show_bands(before, old, new);
+            }
+            let what: Vec<String> = self.changes[before..]
+                .iter()
+                .filter_map(|c| match c {
+                    Change::Changed { key, old, new, .. } if key == "points" => {
+                        Some(format!("points {old} → {new}"))
+                    }
+                    Change::Changed { key, .. } => Some(key.clone()),
+                    _ => None,
+                })
+                .collect();
+            *ind = new;
             self.touched.push(Touched {
                 key,
                 id: Some(id.clone()),
@@ -669,7 +626,7 @@ impl Resolver<'_> {
                 touched.ancestors = ancestors_of(&rules.indicators, id).unwrap_or_default();
             }
         }
-        rules
+        Some(rules)
     }
 
     /// A `bands` table changed by a merge: shown as intervals, not as TOML.
@@ -949,7 +906,7 @@ fn child_key(
         .next()
         .unwrap_or("");
     if let Some(patch) = child.change.get(id)
-        && patch.sets(field)
+        && patch.contains_key(field)
     {
         return (format!("{}{rest}", change_key(id)), message);
     }

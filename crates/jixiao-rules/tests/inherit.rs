@@ -118,13 +118,14 @@ fn the_district_variant_resolves_to_the_parent_with_its_changes() {
     assert_eq!(
         inheritance.changes,
         [
-            changed(None, "name", &parent.name, &rules.name),
+            // Top-level keys in name order, then the indicators by id.
             changed(
                 None,
                 "grades",
                 "优 [90, 100]; 良 [80, 90); 中 [60, 80); 差 [0, 60)",
                 "优 [90, 100]; 良 [80, 90); 中 [65, 80); 差 [0, 65)"
             ),
+            changed(None, "name", &parent.name, &rules.name),
             changed(Some("output.completion"), "points", "15", "17"),
             changed(Some("output.quality"), "points", "5", "3"),
             changed(
@@ -397,7 +398,7 @@ fn unknown_keys_are_refused_in_the_child_and_in_its_patches() {
     assert!(error.message.contains("unknown field `weight`"), "{error}");
 
     let error = one_error(&format!("{HEAD}\n[change.\"output\"]\nweight = 1\n"));
-    assert_eq!(error.key, "change.output.weight");
+    assert_eq!(error.key, "change.\"output\".weight");
 
     let error = one_error(&format!(
         "{HEAD}\n[change.\"output.completion\".method]\nfloor = 1\n"
@@ -405,15 +406,22 @@ fn unknown_keys_are_refused_in_the_child_and_in_its_patches() {
     assert_eq!(error.key, "change.\"output.completion\".method");
     assert!(error.message.contains("unknown field `floor`"), "{error}");
 
+    // A top-level key of no rule set: refused when the resolved set is read.
+    let error = one_error(&format!("{HEAD}\n[tolerances]\nscor = 1\n"));
+    assert_eq!(error.key, "tolerances.scor");
+    // An indicator keeps its id and its children are added and dropped, not set.
+    let error = one_error(&format!("{HEAD}\n[change.\"output\"]\nid = \"out\"\n"));
+    assert_eq!(error.key, "change.\"output\".id");
+
     // A tree of its own is not how a child says what it changes.
     let error = one_error(&format!(
         "{HEAD}\n[[indicators]]\nid = \"x\"\nname = \"x\"\npoints = 1\n"
     ));
     assert_eq!(error.key, "indicators");
     assert!(
-        error.message.ends_with(
-            "change, drop or add indicators with `[change.\"<id>\"]`, `drop` and `[[add]]`)"
-        ),
+        error.message
+            == "a rule set that `extends` another takes `indicators` from it: change, drop or \
+                add indicators with `[change.\"<id>\"]`, `drop` and `[[add]]`",
         "{error}"
     );
 }
