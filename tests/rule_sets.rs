@@ -552,3 +552,192 @@ fn the_execution_rows_score_counts_in_the_row_sums() {
         ["自评表各行得分合计 87.50 加预算执行得分 8.00 为 95.50, 与自评总分 96.83 不符"]
     );
 }
+
+#[test]
+fn sample_under_the_district_variant_scores_as_computed_by_hand() {
+    let parent = jixiao_engine::score(&sample(), &config("hunan-department.toml")).unwrap();
+    let rules = config("hunan-department-district.toml");
+    let card = jixiao_engine::score(&sample(), &rules).unwrap();
+    let score = |id| leaf(&card, id).score;
+
+    // 实际完成率 moved from 15 to 17 points: both measurable goals met → 17 (parent: 15).
+    assert_eq!(score("output.completion"), dec!(17));
+    assert_eq!(leaf(&parent, "output.completion").score, dec!(15));
+    // 质量达标率 moved from 5 to 3 points: no task counts, still dropped (now 3 points, not 5).
+    assert_eq!(leaf(&card, "output.quality").status, Status::Dropped);
+    assert_eq!(leaf(&card, "output.quality").points, dec!(3));
+    // 预算完成率 at −2.5 per 5 points: 0.10 / 85.33 short of 100 %, (0.10 / 85.33) / 0.05 steps
+    // of 2.5 points: 5 − 5 / 85.33 = 4.9414… (parent: 5 − 4 / 85.33 = 4.9531…).
+    let completion = score("process.execution.budget_completion");
+    assert_eq!(
+        round(completion, 10),
+        round(dec!(5) - dec!(5) / dec!(85.33), 10)
+    );
+    // Every other leaf scores as under the parent.
+    for (_, l) in card.leaves() {
+        if ![
+            "output.completion",
+            "output.quality",
+            "process.execution.budget_completion",
+        ]
+        .contains(&l.id.as_str())
+        {
+            assert_eq!(l.score, leaf(&parent, &l.id).score, "{}", l.id);
+        }
+    }
+    // Raw: the parent's 61.5 − 4/85.33, + 2 (实际完成率) − 1/85.33 (预算完成率) = 63.5 − 5/85.33
+    // = 63.4414…, out of 100 − 5 (完成及时率) − 3 (质量达标率) = 92 available points, rescaled to
+    // 100: 63.4414… × 100 / 92 = 68.9580… → 68.96 (parent 68.28), 中 (中 now from 65).
+    let raw = dec!(63.5) - dec!(5) / dec!(85.33);
+    let rescaled = card.rescaled.as_ref().expect("two leaves were dropped");
+    assert_eq!(rescaled.available, dec!(92));
+    assert_eq!(round(rescaled.raw, 10), round(raw, 10));
+    assert_eq!(
+        round(card.total_exact, 10),
+        round(raw * dec!(100) / dec!(92), 10)
+    );
+    assert_eq!(card.total, dec!(68.96));
+    assert_eq!(parent.total, dec!(68.28));
+    assert_eq!(card.grade.as_deref(), Some("中"));
+    // The grade band the district changed: 64.99 is 差 here, 中 under the parent.
+    assert_eq!(rules.grade_for(dec!(64.99)).unwrap().name, "差");
+    assert_eq!(
+        config("hunan-department.toml")
+            .grade_for(dec!(64.99))
+            .unwrap()
+            .name,
+        "中"
+    );
+    // The scorecard names both.
+    let extends = card.rule_set.extends.as_ref().expect("it extends");
+    assert_eq!(
+        (extends.id.as_str(), extends.version.as_str()),
+        ("hunan-department", "2024.1")
+    );
+    // The same findings as under the parent.
+    assert_eq!(card.findings, parent.findings);
+}
+
+#[test]
+fn synthetic_projects_under_the_sichuan_rule_set_score_as_computed_by_hand() {
+    let (rules, warnings) = RuleSet::load(&root().join("configs/sichuan-project.toml")).unwrap();
+    // 10 + 90 (= 50 + 30 + 10) is the national profile, grouped as the Sichuan form groups it.
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let dir = root().join("tests/fixtures/units/project");
+
+    // Clean: 预算执行率 10 × 399 / 420 = 9.5; 绩效指标 = 产出 (20 + 15 × 98/100 + 5 + 10 = 49.7)
+    // + 效益 (15 × 45/50 + 13 = 26.5) + 满意度 10 = 86.2; total 9.5 + 86.2 = 95.7, 优, as declared.
+    let clean =
+        jixiao_engine::score(&load_unit(&dir.join("synthetic-clean-2024.toml")), &rules).unwrap();
+    assert_eq!(leaf(&clean, "execution").score, dec!(9.5));
+    assert_eq!(leaf(&clean, "performance.output").score, dec!(49.7));
+    assert_eq!(leaf(&clean, "performance.effect").score, dec!(26.5));
+    assert_eq!(leaf(&clean, "performance.satisfaction").score, dec!(10));
+    assert_eq!(leaf(&clean, "performance").score, dec!(86.2));
+    assert_eq!(clean.total, dec!(95.7));
+    assert_eq!(clean.grade.as_deref(), Some("优"));
+    assert!(clean.findings.is_empty(), "{:?}", clean.findings);
+
+    // Inflated: 10 × 60 % = 6; 赛事 250 % of target, unexplained: 30 − 30 × 0.2 × 1.2 = 22.8,
+    // floored at 24; 成本 20; 部分达成 claimed 30 of 30 → 23.99; 满意度 10 × 90 / 95.
+    let inflated = jixiao_engine::score(
+        &load_unit(&dir.join("synthetic-inflated-2024.toml")),
+        &rules,
+    )
+    .unwrap();
+    assert_eq!(leaf(&inflated, "execution").score, dec!(6));
+    assert_eq!(leaf(&inflated, "performance.output[1]").score, dec!(24));
+    assert_eq!(leaf(&inflated, "performance.effect[1]").score, dec!(23.99));
+    let satisfaction = dec!(10) * dec!(90) / dec!(95);
+    assert_eq!(
+        leaf(&inflated, "performance.satisfaction[1]").score,
+        satisfaction
+    );
+    let total = dec!(6) + dec!(24) + dec!(20) + dec!(23.99) + satisfaction;
+    assert_eq!(inflated.total_exact, total);
+    assert_eq!(inflated.total, dec!(83.46));
+    assert_eq!(inflated.grade.as_deref(), Some("良"));
+
+    // A form without 满意度 rows (as the 青神 工资性支出 form): the 10 points are not applicable:
+    // raw 9.5 + 49.7 + 26.5 = 85.7 out of 90, × 100 / 90 = 95.2222… → 95.22, 优.
+    let path = dir.join("synthetic-clean-2024.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let row = text
+        .find("[[indicators]]\nlevel1 = \"满意度指标\"")
+        .expect("the clean unit has a 满意度 row");
+    let end = text[row..].find("\n\n").unwrap() + row;
+    let edited = format!("{}{}", &text[..row], &text[end + 2..]);
+    let unit = jixiao_model::SelfEvaluation::from_toml(&edited, &path).unwrap();
+    let card = jixiao_engine::score(&unit, &rules).unwrap();
+    assert_eq!(
+        leaf(&card, "performance.satisfaction").status,
+        Status::Dropped
+    );
+    let rescaled = card.rescaled.as_ref().expect("满意度 dropped");
+    assert_eq!((rescaled.available, rescaled.raw), (dec!(90), dec!(85.7)));
+    assert_eq!(card.total, dec!(95.22));
+    assert_eq!(card.grade.as_deref(), Some("优"));
+}
+
+/// The case files shipped for the rule sets this suite scores by hand above
+/// (configs/cases/<rule-set-id>/*.toml, run by `jixiao test`), read here as plain TOML and checked
+/// against the engine, so that a typo in a case is caught with the rule set it belongs to.
+#[test]
+fn the_shipped_cases_of_the_district_and_sichuan_rule_sets_hold() {
+    let decimal = |v: &toml::Value| -> Decimal {
+        match v {
+            toml::Value::Integer(i) => Decimal::from(*i),
+            toml::Value::Float(f) => f.to_string().parse().unwrap(),
+            other => panic!("not a number: {other}"),
+        }
+    };
+    let mut checked = 0;
+    for id in ["hunan-department-district", "sichuan-project"] {
+        let dir = root().join("configs/cases").join(id);
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        assert!(!paths.is_empty(), "cases for {id}");
+        for path in paths {
+            let case: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+            let here = path.parent().unwrap();
+            let rules = load_rules(&here.join(case["rules"].as_str().unwrap()));
+            assert_eq!(rules.id, id, "{}", path.display());
+            let unit = load_unit(&here.join(case["unit"].as_str().unwrap()));
+            let card = jixiao_engine::score(&unit, &rules).unwrap();
+            let tolerance = case.get("tolerance").map_or(Decimal::ZERO, decimal);
+            let near = |got: Decimal, want: Decimal, what: &str| {
+                assert!(
+                    (got - want).abs() <= tolerance,
+                    "{}: {what}: expected {want}, got {got}",
+                    path.display()
+                );
+            };
+            let expect = case["expect"].as_table().unwrap();
+            near(card.total, decimal(&expect["total"]), "total");
+            assert_eq!(card.grade.as_deref(), expect["grade"].as_str());
+            for (id, want) in expect["indicators"].as_table().unwrap() {
+                near(leaf(&card, id).score, decimal(want), id);
+            }
+            for finding in expect
+                .get("findings")
+                .and_then(toml::Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let rule = finding["rule"].as_str().unwrap();
+                let indicator = finding.get("indicator").and_then(toml::Value::as_str);
+                assert!(
+                    card.findings.iter().any(|f| f.rule.to_string() == rule
+                        && indicator.is_none_or(|i| f.indicator.as_deref() == Some(i))),
+                    "{}: no finding {rule} {indicator:?}",
+                    path.display()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 3);
+}

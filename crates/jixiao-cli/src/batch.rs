@@ -805,11 +805,7 @@ impl Outputs {
                 &dir.join("summary.md"),
                 jixiao_report::summary_markdown(rows, notes, &grades),
             )?;
-            let rule_set = jixiao_engine::RuleSetRef {
-                id: rules.id.clone(),
-                name: rules.name.clone(),
-                version: rules.version.clone(),
-            };
+            let rule_set = jixiao_engine::RuleSetRef::of(rules);
             let info = BatchInfo {
                 rule_set: &rule_set,
                 grades: &grades,
@@ -1061,9 +1057,16 @@ impl Sink for Outputs {
     }
 }
 
-/// `湖南省部门整体支出绩效评价 (2024.1 版)`.
+/// `湖南省部门整体支出绩效评价 (2024.1 版)`; for a rule set that extends another, `… (2024.1 版,
+/// 继承自 湖南省部门整体支出绩效评价 (区县版) 2024.1 版)`.
 pub fn rule_set_label(rules: &ValidRuleSet) -> String {
-    format!("{} ({} 版)", rules.name, rules.version)
+    match &rules.inheritance {
+        Some(i) => format!(
+            "{} ({} 版, 继承自 {} {} 版)",
+            rules.name, rules.version, i.parent.name, i.parent.version
+        ),
+        None => format!("{} ({} 版)", rules.name, rules.version),
+    }
 }
 
 /// Writes the 退回清单 of the units with problems into `dir`: `退回清单/<stem>.html` each, and

@@ -59,14 +59,12 @@ impl Scorer {
     }
 
     fn side(&self) -> Side {
-        let card_ref = jixiao_engine::RuleSetRef {
-            id: self.rules.id.clone(),
-            name: self.rules.name.clone(),
-            version: self.rules.version.clone(),
-        };
+        // Best first, as the summaries list them.
+        let mut grades: Vec<_> = self.rules.grades.iter().collect();
+        grades.sort_by_key(|g| std::cmp::Reverse(g.min));
         Side {
-            rule_set: card_ref,
-            grades: self.rules.grades.iter().map(|g| g.name.clone()).collect(),
+            rule_set: jixiao_engine::RuleSetRef::of(&self.rules),
+            grades: grades.into_iter().map(|g| g.name.clone()).collect(),
         }
     }
 

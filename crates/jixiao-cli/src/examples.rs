@@ -25,6 +25,7 @@ done); a folder holding other files, or inside an input folder, is refused.";
 pub const CHECK: &str = "\
 Examples:
   jixiao check configs/hunan-department.toml configs/national-project.toml
+  jixiao check --explain configs/hunan-department-district.toml
   cargo build && jixiao check configs/hunan-department-plugins.toml --allow-unpinned";
 
 pub const PLUGIN: &str = "\

@@ -8,6 +8,7 @@
 mod batch;
 mod compare;
 mod examples;
+mod explain;
 mod inputs;
 mod output;
 mod pin;
@@ -72,6 +73,11 @@ enum Command {
         rule_sets: Vec<PathBuf>,
         #[command(flatten)]
         plugins: PluginArgs,
+        /// Also print each rule set's resolved indicator tree (name, points, id, method) and, for
+        /// one that `extends` another, what it changed (key, parent's value → its own; added;
+        /// dropped).
+        #[arg(long)]
+        explain: bool,
     },
     /// Show a plugin library's SHA-256 (to pin it in a rule set), name, version and rules; or
     /// `plugin pin RULESET` to write the pins.
@@ -473,7 +479,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Score(args) => score(&args),
         Command::Compare(args) => compare::compare(&args),
-        Command::Check { rule_sets, plugins } => check(&rule_sets, &plugins),
+        Command::Check {
+            rule_sets,
+            plugins,
+            explain,
+        } => check(&rule_sets, &plugins, explain),
         Command::Plugin {
             action:
                 Some(PluginCommand::Pin {
@@ -520,7 +530,7 @@ fn load_rules(path: &Path) -> Result<ValidRuleSet> {
     Ok(rules)
 }
 
-fn check(paths: &[PathBuf], plugin_args: &PluginArgs) -> Result<ExitCode> {
+fn check(paths: &[PathBuf], plugin_args: &PluginArgs, explain: bool) -> Result<ExitCode> {
     let mut failed = false;
     for path in paths {
         let loaded = load_rules(path).and_then(|rules| {
@@ -546,6 +556,9 @@ fn check(paths: &[PathBuf], plugin_args: &PluginArgs) -> Result<ExitCode> {
                         plugin.sha256,
                         plugin.rules.join(", ")
                     );
+                }
+                if explain {
+                    say!("{}\n", explain::explain(&rules));
                 }
             }
             Err(error) => {

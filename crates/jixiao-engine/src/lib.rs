@@ -126,11 +126,7 @@ pub fn score_with(
             supervisor: unit.unit.supervisor.clone(),
             region: unit.unit.region.clone(),
         },
-        rule_set: RuleSetRef {
-            id: rules.id.clone(),
-            name: rules.name.clone(),
-            version: rules.version.clone(),
-        },
+        rule_set: RuleSetRef::of(rules),
         points: rules.total,
         total,
         total_exact,

@@ -119,6 +119,40 @@ pub struct RuleSetRef {
     pub id: String,
     pub name: String,
     pub version: String,
+    /// The rule set this one extends (继承自), when it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<ParentRef>,
+}
+
+impl RuleSetRef {
+    /// The identity of `rules` (and of the rule set it extends) as scorecards record it.
+    pub fn of(rules: &jixiao_rules::RuleSet) -> RuleSetRef {
+        RuleSetRef {
+            id: rules.id.clone(),
+            name: rules.name.clone(),
+            version: rules.version.clone(),
+            extends: ParentRef::of(rules),
+        }
+    }
+}
+
+/// The rule set a scorecard's rule set extends: its identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParentRef {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+}
+
+impl ParentRef {
+    /// The parent of `rules`, if it extends one.
+    pub fn of(rules: &jixiao_rules::RuleSet) -> Option<ParentRef> {
+        rules.inheritance.as_ref().map(|i| ParentRef {
+            id: i.parent.id.clone(),
+            name: i.parent.name.clone(),
+            version: i.parent.version.clone(),
+        })
+    }
 }
 
 /// Not-applicable leaves dropped and the rest scaled up: total = raw × points / available.

@@ -407,6 +407,9 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
         h1 { (title) }
         p.summary {
             "规则 " (info.rule_set.name) " (" code { (info.rule_set.id) } " v" (info.rule_set.version) ")"
+            @if let Some(parent) = &info.rule_set.extends {
+                ", 继承自 " (parent.name) " (" code { (parent.id) } " v" (parent.version) ")"
+            }
             ": 共 " (rows.len()) " 个单位, 评分 " (scored.len()) " 个"
             @if scored.len() < rows.len() { ", " span.hard { (rows.len() - scored.len()) " 个未能评分" } }
             "。"
@@ -539,6 +542,9 @@ pub fn scorecard(
         }
         p.summary {
             "规则 " (card.rule_set.name) " (" code { (card.rule_set.id) } " v" (card.rule_set.version) ")"
+            @if let Some(parent) = &card.rule_set.extends {
+                ", 继承自 " (parent.name) " (" code { (parent.id) } " v" (parent.version) ")"
+            }
         }
         @if let Some(review) = &card.review {
             p.summary {

@@ -263,19 +263,36 @@ fn counts(card: &Scorecard) -> String {
     text
 }
 
+/// `, 继承自 <parent> (<id> v<version>)` when the rule set extends another, else nothing; `id`
+/// shows the parent's id (in code in Markdown).
+fn inherits(rule_set: &jixiao_engine::RuleSetRef, id: impl Fn(&str) -> String) -> String {
+    rule_set
+        .extends
+        .as_ref()
+        .map_or_else(String::new, |parent| {
+            format!(
+                ", 继承自 {} ({} v{})",
+                parent.name,
+                id(&parent.id),
+                parent.version
+            )
+        })
+}
+
 /// The scorecard as a terminal table, `width` columns wide: per indicator its points, the
 /// recomputed score, the unit's own score and the gap (those two columns left out when the unit
 /// gave no score of its own at all) and the explanation. A unit's control characters are shown
 /// escaped ([`visible`]), each cell's before the table is laid out.
 pub fn terminal(card: &Scorecard, width: u16) -> String {
     let out = format!(
-        "{} {}年 {}绩效自评\n规则: {} ({} v{})\n{}\n",
+        "{} {}年 {}绩效自评\n规则: {} ({} v{}){}\n{}\n",
         card.unit.name,
         card.unit.year,
         card.unit.kind.label(),
         card.rule_set.name,
         card.rule_set.id,
         card.rule_set.version,
+        inherits(&card.rule_set, |id| id.to_owned()),
         headline(card)
     );
     let mut out = visible(&out).into_owned();
@@ -435,8 +452,11 @@ pub fn markdown(card: &Scorecard) -> String {
         out.push_str(&format!("- 项目: {}\n", text(project)));
     }
     out.push_str(&format!(
-        "- 规则: {} (`{}` v{})\n",
-        card.rule_set.name, card.rule_set.id, card.rule_set.version
+        "- 规则: {} (`{}` v{}){}\n",
+        card.rule_set.name,
+        card.rule_set.id,
+        card.rule_set.version,
+        inherits(&card.rule_set, |id| format!("`{id}`"))
     ));
     match &card.review {
         Some(review) => {

@@ -5,6 +5,7 @@
 //! carry points, an input and a scoring [`Method`], and the parameters of the built-in checks.
 //! [`RuleSet::load`] parses and validates; every problem it finds names the file and the key.
 
+mod inherit;
 pub mod limits;
 mod schema;
 mod validate;
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use jixiao_model::at_key;
 
+pub use inherit::{Change, Inheritance, MAX_DEPTH, ParentRuleSet, show_bands, show_grades};
 pub use schema::*;
 pub use validate::Warning;
 
@@ -85,8 +87,31 @@ impl RuleSet {
         Ok((ValidRuleSet(self), warnings))
     }
 
-    /// Parses and validates a rule set from TOML text; `path` names the source in errors.
+    /// Parses and validates a rule set from TOML text; `path` names the source in errors. It
+    /// reads no file: a rule set that `extends` another is refused here (at `extends`) and read
+    /// with [`RuleSet::load`], which finds the parent beside it.
     pub fn from_toml(text: &str, path: &Path) -> Result<(ValidRuleSet, Vec<Warning>), LoadError> {
+        Self::from_toml_below(text, path, None)
+    }
+
+    /// As [`RuleSet::from_toml`]; with `chain` (the files of the rule sets extending this one, in
+    /// [`RuleSet::load`]) a rule set that `extends` another is resolved against it.
+    fn from_toml_below(
+        text: &str,
+        path: &Path,
+        chain: Option<&[PathBuf]>,
+    ) -> Result<(ValidRuleSet, Vec<Warning>), LoadError> {
+        if inherit::extends(text) {
+            return match chain {
+                Some(chain) => inherit::resolve(text, path, chain),
+                None => Err(LoadError::Invalid(vec![RuleError {
+                    path: path.to_owned(),
+                    key: "extends".to_owned(),
+                    message: "a rule set that extends another is read from its file, where the                               one it extends is found (RuleSet::load), not from text alone"
+                        .to_owned(),
+                }])),
+            };
+        }
         let parse_error = |key: String, err: toml::de::Error| {
             LoadError::Invalid(vec![RuleError {
                 path: path.to_owned(),
@@ -106,6 +131,14 @@ impl RuleSet {
     /// Reads, parses and validates a rule-set file. A unit file or a form given for a rule set
     /// is named as what it is.
     pub fn load(path: &Path) -> Result<(ValidRuleSet, Vec<Warning>), LoadError> {
+        Self::load_below(path, &[])
+    }
+
+    /// As [`RuleSet::load`], for a rule set extended by the files in `chain`.
+    fn load_below(
+        path: &Path,
+        chain: &[PathBuf],
+    ) -> Result<(ValidRuleSet, Vec<Warning>), LoadError> {
         let bytes = std::fs::read(path).map_err(|reason| LoadError::Io {
             path: path.to_owned(),
             reason,
@@ -129,6 +162,6 @@ impl RuleSet {
         {
             return Err(not_rules("a unit file (it has a [unit] table)"));
         }
-        Self::from_toml(&text, path)
+        Self::from_toml_below(&text, path, Some(chain))
     }
 }

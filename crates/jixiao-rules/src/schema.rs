@@ -37,6 +37,10 @@ pub struct RuleSet {
     /// How a unit's figures are checked against the bureau's own records (`--ledger`).
     #[serde(default, skip_serializing_if = "LedgerPolicy::is_default")]
     pub ledger: LedgerPolicy,
+    /// Set when the rule set `extends` another: the parent and what this one changed (never
+    /// written in TOML as such; see `docs/rule-sets.md`, Inheritance).
+    #[serde(skip)]
+    pub inheritance: Option<crate::Inheritance>,
 }
 
 /// `[ledger]`: how a unit's figures are checked against the bureau's own records (财政数据: the

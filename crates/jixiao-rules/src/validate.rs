@@ -120,7 +120,15 @@ pub(crate) fn validate(rules: &RuleSet, path: &Path) -> Result<Vec<Warning>, Vec
         validate_indicator(&mut v, indicator, &format!("indicators[{i}]"));
     }
     if rules.applies_to == EvaluationKind::Project {
-        let weights: Vec<Decimal> = rules.indicators.iter().map(|i| i.points).collect();
+        // A top-level group (四川: 绩效指标 90 = 产出 + 效益 + 满意度) counts as its children.
+        let weights: Vec<Decimal> = rules
+            .indicators
+            .iter()
+            .flat_map(|i| match i.children.as_slice() {
+                [] => vec![i.points],
+                children => children.iter().map(|c| c.points).collect(),
+            })
+            .collect();
         let national = [10, 50, 30, 10].map(Decimal::from);
         if weights != national {
             v.warnings.push(Warning {

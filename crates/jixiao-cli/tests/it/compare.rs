@@ -8,32 +8,22 @@ use rust_decimal::Decimal;
 
 use crate::common::{csv_rows, generate, jixiao, root};
 
-/// configs/hunan-department.toml with 5 points moved from 预算执行率 (12 → 7) to 预算完成率
-/// (5 → 10), both leaves of 过程 / 预算执行, whose 22 points stay.
+/// A variant of configs/hunan-department.toml, as a bureau writes one (`extends`): 5 points moved
+/// from 预算执行率 (12 → 7) to 预算完成率 (5 → 10), both leaves of 过程 / 预算执行, whose 22 points
+/// stay.
 fn variant(dir: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(root().join("configs/hunan-department.toml")).unwrap();
-    let moved = [
-        (
-            "id = \"process.execution.budget_completion\"",
-            "points = 5",
-            "points = 10",
-        ),
-        (
-            "id = \"process.execution.execution_rate\"",
-            "points = 12",
-            "points = 7",
-        ),
-    ]
-    .iter()
-    .fold(text, |text, (id, from, to)| {
-        let at = text.find(id).unwrap();
-        let (head, tail) = text.split_at(at);
-        assert!(tail.contains(from));
-        format!("{head}{}", tail.replacen(from, to, 1))
-    })
-    .replacen("version = \"2024.1\"", "version = \"2024.1-variant\"", 1);
     let path = dir.join("variant.toml");
-    std::fs::write(&path, moved).unwrap();
+    let parent = root().join("configs/hunan-department.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "extends = {:?}\nid = \"hunan-department-moved\"\nversion = \"2024.1-variant\"\n\n\
+             [change.\"process.execution.budget_completion\"]\npoints = 10\n\n\
+             [change.\"process.execution.execution_rate\"]\npoints = 7\n",
+            parent.to_str().unwrap()
+        ),
+    )
+    .unwrap();
     path
 }
 
