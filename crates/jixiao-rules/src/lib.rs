@@ -7,6 +7,7 @@
 
 pub mod limits;
 mod schema;
+mod totals;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use jixiao_model::at_key;
 
 pub use schema::*;
+pub use totals::{GradeOn, SumOf, TotalsPolicy};
 pub use validate::Warning;
 
 /// One problem with a rule set: the file, the key and what is wrong.
