@@ -111,7 +111,6 @@ pub fn score_with(
         .map(|ind| ctx.score_indicator(ind))
         .collect::<Result<_, _>>()?;
     let plugins = extension::apply(unit, &mut indicators, &mut ctx.findings, options.extensions)?;
-    self_scores(&mut indicators)?;
 
     let Totals {
         total_exact,
@@ -120,6 +119,8 @@ pub fn score_with(
         grade,
         shown_sum,
     } = totals(&mut indicators, valid)?;
+    // After the totalling: a group's gap is against its score as summed (`[totals] sum`).
+    self_scores(&mut indicators)?;
     let declared = ctx.compare_declared(total, total_exact, grade.as_deref())?;
     Ok(Scorecard {
         unit: UnitRef {

@@ -247,3 +247,37 @@ fn decimals_round_the_shown_leaves_of_a_shown_sum() {
     assert_eq!(card.total, dec!(73.9));
     assert_eq!(card.total_exact.round_dp(4), dec!(73.8889));
 }
+
+#[test]
+fn under_shown_sums_a_groups_self_score_gap_is_against_its_shown_score() {
+    // tests/fixtures/units/project/synthetic-inflated-2024.toml under configs/national-project.toml:
+    // every node's gap is its self-score minus its score as summed, groups included.
+    fn check(nodes: &[ScoredIndicator], groups: &mut usize) {
+        for node in nodes {
+            if let (Some(own), Some(gap)) = (node.self_score, node.self_score_gap) {
+                assert_eq!(gap, own - node.score, "{}", node.id);
+                if !node.children.is_empty() {
+                    *groups += 1;
+                    // A group's score is the sum of its children's as shown.
+                    let shown: rust_decimal::Decimal =
+                        node.children.iter().map(|c| c.score.round_dp(2)).sum();
+                    assert_eq!(node.score, shown, "{}", node.id);
+                }
+            }
+            check(&node.children, groups);
+        }
+    }
+    let path = root().join("configs/national-project.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let rules = RuleSet::from_toml(&format!("{text}\n[totals]\nsum = \"shown\"\n"), &path)
+        .unwrap()
+        .0;
+    let unit = SelfEvaluation::load(
+        &root().join("tests/fixtures/units/project/synthetic-inflated-2024.toml"),
+    )
+    .unwrap();
+    let card = jixiao_engine::score(&unit, &rules).unwrap();
+    let mut groups = 0;
+    check(&card.indicators, &mut groups);
+    assert!(groups > 0, "the unit gives self-scores to groups");
+}
