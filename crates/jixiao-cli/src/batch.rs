@@ -900,7 +900,8 @@ impl Sink for Outputs {
                     unit: Some(identity),
                     outcome: "scored".to_owned(),
                     scorecard: None,
-                    total: Some(card.total),
+                    total: Some(shown_total(&card)),
+                    total_exact: Some(card.total_exact.normalize()),
                     grade: card.grade.clone(),
                     returns: returns.iter().map(Item::from).collect(),
                     figures: if self.dir.is_some() {
@@ -1004,6 +1005,7 @@ impl Sink for Outputs {
                     .to_owned(),
                     scorecard: None,
                     total: None,
+                    total_exact: None,
                     grade: None,
                     returns: Vec::new(),
                     figures: BTreeMap::new(),
@@ -1033,6 +1035,7 @@ impl Sink for Outputs {
                     outcome: "failed".to_owned(),
                     scorecard: None,
                     total: None,
+                    total_exact: None,
                     grade: None,
                     returns: error.returns.iter().map(Item::from).collect(),
                     figures: BTreeMap::new(),
@@ -1266,6 +1269,14 @@ fn json_line(card: &Scorecard, document: FromDocument<'_>) -> Result<String> {
         None => serde_json::to_string(card).context("internal error: a scorecard's JSON")?,
     };
     Ok(jixiao_report::json_visible(&line).into_owned() + "\n")
+}
+
+/// A scorecard's total as shown, for `round.jsonl`: with exactly the rule set's decimals, so
+/// that it is written as the scorecard's JSON writes it (`"90.00"`, not `"90"`).
+fn shown_total(card: &Scorecard) -> rust_decimal::Decimal {
+    let mut total = jixiao_model::round(card.total, card.rule_set.score_decimals);
+    total.rescale(card.rule_set.score_decimals);
+    total
 }
 
 /// "优 3, 良 5" for the scored rows, grades in order of first appearance.

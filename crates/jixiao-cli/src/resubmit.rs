@@ -36,8 +36,12 @@ pub struct Record {
     /// The scorecard's name under `scorecards/` (without extension).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scorecard: Option<String>,
+    /// The total as shown: a decimal with exactly the rule set's `score_decimals` (`"90.00"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<Decimal>,
+    /// The total before rounding, without trailing zeros.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_exact: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
     /// The 退回清单 items.
@@ -268,6 +272,7 @@ mod tests {
             outcome: "scored".into(),
             scorecard: None,
             total: Some(Decimal::new(6828, 2)),
+            total_exact: None,
             grade: Some("中".into()),
             returns: vec![
                 Item::from(&item("figure", "年初预算数", "年初预算数为负数 -69.16")),

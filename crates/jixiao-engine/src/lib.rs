@@ -17,9 +17,13 @@ pub mod methods;
 pub mod metrics;
 mod rule_id;
 mod scorecard;
+mod scorecard_json;
+mod shown;
 
 use jixiao_model::{CheckedUnit, FieldPath, IndicatorRow, SelfEvaluation};
-use jixiao_rules::{CheckId, Indicator, Input, Method, RuleSet, Share, ValidRuleSet, WhenMissing};
+use jixiao_rules::{
+    CheckId, Indicator, Input, Method, RuleSet, Share, SumOf, ValidRuleSet, WhenMissing,
+};
 use rust_decimal::Decimal;
 
 pub use checks::{BUILTIN_FACTS, says_something};
@@ -28,6 +32,7 @@ pub use extension::{
 };
 pub use rule_id::{EngineRule, RuleId};
 pub use scorecard::*;
+pub use scorecard_json::{exact as json_exact, shown as json_shown};
 
 pub use methods::Explain;
 use methods::{Outcome, Scale};
@@ -106,15 +111,17 @@ pub fn score_with(
         .map(|ind| ctx.score_indicator(ind))
         .collect::<Result<_, _>>()?;
     let plugins = extension::apply(unit, &mut indicators, &mut ctx.findings, options.extensions)?;
-    self_scores(&mut indicators)?;
 
     let Totals {
         total_exact,
         total,
         rescaled,
         grade,
+        shown_sum,
     } = totals(&mut indicators, valid)?;
-    let declared = ctx.compare_declared(total, grade.as_deref())?;
+    // After the totalling: a group's gap is against its score as summed (`[totals] sum`).
+    self_scores(&mut indicators)?;
+    let declared = ctx.compare_declared(total, total_exact, grade.as_deref())?;
     Ok(Scorecard {
         unit: UnitRef {
             name: unit.unit.name.clone(),
@@ -132,6 +139,7 @@ pub fn score_with(
         total_exact,
         grade,
         rescaled,
+        shown_sum,
         declared,
         indicators,
         findings: ctx.findings,
@@ -148,46 +156,76 @@ pub struct Totals {
     /// dropped.
     pub total_exact: Decimal,
     /// `total_exact` rounded to the rule set's `score_decimals` (half away from zero): the total
-    /// shown and graded.
+    /// shown.
     pub total: Decimal,
     /// Present when not-applicable leaves were dropped: total = raw × points / available.
     pub rescaled: Option<Rescale>,
-    /// The band `total` falls in (`None` only where the bands leave it out).
+    /// The band the total falls in under `[totals] grade_on` (`None` only where the bands leave
+    /// it out).
     pub grade: Option<String>,
+    /// Under `[totals] sum = "exact"`, where the leaves as shown do not add up to the total as
+    /// shown: what they add up to, for the scorecard to say so.
+    pub shown_sum: Option<ShownSum>,
 }
 
 /// The totalling of a scored tree, the one the engine scores with: every group's score summed
 /// again from its children (leaves first), then the top-level scores summed into the raw total;
 /// where leaves were dropped (not applicable, the rest rescaled), total = raw × points /
 /// available (0 where nothing is available); rounded to the rule set's `score_decimals`; graded
-/// by its bands. Leaves are never changed. A re-review sets its leaves' scores and calls this, so
-/// that its final total is the engine's arithmetic. An [`EngineError::Overflow`] only past the
-/// range of a decimal.
+/// by its bands. `[totals] sum` says what is summed: the exact scores (`exact`), or each
+/// child's score as shown, rounded to `score_decimals` (`shown`); `grade_on` whether the bands
+/// are applied to the rounded total (`shown`) or the exact one. Leaves are never changed. A
+/// re-review sets its leaves' scores and calls this, so that its final total is the engine's
+/// arithmetic under the same policy. An [`EngineError::Overflow`] only past the range of a
+/// decimal.
 pub fn totals(
     indicators: &mut [ScoredIndicator],
     rules: &ValidRuleSet,
 ) -> Result<Totals, EngineError> {
-    extension::resum(indicators)?;
-    let raw = arith::sum(indicators.iter().map(|i| i.score))?;
-    let dropped = dropped_points(indicators)?;
-    let (total_exact, rescaled) = if dropped.is_zero() {
-        (raw, None)
-    } else {
-        let available = arith::sub(rules.total, dropped)?;
-        let total = if available.is_zero() {
-            Decimal::ZERO
-        } else {
-            arith::div(arith::mul(raw, rules.total)?, available)?
-        };
-        (total, Some(Rescale { available, raw }))
+    let places = rules.score_decimals;
+    let raw = match rules.totals.sum {
+        SumOf::Exact => {
+            extension::resum(indicators)?;
+            arith::sum(indicators.iter().map(|i| i.score))?
+        }
+        SumOf::Shown => {
+            shown::resum(indicators, places)?;
+            arith::sum(indicators.iter().map(|i| shown::shown(i.score, places)))?
+        }
     };
-    let total = fmt::round(total_exact, rules.score_decimals);
-    let grade = rules.grade_for(total).map(|band| band.name.clone());
+    let dropped = dropped_points(indicators)?;
+    let available = arith::sub(rules.total, dropped)?;
+    // total = raw × points / available where leaves were dropped (0 where nothing is available).
+    let rescale = |raw: Decimal| -> arith::Checked {
+        if dropped.is_zero() {
+            Ok(raw)
+        } else if available.is_zero() {
+            Ok(Decimal::ZERO)
+        } else {
+            arith::div(arith::mul(raw, rules.total)?, available)
+        }
+    };
+    let total_exact = rescale(raw)?;
+    let rescaled = (!dropped.is_zero()).then_some(Rescale { available, raw });
+    let total = fmt::round(total_exact, places);
+    let grade = rules.grade_total(total_exact).map(|band| band.name.clone());
+    let shown_sum = match rules.totals.sum {
+        SumOf::Shown => None,
+        SumOf::Exact => {
+            let leaves = shown::leaves(indicators, places)?;
+            let of_leaves = fmt::round(rescale(leaves)?, places);
+            (of_leaves != total).then_some(ShownSum {
+                leaves,
+                total: of_leaves,
+            })
+        }
+    };
     Ok(Totals {
         total_exact,
         total,
         rescaled,
         grade,
+        shown_sum,
     })
 }
 
@@ -794,10 +832,12 @@ impl Context<'_> {
         Ok(Scored { outcome, inputs })
     }
 
-    /// Compares what the unit declared with the recomputed total and grade.
+    /// Compares what the unit declared with the recomputed total and grade; a declared total is
+    /// graded as the recomputed one is (`[totals] grade_on`).
     fn compare_declared(
         &mut self,
         total: Decimal,
+        total_exact: Decimal,
         grade: Option<&str>,
     ) -> arith::Checked<Option<DeclaredComparison>> {
         let Some(declared) = self.unit.declared.as_ref() else {
@@ -808,7 +848,7 @@ impl Context<'_> {
         if let (Some(declared_total), Some(declared_grade)) = (declared.total, &declared.grade)
             && rules.checks.enabled(CheckId::DeclaredGrade)
         {
-            let band = rules.grade_for(fmt::round(declared_total, rules.score_decimals));
+            let band = rules.grade_total(declared_total);
             if !band.is_some_and(|b| b.is_named(declared_grade)) {
                 self.findings.push(Finding {
                     rule: CheckId::DeclaredGrade.into(),
@@ -851,7 +891,7 @@ impl Context<'_> {
                 });
             }
             if let (None, Some(declared_grade)) = (declared.total, &declared.grade) {
-                let recomputed = rules.grade_for(total);
+                let recomputed = rules.grade_total(total_exact);
                 if !recomputed.is_some_and(|b| b.is_named(declared_grade)) {
                     self.findings.push(Finding {
                         rule: CheckId::SelfScores.into(),

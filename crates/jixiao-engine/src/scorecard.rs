@@ -6,24 +6,32 @@ use crate::RuleId;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// The result of scoring one unit under one rule set.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The result of scoring one unit under one rule set. Written as JSON with every score, points
+/// and total shown at the rule set's decimals and exact beside it (`scorecard_json.rs`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Scorecard {
     pub unit: UnitRef,
     pub rule_set: RuleSetRef,
     /// Points of the rule set (normally 100).
+    #[serde(rename(deserialize = "points_exact"))]
     pub points: Decimal,
-    /// The total as shown and graded: rounded to the rule set's `score_decimals`.
+    /// The total as shown: rounded to the rule set's `score_decimals` (graded, under the
+    /// default `[totals] grade_on = "shown"`).
     pub total: Decimal,
     /// The total before rounding.
     pub total_exact: Decimal,
-    /// The grade band the total falls in; `None` only if the rule set's bands leave the total
+    /// The grade band the total falls in (the rounded or the exact one, as `[totals] grade_on`
+    /// says); `None` only if the rule set's bands leave the total
     /// out (validation refuses bands with gaps, so a validated rule set always grades).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
     /// Present when not-applicable leaves were dropped and the rest rescaled to the total.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rescaled: Option<Rescale>,
+    /// Under `[totals] sum = "exact"`, where the leaves as shown do not add up to the total as
+    /// shown: what they add up to (the scorecard says that shown figures are rounded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_sum: Option<ShownSum>,
     /// What the unit declared, and how far it is from the recomputed total.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declared: Option<DeclaredComparison>,
@@ -122,6 +130,14 @@ pub struct RuleSetRef {
     /// The rule set this one extends (继承自), when it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends: Option<ParentRef>,
+    /// The rule set's `score_decimals`: the places every score, points and total is shown at
+    /// (in the JSON too). 2 where a scorecard written before it was recorded is read.
+    #[serde(default = "default_score_decimals")]
+    pub score_decimals: u32,
+}
+
+fn default_score_decimals() -> u32 {
+    2
 }
 
 impl RuleSetRef {
@@ -132,6 +148,7 @@ impl RuleSetRef {
             name: rules.name.clone(),
             version: rules.version.clone(),
             extends: ParentRef::of(rules),
+            score_decimals: rules.score_decimals,
         }
     }
 }
@@ -155,32 +172,69 @@ impl ParentRef {
     }
 }
 
+/// Under `[totals] sum = "exact"`: the leaves' scores as shown (each rounded to the rule set's
+/// `score_decimals`) add up to another total than the one shown, which is the exact scores'
+/// sum rounded. Both figures are shown figures (at `score_decimals`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct ShownSum {
+    /// The leaves' scores as shown, summed (各项得分之和).
+    pub leaves: Decimal,
+    /// What that sum gives as a total: itself, or where leaves were dropped, rescaled as the
+    /// total is (leaves × points / available), rounded. Differs from the scorecard's total.
+    pub total: Decimal,
+}
+
+impl ShownSum {
+    /// The plain-Chinese note of a scorecard whose shown leaves add up to `self.total` while the
+    /// total shows `total`: 各项得分四舍五入显示, 合计按未舍入的得分计算, ….
+    pub fn note(&self, total: Decimal, places: u32, rescaled: bool) -> String {
+        let p = |v: Decimal| crate::fmt::points(v, places);
+        let gap = total.checked_sub(self.total).unwrap_or_default().abs();
+        let sum = if rescaled {
+            format!("各项之和 {} 折算后为 {}", p(self.leaves), p(self.total))
+        } else {
+            format!("各项之和 {}", p(self.total))
+        };
+        format!(
+            "各项得分四舍五入显示, 合计按未舍入的得分计算, 故{sum}, 与总分 {} 相差 {}",
+            p(total),
+            p(gap)
+        )
+    }
+}
+
 /// Not-applicable leaves dropped and the rest scaled up: total = raw × points / available.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Rescale {
     /// Points of the leaves that remained.
+    #[serde(rename(deserialize = "available_exact"))]
     pub available: Decimal,
     /// Sum of their scores before scaling.
+    #[serde(rename(deserialize = "raw_exact"))]
     pub raw: Decimal,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct DeclaredComparison {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename(deserialize = "total_exact"))]
     pub total: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
     /// Declared total minus recomputed total.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename(deserialize = "gap_exact"))]
     pub gap: Option<Decimal>,
 }
 
 /// One node of the scored tree.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ScoredIndicator {
     pub id: String,
     pub name: String,
+    #[serde(rename(deserialize = "points_exact"))]
     pub points: Decimal,
+    #[serde(rename(deserialize = "score_exact"))]
     pub score: Decimal,
     pub status: Status,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -191,6 +245,7 @@ pub struct ScoredIndicator {
     /// for a group, its children's summed, when every child has one. `None` where the unit gave
     /// none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename(deserialize = "self_score_exact"))]
     pub self_score: Option<Decimal>,
     /// Where the unit's row carries other points than the leaf (a row of 5 points shared into a
     /// leaf of 7.5): the self-score as the unit wrote it and the row's points, from which
@@ -200,6 +255,7 @@ pub struct ScoredIndicator {
     /// [`ScoredIndicator::self_score`] minus the recomputed `score` (after any plugin
     /// adjustment): positive where the unit scored itself higher.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename(deserialize = "self_score_gap_exact"))]
     pub self_score_gap: Option<Decimal>,
     /// Leaves only: how the score came about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,6 +266,7 @@ pub struct ScoredIndicator {
     /// summed (each child's `reviewed`, else its `score`), where any leaf under it was reviewed;
     /// `None` otherwise. `score` stays the system's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename(deserialize = "reviewed_exact"))]
     pub reviewed: Option<Decimal>,
 }
 
@@ -223,7 +280,7 @@ impl ScoredIndicator {
 
 /// A unit's re-review (复核): the final total and grade, by the rule set's tree and bands from
 /// the reviewed leaves, and each score the reviewer changed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ReviewRecord {
     /// 复核后总分: the final total, rounded to the rule set's `score_decimals`.
     pub total: Decimal,
@@ -236,6 +293,9 @@ pub struct ReviewRecord {
     /// available points.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rescaled: Option<Rescale>,
+    /// As [`Scorecard::shown_sum`], for the final scores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_sum: Option<ShownSum>,
     /// Who reviewed the unit (复核人, as written), each once, in the order first met.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reviewers: Vec<String>,
@@ -252,17 +312,20 @@ impl ReviewRecord {
 }
 
 /// One leaf's score changed by the reviewer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ReviewChange {
     /// The leaf's id in the rule set.
     pub indicator: String,
     /// The leaf's name.
     pub name: String,
     /// The leaf's points (分值).
+    #[serde(rename(deserialize = "points_exact"))]
     pub points: Decimal,
     /// The system's score (系统得分), exact.
+    #[serde(rename(deserialize = "system_exact"))]
     pub system: Decimal,
     /// The reviewer's score (复核得分), as written.
+    #[serde(rename(deserialize = "reviewed_exact"))]
     pub reviewed: Decimal,
     /// 复核意见.
     pub reason: String,
@@ -276,11 +339,13 @@ pub struct ReviewChange {
 }
 
 /// A self-score as the unit wrote it, out of its row's own points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub struct SelfScoreFrom {
     /// The 得分 the unit wrote.
+    #[serde(rename(deserialize = "score_exact"))]
     pub score: Decimal,
     /// The 分值 of the unit's row.
+    #[serde(rename(deserialize = "points_exact"))]
     pub points: Decimal,
 }
 

@@ -56,6 +56,8 @@ fn the_scorecards_total_is_its_trees_totals() {
             total: dec!(68.28),
             rescaled: card.rescaled.clone(),
             grade: Some("中".to_owned()),
+            // 61.45 (the leaves as shown) × 100 / 90 = 68.277… → 68.28, as shown: no note.
+            shown_sum: None,
         }
     );
     // The tree is left as it was.

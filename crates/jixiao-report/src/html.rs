@@ -559,6 +559,7 @@ pub fn scorecard(
             }
         }
         @if let Some(note) = crate::rescale_note(card) { p.muted { (note) } }
+        @if let Some(note) = crate::rounding_note(card) { p.muted { (note) } }
         div.charts.screen { (indicator_chart(card)) }
         section {
             h2 { "指标得分" }

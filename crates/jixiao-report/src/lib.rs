@@ -198,6 +198,18 @@ pub(crate) fn rescale_note(card: &Scorecard) -> Option<String> {
     })
 }
 
+/// Under `[totals] sum = "exact"`, where the shown leaves add up to another total than the one
+/// shown: 各项得分四舍五入显示, 合计按未舍入的得分计算, ….
+pub(crate) fn rounding_note(card: &Scorecard) -> Option<String> {
+    card.shown_sum.map(|s| {
+        s.note(
+            card.total,
+            card.rule_set.score_decimals,
+            card.rescaled.is_some(),
+        )
+    })
+}
+
 fn explanation(node: &ScoredIndicator) -> String {
     let Some(detail) = &node.detail else {
         return String::new();
@@ -300,6 +312,10 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         out.push_str(&format!("插件: {}\n", visible(&line)));
     }
     if let Some(note) = rescale_note(card) {
+        out.push_str(&note);
+        out.push('\n');
+    }
+    if let Some(note) = rounding_note(card) {
         out.push_str(&note);
         out.push('\n');
     }
@@ -477,6 +493,9 @@ pub fn markdown(card: &Scorecard) -> String {
         out.push_str(&format!("- 插件: {line}\n"));
     }
     if let Some(note) = rescale_note(card) {
+        out.push_str(&format!("- {note}\n"));
+    }
+    if let Some(note) = rounding_note(card) {
         out.push_str(&format!("- {note}\n"));
     }
     out.push_str("\n## 指标得分\n\n");

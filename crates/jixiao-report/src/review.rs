@@ -68,6 +68,20 @@ pub(crate) fn rescale_note(card: &Scorecard, review: &ReviewRecord) -> Option<St
     })
 }
 
+/// As [`crate::rounding_note`], for the final total: 复核后各项得分四舍五入显示, ….
+pub(crate) fn rounding_note(card: &Scorecard, review: &ReviewRecord) -> Option<String> {
+    review.shown_sum.map(|s| {
+        format!(
+            "复核后{}",
+            s.note(
+                review.total,
+                card.rule_set.score_decimals,
+                review.rescaled.is_some()
+            )
+        )
+    })
+}
+
 /// Who reviewed, and how much changed: `复核人 李明; 改动 1 项指标得分`.
 fn summary(review: &ReviewRecord) -> String {
     let who = if review.reviewers.is_empty() {
@@ -109,6 +123,10 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         out.push_str(&note);
         out.push('\n');
     }
+    if let Some(note) = rounding_note(card, review) {
+        out.push_str(&note);
+        out.push('\n');
+    }
     if review.changes.is_empty() {
         return out;
     }
@@ -144,6 +162,9 @@ pub fn markdown(card: &Scorecard) -> String {
     if let Some(note) = rescale_note(card, review) {
         out.push_str(&format!("\n{note}\n"));
     }
+    if let Some(note) = rounding_note(card, review) {
+        out.push_str(&format!("\n{note}\n"));
+    }
     if review.changes.is_empty() {
         return out;
     }
@@ -174,6 +195,7 @@ pub fn html(card: &Scorecard) -> Markup {
             h2 { (TITLE) }
             p { (summary(review)) }
             @if let Some(note) = rescale_note(card, review) { p.muted { (note) } }
+            @if let Some(note) = rounding_note(card, review) { p.muted { (note) } }
             @if !review.changes.is_empty() {
                 table.fixed.review {
                     (crate::html::colgroup([130, 210, 40, 55, 55, 230, 70, 80, 130]))

@@ -58,6 +58,8 @@ fn reviewed_card() -> Scorecard {
             available: dec!(90),
             raw: dec!(59.453123168873784132192663776),
         }),
+        // The leaves as shown, 59.45 × 100 / 90 = 66.0555… → 66.06: the total shown.
+        shown_sum: None,
         reviewers: vec!["李明".to_owned()],
         changes: vec![ReviewChange {
             indicator: RATE.to_owned(),
@@ -243,9 +245,16 @@ fn json_carries_the_review_and_nothing_of_it_without_one() {
     assert_eq!(value["review"]["total"], "66.06");
     assert_eq!(value["review"]["grade"], "中");
     assert_eq!(value["review"]["changes"][0]["at"], "复核表.xlsx!复核!F10");
-    assert_eq!(value["review"]["changes"][0]["reviewed"], "10");
+    // Shown at the rule set's 2 decimals, exact beside.
     assert_eq!(
-        value["indicators"][1]["reviewed"],
+        value["review"]["total_exact"],
+        "66.059025743193093480214070862"
+    );
+    assert_eq!(value["review"]["changes"][0]["reviewed"], "10.00");
+    assert_eq!(value["review"]["changes"][0]["reviewed_exact"], "10");
+    assert_eq!(value["indicators"][1]["reviewed"], "37.45");
+    assert_eq!(
+        value["indicators"][1]["reviewed_exact"],
         "37.453123168873784132192663776"
     );
     let back: Scorecard = serde_json::from_str(&json).unwrap();

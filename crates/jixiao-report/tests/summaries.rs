@@ -472,11 +472,17 @@ fn the_json_scorecard_has_each_leafs_self_score_and_gap_and_the_identity() {
     assert_eq!(json["unit"]["project_code"], "XM001");
     let quality = &json["indicators"][1]["children"][1];
     assert_eq!(quality["id"], "output[2]");
-    assert_eq!(quality["score"], "12");
+    // Shown at 2 decimals, the exact values beside: 9 of 10 scaled to 15, 9 × 15 / 10 = 13.5.
+    assert_eq!(quality["score"], "12.00");
+    assert_eq!(quality["score_exact"], "12");
     assert_eq!(quality["self_score"], "13.50");
+    assert_eq!(quality["self_score_exact"], "13.5");
     assert_eq!(quality["self_score_gap"], "1.50");
-    assert_eq!(quality["self_score_from"]["score"], "9");
-    assert_eq!(quality["self_score_from"]["points"], "10");
+    assert_eq!(quality["self_score_gap_exact"], "1.5");
+    assert_eq!(quality["self_score_from"]["score"], "9.00");
+    assert_eq!(quality["self_score_from"]["score_exact"], "9");
+    assert_eq!(quality["self_score_from"]["points"], "10.00");
+    assert_eq!(quality["self_score_from"]["points_exact"], "10");
     assert_eq!(json["declared"]["grade"], "中");
     // A unit without an identity beyond its name: no empty keys.
     let sample: serde_json::Value =

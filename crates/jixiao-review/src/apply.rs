@@ -259,6 +259,7 @@ pub fn apply(
         total,
         rescaled,
         grade,
+        shown_sum,
     } = jixiao_engine::totals(&mut last, rules).map_err(|source| ApplyError::Engine {
         unit: unit.clone(),
         source,
@@ -277,6 +278,7 @@ pub fn apply(
         total_exact,
         grade,
         rescaled,
+        shown_sum,
         reviewers,
         changes,
     });

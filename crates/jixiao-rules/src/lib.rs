@@ -8,6 +8,7 @@
 mod inherit;
 pub mod limits;
 mod schema;
+mod totals;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use jixiao_model::at_key;
 
 pub use inherit::{Change, Inheritance, MAX_DEPTH, ParentRuleSet, show_bands, show_grades};
 pub use schema::*;
+pub use totals::{GradeOn, SumOf, TotalsPolicy};
 pub use validate::Warning;
 
 /// One problem with a rule set: the file, the key and what is wrong.

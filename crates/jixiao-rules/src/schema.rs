@@ -23,6 +23,9 @@ pub struct RuleSet {
     /// Decimal places the total is shown and graded at.
     #[serde(default = "default_score_decimals")]
     pub score_decimals: u32,
+    /// `[totals]`: what the total sums (exact or shown leaf scores) and which total is graded.
+    #[serde(default, skip_serializing_if = "crate::TotalsPolicy::is_default")]
+    pub totals: crate::TotalsPolicy,
     #[serde(default)]
     pub tolerances: Tolerances,
     /// Grade bands, each half-open `[min, max)`; the band whose `max` is the total includes it.

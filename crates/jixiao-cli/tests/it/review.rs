@@ -34,8 +34,13 @@ fn reviewed_scores_are_applied_with_their_reasons_and_summed_up() {
     let changes = card["review"]["changes"].as_array().unwrap();
     assert_eq!(changes.len(), 2);
     assert_eq!(changes[0]["indicator"], "input.planning.budget_control");
-    assert_eq!(changes[0]["system"], "2");
-    assert_eq!(changes[0]["reviewed"], "3");
+    assert_eq!(changes[0]["system"], "2.00");
+    assert_eq!(changes[0]["system_exact"], "2");
+    assert_eq!(changes[0]["reviewed"], "3.00");
+    assert_eq!(changes[0]["reviewed_exact"], "3");
+    // The final total's exact value beside it; the leaves as shown, 61.45 + 5 = 66.45, × 100 /
+    // 90 = 73.8333… → 73.83, not the total shown: the review says so.
+    assert_eq!(card["review"]["shown_sum"]["total"], "73.83");
     assert_eq!(
         changes[0]["reason"],
         "调整率按追加预算文件核实为 15%, 应得 3 分"
@@ -44,6 +49,12 @@ fn reviewed_scores_are_applied_with_their_reasons_and_summed_up() {
     assert_eq!(changes[0]["date"], "2025年4月15日");
     let markdown = std::fs::read_to_string(out.join("scorecards/lusong-kexie-2024.md")).unwrap();
     assert!(markdown.contains("复核记录"), "{markdown}");
+    assert!(
+        markdown.contains(
+            "复核后各项得分四舍五入显示, 合计按未舍入的得分计算, 故各项之和 66.45 折算后为 73.83, 与总分 73.84 相差 0.01"
+        ),
+        "{markdown}"
+    );
     // The review summary: by indicator, 2 changes, both raised (a deduction of −1 and −4).
     let by_indicator = csv_rows(&out.join("复核汇总-按指标.csv"));
     assert_eq!(by_indicator.len(), 2, "{by_indicator:?}");
