@@ -71,3 +71,11 @@ Examples (after `jixiao score ... --out results`):
   jixiao review sample --round results --share 0.2 --seed 2025 --hard-findings --gap-above 5 --out 抽查名单.csv
   jixiao review workbook --rules configs/hunan-department.toml --round results --sample 抽查名单.csv --by-supervisor --out 复核底稿
   jixiao score --rules configs/hunan-department.toml round-2024 --review 复核底稿/*.xlsx --out final";
+
+pub const TEST: &str = "\
+Examples:
+  jixiao test configs/cases/hunan-department configs/cases/national-project
+  cargo build && jixiao test configs/cases --allow-unpinned
+
+Exit status: 0 when every case passes, 1 when one fails, 2 when one cannot be run.";
+

@@ -6,6 +6,7 @@
 //! cannot be used.
 
 mod batch;
+mod cases;
 mod examples;
 mod inputs;
 mod output;
@@ -13,6 +14,7 @@ mod resubmit;
 mod returns;
 mod review;
 mod round;
+mod scoring;
 mod term;
 
 use std::borrow::Cow;
@@ -124,6 +126,10 @@ enum Command {
     /// Lines, e.g. to keep a round's units under version control.
     #[command(after_help = examples::CONVERT)]
     Convert(ConvertArgs),
+    /// Run hand-computed test cases of rule sets: each names a rule set, a unit, and the total,
+    /// grade, indicator scores and findings expected.
+    #[command(after_help = examples::TEST)]
+    Test(cases::TestArgs),
     /// Print a shell completion script (e.g. `jixiao completions bash > ~/.local/share/bash-completion/completions/jixiao`).
     #[command(after_help = examples::COMPLETIONS)]
     Completions {
@@ -461,6 +467,7 @@ fn main() -> ExitCode {
         } => ingest(&report, out.as_deref(), &vocabulary),
         Command::Form { rules, out } => form(&rules, &out),
         Command::Convert(args) => convert(&args),
+        Command::Test(args) => cases::run(&args),
         Command::Completions { shell } => completions(shell),
         Command::Man { out } => man(out.as_deref()),
         Command::Review(ReviewCommand::Sample(args)) => review_sample(&args),

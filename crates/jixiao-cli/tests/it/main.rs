@@ -5,6 +5,7 @@
 mod common;
 
 mod batch;
+mod cases;
 mod check;
 mod conventions;
 mod convert;
