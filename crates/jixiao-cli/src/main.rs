@@ -15,6 +15,7 @@ mod returns;
 mod review;
 mod round;
 mod scoring;
+mod snapshot;
 mod term;
 
 use std::borrow::Cow;
@@ -130,6 +131,10 @@ enum Command {
     /// grade, indicator scores and findings expected.
     #[command(after_help = examples::TEST)]
     Test(cases::TestArgs),
+    /// Record reference units' scorecards under a rule set, and show per unit and indicator what
+    /// a change to it or its plugins does (--accept records the new state).
+    #[command(after_help = examples::SNAPSHOT)]
+    Snapshot(snapshot::SnapshotArgs),
     /// Print a shell completion script (e.g. `jixiao completions bash > ~/.local/share/bash-completion/completions/jixiao`).
     #[command(after_help = examples::COMPLETIONS)]
     Completions {
@@ -468,6 +473,7 @@ fn main() -> ExitCode {
         Command::Form { rules, out } => form(&rules, &out),
         Command::Convert(args) => convert(&args),
         Command::Test(args) => cases::run(&args),
+        Command::Snapshot(args) => snapshot::run(&args),
         Command::Completions { shell } => completions(shell),
         Command::Man { out } => man(out.as_deref()),
         Command::Review(ReviewCommand::Sample(args)) => review_sample(&args),

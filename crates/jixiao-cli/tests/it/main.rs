@@ -20,5 +20,6 @@ mod plugins;
 mod review;
 mod round;
 mod score;
+mod snapshot;
 mod usage;
 mod validate;
