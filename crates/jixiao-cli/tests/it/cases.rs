@@ -227,3 +227,32 @@ fn expected_numbers_are_exact_and_an_inline_unit_is_checked_as_a_unit_file() {
         "{text}"
     );
 }
+
+/// The case file shown in docs/cli.md runs, and passes (its paths made absolute).
+#[test]
+fn the_case_in_the_documentation_passes() {
+    let doc = std::fs::read_to_string(root().join("docs/cli.md")).unwrap();
+    let section = &doc[doc
+        .find("## Testing a rule set: `jixiao test CASES...`")
+        .unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let case = &section[start..start + section[start..].find("```").unwrap()];
+    let case = case
+        .replace(
+            "\"../../hunan-department.toml\"",
+            &format!("{:?}", root().join("configs/hunan-department.toml")),
+        )
+        .replace(
+            "\"../../../tests/fixtures/units/department/lusong-kexie-2024.toml\"",
+            &format!(
+                "{:?}",
+                root().join("tests/fixtures/units/department/lusong-kexie-2024.toml")
+            ),
+        );
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("doc.toml"), case).unwrap();
+    let output = jixiao().arg("test").arg(tmp.path()).output().unwrap();
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(text.ends_with("1 项通过, 0 项未通过\n"), "{text}");
+}
