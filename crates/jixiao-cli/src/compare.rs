@@ -2,7 +2,8 @@
 //! before a bureau adopts B: the grade transition matrix, the units whose grade changes, the
 //! biggest movers and the mean change per indicator (jixiao_report::compare renders them).
 //!
-//! Every unit is read once and scored under both rule sets (scores only, plugins included). A
+//! Every unit is read once and scored under both rule sets (scores only, plugins included: a
+//! plugin that cannot be loaded stops the comparison, whose numbers would say nothing). A
 //! unit that cannot be read, or scored under either, is listed with its reason; a unit given
 //! twice (the same name, code, year, kind and project) is compared once and the repeat listed.
 
@@ -12,13 +13,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 use jixiao_engine::{Explain, Scorecard};
-use jixiao_plugin_host::Plugins;
 use jixiao_report::compare::{Builder, Side};
-use jixiao_rules::ValidRuleSet;
 use rayon::prelude::*;
 
-use crate::term::{error, info};
-use crate::{PluginArgs, VocabularyArgs, inputs, load_rules, output};
+use crate::scoring::Rules;
+use crate::term::info;
+use crate::{PluginArgs, VocabularyArgs, inputs, output};
 
 /// `jixiao compare`.
 #[derive(Debug, clap::Args)]
@@ -42,45 +42,22 @@ pub struct CompareArgs {
     vocabulary: VocabularyArgs,
 }
 
-/// A rule set with its plugins, ready to score.
-struct Scorer {
-    rules: ValidRuleSet,
-    plugins: Plugins,
+/// A comparison's side: the rule set's identity and grades, best first (as the summaries list
+/// them).
+fn side(rules: &Rules) -> Side {
+    let mut grades: Vec<_> = rules.rules.grades.iter().collect();
+    grades.sort_by_key(|g| std::cmp::Reverse(g.min));
+    Side {
+        rule_set: jixiao_engine::RuleSetRef::of(&rules.rules),
+        grades: grades.into_iter().map(|g| g.name.clone()).collect(),
+    }
 }
 
-impl Scorer {
-    fn load(path: &Path, plugin_args: &PluginArgs) -> Result<Scorer> {
-        let rules = load_rules(path)?;
-        let (plugins, errors) = Plugins::load_or_report(&rules, path, &plugin_args.options());
-        for e in &errors {
-            error!("{e}");
-        }
-        Ok(Scorer { rules, plugins })
-    }
-
-    fn side(&self) -> Side {
-        // Best first, as the summaries list them.
-        let mut grades: Vec<_> = self.rules.grades.iter().collect();
-        grades.sort_by_key(|g| std::cmp::Reverse(g.min));
-        Side {
-            rule_set: jixiao_engine::RuleSetRef::of(&self.rules),
-            grades: grades.into_iter().map(|g| g.name.clone()).collect(),
-        }
-    }
-
-    fn score(&self, unit: &jixiao_model::CheckedUnit) -> Result<Scorecard, String> {
-        let extensions: [&(dyn jixiao_engine::RuleExtension + Sync); 1] = [&self.plugins];
-        let options = jixiao_engine::Options {
-            explain: Explain::ScoresOnly,
-            extensions: if self.plugins.is_empty() {
-                &[]
-            } else {
-                &extensions
-            },
-        };
-        jixiao_engine::score_with(unit, &self.rules, &options)
-            .map_err(|e| format!("{} 下无法评分: {e}", self.rules.name))
-    }
+/// The unit's scorecard under `rules`, scores only, or why there is none (in Chinese).
+fn score(rules: &Rules, unit: &inputs::Loaded) -> Result<Scorecard, String> {
+    rules
+        .score_as(unit, Explain::ScoresOnly)
+        .map_err(|e| format!("{} 下无法评分: {:#}", rules.rules.name, e))
 }
 
 /// A unit's two scorecards, or why it has none: where it was read from either way.
@@ -108,8 +85,8 @@ pub fn compare(args: &CompareArgs) -> Result<ExitCode> {
         );
     };
     let (a, b) = (
-        Scorer::load(a, &args.plugins)?,
-        Scorer::load(b, &args.plugins)?,
+        Rules::load(a, &args.plugins)?,
+        Rules::load(b, &args.plugins)?,
     );
     let vocabulary = args.vocabulary.load()?;
     let mut found = inputs::discover(&args.units)?;
@@ -123,12 +100,12 @@ pub fn compare(args: &CompareArgs) -> Result<ExitCode> {
             let loaded = job
                 .load(&vocabulary)
                 .map_err(|failed| (source.clone(), failed.message))?;
-            let card_a = a.score(&loaded.unit).map_err(|e| (source.clone(), e))?;
-            let card_b = b.score(&loaded.unit).map_err(|e| (source.clone(), e))?;
+            let card_a = score(&a, &loaded).map_err(|e| (source.clone(), e))?;
+            let card_b = score(&b, &loaded).map_err(|e| (source.clone(), e))?;
             Ok((source, card_a, card_b))
         })
         .collect();
-    let mut builder = Builder::new(a.side(), b.side());
+    let mut builder = Builder::new(side(&a), side(&b));
     let mut first: BTreeMap<Identity, String> = BTreeMap::new();
     for result in results {
         match result {

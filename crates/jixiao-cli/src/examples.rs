@@ -84,3 +84,18 @@ Examples:
   jixiao compare --rules configs/hunan-department.toml --rules my-district.toml last-year/
   jixiao generate -n 10000 --kind department --jsonl units.jsonl
   jixiao compare --rules configs/hunan-department.toml --rules my-district.toml units.jsonl --out compare/";
+
+pub const TEST: &str = "\
+Examples:
+  jixiao test configs/cases/hunan-department configs/cases/national-project
+  cargo build && jixiao test configs/cases --allow-unpinned
+
+Exit status: 0 when every case passes, 1 when one fails, 2 when one cannot be run.";
+
+pub const SNAPSHOT: &str = "\
+Examples:
+  jixiao snapshot --rules configs/hunan-department.toml tests/fixtures/units/department --dir snapshots/hunan
+  jixiao snapshot --rules configs/hunan-department.toml tests/fixtures/units/department --dir snapshots/hunan --accept
+
+Exit status: 0 when nothing changed (or with --accept, once recorded), 1 when a unit's scorecard
+changed or has no snapshot yet, 2 when a unit cannot be scored.";

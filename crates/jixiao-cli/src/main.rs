@@ -6,6 +6,7 @@
 //! cannot be used.
 
 mod batch;
+mod cases;
 mod compare;
 mod examples;
 mod explain;
@@ -16,6 +17,8 @@ mod resubmit;
 mod returns;
 mod review;
 mod round;
+mod scoring;
+mod snapshot;
 mod term;
 
 use std::borrow::Cow;
@@ -140,6 +143,14 @@ enum Command {
     /// Lines, e.g. to keep a round's units under version control.
     #[command(after_help = examples::CONVERT)]
     Convert(ConvertArgs),
+    /// Run hand-computed test cases of rule sets: each names a rule set, a unit, and the total,
+    /// grade, indicator scores and findings expected.
+    #[command(after_help = examples::TEST)]
+    Test(cases::TestArgs),
+    /// Record reference units' scorecards under a rule set, and show per unit and indicator what
+    /// a change to it or its plugins does (--accept records the new state).
+    #[command(after_help = examples::SNAPSHOT)]
+    Snapshot(snapshot::SnapshotArgs),
     /// Print a shell completion script (e.g. `jixiao completions bash > ~/.local/share/bash-completion/completions/jixiao`).
     #[command(after_help = examples::COMPLETIONS)]
     Completions {
@@ -507,6 +518,8 @@ fn main() -> ExitCode {
         } => ingest(&report, out.as_deref(), &vocabulary),
         Command::Form { rules, out } => form(&rules, &out),
         Command::Convert(args) => convert(&args),
+        Command::Test(args) => cases::run(&args),
+        Command::Snapshot(args) => snapshot::run(&args),
         Command::Completions { shell } => completions(shell),
         Command::Man { out } => man(out.as_deref()),
         Command::Review(ReviewCommand::Sample(args)) => review_sample(&args),

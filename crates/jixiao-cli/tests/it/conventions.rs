@@ -378,6 +378,7 @@ fn the_examples_under_help_work() {
         "generate",
         "form",
         "convert",
+        "test",
         "completions",
         "man",
     ] {

@@ -5,6 +5,7 @@
 mod common;
 
 mod batch;
+mod cases;
 mod check;
 mod compare;
 mod conventions;
@@ -20,5 +21,6 @@ mod plugins;
 mod review;
 mod round;
 mod score;
+mod snapshot;
 mod usage;
 mod validate;
