@@ -59,20 +59,21 @@ pub(crate) fn finding(
     if ratio < threshold {
         return Ok(None);
     }
-    let space = if measure.is_empty() || measure == "%" {
-        ""
-    } else {
-        " "
+    // `10000 人次的`, `96%的`, `100 的`: a unit of measure in words is spaced from its number.
+    let shown = |v: Decimal| match measure {
+        "" => format!("{} ", number(v)),
+        "%" => format!("{}%", number(v)),
+        words => format!("{} {words}", number(v)),
     };
     Ok(Some(Finding {
         rule: CheckId::OverAchievement.into(),
         severity: Severity::Soft,
         indicator: Some(indicator.to_owned()),
         message: format!(
-            "{what}「{name}」实际完成 {}{space}{measure}, 为年度指标值 {}{space}{measure} 的 {}, \
-             达到 {} 及以上, 应说明偏差原因 (指标值可能定得过低)",
-            number(actual),
-            number(target),
+            "{what}「{name}」实际完成 {}, 为年度指标值 {}的 {}, 达到 {} 及以上, \
+             应说明偏差原因 (指标值可能定得过低)",
+            shown(actual).trim_end(),
+            shown(target),
             percent(ratio),
             percent(threshold)
         ),

@@ -446,11 +446,11 @@ fn a_goal_at_seven_times_its_target_is_flagged_under_the_hunan_rule_set() {
     assert_eq!(over[0].indicator.as_deref(), Some("output.completion"));
     assert_eq!(
         over[0].message,
-        "绩效目标「科普宣传受众」实际完成 70000 人次, 为年度指标值 10000 人次 的 700.00%, 达到 130.00% 及以上, 应说明偏差原因 (指标值可能定得过低)"
+        "绩效目标「科普宣传受众」实际完成 70000 人次, 为年度指标值 10000 人次的 700.00%, 达到 130.00% 及以上, 应说明偏差原因 (指标值可能定得过低)"
     );
     assert_eq!(
         over[1].message,
-        "绩效目标「青少年科技系列活动」实际完成 4 次, 为年度指标值 2 次 的 200.00%, 达到 130.00% 及以上, 应说明偏差原因 (指标值可能定得过低)"
+        "绩效目标「青少年科技系列活动」实际完成 4 次, 为年度指标值 2 次的 200.00%, 达到 130.00% 及以上, 应说明偏差原因 (指标值可能定得过低)"
     );
     // Soft: the total is unchanged (68.28 中, as docs/domain.md §2 and jixiao-review's tests have it).
     assert_eq!(card.total, dec!(68.28));
@@ -507,7 +507,7 @@ fn a_row_far_above_its_own_target_is_flagged_unless_it_explains() {
     assert_eq!(over[0].indicator.as_deref(), Some("leaf[1]"));
     assert_eq!(
         over[0].message,
-        "自评表指标「培训人次」实际完成 150 人次, 为年度指标值 100 人次 的 150.00%, 达到 130.00% 及以上, 应说明偏差原因 (指标值可能定得过低)"
+        "自评表指标「培训人次」实际完成 150 人次, 为年度指标值 100 人次的 150.00%, 达到 130.00% 及以上, 应说明偏差原因 (指标值可能定得过低)"
     );
     assert_eq!(leaf_score(&card), dec!(5)); // the score is untouched: full points
     // An explanation given waives it; an empty word (无) does not.
