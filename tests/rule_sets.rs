@@ -211,8 +211,21 @@ fn sample_findings_are_the_ones_a_reviewer_flags() {
             "effect.satisfaction"
         ]
     );
+    // The visitors: 70000 / 10000 = 700 % of target; the youth activities 4 / 2 = 200 %; both at
+    // or above 130 % with no explanation (goals carry none): soft, the score unchanged.
+    let over: Vec<_> = by_rule(RuleId::Check(CheckId::OverAchievement))
+        .iter()
+        .map(|f| (f.severity, f.indicator.clone().unwrap(), f.figures[2].value))
+        .collect();
+    assert_eq!(
+        over,
+        [
+            (Severity::Soft, "output.completion".to_owned(), dec!(700)),
+            (Severity::Soft, "output.completion".to_owned(), dec!(200)),
+        ]
+    );
     assert_eq!(card.count(Severity::Hard), 1);
-    assert_eq!(card.count(Severity::Soft), 6);
+    assert_eq!(card.count(Severity::Soft), 8);
 }
 
 #[test]
@@ -254,11 +267,12 @@ fn synthetic_projects_score_as_computed_by_hand() {
             &RuleId::Check(CheckId::EmptyNarrative),     // 暂无
             &RuleId::Check(CheckId::CostDirection),      // 单场赛事成本 ≥ 3
             &RuleId::Check(CheckId::SelfScores),         // 预算执行率 10 claimed, 6 by formula
-            &RuleId::Check(CheckId::SelfScores),         // 赛事 30 claimed, 24 recomputed
-            &RuleId::Engine(EngineRule::Tiers),          // 部分达成 with 30 of 30
-            &RuleId::Check(CheckId::SelfScores),         // 满意度 10 claimed, 9.47 by formula
-            &RuleId::Check(CheckId::DeclaredGrade),      // 100 declared as 良
-            &RuleId::Check(CheckId::SelfScores),         // declared 100 against 83.46
+            &RuleId::Check(CheckId::OverAchievement), // 赛事 25 / 10 = 250 % ≥ 130 %, unexplained
+            &RuleId::Check(CheckId::SelfScores),      // 赛事 30 claimed, 24 recomputed
+            &RuleId::Engine(EngineRule::Tiers),       // 部分达成 with 30 of 30
+            &RuleId::Check(CheckId::SelfScores),      // 满意度 10 claimed, 9.47 by formula
+            &RuleId::Check(CheckId::DeclaredGrade),   // 100 declared as 良
+            &RuleId::Check(CheckId::SelfScores),      // declared 100 against 83.46
         ]
     );
     assert_eq!(

@@ -15,6 +15,7 @@ mod extension;
 pub mod fmt;
 pub mod methods;
 pub mod metrics;
+mod over;
 mod rule_id;
 mod scorecard;
 mod scorecard_json;
@@ -484,6 +485,18 @@ impl Context<'_> {
         if ex == Explain::Full {
             outcome.formula = format!("{}; {}", computed.formula, outcome.formula);
         }
+        if metric == jixiao_rules::Metric::CompletionRate && self.unit.base.tasks.is_none() {
+            // Counted from the unit's measurable goals, whose targets the unit set itself.
+            let configured = match method {
+                Method::HigherIsBetter {
+                    over_achievement, ..
+                } => over_achievement.as_ref(),
+                _ => None,
+            };
+            let threshold = over::threshold(self.rules, configured);
+            let found = over::goals(self.rules, self.unit, threshold, &ind.id)?;
+            self.findings.extend(found);
+        }
         self.compare_metric_row(ind, outcome.score)?;
         Ok(Scored {
             outcome,
@@ -629,19 +642,29 @@ impl Context<'_> {
         (index, row): (usize, &IndicatorRow),
         method: &Method,
     ) -> Result<Scored, NotComputed> {
-        let outcome = self.row_outcome(id, w, row, method, true)?;
+        let outcome = self.row_outcome(id, w, (index, row), method, true)?;
         if let (Some(claimed), true) = (
             row.self_score,
             self.rules.checks.enabled(CheckId::SelfScores),
         ) && !row_is_tiered(row, method)
             && !row.points.is_zero()
         {
-            let at_declared = self.row_outcome(id, row.points, row, method, false)?;
+            let at_declared = match method {
+                // Band points and deductions are the leaf's: the row's share is the leaf's
+                // score scaled to the row's points.
+                Method::StepDeduction(_) | Method::Bands { .. } if !w.is_zero() => {
+                    arith::div(arith::mul(outcome.score, row.points)?, w)?
+                }
+                _ => {
+                    self.row_outcome(id, row.points, (index, row), method, false)?
+                        .score
+                }
+            };
             self.check_self_score(
                 id,
                 row.name.trim(),
                 (claimed, row_field(index, "self_score")),
-                at_declared.score,
+                at_declared,
                 row.points,
             )?;
         }
@@ -688,7 +711,7 @@ impl Context<'_> {
         &mut self,
         id: &str,
         w: Decimal,
-        row: &IndicatorRow,
+        (index, row): (usize, &IndicatorRow),
         method: &Method,
         report: bool,
     ) -> Result<Outcome, NotComputed> {
@@ -716,14 +739,34 @@ impl Context<'_> {
                 None => Ok(out),
             }
         };
-        let tiered = |ctx: &mut Self, bounds| -> Result<Outcome, NotComputed> {
+        // The soft finding for an actual far above the row's own target, unless explained.
+        let flag =
+            |ctx: &mut Self, actual, target, over: Option<&jixiao_rules::OverAchievement>| {
+                if !report || explained {
+                    return Ok(());
+                }
+                let exceeded = over::Exceeded {
+                    what: "自评表指标",
+                    name,
+                    actual,
+                    target,
+                    measure: row.unit.as_deref().map_or("", str::trim),
+                    fields: (row_field(index, "actual"), row_field(index, "target")),
+                };
+                let threshold = over::threshold(ctx.rules, over);
+                let found = over::finding(ctx.rules, threshold, id, exceeded)?;
+                ctx.findings.extend(found);
+                Ok::<(), NotComputed>(())
+            };
+        let tiered = |ctx: &mut Self, bounds, outside| -> Result<Outcome, NotComputed> {
             let tier = row
                 .tier
                 .ok_or_else(|| format!("「{name}」未报定性档次 (达成/部分达成/未达成)"))?;
             // Judged at the row's own points, where the unit chose its score (scaling first
             // would put a score exactly on a bound a hair outside it), then scaled to `w`.
             let own = if row.points.is_zero() { w } else { row.points };
-            let (mut outcome, problem) = methods::tiers(own, tier, row.self_score, bounds, ex)?;
+            let (mut outcome, problem) =
+                methods::tiers(own, tier, row.self_score, bounds, outside, ex)?;
             if own != w {
                 let scaled = arith::div(arith::mul(outcome.score, w)?, own)?;
                 if ex == Explain::Full {
@@ -754,6 +797,9 @@ impl Context<'_> {
                 over_achievement,
             } => {
                 let (a, t) = numeric(*target)?;
+                if target.is_none() {
+                    flag(self, a, t, over_achievement.as_ref())?;
+                }
                 higher(w, a, t, over_achievement)?
             }
             Method::LowerIsBetter { target, above } => {
@@ -762,17 +808,25 @@ impl Context<'_> {
             }
             Method::Equal { target } => {
                 let (a, t) = numeric(*target)?;
+                if target.is_none() {
+                    flag(self, a, t, None)?;
+                }
                 methods::equal(w, a, t, Scale::Plain, ex)?
             }
-            Method::Tiers { tiers } => tiered(self, tiers)?,
+            Method::Tiers {
+                tiers,
+                outside_tier,
+            } => tiered(self, tiers, *outside_tier)?,
             Method::ByDirection {
                 above,
                 over_achievement,
                 tiers,
+                outside_tier,
             } => match row.direction {
-                _ if row_is_tiered(row, method) => tiered(self, tiers)?,
+                _ if row_is_tiered(row, method) => tiered(self, tiers, *outside_tier)?,
                 Some(jixiao_model::Direction::AtLeast) => {
                     let (a, t) = numeric(None)?;
+                    flag(self, a, t, over_achievement.as_ref())?;
                     higher(w, a, t, over_achievement)?
                 }
                 Some(jixiao_model::Direction::AtMost) => {
@@ -781,16 +835,22 @@ impl Context<'_> {
                 }
                 Some(jixiao_model::Direction::Equal) => {
                     let (a, t) = numeric(None)?;
+                    flag(self, a, t, over_achievement.as_ref())?;
                     methods::equal(w, a, t, Scale::Plain, ex)?
                 }
                 None => {
                     return Err(format!("「{name}」既无方向 (≥ ≤ =) 也无定性档次, 无法计分").into());
                 }
             },
-            Method::BudgetExecution { .. }
-            | Method::StepDeduction(_)
-            | Method::Bands { .. }
-            | Method::Checklist { .. } => {
+            Method::StepDeduction(step) => {
+                let (value, scale) = reported_value(row)?;
+                methods::step_deduction(w, value, step, scale, ex)?
+            }
+            Method::Bands { bands } => {
+                let (value, scale) = reported_value(row)?;
+                methods::bands(w, value, bands, scale, ex)?
+            }
+            Method::BudgetExecution { .. } | Method::Checklist { .. } => {
                 return Err(format!("方法 {} 不适用于自评表行", method.kind()).into());
             }
         })
@@ -960,6 +1020,30 @@ impl Context<'_> {
             grade: declared.grade.clone(),
             gap,
         }))
+    }
+}
+
+/// The value a row reports, for a step deduction or a band table over it: its 实际完成值 as the
+/// unit wrote it, a rate in percent (`unit = "%"`) as a fraction (96 % → 0.96, as metrics are),
+/// any other number as written. A qualitative actual (达到预期) has no value; no actual is missing.
+fn reported_value(row: &IndicatorRow) -> Result<(Decimal, Scale), NotComputed> {
+    let name = row.name.trim();
+    match (row.actual, row.actual_text.as_deref().map(str::trim)) {
+        (Some(actual), _) => {
+            let percent = row
+                .unit
+                .as_deref()
+                .is_some_and(|u| matches!(u.trim(), "%" | "％"));
+            if percent {
+                Ok((arith::div(actual, Decimal::ONE_HUNDRED)?, Scale::Rate))
+            } else {
+                Ok((actual, Scale::Plain))
+            }
+        }
+        (None, Some(text)) if !text.is_empty() => Err(NotComputed::Undefined(format!(
+            "「{name}」实际完成值「{text}」不是数值, 无法按规则计分"
+        ))),
+        (None, _) => Err(format!("「{name}」未填实际完成值").into()),
     }
 }
 

@@ -6,8 +6,8 @@
 
 use jixiao_model::{Direction, Tier};
 use jixiao_rules::{
-    AboveTarget, Band, Beyond, ChecklistMode, OverAchievement, Rounding, StepCount, StepDeduction,
-    TierBounds,
+    AboveTarget, Band, Beyond, ChecklistMode, OutsideTier, OverAchievement, Rounding, StepCount,
+    StepDeduction, TierBounds,
 };
 use rust_decimal::Decimal;
 
@@ -327,14 +327,15 @@ fn range_text(low: Decimal, high: Decimal, high_included: bool) -> String {
     )
 }
 
-/// Qualitative tiers: the claimed score must lie in the tier's range; outside, it is brought to
-/// the nearest bound and the second value says so (always, explaining or not). Without a claimed
-/// score, the tier's lower bound.
+/// Qualitative tiers: the claimed score must lie in the tier's range; outside, it scores as
+/// `outside` says (brought to the nearest bound, kept within [0, w], or 0) and the second value
+/// says so (always, explaining or not). Without a claimed score, the tier's lower bound.
 pub fn tiers(
     w: Decimal,
     tier: Tier,
     claimed: Option<Decimal>,
     bounds: &TierBounds,
+    outside: OutsideTier,
     ex: Explain,
 ) -> Checked<(Outcome, Option<String>)> {
     let (low, high, high_included) = tier_range(w, tier, bounds)?;
@@ -377,16 +378,17 @@ pub fn tiers(
         });
         return Ok((outcome, None));
     }
-    // Outside: the nearest point of the range. An open upper bound is approached by the top of the
-    // next lower tier, so the score stays strictly inside.
-    let score = if claimed < low {
-        low
-    } else if high_included {
-        high
-    } else {
+    // Outside: the nearest point of the range (an open upper bound is approached by the top of
+    // the next lower tier, so the score stays strictly inside), or the claim kept, or 0.
+    let score = match outside {
+        OutsideTier::Clamp if claimed < low => low,
+        OutsideTier::Clamp if high_included => high,
         // Highest score strictly below `high` at the engine's resolution of 0.01 points, but
         // never below the tier's floor.
-        sub(high, Decimal::new(1, 2))?.max(low)
+        OutsideTier::Clamp => sub(high, Decimal::new(1, 2))?.max(low),
+        // A claim above the row's points cannot stand above full points.
+        OutsideTier::Keep => claimed.min(w),
+        OutsideTier::Zero => Decimal::ZERO,
     };
     let problem = format!(
         "自评 {} 不在档次「{}」的区间 {} 内",
@@ -395,16 +397,25 @@ pub fn tiers(
         range()
     );
     let outcome = Outcome::new(ex, score, || {
+        let scored = match outside {
+            OutsideTier::Clamp => format!("按区间边界计 {}", p(score)),
+            OutsideTier::Keep if score < claimed => {
+                format!("按规则保留自评得分, 以分值为限计 {}", p(score))
+            }
+            OutsideTier::Keep => format!("按规则保留自评得分 {}", p(score)),
+            OutsideTier::Zero => "按规则计 0 分".to_owned(),
+        };
         (
             rule(),
-            format!("{problem}, 按区间边界计 {}", p(score)),
+            format!("{problem}, {scored}"),
             Some(problem.clone()),
         )
     });
     Ok((outcome, Some(problem)))
 }
 
-/// Budget execution: w × min(rate, 1), optionally down to whole points.
+/// Budget execution: w × min(rate, 1), optionally to whole points: down, or half up (a half
+/// rounded away from zero; the score is never negative).
 pub fn budget_execution(
     w: Decimal,
     rate: Decimal,
@@ -415,15 +426,17 @@ pub fn budget_execution(
     let exact = mul(w, capped)?;
     let score = match rounding {
         Rounding::Exact => exact,
-        Rounding::WholePoints => exact.floor(),
+        Rounding::Down => exact.floor(),
+        Rounding::HalfUp => round(exact, 0),
     };
     Ok(Outcome::new(ex, score, || {
         let rule = match rounding {
             Rounding::Exact => "预算执行: 分值 × min(执行率, 100%)",
-            Rounding::WholePoints => "预算执行: 分值 × min(执行率, 100%), 舍去小数取整分",
+            Rounding::Down => "预算执行: 分值 × min(执行率, 100%), 舍去小数取整分",
+            Rounding::HalfUp => "预算执行: 分值 × min(执行率, 100%), 四舍五入取整分",
         };
         let mut formula = format!("{} × {} = {}", p(w), percent(capped), p(exact));
-        if rounding == Rounding::WholePoints {
+        if rounding != Rounding::Exact {
             formula.push_str(&format!(", 取整 {}", p(score)));
         }
         (

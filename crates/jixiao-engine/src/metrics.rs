@@ -351,6 +351,18 @@ fn compute_unbounded(
                 value,
             })
         }
+        Metric::BudgetIncreaseRate => budget_increase_rate(unit, ex),
+        Metric::BudgetCompletionRatio => ratio(
+            metric,
+            term(
+                "预算完成数(全年执行数)",
+                budget.spent,
+                "万元",
+                "budget.spent",
+            ),
+            full_year_budget(unit)?,
+            ex,
+        ),
         Metric::StaffingControlRate => {
             let staffing = unit.staffing.ok_or("未提供人员编制情况")?;
             ratio(
@@ -510,6 +522,79 @@ fn compute_unbounded(
             ex,
         ),
     }
+}
+
+/// 预算控制率 = 追加 / 年初: `budget.increase`, or where the unit gives none but gives
+/// 全年预算, 年初预算 and 调减, the increase they imply: 全年 − 年初 + 调减 (a figure that comes out
+/// below 0 contradicts itself: no value).
+fn budget_increase_rate(unit: &SelfEvaluation, ex: Explain) -> Result<Computed, NotComputed> {
+    let budget = &unit.budget;
+    let opening = require("年初预算数", budget.opening)?;
+    let (increase, derived) = match (budget.increase, budget.full_year, budget.decrease) {
+        (Some(increase), _, _) => (increase, None),
+        (None, Some(full_year), Some(decrease)) => {
+            let increase = add(sub(full_year, opening)?, decrease)?;
+            if increase.is_sign_negative() && !increase.is_zero() {
+                return Err(NotComputed::Undefined(format!(
+                    "全年预算数 {} 低于年初预算数 {} 减调减数 {}, 推算的追加数为负, 无法计算预算控制率",
+                    number(full_year),
+                    number(opening),
+                    number(decrease)
+                )));
+            }
+            (increase, Some((full_year, decrease)))
+        }
+        (None, _, _) => {
+            return Err("未提供本年追加预算数, 也无全年预算数与调减数可推算".into());
+        }
+    };
+    if opening.is_zero() {
+        return Err(NotComputed::Undefined(
+            "年初预算为 0, 无法计算预算控制率".into(),
+        ));
+    }
+    let value = div(increase, opening)?;
+    if ex == Explain::ScoresOnly {
+        return Ok(Computed::bare(value));
+    }
+    let opening_figure =
+        Figure::amount("年初预算", opening).of(FieldPath::new("budget").key("opening"));
+    Ok(match derived {
+        None => Computed {
+            formula: format!(
+                "预算控制率 = 本年追加预算 / 年初预算 = {} / {} = {}",
+                number(increase),
+                number(opening),
+                percent(value)
+            ),
+            inputs: vec![
+                Figure::amount("本年追加预算", increase)
+                    .of(FieldPath::new("budget").key("increase")),
+                opening_figure,
+            ],
+            value,
+        },
+        Some((full_year, decrease)) => Computed {
+            formula: format!(
+                "本年追加预算未报, 按 全年预算 − 年初预算 + 调减 推算 = {} − {} + {} = {}; 预算控制率 = 追加 / 年初预算 = {} / {} = {}",
+                number(full_year),
+                number(opening),
+                number(decrease),
+                number(increase),
+                number(increase),
+                number(opening),
+                percent(value)
+            ),
+            inputs: vec![
+                Figure::amount("全年预算数", full_year)
+                    .of(FieldPath::new("budget").key("full_year")),
+                opening_figure,
+                Figure::amount("本年调减预算", decrease)
+                    .of(FieldPath::new("budget").key("decrease")),
+            ],
+            value,
+        },
+    })
 }
 
 /// 实际完成率 from the measurable goals when no task counts are given: goals met / goals measured.

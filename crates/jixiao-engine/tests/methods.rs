@@ -3,8 +3,8 @@
 use jixiao_engine::methods::{self, Answer, Explain, Scale};
 use jixiao_model::Tier;
 use jixiao_rules::{
-    AboveTarget, Band, Beyond, ChecklistMode, OverAchievement, Rounding, StepCount, StepDeduction,
-    TierBounds,
+    AboveTarget, Band, Beyond, ChecklistMode, OutsideTier, OverAchievement, Rounding, StepCount,
+    StepDeduction, TierBounds,
 };
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -128,9 +128,71 @@ fn over_achievement_reduces_by_slope_above_threshold_down_to_the_floor() {
 }
 
 fn tier(t: Tier, claimed: Option<Decimal>) -> (Decimal, bool) {
+    tier_as(OutsideTier::Clamp, t, claimed)
+}
+
+fn tier_as(outside: OutsideTier, t: Tier, claimed: Option<Decimal>) -> (Decimal, bool) {
+    let bounds = TierBounds::default();
     let (out, problem) =
-        methods::tiers(dec!(10), t, claimed, &TierBounds::default(), Explain::Full).unwrap();
+        methods::tiers(dec!(10), t, claimed, &bounds, outside, Explain::Full).unwrap();
     (out.score, problem.is_some())
+}
+
+#[test]
+fn a_score_outside_its_tier_is_clamped_kept_or_zero_as_the_rule_set_says() {
+    use OutsideTier::{Clamp, Keep, Zero};
+    // 部分达成 at 10 points is [6, 8); the unit claims 9.
+    assert_eq!(
+        tier_as(Clamp, Tier::PartlyAchieved, Some(dec!(9))),
+        (dec!(7.99), true)
+    ); // 8 − 0.01
+    assert_eq!(
+        tier_as(Keep, Tier::PartlyAchieved, Some(dec!(9))),
+        (dec!(9), true)
+    );
+    assert_eq!(
+        tier_as(Zero, Tier::PartlyAchieved, Some(dec!(9))),
+        (dec!(0), true)
+    );
+    // Below the tier: 达成 [8, 10], claimed 5.
+    assert_eq!(
+        tier_as(Clamp, Tier::Achieved, Some(dec!(5))),
+        (dec!(8), true)
+    );
+    assert_eq!(
+        tier_as(Keep, Tier::Achieved, Some(dec!(5))),
+        (dec!(5), true)
+    );
+    assert_eq!(
+        tier_as(Zero, Tier::Achieved, Some(dec!(5))),
+        (dec!(0), true)
+    );
+    // Kept, but never above the points: 12 claimed of 10 → 10.
+    assert_eq!(
+        tier_as(Keep, Tier::Achieved, Some(dec!(12))),
+        (dec!(10), true)
+    );
+    // Inside its tier, or no score claimed, every choice scores alike.
+    for outside in [Clamp, Keep, Zero] {
+        assert_eq!(
+            tier_as(outside, Tier::PartlyAchieved, Some(dec!(7))),
+            (dec!(7), false)
+        );
+        assert_eq!(tier_as(outside, Tier::NotAchieved, None), (dec!(0), false));
+    }
+    let (out, _) = methods::tiers(
+        dec!(10),
+        Tier::PartlyAchieved,
+        Some(dec!(9)),
+        &TierBounds::default(),
+        Zero,
+        Explain::Full,
+    )
+    .unwrap();
+    assert_eq!(
+        out.formula,
+        "自评 9.00 不在档次「部分达成」的区间 [6.00, 8.00) 内, 按规则计 0 分"
+    );
 }
 
 #[test]
@@ -168,8 +230,35 @@ fn budget_execution_caps_at_full_and_can_round_down_to_whole_points() {
     assert_eq!(exec(dec!(0.9567), Rounding::Exact), dec!(9.567));
     assert_eq!(exec(dec!(1), Rounding::Exact), dec!(10));
     assert_eq!(exec(dec!(1.2), Rounding::Exact), dec!(10)); // over-spent: capped
-    assert_eq!(exec(dec!(0.9567), Rounding::WholePoints), dec!(9));
+    assert_eq!(exec(dec!(0.9567), Rounding::Down), dec!(9));
     assert_eq!(exec(dec!(0.3378), Rounding::Exact), dec!(3.378));
+}
+
+#[test]
+fn budget_execution_rounds_whole_points_down_or_half_up() {
+    let exec = |rate, r| {
+        methods::budget_execution(dec!(10), rate, r, Explain::Full)
+            .unwrap()
+            .score
+    };
+    // 10 × 95.67 % = 9.567: down 9, half up 10.
+    assert_eq!(exec(dec!(0.9567), Rounding::Down), dec!(9));
+    assert_eq!(exec(dec!(0.9567), Rounding::HalfUp), dec!(10));
+    // 10 × 94.5 % = 9.45: down 9, half up 9 (below the half).
+    assert_eq!(exec(dec!(0.945), Rounding::Down), dec!(9));
+    assert_eq!(exec(dec!(0.945), Rounding::HalfUp), dec!(9));
+    // 10 × 95 % = 9.5, exactly the half: half up 10, down 9.
+    assert_eq!(exec(dec!(0.95), Rounding::HalfUp), dec!(10));
+    assert_eq!(exec(dec!(0.95), Rounding::Down), dec!(9));
+    // Full points stay full: 10 × 100 % = 10.
+    assert_eq!(exec(dec!(1), Rounding::HalfUp), dec!(10));
+    let out =
+        methods::budget_execution(dec!(10), dec!(0.9567), Rounding::HalfUp, Explain::Full).unwrap();
+    assert_eq!(out.formula, "10.00 × 95.67% = 9.57, 取整 10.00");
+    assert_eq!(
+        out.rule,
+        "预算执行: 分值 × min(执行率, 100%), 四舍五入取整分"
+    );
 }
 
 fn step(value: Decimal, count: StepCount) -> Decimal {

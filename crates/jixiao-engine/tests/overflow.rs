@@ -104,14 +104,19 @@ fn extreme(mut unit: SelfEvaluation, k: usize) -> CheckedUnit {
     if let Some(declared) = &mut unit.declared {
         declared.total = Some(next());
     }
+    // 追加 given in every other variant, else derived from 全年 − 年初 + 调减.
+    unit.budget.increase = k.is_multiple_of(2).then(&mut next);
+    unit.budget.decrease = Some(next());
     unit.check().expect("every figure is within bounds")
 }
 
 /// Every metric a leaf can take.
-const METRICS: [&str; 16] = [
+const METRICS: [&str; 18] = [
     "execution_rate",
     "budget_completion_rate",
+    "budget_completion_ratio",
     "budget_adjustment_rate",
+    "budget_increase_rate",
     "staffing_control_rate",
     "carry_over_rate",
     "carry_over_change_rate",
@@ -143,7 +148,7 @@ fn leaves() -> Vec<(String, String)> {
         metric_methods.push(format!("{{ kind = \"equal\", target = {target} }}"));
     }
     metric_methods.push("{ kind = \"equal\", target = 0 }".into());
-    for rounding in ["exact", "whole_points"] {
+    for rounding in ["exact", "whole_points", "down", "half_up"] {
         metric_methods.push(format!(
             "{{ kind = \"budget_execution\", rounding = \"{rounding}\" }}"
         ));
@@ -170,6 +175,15 @@ fn leaves() -> Vec<(String, String)> {
             leaves.push((format!("{{ metric = \"{metric}\" }}"), method.clone()));
         }
     }
+    // Step deductions and bands over a reported rate (预算执行率, in %) and a plain number (场).
+    for row in ["预算执行率", "举办全民健身赛事"] {
+        for method in metric_methods
+            .iter()
+            .filter(|m| m.contains("step_deduction") || m.contains("bands"))
+        {
+            leaves.push((format!("{{ row = \"{row}\" }}"), method.clone()));
+        }
+    }
     let tiers = "tiers = { partly = 0.000001, achieved = 1 }";
     let row_methods = [
         format!("{{ kind = \"by_direction\", above = \"linear\", {over}, {tiers} }}"),
@@ -178,6 +192,8 @@ fn leaves() -> Vec<(String, String)> {
         "{ kind = \"lower_is_better\", above = \"linear\" }".into(),
         "{ kind = \"equal\" }".into(),
         format!("{{ kind = \"tiers\", {tiers} }}"),
+        format!("{{ kind = \"tiers\", {tiers}, outside_tier = \"keep\" }}"),
+        format!("{{ kind = \"by_direction\", {tiers}, outside_tier = \"zero\" }}"),
     ];
     for share in ["declared", "equal"] {
         for level1 in ["产出指标", "效益指标"] {

@@ -217,6 +217,8 @@ pub fn render_draft(ing: &Ingested) -> String {
     let optional = [
         ("budget.opening", "opening", b.opening),
         ("budget.full_year", "full_year", b.full_year),
+        ("budget.increase", "increase", b.increase),
+        ("budget.decrease", "decrease", b.decrease),
         ("budget.income", "income", b.income),
     ];
     for (field, key, value) in optional {

@@ -372,6 +372,8 @@ pub(crate) fn read_draft(
         jixiao_model::Budget {
             opening: None,
             full_year: None,
+            increase: None,
+            decrease: None,
             income: None,
             spent: Decimal::ZERO,
             basic: None,
@@ -1466,6 +1468,13 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
     let personnel = r.amount_in("budget.personnel", &lines, &re.personnel);
     let public = r.amount_in("budget.public", &lines, &re.public);
     let project = r.amount_in("budget.project", &lines, &re.project);
+    // 本年追加预算 and 调减, as stated (for 预算控制率 = 追加 / 年初).
+    let increase = r
+        .amount_in("budget.increase", &lines, &re.addition)
+        .filter(|v| !v.is_sign_negative());
+    let decrease = r
+        .amount_in("budget.decrease", &lines, &re.decrease)
+        .filter(|v| !v.is_sign_negative());
     // Full-year budget derived from 年初预算 + 追加 when it is not stated.
     if full_year.is_none()
         && let Some(open) = opening
@@ -1516,6 +1525,8 @@ fn budget(r: &mut Reader<'_>) -> Result<jixiao_model::Budget, IngestError> {
     Ok(jixiao_model::Budget {
         opening,
         full_year,
+        increase,
+        decrease,
         income,
         spent,
         basic,

@@ -112,6 +112,8 @@ impl SelfEvaluation {
         let b = &self.budget;
         c.optional(|| FieldPath::new("budget").key("opening"), b.opening);
         c.optional(|| FieldPath::new("budget").key("full_year"), b.full_year);
+        c.optional(|| FieldPath::new("budget").key("increase"), b.increase);
+        c.optional(|| FieldPath::new("budget").key("decrease"), b.decrease);
         c.optional(|| FieldPath::new("budget").key("income"), b.income);
         c.amount(|| FieldPath::new("budget").key("spent"), b.spent);
         c.optional(|| FieldPath::new("budget").key("basic"), b.basic);

@@ -251,6 +251,22 @@ pub struct Budget {
         skip_serializing_if = "Option::is_none"
     )]
     pub full_year: Option<Decimal>,
+    /// 本年追加预算 (调增, 追加): the gross increase over the opening budget during the year,
+    /// apart from any cut; absent when the report gives none.
+    #[serde(
+        default,
+        deserialize_with = "non_negative_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub increase: Option<Decimal>,
+    /// 本年调减预算 (调减): the gross cut of the opening budget during the year, as a positive
+    /// amount; absent when the report gives none.
+    #[serde(
+        default,
+        deserialize_with = "non_negative_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub decrease: Option<Decimal>,
     /// 财政拨款收入.
     #[serde(
         default,

@@ -196,6 +196,15 @@ pub struct Checks {
     /// A narrative section reading only one of these (ignoring punctuation and space) is empty.
     #[serde(default = "default_empty_words")]
     pub empty_words: Vec<String>,
+    /// A / T at or above which a higher-is-better score raises the soft `over_achievement`
+    /// finding (偏差原因 expected), where the leaf's method configures no
+    /// `over_achievement.threshold` of its own. Default 1.3 (130 % of target).
+    #[serde(default = "default_over_achievement_threshold")]
+    pub over_achievement_threshold: Decimal,
+}
+
+fn default_over_achievement_threshold() -> Decimal {
+    Decimal::new(13, 1)
 }
 
 fn default_budget_adjustment_max() -> Decimal {
@@ -214,6 +223,7 @@ impl Default for Checks {
             disabled: Vec::new(),
             budget_adjustment_max: default_budget_adjustment_max(),
             empty_words: default_empty_words(),
+            over_achievement_threshold: default_over_achievement_threshold(),
         }
     }
 }
@@ -248,10 +258,13 @@ pub enum CheckId {
     EmptyNarrative,
     /// A cost indicator (成本指标) written as ≥.
     CostDirection,
+    /// An actual at or above the over-achievement threshold × target (a higher-is-better row or
+    /// goal, or metric) with no explanation (偏差原因).
+    OverAchievement,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 10] = [
+    pub const ALL: [CheckId; 11] = [
         CheckId::FundReconciliation,
         CheckId::FundSources,
         CheckId::Totals,
@@ -262,6 +275,7 @@ impl CheckId {
         CheckId::RowSums,
         CheckId::EmptyNarrative,
         CheckId::CostDirection,
+        CheckId::OverAchievement,
     ];
 
     /// The id as written in rule sets and findings.
@@ -277,6 +291,7 @@ impl CheckId {
             CheckId::RowSums => "row_sums",
             CheckId::EmptyNarrative => "empty_narrative",
             CheckId::CostDirection => "cost_direction",
+            CheckId::OverAchievement => "over_achievement",
         }
     }
 
@@ -293,6 +308,7 @@ impl CheckId {
             CheckId::RowSums => "各行得分与总分不符",
             CheckId::EmptyNarrative => "问题或改进措施空泛",
             CheckId::CostDirection => "成本指标方向错误",
+            CheckId::OverAchievement => "实际远超目标未说明原因",
         }
     }
 }
@@ -377,6 +393,12 @@ pub enum Metric {
     BudgetCompletionRate,
     /// 预算调整率 (预算控制率) = |全年预算 − 年初预算| / 年初预算.
     BudgetAdjustmentRate,
+    /// 预算控制率 as 追加 / 年初: the gross increase over the opening budget (调增 / 追加, apart
+    /// from 调减) over 年初预算.
+    BudgetIncreaseRate,
+    /// 预算完成率 = 预算完成数 (全年执行数) / 预算数 (全年预算数, as [`Metric::ExecutionRate`]
+    /// takes it), beside the Hunan variant [`Metric::BudgetCompletionRate`].
+    BudgetCompletionRatio,
     /// 在职人员控制率 = 在职人数 / 编制数.
     StaffingControlRate,
     /// 结转结余率 = 年末结转结余 / 全年预算.
@@ -416,6 +438,13 @@ impl Metric {
                 &["base.carried_in", "budget.full_year", "base.carried_over"]
             }
             M::BudgetAdjustmentRate => &["budget.opening", "budget.full_year"],
+            M::BudgetIncreaseRate => &[
+                "budget.increase",
+                "budget.opening",
+                "budget.full_year",
+                "budget.decrease",
+            ],
+            M::BudgetCompletionRatio => &["budget.full_year", "budget.income", "budget.spent"],
             M::StaffingControlRate => &["staffing.authorised", "staffing.in_post"],
             M::CarryOverRate => &["base.carried_over", "budget.full_year"],
             M::CarryOverChangeRate => &["base.carried_over", "base.carried_over_last_year"],
@@ -443,6 +472,8 @@ impl Metric {
             Metric::ExecutionRate => "预算执行率",
             Metric::BudgetCompletionRate => "预算完成率",
             Metric::BudgetAdjustmentRate => "预算调整率",
+            Metric::BudgetIncreaseRate => "预算控制率",
+            Metric::BudgetCompletionRatio => "预算完成率",
             Metric::StaffingControlRate => "在职人员控制率",
             Metric::CarryOverRate => "结转结余率",
             Metric::CarryOverChangeRate => "结转结余变动率",
@@ -505,11 +536,17 @@ pub enum Method {
         over_achievement: Option<OverAchievement>,
         #[serde(default)]
         tiers: TierBounds,
+        /// A qualitative self-score outside its tier: clamped (default), kept, or 0.
+        #[serde(default, skip_serializing_if = "OutsideTier::is_default")]
+        outside_tier: OutsideTier,
     },
     /// Qualitative: the self-score must lie in its tier's range.
     Tiers {
         #[serde(default)]
         tiers: TierBounds,
+        /// A self-score outside its tier: clamped (default), kept, or 0.
+        #[serde(default, skip_serializing_if = "OutsideTier::is_default")]
+        outside_tier: OutsideTier,
     },
     /// Budget execution: w × min(rate, 1).
     BudgetExecution {
@@ -620,14 +657,39 @@ impl Default for TierBounds {
     }
 }
 
-/// Rounding of the budget-execution score.
+/// What a qualitative self-score outside its tier scores (`outside_tier`). Each choice raises
+/// the hard `tiers` finding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutsideTier {
+    /// Brought to the nearest bound of the tier (0.01 inside an open bound).
+    #[default]
+    Clamp,
+    /// The unit's score stands (within 0 and the row's points).
+    Keep,
+    /// 0 points.
+    Zero,
+}
+
+impl OutsideTier {
+    /// Whether this is the default (not written back when a rule set is serialised).
+    pub fn is_default(&self) -> bool {
+        *self == OutsideTier::default()
+    }
+}
+
+/// Rounding of the budget-execution score to whole points.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rounding {
+    /// Not rounded.
     #[default]
     Exact,
-    /// Down to whole points, as some bureaus do.
-    WholePoints,
+    /// Down to whole points (舍去小数), as some bureaus do; `"whole_points"` is read as this.
+    #[serde(alias = "whole_points")]
+    Down,
+    /// To the nearest whole point, a half up (四舍五入).
+    HalfUp,
 }
 
 /// Which side of a step-deduction limit loses points.

@@ -95,6 +95,13 @@ pub(crate) fn validate(rules: &RuleSet, path: &Path) -> Result<Vec<Warning>, Vec
             v.in_range(key.into(), None, value, FIGURE.or_zero());
         }
     }
+    let threshold = rules.checks.over_achievement_threshold;
+    v.in_range(
+        "checks.over_achievement_threshold".into(),
+        None,
+        threshold,
+        Range::new(Decimal::ONE, FIGURE_MAX),
+    );
     validate_grades(&mut v, rules);
     validate_plugins(&mut v, rules);
     if rules.indicators.is_empty() {
@@ -315,8 +322,10 @@ fn validate_method(
         }
         Method::ByDirection { .. } => matches!(input, Input::Rows(_)),
         Method::Tiers { .. } => on_rows,
-        Method::BudgetExecution { .. } | Method::StepDeduction(_) | Method::Bands { .. } => {
-            on_metric
+        Method::BudgetExecution { .. } => on_metric,
+        // Over a metric, or over the rate (or number) one row of the unit reports.
+        Method::StepDeduction(_) | Method::Bands { .. } => {
+            on_metric || matches!(input, Input::Row(_))
         }
         Method::Checklist { .. } => matches!(input, Input::Facts),
     };
@@ -366,7 +375,7 @@ fn validate_method(
             }
             check_tiers(v, &name, &format!("{key}.tiers"), tiers);
         }
-        Method::Tiers { tiers } => check_tiers(v, &name, &format!("{key}.tiers"), tiers),
+        Method::Tiers { tiers, .. } => check_tiers(v, &name, &format!("{key}.tiers"), tiers),
         Method::BudgetExecution { .. } => {}
         Method::StepDeduction(StepDeduction {
             limit,

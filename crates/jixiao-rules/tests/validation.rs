@@ -394,3 +394,149 @@ fn the_ledger_policy_defaults_to_the_ledger_and_refuses_unknown_keys_and_bad_tol
         ["rules.toml: at `ledger.amount_tolerance`: expected 0 or more, found -0.01"]
     );
 }
+
+#[test]
+fn step_deductions_and_bands_read_a_metric_or_one_row_but_not_rows() {
+    let step = "method = { kind = \"step_deduction\", limit = 1, beyond = \"below\", per = 0.05, deduction = 2 }";
+    // Over one row of the unit (预算完成率 as reported): allowed.
+    let row = TREE.replacen(
+        "input = { metric = \"execution_rate\" }\nmethod = { kind = \"budget_execution\" }",
+        &format!("input = {{ row = \"预算完成率\" }}\n{step}"),
+        1,
+    );
+    load(&format!("{HEADER}{GRADES}{row}")).unwrap();
+    // Over the rows of a level, whose shares of the leaf vary: refused at the method.
+    let rows = TREE.replacen("method = { kind = \"by_direction\" }", step, 1);
+    assert_eq!(
+        errors(&format!("{HEADER}{GRADES}{rows}")),
+        [
+            "rules.toml: at `indicators[1].method`: `output` (产出指标): method `step_deduction` cannot score input `rows`"
+        ]
+    );
+    // Bands over a row are checked as over a metric: no more points than the leaf's.
+    let bands = TREE.replacen(
+        "input = { metric = \"execution_rate\" }\nmethod = { kind = \"budget_execution\" }",
+        "input = { row = \"预算完成率\" }\nmethod = { kind = \"bands\", bands = [{ min = 0.95, points = 12 }] }",
+        1,
+    );
+    assert_eq!(
+        errors(&format!("{HEADER}{GRADES}{bands}")),
+        [
+            "rules.toml: at `indicators[0].method.bands[0].points`: `execution` (预算执行率): expected 0 to 10 points, found 12"
+        ]
+    );
+}
+
+#[test]
+fn rounding_reads_down_half_up_and_the_old_whole_points() {
+    use jixiao_rules::{Method, Rounding};
+    let with = |rounding: &str| {
+        let tree = TREE.replacen(
+            "{ kind = \"budget_execution\" }",
+            &format!("{{ kind = \"budget_execution\", rounding = \"{rounding}\" }}"),
+            1,
+        );
+        load(&format!("{HEADER}{GRADES}{tree}"))
+    };
+    for (written, read) in [
+        ("exact", Rounding::Exact),
+        ("down", Rounding::Down),
+        ("whole_points", Rounding::Down), // the name before issue 15: still read, as down
+        ("half_up", Rounding::HalfUp),
+    ] {
+        let rules = with(written).unwrap();
+        assert_eq!(
+            rules.indicators[0].method,
+            Some(Method::BudgetExecution { rounding: read }),
+            "{written}"
+        );
+    }
+    // Inside a method (a table tagged by `kind`) the parser names the method, and the line shows
+    // the key.
+    let e = with("nearest").unwrap_err();
+    assert!(
+        e[0].starts_with("rules.toml: at `indicators[0].method`"),
+        "{e:?}"
+    );
+    assert!(
+        e[0].contains(
+            "unknown variant `nearest`, expected one of `exact`, `down`, `whole_points`, `half_up`"
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn outside_tier_reads_clamp_keep_or_zero() {
+    use jixiao_rules::{Method, OutsideTier};
+    let with = |outside: &str| {
+        let tree = TREE.replacen(
+            "method = { kind = \"by_direction\" }",
+            &format!("method = {{ kind = \"by_direction\", outside_tier = \"{outside}\" }}"),
+            1,
+        );
+        load(&format!("{HEADER}{GRADES}{tree}"))
+    };
+    for (written, read) in [
+        ("clamp", OutsideTier::Clamp),
+        ("keep", OutsideTier::Keep),
+        ("zero", OutsideTier::Zero),
+    ] {
+        let rules = with(written).unwrap();
+        let Some(Method::ByDirection { outside_tier, .. }) = &rules.indicators[1].method else {
+            panic!("by_direction");
+        };
+        assert_eq!(*outside_tier, read);
+    }
+    // The default is clamp, today's behaviour.
+    let rules = load(&format!("{HEADER}{GRADES}{TREE}")).unwrap();
+    let Some(Method::ByDirection { outside_tier, .. }) = &rules.indicators[1].method else {
+        panic!("by_direction");
+    };
+    assert_eq!(*outside_tier, OutsideTier::Clamp);
+    let e = with("raise").unwrap_err();
+    assert!(
+        e[0].starts_with("rules.toml: at `indicators[1].method`"),
+        "{e:?}"
+    );
+    assert!(e[0].contains("outside_tier = \"raise\""), "{e:?}");
+    assert!(
+        e[0].contains("unknown variant `raise`, expected one of `clamp`, `keep`, `zero`"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn the_over_achievement_threshold_is_at_least_100_percent() {
+    use rust_decimal_macros::dec;
+    let rules = load(&format!("{HEADER}{GRADES}{TREE}")).unwrap();
+    assert_eq!(rules.checks.over_achievement_threshold, dec!(1.3));
+    let text = format!("{HEADER}[checks]\nover_achievement_threshold = 0.5\n{GRADES}{TREE}");
+    assert_eq!(
+        errors(&text),
+        [
+            "rules.toml: at `checks.over_achievement_threshold`: expected 1 to 1000000000000, found 0.5"
+        ]
+    );
+    let text = format!("{HEADER}[checks]\ndisabled = [\"over_achievement\"]\n{GRADES}{TREE}");
+    assert!(
+        !load(&text)
+            .unwrap()
+            .checks
+            .enabled(jixiao_rules::CheckId::OverAchievement)
+    );
+}
+
+#[test]
+fn the_new_metrics_load() {
+    for metric in ["budget_increase_rate", "budget_completion_ratio"] {
+        let tree = TREE.replacen(
+            "input = { metric = \"execution_rate\" }\nmethod = { kind = \"budget_execution\" }",
+            &format!(
+                "input = {{ metric = \"{metric}\" }}\nmethod = {{ kind = \"bands\", bands = [{{ max = 0.1, points = 10 }}] }}"
+            ),
+            1,
+        );
+        load(&format!("{HEADER}{GRADES}{tree}")).unwrap();
+    }
+}

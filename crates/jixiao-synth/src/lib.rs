@@ -466,6 +466,8 @@ fn department(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
         budget: Budget {
             opening: Some(opening),
             full_year: Some(full_year),
+            increase: None,
+            decrease: None,
             income: Some(full_year),
             spent,
             basic: Some(basic),
@@ -639,6 +641,8 @@ fn project(rng: &mut ChaCha8Rng, index: u64, year: u16) -> SelfEvaluation {
         budget: Budget {
             opening: Some(opening),
             full_year: Some(full_year),
+            increase: None,
+            decrease: None,
             income: None,
             spent,
             basic: None,

@@ -50,6 +50,9 @@ fn json_and_markdown_formats() {
             RuleId::Check(CheckId::EmptyNarrative),
             RuleId::Check(CheckId::EmptyNarrative),
             RuleId::Engine(EngineRule::MissingInput),
+            // 科普宣传受众 700 % and 青少年科技系列活动 200 % of their targets, unexplained.
+            RuleId::Check(CheckId::OverAchievement),
+            RuleId::Check(CheckId::OverAchievement),
             RuleId::Engine(EngineRule::MissingInput),
             RuleId::Engine(EngineRule::MissingInput),
         ]
