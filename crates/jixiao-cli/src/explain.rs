@@ -2,8 +2,8 @@
 //! method in a few words) and, for one that extends another, what it changed.
 
 use jixiao_rules::{
-    AboveTarget, Band, Beyond, Change, ChecklistMode, Indicator, Input, Method, Rounding, RuleSet,
-    StepCount, WhenMissing,
+    AboveTarget, Band, Beyond, Change, ChecklistMode, Indicator, Input, Method, OutsideTier,
+    Rounding, RuleSet, StepCount, WhenMissing,
 };
 use rust_decimal::Decimal;
 
@@ -271,14 +271,23 @@ fn leaf_method(leaf: &Indicator) -> String {
             }
             s
         }
-        Some(Method::Tiers { tiers }) => format!(
-            "定性分档 (达成 ≥ {}w, 部分达成 ≥ {}w)",
+        Some(Method::Tiers {
+            tiers,
+            outside_tier,
+        }) => format!(
+            "定性分档 (达成 ≥ {}w, 部分达成 ≥ {}w; 自评得分超出档次{})",
             show(tiers.achieved),
-            show(tiers.partly)
+            show(tiers.partly),
+            match outside_tier {
+                OutsideTier::Clamp => "时取档次边界",
+                OutsideTier::Keep => "时保留自评得分",
+                OutsideTier::Zero => "时得 0 分",
+            }
         ),
         Some(Method::BudgetExecution { rounding }) => match rounding {
             Rounding::Exact => "分值 × min(执行率, 1)".to_owned(),
-            Rounding::WholePoints => "分值 × min(执行率, 1), 取整分".to_owned(),
+            Rounding::Down => "分值 × min(执行率, 1), 向下取整分".to_owned(),
+            Rounding::HalfUp => "分值 × min(执行率, 1), 四舍五入取整分".to_owned(),
         },
         Some(Method::StepDeduction(step)) => {
             let side = match step.beyond {

@@ -13,7 +13,7 @@
 
 pub mod archive;
 mod assemble;
-mod biff;
+pub mod biff;
 mod claims;
 mod completeness;
 pub mod document;
