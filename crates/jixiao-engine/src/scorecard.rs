@@ -418,11 +418,12 @@ impl Figure {
         self
     }
 
-    /// A rate (a fraction) shown in percent; one too large to multiply by 100 (beyond any the
-    /// engine computes from figures within bounds) as the fraction itself.
+    /// A rate (a fraction) shown in percent, exact and without trailing zeros (`700`, `250`,
+    /// `23.3805668…`, whatever scale the arithmetic left on it); one too large to multiply by 100
+    /// (beyond any the engine computes from figures within bounds) as the fraction itself.
     pub fn rate(label: impl Into<String>, fraction: Decimal) -> Figure {
         match fraction.checked_mul(Decimal::ONE_HUNDRED) {
-            Some(percent) => Figure::new(label, percent, "%"),
+            Some(percent) => Figure::new(label, percent.normalize(), "%"),
             None => Figure::new(label, fraction, ""),
         }
     }
