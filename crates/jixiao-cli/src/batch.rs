@@ -517,9 +517,7 @@ impl Outputs {
                 }
                 let mut cols = Vec::new();
                 columns(&rules.indicators, &mut Vec::new(), &mut cols);
-                let mut grades: Vec<_> = rules.grades.iter().collect();
-                grades.sort_by_key(|g| std::cmp::Reverse(g.min));
-                let grades = grades.into_iter().map(|g| g.name.clone()).collect();
+                let grades = rules.grade_names();
                 let workbook = SummaryWorkbook::with_review(cols, grades, rules.year, reviewed)
                     .context("cannot start summary.xlsx")?;
                 Some(WorkbookThread::start(workbook))
@@ -797,9 +795,7 @@ impl Outputs {
             let workbook = self
                 .workbook
                 .map(|w| scope.spawn(move || w.finish(rows, notes, review)));
-            let mut grades: Vec<_> = rules.grades.iter().collect();
-            grades.sort_by_key(|g| std::cmp::Reverse(g.min));
-            let grades: Vec<String> = grades.into_iter().map(|g| g.name.clone()).collect();
+            let grades = rules.grade_names();
             write_atomic(&dir.join("summary.csv"), jixiao_report::summary_csv(rows))?;
             write_atomic(
                 &dir.join("summary.md"),

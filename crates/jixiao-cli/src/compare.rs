@@ -45,11 +45,9 @@ pub struct CompareArgs {
 /// A comparison's side: the rule set's identity and grades, best first (as the summaries list
 /// them).
 fn side(rules: &Rules) -> Side {
-    let mut grades: Vec<_> = rules.rules.grades.iter().collect();
-    grades.sort_by_key(|g| std::cmp::Reverse(g.min));
     Side {
         rule_set: jixiao_engine::RuleSetRef::of(&rules.rules),
-        grades: grades.into_iter().map(|g| g.name.clone()).collect(),
+        grades: rules.rules.grade_names(),
     }
 }
 

@@ -173,6 +173,14 @@ impl GradeBand {
 }
 
 impl RuleSet {
+    /// The grades' names, best first (the highest band first), as summaries list them whatever
+    /// order the rule set writes its bands in.
+    pub fn grade_names(&self) -> Vec<String> {
+        let mut bands: Vec<&GradeBand> = self.grades.iter().collect();
+        bands.sort_by_key(|band| std::cmp::Reverse(band.min));
+        bands.into_iter().map(|band| band.name.clone()).collect()
+    }
+
     /// The grade band a (rounded) total falls in. Validation guarantees the bands cover
     /// `0..=total`; a score outside that range (which the engine never produces) gets `None`.
     pub fn grade_for(&self, score: Decimal) -> Option<&GradeBand> {
