@@ -146,6 +146,7 @@ pub fn score_with(
         findings: ctx.findings,
         plugins,
         ledger: Vec::new(),
+        history: Vec::new(),
         review: None,
     })
 }

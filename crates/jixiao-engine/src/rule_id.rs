@@ -28,10 +28,14 @@ pub enum EngineRule {
     /// A figure read with a conversion the unit should confirm (a percentage typed as 0.96, an
     /// amount typed as text in 元): the reader's note, a soft finding of the unit.
     ReadingNote,
+    /// A figure of the year before against the unit's own record of that year in the results
+    /// store (`--db`): a difference beyond the rule set's `[history]` tolerance (hard), or a
+    /// figure the unit left out taken from the store (soft). Runs only with a store.
+    History,
 }
 
 impl EngineRule {
-    pub const ALL: [EngineRule; 7] = [
+    pub const ALL: [EngineRule; 8] = [
         EngineRule::MissingInput,
         EngineRule::UndefinedInput,
         EngineRule::Tiers,
@@ -39,6 +43,7 @@ impl EngineRule {
         EngineRule::Overflow,
         EngineRule::Ledger,
         EngineRule::ReadingNote,
+        EngineRule::History,
     ];
 
     /// The id as written in scorecards.
@@ -51,6 +56,7 @@ impl EngineRule {
             EngineRule::Overflow => "overflow",
             EngineRule::Ledger => "ledger",
             EngineRule::ReadingNote => "reading_note",
+            EngineRule::History => "history",
         }
     }
 
@@ -64,6 +70,7 @@ impl EngineRule {
             EngineRule::Overflow => "数值超出计算范围",
             EngineRule::Ledger => "与财政数据核对",
             EngineRule::ReadingNote => "读取时转换, 请确认",
+            EngineRule::History => "与成绩库上年数据核对",
         }
     }
 }

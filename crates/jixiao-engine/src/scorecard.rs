@@ -45,6 +45,11 @@ pub struct Scorecard {
     /// sees the ledger: the unit it scores already carries the figures that were used).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ledger: Vec<LedgerFigure>,
+    /// The figures of the year before the unit left out and the results store (`--db`) gave:
+    /// each with the record's year and run. Empty without a store; filled by the caller before
+    /// scoring (the unit the engine scores already carries them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<HistoryFigure>,
     /// The re-review (复核) of this unit, where it was re-reviewed: the final total and grade and
     /// every change. `None` from the engine; set by `jixiao_review::apply`. The system's total,
     /// grade and scores above stay as the engine computed them.
@@ -469,6 +474,24 @@ impl LedgerFigure {
         self.unit_value
             .and_then(|unit| self.ledger_value.checked_sub(unit))
     }
+}
+
+/// A figure of the year before taken from the results store (成绩库): the unit left it out, and
+/// its own record of that year gave it (e.g. that year's 三公经费 as this year's 上年三公经费).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryFigure {
+    /// This year's field the figure went into, e.g. `base.three_public_last_year`.
+    pub field: FieldPath,
+    /// The figure's name, e.g. 上年三公经费.
+    pub label: String,
+    /// The stored value (万元).
+    pub value: Decimal,
+    /// Unit of measure: 万元.
+    pub measure: String,
+    /// The year of the record it came from (the unit's year − 1).
+    pub year: u16,
+    /// The run of the store that recorded it (`jixiao runs`).
+    pub run: i64,
 }
 
 /// Which of the two values of a [`LedgerFigure`] the metrics used.

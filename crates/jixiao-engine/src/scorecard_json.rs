@@ -2,8 +2,8 @@
 //! with exactly the rule set's `score_decimals`, `"8.75"`, `"90.00"`) under its own key and
 //! exact (the decimal as computed, without trailing zeros, `"8.7532"`) under the key with
 //! `_exact` (`score` / `score_exact`, `points` / `points_exact`, `total` / `total_exact`).
-//! Figures (a leaf's inputs, a finding's figures, the ledger's values) and plugin adjustments
-//! keep their own form (the exact decimal as a string).
+//! Figures (a leaf's inputs, a finding's figures, the ledger's and the store's values) and
+//! plugin adjustments keep their own form (the exact decimal as a string).
 //!
 //! Reading a scorecard back (`Deserialize`, derived on the types) takes each exact value from
 //! its `_exact` key and ignores the shown one; the totals (`total`, already rounded) are read
@@ -115,6 +115,7 @@ impl Serialize for Scorecard {
             findings,
             plugins,
             ledger,
+            history,
             review,
         } = self;
         let mut out = Entries::new(serializer, rule_set.score_decimals)?;
@@ -141,6 +142,9 @@ impl Serialize for Scorecard {
         }
         if !ledger.is_empty() {
             out.value("ledger", ledger)?;
+        }
+        if !history.is_empty() {
+            out.value("history", history)?;
         }
         if let Some(review) = review {
             out.shown("review", review)?;

@@ -40,6 +40,9 @@ pub struct RuleSet {
     /// How a unit's figures are checked against the bureau's own records (`--ledger`).
     #[serde(default, skip_serializing_if = "LedgerPolicy::is_default")]
     pub ledger: LedgerPolicy,
+    /// How last year's figures from the results store (`--db`) are taken and compared.
+    #[serde(default, skip_serializing_if = "HistoryPolicy::is_default")]
+    pub history: HistoryPolicy,
     /// Set when the rule set `extends` another: the parent and what this one changed (never
     /// written in TOML as such; see `docs/rule-sets.md`, Inheritance).
     #[serde(skip)]
@@ -76,6 +79,33 @@ impl LedgerPolicy {
     /// Whether the policy is the default one (not written back when a rule set is serialised).
     pub fn is_default(&self) -> bool {
         *self == LedgerPolicy::default()
+    }
+}
+
+/// `[history]`: how a unit's figures of the year before are checked against, and taken from, the
+/// results store (成绩库, `--db`): the unit's own record of that year. Without a store nothing
+/// here applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryPolicy {
+    /// 万元: a last-year amount of the unit within this of the store's agrees (no finding).
+    /// Default 0.005, as the ledger's.
+    #[serde(default = "default_amount_tolerance")]
+    pub amount_tolerance: Decimal,
+}
+
+impl Default for HistoryPolicy {
+    fn default() -> Self {
+        HistoryPolicy {
+            amount_tolerance: default_amount_tolerance(),
+        }
+    }
+}
+
+impl HistoryPolicy {
+    /// Whether the policy is the default one (not written back when a rule set is serialised).
+    pub fn is_default(&self) -> bool {
+        *self == HistoryPolicy::default()
     }
 }
 

@@ -88,6 +88,7 @@ pub(crate) fn validate(rules: &RuleSet, path: &Path) -> Result<Vec<Warning>, Vec
             rules.checks.budget_adjustment_max,
         ),
         ("ledger.amount_tolerance", rules.ledger.amount_tolerance),
+        ("history.amount_tolerance", rules.history.amount_tolerance),
     ] {
         if value.is_sign_negative() {
             v.error(key, format!("expected 0 or more, found {value}"));

@@ -396,6 +396,35 @@ fn the_ledger_policy_defaults_to_the_ledger_and_refuses_unknown_keys_and_bad_tol
 }
 
 #[test]
+fn the_history_policy_has_a_default_tolerance_and_refuses_unknown_keys_and_negative_ones() {
+    use jixiao_rules::HistoryPolicy;
+    use rust_decimal_macros::dec;
+
+    let rules = load(&format!("{HEADER}{GRADES}{TREE}")).unwrap();
+    assert_eq!(rules.history, HistoryPolicy::default());
+    assert_eq!(rules.history.amount_tolerance, dec!(0.005));
+
+    let text = format!("{HEADER}[history]\namount_tolerance = 0.5\n{GRADES}{TREE}");
+    assert_eq!(load(&text).unwrap().history.amount_tolerance, dec!(0.5));
+
+    let e = errors(&format!(
+        "{HEADER}[history]\ntolerance = 0.01\n{GRADES}{TREE}"
+    ));
+    assert!(
+        e[0].starts_with("rules.toml: at `history.tolerance`"),
+        "{e:?}"
+    );
+    assert!(e[0].contains("unknown field `tolerance`"), "{e:?}");
+
+    assert_eq!(
+        errors(&format!(
+            "{HEADER}[history]\namount_tolerance = -0.01\n{GRADES}{TREE}"
+        )),
+        ["rules.toml: at `history.amount_tolerance`: expected 0 or more, found -0.01"]
+    );
+}
+
+#[test]
 fn step_deductions_and_bands_read_a_metric_or_one_row_but_not_rows() {
     let step = "method = { kind = \"step_deduction\", limit = 1, beyond = \"below\", per = 0.05, deduction = 2 }";
     // Over one row of the unit (预算完成率 as reported): allowed.
