@@ -18,6 +18,8 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
+use crate::transition::{Label, Matrix};
+
 /// The columns of every table of indicators.
 const INDICATOR_COLUMNS: [&str; 8] = [
     "指标",
@@ -45,6 +47,9 @@ const UNIT_COLUMNS: [&str; 8] = [
 /// The name of the grade of a total no band holds.
 const NO_GRADE: &str = "无等级";
 
+/// The top left cell of the matrix.
+const CORNER: &str = "A \\ B";
+
 /// One rule set of the comparison: its identity and its grades, best first.
 #[derive(Debug, Clone)]
 pub struct Side {
@@ -60,10 +65,10 @@ impl Side {
             .unwrap_or(self.grades.len())
     }
 
-    /// The grades as rows or columns of the matrix: the bands, then 无等级.
-    fn labels(&self) -> Vec<String> {
-        let mut labels = self.grades.clone();
-        labels.push(NO_GRADE.to_owned());
+    /// The grades as rows or columns of the matrix: the bands, then 无等级 (shown when used).
+    fn labels(&self) -> Vec<Label> {
+        let mut labels: Vec<Label> = self.grades.iter().map(Label::always).collect();
+        labels.push(Label::when_used(NO_GRADE));
         labels
     }
 
@@ -127,8 +132,8 @@ pub struct Comparison {
     pub b: Side,
     /// Every unit, in input order.
     pub units: Vec<UnitChange>,
-    /// `matrix[i][j]`: units graded `a.labels()[i]` under A and `b.labels()[j]` under B.
-    pub matrix: Vec<Vec<usize>>,
+    /// Units by their grade under A (rows: A's bands, then 无等级) and under B (columns).
+    pub matrix: Matrix,
     pub indicators: Vec<IndicatorChange>,
     /// The mean total under A and under B.
     pub mean_a: Decimal,
@@ -247,10 +252,12 @@ impl Builder {
 
     pub fn finish(self) -> Comparison {
         let n = Decimal::from(self.units.len().max(1));
-        let mut matrix = vec![vec![0; self.b.grades.len() + 1]; self.a.grades.len() + 1];
+        let mut matrix = Matrix::new(self.a.labels(), self.b.labels());
         for unit in &self.units {
-            matrix[self.a.index(unit.grade_a.as_deref())][self.b.index(unit.grade_b.as_deref())] +=
-                1;
+            matrix.add(
+                self.a.index(unit.grade_a.as_deref()),
+                self.b.index(unit.grade_b.as_deref()),
+            );
         }
         let mut sums: Vec<(usize, String, Sum)> = self
             .sums
@@ -317,17 +324,6 @@ impl Comparison {
         moved
     }
 
-    /// Rows and columns of the matrix that hold a unit, or are a band (无等级 only when used).
-    fn shown(&self) -> (Vec<usize>, Vec<usize>) {
-        let rows = (0..=self.a.grades.len())
-            .filter(|&i| i < self.a.grades.len() || self.matrix[i].iter().any(|&c| c > 0))
-            .collect();
-        let cols = (0..=self.b.grades.len())
-            .filter(|&j| j < self.b.grades.len() || self.matrix.iter().any(|row| row[j] > 0))
-            .collect();
-        (rows, cols)
-    }
-
     /// How many units keep their grade (same name under both).
     pub fn unchanged(&self) -> usize {
         self.units.iter().filter(|u| !u.grade_changed()).count()
@@ -389,28 +385,7 @@ fn opt_signed(value: Option<Decimal>) -> String {
 pub fn terminal(cmp: &Comparison, top: usize) -> String {
     let mut out = cmp.headline().join("\n");
     out.push_str("\n\n等级变化矩阵 (行: A 的等级, 列: B 的等级)\n");
-    let (rows, cols) = cmp.shown();
-    let (a_labels, b_labels) = (cmp.a.labels(), cmp.b.labels());
-    let mut table = Table::new();
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    let mut header = vec![Cell::new("A \\ B")];
-    header.extend(cols.iter().map(|&j| Cell::new(&b_labels[j])));
-    header.push(Cell::new("合计"));
-    table.set_header(header);
-    for &i in &rows {
-        let mut row = vec![Cell::new(&a_labels[i])];
-        row.extend(
-            cols.iter()
-                .map(|&j| Cell::new(cmp.matrix[i][j]).set_alignment(CellAlignment::Right)),
-        );
-        row.push(
-            Cell::new(cmp.matrix[i].iter().sum::<usize>()).set_alignment(CellAlignment::Right),
-        );
-        table.add_row(row);
-    }
-    out.push_str(&table.to_string());
+    out.push_str(&cmp.matrix.terminal(CORNER));
     let movers = cmp.movers(top);
     if !movers.is_empty() {
         out.push_str(&format!("\n\n总分变动最大的 {} 个单位\n", movers.len()));
@@ -491,24 +466,8 @@ pub fn markdown(cmp: &Comparison, top: usize) -> String {
     for line in cmp.headline() {
         out.push_str(&format!("- {}\n", md_cell(&line)));
     }
-    let (rows, cols) = cmp.shown();
-    let (a_labels, b_labels) = (cmp.a.labels(), cmp.b.labels());
-    out.push_str(
-        "\n## 等级变化矩阵\n\n行: A 的等级; 列: B 的等级; 对角线上为等级不变的单位。\n\n| A \\ B |",
-    );
-    for &j in &cols {
-        out.push_str(&format!(" {} |", b_labels[j]));
-    }
-    out.push_str(" 合计 |\n|---|");
-    out.push_str(&"---:|".repeat(cols.len() + 1));
-    out.push('\n');
-    for &i in &rows {
-        out.push_str(&format!("| {} |", a_labels[i]));
-        for &j in &cols {
-            out.push_str(&format!(" {} |", cmp.matrix[i][j]));
-        }
-        out.push_str(&format!(" {} |\n", cmp.matrix[i].iter().sum::<usize>()));
-    }
+    out.push_str("\n## 等级变化矩阵\n\n行: A 的等级; 列: B 的等级; 对角线上为等级不变的单位。\n\n");
+    out.push_str(&cmp.matrix.markdown(CORNER));
     let unit_rows = |out: &mut String, units: &[&UnitChange]| {
         out.push_str(&format!(
             "| {} |\n|---|---|---:|---|---:|---|---:|---|\n",
@@ -615,20 +574,17 @@ fn change_chart(cmp: &Comparison) -> Markup {
 /// mean change per leaf as charts, the matrix, the units whose grade changes, the first `top`
 /// movers and every indicator.
 pub fn html(cmp: &Comparison, top: usize) -> String {
-    let (rows, cols) = cmp.shown();
-    let (a_labels, b_labels) = (cmp.a.labels(), cmp.b.labels());
-    let distribution = |labels: &[String], counts: Vec<usize>| -> Vec<(String, u64)> {
+    let m = &cmp.matrix;
+    let distribution = |labels: &[Label], counts: Vec<usize>| -> Vec<(String, u64)> {
         labels
             .iter()
             .zip(counts)
-            .filter(|(label, count)| *count > 0 || label.as_str() != NO_GRADE)
-            .map(|(label, count)| (label.clone(), count as u64))
+            .filter(|(label, count)| *count > 0 || label.name != NO_GRADE)
+            .map(|(label, count)| (label.name.clone(), count as u64))
             .collect()
     };
-    let per_a: Vec<usize> = cmp.matrix.iter().map(|row| row.iter().sum()).collect();
-    let per_b: Vec<usize> = (0..b_labels.len())
-        .map(|j| cmp.matrix.iter().map(|row| row[j]).sum())
-        .collect();
+    let per_a: Vec<usize> = (0..m.rows().len()).map(|i| m.row_total(i)).collect();
+    let per_b: Vec<usize> = (0..m.cols().len()).map(|j| m.col_total(j)).collect();
     let unit_table = |units: &[&UnitChange]| {
         html! {
             table {
@@ -656,25 +612,14 @@ pub fn html(cmp: &Comparison, top: usize) -> String {
         h1 { "评分规则对比" }
         @for line in cmp.headline() { p.summary { (line) } }
         div.charts {
-            (crate::html::bar_chart(&format!("A 等级分布 ({})", cmp.a.rule_set.version), &distribution(&a_labels, per_a)))
-            (crate::html::bar_chart(&format!("B 等级分布 ({})", cmp.b.rule_set.version), &distribution(&b_labels, per_b)))
+            (crate::html::bar_chart(&format!("A 等级分布 ({})", cmp.a.rule_set.version), &distribution(m.rows(), per_a)))
+            (crate::html::bar_chart(&format!("B 等级分布 ({})", cmp.b.rule_set.version), &distribution(m.cols(), per_b)))
         }
         (change_chart(cmp))
         section {
             h2 { "等级变化矩阵" }
             p.muted { "行: A 的等级; 列: B 的等级; 对角线上为等级不变的单位。" }
-            table {
-                thead { tr { th { "A \\ B" } @for &j in &cols { th { (b_labels[j]) } } th { "合计" } } }
-                tbody {
-                    @for &i in &rows {
-                        tr {
-                            th { (a_labels[i]) }
-                            @for &j in &cols { td.n { (cmp.matrix[i][j]) } }
-                            td.n { (cmp.matrix[i].iter().sum::<usize>()) }
-                        }
-                    }
-                }
-            }
+            (m.html(CORNER))
         }
         section {
             h2 { "等级变化的单位 (" (changes.len()) " 个)" }
@@ -729,31 +674,13 @@ pub fn xlsx(cmp: &Comparison) -> Result<Vec<u8>, XlsxError> {
         .set_text_wrap();
     let decimals = Format::new().set_num_format("0.00");
     let number = |v: Decimal| crate::xlsx::number(v);
-    let (rows, cols) = cmp.shown();
-    let (a_labels, b_labels) = (cmp.a.labels(), cmp.b.labels());
 
     let sheet = workbook.add_worksheet().set_name("等级变化矩阵")?;
     for (k, line) in cmp.headline().iter().enumerate() {
         sheet.write_string(k as u32, 0, line)?;
     }
     let top = cmp.headline().len() as u32 + 1;
-    sheet.write_string_with_format(top, 0, "A \\ B", &header)?;
-    for (k, &j) in cols.iter().enumerate() {
-        sheet.write_string_with_format(top, k as u16 + 1, &b_labels[j], &header)?;
-    }
-    sheet.write_string_with_format(top, cols.len() as u16 + 1, "合计", &header)?;
-    for (r, &i) in rows.iter().enumerate() {
-        let row = top + 1 + r as u32;
-        sheet.write_string_with_format(row, 0, &a_labels[i], &header)?;
-        for (k, &j) in cols.iter().enumerate() {
-            sheet.write_number(row, k as u16 + 1, cmp.matrix[i][j] as f64)?;
-        }
-        sheet.write_number(
-            row,
-            cols.len() as u16 + 1,
-            cmp.matrix[i].iter().sum::<usize>() as f64,
-        )?;
-    }
+    cmp.matrix.write_rows(sheet, top, CORNER, &header)?;
     sheet.set_column_width(0, 14)?;
     crate::xlsx::print_setup_titled(sheet, "评分规则对比")?;
 

@@ -270,10 +270,27 @@ pub struct BatchInfo<'a> {
 /// its longest cell's lines: each header fits on one line, and the figures' columns are as wide
 /// with or without the project columns (112 mm together); the text columns share the other
 /// 165 mm (单位 66 mm: 22 characters of 8 pt a line). The file a unit came from is under its
-/// name.
-fn ranking_columns(projects: bool) -> Vec<(&'static str, u32)> {
+/// name. With `history` (a run with a results store), 上年等级 (17 mm: 上年无记录 on one line),
+/// 上年总分 and 总分变化 (14 mm each) follow 等级, and the text columns give up those 45 mm.
+fn ranking_columns(projects: bool, history: bool) -> Vec<(&'static str, u32)> {
     // Widths in mm of the 277.
-    let text: &[(&str, u32)] = if projects {
+    let text: &[(&str, u32)] = if history && projects {
+        &[
+            ("单位", 35),
+            ("单位编码", 14),
+            ("项目", 27),
+            ("项目编码", 17),
+            ("主管部门", 16),
+            ("地区", 11),
+        ]
+    } else if history {
+        &[
+            ("单位", 47),
+            ("单位编码", 18),
+            ("主管部门", 29),
+            ("地区", 26),
+        ]
+    } else if projects {
         &[
             ("单位", 46),
             ("单位编码", 16),
@@ -292,9 +309,11 @@ fn ranking_columns(projects: bool) -> Vec<(&'static str, u32)> {
     };
     let mut columns = vec![("排名", 9)];
     columns.extend(text.iter().copied());
+    columns.extend([("复核总分", 14), ("等级", 9)]);
+    if history {
+        columns.extend([("上年等级", 17), ("上年总分", 14), ("总分变化", 14)]);
+    }
     columns.extend([
-        ("复核总分", 14),
-        ("等级", 9),
         ("自评总分", 14),
         ("自评等级", 14),
         ("差", 12),
@@ -363,6 +382,74 @@ fn group_table(rows: &[SummaryRow], by: GroupBy, grades: &[String]) -> Markup {
     }
 }
 
+/// A unit's 上年等级, 上年总分 and 总分变化 cells; under the change, 规则不同 where last
+/// year's rule set is another (the note in full on hover).
+fn last_year_cells(s: &crate::UnitSummary) -> Markup {
+    use crate::last_year::History;
+    match &s.last_year {
+        History::NotKept => html! { td { "—" } td.n { "—" } td.n { "—" } },
+        History::NoRecord => {
+            html! { td.muted { (crate::last_year::NO_RECORD) } td.n { "—" } td.n { "—" } }
+        }
+        History::Record(last) => {
+            let class = if last
+                .change
+                .is_some_and(|c| c.is_sign_negative() && !c.is_zero())
+            {
+                "n over"
+            } else {
+                "n"
+            };
+            html! {
+                td { (last.grade_label()) }
+                td.n { (last.total) }
+                td class=(class) {
+                    (last.change_label().unwrap_or_else(|| "—".into()))
+                    @if let Some(note) = &last.note { div.src.muted title=(note) { (crate::last_year::MARK) } }
+                }
+            }
+        }
+    }
+}
+
+/// Under the ranking of a run with a results store: what last year's columns say, the units
+/// whose last year was scored under another rule set, and the grade transition table since last
+/// year.
+fn last_year_section(rows: &[SummaryRow], grades: &[String]) -> Markup {
+    use crate::last_year::{self, History};
+    let other: Vec<(&str, String)> = ranked(rows)
+        .into_iter()
+        .filter_map(|(_, i)| rows[i].outcome.as_ref().ok())
+        .filter_map(|s| match &s.last_year {
+            History::Record(last) if last.other_rule_set => Some((
+                s.unit.as_str(),
+                format!("{} v{}", last.rule_set_id, last.rule_set_version),
+            )),
+            _ => None,
+        })
+        .collect();
+    let matrix = last_year::transitions(rows, grades);
+    html! {
+        p.muted style="margin-top:6px" { (last_year::LEGEND_MARKED) "。" }
+        @if !other.is_empty() {
+            p.muted {
+                "上年评分规则与本年不同的单位 (总分变化不是同口径的比较): "
+                @for (k, (unit, rule_set)) in other.iter().enumerate() {
+                    @if k > 0 { "; " }
+                    (unit) " (上年 " code { (rule_set) } ")"
+                }
+                "。"
+            }
+        }
+        section {
+            h2 { (last_year::TITLE) }
+            p.muted { (last_year::EXPLAIN) }
+            // Narrower than the page: six or seven short columns.
+            div style="max-width:720px" { (matrix.html(last_year::CORNER)) }
+        }
+    }
+}
+
 /// `index.html`: grade distribution, score histogram, most frequent findings, units ranked, and
 /// the units grouped by 主管部门 and by 地区. `pages` gives, per summary row, the path of its
 /// scorecard page, if one was written. Printed, the ranking and the groups each start a page.
@@ -399,7 +486,8 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
         .map(|(i, n)| (format!("{}-{}", i * 10, i * 10 + 10), *n))
         .collect();
     let projects = crate::has_projects(rows);
-    let columns = ranking_columns(projects);
+    let history = crate::last_year::has_history(rows);
+    let columns = ranking_columns(projects, history);
     let findings = info.findings.sorted();
     let text = |t: &Option<String>| t.clone().unwrap_or_else(|| "—".to_owned());
     let title = format!("绩效自评复核报告: {}", info.rule_set.name);
@@ -473,6 +561,7 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
                                 td { (text(&s.region)) }
                                 td.n { (p(s.total)) }
                                 td { (s.grade_label()) }
+                                @if history { (last_year_cells(s)) }
                                 td.n { (s.declared_total.map_or("—".into(), p)) }
                                 td { (text(&s.declared_grade)) }
                                 td class=(gap_class(s.gap)) {
@@ -487,6 +576,7 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
                 }
             }
         }
+        @if history { (last_year_section(rows, info.grades)) }
         section.page {
             (group_table(rows, GroupBy::Supervisor, info.grades))
             (group_table(rows, GroupBy::Region, info.grades))
@@ -624,6 +714,7 @@ pub fn scorecard(
         }
         (crate::review::html(card))
         (crate::ledger::html(card))
+        (crate::history::html(card))
         @if let Some(r) = resubmission { (crate::resubmission::html(r)) }
         section.page {
             h2 { "发现问题" }
@@ -659,4 +750,32 @@ pub fn scorecard(
         &card.rule_set,
     );
     page(&title, &margins, body)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The ranking's printed widths add up to the page's 277 mm (1000 ‰, less what the integer
+    /// division of each column's ‰ drops) with and without projects and last year's columns,
+    /// and last year's three columns take what the text columns give up.
+    #[test]
+    fn the_ranking_columns_fill_the_printed_width() {
+        for projects in [false, true] {
+            let plain = super::ranking_columns(projects, false);
+            let history = super::ranking_columns(projects, true);
+            assert_eq!(history.len(), plain.len() + 3);
+            let mm =
+                |columns: &[(&str, u32)]| -> u32 { columns.iter().map(|(_, w)| *w).sum::<u32>() };
+            // Each ‰ is mm × 1000 / 277, rounded down: within a column count of 1000.
+            for columns in [&plain, &history] {
+                let total = mm(columns);
+                assert!(
+                    total <= 1000 && total + columns.len() as u32 > 1000,
+                    "{total}"
+                );
+            }
+            let names: Vec<&str> = history.iter().map(|c| c.0).collect();
+            let at = names.iter().position(|n| *n == "等级").unwrap();
+            assert_eq!(&names[at + 1..at + 4], ["上年等级", "上年总分", "总分变化"]);
+        }
+    }
 }

@@ -4,12 +4,15 @@
 //! written by fixed rules (`jixiao_engine::fmt`), so output is stable.
 
 pub mod compare;
+pub mod history;
 pub mod html;
+pub mod last_year;
 pub mod ledger;
 pub mod resubmission;
 pub mod returns;
 pub mod review;
 pub mod review_summary;
+pub mod transition;
 pub mod xlsx;
 
 use std::borrow::Cow;
@@ -378,6 +381,7 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
     out.push('\n');
     out.push_str(&review::terminal(card, width));
     out.push_str(&ledger::terminal(card, width));
+    out.push_str(&history::terminal(card, width));
     if card.findings.is_empty() {
         out.push_str("发现问题: 无\n");
     } else {
@@ -574,6 +578,7 @@ pub fn markdown(card: &Scorecard) -> String {
     ));
     out.push_str(&review::markdown(card));
     out.push_str(&ledger::markdown(card));
+    out.push_str(&history::markdown(card));
     out.push_str("\n## 发现问题\n\n");
     if card.findings.is_empty() {
         out.push_str("无。\n");
@@ -631,6 +636,9 @@ pub struct UnitSummary {
     /// For a unit read from a document: of the data the rule set needs, how much was read
     /// (found, needed), the 读取完整度.
     pub read: Option<(usize, usize)>,
+    /// The unit's year before, from the results store (`score --db`): shown beside this year's
+    /// only in the summaries of a run with a store.
+    pub last_year: last_year::History,
 }
 
 impl UnitSummary {
@@ -669,6 +677,7 @@ impl UnitSummary {
             hard: card.count(Severity::Hard),
             soft: card.count(Severity::Soft),
             read: None,
+            last_year: last_year::History::NotKept,
         }
     }
 }
@@ -853,8 +862,10 @@ fn text_cell(text: &str) -> String {
     }
 }
 
-/// The columns of the summaries' unit table, in order: 项目 and 项目编码 only when `projects`.
-fn summary_columns(projects: bool, reviewed: bool) -> Vec<&'static str> {
+/// The columns of the summaries' unit table, in order: 项目 and 项目编码 only when `projects`,
+/// 复核后总分 and 复核后等级 only when `reviewed`, last year's ([`last_year::COLUMNS`]) only when
+/// `history`.
+fn summary_columns(projects: bool, reviewed: bool, history: bool) -> Vec<&'static str> {
     let mut columns = vec!["排名", "来源", "单位", "单位编码"];
     if projects {
         columns.extend(["项目", "项目编码"]);
@@ -862,6 +873,9 @@ fn summary_columns(projects: bool, reviewed: bool) -> Vec<&'static str> {
     columns.extend(["主管部门", "地区", "年度", "类型", "复核总分", "等级"]);
     if reviewed {
         columns.extend(["复核后总分", "复核后等级"]);
+    }
+    if history {
+        columns.extend(last_year::COLUMNS);
     }
     columns.extend([
         "自评总分",
@@ -878,12 +892,15 @@ fn summary_columns(projects: bool, reviewed: bool) -> Vec<&'static str> {
 /// The batch summary as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese): one row
 /// per input, ranked (the units that failed last, without a rank), with Chinese headers: 排名,
 /// 来源, 单位, 单位编码, (项目, 项目编码, only when some unit has a project,) 主管部门, 地区, 年度,
-/// 类型, 复核总分, 等级, 自评总分, 自评等级, 差, 硬性问题, 提示, 读取完整度, 错误. Its text fields
-/// are kept from being taken for formulas; figures are plain numbers (差 = 自评总分 − 复核总分).
+/// 类型, 复核总分, 等级, (上年等级, 上年总分, 总分变化, 上年说明, only when the run has a results
+/// store,) 自评总分, 自评等级, 差, 硬性问题, 提示, 读取完整度, 错误. Its text fields are kept from
+/// being taken for formulas; figures are plain numbers (差 = 自评总分 − 复核总分; 总分变化 =
+/// 本年总分 − 上年总分, signed).
 pub fn summary_csv(rows: &[SummaryRow]) -> String {
     let projects = has_projects(rows);
     let reviews = has_reviews(rows);
-    let header = summary_columns(projects, reviews);
+    let history = last_year::has_history(rows);
+    let header = summary_columns(projects, reviews, history);
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(&header).expect("writing to memory");
     let text = |t: &Option<String>| t.as_deref().map(text_cell).unwrap_or_default();
@@ -910,6 +927,15 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
                 ]);
                 if reviews {
                     r.extend(reviewed_cells(s, ""));
+                }
+                if history {
+                    // Text kept from being taken for a formula; the change a signed figure.
+                    let [grade, total, change, note] = last_year::cells(s, "");
+                    let total = match total.parse::<Decimal>() {
+                        Ok(_) => total,
+                        Err(_) => text_cell(&total),
+                    };
+                    r.extend([text_cell(&grade), total, change, text_cell(&note)]);
                 }
                 r.extend([
                     s.declared_total.map(p).unwrap_or_default(),
@@ -944,9 +970,10 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
 pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]) -> String {
     let projects = has_projects(rows);
     let reviews = has_reviews(rows);
+    let history = last_year::has_history(rows);
     let mut out = String::from("# 绩效自评复核汇总\n\n## 单位排名\n\n");
     // The columns of `summary_columns`, but 来源 last and 错误 in its own section.
-    let mut columns: Vec<&str> = summary_columns(projects, reviews)
+    let mut columns: Vec<&str> = summary_columns(projects, reviews, history)
         .into_iter()
         .filter(|c| !matches!(*c, "来源" | "错误"))
         .collect();
@@ -956,6 +983,8 @@ pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]
         "年度",
         "复核总分",
         "复核后总分",
+        "上年总分",
+        "总分变化",
         "自评总分",
         "差",
         "硬性问题",
@@ -989,6 +1018,9 @@ pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]
                 if reviews {
                     cells.extend(reviewed_cells(s, "—"));
                 }
+                if history {
+                    cells.extend(last_year::cells(s, "—").map(|c| cell(&c)));
+                }
                 cells.extend([
                     s.declared_total.map_or("—".into(), p),
                     text(&s.declared_grade),
@@ -1002,6 +1034,16 @@ pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]
             }
             Err(e) => failed.push((row.source.as_str(), e.as_str())),
         }
+    }
+    if history {
+        out.push_str(&format!("\n{}。\n", last_year::LEGEND));
+        let matrix = last_year::transitions(rows, grades);
+        out.push_str(&format!(
+            "\n## {}\n\n{}\n\n",
+            last_year::TITLE,
+            last_year::EXPLAIN
+        ));
+        out.push_str(&matrix.markdown(last_year::CORNER));
     }
     for by in [GroupBy::Supervisor, GroupBy::Region] {
         out.push_str(&format!("\n## {}\n\n", by.title()));

@@ -13,7 +13,27 @@ use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
+use crate::last_year::History;
 use crate::{GroupBy, SummaryRow};
+
+/// The sheet of the grade transitions since last year (a run with a results store).
+const TRANSITIONS: &str = "等级变化";
+
+/// A number format of `places` decimals (`0.00`); with `sign`, a plus before a positive one
+/// (`+0.00;-0.00;0.00`).
+fn decimals_format(places: u32, sign: bool) -> Format {
+    let digits = if places == 0 {
+        "0".to_owned()
+    } else {
+        format!("0.{}", "0".repeat(places as usize))
+    };
+    let code = if sign {
+        format!("+{digits};-{digits};{digits}")
+    } else {
+        digits
+    };
+    Format::new().set_num_format(code)
+}
 use jixiao_engine::fmt::round;
 use jixiao_engine::{Scorecard, ScoredIndicator};
 
@@ -46,6 +66,9 @@ pub struct SummaryWorkbook {
     findings_sheets: u32,
     /// Whether the sheet 复核得分 follows 自评对照.
     reviewed: bool,
+    /// Whether the run has a results store: the summary sheet shows last year beside each unit
+    /// and the sheet 等级变化 (after 按地区) the grade transitions since last year.
+    history: bool,
 }
 
 impl std::fmt::Debug for SummaryWorkbook {
@@ -83,6 +106,19 @@ impl SummaryWorkbook {
         year: u16,
         reviewed: bool,
     ) -> Result<Self, XlsxError> {
+        Self::with_options(columns, grades, year, reviewed, false)
+    }
+
+    /// As [`SummaryWorkbook::with_review`]; with `history` (a run with a results store), the
+    /// summary sheet shows 上年等级, 上年总分, 总分变化 and 上年说明 beside each unit, and a sheet
+    /// 等级变化 after 按地区 the grade transitions since last year (上年等级 → 本年等级).
+    pub fn with_options(
+        columns: Vec<IndicatorColumn>,
+        grades: Vec<String>,
+        year: u16,
+        reviewed: bool,
+        history: bool,
+    ) -> Result<Self, XlsxError> {
         let mut workbook = Workbook::new();
         workbook.set_properties(
             &DocProperties::new()
@@ -102,6 +138,11 @@ impl SummaryWorkbook {
                 .add_worksheet_with_constant_memory()?
                 .set_name(name)?;
         }
+        // A small sheet, held in memory: its explanations are merged cells of a set height.
+        if history {
+            workbook.add_worksheet().set_name(TRANSITIONS)?;
+        }
+        let before = 3 + usize::from(history);
         let mut layouts = vec![("指标得分", "复核总分"), ("自评对照", "自评总分")];
         if reviewed {
             layouts.push(("复核得分", "复核后总分"));
@@ -126,9 +167,10 @@ impl SummaryWorkbook {
             header,
             points,
             over,
-            indicators: (3, 1),
-            findings: (3 + layout_sheets, 1),
+            indicators: (before, 1),
+            findings: (before + layout_sheets, 1),
             reviewed,
+            history,
             findings_sheets: 0,
         };
         this.add_findings_sheet()?;
@@ -283,6 +325,15 @@ impl SummaryWorkbook {
                 ("复核后等级", 8, Field::ReviewedGrade),
             ]);
         }
+        let history = self.history && crate::last_year::has_history(rows);
+        if history {
+            columns.extend([
+                ("上年等级", 10, Field::LastGrade),
+                ("上年总分", 10, Field::LastTotal),
+                ("总分变化", 10, Field::Change),
+                ("上年说明", 20, Field::LastNote),
+            ]);
+        }
         columns.extend([
             ("自评总分", 10, Field::DeclaredTotal),
             ("自评等级", 8, Field::DeclaredGrade),
@@ -353,6 +404,25 @@ impl SummaryWorkbook {
                     sheet.write_number_with_format(row, col, number(value), &figure)?;
                     continue;
                 }
+                if let (Field::LastTotal | Field::Change, History::Record(last)) =
+                    (field, &s.last_year)
+                {
+                    // At their own decimals: last year's total as stored, the change at this
+                    // year's rule set's (signed).
+                    let (value, places, sign) = match field {
+                        Field::LastTotal => {
+                            let value = last.total_value();
+                            (value, value.map_or(2, |v| v.scale()), false)
+                        }
+                        _ => (last.change, last.decimals, true),
+                    };
+                    if let Some(value) = value {
+                        let format = decimals_format(places, sign).set_align(FormatAlign::Top);
+                        let value = round(value, places).to_f64().unwrap_or_default();
+                        sheet.write_number_with_format(row, col, value, &format)?;
+                    }
+                    continue;
+                }
                 match field {
                     Field::Rank => {
                         sheet.write_number_with_format(row, col, count(rank), &top)?;
@@ -392,6 +462,9 @@ impl SummaryWorkbook {
         for (index, by) in [(1, GroupBy::Supervisor), (2, GroupBy::Region)] {
             self.write_groups(index, rows, by)?;
         }
+        if self.history {
+            self.write_transitions(3, rows)?;
+        }
         let (index, last) = self.indicators;
         let last_col = u16::try_from(self.columns.len() + 2).unwrap_or(u16::MAX);
         for sheet in [index, index + 1] {
@@ -413,6 +486,33 @@ impl SummaryWorkbook {
             crate::review_summary::add_sheet(&mut self.workbook, review)?;
         }
         self.workbook.save_to_buffer()
+    }
+
+    /// The sheet `index` (等级变化): the grade transitions since last year, its explanation above.
+    fn write_transitions(&mut self, index: usize, rows: &[SummaryRow]) -> Result<(), XlsxError> {
+        use crate::last_year;
+        const FIRST: u16 = 14;
+        const OTHERS: u16 = 10;
+        let matrix = last_year::transitions(rows, &self.grades);
+        let cols = u16::try_from(matrix.shown().1.len() + 1).unwrap_or(u16::MAX);
+        let width = FIRST + OTHERS * cols;
+        let wrapped = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+        let sheet = self.workbook.worksheet_from_index(index)?;
+        sheet.set_column_width(0, FIRST)?;
+        for col in 1..=cols {
+            sheet.set_column_width(col, OTHERS)?;
+        }
+        sheet.write_string_with_format(0, 0, last_year::TITLE, &Format::new().set_bold())?;
+        // The explanations across the table's width, as tall as their lines.
+        let legend = format!("{}。", last_year::LEGEND);
+        let end = matrix.write_rows(sheet, 3, last_year::CORNER, &self.header)?;
+        for (row, text) in [(1, last_year::EXPLAIN), (end + 1, legend.as_str())] {
+            sheet.merge_range(row, 0, row, cols, text, &wrapped)?;
+            sheet.set_row_height(row, line_height(text, width))?;
+        }
+        print_setup_titled(sheet, TITLE)?;
+        sheet.set_print_area(0, 0, end + 1, cols)?;
+        Ok(())
     }
 
     /// The sheet `index`: the scored units grouped `by` 主管部门 or 地区, a row per group (units,
@@ -485,6 +585,20 @@ impl Field {
                 .as_ref()
                 .map(|r| r.1.as_deref().unwrap_or("无等级")),
             Field::DeclaredGrade => s.declared_grade.as_deref(),
+            Field::LastGrade => match &s.last_year {
+                History::NotKept => None,
+                History::NoRecord => Some(crate::last_year::NO_RECORD),
+                History::Record(last) => Some(last.grade_label()),
+            },
+            Field::LastNote => match &s.last_year {
+                History::Record(last) => last.note.as_deref(),
+                _ => None,
+            },
+            Field::LastTotal => match &s.last_year {
+                // Not a number: shown as stored.
+                History::Record(last) if last.total_value().is_none() => Some(&last.total),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -499,6 +613,7 @@ impl Field {
                 | Field::Supervisor
                 | Field::Region
                 | Field::Error
+                | Field::LastNote
         )
     }
 }
@@ -524,6 +639,11 @@ enum Field {
     DeclaredTotal,
     DeclaredGrade,
     Gap,
+    /// With a results store: 上年等级, 上年总分, 总分变化, 上年说明.
+    LastGrade,
+    LastTotal,
+    Change,
+    LastNote,
     Hard,
     Soft,
     Read,
