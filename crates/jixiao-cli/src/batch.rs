@@ -37,6 +37,10 @@ pub struct Scored {
     /// What reading the unit noted (forms), printed before its result.
     pub warnings: Vec<String>,
     pub result: Outcome,
+    /// What the results store records of a scored unit (`--db`), made on the scoring thread.
+    pub record: Option<jixiao_store::UnitRecord>,
+    /// The unit's result of the year before, from the results store (`--db`).
+    pub last_year: Option<jixiao_store::LastYear>,
 }
 
 /// What became of one submission.
@@ -152,6 +156,11 @@ pub struct Context<'a> {
     /// Whether the round's record keeps each unit's figures (for `--previous`: only a round
     /// with scorecards can be taken up again).
     pub figures: bool,
+    /// Whether the run is recorded in a results store (`--db`).
+    pub record: bool,
+    /// The store's records of the years before the units' (`--db`): last year's figures and
+    /// results.
+    pub prior: Option<&'a jixiao_store::PriorYear>,
 }
 
 fn score_job(
@@ -167,6 +176,8 @@ fn score_job(
         ledger,
         reviews,
         figures,
+        record,
+        prior,
     } = *context;
     let (source, stem) = (job.source(), job.stem());
     let not_scored = |result| Scored {
@@ -176,6 +187,8 @@ fn score_job(
         read: None,
         warnings: Vec::new(),
         result,
+        record: None,
+        last_year: None,
     };
     let loaded = match slot {
         Slot::Loaded(loaded) => Some(*loaded),
@@ -191,6 +204,14 @@ fn score_job(
             None => job.load_with(Some(rules), vocabulary)?,
         };
         let mut loaded = loaded;
+        // The unit's record of the year before, when the store has one.
+        let prior = prior.and_then(|prior| {
+            let identity = &loaded.unit.unit().unit;
+            prior.find(
+                &jixiao_store::UnitKeys::of(identity),
+                identity.year.checked_sub(1)?,
+            )
+        });
         // The bureau's own figures: the unit scored with the rule set's choice of figure, each
         // difference a finding.
         let mut checked = None;
@@ -220,10 +241,27 @@ fn score_job(
                 ),
             });
         }
+        // The figures of the year before the unit left out, from its record of that year in the
+        // results store; each it gave compared with the record's.
+        let mut history = None;
+        if let Some(prior) = prior {
+            let filled = jixiao_store::fill_last_year(
+                loaded.unit.clone(),
+                prior,
+                rules.history.amount_tolerance,
+            )
+            .map_err(|error| Failed::invalid(format!("{source}: {error}")))?;
+            loaded.unit = filled.unit;
+            history = Some((filled.figures, filled.findings));
+        }
         let mut card = jixiao_engine::score_with(&loaded.unit, rules, options)
             .map_err(|error| Failed::invalid(format!("{source}: {error}")))?;
         if let Some((figures, findings)) = checked {
             card.ledger = figures;
+            card.findings.extend(findings);
+        }
+        if let Some((figures, findings)) = history {
+            card.history = figures;
             card.findings.extend(findings);
         }
         // The reviewed scores of the unit: the final total and grade by the rule set's tree.
@@ -249,6 +287,19 @@ fn score_job(
         let mut returns = loaded.returns;
         returns.extend(crate::returns::of_findings(&card, loaded.ingested.as_ref()));
         let unit = loaded.unit.unit();
+        let stored = if record {
+            let kind = submission.as_ref().map(|s| s.kind.label().to_owned());
+            let sha = submission
+                .as_ref()
+                .map(|s| s.sha256.clone())
+                .filter(|s| !s.is_empty());
+            Some(
+                jixiao_store::UnitRecord::scored(source.clone(), kind, sha, unit, &card)
+                    .map_err(|error| Failed::invalid(format!("{source}: {error}")))?,
+            )
+        } else {
+            None
+        };
         let read = (
             unit.unit.clone(),
             if figures {
@@ -258,16 +309,30 @@ fn score_job(
             },
             unit.indicators.len(),
         );
-        Ok::<_, Failed>((card, loaded.ingested, loaded.warnings, returns, read))
+        let last_year = prior.map(|p| p.result.clone());
+        Ok::<_, Failed>((
+            card,
+            loaded.ingested,
+            loaded.warnings,
+            returns,
+            read,
+            (stored, last_year),
+        ))
     }));
-    let (result, warnings, read) = match outcome {
-        Ok(Ok((card, ingested, warnings, returns, read))) => (
+    let (result, warnings, read, (record, last_year)) = match outcome {
+        Ok(Ok((card, ingested, warnings, returns, read, stored))) => (
             Outcome::Scored(Box::new(card), ingested.map(Box::new), returns),
             warnings,
             Some(read),
+            stored,
         ),
-        Ok(Err(error)) => (Outcome::Failed(error), Vec::new(), None),
-        Err(_) => (Outcome::Failed(panicked(&source)), Vec::new(), None),
+        Ok(Err(error)) => (Outcome::Failed(error), Vec::new(), None, (None, None)),
+        Err(_) => (
+            Outcome::Failed(panicked(&source)),
+            Vec::new(),
+            None,
+            (None, None),
+        ),
     };
     Scored {
         source,
@@ -276,6 +341,8 @@ fn score_job(
         read,
         warnings,
         result,
+        record,
+        last_year,
     }
 }
 
@@ -317,6 +384,8 @@ pub fn run<S: Sink>(
                         read: None,
                         warnings: Vec::new(),
                         result: Outcome::Failed(Failed::invalid(error)),
+                        record: None,
+                        last_year: None,
                     },
                 })
                 .collect();
@@ -391,6 +460,9 @@ pub struct RoundOptions {
     pub bureau: Option<String>,
     /// Whether reviewed scores are applied (`--review`): summary.xlsx gets the sheet 复核得分.
     pub reviewed: bool,
+    /// Whether the run has a results store (`--db`): the summaries show last year's grade and
+    /// total beside each unit, and the grade transitions since last year.
+    pub history: bool,
 }
 
 /// The outputs of a `score` run.
@@ -429,6 +501,8 @@ pub struct Outputs {
     progress: ProgressBar,
     /// The rule set scored by: what a unit read from a document must give (读取完整度).
     rules: jixiao_rules::RuleSet,
+    /// Whether the run has a results store: each scored unit's row shows its year before.
+    history: bool,
 }
 
 /// A unit read from a document: what its reader gave, and its read completeness under the rule
@@ -506,6 +580,7 @@ impl Outputs {
             previous,
             bureau,
             reviewed,
+            history,
         } = round;
         let workbook = match &dir {
             Some(dir) => {
@@ -518,8 +593,9 @@ impl Outputs {
                 let mut cols = Vec::new();
                 columns(&rules.indicators, &mut Vec::new(), &mut cols);
                 let grades = rules.grade_names();
-                let workbook = SummaryWorkbook::with_review(cols, grades, rules.year, reviewed)
-                    .context("cannot start summary.xlsx")?;
+                let workbook =
+                    SummaryWorkbook::with_options(cols, grades, rules.year, reviewed, history)
+                        .context("cannot start summary.xlsx")?;
                 Some(WorkbookThread::start(workbook))
             }
             None => None,
@@ -556,6 +632,7 @@ impl Outputs {
             notes: Vec::new(),
             progress: progress(total),
             rules: (**rules).clone(),
+            history,
         })
     }
 
@@ -760,6 +837,7 @@ impl Outputs {
             duplicates: self.duplicates.len(),
             plugin_errors: self.plugin_errors,
             grades: grade_counts(&self.rows),
+            files: Vec::new(),
         };
         let Some(output) = self.dir else {
             return Ok(finished);
@@ -835,15 +913,20 @@ impl Outputs {
             .names
             .all()
             .flat_map(|name| ["html", "json", "md"].map(|ext| format!("scorecards/{name}.{ext}")));
-        output.commit(
-            summaries
-                .into_iter()
-                .map(str::to_owned)
-                .chain(cards)
-                .chain(returned)
-                .chain(reviewed)
-                .chain(kept),
-        )?;
+        let written: Vec<String> = summaries
+            .into_iter()
+            .map(str::to_owned)
+            .chain(cards)
+            .chain(returned)
+            .chain(reviewed)
+            .chain(kept)
+            .collect();
+        output.commit(written.iter().cloned())?;
+        let mut finished = finished;
+        finished.files = written
+            .into_iter()
+            .filter(|name| !name.starts_with("scorecards/"))
+            .collect();
         Ok(finished)
     }
 }
@@ -861,6 +944,9 @@ pub struct Finished {
     pub plugin_errors: usize,
     /// e.g. "优 3, 良 5".
     pub grades: String,
+    /// The files written into --out besides the scorecards (the summaries, the 退回清单, the
+    /// round's record), relative to it: what the results store keeps of the run.
+    pub files: Vec<String>,
 }
 
 impl Sink for Outputs {
@@ -968,6 +1054,7 @@ impl Sink for Outputs {
                     source: scored.source.clone(),
                     outcome: Ok(UnitSummary {
                         read: completeness.as_ref().map(|c| (c.found(), c.needed())),
+                        last_year: history(self.history, scored.last_year, &card),
                         ..UnitSummary::of(&card)
                     }),
                 });
@@ -1275,6 +1362,33 @@ fn shown_total(card: &Scorecard) -> rust_decimal::Decimal {
     total
 }
 
+/// What a scored unit's summary row shows of its year before: nothing without a store, else the
+/// store's record (its total read as a decimal from the stored text, the change at this year's
+/// rule set's decimals) or 上年无记录.
+fn history(
+    kept: bool,
+    last: Option<jixiao_store::LastYear>,
+    card: &Scorecard,
+) -> jixiao_report::last_year::History {
+    use jixiao_report::last_year::{History, LastYearResult};
+    match (kept, last) {
+        (false, _) => History::NotKept,
+        (true, None) => History::NoRecord,
+        (true, Some(last)) => History::Record(Box::new(LastYearResult::new(
+            last.run,
+            last.year,
+            last.rule_set_id,
+            last.rule_set_version,
+            last.total,
+            last.grade,
+            last.reviewed,
+            card.review.as_ref().map_or(card.total, |r| r.total),
+            &card.rule_set.id,
+            card.rule_set.score_decimals,
+        ))),
+    }
+}
+
 /// "优 3, 良 5" for the scored rows, grades in order of first appearance.
 fn grade_counts(rows: &[SummaryRow]) -> String {
     let mut counts: Vec<(&str, usize)> = Vec::new();
@@ -1332,6 +1446,8 @@ mod tests {
             ledger: None,
             reviews: None,
             figures: false,
+            record: false,
+            prior: None,
         };
         let scored = score_job(
             Job::File(PathBuf::from("科协.xlsx")),

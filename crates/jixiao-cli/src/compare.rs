@@ -28,8 +28,15 @@ pub struct CompareArgs {
     rules: Vec<PathBuf>,
     /// Units: unit files, filled forms, reports, JSON Lines files or folders of them (as `score`
     /// takes them): last year's units, or a population from `jixiao generate`.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "year")]
     units: Vec<PathBuf>,
+    /// Take the units from the results store (--db) instead: the units of this budget year as
+    /// they were scored (each unit's latest run), e.g. last year's, to see what B would have
+    /// given them.
+    #[arg(long, value_name = "YEAR", conflicts_with = "units")]
+    year: Option<u16>,
+    #[command(flatten)]
+    store: crate::store::StoreArgs,
     /// Also write compare.md, compare.html and compare.xlsx into this folder (made if missing).
     #[arg(long, short)]
     out: Option<PathBuf>,
@@ -86,23 +93,51 @@ pub fn compare(args: &CompareArgs) -> Result<ExitCode> {
         Rules::load(a, &args.plugins)?,
         Rules::load(b, &args.plugins)?,
     );
-    let vocabulary = args.vocabulary.load()?;
-    let mut found = inputs::discover(&args.units)?;
-    let skipped = std::mem::take(&mut found.skipped);
-    let jobs: Vec<_> = inputs::jobs(&found)?.collect();
-    let results: Vec<Compared> = jobs
-        .into_par_iter()
-        .map(|job| {
-            let job = job?;
-            let source = job.source();
-            let loaded = job
-                .load(&vocabulary)
-                .map_err(|failed| (source.clone(), failed.message))?;
-            let card_a = score(&a, &loaded).map_err(|e| (source.clone(), e))?;
-            let card_b = score(&b, &loaded).map_err(|e| (source.clone(), e))?;
-            Ok((source, card_a, card_b))
-        })
-        .collect();
+    let both = |source: String, loaded: &inputs::Loaded| -> Compared {
+        let card_a = score(&a, loaded).map_err(|e| (source.clone(), e))?;
+        let card_b = score(&b, loaded).map_err(|e| (source.clone(), e))?;
+        Ok((source, card_a, card_b))
+    };
+    let mut skipped = None;
+    let results: Vec<Compared> = match args.year {
+        Some(year) => {
+            let store = args.store.open_required()?;
+            let units = store.current_units(year)?;
+            if units.is_empty() {
+                bail!(
+                    "the results store {} has no units of {year}",
+                    store.path().display()
+                );
+            }
+            units
+                .into_par_iter()
+                .map(|stored| {
+                    let source = format!(
+                        "成绩库 {year} 年度 (第 {} 次评分) {}",
+                        stored.run, stored.source
+                    );
+                    let loaded = stored_unit(&stored).map_err(|e| (source.clone(), e))?;
+                    both(source, &loaded)
+                })
+                .collect()
+        }
+        None => {
+            let vocabulary = args.vocabulary.load()?;
+            let mut found = inputs::discover(&args.units)?;
+            skipped = Some(std::mem::take(&mut found.skipped));
+            let jobs: Vec<_> = inputs::jobs(&found)?.collect();
+            jobs.into_par_iter()
+                .map(|job| {
+                    let job = job?;
+                    let source = job.source();
+                    let loaded = job
+                        .load(&vocabulary)
+                        .map_err(|failed| (source.clone(), failed.message))?;
+                    both(source, &loaded)
+                })
+                .collect()
+        }
+    };
     let mut builder = Builder::new(side(&a), side(&b));
     let mut first: BTreeMap<Identity, String> = BTreeMap::new();
     for result in results {
@@ -121,7 +156,7 @@ pub fn compare(args: &CompareArgs) -> Result<ExitCode> {
         }
     }
     let comparison = builder.finish();
-    if let Some(line) = skipped.summary() {
+    if let Some(line) = skipped.as_ref().and_then(|s| s.summary()) {
         info!("{line}");
     }
     {
@@ -145,6 +180,18 @@ pub fn compare(args: &CompareArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(crate::SOME_FAILED)
     })
+}
+
+/// A unit of the store, as it was scored, checked again (a unit the store holds was valid when
+/// recorded; a newer jixiao may bound a figure more tightly).
+fn stored_unit(stored: &jixiao_store::StoredUnit) -> Result<inputs::Loaded, String> {
+    let text = stored
+        .unit
+        .as_deref()
+        .ok_or_else(|| "成绩库中没有该单位的数据".to_owned())?;
+    let unit = jixiao_model::SelfEvaluation::from_json(text, Path::new(&stored.source), 1)
+        .map_err(|e| format!("成绩库中的单位数据无法读取: {e}"))?;
+    Ok(inputs::Loaded::of(unit))
 }
 
 fn write(dir: &Path, comparison: &jixiao_report::compare::Comparison, top: usize) -> Result<()> {

@@ -99,3 +99,32 @@ Examples:
 
 Exit status: 0 when nothing changed (or with --accept, once recorded), 1 when a unit's scorecard
 changed or has no snapshot yet, 2 when a unit cannot be scored.";
+
+pub const RUNS: &str = "\
+Examples:
+  jixiao score --rules configs/hunan-department.toml tests/fixtures/units/department --db 成绩库.db
+  jixiao runs --db 成绩库.db
+  jixiao runs --db 成绩库.db --format json";
+
+pub const HISTORY: &str = "\
+Examples:
+  jixiao history 株洲市芦淞区科学技术协会 --db 成绩库.db
+  jixiao history 株洲市芦淞区科学技术协会 --db 成绩库.db --all
+
+Exit status: 0 when the unit has records, 1 when nothing is found.";
+
+pub const VERIFY: &str = "\
+Examples:
+  jixiao verify --db 成绩库.db --run 1
+
+Exit status: 0 when every unit reproduces, 1 when a unit's score differs today.";
+
+pub const EXPORT: &str = "\
+Examples:
+  jixiao export --db 成绩库.db --run 1 --out run-1
+  jixiao export --db 成绩库.db --run 1 --out run-1 --scorecards";
+
+pub const IMPORT: &str = "\
+Examples:
+  jixiao import --db 成绩库.db results-2023
+  jixiao import --db 成绩库.db results-2023 --rules configs/hunan-department.toml --units round-2023";

@@ -180,6 +180,7 @@ fn key_label(key: &str) -> String {
         "tolerances" => "容差",
         "checks" => "内置检查",
         "ledger" => "财政数据核对",
+        "history" => "成绩库上年数据核对",
         "grades" => "等级",
         "plugins" => "插件",
         "points" => "分值",

@@ -312,6 +312,11 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// A unit read from elsewhere (the results store): nothing to note, nothing to return.
+    pub fn of(unit: CheckedUnit) -> Loaded {
+        Loaded::unit(unit)
+    }
+
     fn unit(unit: CheckedUnit) -> Loaded {
         Loaded {
             unit,

@@ -10,6 +10,9 @@ mod cases;
 mod compare;
 mod examples;
 mod explain;
+mod export;
+mod history;
+mod import;
 mod inputs;
 mod output;
 mod pin;
@@ -17,9 +20,12 @@ mod resubmit;
 mod returns;
 mod review;
 mod round;
+mod runs;
 mod scoring;
 mod snapshot;
+mod store;
 mod term;
+mod verify;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -151,6 +157,23 @@ enum Command {
     /// a change to it or its plugins does (--accept records the new state).
     #[command(after_help = examples::SNAPSHOT)]
     Snapshot(snapshot::SnapshotArgs),
+    /// List the runs the results store holds: number, kind, when, rule set, years, units.
+    #[command(after_help = examples::RUNS)]
+    Runs(runs::RunsArgs),
+    /// A unit's years in the results store (by 单位编码 or name): total, grade, rule set, review.
+    #[command(after_help = examples::HISTORY)]
+    History(history::HistoryArgs),
+    /// Score a recorded run's units again under its recorded rule set and plugins, and report
+    /// each score that differs today, and why it may.
+    #[command(after_help = examples::VERIFY)]
+    Verify(verify::VerifyArgs),
+    /// Write a recorded run's summaries, 退回清单 and round.jsonl again, byte for byte.
+    #[command(after_help = examples::EXPORT)]
+    Export(export::ExportArgs),
+    /// Load earlier years into the results store from the output folders of runs made without
+    /// one.
+    #[command(after_help = examples::IMPORT)]
+    Import(import::ImportArgs),
     /// Print a shell completion script (e.g. `jixiao completions bash > ~/.local/share/bash-completion/completions/jixiao`).
     #[command(after_help = examples::COMPLETIONS)]
     Completions {
@@ -344,6 +367,8 @@ struct ScoreArgs {
     plugins: PluginArgs,
     #[command(flatten)]
     vocabulary: VocabularyArgs,
+    #[command(flatten)]
+    store: store::StoreArgs,
 }
 
 /// How reports are read.
@@ -520,6 +545,11 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert(&args),
         Command::Test(args) => cases::run(&args),
         Command::Snapshot(args) => snapshot::run(&args),
+        Command::Runs(args) => runs::run(&args),
+        Command::History(args) => history::run(&args),
+        Command::Verify(args) => verify::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Completions { shell } => completions(shell),
         Command::Man { out } => man(out.as_deref()),
         Command::Review(ReviewCommand::Sample(args)) => review_sample(&args),
@@ -772,6 +802,8 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     }
     let rules = load_rules(&args.rules)?;
     let vocabulary = args.vocabulary.load()?;
+    // The store is opened (and refused, when it is not one) before anything is scored.
+    let store = args.store.open(true)?;
     let (plugins, plugin_errors) =
         Plugins::load_or_report(&rules, &args.rules, &args.plugins.options());
     for error in &plugin_errors {
@@ -859,6 +891,12 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
             note!("{line}");
         }
     }
+    // The years before the units' (their records in the store give last year's figures).
+    let prior_years: std::collections::BTreeSet<u16> = submissions
+        .iter()
+        .flatten()
+        .filter_map(|s| s.year.checked_sub(1))
+        .collect();
     // What was needed of who filed is known: only the slots' copies are kept, lightened.
     drop(submissions);
     let slots = batch::slots(identified, &duplicates);
@@ -891,6 +929,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
             previous,
             bureau: args.bureau.clone(),
             reviewed: reviews.is_some(),
+            history: store.is_some(),
         },
     )?;
     if let Some(line) = skipped.summary() {
@@ -910,6 +949,15 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         explain,
         extensions: if plugins.is_empty() { &[] } else { &extensions },
     };
+    // The store's records of the years before the units': last year's figures and results.
+    let prior = match &store {
+        Some(store) => {
+            let mut years: Vec<u16> = prior_years.iter().copied().collect();
+            years.sort_unstable();
+            Some(store.prior_year(&years)?)
+        }
+        None => None,
+    };
     let context = batch::Context {
         rules: &rules,
         options: &options,
@@ -917,9 +965,31 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         ledger: ledger.as_ref(),
         reviews: reviews.as_ref(),
         figures: args.out.is_some() && !args.no_scorecards,
+        record: store.is_some(),
+        prior: prior.as_ref(),
     };
-    batch::run(&found, slots, &context, &mut outputs)?;
-    let finished = outputs.finish(&rules)?;
+    let (finished, recorded) = match store {
+        None => {
+            batch::run(&found, slots, &context, &mut outputs)?;
+            (outputs.finish(&rules)?, None)
+        }
+        Some(store) => {
+            let run = store::new_run(
+                &rules,
+                &args.rules,
+                &plugins,
+                &args.plugins.options(),
+                &paths,
+                args.out.as_deref(),
+            )?;
+            let mut recording = store::Recording::new(outputs, store, &run)?;
+            batch::run(&found, slots, &context, &mut recording)?;
+            let (outputs, open) = recording.into_parts()?;
+            let finished = outputs.finish(&rules)?;
+            let run = open.commit(args.out.as_deref(), &finished.files)?;
+            (finished, Some(run))
+        }
+    };
     if finished.scored + finished.failed == 0 {
         skipped_note(&skipped);
         anyhow::bail!("no units were found in {}", paths_list(&paths));
@@ -939,6 +1009,12 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
                 " and one scorecard per unit"
             },
             dir.display()
+        );
+    }
+    if let (Some(run), Some(db)) = (recorded, &args.store.db) {
+        info!(
+            "recorded as run {run} in the results store {}",
+            db.display()
         );
     }
     if finished.plugin_errors > 0 {
