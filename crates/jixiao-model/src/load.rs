@@ -168,9 +168,26 @@ impl SelfEvaluation {
             .map(|head| head.unit)
     }
 
+    /// Who a unit file (TOML) is, from its `[unit]` table: the rest of the file parsed for its
+    /// syntax but not read into the model; `None` when that does not parse (the full parse says
+    /// why).
+    pub fn identity_from_toml(text: &str) -> Option<crate::UnitIdentity> {
+        #[derive(serde::Deserialize)]
+        struct Head {
+            unit: crate::UnitIdentity,
+        }
+        toml::from_str::<Head>(text).ok().map(|head| head.unit)
+    }
+
     /// Reads, parses and checks a unit file.
     pub fn load(path: &Path) -> Result<CheckedUnit, ModelError> {
-        let text = crate::encoding::read_utf8(path).map_err(|e| match e {
+        Self::from_toml(&Self::read_file(path)?, path)
+    }
+
+    /// A unit file's text, read as [`SelfEvaluation::load`] reads it (UTF-8, or an error that
+    /// says where it is not and whether it reads as GBK), not parsed.
+    pub fn read_file(path: &Path) -> Result<String, ModelError> {
+        crate::encoding::read_utf8(path).map_err(|e| match e {
             crate::encoding::ReadTextError::Io(source) => ModelError::Io {
                 path: path.to_owned(),
                 source,
@@ -179,8 +196,7 @@ impl SelfEvaluation {
                 path: path.to_owned(),
                 why,
             },
-        })?;
-        Self::from_toml(&text, path)
+        })
     }
 
     /// The unit as one line of JSON (no newline), the JSON Lines format.
