@@ -21,6 +21,7 @@ use crate::inputs::{self, Failed, Found, Identified, Job, Loaded};
 use crate::output::{Names, OutputDir, write_atomic, write_atomic_unsynced};
 use crate::resubmit::{Item, Record};
 use crate::round::{self, SourceKind};
+use crate::timings::{self, Stage};
 use jixiao_report::resubmission::Resubmission;
 
 /// Units read and scored together before being handed to the writer.
@@ -83,13 +84,15 @@ pub fn identify(
     let mut out = Vec::new();
     let mut jobs = inputs::jobs(found)?.peekable();
     while jobs.peek().is_some() {
-        let chunk: Vec<_> = jobs.by_ref().take(CHUNK).collect();
+        let chunk: Vec<_> = timings::time(Stage::Read, || jobs.by_ref().take(CHUNK).collect());
         out.par_extend(chunk.into_par_iter().map(|job| match job {
             Ok(job) => {
                 let source = job.source();
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    job.identify(Some(rules), vocabulary)
-                }))
+                timings::time(Stage::Identify, || {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        job.identify(Some(rules), vocabulary)
+                    }))
+                })
                 .unwrap_or_else(|_| Identified::Failed(panicked(&source)))
             }
             Err((_, error)) => Identified::Failed(Failed::invalid(error)),
@@ -204,6 +207,7 @@ fn score_job(
             None => job.load_with(Some(rules), vocabulary)?,
         };
         let mut loaded = loaded;
+        let mut checking = timings::Timed::start(Stage::Findings);
         // The unit's record of the year before, when the store has one.
         let prior = prior.and_then(|prior| {
             let identity = &loaded.unit.unit().unit;
@@ -254,8 +258,12 @@ fn score_job(
             loaded.unit = filled.unit;
             history = Some((filled.figures, filled.findings));
         }
-        let mut card = jixiao_engine::score_with(&loaded.unit, rules, options)
-            .map_err(|error| Failed::invalid(format!("{source}: {error}")))?;
+        checking.pause();
+        let mut card = timings::time(Stage::Score, || {
+            jixiao_engine::score_with(&loaded.unit, rules, options)
+        })
+        .map_err(|error| Failed::invalid(format!("{source}: {error}")))?;
+        checking.resume();
         if let Some((figures, findings)) = checked {
             card.ledger = figures;
             card.findings.extend(findings);
@@ -286,6 +294,7 @@ fn score_job(
             }));
         let mut returns = loaded.returns;
         returns.extend(crate::returns::of_findings(&card, loaded.ingested.as_ref()));
+        drop(checking);
         let unit = loaded.unit.unit();
         let stored = if record {
             let kind = submission.as_ref().map(|s| s.kind.label().to_owned());
@@ -294,8 +303,10 @@ fn score_job(
                 .map(|s| s.sha256.clone())
                 .filter(|s| !s.is_empty());
             Some(
-                jixiao_store::UnitRecord::scored(source.clone(), kind, sha, unit, &card)
-                    .map_err(|error| Failed::invalid(format!("{source}: {error}")))?,
+                timings::time(Stage::StoreRecord, || {
+                    jixiao_store::UnitRecord::scored(source.clone(), kind, sha, unit, &card)
+                })
+                .map_err(|error| Failed::invalid(format!("{source}: {error}")))?,
             )
         } else {
             None
@@ -365,14 +376,14 @@ pub fn run<S: Sink>(
         let writer = scope.spawn(move || -> Result<()> {
             for chunk in receiver {
                 for scored in chunk {
-                    sink.accept(scored)?;
+                    timings::time(Stage::Accept, || sink.accept(scored))?;
                 }
             }
             Ok(())
         });
         let mut jobs = jobs.zip(slots).peekable();
         while jobs.peek().is_some() {
-            let chunk: Vec<_> = jobs.by_ref().take(CHUNK).collect();
+            let chunk: Vec<_> = timings::time(Stage::Read, || jobs.by_ref().take(CHUNK).collect());
             let scored: Vec<Scored> = chunk
                 .into_par_iter()
                 .map(|(job, (slot, submission))| match job {
@@ -424,8 +435,7 @@ impl WorkbookThread {
         let handle = std::thread::spawn(move || {
             let mut workbook = workbook;
             for (source, card) in receiver {
-                workbook
-                    .add_unit(&source, &card)
+                timings::time(Stage::WorkbookRows, || workbook.add_unit(&source, &card))
                     .context("cannot write summary.xlsx")?;
             }
             Ok(workbook)
@@ -446,9 +456,10 @@ impl WorkbookThread {
             .handle
             .join()
             .map_err(|_| anyhow::anyhow!("the summary.xlsx writer panicked"))??;
-        workbook
-            .finish_with(rows, notes, review)
-            .context("cannot write summary.xlsx")
+        timings::time(Stage::SummaryXlsx, || {
+            workbook.finish_with(rows, notes, review)
+        })
+        .context("cannot write summary.xlsx")
     }
 }
 
@@ -794,6 +805,7 @@ impl Outputs {
         if !self.scorecards {
             return Ok(None);
         }
+        let _timed = timings::Timed::start(Stage::Scorecards);
         let name = self.names.unique(stem);
         let base = dir.path().join("scorecards");
         write_atomic_unsynced(
@@ -874,11 +886,12 @@ impl Outputs {
                 .workbook
                 .map(|w| scope.spawn(move || w.finish(rows, notes, review)));
             let grades = rules.grade_names();
-            write_atomic(&dir.join("summary.csv"), jixiao_report::summary_csv(rows))?;
-            write_atomic(
-                &dir.join("summary.md"),
-                jixiao_report::summary_markdown(rows, notes, &grades),
-            )?;
+            let csv = timings::time(Stage::SummaryCsv, || jixiao_report::summary_csv(rows));
+            write_summary(&dir.join("summary.csv"), csv)?;
+            let md = timings::time(Stage::SummaryMd, || {
+                jixiao_report::summary_markdown(rows, notes, &grades)
+            });
+            write_summary(&dir.join("summary.md"), md)?;
             let rule_set = jixiao_engine::RuleSetRef::of(rules);
             let info = BatchInfo {
                 rule_set: &rule_set,
@@ -887,15 +900,15 @@ impl Outputs {
                 notes,
                 bureau: self.bureau.as_deref(),
             };
-            write_atomic(
-                &dir.join("index.html"),
-                jixiao_report::html::index(&info, rows, &self.pages),
-            )?;
+            let html = timings::time(Stage::IndexHtml, || {
+                jixiao_report::html::index(&info, rows, &self.pages)
+            });
+            write_summary(&dir.join("index.html"), html)?;
             if let Some(workbook) = workbook {
                 let bytes = workbook
                     .join()
                     .map_err(|_| anyhow::anyhow!("the summary.xlsx writer panicked"))??;
-                write_atomic(&dir.join("summary.xlsx"), bytes)?;
+                write_summary(&dir.join("summary.xlsx"), bytes)?;
             }
             Ok(())
         })?;
@@ -921,7 +934,7 @@ impl Outputs {
             .chain(reviewed)
             .chain(kept)
             .collect();
-        output.commit(written.iter().cloned())?;
+        timings::time(Stage::Commit, || output.commit(written.iter().cloned()))?;
         let mut finished = finished;
         finished.files = written
             .into_iter()
@@ -1143,6 +1156,11 @@ impl Sink for Outputs {
     }
 }
 
+/// Writes a summary file (atomically, synced), timed.
+fn write_summary(path: &std::path::Path, bytes: impl AsRef<[u8]>) -> Result<()> {
+    timings::time(Stage::WriteSummaries, || write_atomic(path, bytes))
+}
+
 /// `湖南省部门整体支出绩效评价 (2024.1 版)`; for a rule set that extends another, `… (2024.1 版,
 /// 继承自 湖南省部门整体支出绩效评价 (区县版) 2024.1 版)`.
 pub fn rule_set_label(rules: &ValidRuleSet) -> String {
@@ -1229,6 +1247,7 @@ impl Streams {
     }
 
     fn record(&mut self, record: &Record) -> Result<()> {
+        let _timed = timings::Timed::start(Stage::RoundRecord);
         serde_json::to_writer(&mut self.record, record).context("cannot write round.jsonl")?;
         self.record
             .write_all(b"\n")
@@ -1237,6 +1256,7 @@ impl Streams {
 
     /// A unit's 退回清单: its rows in the table, and its page.
     fn send_back(&mut self, list: ReturnList, stem: &str) -> Result<()> {
+        let _timed = timings::Timed::start(Stage::Returns);
         let list = list.sorted();
         if self.returns.is_none() {
             let path = self.dir.join(format!("{RETURNS}.csv"));

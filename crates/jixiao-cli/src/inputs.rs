@@ -16,6 +16,7 @@ use jixiao_report::returns::ReturnItem;
 use jixiao_rules::RuleSet;
 
 use crate::round::{SourceKind, Submission};
+use crate::timings::{self, Stage};
 
 /// One unit to score: a unit file, or one line of a JSON Lines file.
 #[derive(Debug)]
@@ -72,7 +73,8 @@ impl Job {
     ) -> Result<Loaded, Failed> {
         match self {
             Job::File(path) if is_form(path) => {
-                let filled = jixiao_forms::read_form(path).map_err(Failed::form)?;
+                let filled = timings::time(Stage::Parse, || jixiao_forms::read_form(path))
+                    .map_err(Failed::form)?;
                 let returns = filled.notes.iter().map(crate::returns::of_note).collect();
                 let mut lines: Vec<String> = filled
                     .notes
@@ -100,18 +102,24 @@ impl Job {
                     returns,
                 })
             }
-            Job::File(path) if is_unit_file(path) => SelfEvaluation::load(path)
-                .map(Loaded::unit)
-                .map_err(Failed::model),
+            Job::File(path) if is_unit_file(path) => {
+                let text = timings::time(Stage::Read, || SelfEvaluation::read_file(path))
+                    .map_err(Failed::model)?;
+                timings::time(Stage::Parse, || SelfEvaluation::from_toml(&text, path))
+                    .map(Loaded::unit)
+                    .map_err(Failed::model)
+            }
             // Anything else is a report, or a file in a format that is not read (refused by the
             // reader with its reason).
             Job::File(path) => {
-                let ingested =
-                    jixiao_ingest::ingest_with(path, vocabulary).map_err(|e| Failed {
-                        not_read: e.is_unreadable(),
-                        returns: vec![crate::returns::of_report(&e)],
-                        message: e.to_string(),
-                    })?;
+                let ingested = timings::time(Stage::Parse, || {
+                    jixiao_ingest::ingest_with(path, vocabulary)
+                })
+                .map_err(|e| Failed {
+                    not_read: e.is_unreadable(),
+                    returns: vec![crate::returns::of_report(&e)],
+                    message: e.to_string(),
+                })?;
                 Ok(Loaded {
                     unit: ingested.unit.clone(),
                     ingested: Some(ingested),
@@ -130,9 +138,11 @@ impl Job {
                         path.display()
                     )));
                 }
-                SelfEvaluation::from_json(text, path, *line)
-                    .map(Loaded::unit)
-                    .map_err(Failed::model)
+                timings::time(Stage::Parse, || {
+                    SelfEvaluation::from_json(text, path, *line)
+                })
+                .map(Loaded::unit)
+                .map_err(Failed::model)
             }
         }
     }

@@ -25,6 +25,7 @@ mod scoring;
 mod snapshot;
 mod store;
 mod term;
+mod timings;
 mod verify;
 
 use std::borrow::Cow;
@@ -360,6 +361,10 @@ struct ScoreArgs {
     /// Worker threads (default: one per core). The output is the same for any number.
     #[arg(long)]
     threads: Option<usize>,
+    /// At the end, print on standard error where the run's time went, stage by stage (reading,
+    /// parsing, scoring, each summary, writing; see docs/performance.md).
+    #[arg(long)]
+    timings: bool,
     /// Width of the terminal table (default: the terminal's; else $COLUMNS; else 120).
     #[arg(long)]
     width: Option<u16>,
@@ -786,6 +791,18 @@ fn validate(
 }
 
 fn score(args: &ScoreArgs) -> Result<ExitCode> {
+    if args.timings {
+        timings::enable();
+    }
+    let mut clock = timings::Clock::start();
+    let status = score_timed(args, &mut clock);
+    if args.timings {
+        eprint!("{}", clock.report());
+    }
+    status
+}
+
+fn score_timed(args: &ScoreArgs, clock: &mut timings::Clock) -> Result<ExitCode> {
     // `--out` is a folder; a file's name there (`res.xlsx`) is a slip, said before anything is
     // written.
     if let Some(out) = &args.out
@@ -820,7 +837,7 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
     if paths.is_empty() {
         anyhow::bail!("no units given: name unit files, directories or --input FILE.jsonl");
     }
-    let mut found = inputs::discover(&paths)?;
+    let mut found = timings::time(timings::Stage::Discover, || inputs::discover(&paths))?;
     let skipped = std::mem::take(&mut found.skipped);
     if let Some(threads) = args.threads {
         rayon::ThreadPoolBuilder::new()
@@ -968,9 +985,11 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
         record: store.is_some(),
         prior: prior.as_ref(),
     };
+    clock.lap(timings::Stage::PhaseIdentify);
     let (finished, recorded) = match store {
         None => {
             batch::run(&found, slots, &context, &mut outputs)?;
+            clock.lap(timings::Stage::PhaseScore);
             (outputs.finish(&rules)?, None)
         }
         Some(store) => {
@@ -985,11 +1004,15 @@ fn score(args: &ScoreArgs) -> Result<ExitCode> {
             let mut recording = store::Recording::new(outputs, store, &run)?;
             batch::run(&found, slots, &context, &mut recording)?;
             let (outputs, open) = recording.into_parts()?;
+            clock.lap(timings::Stage::PhaseScore);
             let finished = outputs.finish(&rules)?;
-            let run = open.commit(args.out.as_deref(), &finished.files)?;
+            let run = timings::time(timings::Stage::Commit, || {
+                open.commit(args.out.as_deref(), &finished.files)
+            })?;
             (finished, Some(run))
         }
     };
+    clock.lap(timings::Stage::PhaseFinish);
     if finished.scored + finished.failed == 0 {
         skipped_note(&skipped);
         anyhow::bail!("no units were found in {}", paths_list(&paths));

@@ -232,3 +232,47 @@ fn a_folder_of_documents_is_scored_from_their_tables() {
         "{card}"
     );
 }
+
+/// `--timings`: a table on standard error, a line a stage that ran, counted per unit where a
+/// stage runs per unit; nothing of it without the flag.
+#[test]
+fn timings_counts_each_stage_per_unit_and_is_silent_without_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = crate::common::generate(dir.path(), 7);
+    let run = |timings: bool| {
+        let mut cmd = jixiao();
+        cmd.args(["score", "--rules", HUNAN, "--no-scorecards", "--out"])
+            .arg(dir.path().join(if timings { "a" } else { "b" }))
+            .arg("--input")
+            .arg(&units);
+        if timings {
+            cmd.arg("--timings");
+        }
+        let output = cmd.output().unwrap();
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let stderr = run(true);
+    // `code seconds count each what`: the count of a stage, by its code.
+    let count = |code: &str| -> Option<u64> {
+        stderr.lines().find_map(|line| {
+            let mut fields = line.split_whitespace();
+            (fields.next() == Some(code)).then(|| fields.nth(1).unwrap().parse().unwrap())
+        })
+    };
+    for code in ["identify", "parse", "score", "accept", "workbook_rows"] {
+        assert_eq!(count(code), Some(7), "{code}: {stderr}");
+    }
+    assert_eq!(count("write_summaries"), Some(4), "{stderr}");
+    for code in [
+        "summary_csv",
+        "summary_md",
+        "index_html",
+        "summary_xlsx",
+        "total",
+    ] {
+        assert_eq!(count(code), Some(1), "{code}: {stderr}");
+    }
+    assert_eq!(count("scorecards"), None, "no scorecards written: {stderr}");
+    assert!(stderr.contains("用时 (--timings"), "{stderr}");
+    assert!(!run(false).contains("用时"));
+}
