@@ -153,8 +153,9 @@ impl Job {
 pub enum Identified {
     /// A form or a report, read whole: kept, to be scored without reading it again.
     Loaded(Box<Loaded>, Submission),
-    /// A unit file or a line of JSON Lines: who it is; it is parsed again to be scored (a
-    /// parse costs less than holding every unit of a large batch in memory).
+    /// A unit file or a line of JSON Lines: who it is, from its `unit` table alone; it is
+    /// parsed whole when scored (a parse costs less than holding every unit of a large batch in
+    /// memory).
     Known(Submission),
     /// Could not be read or parsed: the reason, which is this job's result.
     Failed(Failed),
@@ -178,6 +179,19 @@ impl Job {
                 Some(identity) => Identified::Known(submission(&identity, SourceKind::UnitFile)),
                 None => Identified::Unknown,
             },
+            Job::File(path) if is_unit_file(path) => {
+                let text = match timings::time(Stage::Read, || SelfEvaluation::read_file(path)) {
+                    Ok(text) => text,
+                    Err(error) => return Identified::Failed(Failed::model(error)),
+                };
+                match SelfEvaluation::identity_from_toml(&text) {
+                    Some(identity) => Identified::Known(
+                        Submission::new(self.source(), SourceKind::UnitFile, &identity)
+                            .hashed(text.as_bytes()),
+                    ),
+                    None => Identified::Unknown,
+                }
+            }
             Job::Stdin(_) => match self.load_with(rules, vocabulary) {
                 Ok(loaded) => {
                     Identified::Known(submission(&loaded.unit.unit().unit, SourceKind::UnitFile))
@@ -297,7 +311,7 @@ impl std::fmt::Display for Failed {
 }
 
 /// Whether `path` is a unit file (TOML).
-fn is_unit_file(path: &Path) -> bool {
+pub fn is_unit_file(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
 }

@@ -846,8 +846,9 @@ fn score_timed(args: &ScoreArgs, clock: &mut timings::Clock) -> Result<ExitCode>
             .context("cannot start the worker threads")?;
     }
     // Every unit is identified before any is scored: a unit that filed twice is scored once.
-    let identified = batch::identify(&found, &rules, &vocabulary)?;
-    let submissions: Vec<Option<round::Submission>> = identified
+    clock.lap(timings::Stage::PhaseStart);
+    let mut identified = batch::identify(&found, &rules, &vocabulary)?;
+    let mut submissions: Vec<Option<round::Submission>> = identified
         .iter()
         .map(|i| match i {
             inputs::Identified::Loaded(_, s) | inputs::Identified::Known(s) => Some(s.clone()),
@@ -872,7 +873,26 @@ fn score_timed(args: &ScoreArgs, clock: &mut timings::Clock) -> Result<ExitCode>
                 .is_some_and(|sha| sha == s.sha256)
         })
         .collect();
-    let duplicates = round::duplicates(&submissions, &earlier);
+    let mut duplicates = round::duplicates(&submissions, &earlier);
+    // A unit file is identified from its [unit] table alone. Of a unit filed more than once,
+    // each such file is parsed whole before one is chosen: one that does not parse is a unit
+    // that failed, never scored instead of one that does (nor is the good one dropped for it).
+    let doubtful: std::collections::BTreeSet<usize> = duplicates
+        .iter()
+        .flat_map(|d| [d.dropped, d.kept])
+        .filter(|&i| found.files.get(i).is_some_and(|f| inputs::is_unit_file(f)))
+        .collect();
+    let mut refused = false;
+    for i in doubtful {
+        if let Err(failed) = inputs::Job::File(found.files[i].clone()).load(&vocabulary) {
+            identified[i] = inputs::Identified::Failed(failed);
+            submissions[i] = None;
+            refused = true;
+        }
+    }
+    if refused {
+        duplicates = round::duplicates(&submissions, &earlier);
+    }
     let reviews = if args.review.is_empty() {
         None
     } else {

@@ -226,12 +226,13 @@ fn the_roster_and_the_ledger_check_who_filed_and_whose_figures_score() {
         &round.join("第三单位.toml"),
         &[(NAME, "name = \"芦淞区第三单位\"")],
     );
-    // A unit on the roster whose file cannot be parsed.
+    // A unit on the roster whose file cannot be parsed, not even its [unit] table (a file whose
+    // [unit] table reads has filed, and is a unit that could not be scored).
     sample(
         &round.join("另一单位.toml"),
         &[
             (NAME, "name = \"芦淞区另一单位\""),
-            (OPENING, "opening = -5"),
+            ("kind = \"department\"", "kind = \"整体\""),
         ],
     );
     let roster = dir.path().join("名单.csv");
@@ -312,4 +313,39 @@ fn a_report_s_return_list_says_where_in_it_the_figures_were_read() {
         "专项资金第 1 项: 年初预算数、预算调整数、支出数、结余结转 \
          (见 「六、资金使用及绩效情况 › （二）专项资金支出绩效情况」第 62 行)"
     );
+}
+
+/// A unit file is identified from its [unit] table alone; of a unit filed twice, a file whose
+/// figures do not read is a unit that failed, and the sound file of the same unit is scored, not
+/// dropped as its duplicate.
+#[test]
+fn a_unit_filed_twice_whose_first_file_does_not_read_is_scored_from_the_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let round = dir.path().join("round");
+    std::fs::create_dir(&round).unwrap();
+    // In name order the broken file comes first: it would be the one kept.
+    sample(&round.join("1-科协.toml"), &[(OPENING, "opening = -5")]);
+    sample(&round.join("2-科协.toml"), &[]);
+    let out = dir.path().join("out");
+    jixiao()
+        .args(["score", "--rules", HUNAN, "--no-scorecards", "--out"])
+        .arg(&out)
+        .arg(&round)
+        .assert()
+        .code(1)
+        .stderr(contains("年初预算数为负数").or(contains("budget.opening")))
+        .stderr(contains("重复报送").not());
+    let rows = csv_rows(&out.join("summary.csv"));
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let scored = rows
+        .iter()
+        .find(|r| r["来源"].ends_with("2-科协.toml"))
+        .unwrap();
+    assert_eq!(scored["复核总分"], "68.28");
+    let failed = rows
+        .iter()
+        .find(|r| r["来源"].ends_with("1-科协.toml"))
+        .unwrap();
+    assert_eq!(failed["复核总分"], "");
+    assert!(failed["错误"].contains("年初预算数为负数 -5"), "{failed:?}");
 }
