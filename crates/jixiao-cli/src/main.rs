@@ -291,6 +291,10 @@ struct GenerateArgs {
     /// Which kinds of evaluation.
     #[arg(long, value_enum, default_value_t = Kind::Mixed)]
     kind: Kind,
+    /// Units shaped like this unit file (TOML): its goals, claims, funds and narrative, each
+    /// unit with its own name and code, its amounts scaled and its figures and texts varied.
+    #[arg(long, value_name = "UNIT.toml", conflicts_with = "kind")]
+    like: Option<PathBuf>,
     /// Write the units as JSON Lines to this file (- for standard output).
     #[arg(long, conflicts_with = "dir")]
     jsonl: Option<PathBuf>,
@@ -1223,10 +1227,20 @@ fn ingest(report: &Path, out: Option<&Path>, vocabulary: &VocabularyArgs) -> Res
 
 fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     let population = jixiao_synth::Population::new(args.seed);
-    let unit = |i: u64| match args.kind {
-        Kind::Mixed => population.unit(i),
-        Kind::Department => population.unit_of_kind(i, EvaluationKind::Department),
-        Kind::Project => population.unit_of_kind(i, EvaluationKind::Project),
+    let like = match &args.like {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let base = jixiao_model::SelfEvaluation::from_toml(&text, path)?;
+            Some(jixiao_synth::Like::new(base.into_inner(), args.seed))
+        }
+        None => None,
+    };
+    let unit = |i: u64| match (&like, args.kind) {
+        (Some(like), _) => like.unit(i),
+        (None, Kind::Mixed) => population.unit(i),
+        (None, Kind::Department) => population.unit_of_kind(i, EvaluationKind::Department),
+        (None, Kind::Project) => population.unit_of_kind(i, EvaluationKind::Project),
     };
     match (&args.jsonl, &args.dir) {
         (Some(path), None) => {

@@ -14,6 +14,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
 
+mod like;
+pub use like::Like;
+
 /// How often each fault is planted, in per mille (per unit unless said).
 pub mod rates {
     /// Share of units that are project evaluations.
