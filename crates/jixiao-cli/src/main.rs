@@ -28,6 +28,12 @@ mod term;
 mod timings;
 mod verify;
 
+/// mimalloc rather than the system's allocator: measured faster on large batches
+/// (docs/performance.md, "Batches at bureau scale"). Plugins keep their own allocators; nothing
+/// allocated on one side of the plugin ABI is freed on the other.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
