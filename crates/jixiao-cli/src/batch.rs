@@ -424,23 +424,45 @@ pub enum Print {
 
 /// The summary workbook, built on a thread of its own: compressing it is the largest single cost
 /// of a large batch, and this way it overlaps with scoring and the other outputs.
+/// Units go to it in batches of [`WorkbookThread::BATCH`]: one hand-over a unit woke the thread
+/// for every unit, a twentieth of a large batch's time.
 struct WorkbookThread {
-    sender: SyncSender<(String, Scorecard)>,
+    sender: SyncSender<Vec<(String, Scorecard)>>,
+    pending: Vec<(String, Scorecard)>,
     handle: std::thread::JoinHandle<Result<SummaryWorkbook>>,
 }
 
 impl WorkbookThread {
+    const BATCH: usize = 64;
+
     fn start(workbook: SummaryWorkbook) -> WorkbookThread {
-        let (sender, receiver) = sync_channel::<(String, Scorecard)>(CHUNK);
+        let (sender, receiver) = sync_channel::<Vec<(String, Scorecard)>>(CHUNK / Self::BATCH);
         let handle = std::thread::spawn(move || {
             let mut workbook = workbook;
-            for (source, card) in receiver {
-                timings::time(Stage::WorkbookRows, || workbook.add_unit(&source, &card))
-                    .context("cannot write summary.xlsx")?;
+            for batch in receiver {
+                for (source, card) in batch {
+                    timings::time(Stage::WorkbookRows, || workbook.add_unit(&source, &card))
+                        .context("cannot write summary.xlsx")?;
+                }
             }
             Ok(workbook)
         });
-        WorkbookThread { sender, handle }
+        WorkbookThread {
+            sender,
+            pending: Vec::with_capacity(Self::BATCH),
+            handle,
+        }
+    }
+
+    /// Adds a unit's rows; false when the writer has stopped (on an error `finish` returns).
+    fn add(&mut self, source: String, card: Scorecard) -> bool {
+        self.pending.push((source, card));
+        self.pending.len() < Self::BATCH || self.flush()
+    }
+
+    fn flush(&mut self) -> bool {
+        let batch = std::mem::replace(&mut self.pending, Vec::with_capacity(Self::BATCH));
+        batch.is_empty() || self.sender.send(batch).is_ok()
     }
 
     /// Waits for the rows sent so far to be written, then adds the summary sheet (and `notes`
@@ -451,8 +473,11 @@ impl WorkbookThread {
         notes: &[String],
         review: Option<&jixiao_review::summary::ReviewSummary>,
     ) -> Result<Vec<u8>> {
-        drop(self.sender);
-        let workbook = self
+        let mut this = self;
+        // A writer that stopped says why when joined.
+        let _ = this.flush();
+        drop(this.sender);
+        let workbook = this
             .handle
             .join()
             .map_err(|_| anyhow::anyhow!("the summary.xlsx writer panicked"))??;
@@ -712,9 +737,9 @@ impl Outputs {
                     record.outcome = "carried".to_owned();
                     record.scorecard = Some(new_name);
                     self.record(&record)?;
-                    if let Some(workbook) = &self.workbook {
+                    if let Some(workbook) = &mut self.workbook {
                         // The writer stopped on an error: `finish` reports it.
-                        let _ = workbook.sender.send((record_source(&previous, i), card));
+                        let _ = workbook.add(record_source(&previous, i), card);
                     }
                     carried += 1;
                 }
@@ -1071,8 +1096,8 @@ impl Sink for Outputs {
                         ..UnitSummary::of(&card)
                     }),
                 });
-                if let Some(workbook) = &self.workbook
-                    && workbook.sender.send((scored.source, *card)).is_err()
+                if let Some(workbook) = &mut self.workbook
+                    && !workbook.add(scored.source, *card)
                 {
                     // The writer stopped on an error: `finish` reports it.
                     self.workbook
