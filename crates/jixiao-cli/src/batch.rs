@@ -204,7 +204,21 @@ fn score_job(
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let loaded = match loaded {
             Some(loaded) => loaded,
-            None => job.load_with(Some(rules), vocabulary)?,
+            None => {
+                let loaded = job.load_with(Some(rules), vocabulary)?;
+                // Identified from its `unit` table alone, parsed whole now: a unit that is not
+                // who it was when duplicates were settled (the file changed in between) is not
+                // scored as either.
+                if let Some(identified) = &submission
+                    && !identified.identifies(&loaded.unit.unit().unit)
+                {
+                    return Err(Failed::invalid(format!(
+                        "{source}: the unit read when scoring is not the one identified before \
+                         (the file changed during the run?); not scored, run again"
+                    )));
+                }
+                loaded
+            }
         };
         let mut loaded = loaded;
         let mut checking = timings::Timed::start(Stage::Findings);

@@ -100,6 +100,25 @@ impl Submission {
         }
     }
 
+    /// Whether `identity` is the unit this submission was identified as (the same keys, year,
+    /// kind and 填报日期); the identity as written may have been dropped ([`Self::lightened`]).
+    pub fn identifies(&self, identity: &UnitIdentity) -> bool {
+        let other = Submission::new(String::new(), self.kind, identity);
+        (
+            &self.code,
+            &self.name,
+            self.year,
+            self.evaluation,
+            self.filed_on,
+        ) == (
+            &other.code,
+            &other.name,
+            other.year,
+            other.evaluation,
+            other.filed_on,
+        )
+    }
+
     /// Without the identity as written (the roster and the reviews have used it): what a batch
     /// keeps of every unit while it scores them.
     #[must_use]
@@ -212,6 +231,20 @@ pub fn duplicates(submissions: &[Option<Submission>], earlier: &[bool]) -> Vec<D
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lightened_submission_still_knows_its_unit_and_no_other() {
+        let filed = identity("株洲市 芦淞区科协", Some("43-0001"));
+        let submission = Submission::new("a.toml".into(), SourceKind::UnitFile, &filed).lightened();
+        assert!(submission.identifies(&filed));
+        // Spaces and full-width forms do not make another unit; another name or year does.
+        assert!(submission.identifies(&identity("株洲市芦淞区科协", Some("43-0001"))));
+        assert!(!submission.identifies(&identity("株洲市芦淞区档案馆", Some("43-0001"))));
+        assert!(!submission.identifies(&identity("株洲市 芦淞区科协", Some("43-0002"))));
+        let mut last_year = filed.clone();
+        last_year.year = 2023;
+        assert!(!submission.identifies(&last_year));
+    }
 
     fn identity(name: &str, code: Option<&str>) -> UnitIdentity {
         UnitIdentity {

@@ -168,15 +168,21 @@ impl SelfEvaluation {
             .map(|head| head.unit)
     }
 
-    /// Who a unit file (TOML) is, from its `[unit]` table: the rest of the file parsed for its
-    /// syntax but not read into the model; `None` when that does not parse (the full parse says
-    /// why).
+    /// Who a unit file (TOML) is, from its `[unit]` table: only that table's text is parsed
+    /// where it can be cut out exactly ([`unit_table`]), else the whole file; `None` when that
+    /// does not parse (the full parse says why). The toml crate reads a whole document before
+    /// any of it is deserialised, so cutting the table out is what makes this cheaper than a
+    /// full parse. A caller that goes on to parse the file whole compares the two identities:
+    /// the file may also have changed in between.
     pub fn identity_from_toml(text: &str) -> Option<crate::UnitIdentity> {
         #[derive(serde::Deserialize)]
         struct Head {
             unit: crate::UnitIdentity,
         }
-        toml::from_str::<Head>(text).ok().map(|head| head.unit)
+        unit_table(text)
+            .and_then(|table| toml::from_str::<Head>(table).ok())
+            .or_else(|| toml::from_str::<Head>(text).ok())
+            .map(|head| head.unit)
     }
 
     /// Reads, parses and checks a unit file.
@@ -207,5 +213,72 @@ impl SelfEvaluation {
     /// The unit as TOML, in the documented format.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).expect("a unit always serialises to TOML")
+    }
+}
+
+/// The text of a unit file's `[unit]` table, its header line included, when it can be cut out
+/// of the file exactly; `None` (parse the whole file) otherwise. Exactly means: the header is
+/// written `[unit]` on a line of its own; nothing but comments and blank lines stands before
+/// the file's first header (a top-level `unit.name = …` would add to the table); and no
+/// multi-line string (`"""`, `'''`) opens before the table's end, the only place where a
+/// line could look like a header without being one. The table ends at the next line that opens
+/// with `[` (a header, or an array cut short, which then fails to parse: never a table read
+/// wrong).
+fn unit_table(text: &str) -> Option<&str> {
+    let mut start = None;
+    let mut seen_header = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if line.contains("\"\"\"") || line.contains("'''") {
+            return None;
+        }
+        if trimmed.starts_with('[') {
+            if let Some(start) = start {
+                return Some(&text[start..offset]);
+            }
+            let rest = trimmed.strip_prefix("[unit]").map(str::trim_start);
+            if rest.is_some_and(|rest| rest.is_empty() || rest.starts_with('#')) {
+                start = Some(offset);
+            }
+            seen_header = true;
+        } else if !(seen_header || trimmed.is_empty() || trimmed.starts_with('#')) {
+            return None;
+        }
+        offset += line.len();
+    }
+    start.map(|start| &text[start..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unit_table;
+
+    #[test]
+    fn the_unit_table_is_cut_out_only_where_nothing_can_make_it_another() {
+        let table = "[unit]\nname = \"甲\"\nyear = 2024\n\n";
+        let text = format!("# 自评\n\n{table}[budget]\nopening = 1\n");
+        assert_eq!(unit_table(&text), Some(table));
+        assert_eq!(
+            unit_table(&format!("[budget]\nopening = 1\n{table}")),
+            Some(table)
+        );
+        assert_eq!(
+            unit_table("[unit]  # 单位\r\nname = \"甲\"\r\n"),
+            Some("[unit]  # 单位\r\nname = \"甲\"\r\n")
+        );
+        // Not cut: a multi-line string before the table's end, a top-level key, no `[unit]`
+        // header of its own (`[unit.x]`, `[[unit]]`, a quoted key), no header at all.
+        assert_eq!(
+            unit_table(&format!("[budget]\nnote = '''\n{table}'''\n")),
+            None
+        );
+        assert_eq!(
+            unit_table(&format!("[goals]\nnote = \"\"\"x\"\"\"\n{table}")),
+            None
+        );
+        assert_eq!(unit_table(&format!("unit.name = \"乙\"\n{table}")), None);
+        assert_eq!(unit_table("[unit.x]\na = 1\n[[unit]]\n[\"unit\"]\n"), None);
+        assert_eq!(unit_table("name = \"甲\"\n"), None);
     }
 }

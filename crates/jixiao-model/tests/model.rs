@@ -463,3 +463,64 @@ fn a_bad_file_or_value_is_named_where_it_is_and_what_is_allowed() {
     let back = SelfEvaluation::from_json(&json, Path::new("u.jsonl"), 1).unwrap();
     assert_eq!(back.accounts, unit.accounts);
 }
+
+/// `identity_from_toml` reads the `[unit]` table alone where it can be cut out, and the whole
+/// file where it cannot; either way it gives what the full parse gives, and a header that only
+/// looks like one (inside a multi-line string) is never taken for the table.
+#[test]
+fn who_a_unit_file_is_is_what_the_full_parse_says_wherever_the_table_stands() {
+    let sample = std::fs::read_to_string(sample_path()).unwrap();
+    let full = |text: &str| {
+        SelfEvaluation::from_toml(text, Path::new("unit.toml"))
+            .map(|unit| unit.unit().unit.clone())
+            .ok()
+    };
+    let expected = full(&sample).unwrap();
+    assert_eq!(expected.name, "株洲市芦淞区科学技术协会");
+    let start = sample.find("[unit]").unwrap();
+    let end = start + sample[start..].find("\n[staffing]").unwrap() + 1;
+    let (before, table, after) = (&sample[..start], &sample[start..end], &sample[end..]);
+    let last = format!("{before}{after}\n{table}");
+    // The first goal's text as a multi-line string that holds another unit's table.
+    let impostor =
+        "[unit]\nname = \"别的单位\"\nregion = \"别处\"\nyear = 2023\nkind = \"project\"\n";
+    let goal =
+        "text = \"引导基层群众和全社会参加科学经济建设发展，营造大众创业、万众创新的浓厚氛围。\"";
+    assert!(sample.contains(goal));
+    let with_string =
+        |text: &str| text.replacen(goal, &format!("text = \"\"\"\n{impostor}\"\"\""), 1);
+    let variants = [
+        ("as filed", sample.clone()),
+        ("the table last", last.clone()),
+        ("line ends CRLF", sample.replace('\n', "\r\n")),
+        (
+            "a comment after the header",
+            sample.replace("[unit]\n", "[unit]  # 单位\n"),
+        ),
+        (
+            "a look-alike table in a string after it",
+            with_string(&sample),
+        ),
+        (
+            "a look-alike table in a string before it",
+            with_string(&last),
+        ),
+    ];
+    for (what, text) in &variants {
+        assert_eq!(
+            full(text).as_ref(),
+            Some(&expected),
+            "{what}: the full parse"
+        );
+        assert_eq!(
+            SelfEvaluation::identity_from_toml(text).as_ref(),
+            Some(&expected),
+            "{what}"
+        );
+    }
+    // A top-level dotted key adds to the table (here: twice, which TOML refuses): the whole
+    // file is parsed, never the cut table alone.
+    let dotted = format!("unit.name = \"别的单位\"\n{sample}");
+    assert_eq!(full(&dotted), None);
+    assert_eq!(SelfEvaluation::identity_from_toml(&dotted), None);
+}
