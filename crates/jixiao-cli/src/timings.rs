@@ -229,7 +229,7 @@ impl Clock {
             };
             let _ = writeln!(
                 out,
-                "{code:<16} {seconds:>8.3} {count:>10} {each:>14}  {what}"
+                "{code:<16} {seconds:>8} {count:>10} {each:>14}  {what}"
             );
         };
         for stage in Stage::ALL {
