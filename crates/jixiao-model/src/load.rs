@@ -169,10 +169,10 @@ impl SelfEvaluation {
     }
 
     /// Who a unit file (TOML) is, from its `[unit]` table: only that table's text is parsed
-    /// where it can be cut out exactly ([`unit_table`]), else the whole file; `None` when that
-    /// does not parse (the full parse says why). The toml crate reads a whole document before
-    /// any of it is deserialised, so cutting the table out is what makes this cheaper than a
-    /// full parse. A caller that goes on to parse the file whole compares the two identities:
+    /// where it can be cut out exactly (`unit_table`, in this file), else the whole file; `None`
+    /// when that does not parse (the full parse says why). The toml crate reads a whole
+    /// document before any of it is deserialised, so cutting the table out is what makes this
+    /// cheaper than a full parse. A caller that goes on to parse the file whole compares the two identities:
     /// the file may also have changed in between.
     pub fn identity_from_toml(text: &str) -> Option<crate::UnitIdentity> {
         #[derive(serde::Deserialize)]
