@@ -161,8 +161,13 @@ impl SummaryWorkbook {
             write_header(sheet, &headers, &header)?;
             sheet.set_column_width(0, 28)?;
             sheet.set_column_width(1, 30)?;
+            // The scores' format is the columns': a cell written without one takes it, and
+            // rust_xlsxwriter hashes a cell's `Format` whole to find its index (a large part of
+            // writing these rows, docs/performance.md).
             for col in 2..headers.len() {
-                sheet.set_column_width(u16::try_from(col).unwrap_or(u16::MAX), 14)?;
+                let col = u16::try_from(col).unwrap_or(u16::MAX);
+                sheet.set_column_width(col, 14)?;
+                sheet.set_column_format(col, &points)?;
             }
         }
         let mut this = SummaryWorkbook {
@@ -236,34 +241,28 @@ impl SummaryWorkbook {
                 let sheet = self.workbook.worksheet_from_index(index + offset)?;
                 sheet.write_string(row, 0, fit(source))?;
                 sheet.write_string(row, 1, fit(&card.unit.name))?;
+                // A score takes its column's format (0.00); one above the recomputed one is
+                // shaded.
+                let mut put = |col: u16, value: Decimal, over: bool| {
+                    if over {
+                        sheet.write_number_with_format(row, col, number(value), &self.over)
+                    } else {
+                        sheet.write_number(row, col, number(value))
+                    }
+                    .map(|_| ())
+                };
                 if let Some(total) = total {
-                    let format = if over { &self.over } else { &self.points };
-                    sheet.write_number_with_format(row, 2, number(total), format)?;
+                    put(2, total, over)?;
                 }
                 for (col, node) in &cells {
                     if offset == 0 {
-                        sheet.write_number_with_format(
-                            row,
-                            *col,
-                            number(node.score),
-                            &self.points,
-                        )?;
+                        put(*col, node.score, false)?;
                     } else if offset == 2 {
                         if card.review.is_some() {
-                            sheet.write_number_with_format(
-                                row,
-                                *col,
-                                number(node.final_score()),
-                                &self.points,
-                            )?;
+                            put(*col, node.final_score(), false)?;
                         }
                     } else if let Some(own) = node.self_score {
-                        let format = if higher(node.self_score_gap) {
-                            &self.over
-                        } else {
-                            &self.points
-                        };
-                        sheet.write_number_with_format(row, *col, number(own), format)?;
+                        put(*col, own, higher(node.self_score_gap))?;
                     }
                 }
             }
