@@ -571,7 +571,7 @@ fn json_card(card: &Scorecard, document: FromDocument<'_>) -> String {
         }
         None => jixiao_report::json(card),
     };
-    jixiao_report::json_visible(&json).into_owned()
+    jixiao_report::json_visible_owned(json)
 }
 
 /// The 数据来源 section for a unit read from a report (empty for a unit file); the phrases it
@@ -581,7 +581,7 @@ fn sources(card: &Scorecard, document: FromDocument<'_>, markdown: bool) -> Stri
         Some((ingested, completeness)) => {
             let rows = jixiao_ingest::sources_for(card, ingested);
             let text = jixiao_ingest::sources_markdown(&rows, ingested, completeness, markdown);
-            jixiao_report::visible(&text).into_owned()
+            jixiao_report::visible_owned(text)
         }
         None => String::new(),
     }
@@ -1382,7 +1382,7 @@ fn with_resubmission(json: String, resubmission: Option<&Resubmission>) -> Strin
         }),
     );
     let text = serde_json::to_string_pretty(&serde_json::Value::Object(card)).unwrap_or(json);
-    jixiao_report::json_visible(&text).into_owned()
+    jixiao_report::json_visible_owned(text)
 }
 
 /// `重复报送: b.docx (报告) 未评分, 同一单位同一年度已采用 a.xlsx (填报表)`.
@@ -1410,7 +1410,7 @@ fn json_line(card: &Scorecard, document: FromDocument<'_>) -> Result<String> {
             .to_string(),
         None => serde_json::to_string(card).context("internal error: a scorecard's JSON")?,
     };
-    Ok(jixiao_report::json_visible(&line).into_owned() + "\n")
+    Ok(jixiao_report::json_visible_owned(line) + "\n")
 }
 
 /// A scorecard's total as shown, for `round.jsonl`: with exactly the rule set's decimals, so

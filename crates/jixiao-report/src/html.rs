@@ -135,7 +135,7 @@ pub(crate) fn page(title: &str, margins: &str, body: Markup) -> String {
     .into_string();
     // maud escapes markup; a control character (ESC, NUL, a bidirectional override) of a unit's
     // text is shown as `\u{1b}` (the page's own text holds none but line feeds).
-    crate::visible(&page).into_owned()
+    crate::visible_owned(page)
 }
 
 fn p(value: Decimal) -> String {

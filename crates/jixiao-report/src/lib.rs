@@ -16,6 +16,7 @@ pub mod transition;
 pub mod xlsx;
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use jixiao_engine::fmt::{number, points};
@@ -39,30 +40,95 @@ fn acts(c: char) -> bool {
 /// so that what a unit's file holds is seen on a terminal, a page or in Markdown, never run
 /// (issue 12). Text without one is returned as it is.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    escape_acting(text, |c| format!("\\u{{{c:x}}}"))
+    escape_acting(text, rust_escape)
+}
+
+/// `\u{1b}`: a code point as Rust writes it.
+fn rust_escape(c: u32) -> String {
+    format!("\\u{{{c:x}}}")
+}
+
+/// `\u001b`: a code point as JSON writes it.
+fn json_escape(c: u32) -> String {
+    format!("\\u{c:04x}")
 }
 
 /// JSON text with every character that would act rather than be shown and that JSON writers
 /// leave raw (DEL, a C1 control, a bidirectional override) written as a JSON escape (`\u202e`):
 /// the same JSON value. Such a character can only be inside a string.
 pub fn json_visible(json: &str) -> Cow<'_, str> {
-    escape_acting(json, |c| format!("\\u{c:04x}"))
+    escape_acting(json, json_escape)
+}
+
+/// As [`visible`], for text already owned: returned as it is when nothing in it acts (the
+/// common case, without a copy).
+pub fn visible_owned(text: String) -> String {
+    match first_acting(&text) {
+        None => text,
+        Some(at) => escape_from(&text, at, rust_escape),
+    }
+}
+
+/// As [`json_visible`], for JSON already owned.
+pub fn json_visible_owned(json: String) -> String {
+    match first_acting(&json) {
+        None => json,
+        Some(at) => escape_from(&json, at, json_escape),
+    }
+}
+
+/// Whether a byte of UTF-8 text may begin a character that [`acts`]: the controls themselves
+/// (ASCII), or the lead byte of a two- or three-byte character in the ranges [`acts`] names
+/// (C1 controls `C2`, U+061C `D8`, the marks and overrides `E2`). Such a byte is always at a
+/// character's start.
+fn may_act(byte: u8) -> bool {
+    matches!(byte, 0x00..=0x08 | 0x0b..=0x1f | 0x7f | 0xc2 | 0xd8 | 0xe2)
+}
+
+/// Where the first character of `text` that [`acts`] starts. The bytes are scanned first, 32 at
+/// a time (a loop the compiler turns into vector instructions), and only a character whose
+/// first byte [`may_act`] is decoded: an output of Chinese text has few.
+fn first_acting(text: &str) -> Option<usize> {
+    const BLOCK: usize = 32;
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    loop {
+        while let Some(block) = bytes.get(from..from + BLOCK)
+            && !block.iter().fold(false, |any, &b| any | may_act(b))
+        {
+            from += BLOCK;
+        }
+        let offset = bytes[from..].iter().position(|&b| may_act(b))?;
+        let at = from + offset;
+        let c = text[at..].chars().next()?;
+        if acts(c) {
+            return Some(at);
+        }
+        from = at + c.len_utf8();
+    }
 }
 
 /// `text` with each character that [`acts`] replaced by `escape` of its code point.
-fn escape_acting(text: &str, escape: impl Fn(u32) -> String) -> Cow<'_, str> {
-    if !text.chars().any(acts) {
-        return Cow::Borrowed(text);
+fn escape_acting(text: &str, escape: fn(u32) -> String) -> Cow<'_, str> {
+    match first_acting(text) {
+        None => Cow::Borrowed(text),
+        Some(at) => Cow::Owned(escape_from(text, at, escape)),
     }
+}
+
+/// `text` with each character from `at` on that [`acts`] replaced by `escape` of its code point
+/// (there is none before `at`).
+fn escape_from(text: &str, at: usize, escape: fn(u32) -> String) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    out.push_str(&text[..at]);
+    for c in text[at..].chars() {
         if acts(c) {
             out.push_str(&escape(u32::from(c)));
         } else {
             out.push(c);
         }
     }
-    Cow::Owned(out)
+    out
 }
 
 /// The scorecard as pretty JSON (decimals as exact strings), ending in a newline.
@@ -310,7 +376,7 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         inherits(&card.rule_set, |id| id.to_owned()),
         headline(card)
     );
-    let mut out = visible(&out).into_owned();
+    let mut out = visible_owned(out);
     for line in plugin_lines(card, 16) {
         out.push_str(&format!("插件: {}\n", visible(&line)));
     }
@@ -453,14 +519,44 @@ fn indicator_label(card: &Scorecard, id: Option<&str>) -> String {
 /// A unit's text as Markdown shows it: `<`, `>` and `&` as entities, so that a name holding
 /// `<script>` is shown, not run, where the Markdown is rendered to HTML.
 fn text(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    escape_markdown(text, false)
 }
 
 /// Escapes text for one Markdown table cell.
 fn cell(text: &str) -> String {
-    self::text(text).replace('|', "\\|").replace('\n', "<br>")
+    escape_markdown(text, true)
+}
+
+/// `&`, `<` and `>` as HTML entities; in a table `cell`, `|` escaped and a line break as
+/// `<br>` too. One pass.
+fn escape_markdown(text: &str, cell: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    escape_markdown_into(&mut out, text, cell);
+    out
+}
+
+/// A Markdown table cell being written: what is written into it is escaped as [`cell`] does,
+/// straight into the document.
+struct CellText<'a>(&'a mut String);
+
+impl std::fmt::Write for CellText<'_> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        escape_markdown_into(self.0, text, true);
+        Ok(())
+    }
+}
+
+fn escape_markdown_into(out: &mut String, text: &str, cell: bool) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' if cell => out.push_str("\\|"),
+            '\n' if cell => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// The scorecard as a Markdown document.
@@ -515,56 +611,7 @@ pub fn markdown(card: &Scorecard) -> String {
         out.push_str("|---|---:|---:|---:|---:|---|---|---|---|\n");
     }
     for (depth, node) in rows(&card.indicators) {
-        let indent = "　".repeat(depth);
-        let name = if node.children.is_empty() {
-            format!("{indent}{}", node.name)
-        } else {
-            format!("{indent}**{}**", node.name)
-        };
-        let note = status_note(node);
-        let name = if note.is_empty() {
-            name
-        } else {
-            format!("{name} ({note})")
-        };
-        let (rule, inputs, formula, reason) = match &node.detail {
-            Some(d) => (
-                d.rule.clone(),
-                d.inputs
-                    .iter()
-                    .map(ToString::to_string)
-                    .chain(self_note(node))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                d.formula.clone(),
-                d.reason
-                    .as_ref()
-                    .map(|r| match node.status {
-                        Status::Scored | Status::Missing => r.clone(),
-                        Status::NotApplicable | Status::Dropped => format!("(不适用) {r}"),
-                    })
-                    .into_iter()
-                    .chain(adjustment_lines(node))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ),
-            None => Default::default(),
-        };
-        let (own, gap) = self_cells(node);
-        // With a review, the reviewed score after the system's.
-        let score = match &card.review {
-            Some(_) => format!("{} | {}", p(node.score), review::reviewed_cell(node)),
-            None => p(node.score),
-        };
-        out.push_str(&format!(
-            "| {} | {} | {score} | {own} | {gap} | {} | {} | {} | {} |\n",
-            cell(&name),
-            number(node.points),
-            cell(&rule),
-            cell(&inputs),
-            cell(&formula),
-            cell(&reason)
-        ));
+        markdown_row(&mut out, card, depth, node).expect("writing to a String cannot fail");
     }
     let (own, gap, grade) = declared_cells(card);
     let total = match &card.review {
@@ -597,7 +644,74 @@ pub fn markdown(card: &Scorecard) -> String {
         }
     }
     // A control character anywhere (a unit's text, a rule set's) shown, never run.
-    visible(&out).into_owned()
+    visible_owned(out)
+}
+
+/// One row of the Markdown scorecard's table: the node at `depth`, its points and scores, and
+/// for a leaf how its score came about. Written straight into `out`, each cell escaped on the
+/// way (a scorecard has dozens of rows: this is most of the document).
+fn markdown_row(
+    out: &mut String,
+    card: &Scorecard,
+    depth: usize,
+    node: &ScoredIndicator,
+) -> std::fmt::Result {
+    out.push_str("| ");
+    {
+        let mut name = CellText(out);
+        for _ in 0..depth {
+            name.write_str("　")?;
+        }
+        if node.children.is_empty() {
+            name.write_str(&node.name)?;
+        } else {
+            write!(name, "**{}**", node.name)?;
+        }
+        let note = status_note(node);
+        if !note.is_empty() {
+            write!(name, " ({note})")?;
+        }
+    }
+    let (own, gap) = self_cells(node);
+    write!(out, " | {} | {}", number(node.points), p(node.score))?;
+    // With a review, the reviewed score after the system's.
+    if card.review.is_some() {
+        write!(out, " | {}", review::reviewed_cell(node))?;
+    }
+    write!(out, " | {own} | {gap} | ")?;
+    if let Some(d) = &node.detail {
+        CellText(out).write_str(&d.rule)?;
+        out.push_str(" | ");
+        let mut inputs = CellText(out);
+        let mut separator = "";
+        for input in &d.inputs {
+            write!(inputs, "{separator}{input}")?;
+            separator = "; ";
+        }
+        if let Some(note) = self_note(node) {
+            write!(inputs, "{separator}{note}")?;
+        }
+        out.push_str(" | ");
+        CellText(out).write_str(&d.formula)?;
+        out.push_str(" | ");
+        let mut reason = CellText(out);
+        let mut separator = "";
+        if let Some(r) = &d.reason {
+            match node.status {
+                Status::Scored | Status::Missing => reason.write_str(r)?,
+                Status::NotApplicable | Status::Dropped => write!(reason, "(不适用) {r}")?,
+            }
+            separator = "\n";
+        }
+        for line in adjustment_lines(node) {
+            write!(reason, "{separator}{line}")?;
+            separator = "\n";
+        }
+    } else {
+        out.push_str(" |  |  | ");
+    }
+    out.push_str(" |\n");
+    Ok(())
 }
 
 /// One line of a batch summary: a scored unit or one that failed.
@@ -1095,7 +1209,7 @@ pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]
         }
     }
     // A control character anywhere (a unit's text, a rule set's) shown, never run.
-    visible(&out).into_owned()
+    visible_owned(out)
 }
 
 /// The terminal's width in columns when standard output is a terminal (and it can be told).

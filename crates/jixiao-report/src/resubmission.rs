@@ -91,7 +91,7 @@ pub fn markdown(r: &Resubmission, markdown: bool) -> String {
             out.push_str(&format!("  - {label}: {}: {}\n", item.place, item.problem));
         }
     }
-    crate::visible(&out).into_owned()
+    crate::visible_owned(out)
 }
 
 /// The section for a scorecard page.

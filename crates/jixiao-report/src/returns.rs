@@ -120,7 +120,7 @@ pub fn html(list: &ReturnList, rule_set: Option<&str>, bureau: Option<&str>) -> 
         }
     }
     .into_string();
-    crate::visible(&page).into_owned()
+    crate::visible_owned(page)
 }
 
 /// The CSV's header line, after a byte-order mark (Excel reads the Chinese): 单位, 单位编码,
@@ -148,7 +148,7 @@ pub fn csv_rows(list: &ReturnList) -> String {
             .expect("writing to memory");
     }
     let bytes = writer.into_inner().expect("writing to memory");
-    crate::visible(&String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8")).into_owned()
+    crate::visible_owned(String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"))
 }
 
 /// Every item of every list, one a row, under the header.

@@ -292,7 +292,7 @@ pub fn markdown(summary: &ReviewSummary) -> String {
             out.push_str(&format!("| {} |\n", cells.join(" | ")));
         }
     }
-    crate::visible(&out).into_owned()
+    crate::visible_owned(out)
 }
 
 /// One table of the summary as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese),

@@ -160,3 +160,52 @@ fn visible_leaves_ordinary_text_alone() {
         r"\u{d}\u{7f}\u{2066}"
     );
 }
+
+/// The byte scan that finds acting characters agrees with the characters themselves: every code
+/// point up to U+2FFF (the controls, the marks and overrides, and their neighbours that share a
+/// lead byte, as Chinese punctuation does: `“` U+201C, `—` U+2014), between ordinary text and at
+/// either end, owned or borrowed.
+#[test]
+fn visible_finds_every_acting_character_and_no_other() {
+    let acts = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(
+                c,
+                '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+            )
+    };
+    // `text` with each acting character written by `escape`.
+    let escaped = |text: &str, escape: fn(u32) -> String| -> String {
+        text.chars()
+            .map(|c| {
+                if acts(c) {
+                    escape(u32::from(c))
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    };
+    let mut acting = 0;
+    for c in (0..=0x2fff_u32).filter_map(char::from_u32) {
+        for text in [
+            c.to_string(),
+            format!("科协“预算”—{c}"),
+            format!("{c}项目…"),
+        ] {
+            let expected = escaped(&text, |c| format!("\\u{{{c:x}}}"));
+            assert_eq!(
+                jixiao_report::visible(&text),
+                expected,
+                "U+{:04X}",
+                u32::from(c)
+            );
+            assert_eq!(jixiao_report::visible_owned(text.clone()), expected);
+            let json = escaped(&text, |c| format!("\\u{c:04x}"));
+            assert_eq!(jixiao_report::json_visible_owned(text), json);
+        }
+        acting += usize::from(acts(c));
+    }
+    // C0 but line feed and tab (30), DEL and C1 (33), U+061C, U+200E/F, U+202A–E, U+2066–9.
+    assert_eq!(acting, 30 + 33 + 1 + 2 + 5 + 4);
+}
