@@ -18,7 +18,7 @@ use jixiao_rules::{Indicator, ValidRuleSet};
 use rayon::prelude::*;
 
 use crate::inputs::{self, Failed, Found, Identified, Job, Loaded};
-use crate::output::{Names, OutputDir, write_atomic, write_atomic_unsynced};
+use crate::output::{Names, OutputDir, write_atomic, write_atomic_unsynced, write_new};
 use crate::resubmit::{Item, Record};
 use crate::round::{self, SourceKind};
 use crate::timings::{self, Stage};
@@ -26,6 +26,11 @@ use jixiao_report::resubmission::Resubmission;
 
 /// Units read and scored together before being handed to the writer.
 const CHUNK: usize = 1024;
+
+/// As [`CHUNK`], when each unit's scorecards are rendered with it (about 50 KB of documents a
+/// unit): up to four chunks are in flight (read, scored, waiting, being written), and where the
+/// file system is slower than the scoring they all are.
+const CHUNK_WITH_PAGES: usize = 256;
 
 /// One unit's result.
 pub struct Scored {
@@ -42,6 +47,42 @@ pub struct Scored {
     pub record: Option<jixiao_store::UnitRecord>,
     /// The unit's result of the year before, from the results store (`--db`).
     pub last_year: Option<jixiao_store::LastYear>,
+    /// The unit's scorecard documents, rendered on the scoring thread when the run writes them
+    /// (the writer, which is serial, then only writes the files).
+    pub pages: Option<Box<Pages>>,
+}
+
+/// A unit's scorecard documents: `scorecards/<name>.json`, `.md` and `.html`.
+pub struct Pages {
+    pub json: String,
+    pub markdown: String,
+    pub html: String,
+}
+
+impl Pages {
+    /// The three documents of a scored unit; for a unit read from a document, with its sources;
+    /// for a resubmission, with what changed since the earlier submission.
+    pub fn render(
+        card: &Scorecard,
+        document: FromDocument<'_>,
+        resubmission: Option<&Resubmission>,
+        bureau: Option<&str>,
+    ) -> Pages {
+        Pages {
+            json: with_resubmission(json_card(card, document), resubmission),
+            markdown: jixiao_report::markdown(card)
+                + &sources(card, document, true)
+                + &resubmission_text(resubmission, true),
+            html: jixiao_report::html::scorecard(card, "../index.html", bureau, resubmission),
+        }
+    }
+}
+
+/// What the scoring threads need to render a unit's scorecard documents: the run writes them
+/// ([`Outputs::renderer`]).
+pub struct Renderer {
+    bureau: Option<String>,
+    previous: Option<std::sync::Arc<crate::resubmit::Previous>>,
 }
 
 /// What became of one submission.
@@ -164,6 +205,8 @@ pub struct Context<'a> {
     /// The store's records of the years before the units' (`--db`): last year's figures and
     /// results.
     pub prior: Option<&'a jixiao_store::PriorYear>,
+    /// When the run writes scorecards: how to render them, on the scoring threads.
+    pub renderer: Option<&'a Renderer>,
 }
 
 fn score_job(
@@ -181,6 +224,7 @@ fn score_job(
         figures,
         record,
         prior,
+        renderer,
     } = *context;
     let (source, stem) = (job.source(), job.stem());
     let not_scored = |result| Scored {
@@ -192,6 +236,7 @@ fn score_job(
         result,
         record: None,
         last_year: None,
+        pages: None,
     };
     let loaded = match slot {
         Slot::Loaded(loaded) => Some(*loaded),
@@ -335,28 +380,54 @@ fn score_job(
             unit.indicators.len(),
         );
         let last_year = prior.map(|p| p.result.clone());
+        let pages = renderer.map(|renderer| {
+            let completeness = loaded
+                .ingested
+                .as_ref()
+                .map(|i| jixiao_ingest::completeness(&i.unit, rules));
+            let document = loaded.ingested.as_ref().zip(completeness.as_ref());
+            let resubmission = renderer.previous.as_ref().and_then(|previous| {
+                let earlier = &previous.records[previous.find(submission.as_ref(), &source)?];
+                Some(crate::resubmit::compare(
+                    earlier,
+                    &read.1,
+                    read.2,
+                    card.total,
+                    card.grade.clone(),
+                    &returns,
+                ))
+            });
+            Box::new(timings::time(Stage::RenderScorecards, || {
+                Pages::render(
+                    &card,
+                    document,
+                    resubmission.as_ref(),
+                    renderer.bureau.as_deref(),
+                )
+            }))
+        });
         Ok::<_, Failed>((
             card,
             loaded.ingested,
             loaded.warnings,
             returns,
             read,
-            (stored, last_year),
+            (stored, last_year, pages),
         ))
     }));
-    let (result, warnings, read, (record, last_year)) = match outcome {
+    let (result, warnings, read, (record, last_year, pages)) = match outcome {
         Ok(Ok((card, ingested, warnings, returns, read, stored))) => (
             Outcome::Scored(Box::new(card), ingested.map(Box::new), returns),
             warnings,
             Some(read),
             stored,
         ),
-        Ok(Err(error)) => (Outcome::Failed(error), Vec::new(), None, (None, None)),
+        Ok(Err(error)) => (Outcome::Failed(error), Vec::new(), None, (None, None, None)),
         Err(_) => (
             Outcome::Failed(panicked(&source)),
             Vec::new(),
             None,
-            (None, None),
+            (None, None, None),
         ),
     };
     Scored {
@@ -368,6 +439,7 @@ fn score_job(
         result,
         record,
         last_year,
+        pages,
     }
 }
 
@@ -386,6 +458,11 @@ pub fn run<S: Sink>(
 ) -> Result<()> {
     let (sender, receiver) = sync_channel::<Vec<Scored>>(2);
     let jobs = inputs::jobs(found)?;
+    let chunk = if context.renderer.is_some() {
+        CHUNK_WITH_PAGES
+    } else {
+        CHUNK
+    };
     std::thread::scope(|scope| {
         let writer = scope.spawn(move || -> Result<()> {
             for chunk in receiver {
@@ -397,7 +474,7 @@ pub fn run<S: Sink>(
         });
         let mut jobs = jobs.zip(slots).peekable();
         while jobs.peek().is_some() {
-            let chunk: Vec<_> = timings::time(Stage::Read, || jobs.by_ref().take(CHUNK).collect());
+            let chunk: Vec<_> = timings::time(Stage::Read, || jobs.by_ref().take(chunk).collect());
             let scored: Vec<Scored> = chunk
                 .into_par_iter()
                 .map(|(job, (slot, submission))| match job {
@@ -411,6 +488,7 @@ pub fn run<S: Sink>(
                         result: Outcome::Failed(Failed::invalid(error)),
                         record: None,
                         last_year: None,
+                        pages: None,
                     },
                 })
                 .collect();
@@ -542,7 +620,7 @@ pub struct Outputs {
     /// The round's record and 退回清单, written as units arrive (with `--out`).
     streams: Option<Streams>,
     /// The earlier round (`--previous`), and which of its records were filed again.
-    previous: Option<crate::resubmit::Previous>,
+    previous: Option<std::sync::Arc<crate::resubmit::Previous>>,
     matched: std::collections::BTreeSet<usize>,
     /// 退回清单: one a unit with problems, with its file-name stem.
 
@@ -677,7 +755,7 @@ impl Outputs {
             bureau,
             reviewed: crate::review::Collected::default(),
             streams,
-            previous,
+            previous: previous.map(std::sync::Arc::new),
             matched: std::collections::BTreeSet::new(),
             notes: Vec::new(),
             progress: progress(total),
@@ -831,12 +909,25 @@ impl Outputs {
         self.print.is_some() || (self.dir.is_some() && self.scorecards)
     }
 
+    /// What the scoring threads need to render each unit's scorecards, when the run writes
+    /// them.
+    pub fn renderer(&self) -> Option<Renderer> {
+        (self.dir.is_some() && self.scorecards).then(|| Renderer {
+            bureau: self.bureau.clone(),
+            previous: self.previous.clone(),
+        })
+    }
+
+    /// Writes the unit's scorecards, `pages` as the scoring thread rendered them (else rendered
+    /// here); returns their name (without extension). They go into the run's own new folder,
+    /// which is swapped in whole at the end: each file is created there, never replaced.
     fn write_scorecard(
         &mut self,
         stem: &str,
         card: &Scorecard,
         document: FromDocument<'_>,
         resubmission: Option<&Resubmission>,
+        pages: Option<Box<Pages>>,
     ) -> Result<Option<String>> {
         let Some(dir) = &self.dir else {
             return Ok(None);
@@ -845,27 +936,23 @@ impl Outputs {
             return Ok(None);
         }
         let _timed = timings::Timed::start(Stage::Scorecards);
+        let pages = pages.unwrap_or_else(|| {
+            Box::new(Pages::render(
+                card,
+                document,
+                resubmission,
+                self.bureau.as_deref(),
+            ))
+        });
         let name = self.names.unique(stem);
         let base = dir.path().join("scorecards");
-        write_atomic_unsynced(
-            &base.join(format!("{name}.json")),
-            with_resubmission(json_card(card, document), resubmission),
-        )?;
-        write_atomic_unsynced(
-            &base.join(format!("{name}.md")),
-            jixiao_report::markdown(card)
-                + &sources(card, document, true)
-                + &resubmission_text(resubmission, true),
-        )?;
-        write_atomic_unsynced(
-            &base.join(format!("{name}.html")),
-            jixiao_report::html::scorecard(
-                card,
-                "../index.html",
-                self.bureau.as_deref(),
-                resubmission,
-            ),
-        )?;
+        for (extension, text) in [
+            ("json", &pages.json),
+            ("md", &pages.markdown),
+            ("html", &pages.html),
+        ] {
+            write_new(&base.join(format!("{name}.{extension}")), text)?;
+        }
         Ok(Some(name))
     }
 
@@ -1092,8 +1179,13 @@ impl Sink for Outputs {
                         .write_all(text.as_bytes())
                         .context("cannot write to standard output")?;
                 }
-                let name =
-                    self.write_scorecard(&scored.stem, &card, document, resubmission.as_ref())?;
+                let name = self.write_scorecard(
+                    &scored.stem,
+                    &card,
+                    document,
+                    resubmission.as_ref(),
+                    scored.pages,
+                )?;
                 if self.dir.is_some() {
                     self.findings.add(&card);
                     self.reviewed.add(&card);
@@ -1507,6 +1599,7 @@ mod tests {
             figures: false,
             record: false,
             prior: None,
+            renderer: None,
         };
         let scored = score_job(
             Job::File(PathBuf::from("科协.xlsx")),

@@ -1005,6 +1005,7 @@ fn score_timed(args: &ScoreArgs, clock: &mut timings::Clock) -> Result<ExitCode>
         }
         None => None,
     };
+    let renderer = outputs.renderer();
     let context = batch::Context {
         rules: &rules,
         options: &options,
@@ -1014,6 +1015,7 @@ fn score_timed(args: &ScoreArgs, clock: &mut timings::Clock) -> Result<ExitCode>
         figures: args.out.is_some() && !args.no_scorecards,
         record: store.is_some(),
         prior: prior.as_ref(),
+        renderer: renderer.as_ref(),
     };
     clock.lap(timings::Stage::PhaseIdentify);
     let (finished, recorded) = match store {

@@ -113,6 +113,23 @@ pub fn write_atomic_unsynced(path: &Path, contents: impl AsRef<[u8]>) -> Result<
     write_replacing(path, contents.as_ref(), false)
 }
 
+/// Writes `contents` to a new file at `path`, which must not exist: for the files of a run's own
+/// new folder, which is swapped in whole (see [`OutputDir`]), so that a file in it needs neither a
+/// temporary file nor a rename. Never follows or replaces anything already there.
+pub fn write_new(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
+    create_new(path)
+        .and_then(|mut file| file.write_all(contents.as_ref()))
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// A new file at `path`; an error if anything is there (a file, a link: not followed).
+fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+}
+
 /// Writes `units` as a JSON Lines file (one unit per line), atomically; `-` for standard output.
 pub fn write_jsonl(
     path: &Path,

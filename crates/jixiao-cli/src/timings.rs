@@ -25,6 +25,8 @@ pub enum Stage {
     /// What follows the score for each unit: the bureau's and last year's figures, the review,
     /// the 退回清单 items.
     Findings,
+    /// The unit's scorecards (JSON, Markdown, HTML) rendered, on the scoring threads.
+    RenderScorecards,
     /// Each unit's record for the results store (`--db`): serialised and compressed.
     StoreRecord,
     /// The writer thread's work for each unit, in input order: its summary row, and what follows.
@@ -33,7 +35,8 @@ pub enum Stage {
     RoundRecord,
     /// Of Accept: 退回清单, a file a unit with problems.
     Returns,
-    /// Of Accept: the unit's scorecards (JSON, Markdown, HTML), made and written.
+    /// Of Accept: the unit's scorecards (JSON, Markdown, HTML) written (made here only when the
+    /// scoring threads did not).
     Scorecards,
     /// summary.xlsx's rows of each unit (on its own thread).
     WorkbookRows,
@@ -58,13 +61,14 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage, in the order printed.
-    pub const ALL: [Stage; 22] = [
+    pub const ALL: [Stage; 23] = [
         Stage::Discover,
         Stage::Identify,
         Stage::Read,
         Stage::Parse,
         Stage::Score,
         Stage::Findings,
+        Stage::RenderScorecards,
         Stage::StoreRecord,
         Stage::Accept,
         Stage::RoundRecord,
@@ -96,7 +100,10 @@ impl Stage {
             Stage::Accept => ("accept", "按序汇总每个单位"),
             Stage::RoundRecord => ("round_record", "  其中: round.jsonl"),
             Stage::Returns => ("returns", "  其中: 退回清单"),
-            Stage::Scorecards => ("scorecards", "  其中: 单位评分卡"),
+            Stage::RenderScorecards => {
+                ("render_scorecards", "生成单位评分卡 (JSON、Markdown、HTML)")
+            }
+            Stage::Scorecards => ("scorecards", "  其中: 写出单位评分卡"),
             Stage::WorkbookRows => ("workbook_rows", "summary.xlsx 各单位行"),
             Stage::SummaryCsv => ("summary_csv", "生成 summary.csv"),
             Stage::SummaryMd => ("summary_md", "生成 summary.md"),
