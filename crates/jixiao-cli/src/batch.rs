@@ -18,7 +18,9 @@ use jixiao_rules::{Indicator, ValidRuleSet};
 use rayon::prelude::*;
 
 use crate::inputs::{self, Failed, Found, Identified, Job, Loaded};
-use crate::output::{Names, OutputDir, write_atomic, write_atomic_unsynced, write_new};
+use crate::output::{
+    Names, OutputDir, write_atomic, write_atomic_unsynced, write_new, write_new_synced,
+};
 use crate::resubmit::{Item, Record};
 use crate::round::{self, SourceKind};
 use crate::timings::{self, Stage};
@@ -456,7 +458,7 @@ pub fn run<S: Sink>(
     context: &Context<'_>,
     sink: &mut S,
 ) -> Result<()> {
-    let (sender, receiver) = sync_channel::<Vec<Scored>>(2);
+    let (sender, receiver) = sync_channel::<Vec<Scored>>(1);
     let jobs = inputs::jobs(found)?;
     let chunk = if context.renderer.is_some() {
         CHUNK_WITH_PAGES
@@ -526,9 +528,12 @@ struct WorkbookThread {
 
 impl WorkbookThread {
     const BATCH: usize = 64;
+    /// Batches waiting for the workbook's thread, at most: it is the slowest stage of a batch
+    /// without scorecards, and what waits for it is held in memory.
+    const QUEUE: usize = 4;
 
     fn start(workbook: SummaryWorkbook) -> WorkbookThread {
-        let (sender, receiver) = sync_channel::<Vec<(String, Scorecard)>>(CHUNK / Self::BATCH);
+        let (sender, receiver) = sync_channel::<Vec<(String, Scorecard)>>(Self::QUEUE);
         let handle = std::thread::spawn(move || {
             let mut workbook = workbook;
             for batch in receiver {
@@ -558,25 +563,32 @@ impl WorkbookThread {
     }
 
     /// Waits for the rows sent so far to be written, then adds the summary sheet (and `notes`
-    /// under it).
+    /// under it) and writes the workbook to `path`, a new file, as it is zipped.
     fn finish(
         self,
         rows: &[SummaryRow],
         notes: &[String],
         review: Option<&jixiao_review::summary::ReviewSummary>,
-    ) -> Result<Vec<u8>> {
-        let mut this = self;
-        // A writer that stopped says why when joined.
-        let _ = this.flush();
-        drop(this.sender);
-        let workbook = this
-            .handle
-            .join()
-            .map_err(|_| anyhow::anyhow!("the summary.xlsx writer panicked"))??;
+        path: &std::path::Path,
+    ) -> Result<()> {
+        let workbook = self.join()?;
         timings::time(Stage::SummaryXlsx, || {
-            workbook.finish_with(rows, notes, review)
+            write_new_synced(path, |file| {
+                workbook
+                    .finish_to(rows, notes, review, file)
+                    .context("cannot write summary.xlsx")
+            })
         })
-        .context("cannot write summary.xlsx")
+    }
+
+    /// Waits for the rows sent so far to be written; the workbook, or why its writer stopped.
+    fn join(mut self) -> Result<SummaryWorkbook> {
+        // A writer that stopped says why when joined.
+        let _ = self.flush();
+        drop(self.sender);
+        self.handle
+            .join()
+            .map_err(|_| anyhow::anyhow!("the summary.xlsx writer panicked"))?
     }
 }
 
@@ -1008,9 +1020,10 @@ impl Outputs {
         let review = self.reviewed.summary()?;
         let review = review.as_ref();
         std::thread::scope(|scope| -> Result<()> {
+            let xlsx = dir.join("summary.xlsx");
             let workbook = self
                 .workbook
-                .map(|w| scope.spawn(move || w.finish(rows, notes, review)));
+                .map(|w| scope.spawn(move || w.finish(rows, notes, review, &xlsx)));
             let grades = rules.grade_names();
             let csv = timings::time(Stage::SummaryCsv, || jixiao_report::summary_csv(rows));
             write_summary(&dir.join("summary.csv"), csv)?;
@@ -1031,10 +1044,9 @@ impl Outputs {
             });
             write_summary(&dir.join("index.html"), html)?;
             if let Some(workbook) = workbook {
-                let bytes = workbook
+                workbook
                     .join()
                     .map_err(|_| anyhow::anyhow!("the summary.xlsx writer panicked"))??;
-                write_summary(&dir.join("summary.xlsx"), bytes)?;
             }
             Ok(())
         })?;
@@ -1205,11 +1217,8 @@ impl Sink for Outputs {
                 if let Some(workbook) = &mut self.workbook
                     && !workbook.add(scored.source, *card)
                 {
-                    // The writer stopped on an error: `finish` reports it.
-                    self.workbook
-                        .take()
-                        .map(|w| w.finish(&[], &[], None))
-                        .transpose()?;
+                    // The writer stopped on an error: `join` reports it.
+                    self.workbook.take().map(WorkbookThread::join).transpose()?;
                 }
             }
             Outcome::Duplicate(duplicate) => {

@@ -130,6 +130,22 @@ fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
         .open(path)
 }
 
+/// As [`write_new`], what `write` writes going through a buffer to the file, which is then
+/// synced to disk: for a large summary, written as it is made rather than whole from memory.
+pub fn write_new_synced(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
+) -> Result<()> {
+    let file = create_new(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, file);
+    write(&mut buffered)?;
+    buffered
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)
+        .and_then(|file| file.sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// Writes `units` as a JSON Lines file (one unit per line), atomically; `-` for standard output.
 pub fn write_jsonl(
     path: &Path,

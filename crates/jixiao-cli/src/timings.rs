@@ -43,9 +43,9 @@ pub enum Stage {
     SummaryCsv,
     SummaryMd,
     IndexHtml,
-    /// summary.xlsx's summary sheet and the saving (deflate) of the whole workbook.
+    /// summary.xlsx's summary sheet, and the whole workbook zipped (deflated) into its file.
     SummaryXlsx,
-    /// Writing a summary's bytes to its file (through a temporary file, synced).
+    /// Writing summary.csv, summary.md and index.html to their files (synced).
     WriteSummaries,
     /// Moving the run's folder into place (--out), and the store's commit.
     Commit,
@@ -108,7 +108,7 @@ impl Stage {
             Stage::SummaryCsv => ("summary_csv", "生成 summary.csv"),
             Stage::SummaryMd => ("summary_md", "生成 summary.md"),
             Stage::IndexHtml => ("index_html", "生成 index.html"),
-            Stage::SummaryXlsx => ("summary_xlsx", "生成 summary.xlsx (汇总页、压缩)"),
+            Stage::SummaryXlsx => ("summary_xlsx", "生成并写出 summary.xlsx (汇总页、压缩)"),
             Stage::WriteSummaries => ("write_summaries", "写出汇总文件"),
             Stage::Commit => ("commit", "输出目录就位、成绩库提交"),
             Stage::PhaseStart => ("phase_start", "阶段: 准备 (墙钟)"),

@@ -299,6 +299,30 @@ impl SummaryWorkbook {
         notes: &[String],
         review: Option<&jixiao_review::summary::ReviewSummary>,
     ) -> Result<Vec<u8>, XlsxError> {
+        self.complete(rows, notes, review)?;
+        self.workbook.save_to_buffer()
+    }
+
+    /// As [`SummaryWorkbook::finish_with`], the workbook written to `writer` as it is zipped
+    /// rather than returned: a large round's workbook is never whole in memory.
+    pub fn finish_to<W: std::io::Write + Send>(
+        mut self,
+        rows: &[SummaryRow],
+        notes: &[String],
+        review: Option<&jixiao_review::summary::ReviewSummary>,
+        writer: W,
+    ) -> Result<(), XlsxError> {
+        self.complete(rows, notes, review)?;
+        self.workbook.save_to_writer(writer)
+    }
+
+    /// The summary, group and review sheets, written at the end.
+    fn complete(
+        &mut self,
+        rows: &[SummaryRow],
+        notes: &[String],
+        review: Option<&jixiao_review::summary::ReviewSummary>,
+    ) -> Result<(), XlsxError> {
         let projects = crate::has_projects(rows);
         // Header, width (Excel's character units) and what the cell holds. The text columns
         // wrap, their rows as tall as their longest text, so that the sheet is narrow enough to
@@ -489,7 +513,7 @@ impl SummaryWorkbook {
         if let Some(review) = review {
             crate::review_summary::add_sheet(&mut self.workbook, review)?;
         }
-        self.workbook.save_to_buffer()
+        Ok(())
     }
 
     /// The sheet `index` (等级变化): the grade transitions since last year, its explanation above.
