@@ -37,6 +37,29 @@ fn decimals_format(places: u32, sign: bool) -> Format {
 use jixiao_engine::fmt::round;
 use jixiao_engine::{Scorecard, ScoredIndicator};
 
+/// The columns of the sheet 发现问题 and their widths (Excel's character units): 来源, 单位, 性质,
+/// 规则, 规则说明, 指标, 说明.
+const FINDINGS_COLUMNS: [(u16, u16); 7] = [
+    (0, 28),
+    (FINDINGS_UNIT, 30),
+    (2, 6),
+    (3, 20),
+    (FINDINGS_RULE_LABEL, 22),
+    (5, 24),
+    (FINDINGS_MESSAGE, 90),
+];
+/// The columns of 发现问题 whose text wraps.
+const FINDINGS_UNIT: u16 = 1;
+const FINDINGS_RULE_LABEL: u16 = 4;
+const FINDINGS_MESSAGE: u16 = 6;
+
+fn findings_width(col: u16) -> u16 {
+    FINDINGS_COLUMNS
+        .iter()
+        .find(|(c, _)| *c == col)
+        .map_or(1, |(_, width)| *width)
+}
+
 /// Excel's last row index (1,048,576 rows).
 const MAX_ROW: u32 = 1_048_575;
 
@@ -199,8 +222,14 @@ impl SummaryWorkbook {
         let headers =
             ["来源", "单位", "性质", "规则", "规则说明", "指标", "说明"].map(String::from);
         write_header(sheet, &headers, &self.header)?;
-        for (col, width) in [(0, 28), (1, 30), (2, 6), (3, 20), (4, 18), (5, 24), (6, 80)] {
+        // The texts wrap within their columns (a row as tall as its longest, set in `add_unit`);
+        // every cell sits at the top of its row.
+        let top = Format::new().set_align(FormatAlign::Top);
+        let wrapped = top.clone().set_text_wrap();
+        for (col, width) in FINDINGS_COLUMNS {
             sheet.set_column_width(col, width)?;
+            let wraps = [FINDINGS_UNIT, FINDINGS_RULE_LABEL, FINDINGS_MESSAGE].contains(&col);
+            sheet.set_column_format(col, if wraps { &wrapped } else { &top })?;
         }
         self.findings = (self.workbook.worksheets().len() - 1, 1);
         Ok(())
@@ -274,11 +303,24 @@ impl SummaryWorkbook {
             }
             let (index, row) = self.findings;
             let sheet = self.workbook.worksheet_from_index(index)?;
+            let label = finding.rule.label();
+            let height = [
+                (card.unit.name.as_str(), FINDINGS_UNIT),
+                (label.as_str(), FINDINGS_RULE_LABEL),
+                (finding.message.as_str(), FINDINGS_MESSAGE),
+            ]
+            .into_iter()
+            .map(|(text, col)| line_height(text, findings_width(col)))
+            .max()
+            .unwrap_or(15);
+            if height > 15 {
+                sheet.set_row_height(row, height)?;
+            }
             sheet.write_string(row, 0, fit(source))?;
             sheet.write_string(row, 1, fit(&card.unit.name))?;
             sheet.write_string(row, 2, finding.severity.label())?;
             sheet.write_string(row, 3, finding.rule.to_string())?;
-            sheet.write_string(row, 4, finding.rule.label())?;
+            sheet.write_string(row, 4, label)?;
             sheet.write_string(row, 5, fit(finding.indicator.as_deref().unwrap_or("")))?;
             sheet.write_string(row, 6, fit(&finding.message))?;
             self.findings.1 += 1;
