@@ -487,24 +487,29 @@ fn foreign_files(dir: &Path) -> Result<Vec<String>> {
     Ok(foreign)
 }
 
-/// Output names for units: their stem, with `-2`, `-3`... where stems repeat.
+/// Output names for units: their stem, with `-2`, `-3`... where stems repeat. Names that differ
+/// only in case repeat too: on a file system that ignores case (a Windows or macOS share) they
+/// would be one file.
 #[derive(Debug, Default)]
 pub struct Names {
     /// Names given so far, and for each stem the last suffix tried.
     given: BTreeSet<String>,
+    /// The names given, lowercased.
+    taken: HashSet<String>,
     next: BTreeMap<String, usize>,
 }
 
 impl Names {
-    /// `stem`, or `stem-2`, `stem-3`... whichever is not taken yet (a unit file may itself be
-    /// called `a-2`).
+    /// `stem`, or `stem-2`, `stem-3`... whichever is not taken yet, whatever its case (a unit
+    /// file may itself be called `a-2`).
     pub fn unique(&mut self, stem: &str) -> String {
         let mut name = stem.to_owned();
-        while self.given.contains(&name) {
-            let n = self.next.entry(stem.to_owned()).or_insert(1);
+        while self.taken.contains(&name.to_lowercase()) {
+            let n = self.next.entry(stem.to_lowercase()).or_insert(1);
             *n += 1;
             name = format!("{stem}-{n}");
         }
+        self.taken.insert(name.to_lowercase());
         self.given.insert(name.clone());
         name
     }
@@ -527,5 +532,16 @@ mod tests {
             .map(|s| names.unique(s))
             .collect();
         assert_eq!(given, ["a", "a-2", "a-3", "a-4"]);
+    }
+
+    /// Names that differ only in case are one file where case is ignored: never given twice.
+    #[test]
+    fn names_differing_only_in_case_are_told_apart() {
+        let mut names = Names::default();
+        let given: Vec<String> = ["科协-A", "科协-a", "KX", "kx", "kx-2"]
+            .iter()
+            .map(|s| names.unique(s))
+            .collect();
+        assert_eq!(given, ["科协-A", "科协-a-2", "KX", "kx-2", "kx-2-2"]);
     }
 }
