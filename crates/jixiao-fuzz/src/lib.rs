@@ -283,6 +283,12 @@ fn with_file(name: &str, data: &[u8], read: impl FnOnce(&Path)) {
             let _ = std::fs::remove_file(&self.0);
         }
     }
+    // The readers catch a panic inside calamine on purpose (`calamine_guard`: a damaged workbook
+    // is refused, not a crash). libFuzzer's panic hook aborts on every panic, caught or not;
+    // std's own hook is put back, so that only a panic that escapes the reader (which
+    // libfuzzer-sys turns into an abort) is a finding.
+    static CAUGHT_PANICS_ALLOWED: std::sync::Once = std::sync::Once::new();
+    CAUGHT_PANICS_ALLOWED.call_once(|| drop(std::panic::take_hook()));
     let path = Remove(scratch_dir().join(name));
     std::fs::write(&path.0, data)
         .unwrap_or_else(|e| panic!("cannot write the scratch file {}: {e}", path.0.display()));
