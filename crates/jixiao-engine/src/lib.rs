@@ -106,11 +106,7 @@ pub fn score_with(
         explain: options.explain,
         findings: checks::run(unit, rules),
     };
-    let mut indicators: Vec<ScoredIndicator> = rules
-        .indicators
-        .iter()
-        .map(|ind| ctx.score_indicator(ind))
-        .collect::<Result<_, _>>()?;
+    let mut indicators = try_map(rules.indicators.iter(), |ind| ctx.score_indicator(ind))?;
     let plugins = extension::apply(unit, &mut indicators, &mut ctx.findings, options.extensions)?;
 
     let Totals {
@@ -260,11 +256,7 @@ impl Context<'_> {
     /// of a decimal (a leaf's overflow is its error finding).
     fn score_indicator(&mut self, ind: &Indicator) -> arith::Checked<ScoredIndicator> {
         if !ind.is_leaf() {
-            let children: Vec<ScoredIndicator> = ind
-                .children
-                .iter()
-                .map(|c| self.score_indicator(c))
-                .collect::<Result<_, _>>()?;
+            let children = try_map(ind.children.iter(), |c| self.score_indicator(c))?;
             return group(ind, children, None);
         }
         let (Some(input), Some(method)) = (&ind.input, &ind.method) else {
@@ -396,13 +388,15 @@ impl Context<'_> {
             score,
             status,
             children: Vec::new(),
-            detail: (self.explain == Explain::Full).then(|| Detail {
-                method: method.to_owned(),
-                rule: ind.criterion.clone().unwrap_or_default(),
-                inputs: Vec::new(),
-                formula: formula.to_owned(),
-                reason: Some(why),
-                adjustments: Vec::new(),
+            detail: (self.explain == Explain::Full).then(|| {
+                Box::new(Detail {
+                    method: method.to_owned(),
+                    rule: ind.criterion.clone().unwrap_or_default(),
+                    inputs: Vec::new(),
+                    formula: formula.to_owned(),
+                    reason: Some(why),
+                    adjustments: Vec::new(),
+                })
             }),
             self_score: None,
             self_score_from: None,
@@ -412,12 +406,13 @@ impl Context<'_> {
     }
 
     /// The hard finding for a self-score that the recomputed score does not bear out, when the
-    /// gap is beyond the tolerance. `points` are the row's own points, where both are compared.
+    /// gap is beyond the tolerance: `claimed` is the 得分 of row `row` of the unit's table, and
+    /// `points` are the row's own points, where both are compared.
     fn check_self_score(
         &mut self,
         id: &str,
         name: &str,
-        (claimed, claimed_at): (Decimal, FieldPath),
+        (claimed, row): (Decimal, usize),
         expected: Decimal,
         points: Decimal,
     ) -> arith::Checked<()> {
@@ -437,7 +432,7 @@ impl Context<'_> {
                 fmt::points(gap, 2)
             ),
             figures: vec![
-                Figure::new("自评得分", claimed, "分").of(claimed_at),
+                Figure::new("自评得分", claimed, "分").of(row_field(row, "self_score")),
                 Figure::new("复核得分", expected, "分"),
             ],
         });
@@ -522,7 +517,7 @@ impl Context<'_> {
             self.check_self_score(
                 &ind.id,
                 &ind.name,
-                (claimed, row_field(index, "self_score")),
+                (claimed, index),
                 arith::div(arith::mul(score, row.points)?, ind.points)?,
                 row.points,
             )?;
@@ -580,56 +575,54 @@ impl Context<'_> {
         let declared = arith::sum(rows.iter().map(|(_, r)| r.points))?;
         let by_declared = selection.share == Share::Declared && !declared.is_zero();
         let n = Decimal::from(rows.len());
-        let children: Vec<ScoredIndicator> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, &(index, row))| {
-                let w = if by_declared {
-                    arith::div(arith::mul(ind.points, row.points)?, declared)?
-                } else {
-                    arith::div(ind.points, n)?
-                };
-                let id = format!("{}[{}]", ind.id, i.saturating_add(1));
-                let name = row.name.trim().to_owned();
-                let claimed = row.self_score.map(|score| SelfScoreFrom {
-                    score,
-                    points: row.points,
-                });
-                let node = match self.score_row(&id, w, (index, row), method) {
-                    Ok(scored) => leaf(id, name, w, method, scored, self.explain),
-                    Err(why) => {
-                        let as_indicator = Indicator {
-                            id,
-                            name,
-                            points: w,
-                            children: Vec::new(),
-                            input: None,
-                            method: None,
-                            when_missing: WhenMissing::Zero,
-                            criterion: None,
-                        };
-                        self.unscored(&as_indicator, method.kind(), why)
-                    }
-                };
-                Ok(with_self_score(node, claimed))
-            })
-            .collect::<Result<_, _>>()?;
-        let explain = self.explain == Explain::Full;
-        let detail = explain.then(|| Detail {
-            method: method.kind().to_owned(),
-            rule: format!("单位自评表「{}」各行 (个性指标)", selection.level1),
-            inputs: Vec::new(),
-            formula: if by_declared {
-                format!(
-                    "{} 分按各行分值占比分配 (各行分值合计 {})",
-                    fmt::number(ind.points),
-                    fmt::number(declared)
-                )
+        let children = try_map(rows.iter().enumerate(), |(i, &(index, row))| {
+            let w = if by_declared {
+                arith::div(arith::mul(ind.points, row.points)?, declared)?
             } else {
-                format!("{} 分由 {} 行平均分配", fmt::number(ind.points), n)
-            },
-            reason: None,
-            adjustments: Vec::new(),
+                arith::div(ind.points, n)?
+            };
+            let id = format!("{}[{}]", ind.id, i.saturating_add(1));
+            let name = row.name.trim().to_owned();
+            let claimed = row.self_score.map(|score| SelfScoreFrom {
+                score,
+                points: row.points,
+            });
+            let node = match self.score_row(&id, w, (index, row), method) {
+                Ok(scored) => leaf(id, name, w, method, scored, self.explain),
+                Err(why) => {
+                    let as_indicator = Indicator {
+                        id,
+                        name,
+                        points: w,
+                        children: Vec::new(),
+                        input: None,
+                        method: None,
+                        when_missing: WhenMissing::Zero,
+                        criterion: None,
+                    };
+                    self.unscored(&as_indicator, method.kind(), why)
+                }
+            };
+            Ok(with_self_score(node, claimed))
+        })?;
+        let explain = self.explain == Explain::Full;
+        let detail = explain.then(|| {
+            Box::new(Detail {
+                method: method.kind().to_owned(),
+                rule: format!("单位自评表「{}」各行 (个性指标)", selection.level1),
+                inputs: Vec::new(),
+                formula: if by_declared {
+                    format!(
+                        "{} 分按各行分值占比分配 (各行分值合计 {})",
+                        fmt::number(ind.points),
+                        fmt::number(declared)
+                    )
+                } else {
+                    format!("{} 分由 {} 行平均分配", fmt::number(ind.points), n)
+                },
+                reason: None,
+                adjustments: Vec::new(),
+            })
         });
         group(ind, children, detail)
     }
@@ -664,7 +657,7 @@ impl Context<'_> {
             self.check_self_score(
                 id,
                 row.name.trim(),
-                (claimed, row_field(index, "self_score")),
+                (claimed, index),
                 at_declared,
                 row.points,
             )?;
@@ -1059,11 +1052,24 @@ fn row_is_tiered(row: &IndicatorRow, method: &Method) -> bool {
     }
 }
 
+/// `f` of each item, in order, or its first error: collected into a vector allocated once at
+/// its final length (nodes are large, and `collect` of a `Result` grows and moves them).
+fn try_map<I: ExactSizeIterator, U, E>(
+    items: I,
+    mut f: impl FnMut(I::Item) -> Result<U, E>,
+) -> Result<Vec<U>, E> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(f(item)?);
+    }
+    Ok(out)
+}
+
 /// A node over `children`: its score is theirs summed.
 fn group(
     ind: &Indicator,
     children: Vec<ScoredIndicator>,
-    detail: Option<Detail>,
+    detail: Option<Box<Detail>>,
 ) -> arith::Checked<ScoredIndicator> {
     Ok(ScoredIndicator {
         id: ind.id.clone(),
@@ -1095,13 +1101,15 @@ fn leaf(
         score: scored.outcome.score,
         status: Status::Scored,
         children: Vec::new(),
-        detail: (explain == Explain::Full).then(|| Detail {
-            method: method.kind().to_owned(),
-            rule: scored.outcome.rule,
-            inputs: scored.inputs,
-            formula: scored.outcome.formula,
-            reason: scored.outcome.reason,
-            adjustments: Vec::new(),
+        detail: (explain == Explain::Full).then(|| {
+            Box::new(Detail {
+                method: method.kind().to_owned(),
+                rule: scored.outcome.rule,
+                inputs: scored.inputs,
+                formula: scored.outcome.formula,
+                reason: scored.outcome.reason,
+                adjustments: Vec::new(),
+            })
         }),
         self_score: None,
         self_score_from: None,

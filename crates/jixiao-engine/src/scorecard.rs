@@ -262,9 +262,10 @@ pub struct ScoredIndicator {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(rename(deserialize = "self_score_gap_exact"))]
     pub self_score_gap: Option<Decimal>,
-    /// Leaves only: how the score came about.
+    /// Leaves only: how the score came about. Boxed: a node is moved as it is built, and in
+    /// a scores-only run there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<Detail>,
+    pub detail: Option<Box<Detail>>,
     /// The re-review's score (复核得分), on this node's points. A leaf: the reviewer's score where
     /// the leaf was reviewed (where the reviewer left the system's score, the system's exact
     /// score); `None` where the review did not cover it. A group: its children's final scores

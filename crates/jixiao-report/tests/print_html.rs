@@ -255,14 +255,14 @@ fn leaf(group: usize, i: usize) -> ScoredIndicator {
         self_score: Some(Decimal::from(2)),
         self_score_from: None,
         self_score_gap: Some(Decimal::ONE),
-        detail: Some(Detail {
+        detail: Some(Box::new(Detail {
             method: "higher_is_better".into(),
             rule: "实际/目标 × 分值".into(),
             inputs: vec![Figure::new("实际", Decimal::from(5), "次")],
             formula: "2 × 5 / 10 = 1.00".into(),
             reason: Some("未达目标".into()),
             adjustments: Vec::new(),
-        }),
+        })),
         reviewed: None,
     }
 }
