@@ -556,7 +556,7 @@ fn arithmetic(node: &ScoredIndicator, decimals: u32) -> Vec<String> {
         let parts: Vec<String> = node
             .children
             .iter()
-            .map(|c| jixiao_engine::fmt::points(c.score, decimals))
+            .map(|c| jixiao_engine::fmt::points(c.score, decimals).to_string())
             .collect();
         lines.push(format!(
             "下级指标之和: {} = {}",
@@ -569,7 +569,7 @@ fn arithmetic(node: &ScoredIndicator, decimals: u32) -> Vec<String> {
 
 /// How the total came about: the top-level scores summed, rescaled where leaves were dropped.
 fn total_arithmetic(card: &Scorecard, decimals: u32) -> String {
-    let p = |d| jixiao_engine::fmt::points(d, decimals);
+    let p = |d| jixiao_engine::fmt::points(d, decimals).to_string();
     let parts: Vec<String> = card.indicators.iter().map(|i| p(i.score)).collect();
     match &card.rescaled {
         Some(r) => format!(

@@ -101,7 +101,7 @@ impl Record {
                     id: node.id.clone(),
                     name: node.name.clone(),
                     points: node.points.normalize(),
-                    score: jixiao_engine::fmt::points(node.score, decimals),
+                    score: jixiao_engine::fmt::points(node.score, decimals).to_string(),
                     exact: node.score.normalize(),
                     status: node.status,
                 });
@@ -119,7 +119,7 @@ impl Record {
                 .iter()
                 .map(|p| format!("{} {}", p.name, p.version))
                 .collect(),
-            total: jixiao_engine::fmt::points(card.total, decimals),
+            total: jixiao_engine::fmt::points(card.total, decimals).to_string(),
             total_exact: card.total_exact.normalize(),
             grade: card.grade_label().to_owned(),
             indicators,

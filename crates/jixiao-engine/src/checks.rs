@@ -176,7 +176,7 @@ fn sum_check(
         .join(" + ");
     let shown = values
         .iter()
-        .map(|v| number(*v))
+        .map(|v| number(*v).to_string())
         .collect::<Vec<_>>()
         .join(" + ");
     let mut figures: Vec<Figure> = parts
@@ -359,7 +359,7 @@ pub fn cost_direction(unit: &SelfEvaluation) -> Vec<Finding> {
                 format!(
                     "成本指标「{}」写作「≥ {}」: 成本指标应设上限 (≤)",
                     row.name.trim(),
-                    row.target.map_or("?".to_owned(), number)
+                    row.target.map_or("?".to_owned(), |t| number(t).to_string())
                 ),
                 Vec::new(),
             )

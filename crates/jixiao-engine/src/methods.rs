@@ -9,6 +9,8 @@ use jixiao_rules::{
     AboveTarget, Band, Beyond, ChecklistMode, OutsideTier, OverAchievement, Rounding, StepCount,
     StepDeduction, TierBounds,
 };
+use std::fmt::Write as _;
+
 use rust_decimal::Decimal;
 
 use crate::arith::{Checked, add, div, mul, sub};
@@ -22,11 +24,9 @@ pub enum Scale {
 }
 
 impl Scale {
-    pub fn show(self, value: Decimal) -> String {
-        match self {
-            Scale::Rate => percent(value),
-            Scale::Plain => number(value),
-        }
+    /// `value` as this scale writes it: a rate in percent, a plain figure as a number.
+    pub fn show(self, value: Decimal) -> Shown {
+        Shown(self, value)
     }
 }
 
@@ -71,7 +71,20 @@ impl Outcome {
     }
 }
 
-fn p(value: Decimal) -> String {
+/// A value as [`Scale::show`] writes it.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown(Scale, Decimal);
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Scale::Rate => percent(self.1).fmt(f),
+            Scale::Plain => number(self.1).fmt(f),
+        }
+    }
+}
+
+fn p(value: Decimal) -> crate::fmt::Points {
     points(value, 2)
 }
 
@@ -532,23 +545,18 @@ pub fn bands(
     ex: Explain,
 ) -> Checked<Outcome> {
     let rule = || {
-        let table = bands
-            .iter()
-            .map(|b| {
-                format!(
-                    "{} → {}",
-                    b.interval_with(|v| scale.show(v)),
-                    number(b.points)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        format!("分段计分: {table}")
+        let mut rule = String::from("分段计分: ");
+        for (i, b) in bands.iter().enumerate() {
+            let separator = if i == 0 { "" } else { "; " };
+            let interval = b.shown_with(|v| scale.show(v));
+            let _ = write!(rule, "{separator}{interval} → {}", number(b.points));
+        }
+        rule
     };
     Ok(match bands.iter().find(|b| b.contains(value)) {
         Some(band) => Outcome::new(ex, band.points, || {
             let v = scale.show(value);
-            let interval = band.interval_with(|v| scale.show(v));
+            let interval = band.shown_with(|v| scale.show(v));
             (
                 rule(),
                 format!("{v} 落在 {interval} 段, 得 {}", p(band.points)),

@@ -353,7 +353,7 @@ impl Comparison {
 }
 
 fn p(value: Decimal) -> String {
-    points(value, 2)
+    points(value, 2).to_string()
 }
 
 /// A change with its sign: `+1.25`, `-0.50`, `0.00`.

@@ -139,7 +139,7 @@ pub(crate) fn page(title: &str, margins: &str, body: Markup) -> String {
 }
 
 fn p(value: Decimal) -> String {
-    points(value, 2)
+    points(value, 2).to_string()
 }
 
 /// A vertical bar chart of counts.

@@ -111,9 +111,9 @@ const NO_GRADE: &str = "无等级";
 
 /// A change with its sign at `decimals` places: `+1.25`, `-0.50`, `0.00`.
 pub(crate) fn signed(value: Decimal, decimals: u32) -> String {
-    let shown = points(value, decimals);
+    let shown = points(value, decimals).to_string();
     if shown.chars().all(|c| matches!(c, '-' | '0' | '.')) {
-        points(Decimal::ZERO, decimals)
+        points(Decimal::ZERO, decimals).to_string()
     } else if value.is_sign_negative() {
         shown
     } else {

@@ -27,7 +27,7 @@ fn value(value: Option<Decimal>, figure: &LedgerFigure) -> String {
 fn difference(figure: &LedgerFigure) -> String {
     match figure.difference() {
         Some(d) if d.is_zero() => "0".to_owned(),
-        Some(d) if d.is_sign_negative() => number(d),
+        Some(d) if d.is_sign_negative() => number(d).to_string(),
         Some(d) => format!("+{}", number(d)),
         None => "—".to_owned(),
     }

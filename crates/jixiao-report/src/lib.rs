@@ -139,7 +139,7 @@ pub fn json(card: &Scorecard) -> String {
 }
 
 fn p(value: Decimal) -> String {
-    points(value, 2)
+    points(value, 2).to_string()
 }
 
 pub(crate) fn status_note(node: &ScoredIndicator) -> &'static str {
@@ -417,7 +417,7 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
         let (own, gap) = self_cells(node);
         let mut row = vec![
             Cell::new(visible(&name)),
-            figure(number(node.points)),
+            figure(number(node.points).to_string()),
             figure(p(node.score)),
         ];
         if reviewed {
@@ -432,7 +432,7 @@ pub fn terminal(card: &Scorecard, width: u16) -> String {
     let (own, gap, grade) = declared_cells(card);
     let mut row = vec![
         Cell::new("合计"),
-        figure(number(card.points)),
+        figure(number(card.points).to_string()),
         figure(p(card.total)),
     ];
     if let Some(review) = &card.review {

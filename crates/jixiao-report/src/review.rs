@@ -101,7 +101,7 @@ fn row(change: &ReviewChange) -> [String; 9] {
     [
         change.name.clone(),
         change.indicator.clone(),
-        number(change.points),
+        number(change.points).to_string(),
         p(change.system),
         p(change.reviewed),
         change.reason.clone(),

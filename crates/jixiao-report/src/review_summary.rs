@@ -75,7 +75,7 @@ impl Value {
     fn shown(&self) -> String {
         match self {
             Value::Text(t) => t.clone(),
-            Value::Points(v) => points(*v, 2),
+            Value::Points(v) => points(*v, 2).to_string(),
             Value::Signed(v) => crate::signed(*v),
             Value::Count(n) => n.to_string(),
             Value::None => String::new(),
@@ -307,7 +307,7 @@ pub fn csv(summary: &ReviewSummary, kind: ReviewTable) -> String {
             .iter()
             .map(|v| match v {
                 Value::Text(t) => crate::text_cell(t),
-                Value::Signed(d) => points(*d, 2),
+                Value::Signed(d) => points(*d, 2).to_string(),
                 other => other.shown(),
             })
             .collect();

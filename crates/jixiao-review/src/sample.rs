@@ -418,8 +418,8 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// [`number`] writes it (`1,250.00`, `1,000`).
 pub(crate) fn grouped(value: Decimal, places: Option<u32>) -> String {
     let text = match places {
-        Some(p) => jixiao_engine::fmt::points(value, p),
-        None => number(value),
+        Some(p) => jixiao_engine::fmt::points(value, p).to_string(),
+        None => number(value).to_string(),
     };
     let (sign, digits) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),

@@ -257,7 +257,7 @@ pub fn summarise(
     threshold: Decimal,
 ) -> Result<ReviewSummary, SummaryError> {
     if threshold.is_sign_negative() && !threshold.is_zero() {
-        return Err(SummaryError::Threshold(number(threshold)));
+        return Err(SummaryError::Threshold(number(threshold).to_string()));
     }
     let mut scores = Vec::with_capacity(changes.len() + kept.len());
     for c in changes {
@@ -267,7 +267,7 @@ pub fn summarise(
             return Err(SummaryError::NotAChange {
                 unit,
                 indicator,
-                score: number(c.system),
+                score: number(c.system).to_string(),
             });
         }
         let reason = c.reason.trim();

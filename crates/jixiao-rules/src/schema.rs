@@ -1,5 +1,7 @@
 //! The rule-set schema, as it stands in TOML.
 
+use std::fmt::Write as _;
+
 use jixiao_model::EvaluationKind;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -785,24 +787,62 @@ impl Band {
 
     /// The interval in mathematical notation, e.g. `(0.1, 0.2]`.
     pub fn interval(&self) -> String {
-        self.interval_with(|v| v.normalize().to_string())
+        self.interval_with(|v| v.normalize())
     }
 
     /// The interval with its bounds written by `show`, e.g. `(10.00%, 20.00%]`.
-    pub fn interval_with(&self, show: impl Fn(Decimal) -> String) -> String {
-        let lo = self.min.map_or("-∞".to_owned(), &show);
-        let hi = self.max.map_or("+∞".to_owned(), &show);
-        let open = if self.min_open || self.min.is_none() {
+    pub fn interval_with<D: std::fmt::Display>(&self, show: impl Fn(Decimal) -> D) -> String {
+        self.shown_with(show).to_string()
+    }
+
+    /// [`Band::interval_with`], written straight into the text it is part of (`format!`,
+    /// `write!`) without a string of its own.
+    pub fn shown_with<D: std::fmt::Display, F: Fn(Decimal) -> D>(
+        &self,
+        show: F,
+    ) -> ShownInterval<'_, F> {
+        ShownInterval { band: self, show }
+    }
+}
+
+/// A band's interval as [`Band::shown_with`] writes it.
+pub struct ShownInterval<'a, F> {
+    band: &'a Band,
+    show: F,
+}
+
+impl<F> std::fmt::Debug for ShownInterval<'_, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShownInterval")
+            .field("band", self.band)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<D: std::fmt::Display, F: Fn(Decimal) -> D> std::fmt::Display for ShownInterval<'_, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let band = self.band;
+        let open = if band.min_open || band.min.is_none() {
             '('
         } else {
             '['
         };
-        let close = if self.max_open || self.max.is_none() {
+        let close = if band.max_open || band.max.is_none() {
             ')'
         } else {
             ']'
         };
-        format!("{open}{lo}, {hi}{close}")
+        f.write_char(open)?;
+        match band.min {
+            Some(min) => write!(f, "{}", (self.show)(min))?,
+            None => f.write_str("-∞")?,
+        }
+        f.write_str(", ")?;
+        match band.max {
+            Some(max) => write!(f, "{}", (self.show)(max))?,
+            None => f.write_str("+∞")?,
+        }
+        f.write_char(close)
     }
 }
 
