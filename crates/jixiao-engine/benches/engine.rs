@@ -6,7 +6,7 @@
 //! (`jixiao_synth::Population`, about 2 KB of JSON a unit) and one shaped like the sample
 //! (`jixiao_synth::Like` over the sample's unit file: 20 claims, 10 goals, 3 funds, about 4.6 KB).
 //! A bench binary rather than criterion: one number per step is what docs/performance.md
-//! records, and it builds in seconds.
+//! records, and it builds in seconds. It runs with mimalloc, as the `jixiao` binary does.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -15,6 +15,11 @@ use jixiao_engine::Explain;
 use jixiao_model::{CheckedUnit, SelfEvaluation};
 use jixiao_rules::RuleSet;
 use jixiao_synth::{Like, Population};
+
+/// The allocator the `jixiao` binary runs with (crates/jixiao-cli/src/main.rs), so that the
+/// times are the engine's as a batch sees them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The fastest of 5 runs of `f` over every unit, per unit, and what `f` counted on the last run.
 fn best_of_5<T>(units: &[T], mut f: impl FnMut(&T) -> usize) -> (Duration, usize) {
