@@ -48,6 +48,12 @@ const FINDINGS_COLUMNS: [(u16, u16); 7] = [
     (5, 24),
     (FINDINGS_MESSAGE, 90),
 ];
+/// The height of a row of 发现问题, in points: two lines, which most findings take, as the sheet's
+/// default. Only a row whose text needs more is given a height of its own: rust_xlsxwriter keeps
+/// every row given a height for the life of a constant-memory sheet (a height for each finding
+/// was 220 MB at 100,000 units, docs/performance.md), so a finding of one line keeps the two-line
+/// default rather than a height of its own.
+const FINDINGS_ROW_HEIGHT: u16 = 30;
 /// The columns of 发现问题 whose text wraps.
 const FINDINGS_UNIT: u16 = 1;
 const FINDINGS_RULE_LABEL: u16 = 4;
@@ -222,8 +228,9 @@ impl SummaryWorkbook {
         let headers =
             ["来源", "单位", "性质", "规则", "规则说明", "指标", "说明"].map(String::from);
         write_header(sheet, &headers, &self.header)?;
-        // The texts wrap within their columns (a row as tall as its longest, set in `add_unit`);
-        // every cell sits at the top of its row.
+        sheet.set_default_row_height(FINDINGS_ROW_HEIGHT);
+        // The texts wrap within their columns (a row taller than the default where its longest
+        // needs it, set in `add_unit`); every cell sits at the top of its row.
         let top = Format::new().set_align(FormatAlign::Top);
         let wrapped = top.clone().set_text_wrap();
         for (col, width) in FINDINGS_COLUMNS {
@@ -312,8 +319,8 @@ impl SummaryWorkbook {
             .into_iter()
             .map(|(text, col)| line_height(text, findings_width(col)))
             .max()
-            .unwrap_or(15);
-            if height > 15 {
+            .unwrap_or(FINDINGS_ROW_HEIGHT);
+            if height > FINDINGS_ROW_HEIGHT {
                 sheet.set_row_height(row, height)?;
             }
             sheet.write_string(row, 0, fit(source))?;

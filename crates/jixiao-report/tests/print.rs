@@ -18,7 +18,11 @@ fn part(archive: &mut zip::ZipArchive<Cursor<Vec<u8>>>, name: &str) -> String {
 
 #[test]
 fn every_sheet_prints_a4_landscape_one_page_wide_with_its_header_row_repeated() {
-    let card = common::sample_card();
+    let mut card = common::sample_card();
+    // A finding of 100 Chinese characters: 200 units, three lines of the 90-wide 说明.
+    let mut long = card.findings[0].clone();
+    long.message = "长".repeat(100);
+    card.findings.push(long);
     // 150 characters of an error: four lines of the 40-wide 错误 column, 4 × 15 points.
     let error = format!("b.toml: {}", "x".repeat(142));
     let rows = common::two_rows(&card, &error);
@@ -47,10 +51,16 @@ fn every_sheet_prints_a4_landscape_one_page_wide_with_its_header_row_repeated() 
         "{summary}"
     );
     assert_eq!(summary.matches(r#"<row r="5""#).count(), 1, "{summary}");
-    // 发现问题: a finding's row as tall as its longest text, wrapped in its column. The fund's
-    // message (31 characters counted two units wide and 55 one, 117 units) takes two lines of the 90-wide
-    // 说明; 「社会效益」缺少数据… (61 units) one, and its row keeps the default height.
+    // 发现问题: texts wrap in their columns, and a row is two lines tall (the sheet's default) or,
+    // where its longest text needs more, as tall as that. The fund's message (31 characters
+    // counted two units wide and 55 one, 117 units) takes two lines of the 90-wide 说明;
+    // 「社会效益」缺少数据… (61 units) one: both rows are at the default. The long finding takes
+    // three, 45 points.
     let findings = part(&mut archive, "xl/worksheets/sheet6.xml");
+    assert!(
+        findings.contains(r#"<sheetFormatPr defaultRowHeight="30" customHeight="1"/>"#),
+        "{findings}"
+    );
     let row_of = |start: &str| {
         let i = card
             .findings
@@ -59,13 +69,18 @@ fn every_sheet_prints_a4_landscape_one_page_wide_with_its_header_row_repeated() 
             .unwrap_or_else(|| panic!("no finding {start}: {:?}", card.findings));
         format!(r#"<row r="{}""#, i + 2)
     };
-    let fund = row_of("专项资金「科普经费」收支不平");
+    for start in ["专项资金「科普经费」收支不平", "「社会效益」缺少数据"] {
+        let row = row_of(start);
+        assert!(
+            findings.contains(&format!(r#"{row} ht="30" customHeight="1">"#)),
+            "{start}: {findings}"
+        );
+    }
+    let long = row_of("长长长");
     assert!(
-        findings.contains(&format!(r#"{fund} ht="30" customHeight="1">"#)),
+        findings.contains(&format!(r#"{long} ht="45" customHeight="1">"#)),
         "{findings}"
     );
-    let benefits = row_of("「社会效益」缺少数据");
-    assert!(findings.contains(&format!("{benefits}>")), "{findings}");
     assert!(summary.contains(r#"<mergeCell ref="B5:Q5"/>"#), "{summary}");
     let sheets = [
         "汇总",
