@@ -6,8 +6,8 @@
 
 use std::fmt::{self, Display, Formatter};
 
-pub use jixiao_model::round;
 use arrayvec::ArrayString;
+pub use jixiao_model::round;
 use rust_decimal::Decimal;
 
 /// A figure as [`number`] writes it.
