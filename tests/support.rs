@@ -40,6 +40,17 @@ pub fn sample() -> CheckedUnit {
     load_unit(&root().join("tests/fixtures/units/department/lusong-kexie-2024.toml"))
 }
 
+/// The fixture units of one kind (`tests/fixtures/units/KIND/`), in file-name order.
+pub fn fixture_units(kind: &str) -> Vec<CheckedUnit> {
+    let dir = root().join("tests/fixtures/units").join(kind);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("the fixture folder is readable").path())
+        .collect();
+    files.sort();
+    files.iter().map(|f| load_unit(f)).collect()
+}
+
 pub fn config(name: &str) -> ValidRuleSet {
     load_rules(&root().join("configs").join(name))
 }
