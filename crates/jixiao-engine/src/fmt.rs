@@ -1,6 +1,6 @@
 //! How numbers are written in rules, formulas and messages. Fixed rules, so output is stable.
 //!
-//! Each function returns the number as something [`Display`](std::fmt::Display): written
+//! Each function returns the number as something [`Display`]: written
 //! straight into the `format!` of the text it is part of, with no string of its own (an explained
 //! unit writes a few hundred of them). `.to_string()` where a string is wanted.
 
