@@ -1025,12 +1025,18 @@ impl Outputs {
                 .workbook
                 .map(|w| scope.spawn(move || w.finish(rows, notes, review, &xlsx)));
             let grades = rules.grade_names();
-            let csv = timings::time(Stage::SummaryCsv, || jixiao_report::summary_csv(rows));
-            write_summary(&dir.join("summary.csv"), csv)?;
-            let md = timings::time(Stage::SummaryMd, || {
-                jixiao_report::summary_markdown(rows, notes, &grades)
-            });
-            write_summary(&dir.join("summary.md"), md)?;
+            // Each summary written as it is made: a row a unit is tens of megabytes at 100,000.
+            timings::time(Stage::SummaryCsv, || {
+                write_new_synced(&dir.join("summary.csv"), |file| {
+                    jixiao_report::summary_csv_to(file, rows).context("cannot write summary.csv")
+                })
+            })?;
+            timings::time(Stage::SummaryMd, || {
+                write_new_synced(&dir.join("summary.md"), |file| {
+                    jixiao_report::summary_markdown_to(file, rows, notes, &grades)
+                        .context("cannot write summary.md")
+                })
+            })?;
             let rule_set = jixiao_engine::RuleSetRef::of(rules);
             let info = BatchInfo {
                 rule_set: &rule_set,
@@ -1039,10 +1045,12 @@ impl Outputs {
                 notes,
                 bureau: self.bureau.as_deref(),
             };
-            let html = timings::time(Stage::IndexHtml, || {
-                jixiao_report::html::index(&info, rows, &self.pages)
-            });
-            write_summary(&dir.join("index.html"), html)?;
+            timings::time(Stage::IndexHtml, || {
+                write_new_synced(&dir.join("index.html"), |file| {
+                    jixiao_report::html::index_to(file, &info, rows, &self.pages)
+                        .context("cannot write index.html")
+                })
+            })?;
             if let Some(workbook) = workbook {
                 workbook
                     .join()
@@ -1297,10 +1305,6 @@ impl Sink for Outputs {
 }
 
 /// Writes a summary file (atomically, synced), timed.
-fn write_summary(path: &std::path::Path, bytes: impl AsRef<[u8]>) -> Result<()> {
-    timings::time(Stage::WriteSummaries, || write_atomic(path, bytes))
-}
-
 /// `湖南省部门整体支出绩效评价 (2024.1 版)`; for a rule set that extends another, `… (2024.1 版,
 /// 继承自 湖南省部门整体支出绩效评价 (区县版) 2024.1 版)`.
 pub fn rule_set_label(rules: &ValidRuleSet) -> String {

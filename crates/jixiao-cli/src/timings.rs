@@ -40,13 +40,12 @@ pub enum Stage {
     Scorecards,
     /// summary.xlsx's rows of each unit (on its own thread).
     WorkbookRows,
+    /// summary.csv, summary.md and index.html: each made and written to its file as it is made.
     SummaryCsv,
     SummaryMd,
     IndexHtml,
     /// summary.xlsx's summary sheet, and the whole workbook zipped (deflated) into its file.
     SummaryXlsx,
-    /// Writing summary.csv, summary.md and index.html to their files (synced).
-    WriteSummaries,
     /// Moving the run's folder into place (--out), and the store's commit.
     Commit,
     /// Wall clock: everything before the first pass (rule set, plugins, inputs found).
@@ -61,7 +60,7 @@ pub enum Stage {
 
 impl Stage {
     /// Every stage, in the order printed.
-    pub const ALL: [Stage; 23] = [
+    pub const ALL: [Stage; 22] = [
         Stage::Discover,
         Stage::Identify,
         Stage::Read,
@@ -79,7 +78,6 @@ impl Stage {
         Stage::SummaryMd,
         Stage::IndexHtml,
         Stage::SummaryXlsx,
-        Stage::WriteSummaries,
         Stage::Commit,
         Stage::PhaseStart,
         Stage::PhaseIdentify,
@@ -105,11 +103,10 @@ impl Stage {
             }
             Stage::Scorecards => ("scorecards", "  其中: 写出单位评分卡"),
             Stage::WorkbookRows => ("workbook_rows", "summary.xlsx 各单位行"),
-            Stage::SummaryCsv => ("summary_csv", "生成 summary.csv"),
-            Stage::SummaryMd => ("summary_md", "生成 summary.md"),
-            Stage::IndexHtml => ("index_html", "生成 index.html"),
+            Stage::SummaryCsv => ("summary_csv", "生成并写出 summary.csv"),
+            Stage::SummaryMd => ("summary_md", "生成并写出 summary.md"),
+            Stage::IndexHtml => ("index_html", "生成并写出 index.html"),
             Stage::SummaryXlsx => ("summary_xlsx", "生成并写出 summary.xlsx (汇总页、压缩)"),
-            Stage::WriteSummaries => ("write_summaries", "写出汇总文件"),
             Stage::Commit => ("commit", "输出目录就位、成绩库提交"),
             Stage::PhaseStart => ("phase_start", "阶段: 准备 (墙钟)"),
             Stage::PhaseIdentify => ("phase_identify", "阶段: 识别 (墙钟)"),

@@ -4,6 +4,7 @@
 //! the browser test reads.
 
 use std::collections::BTreeMap;
+use std::io;
 
 use jixiao_engine::fmt::{number, points, round};
 use jixiao_engine::{RuleId, RuleSetRef, Scorecard, Severity};
@@ -117,25 +118,37 @@ document.addEventListener("DOMContentLoaded", function () {
 "#;
 
 pub(crate) fn page(title: &str, margins: &str, body: Markup) -> String {
-    let page = html! {
-        (DOCTYPE)
-        html lang="zh-CN" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                style { (PreEscaped(STYLE)) (PreEscaped(PRINT)) (PreEscaped(margins)) }
-            }
-            body {
-                (body)
-                script { (PreEscaped(CHART_CHECK)) }
-            }
-        }
-    }
-    .into_string();
+    // The page is put together around the body's own text rather than by copying it into a
+    // new one.
+    let (start, end) = (page_start(title, margins), page_end());
+    let mut page = body.into_string();
+    page.reserve_exact(start.len() + end.len());
+    page.insert_str(0, &start);
+    page.push_str(&end);
     // maud escapes markup; a control character (ESC, NUL, a bidirectional override) of a unit's
     // text is shown as `\u{1b}` (the page's own text holds none but line feeds).
     crate::visible_owned(page)
+}
+
+/// A page up to its body's content: the doctype, the head, `<body>`.
+fn page_start(title: &str, margins: &str) -> String {
+    html! {
+        (DOCTYPE)
+        (PreEscaped(r#"<html lang="zh-CN">"#))
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) }
+            style { (PreEscaped(STYLE)) (PreEscaped(PRINT)) (PreEscaped(margins)) }
+        }
+        (PreEscaped("<body>"))
+    }
+    .into_string()
+}
+
+/// A page after its body's content: the script that checks the charts, the closing tags.
+fn page_end() -> String {
+    html! { script { (PreEscaped(CHART_CHECK)) } (PreEscaped("</body></html>")) }.into_string()
 }
 
 fn p(value: Decimal) -> String {
@@ -454,6 +467,23 @@ fn last_year_section(rows: &[SummaryRow], grades: &[String]) -> Markup {
 /// the units grouped by 主管部门 and by 地区. `pages` gives, per summary row, the path of its
 /// scorecard page, if one was written. Printed, the ranking and the groups each start a page.
 pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]) -> String {
+    let mut out = Vec::new();
+    index_to(&mut out, info, rows, pages).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the page is UTF-8")
+}
+
+/// How many rows of the ranking [`index_to`] makes at a time.
+const RANKING_PIECE: usize = 1000;
+
+/// Writes the summary page to `out` as it is made, the ranking (a row a unit) a thousand rows at
+/// a time: memory never holds the whole page, tens of megabytes at 100,000 units
+/// (docs/performance.md). The bytes are those of [`index`].
+pub fn index_to(
+    out: &mut dyn io::Write,
+    info: &BatchInfo<'_>,
+    rows: &[SummaryRow],
+    pages: &[Option<String>],
+) -> io::Result<()> {
     let scored: Vec<_> = rows
         .iter()
         .filter_map(|r| r.outcome.as_ref().ok())
@@ -491,7 +521,7 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
     let findings = info.findings.sorted();
     let text = |t: &Option<String>| t.clone().unwrap_or_else(|| "—".to_owned());
     let title = format!("绩效自评复核报告: {}", info.rule_set.name);
-    let body = html! {
+    let before = html! {
         h1 { (title) }
         p.summary {
             "规则 " (info.rule_set.name) " (" code { (info.rule_set.id) } " v" (info.rule_set.version) ")"
@@ -533,49 +563,57 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
                 }
             }
         }
-        section.page {
-            h2 { "单位排名" }
-            table.fixed.ranking {
-                (colgroup(columns.iter().map(|c| c.1)))
-                thead { tr { @for (name, _) in &columns { th { (name) } } } }
-                tbody {
-                    @for (rank, index) in ranked(rows) {
-                        @let row = &rows[index];
-                        @if let Ok(s) = &row.outcome {
-                            tr {
-                                td.n { (rank) }
-                                td {
-                                    @if let Some(Some(page)) = pages.get(index) {
-                                        a href=(page) { (s.unit) }
-                                    } @else {
-                                        (s.unit)
-                                    }
-                                    (source_line(&row.source))
-                                }
-                                td { (text(&s.code)) }
-                                @if projects {
-                                    td { (text(&s.project)) }
-                                    td { (text(&s.project_code)) }
-                                }
-                                td { (text(&s.supervisor)) }
-                                td { (text(&s.region)) }
-                                td.n { (p(s.total)) }
-                                td { (s.grade_label()) }
-                                @if history { (last_year_cells(s)) }
-                                td.n { (s.declared_total.map_or("—".into(), p)) }
-                                td { (text(&s.declared_grade)) }
-                                td class=(gap_class(s.gap)) {
-                                    (s.gap.map_or("—".into(), crate::signed))
-                                }
-                                td class=(if s.hard > 0 { "n hard" } else { "n" }) { (s.hard) }
-                                td.n { (s.soft) }
-                                td.n { (s.read_label().unwrap_or_else(|| "—".into())) }
+        (PreEscaped(r#"<section class="page">"#))
+        h2 { "单位排名" }
+        (PreEscaped(r#"<table class="fixed ranking">"#))
+        (colgroup(columns.iter().map(|c| c.1)))
+        thead { tr { @for (name, _) in &columns { th { (name) } } } }
+        (PreEscaped("<tbody>"))
+    };
+    let margins = page_margins(info.bureau, "绩效自评复核报告", info.rule_set);
+    crate::write_visible(out, &page_start(&title, &margins))?;
+    crate::write_visible(out, &before.into_string())?;
+    for piece in ranked(rows).chunks(RANKING_PIECE) {
+        let ranking = html! {
+            @for &(rank, index) in piece {
+                @let row = &rows[index];
+                @if let Ok(s) = &row.outcome {
+                    tr {
+                        td.n { (rank) }
+                        td {
+                            @if let Some(Some(page)) = pages.get(index) {
+                                a href=(page) { (s.unit) }
+                            } @else {
+                                (s.unit)
                             }
+                            (source_line(&row.source))
                         }
+                        td { (text(&s.code)) }
+                        @if projects {
+                            td { (text(&s.project)) }
+                            td { (text(&s.project_code)) }
+                        }
+                        td { (text(&s.supervisor)) }
+                        td { (text(&s.region)) }
+                        td.n { (p(s.total)) }
+                        td { (s.grade_label()) }
+                        @if history { (last_year_cells(s)) }
+                        td.n { (s.declared_total.map_or("—".into(), p)) }
+                        td { (text(&s.declared_grade)) }
+                        td class=(gap_class(s.gap)) {
+                            (s.gap.map_or("—".into(), crate::signed))
+                        }
+                        td class=(if s.hard > 0 { "n hard" } else { "n" }) { (s.hard) }
+                        td.n { (s.soft) }
+                        td.n { (s.read_label().unwrap_or_else(|| "—".into())) }
                     }
                 }
             }
-        }
+        };
+        crate::write_visible(out, &ranking.into_string())?;
+    }
+    let after = html! {
+        (PreEscaped("</tbody></table></section>"))
         @if history { (last_year_section(rows, info.grades)) }
         section.page {
             (group_table(rows, GroupBy::Supervisor, info.grades))
@@ -594,8 +632,8 @@ pub fn index(info: &BatchInfo<'_>, rows: &[SummaryRow], pages: &[Option<String>]
             }
         }
     };
-    let margins = page_margins(info.bureau, "绩效自评复核报告", info.rule_set);
-    page(&title, &margins, body)
+    crate::write_visible(out, &after.into_string())?;
+    crate::write_visible(out, &page_end())
 }
 
 /// One scorecard as a page: the unit and its identity, the totals and grades beside the unit's

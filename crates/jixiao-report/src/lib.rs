@@ -17,6 +17,7 @@ pub mod xlsx;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::io;
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use jixiao_engine::fmt::{number, points};
@@ -1011,12 +1012,20 @@ fn summary_columns(projects: bool, reviewed: bool, history: bool) -> Vec<&'stati
 /// being taken for formulas; figures are plain numbers (差 = 自评总分 − 复核总分; 总分变化 =
 /// 本年总分 − 上年总分, signed).
 pub fn summary_csv(rows: &[SummaryRow]) -> String {
+    let mut out = Vec::new();
+    summary_csv_to(&mut out, rows).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("CSV of UTF-8 strings is UTF-8")
+}
+
+/// Writes [`summary_csv`] to `out` as it is made (a row a unit: tens of megabytes at 100,000).
+pub fn summary_csv_to(out: &mut dyn io::Write, rows: &[SummaryRow]) -> io::Result<()> {
     let projects = has_projects(rows);
     let reviews = has_reviews(rows);
     let history = last_year::has_history(rows);
     let header = summary_columns(projects, reviews, history);
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(&header).expect("writing to memory");
+    out.write_all("\u{feff}".as_bytes())?;
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(&header)?;
     let text = |t: &Option<String>| t.as_deref().map(text_cell).unwrap_or_default();
     for (rank, index) in ranked(rows) {
         let row = &rows[index];
@@ -1069,12 +1078,9 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
                 r
             }
         };
-        writer.write_record(&record).expect("writing to memory");
+        writer.write_record(&record)?;
     }
-    let bytes = writer.into_inner().expect("writing to memory");
-    let mut out = String::from("\u{feff}");
-    out.push_str(&String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8"));
-    out
+    writer.flush()
 }
 
 /// The batch summary as Markdown: the units ranked, then a section per grouping (按主管部门,
@@ -1082,6 +1088,22 @@ pub fn summary_csv(rows: &[SummaryRow]) -> String {
 /// its bands), the units that could not be scored, and `notes` (files not read, files skipped as
 /// not submissions) under a 说明 heading at the end.
 pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]) -> String {
+    let mut out = Vec::new();
+    summary_markdown_to(&mut out, rows, notes, grades).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the summary is UTF-8")
+}
+
+/// How much of a summary is made before it is written out ([`summary_markdown_to`]).
+const PIECE_BYTES: usize = 1 << 20;
+
+/// Writes [`summary_markdown`] to `out` as it is made, a megabyte at a time (the ranking is a
+/// row a unit: tens of megabytes at 100,000).
+pub fn summary_markdown_to(
+    writer: &mut dyn io::Write,
+    rows: &[SummaryRow],
+    notes: &[String],
+    grades: &[String],
+) -> io::Result<()> {
     let projects = has_projects(rows);
     let reviews = has_reviews(rows);
     let history = last_year::has_history(rows);
@@ -1145,6 +1167,10 @@ pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]
                     cell(&row.source),
                 ]);
                 out.push_str(&format!("| {} |\n", cells.join(" | ")));
+                if out.len() >= PIECE_BYTES {
+                    write_visible(writer, &out)?;
+                    out.clear();
+                }
             }
             Err(e) => failed.push((row.source.as_str(), e.as_str())),
         }
@@ -1208,8 +1234,13 @@ pub fn summary_markdown(rows: &[SummaryRow], notes: &[String], grades: &[String]
             out.push_str(&format!("- {note}\n"));
         }
     }
-    // A control character anywhere (a unit's text, a rule set's) shown, never run.
-    visible_owned(out)
+    write_visible(writer, &out)
+}
+
+/// Writes a piece of a summary with any control character in it (a unit's text, a rule set's)
+/// shown, never run, as [`visible`] shows it.
+pub(crate) fn write_visible(out: &mut dyn io::Write, text: &str) -> io::Result<()> {
+    out.write_all(visible(text).as_bytes())
 }
 
 /// The terminal's width in columns when standard output is a terminal (and it can be told).

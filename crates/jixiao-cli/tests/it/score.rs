@@ -262,7 +262,6 @@ fn timings_counts_each_stage_per_unit_and_is_silent_without_the_flag() {
     for code in ["identify", "parse", "score", "accept", "workbook_rows"] {
         assert_eq!(count(code), Some(7), "{code}: {stderr}");
     }
-    assert_eq!(count("write_summaries"), Some(3), "{stderr}");
     assert_eq!(count("render_scorecards"), None, "{stderr}");
     for code in [
         "summary_csv",
