@@ -1304,7 +1304,6 @@ impl Sink for Outputs {
     }
 }
 
-/// Writes a summary file (atomically, synced), timed.
 /// `湖南省部门整体支出绩效评价 (2024.1 版)`; for a rule set that extends another, `… (2024.1 版,
 /// 继承自 湖南省部门整体支出绩效评价 (区县版) 2024.1 版)`.
 pub fn rule_set_label(rules: &ValidRuleSet) -> String {
